@@ -1,0 +1,114 @@
+"""netmap: map and analyse the partnership network behind a career-pathways system.
+
+The library reads a netmap workbook, validates it against a reference roster and
+builds a NetworkX graph; the command line is a thin layer over it.
+
+Examples
+--------
+>>> import netmap
+>>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+>>> tables.ok
+True
+>>> G = netmap.build_graph(tables)
+>>> P = netmap.project(G)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from netmap.build import build_graph, node_key
+from netmap.errors import InputError, Issue, NetmapError, RosterError, StoreError, UsageError
+from netmap.ingest.validate import Tables, validate
+from netmap.ingest.workbook import Limits, read_workbook_raw
+from netmap.project import project
+from netmap.roster import Roster, available_rosters, load_roster
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "Issue",
+    "Limits",
+    "NetmapError",
+    "Roster",
+    "RosterError",
+    "StoreError",
+    "Tables",
+    "UsageError",
+    "__version__",
+    "available_rosters",
+    "build_graph",
+    "load_roster",
+    "node_key",
+    "project",
+    "read_graph",
+    "read_workbook",
+]
+
+
+def read_workbook(
+    source: str | Path,
+    *,
+    roster: Roster | str | Path | None = None,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+) -> Tables:
+    """Read and validate a netmap workbook.
+
+    Parameters
+    ----------
+    source : str or Path
+        An ``.xlsx`` workbook or a folder of ``.csv`` files.
+    roster : Roster, str or Path, optional
+        A loaded roster, a shipped roster's name, or a roster YAML file
+        (default ``career-pathways``).
+    encoding : str, optional
+        Encoding of CSV files when they are not UTF-8.
+    limits : Limits, optional
+        Size bounds for hostile or mistaken files.
+
+    Returns
+    -------
+    Tables
+        Clean records per sheet and every issue found (``tables.ok`` when none is an
+        error). Data problems never raise.
+
+    Raises
+    ------
+    UsageError
+        ``source`` does not exist or is not a workbook netmap reads.
+    RosterError
+        The roster cannot be loaded.
+
+    Examples
+    --------
+    >>> tables = read_workbook("examples/oregon-pathways-alliance")
+    >>> tables.counts()["partners"] > 30
+    True
+    """
+    if not isinstance(roster, Roster):
+        roster = load_roster(roster)
+    raw = read_workbook_raw(source, encoding=encoding, limits=limits)
+    return validate(raw, roster)
+
+
+def read_graph(
+    source: str | Path,
+    *,
+    roster: Roster | str | Path | None = None,
+    encoding: str | None = None,
+    map_id: str | None = None,
+) -> nx.MultiDiGraph:
+    """Read, validate and build in one step; raise :class:`InputError` on data errors.
+
+    Examples
+    --------
+    >>> G = read_graph("examples/tucson-behavioral-health")
+    >>> G.graph["roster"]
+    'career-pathways'
+    """
+    tables = read_workbook(source, roster=roster, encoding=encoding)
+    return build_graph(tables, map_id=map_id)

@@ -1,0 +1,266 @@
+"""Validated tables + roster -> one multi-typed NetworkX graph (DESIGN section 4).
+
+Node keys are ``"<Label>:<id>"`` (``"Partner:007"``, ``"AgencyType:local-wib"``) so
+that a partner and an agreement may share an id. Every node has ``label``, ``id``,
+``name`` and ``map_id``; every node and edge made from a workbook row has ``_sheet``
+and ``_row``, so each input row can be traced to what it became.
+
+Examples
+--------
+>>> from netmap.ingest.workbook import RawWorkbook, RawSheet, RawRow
+>>> from netmap.ingest.validate import validate
+>>> raw = RawWorkbook("demo", "csv")
+>>> raw.sheets["partners"] = RawSheet("partners", "partners", "partners.csv",
+...     ["id", "name", "agency_type"],
+...     [RawRow(2, ["007", "Pima CC", "CC"]), RawRow(3, ["7", "Pima One Stop", "AJC"])])
+>>> G = build_graph(validate(raw), map_id="demo")
+>>> G.nodes["Partner:007"]["agency_type"], G.nodes["Partner:7"]["agency_type"]
+('local-community-colleges', 'local-workforce-agencies')
+>>> sorted(v for _, v, k in G.out_edges("Partner:007", keys=True))
+['AgencyType:local-community-colleges']
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from netmap.errors import InputError
+from netmap.ingest.validate import Tables
+from netmap.roster import normalize
+
+__all__ = ["build_graph", "node_key", "partners_of", "slug"]
+
+_RESERVED = {"label", "id", "name", "map_id", "_sheet", "_row"}
+
+
+def node_key(label: str, ident: str) -> str:
+    """The graph key of a node: ``node_key("Partner", "007") == "Partner:007"``."""
+    return f"{label}:{ident}"
+
+
+def slug(text: str) -> str:
+    """A stable id for things named by text (streams, services, regions)."""
+    return normalize(text).replace(" ", "-") or re.sub(r"\s+", "-", text.strip().casefold())
+
+
+def default_map_id(source: str) -> str:
+    """The map id a workbook gets when none is given: its file or folder name."""
+    return Path(source).stem or "map"
+
+
+def partners_of(G: nx.MultiDiGraph) -> list[str]:
+    """Keys of the Partner nodes, in insertion (workbook) order."""
+    return [n for n, d in G.nodes(data=True) if d.get("label") == "Partner"]
+
+
+def _row_attrs(sheet: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {"_sheet": sheet, "_row": record["_row"]}
+
+
+def _extras(record: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """Unknown columns become attributes; a name netmap uses itself gets an ``extra_`` prefix."""
+    out = {}
+    for key, value in record.get("extra", {}).items():
+        name = re.sub(r"\W+", "_", key.strip()).strip("_") or "column"
+        out[f"extra_{name}" if name in taken or name in _RESERVED else name] = value
+    return out
+
+
+def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph:
+    """Build the multi-typed partnership graph.
+
+    Parameters
+    ----------
+    tables : Tables
+        Validated tables (see :func:`netmap.read_workbook`). Not modified.
+    map_id : str, optional
+        Id of the map every node belongs to (default: the workbook's file or folder
+        name), so that many maps can share one database.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes ``Partner``, ``AgencyType``, ``Category``, ``Role``, ``Agreement``,
+        ``FundingStream``, ``Service``, ``Population``, ``Region``, ``Person``; edges
+        keyed by relationship type (``IS_A``, ``TIED_TO``, ...). ``G.graph`` holds the
+        map id, roster name, source and the rows of unknown sheets.
+
+    Raises
+    ------
+    InputError
+        The tables still have errors.
+
+    Examples
+    --------
+    >>> import netmap
+    >>> G = netmap.build_graph(netmap.read_workbook("examples/tucson-behavioral-health"))
+    >>> G.graph["map_id"]
+    'tucson-behavioral-health'
+    """
+    if not tables.ok:
+        raise InputError(tables.issues)
+    roster = tables.roster
+    map_id = map_id or default_map_id(tables.source)
+    G = nx.MultiDiGraph(
+        map_id=map_id,
+        roster=roster.name,
+        source=tables.source,
+        files=dict(tables.files),
+        extra_sheets={k: [dict(r) for r in v] for k, v in tables.extra_sheets.items()},
+    )
+
+    def add_node(label: str, ident: str, **attrs: Any) -> str:
+        key = node_key(label, ident)
+        if key not in G:
+            G.add_node(key, label=label, id=ident, map_id=map_id, **attrs)
+        return key
+
+    def add_edge(u: str, v: str, rel: str, key: str | None = None, **attrs: Any) -> None:
+        G.add_edge(u, v, key=key or rel, type=rel, map_id=map_id, **attrs)
+
+    # The roster lives in the graph too, so a gap is a query as well as a function.
+    for cat in roster.categories.values():
+        add_node("Category", cat.id, name=cat.name, in_roster=cat.in_roster)
+    for atype in roster.agency_types.values():
+        k = add_node("AgencyType", atype.id, name=atype.name, level=atype.level, in_roster=atype.in_roster)
+        add_edge(k, node_key("Category", atype.category), "IN_CATEGORY")
+    for role in roster.roles.values():
+        add_node("Role", role.id, name=role.name, kind=role.kind, in_chart=role.in_chart)
+    for pop in roster.populations.values():
+        add_node("Population", pop.id, name=pop.name, calls_for=list(pop.calls_for))
+
+    partner_fields = {"id", "name", "agency_type", "level", "region", "team", "status", "industry", "website", "notes"}
+    for p in tables["partners"]:
+        atype = roster.agency_types[p["agency_type_id"]]
+        attrs = {
+            "name": p["name"],
+            "agency_type": atype.id,
+            "agency_type_name": atype.name,
+            "agency_type_as_written": p["agency_type"],
+            "category": atype.category,
+            "level": p["level"],
+            "region": p["region"],
+            "team": p["team"],
+            "status": p["status"],
+            "industry": p["industry"],
+            "website": p["website"],
+            "notes": p["notes"],
+            **_row_attrs("partners", p),
+            **_extras(p, partner_fields | {"agency_type_name", "agency_type_as_written", "category"}),
+        }
+        pk = add_node("Partner", p["id"], **attrs)
+        add_edge(pk, node_key("AgencyType", atype.id), "IS_A")
+        if p["region"]:
+            rk = add_node("Region", slug(p["region"]), name=p["region"])
+            add_edge(pk, rk, "IN_REGION")
+
+    for r in tables["roles"]:
+        add_edge(
+            node_key("Partner", r["partner_id"]),
+            node_key("Role", r["role_id"]),
+            "PERFORMS",
+            key=f"PERFORMS:{r['role_id']}",
+            role_as_written=r["role"],
+            notes=r["notes"],
+            **_row_attrs("roles", r),
+            **_extras(r, {"notes", "role_as_written"}),
+        )
+
+    agreement_fields = {"id", "parties", "title", "type", "signed", "expires", "status"}
+    for a in tables["agreements"]:
+        ak = add_node(
+            "Agreement",
+            a["id"],
+            name=a["title"] or a["id"],
+            title=a["title"],
+            type=a["type"],
+            signed=a["signed"],
+            expires=a["expires"],
+            status=a["status"],
+            parties=list(a["parties"]),
+            **_row_attrs("agreements", a),
+            **_extras(a, agreement_fields),
+        )
+        for party in a["parties"]:
+            add_edge(node_key("Partner", party), ak, "PARTY_TO", **_row_attrs("agreements", a))
+
+    for f in tables["funding"]:
+        sk = add_node("FundingStream", slug(f["stream"]), name=f["stream"])
+        add_edge(
+            sk,
+            node_key("Partner", f["recipient_id"]),
+            "FUNDS",
+            key=f"FUNDS:{f['id']}",
+            award_id=f["id"],
+            amount=f["amount"],
+            start=f["start"],
+            end=f["end"],
+            source=f["source"],
+            program=f["program"],
+            funder_id=f["funder_id"],
+            **_row_attrs("funding", f),
+            **_extras(f, {"award_id", "amount", "start", "end", "source", "program", "funder_id"}),
+        )
+        if f["funder_id"]:
+            add_edge(
+                node_key("Partner", f["funder_id"]),
+                sk,
+                "ADMINISTERS",
+                key=f"ADMINISTERS:{f['id']}",
+                award_id=f["id"],
+                **_row_attrs("funding", f),
+            )
+
+    for s in tables["services"]:
+        sk = add_node("Service", slug(s["service"]), name=s["service"])
+        pk = node_key("Partner", s["partner_id"])
+        pop_id = s.get("population_id")
+        if s["population"] and not pop_id:
+            pop_id = "custom-" + slug(s["population"])
+            add_node("Population", pop_id, name=s["population"], calls_for=[])
+        add_edge(
+            pk,
+            sk,
+            "PROVIDES",
+            key=f"PROVIDES:{sk}:{pop_id or ''}",
+            population=pop_id,
+            population_as_written=s["population"],
+            **_row_attrs("services", s),
+            **_extras(s, {"population", "population_as_written"}),
+        )
+        if pop_id:
+            add_edge(pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :])
+
+    for t in tables["ties"]:
+        add_edge(
+            node_key("Partner", t["source_id"]),
+            node_key("Partner", t["target_id"]),
+            "TIED_TO",
+            key=f"TIED_TO:{t['_row']}",
+            kind=t["kind"] or "collaboration",
+            strength=t["strength"],
+            directed=bool(t["directed"]),
+            notes=t["notes"],
+            **_row_attrs("ties", t),
+            **_extras(t, {"kind", "strength", "directed", "notes"}),
+        )
+
+    for c in tables["contacts"]:
+        person_id = f"{c['partner_id']}/{slug(c['name'])}"
+        ck = add_node(
+            "Person",
+            person_id,
+            name=c["name"],
+            title=c["title"],
+            email=c["email"],
+            phone=c["phone"],
+            champion=bool(c["champion"]),
+            **_row_attrs("contacts", c),
+            **_extras(c, {"title", "email", "phone", "champion"}),
+        )
+        add_edge(ck, node_key("Partner", c["partner_id"]), "WORKS_AT", **_row_attrs("contacts", c))
+    return G

@@ -1,0 +1,135 @@
+"""Errors as data.
+
+Every problem found in a workbook becomes an :class:`Issue` with a kebab-case code,
+its location (file, sheet, row as a person sees it in Excel, column), the offending
+value, a message and suggestions. Problems that stop the work are raised as
+:class:`NetmapError` subclasses; :class:`InputError` carries every issue at once.
+
+Examples
+--------
+>>> issue = Issue("empty-required", "the required cell 'name' is empty",
+...               file="netmap.xlsx", sheet="partners", row=3, column="name")
+>>> issue.location
+'netmap.xlsx, sheet partners, row 3, column name'
+>>> InputError([issue]).issues[0].code
+'empty-required'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "InputError",
+    "Issue",
+    "NetmapError",
+    "RosterError",
+    "StoreError",
+    "UsageError",
+]
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the input.
+
+    Parameters
+    ----------
+    code : str
+        Stable kebab-case identifier, e.g. ``"unknown-agency-type"``.
+    message : str
+        A sentence for a person: what is wrong and how to fix it.
+    severity : {"error", "warning"}
+        Errors stop the build (exit code 1); warnings are reported and the data is kept.
+    file, sheet, row, column : location; ``row`` is the row number a person sees in
+        Excel (the header is row 1). CSV rows are counted the same way.
+    value : the cell value as read, or None.
+    suggestions : likely intended values, best first.
+    """
+
+    code: str
+    message: str
+    severity: str = ERROR
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    suggestions: tuple[str, ...] = field(default=())
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The issue as a JSON-ready dict with stable keys."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+        }
+
+    def __str__(self) -> str:
+        where = self.location
+        return f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
+
+
+class NetmapError(Exception):
+    """Base of every error netmap raises on purpose (shown without a traceback)."""
+
+    exit_code = 1
+
+
+class InputError(NetmapError):
+    """The input has errors; ``issues`` holds all of them (and the warnings)."""
+
+    def __init__(self, issues: Iterable[Issue]):
+        self.issues: list[Issue] = list(issues)
+        errors = [i for i in self.issues if i.is_error]
+        first = str(errors[0]) if errors else "no errors"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{len(errors)} error(s) in the input: {first}{more}")
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+
+class RosterError(NetmapError):
+    """A roster file is missing or malformed."""
+
+
+class StoreError(NetmapError):
+    """Talking to the graph database failed."""
+
+
+class UsageError(NetmapError):
+    """The command was called wrongly (missing file, bad option value): exit code 2."""
+
+    exit_code = 2

@@ -1,0 +1,494 @@
+"""Read a netmap workbook (one ``.xlsx`` file or a folder of ``.csv`` files) into raw tables.
+
+Nothing here interprets the data: cells come back as written (text stays text, Excel
+numbers and dates stay numbers and dates) with the row number a person sees in Excel.
+Problems with the files themselves (encoding, size, hostile content, ragged rows)
+become :class:`~netmap.errors.Issue` objects; the caller decides what to do with them.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "partners.csv").write_text("id,name,agency_type\\n007,Pima CC,CC\\n")
+>>> raw = read_workbook_raw(folder)
+>>> raw.sheets["partners"].rows[0].cells
+['007', 'Pima CC', 'CC']
+>>> raw.sheets["partners"].rows[0].row
+2
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netmap.errors import ERROR, WARNING, Issue, UsageError
+from netmap.model import SHEETS
+
+__all__ = ["Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
+
+# Sheets that `netmap init` writes for people, not data: never read as data.
+TEMPLATE_SHEETS = ("readme", "lists")
+EXCEL_MAX_CELL = 32_767  # Excel's own limit on the characters of one cell
+_SNIPPET = 120
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep a hostile or mistaken file from eating the machine.
+
+    The defaults hold a 100,000-partner workbook with room to spare.
+    """
+
+    max_file_bytes: int = 64 * 2**20
+    max_unzipped_bytes: int = 512 * 2**20
+    max_zip_ratio: int = 200
+    max_cell_chars: int = EXCEL_MAX_CELL
+    max_columns: int = 1_000
+    max_rows: int = 2_000_000
+
+
+@dataclass
+class RawRow:
+    row: int  # the row number a person sees in Excel (header = 1)
+    cells: list[Any]
+
+
+@dataclass
+class RawSheet:
+    name: str  # normalised sheet name (lower case)
+    title: str  # the sheet or file name as written
+    file: str
+    header: list[str]
+    rows: list[RawRow] = field(default_factory=list)
+    header_row: int = 1
+
+
+@dataclass
+class RawWorkbook:
+    source: str
+    kind: str  # "xlsx" or "csv"
+    sheets: dict[str, RawSheet] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def snippet(value: Any) -> str | None:
+    """A cell value short enough to show in an issue."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= _SNIPPET else text[:_SNIPPET] + "…"
+
+
+def read_workbook_raw(
+    source: str | Path, *, encoding: str | None = None, limits: Limits | None = None
+) -> RawWorkbook:
+    """Read the sheets of a workbook without interpreting them.
+
+    Parameters
+    ----------
+    source : str or Path
+        An ``.xlsx``/``.xlsm`` file, a folder of ``.csv`` files (one per sheet, named
+        after the sheet), or one ``.csv`` file (a workbook of that one sheet).
+    encoding : str, optional
+        Encoding of the CSV files. By default UTF-8, with or without BOM; anything
+        else is reported as an ``encoding-error`` rather than guessed.
+    limits : Limits, optional
+        Size bounds; see :class:`Limits`.
+
+    Raises
+    ------
+    UsageError
+        ``source`` does not exist or is not a kind of file netmap reads.
+    """
+    limits = limits or Limits()
+    path = Path(source)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+    if not path.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    if path.is_dir():
+        return _read_csv_folder(path, str(source), encoding, limits)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, str(source), limits)
+    if suffix in (".csv", ".txt"):
+        book = RawWorkbook(str(source), "csv")
+        _read_csv_file(book, path, path.stem.strip().lower(), encoding, limits)
+        return book
+    hint = {
+        ".xls": "save it as an Excel Workbook (.xlsx)",
+        ".ods": "save it as an Excel Workbook (.xlsx)",
+        ".numbers": "export it as an Excel Workbook (.xlsx)",
+    }.get(suffix, "give an .xlsx workbook or a folder of .csv files")
+    raise UsageError(f"{source}: netmap reads .xlsx workbooks and folders of .csv files; {hint}")
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+
+def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Limits) -> RawWorkbook:
+    book = RawWorkbook(label, "csv")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    if not files:
+        book.issues.append(
+            Issue(
+                "missing-sheet",
+                "the folder holds no .csv files; it needs at least partners.csv",
+                file=label,
+                sheet="partners",
+                suggestions=("netmap init --csv DIR writes a template",),
+            )
+        )
+    for path in files:
+        display = str(Path(label) / path.name)
+        name = path.stem.strip().lower()
+        if name in book.sheets:
+            book.issues.append(
+                Issue(
+                    "duplicate-sheet",
+                    f"two files hold sheet {name!r}: {book.sheets[name].file} and {display}; keep one",
+                    file=display,
+                    sheet=name,
+                )
+            )
+            continue
+        _read_csv_file(book, path, name, encoding, limits, display)
+    return book
+
+
+def _decode(data: bytes, display: str, sheet: str, encoding: str | None) -> tuple[str | None, Issue | None]:
+    """Decode a CSV file's bytes, or say exactly where it is not in the expected encoding."""
+
+    def fail(message: str, line: int | None = None, value: str | None = None) -> tuple[None, Issue]:
+        return None, Issue(
+            "encoding-error",
+            message,
+            file=display,
+            sheet=sheet,
+            row=line,
+            value=value,
+            suggestions=(
+                "in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'",
+                "or pass --encoding with the file's encoding, e.g. --encoding cp1252",
+            ),
+        )
+
+    if encoding is None:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            return fail("the file is UTF-16/UTF-32 (Excel 'Unicode text'), not UTF-8; re-save it as CSV UTF-8")
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            return fail("the file contains NUL bytes: it is binary or UTF-16, not UTF-8 text", line)
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        return fail(f"line {line} is not valid {encoding} (byte {bad}); the file was saved in another encoding", line, bad)
+
+
+def _read_csv_file(
+    book: RawWorkbook,
+    path: Path,
+    name: str,
+    encoding: str | None,
+    limits: Limits,
+    display: str | None = None,
+) -> None:
+    display = display or str(path)
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        book.issues.append(_too_large(display, name, size, limits))
+        return
+    text, problem = _decode(path.read_bytes(), display, name, encoding)
+    if problem is not None or text is None:
+        book.issues.append(problem)
+        return
+    # csv's default 128 KiB field cap would raise mid-file; we check length ourselves.
+    csv.field_size_limit(max(limits.max_file_bytes, 2**20))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        for record in reader:
+            rows.append(record)
+            if len(rows) > limits.max_rows + 1:
+                book.issues.append(
+                    Issue(
+                        "too-many-rows",
+                        f"more than {limits.max_rows} rows; split the sheet or raise the limit",
+                        file=display,
+                        sheet=name,
+                        row=len(rows),
+                    )
+                )
+                return
+    except csv.Error as exc:
+        book.issues.append(
+            Issue(
+                "malformed-csv",
+                f"the CSV cannot be read past line {reader.line_num}: {exc}; check for an unclosed quote",
+                file=display,
+                sheet=name,
+                row=len(rows) + 1,
+                suggestions=('every quote that opens a cell must close it: "like, this"',),
+            )
+        )
+        return
+    _to_sheet(book, name, path.name, display, rows, limits, ragged=True)
+
+
+# -- XLSX -------------------------------------------------------------------------------
+
+
+def _too_large(display: str, sheet: str | None, size: int, limits: Limits) -> Issue:
+    return Issue(
+        "file-too-large",
+        f"the file is {size / 2**20:.1f} MiB; netmap reads files up to {limits.max_file_bytes / 2**20:.0f} MiB",
+        file=display,
+        sheet=sheet,
+        suggestions=("split the workbook by region", "or pass --max-file-size with a larger limit in MiB"),
+    )
+
+
+def _check_zip(path: Path, display: str, limits: Limits) -> Issue | None:
+    """Refuse zip bombs and XML with DTDs before any XML parser sees the file."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = max(1, sum(i.compress_size for i in infos))
+            if total > limits.max_unzipped_bytes or (total > 10 * 2**20 and total / packed > limits.max_zip_ratio):
+                return Issue(
+                    "zip-bomb",
+                    f"the workbook unpacks to {total / 2**20:.0f} MiB from {packed / 2**20:.1f} MiB; refusing to open it",
+                    file=display,
+                    suggestions=("re-save the workbook from Excel", "or split it into smaller workbooks"),
+                )
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    with archive.open(info) as member:
+                        head = member.read(4096)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        return Issue(
+                            "unsafe-xml",
+                            f"part {info.filename} declares a DTD or entities, which Excel never writes; "
+                            "refusing to open it (XML bomb protection)",
+                            file=display,
+                            suggestions=("re-save the workbook from Excel",),
+                        )
+    except zipfile.BadZipFile:
+        return Issue(
+            "not-a-workbook",
+            "the file is not an .xlsx workbook (it is not a valid zip archive)",
+            file=display,
+            suggestions=("save it from Excel as 'Excel Workbook (.xlsx)'",),
+        )
+    return None
+
+
+def _read_xlsx(path: Path, display: str, limits: Limits) -> RawWorkbook:
+    book = RawWorkbook(display, "xlsx")
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        book.issues.append(_too_large(display, None, size, limits))
+        return book
+    problem = _check_zip(path, display, limits)
+    if problem:
+        book.issues.append(problem)
+        return book
+    import openpyxl  # imported here: it is slow to import and CSV users never need it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "not a readable workbook"
+        book.issues.append(
+            Issue(
+                "not-a-workbook",
+                f"the file cannot be read as an .xlsx workbook ({type(exc).__name__}: {snippet(exc)})",
+                file=display,
+                suggestions=("open it in Excel and save it again as 'Excel Workbook (.xlsx)'",),
+            )
+        )
+        return book
+    try:
+        for ws in wb.worksheets:
+            name = ws.title.strip().lower()
+            if name in TEMPLATE_SHEETS:
+                continue  # the template's instructions and drop-down lists
+            if name in book.sheets:
+                book.issues.append(
+                    Issue(
+                        "duplicate-sheet",
+                        f"two sheets are named {name!r} (ignoring case); keep one",
+                        file=display,
+                        sheet=ws.title,
+                    )
+                )
+                continue
+            try:
+                rows = []
+                for values in ws.iter_rows(values_only=True):
+                    rows.append(list(values))
+                    if len(rows) > limits.max_rows + 1:
+                        book.issues.append(
+                            Issue(
+                                "too-many-rows",
+                                f"more than {limits.max_rows} rows; split the sheet",
+                                file=display,
+                                sheet=ws.title,
+                            )
+                        )
+                        break
+            except Exception as exc:  # noqa: BLE001 - a corrupt sheet part
+                book.issues.append(
+                    Issue(
+                        "not-a-workbook",
+                        f"sheet {ws.title!r} cannot be read ({type(exc).__name__}: {snippet(exc)})",
+                        file=display,
+                        sheet=ws.title,
+                        suggestions=("open it in Excel and save it again",),
+                    )
+                )
+                continue
+            _to_sheet(book, name, ws.title, display, rows, limits, ragged=False)
+    finally:
+        wb.close()
+    return book
+
+
+# -- shared -----------------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _to_sheet(
+    book: RawWorkbook,
+    name: str,
+    title: str,
+    display: str,
+    rows: list[list[Any]],
+    limits: Limits,
+    *,
+    ragged: bool,
+) -> None:
+    """Turn a grid of cells into a RawSheet, reporting ragged rows and oversized cells."""
+    # The header is the first non-blank row (a few blank rows on top are common).
+    start = 0
+    while start < len(rows) and all(_blank(v) for v in rows[start]):
+        start += 1
+    if start == len(rows):
+        book.sheets[name] = RawSheet(name, title, display, [], [], 1)
+        book.issues.append(
+            Issue("empty-sheet", "the sheet is empty (no header row)", WARNING, file=display, sheet=name)
+        )
+        return
+    header_cells = list(rows[start])
+    while header_cells and _blank(header_cells[-1]):
+        header_cells.pop()
+    if len(header_cells) > limits.max_columns:
+        book.issues.append(
+            Issue(
+                "too-many-columns",
+                f"the header has {len(header_cells)} columns; netmap reads at most {limits.max_columns}",
+                file=display,
+                sheet=name,
+                row=start + 1,
+            )
+        )
+        header_cells = header_cells[: limits.max_columns]
+    header = ["" if _blank(v) else str(v).strip() for v in header_cells]
+    sheet = RawSheet(name, title, display, header, [], start + 1)
+    width = len(header)
+    for index in range(start + 1, len(rows)):
+        cells = list(rows[index])
+        excel_row = index + 1
+        if all(_blank(v) for v in cells):
+            continue
+        if ragged and len(cells) != width:
+            extra = len(cells) > width
+            book.issues.append(
+                Issue(
+                    "ragged-row",
+                    (
+                        f"the row has {len(cells)} cells but the header has {width}; "
+                        + ("the extra cells have no column" if extra else "the missing cells are read as empty")
+                    ),
+                    ERROR if extra and any(not _blank(v) for v in cells[width:]) else WARNING,
+                    file=display,
+                    sheet=name,
+                    row=excel_row,
+                    value=snippet(",".join(str(c) for c in cells)),
+                    suggestions=("quote cells that contain commas",) if extra else (),
+                )
+            )
+        for col_index, value in enumerate(cells):
+            if isinstance(value, str) and len(value) > limits.max_cell_chars:
+                column = header[col_index] if col_index < width else None
+                book.issues.append(
+                    Issue(
+                        "cell-too-long",
+                        f"the cell holds {len(value):,} characters; a cell may hold at most {limits.max_cell_chars:,}",
+                        file=display,
+                        sheet=name,
+                        row=excel_row,
+                        column=column or _column_letter(col_index),
+                        value=snippet(value),
+                    )
+                )
+                cells[col_index] = value[: limits.max_cell_chars]
+        if not ragged and len(cells) > width and any(not _blank(v) for v in cells[width:]):
+            for col_index in range(width, len(cells)):
+                if not _blank(cells[col_index]):
+                    book.issues.append(
+                        Issue(
+                            "unnamed-column",
+                            f"a value sits in column {_column_letter(col_index)}, which has no header",
+                            file=display,
+                            sheet=name,
+                            row=excel_row,
+                            column=_column_letter(col_index),
+                            value=snippet(cells[col_index]),
+                            suggestions=("give the column a header, or delete the value",),
+                        )
+                    )
+        sheet.rows.append(RawRow(excel_row, cells))
+    book.sheets[name] = sheet
+    if name not in SHEETS:
+        book.issues.append(
+            Issue(
+                "unknown-sheet",
+                f"sheet {title!r} is not a netmap sheet; its rows are kept as extra data but not analysed",
+                WARNING,
+                file=display,
+                sheet=name,
+                suggestions=tuple(_closest_sheets(name)),
+            )
+        )
+
+
+def _closest_sheets(name: str) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(name, list(SHEETS), n=3, cutoff=0.5)
+
+
+def _column_letter(index: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA' (as Excel names columns)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,233 @@
+"""The fixed vocabulary of netmap: sheets and columns, node labels, relationship types.
+
+Everything that may end up as a Neo4j label, a relationship type or a choice in a
+workbook drop-down lives here as a constant, so that nothing of that kind is ever
+taken from the data (see DESIGN section 4 and 7).
+
+Examples
+--------
+>>> from netmap.model import SHEETS
+>>> [c.name for c in SHEETS["roles"].columns]
+['partner_id', 'role', 'notes']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "AGREEMENT_STATUSES",
+    "AGREEMENT_TYPES",
+    "Column",
+    "FUNDING_SOURCES",
+    "LEVELS",
+    "NODE_LABELS",
+    "PARTNER_STATUSES",
+    "REL_TYPES",
+    "SHEETS",
+    "SHEET_ORDER",
+    "Sheet",
+    "TEAMS",
+    "TIE_KINDS",
+]
+
+# --- node labels and relationship types (DESIGN section 4) -----------------------
+
+NODE_LABELS: tuple[str, ...] = (
+    "Partner",
+    "AgencyType",
+    "Category",
+    "Role",
+    "Agreement",
+    "FundingStream",
+    "Service",
+    "Population",
+    "Region",
+    "Person",
+)
+
+REL_TYPES: tuple[str, ...] = (
+    "IS_A",  # Partner -> AgencyType
+    "IN_CATEGORY",  # AgencyType -> Category
+    "PERFORMS",  # Partner -> Role
+    "PARTY_TO",  # Partner -> Agreement
+    "FUNDS",  # FundingStream -> Partner {amount, start, end}
+    "ADMINISTERS",  # Partner -> FundingStream
+    "PROVIDES",  # Partner -> Service {population}
+    "SERVES",  # Service -> Population
+    "IN_REGION",  # Partner -> Region
+    "WORKS_AT",  # Person -> Partner
+    "TIED_TO",  # Partner -> Partner {kind, strength, directed}
+)
+
+# --- controlled vocabularies ------------------------------------------------------
+
+LEVELS: tuple[str, ...] = ("state", "regional", "local", "national")
+TEAMS: tuple[str, ...] = ("leadership", "operations", "stakeholder")
+PARTNER_STATUSES: tuple[str, ...] = ("active", "prospective", "former")
+AGREEMENT_TYPES: tuple[str, ...] = ("MOU", "MOA", "articulation", "data-sharing", "other")
+AGREEMENT_STATUSES: tuple[str, ...] = ("draft", "active", "expired", "terminated")
+FUNDING_SOURCES: tuple[str, ...] = ("federal", "state", "local", "private", "philanthropic")
+# Partner-partner tie kinds. "funding" and "agreement" are not listed: those ties
+# come from the funding and agreements sheets, not from the ties sheet.
+TIE_KINDS: tuple[str, ...] = (
+    "collaboration",
+    "referral",
+    "data-sharing",
+    "advisory",
+    "co-delivery",
+    "co-location",
+    "governance",
+    "other",
+)
+
+
+# --- sheet and column specs (DESIGN section 2) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a workbook sheet.
+
+    ``kind`` says how a cell is parsed and checked: ``text``, ``id`` (unique within the
+    sheet), ``ref`` (a partner id), ``refs`` (partner ids separated by ``;``),
+    ``choice`` (one of ``choices``), ``date``, ``amount`` (a number >= 0),
+    ``strength`` (an integer 1-3), ``bool`` (yes/no), ``agency_type``, ``role``,
+    ``population``, ``email``.
+    """
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    width: int = 18
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the netmap workbook: its columns and what a row means."""
+
+    name: str
+    columns: tuple[Column, ...]
+    help: str
+    required: bool = False
+    personal: bool = False
+    key: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+SHEETS: dict[str, Sheet] = {
+    "partners": Sheet(
+        "partners",
+        (
+            Column("id", "id", True, help="Unique id of the partner, e.g. P001. Read as text.", width=10),
+            Column("name", "text", True, help="Name of the organisation.", width=34),
+            Column(
+                "agency_type",
+                "agency_type",
+                True,
+                help="Agency type from the roster, e.g. 'Local WIB' or 'Local community colleges'.",
+                width=34,
+            ),
+            Column("level", "choice", choices=LEVELS, help="state, regional, local or national.", width=11),
+            Column("region", "text", help="Region the partner belongs to (local and regional partners).", width=18),
+            Column("team", "choice", choices=TEAMS, help="leadership, operations or stakeholder.", width=13),
+            Column("status", "choice", choices=PARTNER_STATUSES, help="active, prospective or former.", width=12),
+            Column("industry", "text", help="Industry sector, for employers.", width=16),
+            Column("website", "text", help="Website address.", width=24),
+            Column("notes", "text", help="Anything else worth knowing.", width=30),
+        ),
+        help="One row per organisation in the partnership.",
+        required=True,
+        key=("id",),
+    ),
+    "roles": Sheet(
+        "roles",
+        (
+            Column("partner_id", "ref", True, help="Id of a partner in the partners sheet.", width=12),
+            Column("role", "role", True, help="Functional role from the role chart.", width=40),
+            Column("notes", "text", help="How the partner plays this role.", width=30),
+        ),
+        help="One row per functional role a partner plays.",
+        key=("partner_id", "role"),
+    ),
+    "agreements": Sheet(
+        "agreements",
+        (
+            Column("id", "id", True, help="Unique id of the agreement, e.g. A01.", width=10),
+            Column("parties", "refs", True, help="Partner ids of the parties, separated by ';'.", width=24),
+            Column("title", "text", help="Title of the agreement.", width=30),
+            Column("type", "choice", choices=AGREEMENT_TYPES, help="MOU, MOA, articulation, data-sharing or other.", width=14),
+            Column("signed", "date", help="Date signed, as YYYY-MM-DD.", width=12),
+            Column("expires", "date", help="Expiry date, as YYYY-MM-DD.", width=12),
+            Column("status", "choice", choices=AGREEMENT_STATUSES, help="draft, active, expired or terminated.", width=12),
+        ),
+        help="One row per written agreement (MOU, MOA, articulation, data sharing).",
+        key=("id",),
+    ),
+    "funding": Sheet(
+        "funding",
+        (
+            Column("id", "id", True, help="Unique id of this funding award, e.g. F01.", width=10),
+            Column("stream", "text", True, help="Funding stream, e.g. 'WIOA Title I Adult'.", width=26),
+            Column("recipient_id", "ref", True, help="Partner id of the recipient.", width=13),
+            Column("funder_id", "ref", help="Partner id of the funder or administering partner, if a partner.", width=12),
+            Column("source", "choice", choices=FUNDING_SOURCES, help="federal, state, local, private or philanthropic.", width=13),
+            Column("program", "text", help="Program the money pays for.", width=24),
+            Column("amount", "amount", help="Amount in dollars (a number, no formulas).", width=12),
+            Column("start", "date", help="Start date, as YYYY-MM-DD.", width=12),
+            Column("end", "date", help="End date, as YYYY-MM-DD.", width=12),
+        ),
+        help="One row per award of a funding stream to a partner.",
+        key=("id",),
+    ),
+    "ties": Sheet(
+        "ties",
+        (
+            Column("source_id", "ref", True, help="Partner id at one end.", width=11),
+            Column("target_id", "ref", True, help="Partner id at the other end.", width=11),
+            Column("kind", "choice", choices=TIE_KINDS, help="collaboration, referral, data-sharing, advisory, ...", width=14),
+            Column("strength", "strength", help="1 (weak) to 3 (strong).", width=10),
+            Column("directed", "bool", help="yes if the tie runs one way (source to target).", width=10),
+            Column("notes", "text", help="What the tie is about.", width=30),
+        ),
+        help="One row per working relationship between two partners.",
+        key=("source_id", "target_id", "kind"),
+    ),
+    "services": Sheet(
+        "services",
+        (
+            Column("partner_id", "ref", True, help="Id of the partner providing the service.", width=12),
+            Column("service", "text", True, help="Service provided, e.g. 'Child care assistance'.", width=30),
+            Column("population", "population", help="Population served, e.g. 'People with disabilities'.", width=28),
+        ),
+        help="One row per service a partner provides (and to whom).",
+        key=("partner_id", "service", "population"),
+    ),
+    "contacts": Sheet(
+        "contacts",
+        (
+            Column("partner_id", "ref", True, help="Id of the partner the person works at.", width=12),
+            Column("name", "text", True, help="Name of the person (personal data).", width=22),
+            Column("title", "text", help="Job title.", width=22),
+            Column("email", "email", help="Email address (personal data).", width=26),
+            Column("phone", "text", help="Phone number (personal data).", width=16),
+            Column("champion", "bool", help="yes if this person champions the partnership.", width=11),
+        ),
+        help="People at partner organisations. Personal data: never shown on maps unless asked.",
+        personal=True,
+        key=("partner_id", "name"),
+    ),
+}
+
+SHEET_ORDER: tuple[str, ...] = tuple(SHEETS)

@@ -1,0 +1,106 @@
+"""Project the multi-typed graph onto partners (DESIGN section 4).
+
+Two partners are tied when a ``ties`` row links them, when they are parties to the
+same agreement, or when one funds the other. The projected edge keeps what produced
+it: ``kinds`` counts each reason (``{"collaboration": 1, "agreement": 2}``),
+``agreements``, ``ties`` and ``awards`` list the ids or rows behind it, and
+``weight`` is the total count.
+
+Examples
+--------
+>>> import networkx as nx
+
+from netmap.build import node_key
+>>> G = nx.MultiDiGraph()
+>>> for p in "ABC":
+...     G.add_node(f"Partner:{p}", label="Partner", id=p, name=p)
+>>> G.add_node("Agreement:M1", label="Agreement", id="M1")
+>>> for p in "ABC":
+...     G.add_edge(f"Partner:{p}", "Agreement:M1", key="PARTY_TO", type="PARTY_TO")
+>>> _ = G.add_edge("Partner:A", "Partner:B", key="TIED_TO:2", type="TIED_TO", kind="referral", _row=2)
+>>> P = project(G)
+>>> P.number_of_edges(), P.edges["A", "B"]["kinds"], P.edges["A", "B"]["weight"]
+(3, {'agreement': 1, 'referral': 1}, 2)
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from netmap.build import node_key
+
+__all__ = ["PARTNER_ATTRS", "project"]
+
+# Partner attributes carried over to the projected graph.
+PARTNER_ATTRS = (
+    "name",
+    "agency_type",
+    "agency_type_name",
+    "category",
+    "level",
+    "region",
+    "team",
+    "status",
+    "industry",
+)
+
+
+def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = None) -> nx.Graph:
+    """The partner-partner graph of a netmap graph.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph made by :func:`netmap.build_graph`. Not modified.
+    statuses : tuple, optional
+        Keep only partners whose ``status`` is in this tuple (``None`` stands for a
+        blank status). By default every partner is kept.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are partner ids (as written in the workbook) with the attributes of
+        :data:`PARTNER_ATTRS`; edges carry ``kinds``, ``weight``, ``agreements``,
+        ``ties``, ``awards`` and ``strength`` (the strongest tie row, if any).
+    """
+    P = nx.Graph(map_id=G.graph.get("map_id"), roster=G.graph.get("roster"))
+    key_to_id: dict[str, str] = {}
+    for n, d in G.nodes(data=True):
+        if d.get("label") != "Partner":
+            continue
+        if statuses is not None and d.get("status") not in statuses:
+            continue
+        key_to_id[n] = d["id"]
+        P.add_node(d["id"], **{a: d.get(a) for a in PARTNER_ATTRS})
+
+    def tie(u: str, v: str, kind: str, field: str, ref: Any, strength: int | None = None) -> None:
+        if u not in key_to_id or v not in key_to_id or u == v:
+            return
+        a, b = key_to_id[u], key_to_id[v]
+        if not P.has_edge(a, b):
+            P.add_edge(a, b, kinds={}, weight=0, agreements=[], ties=[], awards=[], strength=None)
+        data = P.edges[a, b]
+        data["kinds"][kind] = data["kinds"].get(kind, 0) + 1
+        data["weight"] += 1
+        data[field].append(ref)
+        if strength is not None and (data["strength"] is None or strength > data["strength"]):
+            data["strength"] = strength
+
+    parties: dict[str, list[str]] = {}
+    for u, v, d in G.edges(data=True):
+        rel = d.get("type")
+        if rel == "TIED_TO":
+            tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))
+        elif rel == "PARTY_TO":
+            parties.setdefault(v, []).append(u)
+    for agreement, members in parties.items():
+        ident = G.nodes[agreement]["id"]
+        for u, v in combinations(sorted(set(members)), 2):
+            tie(u, v, "agreement", "agreements", ident)
+    for u, v, d in G.edges(data=True):
+        if d.get("type") == "FUNDS" and d.get("funder_id"):
+            tie(node_key("Partner", d["funder_id"]), v, "funding", "awards", d["award_id"])
+    return P

@@ -1,0 +1,1 @@
+"""Renderers: the same results as terminal tables, JSON, HTML maps and reports."""

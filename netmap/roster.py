@@ -1,0 +1,404 @@
+"""Reference rosters: agency types, categories, minimum teams, role chart, populations.
+
+A roster is a YAML data file. The ones netmap ships live in ``netmap/data/rosters``
+and are read with :mod:`importlib.resources`; a user may pass their own file instead.
+
+Examples
+--------
+>>> roster = load_roster()
+>>> roster.match_agency_type("Workforce Investment Board").name
+'Local WIB'
+>>> roster.match_agency_type("workforce board", level="state").name
+'State WIB'
+>>> roster.suggest_agency_types("Comunity colege")[0]
+'Local community colleges'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from netmap.errors import RosterError
+
+__all__ = [
+    "DEFAULT_ROSTER",
+    "AgencyType",
+    "Category",
+    "Population",
+    "Requirement",
+    "Role",
+    "Roster",
+    "available_rosters",
+    "load_roster",
+    "normalize",
+]
+
+DEFAULT_ROSTER = "career-pathways"
+ROSTER_LEVELS = ("state", "local", "national", "any")
+_MAX_ROSTER_BYTES = 2_000_000
+
+
+def normalize(text: str) -> str:
+    """Reduce a label to a matching key: case, accents, punctuation and plural ``s`` ignored.
+
+    >>> normalize("Local Community-Colleges")
+    'local community college'
+    >>> normalize("Community & Faith based Orgs.")
+    'community and faith based org'
+    """
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = text.casefold().replace("&", " and ").replace("'", "")
+    words = re.findall(r"[a-z0-9]+", text)
+    # Plural "s" off words long enough not to be acronyms ("TANF" stays, "colleges" goes).
+    out = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    in_roster: bool = True
+
+
+@dataclass(frozen=True)
+class AgencyType:
+    id: str
+    name: str
+    category: str
+    level: str
+    in_roster: bool = True
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One line of a minimum team: met by a partner of any of ``any_of``."""
+
+    id: str
+    name: str
+    level: str
+    any_of: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    kind: str
+    in_chart: bool = True
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Population:
+    id: str
+    name: str
+    calls_for: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Roster:
+    """A reference roster. Build it with :func:`load_roster`."""
+
+    name: str
+    title: str
+    source: str
+    categories: dict[str, Category]
+    agency_types: dict[str, AgencyType]
+    roles: dict[str, Role]
+    populations: dict[str, Population]
+    minimum_teams: dict[str, tuple[Requirement, ...]]
+    role_chart: dict[str, tuple[str, ...]]
+    generic_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    allow_custom_types: bool = False
+    _type_keys: dict[str, str] = field(default_factory=dict, repr=False)
+    _generic_keys: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _role_keys: dict[str, str] = field(default_factory=dict, repr=False)
+    _population_keys: dict[str, str] = field(default_factory=dict, repr=False)
+
+    # -- lookups -------------------------------------------------------------------
+
+    def match_agency_type(self, value: str, level: str | None = None) -> AgencyType | None:
+        """The agency type a spreadsheet value means, or None.
+
+        ``level`` (the partner's level) resolves level-neutral words such as
+        "workforce board": state and national pick the state type, anything else the
+        local one.
+        """
+        key = normalize(value)
+        # Level-neutral words first: "community-based organization" is the local type
+        # for a local partner and the state type for a state one.
+        if key in self._generic_keys:
+            side = "state" if level in ("state", "national") else "local"
+            return self.agency_types[self._generic_keys[key][side]]
+        if key in self._type_keys:
+            return self.agency_types[self._type_keys[key]]
+        return None
+
+    def match_role(self, value: str) -> Role | None:
+        rid = self._role_keys.get(normalize(value))
+        return self.roles[rid] if rid else None
+
+    def match_population(self, value: str) -> Population | None:
+        pid = self._population_keys.get(normalize(value))
+        return self.populations[pid] if pid else None
+
+    def suggest_agency_types(self, value: str, n: int = 3) -> list[str]:
+        """The ``n`` agency type names closest to ``value``, best first."""
+        return _closest(value, self._type_keys, {k: t.name for k, t in self.agency_types.items()}, n)
+
+    def suggest_roles(self, value: str, n: int = 3) -> list[str]:
+        return _closest(value, self._role_keys, {k: r.name for k, r in self.roles.items()}, n)
+
+    def suggest_populations(self, value: str, n: int = 3) -> list[str]:
+        return _closest(value, self._population_keys, {k: p.name for k, p in self.populations.items()}, n)
+
+    def category_of(self, agency_type_id: str) -> Category:
+        return self.categories[self.agency_types[agency_type_id].category]
+
+    def roster_types(self, level: str | None = None) -> list[AgencyType]:
+        """The agency types of the recommended team (``in_roster``), optionally of one level."""
+        return [t for t in self.agency_types.values() if t.in_roster and (level is None or t.level == level)]
+
+    def expected_roles(self, agency_type_id: str) -> tuple[str, ...]:
+        """Role ids the role chart expects of a partner of this agency type."""
+        return self.role_chart.get(self.agency_types[agency_type_id].category, ())
+
+    def add_custom_type(self, value: str) -> AgencyType:
+        """Register an agency type the roster does not know (only if ``allow_custom_types``)."""
+        if "other" not in self.categories:
+            self.categories["other"] = Category("other", "Other", in_roster=False)
+        tid = "custom-" + normalize(value).replace(" ", "-")
+        if tid not in self.agency_types:
+            self.agency_types[tid] = AgencyType(tid, value.strip(), "other", "any", in_roster=False)
+            self._type_keys[normalize(value)] = tid
+        return self.agency_types[tid]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "source": self.source,
+            "categories": [c.__dict__ for c in self.categories.values()],
+            "agency_types": [{**t.__dict__, "aliases": list(t.aliases)} for t in self.agency_types.values()],
+        }
+
+
+def _closest(value: str, keys: dict[str, str], names: dict[str, str], n: int) -> list[str]:
+    """Rank canonical names by the best similarity of any of their keys to ``value``."""
+    target = normalize(value)
+    best: dict[str, float] = {}
+    twords = set(target.split())
+    for key, ident in keys.items():
+        ratio = difflib.SequenceMatcher(None, target, key).ratio()
+        kwords = set(key.split())
+        overlap = len(twords & kwords) / len(twords | kwords) if twords | kwords else 0.0
+        score = max(ratio, overlap)
+        if score > best.get(ident, -1.0):
+            best[ident] = score
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], names[kv[0]]))
+    return [names[ident] for ident, _ in ranked[:n]]
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def available_rosters() -> list[str]:
+    """Names of the rosters shipped with netmap."""
+    folder = resources.files("netmap").joinpath("data").joinpath("rosters")
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_roster(source: str | Path | None = None) -> Roster:
+    """Load a roster by shipped name (default ``career-pathways``) or from a YAML file.
+
+    Parameters
+    ----------
+    source : str or Path, optional
+        A shipped roster's name, or the path of a roster YAML file.
+
+    Returns
+    -------
+    Roster
+        A fresh object each call (callers may add custom types to it).
+
+    Raises
+    ------
+    RosterError
+        The file is missing, not YAML, or refers to categories, types or roles it does
+        not define.
+
+    Examples
+    --------
+    >>> len(load_roster().roster_types())
+    22
+    """
+    source = DEFAULT_ROSTER if source is None else source
+    if isinstance(source, str) and source in available_rosters():
+        label = source
+        text = resources.files("netmap").joinpath("data").joinpath("rosters").joinpath(f"{source}.yaml").read_text("utf-8")
+    else:
+        path = Path(source)
+        label = str(path)
+        if not path.is_file():
+            shipped = ", ".join(available_rosters())
+            raise RosterError(f"roster {label!r} not found: give a YAML file or one of: {shipped}")
+        if path.stat().st_size > _MAX_ROSTER_BYTES:
+            raise RosterError(f"roster {label}: file is larger than {_MAX_ROSTER_BYTES} bytes")
+        try:
+            text = path.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RosterError(f"roster {label}: cannot read it as UTF-8 text ({exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RosterError(f"roster {label}: not valid YAML ({exc})") from None
+    return _parse(data, label)
+
+
+def _parse(data: Any, label: str) -> Roster:
+    def fail(msg: str) -> RosterError:
+        return RosterError(f"roster {label}: {msg}")
+
+    if not isinstance(data, dict):
+        raise fail("the top level must be a mapping with 'categories' and 'agency_types'")
+
+    def items(key: str, required: bool = True) -> list[dict[str, Any]]:
+        value = data.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise fail(f"'{key}' must be a list of mappings")
+        return value
+
+    def text(entry: dict[str, Any], key: str, where: str) -> str:
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"{where}: '{key}' must be a non-empty string")
+        return value.strip()
+
+    def aliases(entry: dict[str, Any], where: str) -> tuple[str, ...]:
+        value = entry.get("aliases") or []
+        if not isinstance(value, list):
+            raise fail(f"{where}: 'aliases' must be a list")
+        return tuple(str(a) for a in value)
+
+    categories: dict[str, Category] = {}
+    for i, entry in enumerate(items("categories")):
+        cid = text(entry, "id", f"categories[{i}]")
+        categories[cid] = Category(cid, text(entry, "name", cid), bool(entry.get("in_roster", True)))
+
+    types: dict[str, AgencyType] = {}
+    for i, entry in enumerate(items("agency_types")):
+        tid = text(entry, "id", f"agency_types[{i}]")
+        if tid in types:
+            raise fail(f"agency type id {tid!r} is defined twice")
+        cat = text(entry, "category", tid)
+        if cat not in categories:
+            raise fail(f"agency type {tid!r} names unknown category {cat!r}")
+        level = str(entry.get("level", "any"))
+        if level not in ROSTER_LEVELS:
+            raise fail(f"agency type {tid!r}: level must be one of {', '.join(ROSTER_LEVELS)}")
+        types[tid] = AgencyType(
+            tid, text(entry, "name", tid), cat, level, bool(entry.get("in_roster", True)), aliases(entry, tid)
+        )
+
+    roles: dict[str, Role] = {}
+    for i, entry in enumerate(items("roles", required=False)):
+        rid = text(entry, "id", f"roles[{i}]")
+        roles[rid] = Role(
+            rid,
+            text(entry, "name", rid),
+            str(entry.get("kind", "other")),
+            bool(entry.get("in_chart", True)),
+            aliases(entry, rid),
+        )
+
+    populations: dict[str, Population] = {}
+    for i, entry in enumerate(items("populations", required=False)):
+        pid = text(entry, "id", f"populations[{i}]")
+        calls = tuple(entry.get("calls_for") or ())
+        for t in calls:
+            if t not in types:
+                raise fail(f"population {pid!r} calls for unknown agency type {t!r}")
+        populations[pid] = Population(pid, text(entry, "name", pid), calls, aliases(entry, pid))
+
+    teams: dict[str, tuple[Requirement, ...]] = {}
+    raw_teams = data.get("minimum_teams") or {}
+    if not isinstance(raw_teams, dict):
+        raise fail("'minimum_teams' must map a level to a list of requirements")
+    for level, reqs in raw_teams.items():
+        built = []
+        for i, entry in enumerate(reqs or []):
+            rid = text(entry, "id", f"minimum_teams.{level}[{i}]")
+            any_of = tuple(entry.get("any_of") or ())
+            for t in any_of:
+                if t not in types:
+                    raise fail(f"minimum team {level}/{rid} names unknown agency type {t!r}")
+            if not any_of:
+                raise fail(f"minimum team {level}/{rid} lists no agency types")
+            built.append(Requirement(rid, text(entry, "name", rid), str(level), any_of))
+        teams[str(level)] = tuple(built)
+
+    chart: dict[str, tuple[str, ...]] = {}
+    for cat, role_ids in (data.get("role_chart") or {}).items():
+        if cat not in categories:
+            raise fail(f"role_chart names unknown category {cat!r}")
+        for r in role_ids or []:
+            if r not in roles:
+                raise fail(f"role_chart for {cat!r} names unknown role {r!r}")
+        chart[cat] = tuple(role_ids or ())
+
+    generic: dict[str, dict[str, str]] = {}
+    for word, sides in (data.get("generic_aliases") or {}).items():
+        if not isinstance(sides, dict) or set(sides) != {"state", "local"}:
+            raise fail(f"generic alias {word!r} must map 'state' and 'local' to agency type ids")
+        for t in sides.values():
+            if t not in types:
+                raise fail(f"generic alias {word!r} names unknown agency type {t!r}")
+        generic[str(word)] = {k: str(v) for k, v in sides.items()}
+
+    roster = Roster(
+        name=str(data.get("name") or label),
+        title=str(data.get("title") or data.get("name") or label),
+        source=label,
+        categories=categories,
+        agency_types=types,
+        roles=roles,
+        populations=populations,
+        minimum_teams=teams,
+        role_chart=chart,
+        generic_aliases=generic,
+        allow_custom_types=bool(data.get("allow_custom_types", False)),
+    )
+    roster._type_keys = _keys(((t.id, (t.id, t.name, *t.aliases)) for t in types.values()), "agency type", fail)
+    roster._generic_keys = {normalize(w): s for w, s in generic.items()}
+    roster._role_keys = _keys(((r.id, (r.id, r.name, *r.aliases)) for r in roles.values()), "role", fail)
+    roster._population_keys = _keys(
+        ((p.id, (p.id, p.name, *p.aliases)) for p in populations.values()), "population", fail
+    )
+    return roster
+
+
+def _keys(entries, what: str, fail) -> dict[str, str]:
+    """Map every normalised name and alias to its id; one alias may not mean two things."""
+    keys: dict[str, str] = {}
+    for ident, labels in entries:
+        for lab in labels:
+            key = normalize(lab)
+            if not key:
+                continue
+            if keys.get(key, ident) != ident:
+                raise fail(f"{what} alias {lab!r} is used by both {keys[key]!r} and {ident!r}")
+            keys[key] = ident
+    return keys

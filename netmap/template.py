@@ -1,0 +1,277 @@
+"""Write an empty netmap workbook that is pleasant to fill in by hand.
+
+The ``.xlsx`` template has a README sheet, one sheet per netmap sheet with a frozen
+header, explained headers (cell comments), sensible column widths, one example row,
+and drop-down lists drawn from the roster in use. ``--csv`` writes the same sheets
+as CSV files plus a README.txt listing the allowed values.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> out = write_template(pathlib.Path(tempfile.mkdtemp()))
+>>> out.name
+'netmap.xlsx'
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from netmap.errors import UsageError
+from netmap.model import (
+    AGREEMENT_STATUSES,
+    AGREEMENT_TYPES,
+    FUNDING_SOURCES,
+    LEVELS,
+    PARTNER_STATUSES,
+    SHEETS,
+    TEAMS,
+    TIE_KINDS,
+)
+from netmap.roster import Roster, load_roster
+
+__all__ = ["EXAMPLE_ROWS", "write_template"]
+
+# One example row per sheet (two partners, so that a tie and an agreement make sense).
+# Every value here must validate cleanly: a test checks it.
+EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
+    "partners": [
+        {
+            "id": "P001",
+            "name": "Example Community College",
+            "agency_type": "Local community colleges",
+            "level": "local",
+            "region": "Example Region",
+            "team": "leadership",
+            "status": "active",
+            "website": "https://college.example.org",
+            "notes": "Replace these example rows with your partners.",
+        },
+        {
+            "id": "P002",
+            "name": "Example Workforce Board",
+            "agency_type": "Local WIB",
+            "level": "local",
+            "region": "Example Region",
+            "team": "leadership",
+            "status": "active",
+        },
+    ],
+    "roles": [{"partner_id": "P001", "role": "Design programs", "notes": "Designs the pathway programs."}],
+    "agreements": [
+        {
+            "id": "A001",
+            "parties": "P001;P002",
+            "title": "Example pathway MOU",
+            "type": "MOU",
+            "signed": "2025-07-01",
+            "expires": "2027-06-30",
+            "status": "active",
+        }
+    ],
+    "funding": [
+        {
+            "id": "F001",
+            "stream": "WIOA Title I Adult",
+            "recipient_id": "P001",
+            "funder_id": "P002",
+            "source": "federal",
+            "program": "Pathway tuition",
+            "amount": "125000",
+            "start": "2025-07-01",
+            "end": "2026-06-30",
+        }
+    ],
+    "ties": [
+        {
+            "source_id": "P001",
+            "target_id": "P002",
+            "kind": "referral",
+            "strength": "2",
+            "directed": "no",
+            "notes": "Monthly referral meeting.",
+        }
+    ],
+    "services": [{"partner_id": "P001", "service": "Adult basic education", "population": "English learners"}],
+    "contacts": [
+        {
+            "partner_id": "P001",
+            "name": "Jordan Example",
+            "title": "Dean of Workforce Programs",
+            "email": "jordan@example.org",
+            "phone": "555-0100",
+            "champion": "yes",
+        }
+    ],
+}
+
+
+def _choices(roster: Roster) -> dict[tuple[str, str], tuple[list[str], bool]]:
+    """(sheet, column) -> (allowed values, strict). Non-strict lists still accept aliases."""
+    yes_no = ["yes", "no"]
+    return {
+        ("partners", "agency_type"): ([t.name for t in roster.agency_types.values()], False),
+        ("partners", "level"): (list(LEVELS), True),
+        ("partners", "team"): (list(TEAMS), True),
+        ("partners", "status"): (list(PARTNER_STATUSES), True),
+        ("roles", "role"): ([r.name for r in roster.roles.values()], False),
+        ("agreements", "type"): (list(AGREEMENT_TYPES), True),
+        ("agreements", "status"): (list(AGREEMENT_STATUSES), True),
+        ("funding", "source"): (list(FUNDING_SOURCES), True),
+        ("ties", "kind"): (list(TIE_KINDS), True),
+        ("ties", "strength"): (["1", "2", "3"], True),
+        ("ties", "directed"): (yes_no, False),
+        ("services", "population"): ([p.name for p in roster.populations.values()], False),
+        ("contacts", "champion"): (yes_no, False),
+    }
+
+
+def _readme_lines(roster: Roster) -> list[str]:
+    lines = [
+        "netmap workbook",
+        "",
+        "Fill in one sheet per kind of thing. Only 'partners' is required; leave other sheets empty if you",
+        "have nothing to put there. Replace the example rows (they use ids P001 and P002).",
+        "Row 1 of each sheet is the header: keep the column names. Extra columns are kept as attributes.",
+        "Identifiers are text: 007 and 7 are two different partners.",
+        "Dates are YYYY-MM-DD (or Excel date cells). Amounts are plain numbers. Yes/no cells take yes or no.",
+        "Cells with a drop-down accept the listed values; agency types, roles and populations also accept",
+        "common alternative names (e.g. 'WIB', 'American Job Center', 'CC').",
+        "The sheets named README and lists belong to the template and are never read as data.",
+        "Contacts are personal data: netmap never puts them on a map or report unless asked to.",
+        "",
+        f"Roster in use: {roster.title} ({roster.name})",
+        "",
+        "Sheets:",
+    ]
+    for sheet in SHEETS.values():
+        lines.append(f"  {sheet.name}: {sheet.help}")
+        for col in sheet.columns:
+            need = "required" if col.required else "optional"
+            lines.append(f"    - {col.name} ({need}): {col.help}")
+    lines += ["", "Check the workbook with:  netmap validate netmap.xlsx"]
+    return lines
+
+
+def write_template(
+    folder: str | Path, *, roster: Roster | None = None, csv_files: bool = False, force: bool = False
+) -> Path:
+    """Write the template into ``folder``; return the workbook (or folder) written.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Created if missing.
+    roster : Roster, optional
+        Drop-down lists come from it (default ``career-pathways``).
+    csv_files : bool
+        Write one CSV file per sheet (plus README.txt) instead of an ``.xlsx``.
+    force : bool
+        Overwrite existing files.
+
+    Raises
+    ------
+    UsageError
+        A file would be overwritten without ``force``, or the folder cannot be written.
+    """
+    roster = roster or load_roster()
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder")
+    targets = [folder / f"{s}.csv" for s in SHEETS] + [folder / "README.txt"] if csv_files else [folder / "netmap.xlsx"]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        raise UsageError(f"{existing[0]} already exists; pass --force to overwrite it")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if csv_files:
+            return _write_csv(folder, roster)
+        return _write_xlsx(folder / "netmap.xlsx", roster)
+    except OSError as exc:
+        raise UsageError(f"cannot write the template into {folder}: {exc.strerror or exc}") from None
+
+
+def _write_csv(folder: Path, roster: Roster) -> Path:
+    for name, sheet in SHEETS.items():
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([c.name for c in sheet.columns])
+            for row in EXAMPLE_ROWS.get(name, []):
+                writer.writerow([row.get(c.name, "") for c in sheet.columns])
+    lines = _readme_lines(roster) + ["", "Allowed values:"]
+    for (sheet, column), (values, strict) in _choices(roster).items():
+        note = "" if strict else " (alternative names accepted)"
+        lines.append(f"  {sheet}.{column}{note}: " + "; ".join(values))
+    (folder / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _write_xlsx(path: Path, roster: Roster) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "README"
+    for i, line in enumerate(_readme_lines(roster), start=1):
+        readme.cell(row=i, column=1, value=line)
+    readme["A1"].font = Font(bold=True, size=14)
+    readme.column_dimensions["A"].width = 110
+
+    # Drop-down values live on a hidden sheet: inline lists are capped at 255 characters.
+    lists = wb.create_sheet("lists")
+    choices = _choices(roster)
+    ranges: dict[tuple[str, str], str] = {}
+    for col_index, ((sheet, column), (values, _)) in enumerate(choices.items(), start=1):
+        letter = get_column_letter(col_index)
+        lists.cell(row=1, column=col_index, value=f"{sheet}.{column}")
+        for row_index, value in enumerate(values, start=2):
+            lists.cell(row=row_index, column=col_index, value=value)
+        ranges[(sheet, column)] = f"lists!${letter}$2:${letter}${len(values) + 1}"
+    lists.sheet_state = "hidden"
+
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="1F4E79")
+    for name, sheet in SHEETS.items():
+        ws = wb.create_sheet(name)
+        for col_index, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(row=1, column=col_index, value=column.name)
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = Alignment(vertical="center")
+            need = "Required." if column.required else "Optional."
+            cell.comment = Comment(f"{need} {column.help}", "netmap", width=260, height=90)
+            ws.column_dimensions[get_column_letter(col_index)].width = column.width
+        ws.freeze_panes = "A2"
+        for row_index, row in enumerate(EXAMPLE_ROWS.get(name, []), start=2):
+            for col_index, column in enumerate(sheet.columns, start=1):
+                value: Any = row.get(column.name)
+                if value is not None:
+                    # Typed as text: an id like 007 must stay 007.
+                    ws.cell(row=row_index, column=col_index, value=value).number_format = "@"
+        for col_index, column in enumerate(sheet.columns, start=1):
+            if (name, column.name) not in ranges:
+                continue
+            _, strict = choices[(name, column.name)]
+            dv = DataValidation(
+                type="list",
+                formula1=f"={ranges[(name, column.name)]}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop" if strict else "warning",
+                errorTitle="netmap",
+                error="Pick a value from the list."
+                if strict
+                else "Not in the list. netmap accepts common alternative names; check with netmap validate.",
+            )
+            letter = get_column_letter(col_index)
+            dv.add(f"{letter}2:{letter}5000")
+            ws.add_data_validation(dv)
+    wb.active = wb.sheetnames.index("partners")
+    wb.save(path)
+    return path
