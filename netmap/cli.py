@@ -39,7 +39,11 @@ class _State:
 
 
 def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        # Piped or captured output: wide enough that codes and ids are never folded.
+        console = Console(highlight=False, soft_wrap=True, width=max(console.width, 200))
+    return console
 
 
 def _stderr() -> Console:
@@ -62,7 +66,7 @@ def handled(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        except Exception as exc:
             if _State.debug:
                 raise
             _stderr().print(

@@ -133,3 +133,52 @@ class UsageError(NetmapError):
     """The command was called wrongly (missing file, bad option value): exit code 2."""
 
     exit_code = 2
+
+
+# Every issue code netmap reports, with what it means. The README's table and the
+# tests are checked against this list, so a new code cannot go undocumented.
+ISSUE_CODES: dict[str, str] = {
+    # the files themselves
+    "encoding-error": "a CSV file is not UTF-8 (or not in the --encoding given)",
+    "file-too-large": "a file is larger than the size limit",
+    "zip-bomb": "an .xlsx unpacks to far more than its size",
+    "unsafe-xml": "an .xlsx part declares a DTD or entities (XML bomb)",
+    "not-a-workbook": "a file is not a readable .xlsx workbook",
+    "malformed-csv": "a CSV file cannot be parsed (usually an unclosed quote)",
+    "too-many-rows": "a sheet has more rows than the limit",
+    "too-many-columns": "a sheet has more columns than the limit",
+    "cell-too-long": "a cell holds more than 32,767 characters (Excel's own limit)",
+    "ragged-row": "a CSV row has more or fewer cells than the header",
+    # sheets and columns
+    "missing-sheet": "the partners sheet is missing",
+    "duplicate-sheet": "two sheets or files have the same name",
+    "unknown-sheet": "a sheet netmap does not know; kept as extra data",
+    "empty-sheet": "a sheet without a header row",
+    "no-partners": "the partners sheet has no rows",
+    "missing-column": "a required column is missing",
+    "duplicate-column": "a column appears twice",
+    "unknown-column": "a column netmap does not know; kept as an attribute",
+    "unnamed-column": "a value in a column without a header",
+    # cells
+    "empty-required": "a required cell is empty",
+    "duplicate-id": "an id is used twice in its sheet",
+    "duplicate-row": "a row repeats an earlier one; kept once",
+    "duplicate-party": "a partner is listed twice among an agreement's parties",
+    "invalid-choice": "a value is not one of the allowed choices",
+    "invalid-date": "a value is not a date (write YYYY-MM-DD)",
+    "ambiguous-date": "a date such as 04/03/2024 could be two days",
+    "date-order": "an end or expiry date is before the start or signing date",
+    "invalid-number": "a value is not a number",
+    "out-of-range": "a number is outside its allowed range",
+    "invalid-boolean": "a value is not yes or no",
+    "invalid-email": "a value does not look like an email address",
+    "self-tie": "a tie from a partner to itself",
+    # the roster and references
+    "unknown-agency-type": "an agency type that matches nothing in the roster",
+    "custom-agency-type": "an agency type outside the roster, kept because the roster allows custom types",
+    "level-mismatch": "a partner's level does not fit its agency type's level",
+    "unknown-role": "a role that is not in the roster's role chart",
+    "unknown-population": "a population the roster does not know; kept",
+    "unknown-reference": "a partner id that names no partner",
+    "too-few-parties": "an agreement with fewer than two parties",
+}

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 __all__ = [
     "AGREEMENT_STATUSES",
     "AGREEMENT_TYPES",
-    "Column",
     "FUNDING_SOURCES",
     "LEVELS",
     "NODE_LABELS",
@@ -26,9 +25,10 @@ __all__ = [
     "REL_TYPES",
     "SHEETS",
     "SHEET_ORDER",
-    "Sheet",
     "TEAMS",
     "TIE_KINDS",
+    "Column",
+    "Sheet",
 ]
 
 # --- node labels and relationship types (DESIGN section 4) -----------------------
@@ -167,10 +167,18 @@ SHEETS: dict[str, Sheet] = {
             Column("id", "id", True, help="Unique id of the agreement, e.g. A01.", width=10),
             Column("parties", "refs", True, help="Partner ids of the parties, separated by ';'.", width=24),
             Column("title", "text", help="Title of the agreement.", width=30),
-            Column("type", "choice", choices=AGREEMENT_TYPES, help="MOU, MOA, articulation, data-sharing or other.", width=14),
+            Column(
+                "type",
+                "choice",
+                choices=AGREEMENT_TYPES,
+                help="MOU, MOA, articulation, data-sharing or other.",
+                width=14,
+            ),
             Column("signed", "date", help="Date signed, as YYYY-MM-DD.", width=12),
             Column("expires", "date", help="Expiry date, as YYYY-MM-DD.", width=12),
-            Column("status", "choice", choices=AGREEMENT_STATUSES, help="draft, active, expired or terminated.", width=12),
+            Column(
+                "status", "choice", choices=AGREEMENT_STATUSES, help="draft, active, expired or terminated.", width=12
+            ),
         ),
         help="One row per written agreement (MOU, MOA, articulation, data sharing).",
         key=("id",),
@@ -181,8 +189,16 @@ SHEETS: dict[str, Sheet] = {
             Column("id", "id", True, help="Unique id of this funding award, e.g. F01.", width=10),
             Column("stream", "text", True, help="Funding stream, e.g. 'WIOA Title I Adult'.", width=26),
             Column("recipient_id", "ref", True, help="Partner id of the recipient.", width=13),
-            Column("funder_id", "ref", help="Partner id of the funder or administering partner, if a partner.", width=12),
-            Column("source", "choice", choices=FUNDING_SOURCES, help="federal, state, local, private or philanthropic.", width=13),
+            Column(
+                "funder_id", "ref", help="Partner id of the funder or administering partner, if a partner.", width=12
+            ),
+            Column(
+                "source",
+                "choice",
+                choices=FUNDING_SOURCES,
+                help="federal, state, local, private or philanthropic.",
+                width=13,
+            ),
             Column("program", "text", help="Program the money pays for.", width=24),
             Column("amount", "amount", help="Amount in dollars (a number, no formulas).", width=12),
             Column("start", "date", help="Start date, as YYYY-MM-DD.", width=12),
@@ -196,7 +212,13 @@ SHEETS: dict[str, Sheet] = {
         (
             Column("source_id", "ref", True, help="Partner id at one end.", width=11),
             Column("target_id", "ref", True, help="Partner id at the other end.", width=11),
-            Column("kind", "choice", choices=TIE_KINDS, help="collaboration, referral, data-sharing, advisory, ...", width=14),
+            Column(
+                "kind",
+                "choice",
+                choices=TIE_KINDS,
+                help="collaboration, referral, data-sharing, advisory, ...",
+                width=14,
+            ),
             Column("strength", "strength", help="1 (weak) to 3 (strong).", width=10),
             Column("directed", "bool", help="yes if the tie runs one way (source to target).", width=10),
             Column("notes", "text", help="What the tie is about.", width=30),

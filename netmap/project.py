@@ -100,7 +100,7 @@ def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = Non
         ident = G.nodes[agreement]["id"]
         for u, v in combinations(sorted(set(members)), 2):
             tie(u, v, "agreement", "agreements", ident)
-    for u, v, d in G.edges(data=True):
+    for _, v, d in G.edges(data=True):
         if d.get("type") == "FUNDS" and d.get("funder_id"):
             tie(node_key("Partner", d["funder_id"]), v, "funding", "awards", d["award_id"])
     return P

@@ -246,13 +246,17 @@ def load_roster(source: str | Path | None = None) -> Roster:
     source = DEFAULT_ROSTER if source is None else source
     if isinstance(source, str) and source in available_rosters():
         label = source
-        text = resources.files("netmap").joinpath("data").joinpath("rosters").joinpath(f"{source}.yaml").read_text("utf-8")
+        text = (
+            resources.files("netmap").joinpath("data").joinpath("rosters").joinpath(f"{source}.yaml").read_text("utf-8")
+        )
     else:
         path = Path(source)
         label = str(path)
         if not path.is_file():
             shipped = ", ".join(available_rosters())
-            raise RosterError(f"roster {label!r} not found: give a YAML file or one of: {shipped}")
+            missing = RosterError(f"roster {label!r} not found: give a YAML file or one of: {shipped}")
+            missing.exit_code = 2  # a wrong --roster argument is a usage error
+            raise missing
         if path.stat().st_size > _MAX_ROSTER_BYTES:
             raise RosterError(f"roster {label}: file is larger than {_MAX_ROSTER_BYTES} bytes")
         try:

@@ -200,7 +200,7 @@ def _write_csv(folder: Path, roster: Roster) -> Path:
             writer.writerow([c.name for c in sheet.columns])
             for row in EXAMPLE_ROWS.get(name, []):
                 writer.writerow([row.get(c.name, "") for c in sheet.columns])
-    lines = _readme_lines(roster) + ["", "Allowed values:"]
+    lines = [*_readme_lines(roster), "", "Allowed values:"]
     for (sheet, column), (values, strict) in _choices(roster).items():
         note = "" if strict else " (alternative names accepted)"
         lines.append(f"  {sheet}.{column}{note}: " + "; ".join(values))

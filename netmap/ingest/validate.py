@@ -163,14 +163,21 @@ def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
     if any(i.is_error and i.row is None and i.sheet is None for i in raw.issues):
         return tables  # the file itself could not be read
 
+    rejected: dict[str, list[dict[str, Any]]] = {}
     for name, sheet in raw.sheets.items():
         tables.files[name] = sheet.file
         tables.rows_read[name] = len(sheet.rows)
         if name in SHEETS:
-            tables.records[name] = _check_sheet(tables, sheet, SHEETS[name])
+            tables.records[name] = _check_sheet(tables, sheet, SHEETS[name], rejected.setdefault(name, []))
         else:
             tables.extra_sheets[name] = [
-                {"_row": r.row, **{h or f"column_{i + 1}": cell_text(v) for i, (h, v) in enumerate(zip(sheet.header, r.cells))}}
+                {
+                    "_row": r.row,
+                    **{
+                        h or f"column_{i + 1}": cell_text(v)
+                        for i, (h, v) in enumerate(zip(sheet.header, r.cells, strict=False))
+                    },
+                }
                 for r in sheet.rows
             ]
 
@@ -185,15 +192,13 @@ def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
                     suggestions=tuple(difflib.get_close_matches("partners", list(raw.sheets), n=3, cutoff=0.4)),
                 )
             )
-    elif not tables["partners"] and not any(
-        i.is_error and i.sheet == "partners" for i in tables.issues
-    ):
+    elif not tables["partners"] and not any(i.is_error and i.sheet == "partners" for i in tables.issues):
         sheet = raw.sheets["partners"]
         tables.issues.append(
             Issue("no-partners", "the partners sheet has no rows", file=sheet.file, sheet="partners", row=2)
         )
 
-    _check_references(tables, raw)
+    _check_references(tables, raw, rejected)
     tables.issues = sorted(tables.issues, key=_issue_order)
     return tables
 
@@ -209,7 +214,8 @@ def _issue_order(issue: Issue) -> tuple[int, int, int]:
 # -- one sheet --------------------------------------------------------------------------
 
 
-def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet) -> list[dict[str, Any]]:
+def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clean records of one sheet; rows with errors go to ``rejected`` (still checked for references)."""
     check = _SheetCheck(tables, raw)
     header_row = raw.header_row
     known: dict[int, Column] = {}
@@ -282,6 +288,8 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet) -> list[dict[str, A
                 )
         for column in spec.columns:
             record.setdefault(column.name, None)
+        if spec.name == "partners" and record["agency_type"] is not None:
+            bad |= not _resolve_agency_type(check, tables.roster, record)
         failed = record.pop("_failed", set())
         for name in spec.required_columns:
             if record[name] is None and name not in failed:
@@ -303,29 +311,34 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet) -> list[dict[str, A
                 value=record["target_id"],
             )
             bad = True
-        if bad:
-            continue
-        # Duplicates: ids must be unique; other sheets flag repeated rows.
-        key = _row_key(spec.name, record)
-        if key in first_row_of:
-            if key_cols == ("id",):
+        # Ids must be unique, whatever else is wrong with the row.
+        if key_cols == ("id",) and record["id"] is not None:
+            if record["id"] in first_row_of:
                 check.add(
                     "duplicate-id",
-                    f"id {record['id']!r} is already used in row {first_row_of[key]}; ids must be unique",
+                    f"id {record['id']!r} is already used in row {first_row_of[record['id']]}; ids must be unique",
                     row=raw_row.row,
                     column="id",
                     value=record["id"],
                 )
-                continue
-            check.add(
-                "duplicate-row",
-                f"this row repeats row {first_row_of[key]} ({', '.join(key_cols)}); it is kept once",
-                row=raw_row.row,
-                column=key_cols[-1],
-                severity=WARNING,
-            )
+                bad = True
+            else:
+                first_row_of[record["id"]] = raw_row.row
+        if bad:
+            rejected.append(record)
             continue
-        first_row_of[key] = raw_row.row
+        if key_cols != ("id",):
+            key = _row_key(spec.name, record)
+            if key in first_row_of:
+                check.add(
+                    "duplicate-row",
+                    f"this row repeats row {first_row_of[key]} ({', '.join(key_cols)}); it is kept once",
+                    row=raw_row.row,
+                    column=key_cols[-1],
+                    severity=WARNING,
+                )
+                continue
+            first_row_of[key] = raw_row.row
         records.append(record)
     return records
 
@@ -423,8 +436,7 @@ def _parse_cell(
         if population is None:
             check.add(
                 "unknown-population",
-                f"{text!r} is not a population the roster knows; it is kept, but no partner type is "
-                "expected for it",
+                f"{text!r} is not a population the roster knows; it is kept, but no partner type is expected for it",
                 row=row,
                 column=column.name,
                 value=value,
@@ -446,54 +458,47 @@ def _from(result: tuple[Any, Any], problem: Callable[..., tuple[None, bool]]) ->
     return problem(code, message, suggestions)
 
 
-def _resolve_agency_types(tables: Tables, raw: RawWorkbook) -> None:
-    """Match agency types once the whole row (and so the partner's level) is known."""
-    if "partners" not in raw.sheets:
-        return
-    check = _SheetCheck(tables, raw.sheets["partners"])
-    roster = tables.roster
-    kept = []
-    for record in tables["partners"]:
-        text = record["agency_type"]
-        atype = roster.match_agency_type(text, record.get("level"))
-        if atype is None and roster.allow_custom_types:
-            atype = roster.add_custom_type(text)
+def _resolve_agency_type(check: _SheetCheck, roster: Roster, record: dict[str, Any]) -> bool:
+    """Match a partner's agency type; the row's level settles level-neutral words."""
+    text = record["agency_type"]
+    atype = roster.match_agency_type(text, record.get("level"))
+    if atype is None and roster.allow_custom_types:
+        atype = roster.add_custom_type(text)
+        check.add(
+            "custom-agency-type",
+            f"{text!r} is not in the {roster.name} roster; it is kept as a custom type in category Other",
+            row=record["_row"],
+            column="agency_type",
+            value=text,
+            suggestions=roster.suggest_agency_types(text),
+            severity=WARNING,
+        )
+    if atype is None:
+        check.add(
+            "unknown-agency-type",
+            f"{text!r} is not an agency type of the {roster.name} roster",
+            row=record["_row"],
+            column="agency_type",
+            value=text,
+            suggestions=roster.suggest_agency_types(text),
+        )
+        return False
+    level = record.get("level")
+    if level and atype.level in ("state", "local"):
+        partner_side = "state" if level in ("state", "national") else "local"
+        if partner_side != atype.level:
             check.add(
-                "custom-agency-type",
-                f"{text!r} is not in the {roster.name} roster; it is kept as a custom type in category Other",
+                "level-mismatch",
+                f"a {level} partner has the {atype.level} agency type {atype.name!r}; check the level "
+                "or the agency type",
                 row=record["_row"],
-                column="agency_type",
-                value=text,
-                suggestions=roster.suggest_agency_types(text),
+                column="level",
+                value=level,
                 severity=WARNING,
             )
-        if atype is None:
-            check.add(
-                "unknown-agency-type",
-                f"{text!r} is not an agency type of the {roster.name} roster",
-                row=record["_row"],
-                column="agency_type",
-                value=text,
-                suggestions=roster.suggest_agency_types(text),
-            )
-            continue
-        level = record.get("level")
-        if level and atype.level in ("state", "local"):
-            partner_side = "state" if level in ("state", "national") else "local"
-            if partner_side != atype.level:
-                check.add(
-                    "level-mismatch",
-                    f"a {level} partner has the {atype.level} agency type {atype.name!r}; check the level "
-                    "or the agency type",
-                    row=record["_row"],
-                    column="level",
-                    value=level,
-                    severity=WARNING,
-                )
-        record["agency_type_id"] = atype.id
-        record["category_id"] = atype.category
-        kept.append(record)
-    tables.records["partners"] = kept
+    record["agency_type_id"] = atype.id
+    record["category_id"] = atype.category
+    return True
 
 
 def _check_date_order(check: _SheetCheck, sheet: str, record: dict[str, Any]) -> bool:
@@ -523,8 +528,7 @@ _REFERENCES = {
 }
 
 
-def _check_references(tables: Tables, raw: RawWorkbook) -> None:
-    _resolve_agency_types(tables, raw)
+def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list[dict[str, Any]]]) -> None:
     if "partners" not in raw.sheets:
         return
     # A partner row that failed validation still defines its id: references to it are
@@ -546,8 +550,9 @@ def _check_references(tables: Tables, raw: RawWorkbook) -> None:
             continue
         check = _SheetCheck(tables, raw.sheets[sheet])
         kept = []
-        for record in tables.records[sheet]:
-            ok = True
+        clean = {id(r) for r in tables.records[sheet]}
+        for record in sorted([*tables.records[sheet], *rejected.get(sheet, [])], key=lambda r: r["_row"]):
+            ok = id(record) in clean
             for column in columns:
                 value = record.get(column)
                 ids = value if isinstance(value, tuple) else (value,) if value is not None else ()

@@ -85,9 +85,7 @@ def snippet(value: Any) -> str | None:
     return text if len(text) <= _SNIPPET else text[:_SNIPPET] + "…"
 
 
-def read_workbook_raw(
-    source: str | Path, *, encoding: str | None = None, limits: Limits | None = None
-) -> RawWorkbook:
+def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits: Limits | None = None) -> RawWorkbook:
     """Read the sheets of a workbook without interpreting them.
 
     Parameters
@@ -194,7 +192,9 @@ def _decode(data: bytes, display: str, sheet: str, encoding: str | None) -> tupl
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         bad = data[exc.start : exc.end].hex(" ")
-        return fail(f"line {line} is not valid {encoding} (byte {bad}); the file was saved in another encoding", line, bad)
+        return fail(
+            f"line {line} is not valid {encoding} (byte {bad}); the file was saved in another encoding", line, bad
+        )
 
 
 def _read_csv_file(
@@ -270,7 +270,8 @@ def _check_zip(path: Path, display: str, limits: Limits) -> Issue | None:
             if total > limits.max_unzipped_bytes or (total > 10 * 2**20 and total / packed > limits.max_zip_ratio):
                 return Issue(
                     "zip-bomb",
-                    f"the workbook unpacks to {total / 2**20:.0f} MiB from {packed / 2**20:.1f} MiB; refusing to open it",
+                    f"the workbook unpacks to {total / 2**20:.0f} MiB from {packed / 2**20:.1f} MiB; "
+                    "refusing to open it",
                     file=display,
                     suggestions=("re-save the workbook from Excel", "or split it into smaller workbooks"),
                 )

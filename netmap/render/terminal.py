@@ -31,7 +31,9 @@ def render_issues(console: Console, issues: Sequence[Issue]) -> None:
     (``[bold]``) are shown literally.
     """
     table = Table(title=f"{len(issues)} issue(s)", show_lines=False, expand=False)
-    for name in ("", "code", "sheet", "row", "column", "value", "message", "suggestions"):
+    for name in ("", "code", "sheet", "row", "column"):
+        table.add_column(name, no_wrap=True)
+    for name in ("value", "message", "suggestions"):
         table.add_column(name, overflow="fold")
     for issue in issues:
         mark = Text("error", style="bold red") if issue.is_error else Text("warning", style="yellow")

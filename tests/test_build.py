@@ -1,0 +1,194 @@
+"""Tests of netmap.build: tables -> the multi-typed graph."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import netmap
+from netmap.build import build_graph, node_key
+from netmap.errors import InputError
+from netmap.model import NODE_LABELS, REL_TYPES
+
+
+@pytest.fixture
+def graph(small_workbook):
+    tables = netmap.read_workbook(small_workbook)
+    assert [(i.code, i.row, i.column) for i in tables.issues] == [
+        ("unknown-column", 1, "Board seat"),
+        ("unknown-population", 4, "population"),  # "Healthcare workers": kept, with a warning
+    ]
+    return build_graph(tables, map_id="pima")
+
+
+def _count(G, label):
+    return sum(1 for _, d in G.nodes(data=True) if d["label"] == label)
+
+
+def _rels(G, rel):
+    return sorted((u, v) for u, v, d in G.edges(data=True) if d["type"] == rel)
+
+
+def test_node_counts(graph):
+    roster = netmap.load_roster()
+    assert _count(graph, "Partner") == 5
+    assert _count(graph, "AgencyType") == len(roster.agency_types)  # the roster lives in the graph
+    assert _count(graph, "Category") == len(roster.categories)
+    assert _count(graph, "Role") == len(roster.roles)
+    assert _count(graph, "Agreement") == 1
+    assert _count(graph, "FundingStream") == 1  # two awards of one stream
+    assert _count(graph, "Service") == 2
+    assert _count(graph, "Region") == 1
+    assert _count(graph, "Person") == 1
+    # 14 roster populations + the unknown "Healthcare workers", kept as a custom population
+    assert _count(graph, "Population") == len(roster.populations) + 1
+    assert {d["label"] for _, d in graph.nodes(data=True)} == set(NODE_LABELS)
+    assert {d["type"] for *_, d in graph.edges(data=True)} <= set(REL_TYPES)
+
+
+def test_every_node_carries_the_map_id(graph):
+    assert all(d["map_id"] == "pima" for _, d in graph.nodes(data=True))
+    assert all(d["map_id"] == "pima" for *_, d in graph.edges(data=True))
+    assert graph.graph["map_id"] == "pima"
+
+
+def test_partner_attributes_and_alias_resolution(graph):
+    p1 = graph.nodes["Partner:P1"]
+    assert p1["agency_type"] == "local-community-colleges"
+    assert p1["agency_type_name"] == "Local community colleges"
+    assert p1["agency_type_as_written"] == "CC"
+    assert p1["category"] == "education"
+    assert p1["Board_seat"] == "yes"  # unknown column kept as an attribute
+    assert graph.nodes["Partner:007"]["name"] == "Tucson Indian Center"
+    assert "Partner:7" not in graph
+
+
+def test_relationships(graph):
+    assert _rels(graph, "IS_A")[0] == ("Partner:007", "AgencyType:local-community-based-organizations")
+    assert len(_rels(graph, "IS_A")) == 5
+    assert _rels(graph, "PERFORMS") == [
+        ("Partner:P1", "Role:design-programs"),
+        ("Partner:P2", "Role:provide-labor-market-information"),
+        ("Partner:P4", "Role:advise"),
+    ]
+    assert _rels(graph, "PARTY_TO") == [
+        ("Partner:007", "Agreement:A1"),
+        ("Partner:P1", "Agreement:A1"),
+        ("Partner:P2", "Agreement:A1"),
+    ]
+    assert _rels(graph, "FUNDS") == [
+        ("FundingStream:wioa-title-i-adult", "Partner:007"),
+        ("FundingStream:wioa-title-i-adult", "Partner:P2"),
+    ]
+    assert _rels(graph, "ADMINISTERS") == [("Partner:P3", "FundingStream:wioa-title-i-adult")] * 2
+    assert _rels(graph, "IN_REGION") == [(f"Partner:{p}", "Region:pima") for p in ("007", "P1", "P2", "P4")]
+    assert _rels(graph, "WORKS_AT") == [("Person:007/jordan-example", "Partner:007")]
+    assert len(_rels(graph, "TIED_TO")) == 3
+    assert len(_rels(graph, "IN_CATEGORY")) == len(netmap.load_roster().agency_types)
+
+
+def test_typed_values_on_edges(graph):
+    funds = graph.edges["FundingStream:wioa-title-i-adult", "Partner:007", "FUNDS:F2"]
+    assert funds["amount"] == 30000.0
+    assert funds["start"] == dt.date(2025, 7, 1)
+    assert funds["funder_id"] == "P3"
+    tie = graph.edges["Partner:P2", "Partner:P1", "TIED_TO:3"]
+    assert (tie["kind"], tie["strength"], tie["directed"]) == ("collaboration", 3, False)
+    assert graph.nodes["Agreement:A1"]["expires"] == dt.date(2026, 12, 31)
+    serves = [v for u, v, d in graph.edges("Partner:007", data=True) if d["type"] == "SERVES"]
+    assert sorted(serves) == ["Population:custom-healthcare-worker", "Population:native-americans"]
+
+
+def test_every_input_row_is_traceable(small_workbook, graph):
+    tables = netmap.read_workbook(small_workbook)
+    expected = {(sheet, r["_row"]) for sheet, records in tables.records.items() for r in records}
+    seen = {(d["_sheet"], d["_row"]) for _, d in graph.nodes(data=True) if "_sheet" in d}
+    seen |= {(d["_sheet"], d["_row"]) for *_, d in graph.edges(data=True) if "_sheet" in d}
+    assert seen == expected
+
+
+def test_build_does_not_mutate_its_input(small_workbook):
+    tables = netmap.read_workbook(small_workbook)
+    before = copy.deepcopy(tables.records)
+    build_graph(tables)
+    assert tables.records == before
+
+
+def test_default_map_id_is_the_workbook_name(small_workbook):
+    assert build_graph(netmap.read_workbook(small_workbook)).graph["map_id"] == "small"
+
+
+def test_tables_with_errors_raise_input_error_with_every_issue(tmp_path):
+    from tests.conftest import write_csv_workbook
+
+    folder = write_csv_workbook(
+        tmp_path / "bad", {"partners": [["id", "name", "agency_type"], ["P1", "", "CC"], ["P2", "X", "Nonsense"]]}
+    )
+    tables = netmap.read_workbook(folder)
+    with pytest.raises(InputError) as info:
+        build_graph(tables)
+    assert [(i.code, i.row) for i in info.value.issues] == [("empty-required", 2), ("unknown-agency-type", 3)]
+
+
+def test_only_partners_sheet_is_needed(tmp_path):
+    from tests.conftest import write_csv_workbook
+
+    folder = write_csv_workbook(tmp_path / "one", {"partners": [["id", "name", "agency_type"], ["7", "A", "WIB"]]})
+    G = netmap.read_graph(folder)
+    assert node_key("Partner", "7") in G
+    assert _count(G, "Agreement") == 0
+
+
+# -- property: any bytes give a graph or an input error --------------------------------
+
+_HEADER = b"id,name,agency_type,level,region\r\n"
+_cells = st.sampled_from(
+    [
+        b"P1",
+        b"P2",
+        b"007",
+        b"7",
+        b"CC",
+        b"WIB",
+        b"local",
+        b"",
+        b'"',
+        b",",
+        b"\n",
+        b"\xe9",
+        b"\xef\xbb\xbf",
+        b"\x00",
+        b"2024-01-01",
+        b"04/03/2024",
+        b"<script>",
+        b";",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    partners=st.one_of(st.binary(max_size=300), st.lists(_cells, max_size=40).map(lambda c: _HEADER + b"".join(c))),
+    ties=st.one_of(
+        st.binary(max_size=200),
+        st.lists(_cells, max_size=30).map(lambda c: b"source_id,target_id,kind\n" + b"".join(c)),
+    ),
+)
+def test_any_csv_bytes_give_a_graph_or_an_input_error(tmp_path_factory, partners, ties):
+    folder = tmp_path_factory.mktemp("prop")
+    (folder / "partners.csv").write_bytes(partners)
+    (folder / "ties.csv").write_bytes(ties)
+    tables = netmap.read_workbook(folder)
+    try:
+        G = build_graph(tables)
+    except InputError as exc:
+        assert exc.issues and any(i.is_error for i in exc.issues)
+        assert all(i.code and i.message for i in exc.issues)
+    else:
+        assert isinstance(G, nx.MultiDiGraph)
+        assert tables.ok

@@ -1,0 +1,173 @@
+"""End-to-end tests of the netmap command through typer's runner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import netmap
+from netmap.cli import app
+from tests.conftest import EXAMPLES, write_csv_workbook
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_init_then_validate_exits_0(tmp_path):
+    result = run("init", tmp_path / "x")
+    assert result.exit_code == 0, result.output
+    workbook = tmp_path / "x" / "netmap.xlsx"
+    assert workbook.is_file()
+    result = run("validate", workbook)
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.stdout
+    assert "2 partners" in result.stdout
+
+
+def test_init_csv(tmp_path):
+    assert run("init", "--csv", tmp_path / "c").exit_code == 0
+    assert run("validate", tmp_path / "c").exit_code == 0
+
+
+def test_init_twice_is_a_usage_error(tmp_path):
+    assert run("init", tmp_path / "x").exit_code == 0
+    result = run("init", tmp_path / "x")
+    assert result.exit_code == 2
+    assert "--force" in result.stderr
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()))
+def test_examples_validate_cleanly(example):
+    result = run("validate", "--strict", EXAMPLES / example)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def bad(tmp_path):
+    return write_csv_workbook(
+        tmp_path / "bad",
+        {
+            "partners": [
+                ["id", "name", "agency_type"],
+                ["P1", "A", "CC"],
+                ["P1", "B", "Comunity colege"],
+                ["P3", "", "WIB"],
+            ],
+            "ties": [["source_id", "target_id", "strength"], ["P1", "P9", "5"]],
+        },
+    )
+
+
+def test_validate_reports_all_issues_and_exits_1(bad):
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    for text in (
+        "unknown-agency-type",
+        "empty-required",
+        "unknown-reference",
+        "out-of-range",
+        "Local community colleges",
+        "duplicate-id",
+        "5 error(s)",
+    ):
+        assert text in result.stdout
+
+
+def test_validate_json(bad):
+    result = run("validate", "--json", bad)
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False
+    assert [(i["code"], i["sheet"], i["row"], i["column"]) for i in doc["issues"]] == [
+        ("duplicate-id", "partners", 3, "id"),
+        ("unknown-agency-type", "partners", 3, "agency_type"),
+        ("empty-required", "partners", 4, "name"),
+        ("unknown-reference", "ties", 2, "target_id"),
+        ("out-of-range", "ties", 2, "strength"),
+    ]
+    issue = doc["issues"][1]
+    assert set(issue) == {"code", "severity", "file", "sheet", "row", "column", "value", "message", "suggestions"}
+    assert issue["file"].endswith("partners.csv")
+    assert issue["value"] == "Comunity colege"
+    assert issue["suggestions"][0] == "Local community colleges"
+    assert len(issue["suggestions"]) == 3
+
+
+def test_validate_json_clean_has_counts(tmp_path):
+    folder = write_csv_workbook(tmp_path / "ok", {"partners": [["id", "name", "agency_type"], ["7", "A", "CC"]]})
+    result = run("validate", "--json", folder)
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is True and doc["issues"] == [] and doc["counts"]["partners"] == 1
+
+
+def test_warnings_exit_0_unless_strict(tmp_path):
+    folder = write_csv_workbook(
+        tmp_path / "w", {"partners": [["id", "name", "agency_type", "colour"], ["7", "A", "CC", "red"]]}
+    )
+    assert run("validate", folder).exit_code == 0
+    assert run("validate", "--strict", folder).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("validate", "/nonexistent/book.xlsx"), "no such file"),
+        (("validate", "--roster", "/nonexistent/roster.yaml", "."), "not found"),
+        (("validate", "--encoding", "klingon", "."), "unknown encoding"),
+        (("validate",), "Missing argument"),
+        (("validate", "--no-such-option", "."), "No such option"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_not_a_workbook_kind_is_a_usage_error(tmp_path):
+    path = tmp_path / "book.ods"
+    path.write_bytes(b"x")
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert ".xlsx" in result.stderr
+
+
+def test_unexpected_errors_hide_the_traceback_unless_debug(monkeypatch, tmp_path):
+    # A fault no real input produces: the library itself crashing.
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(netmap, "read_workbook", boom)
+    result = run("validate", tmp_path)
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: kaboom" in result.stderr
+    assert "Traceback" not in result.output
+    result = run("--debug", "validate", tmp_path)
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_markup_in_data_is_printed_literally(tmp_path):
+    folder = write_csv_workbook(
+        tmp_path / "m", {"partners": [["id", "name", "agency_type"], ["[bold]x[/bold]", "A", "[red]CC"]]}
+    )
+    result = run("validate", folder)
+    assert "[red]CC" in result.stdout
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and netmap.__version__ in result.stdout
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"netmap {name}" in readme, name

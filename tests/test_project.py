@@ -1,0 +1,90 @@
+"""Tests of netmap.project: the partner-partner projection, worked by hand."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+import netmap
+from netmap.project import PARTNER_ATTRS, project
+
+
+@pytest.fixture
+def G(small_workbook):
+    return netmap.read_graph(small_workbook)
+
+
+def test_projection_edges_and_kinds(G):
+    P = project(G)
+    assert sorted(P.nodes) == ["007", "P1", "P2", "P3", "P4"]
+    edges = {frozenset((u, v)): d for u, v, d in P.edges(data=True)}
+    assert set(edges) == {
+        frozenset(("P1", "P2")),
+        frozenset(("P1", "P4")),
+        frozenset(("P1", "007")),
+        frozenset(("P2", "007")),
+        frozenset(("P2", "P3")),
+        frozenset(("P3", "007")),
+    }
+    p1p2 = edges[frozenset(("P1", "P2"))]
+    assert p1p2["kinds"] == {"referral": 1, "collaboration": 1, "agreement": 1}
+    assert p1p2["weight"] == 3
+    assert p1p2["strength"] == 3
+    assert p1p2["agreements"] == ["A1"]
+    assert sorted(p1p2["ties"]) == [2, 3]
+    assert edges[frozenset(("P1", "P4"))]["kinds"] == {"advisory": 1}
+    assert edges[frozenset(("P2", "P3"))]["kinds"] == {"funding": 1}
+    assert edges[frozenset(("P2", "P3"))]["awards"] == ["F1"]
+    assert edges[frozenset(("P3", "007"))]["awards"] == ["F2"]
+    assert edges[frozenset(("P2", "007"))] == {
+        "kinds": {"agreement": 1},
+        "weight": 1,
+        "agreements": ["A1"],
+        "ties": [],
+        "awards": [],
+        "strength": None,
+    }
+
+
+def test_projection_keeps_partner_attributes(G):
+    P = project(G)
+    assert set(P.nodes["P1"]) == set(PARTNER_ATTRS)
+    assert P.nodes["P1"]["category"] == "education"
+    assert P.nodes["P3"]["level"] == "state"
+
+
+def test_projection_does_not_mutate_the_graph(G):
+    before = nx.to_dict_of_dicts(G)
+    nodes_before = dict(G.nodes(data=True))
+    project(G)
+    assert nx.to_dict_of_dicts(G) == before
+    assert dict(G.nodes(data=True)) == nodes_before
+
+
+def test_projection_filters_by_status(tmp_path):
+    from tests.conftest import write_csv_workbook
+
+    folder = write_csv_workbook(
+        tmp_path / "s",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "status"],
+                ["A", "A", "CC", "active"],
+                ["B", "B", "WIB", "former"],
+                ["C", "C", "CBO", ""],
+            ],
+            "ties": [["source_id", "target_id"], ["A", "B"], ["A", "C"]],
+        },
+    )
+    P = project(netmap.read_graph(folder), statuses=("active", None))
+    assert sorted(P.nodes) == ["A", "C"]
+    assert list(P.edges) == [("A", "C")]
+    assert P.edges["A", "C"]["kinds"] == {"collaboration": 1}  # blank kind means collaboration
+
+
+def test_single_partner_and_no_ties(tmp_path):
+    from tests.conftest import write_csv_workbook
+
+    folder = write_csv_workbook(tmp_path / "one", {"partners": [["id", "name", "agency_type"], ["A", "A", "CC"]]})
+    P = project(netmap.read_graph(folder))
+    assert (P.number_of_nodes(), P.number_of_edges()) == (1, 0)

@@ -1,0 +1,195 @@
+"""Tests of netmap.roster: the shipped roster's facts, alias matching, user rosters."""
+
+from __future__ import annotations
+
+import pytest
+
+from netmap.errors import RosterError
+from netmap.roster import available_rosters, load_roster, normalize
+
+
+@pytest.fixture(scope="module")
+def roster():
+    return load_roster()
+
+
+def test_shipped_roster_has_the_six_categories_and_22_types(roster):
+    in_roster = [c.name for c in roster.categories.values() if c.in_roster]
+    assert in_roster == [
+        "Workforce Development",
+        "Education",
+        "Human Services",
+        "CBOs",
+        "Employers",
+        "Economic Development",
+    ]
+    types = roster.roster_types()
+    assert len(types) == 22
+    per_category = {}
+    for t in types:
+        per_category[t.category] = per_category.get(t.category, 0) + 1
+    assert per_category == {
+        "workforce-development": 4,
+        "education": 7,
+        "human-services": 3,
+        "cbos": 4,
+        "employers": 2,
+        "economic-development": 2,
+    }
+    assert {t.level for t in types} == {"state", "local"}
+    assert len(roster.roster_types("state")) == 9
+    assert len(roster.roster_types("local")) == 13
+
+
+def test_added_types_are_marked_outside_the_roster(roster):
+    vr = roster.agency_types["vocational-rehabilitation"]
+    assert vr.in_roster is False
+    assert "vocational-rehabilitation" in roster.populations["people-with-disabilities"].calls_for
+
+
+def test_minimum_teams(roster):
+    assert [r.id for r in roster.minimum_teams["state"]] == [
+        "workforce-development",
+        "human-services",
+        "secondary-education",
+        "postsecondary-education",
+        "adult-basic-education",
+        "economic-development",
+    ]
+    assert len(roster.minimum_teams["local"]) == 7
+    tanf = next(r for r in roster.minimum_teams["local"] if r.id == "tanf-and-human-services")
+    assert tanf.any_of == ("local-tanf-providers", "local-human-service-agencies")
+
+
+def test_role_chart_by_partner_type(roster):
+    assert roster.role_chart["economic-development"] == ("provide-labor-market-information", "engage-employers")
+    assert len(roster.role_chart["workforce-development"]) == 7
+    assert len(roster.role_chart["education"]) == 7
+    assert roster.expected_roles("private-businesses") == (
+        "develop-curricula",
+        "provide-trainers",
+        "provide-training-facilities",
+        "provide-employment",
+    )
+    assert roster.roles["advise"].in_chart is False
+
+
+@pytest.mark.parametrize(
+    ("written", "level", "expected"),
+    [
+        ("Local WIB", None, "local-wib"),
+        ("local workforce board", None, "local-wib"),
+        ("Workforce Investment Board", None, "local-wib"),
+        ("Workforce Development Board", "local", "local-wib"),
+        ("WIB", None, "local-wib"),
+        ("WDB", "regional", "local-wib"),
+        ("WIB", "state", "state-wib"),
+        ("workforce board", "national", "state-wib"),
+        ("American Job Center", None, "local-workforce-agencies"),
+        ("one-stop", None, "local-workforce-agencies"),
+        ("CC", None, "local-community-colleges"),
+        ("Community Colleges", None, "local-community-colleges"),
+        ("TANF office", None, "local-tanf-providers"),
+        ("  local   COMMUNITY-based organizations ", None, "local-community-based-organizations"),
+        ("community-based organization", "state", "state-community-based-organizations"),
+        ("VR", None, "vocational-rehabilitation"),
+        ("Chamber of Commerce", None, "industry-association"),
+    ],
+)
+def test_agency_type_aliases(roster, written, level, expected):
+    assert roster.match_agency_type(written, level).id == expected
+
+
+@pytest.mark.parametrize("written", ["Comunity colege", "Workforce Bord", "zzz", ""])
+def test_unknown_types_get_three_suggestions(roster, written):
+    assert roster.match_agency_type(written) is None
+    assert len(roster.suggest_agency_types(written)) == 3
+
+
+def test_suggestions_rank_the_closest_first(roster):
+    assert roster.suggest_agency_types("Comunity colege")[0] == "Local community colleges"
+    assert roster.suggest_agency_types("Local TANF provder")[0] == "Local TANF providers"
+
+
+def test_roles_and_populations_match_aliases(roster):
+    assert roster.match_role("LMI").id == "provide-labor-market-information"
+    assert roster.match_role("Provide employment/internships").id == "provide-employment"
+    assert roster.match_population("ESL").id == "english-learners"
+    assert roster.match_population("individuals with disabilities").calls_for == ("vocational-rehabilitation",)
+
+
+def test_normalize_ignores_case_punctuation_and_plurals():
+    assert normalize("Local Community-Colleges") == "local community college"
+    assert normalize("TANF") == "tanf"
+    assert normalize("Business") == "business"
+
+
+def test_available_rosters_lists_the_shipped_file():
+    assert "career-pathways" in available_rosters()
+
+
+def test_each_load_is_a_fresh_object():
+    a, b = load_roster(), load_roster()
+    a.add_custom_type("Makerspace")
+    assert b.match_agency_type("Makerspace") is None
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "roster.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_user_roster_file(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+name: one-stop
+allow_custom_types: true
+categories: [{id: core, name: Core partners}]
+agency_types:
+  - {id: adult, name: WIOA Adult program, category: core, level: local, aliases: [Title I]}
+minimum_teams:
+  local: [{id: adult, name: Adult, any_of: [adult]}]
+""",
+    )
+    roster = load_roster(path)
+    assert roster.name == "one-stop"
+    assert roster.match_agency_type("title i").id == "adult"
+    assert roster.allow_custom_types is True
+    assert roster.add_custom_type("Makerspace").category == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n- b\n", "top level must be a mapping"),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: nope}]\n",
+            "unknown category 'nope'",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c, level: city}]\n",
+            "level must be one of",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types:\n  - {id: t, name: T, category: c, aliases: [x]}\n"
+            "  - {id: u, name: U, category: c, aliases: [X]}\n",
+            "alias 'X' is used by both 't' and 'u'",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M, any_of: [ghost]}]}\n",
+            "unknown agency type 'ghost'",
+        ),
+        ("categories: {", "not valid YAML"),
+    ],
+)
+def test_malformed_rosters_raise_roster_error(tmp_path, text, message):
+    with pytest.raises(RosterError, match=message):
+        load_roster(_write(tmp_path, text))
+
+
+def test_missing_roster_names_the_shipped_ones(tmp_path):
+    with pytest.raises(RosterError, match="career-pathways"):
+        load_roster(tmp_path / "nope.yaml")
