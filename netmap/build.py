@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -250,7 +251,8 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
         )
 
     for c in tables["contacts"]:
-        person_id = f"{c['partner_id']}/{slug(c['name'])}"
+        # The id must not spell the name out: ids end up in maps and exports.
+        person_id = f"{c['partner_id']}/contact-{hashlib.sha256(slug(c['name']).encode()).hexdigest()[:10]}"
         ck = add_node(
             "Person",
             person_id,

@@ -166,6 +166,124 @@ def validate(
         raise typer.Exit(1)
 
 
+RegionOpt = Annotated[str | None, typer.Option("--region", help="Analyse one region (with state-wide partners).")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Judge agreements and funding on this day (YYYY-MM-DD; default today).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of sampled betweenness and community detection.")]
+
+
+def _as_of(value: str | None):
+    """Parse --as-of; a bad date is a usage error."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _graph(source: str, roster: str | None, encoding: str | None):
+    """Read and build; on data errors print them (stderr) and exit 1."""
+    loaded = netmap.load_roster(roster)
+    tables = netmap.read_workbook(source, roster=loaded, encoding=encoding)
+    if tables.errors:
+        console = _stderr()
+        render_issues(console, tables.issues)
+        console.print(Text(f"{len(tables.errors)} error(s) in {source}; run netmap validate for details", style="red"))
+        raise typer.Exit(1)
+    return netmap.build_graph(tables), loaded
+
+
+def _analysis(source, roster, encoding, region, as_of, seed, top=None):
+    from netmap.analysis import analyze
+
+    G, loaded = _graph(source, roster, encoding)
+    return analyze(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top)
+
+
+@app.command()
+@handled
+def analyze(
+    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    roster: RosterOpt = None,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    seed: SeedOpt = 0,
+    top: Annotated[int, typer.Option("--top", min=1, help="Brokers and risks to list.")] = 10,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run every analysis: findings first, then the scorecard, gaps, roles, brokers and more."""
+    from netmap.render import terminal
+
+    result = _analysis(source, roster, encoding, region, as_of, seed, top)
+    if as_json:
+        sys.stdout.write(dumps(result) + "\n")
+        return
+    console = _stdout()
+    doc = result.to_dict()
+    console.print(Text(f"netmap analysis of {source} (as of {doc['as_of']})", style="bold"))
+    terminal.render_findings(console, result.findings)
+    terminal.render_scorecard(console, doc["scorecard"])
+    terminal.render_gaps(console, doc["gaps"])
+    terminal.render_roles(console, doc["roles"])
+    terminal.render_brokers(console, doc["brokers"])
+    terminal.render_formalisation(console, doc["formalisation"])
+    terminal.render_funding(console, doc["funding"])
+    terminal.render_resilience(console, doc["resilience"], top=top)
+    terminal.render_health(console, doc["health"])
+
+
+@app.command()
+@handled
+def gaps(
+    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    roster: RosterOpt = None,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Roster gaps: agency types present, peripheral or missing, by level and region."""
+    from netmap.analysis import roster_gaps, select_region
+    from netmap.render import terminal
+
+    G, loaded = _graph(source, roster, encoding)
+    result = roster_gaps(select_region(G, region), roster=loaded, region=region).to_dict()
+    if as_json:
+        sys.stdout.write(dumps(result) + "\n")
+        return
+    terminal.render_gaps(_stdout(), result)
+
+
+@app.command()
+@handled
+def brokers(
+    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the first N brokers.")] = None,
+    roster: RosterOpt = None,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    seed: SeedOpt = 0,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Brokers: betweenness, brokerage roles, constraint, cut points, state links."""
+    from netmap.analysis import brokers as find_brokers
+    from netmap.analysis import select_region
+    from netmap.render import terminal
+
+    G, _ = _graph(source, roster, encoding)
+    result = find_brokers(select_region(G, region), top=top, seed=seed).to_dict()
+    if as_json:
+        sys.stdout.write(dumps(result) + "\n")
+        return
+    terminal.render_brokers(_stdout(), result)
+
+
 def run() -> None:
     """Entry point of the console script."""
     try:

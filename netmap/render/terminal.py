@@ -58,3 +58,235 @@ def render_counts(console: Console, source: str, counts: dict[str, int], warning
     read = ", ".join(f"{n} {sheet}" for sheet, n in counts.items() if n)
     tail = f" ({warnings} warning(s))" if warnings else ""
     console.print(Text(f"OK {source}: {read or 'nothing'}{tail}"))
+
+
+# -- analyses -----------------------------------------------------------------------------
+
+_MARK = {"present": ("●", "green"), "peripheral": ("◐", "yellow"), "missing": ("○", "red")}
+_SEVERITY = {"high": "bold red", "medium": "yellow", "info": "cyan"}
+
+
+def _t(value: object) -> Text:
+    """Any value as literal text (never rich markup)."""
+    if value is None:
+        return Text("")
+    if isinstance(value, float):
+        return Text(f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value)))
+    return Text(str(value))
+
+
+def render_findings(console: Console, findings: Sequence) -> None:
+    if not findings:
+        console.print(Text("No findings: nothing missing, fragile or expiring was found.", style="green"))
+        return
+    table = Table(title="Headline findings", show_header=True, expand=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("finding", overflow="fold")
+    table.add_column("what to do", overflow="fold")
+    for f in findings:
+        table.add_row(Text(f.severity, style=_SEVERITY.get(f.severity, "")), _t(f.text), _t(f.action))
+    console.print(table)
+
+
+def render_scorecard(console: Console, card: dict) -> None:
+    table = Table(title=f"Readiness scorecard (overall: {card['overall_rating']})")
+    for name in ("condition", "score", "rating", "evidence"):
+        table.add_column(name, overflow="fold")
+    for c in card["conditions"]:
+        table.add_row(_t(c["name"]), _t(c["score"]), _t(c["rating"]), _t("; ".join(c["evidence"])))
+    console.print(table)
+
+
+def render_gaps(console: Console, gaps: dict) -> None:
+    """The roster as a matrix: agency types down, (level, region) scopes across."""
+    for level in ("state", "local"):
+        rows = [t for t in gaps["types"] if t["level"] == level]
+        if not rows:
+            continue
+        scopes = list(dict.fromkeys(t["region"] for t in rows))
+        table = Table(title=f"{level.capitalize()} roster: ● present  ◐ peripheral  ○ missing")
+        table.add_column("category", overflow="fold")
+        table.add_column("agency type", overflow="fold")
+        for scope in scopes:
+            table.add_column(
+                Text(scope if scope is not None else "(state)" if level == "state" else "(no region)"), justify="center"
+            )
+        types = list(dict.fromkeys((t["category"], t["agency_type"]) for t in rows))
+        cell = {(t["agency_type"], t["region"]): t["status"] for t in rows}
+        for category, atype in types:
+            marks = []
+            for scope in scopes:
+                symbol, style = _MARK[cell[(atype, scope)]]
+                marks.append(Text(symbol, style=style))
+            table.add_row(_t(category), _t(atype), *marks)
+        console.print(table)
+    cover = Table(title="Minimum team coverage")
+    for name in ("level", "region", "met", "missing"):
+        cover.add_column(name, overflow="fold")
+    for c in gaps["coverage"]:
+        cover.add_row(_t(c["level"]), _t(c["region"] or "-"), _t(f"{c['met']}/{c['total']}"), _t("; ".join(c["unmet"])))
+    console.print(cover)
+    if gaps["population_gaps"]:
+        pops = Table(title="Populations served without the partner they call for")
+        for name in ("population", "region", "missing partner type", "served by"):
+            pops.add_column(name, overflow="fold")
+        for g in gaps["population_gaps"]:
+            pops.add_row(
+                _t(g["population"]), _t(g["region"] or "-"), _t(g["agency_type"]), _t(", ".join(g["served_by"]))
+            )
+        console.print(pops)
+
+
+def render_roles(console: Console, roles: dict) -> None:
+    table = Table(title="Role coverage (recorded / expected of partners with no roles recorded)")
+    for name in ("role", "recorded", "expected", "by"):
+        table.add_column(name, overflow="fold")
+    for c in roles["coverage"]:
+        style = "red" if c["in_chart"] and not c["recorded"] else ""
+        table.add_row(
+            Text(c["role"], style=style), _t(c["recorded"]), _t(c["expected"]), _t(", ".join(c["recorded_by"]))
+        )
+    console.print(table)
+    line = "intermediary: " + (", ".join(roles["intermediaries"]) if roles["has_intermediary"] else "none recorded")
+    console.print(_t(line))
+
+
+def render_brokers(console: Console, result: dict) -> None:
+    method = result["betweenness_method"]
+    if method == "sampled":
+        method += f" (k={result['k']}, seed={result['seed']})"
+    table = Table(title=f"Brokers (betweenness: {method})")
+    for name in (
+        "partner",
+        "betweenness",
+        "coord",
+        "itin",
+        "gate",
+        "repr",
+        "liaison",
+        "constraint",
+        "eff. size",
+        "cut point",
+        "categories",
+    ):
+        table.add_column(name, overflow="fold")
+    for r in result["brokers"]:
+        b = r["brokerage"]
+        table.add_row(
+            _t(r["name"] or r["id"]),
+            _t(r["betweenness"]),
+            _t(b["coordinator"]),
+            _t(b["itinerant"]),
+            _t(b["gatekeeper"]),
+            _t(b["representative"]),
+            _t(b["liaison"]),
+            _t(r["constraint"]),
+            _t(r["effective_size"]),
+            _t("yes" if r["articulation_point"] else ""),
+            _t(r["categories_reached"]),
+        )
+    console.print(table)
+    if result["state_links"]:
+        links = Table(title="Links from each region to the state level")
+        links.add_column("region")
+        links.add_column("through", overflow="fold")
+        for s in result["state_links"]:
+            through = ", ".join(sorted({f"{x['partner']} -> {x['state_partner']}" for x in s["links"]}))
+            links.add_row(_t(s["region"]), Text(through or "no link", style="" if through else "red"))
+        console.print(links)
+
+
+def render_formalisation(console: Console, formal: dict) -> None:
+    share = formal["backed_share"]
+    console.print(
+        _t(
+            f"Leadership ties backed by a current agreement: {formal['leadership_ties_backed']} of "
+            f"{formal['leadership_ties']}" + (f" ({round(100 * share)}%)" if share is not None else "")
+        )
+    )
+    if formal["agreements"]:
+        table = Table(title=f"Agreements as of {formal['as_of']}")
+        for name in ("agreement", "type", "parties", "expires", "state"):
+            table.add_column(name, overflow="fold")
+        for a in formal["agreements"]:
+            style = {"expired": "red", "expiring": "yellow"}.get(a["state"], "")
+            table.add_row(
+                _t(a["title"] or a["id"]),
+                _t(a["type"]),
+                _t(", ".join(a["parties"])),
+                _t(a["expires"]),
+                Text(a["state"], style=style),
+            )
+        console.print(table)
+    if formal["roles_without_agreement"]:
+        console.print(
+            _t(
+                "Roles but no current agreement: "
+                + ", ".join(r["name"] or r["id"] for r in formal["roles_without_agreement"])
+            )
+        )
+
+
+def render_funding(console: Console, money: dict) -> None:
+    if not money["partners"]:
+        console.print(_t("No funding recorded."))
+        return
+    table = Table(title="Funding by partner (most dependent first)")
+    for name in ("partner", "streams", "amount", "HHI", "basis"):
+        table.add_column(name, overflow="fold")
+    for p in money["partners"]:
+        table.add_row(_t(p["name"] or p["id"]), _t(p["streams"]), _t(p["amount"]), _t(p["hhi"]), _t(p["hhi_basis"]))
+    console.print(table)
+    streams = Table(title=f"Streams (ending within {money['within_months']} months of {money['as_of']})")
+    for name in ("stream", "awards", "amount", "ends", "state"):
+        streams.add_column(name, overflow="fold")
+    for s in money["streams"]:
+        streams.add_row(
+            _t(s["stream"]),
+            _t(s["awards"]),
+            _t(s["amount"]),
+            _t(s["ends"]),
+            Text(s["state"], style="yellow" if s["state"] == "ending" else ""),
+        )
+    console.print(streams)
+
+
+def render_resilience(console: Console, res: dict, top: int = 5) -> None:
+    table = Table(title="If one partner left (worst first)")
+    for name in ("partner", "cut off", "cross-category ties lost", "types lost"):
+        table.add_column(name, overflow="fold")
+    for r in res["partners"][:top]:
+        table.add_row(
+            _t(r["name"] or r["id"]),
+            _t(r["largest_component_loss"]),
+            _t(r["cross_category_ties_lost"]),
+            _t(", ".join(r["types_lost"])),
+        )
+    console.print(table)
+    if res["people"]:
+        people = Table(title="If one champion left (worst first)")
+        for name in ("champion", "at", "informal ties lost", "cut off"):
+            people.add_column(name, overflow="fold")
+        for r in res["people"][:top]:
+            people.add_row(
+                _t(r["person"]), _t(r["partner_name"]), _t(r["informal_ties_lost"]), _t(r["largest_component_loss"])
+            )
+        console.print(people)
+
+
+def render_health(console: Console, h: dict) -> None:
+    table = Table(title="Network health")
+    table.add_column("measure")
+    table.add_column("value", overflow="fold")
+    for label, value in (
+        ("partners / ties", f"{h['partners']} / {h['ties']}"),
+        ("density", h["density"]),
+        ("components", f"{h['components']} (sizes {', '.join(map(str, h['component_sizes'][:8]))})"),
+        ("isolated partners", ", ".join(h["isolates"]) or "none"),
+        ("degree centralisation", h["degree_centralization"]),
+        ("E-I index across categories", h["ei_index"]),
+        ("communities vs categories (NMI)", h["communities_vs_categories_nmi"]),
+        ("possible silos", len(h["silos"])),
+    ):
+        table.add_row(_t(label), _t(value))
+    console.print(table)

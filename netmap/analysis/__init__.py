@@ -1,0 +1,175 @@
+"""The analyses of DESIGN section 5, each a pure function of a netmap graph.
+
+Every function takes the graph first and options as keywords, never modifies the
+graph, and returns a result object whose ``to_dict()`` keys are stable.
+:func:`analyze` runs them all once and adds the headline findings.
+
+Examples
+--------
+>>> import netmap
+>>> from netmap.analysis import analyze
+>>> result = analyze(netmap.read_graph("examples/tucson-behavioral-health"), as_of="2026-11-24")
+>>> sorted(result.to_dict())[:4]
+['as_of', 'brokers', 'findings', 'formalisation']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import as_date, partners, region_names, resolve_roster
+from netmap.analysis.brokers import Brokers, brokerage, brokers
+from netmap.analysis.findings import Finding, findings
+from netmap.analysis.formalisation import Formalisation, formalisation
+from netmap.analysis.funding import Funding, funding
+from netmap.analysis.gaps import RosterGaps, roster_gaps
+from netmap.analysis.health import Health, health
+from netmap.analysis.resilience import Resilience, resilience
+from netmap.analysis.roles import RoleGaps, role_gaps
+from netmap.analysis.scorecard import Scorecard, scorecard
+from netmap.errors import UsageError
+from netmap.roster import Roster
+
+__all__ = [
+    "Analysis",
+    "Finding",
+    "analyze",
+    "brokerage",
+    "brokers",
+    "findings",
+    "formalisation",
+    "funding",
+    "health",
+    "resilience",
+    "role_gaps",
+    "roster_gaps",
+    "scorecard",
+    "select_region",
+]
+
+
+@dataclass
+class Analysis:
+    """Every analysis of one map, computed once."""
+
+    map_id: str | None
+    roster: Roster
+    as_of: dt.date
+    region: str | None
+    names: dict[str, str]
+    gaps: RosterGaps
+    roles: RoleGaps
+    brokers: Brokers
+    formalisation: Formalisation
+    funding: Funding
+    resilience: Resilience
+    health: Health
+    scorecard: Scorecard
+
+    def category_name(self, category_id: str | None) -> str:
+        cat = self.roster.categories.get(category_id or "")
+        return cat.name if cat else str(category_id)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return findings(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "map_id": self.map_id,
+            "roster": self.roster.name,
+            "as_of": self.as_of.isoformat(),
+            "region": self.region,
+            "findings": [f.to_dict() for f in self.findings],
+            "scorecard": self.scorecard.to_dict(),
+            "gaps": self.gaps.to_dict(),
+            "roles": self.roles.to_dict(),
+            "brokers": self.brokers.to_dict(),
+            "formalisation": self.formalisation.to_dict(),
+            "funding": self.funding.to_dict(),
+            "resilience": self.resilience.to_dict(),
+            "health": self.health.to_dict(),
+        }
+
+
+def select_region(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
+    """A read-only view of one region's partners plus those listed without a region.
+
+    Raises
+    ------
+    UsageError
+        The map has no such region (the message lists the regions it has).
+    """
+    if region is None:
+        return G
+    known = [r for r in region_names(G) if r is not None]
+    if region not in known:
+        raise UsageError(f"no region {region!r} in this map; its regions are: {', '.join(known) or 'none'}")
+    keep = [n for n, d in G.nodes(data=True) if d.get("label") != "Partner" or d.get("region") in (region, None)]
+    return G.subgraph(keep)
+
+
+def analyze(
+    G: nx.MultiDiGraph,
+    *,
+    roster: Roster | None = None,
+    region: str | None = None,
+    as_of: dt.date | str | None = None,
+    seed: int | None = 0,
+    top: int | None = None,
+    include_contacts: bool = False,
+) -> Analysis:
+    """Run every analysis on ``G`` (optionally one region of it).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    roster : Roster, optional
+        Default: the roster ``G`` was built with.
+    region : str, optional
+        Analyse this region's partners (with the partners listed without a region).
+    as_of : date or ISO str, optional
+        The day agreements and funding are judged on (default today).
+    seed : int, optional
+        Seed of every randomised step (sampled betweenness, Louvain).
+    top : int, optional
+        Brokers kept in ``to_dict()``.
+    include_contacts : bool
+        Name champions in the resilience results (personal data).
+
+    Returns
+    -------
+    Analysis
+    """
+    roster = resolve_roster(G, roster)
+    day = as_date(as_of)
+    view = select_region(G, region)
+    gaps = roster_gaps(view, roster=roster, region=region)
+    roles = role_gaps(view, roster=roster)
+    links = brokers(view, top=top, seed=seed)
+    formal = formalisation(view, as_of=day)
+    money = funding(view, as_of=day)
+    network = health(view, seed=seed)
+    card = scorecard(
+        view, roster=roster, as_of=day, gaps=gaps, roles=roles, formal=formal, money=money, network=network, links=links
+    )
+    return Analysis(
+        map_id=G.graph.get("map_id"),
+        roster=roster,
+        as_of=day,
+        region=region,
+        names={k: d.get("name") for k, d in partners(view, active_only=False).items()},
+        gaps=gaps,
+        roles=roles,
+        brokers=links,
+        formalisation=formal,
+        funding=money,
+        resilience=resilience(view, as_of=day, include_contacts=include_contacts),
+        health=network,
+        scorecard=card,
+    )

@@ -1,0 +1,101 @@
+"""What the analyses share: the roster of a graph, who counts as a partner, scopes.
+
+Examples
+--------
+>>> side({"level": "regional"}), side({"level": "national"}), side({"level": None})
+('local', 'state', None)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from netmap.project import project
+from netmap.roster import Roster, available_rosters, load_roster
+
+__all__ = [
+    "ACTIVE",
+    "STATEWIDE",
+    "as_date",
+    "is_active",
+    "partner_graph",
+    "partners",
+    "resolve_roster",
+    "side",
+]
+
+# Partners whose status is blank or "active" are at the table; prospective and
+# former partners are not (they are reported, never counted as present).
+ACTIVE: tuple[str | None, ...] = (None, "active")
+STATEWIDE = None  # the region of partners listed without one
+
+
+def resolve_roster(G: nx.MultiDiGraph, roster: Roster | None) -> Roster:
+    """The roster to analyse ``G`` with: the one given, else the one it was built with."""
+    if roster is not None:
+        return roster
+    name = G.graph.get("roster")
+    return load_roster(name if name in available_rosters() else None)
+
+
+def is_active(data: dict[str, Any]) -> bool:
+    return data.get("status") in ACTIVE
+
+
+def partners(G: nx.MultiDiGraph, *, active_only: bool = True) -> dict[str, dict[str, Any]]:
+    """Partner id -> node attributes, in workbook order."""
+    out = {}
+    for _, d in G.nodes(data=True):
+        if d.get("label") == "Partner" and (not active_only or is_active(d)):
+            out[d["id"]] = d
+    return out
+
+
+def partner_graph(G: nx.MultiDiGraph) -> nx.Graph:
+    """The projected graph of the partners at the table (blank or active status)."""
+    return project(G, statuses=ACTIVE)
+
+
+def side(data: dict[str, Any], type_level: str | None = None) -> str | None:
+    """Which side of the roster a partner sits on: ``"state"``, ``"local"`` or None.
+
+    The partner's own ``level`` decides (national counts as state, regional as local);
+    without one, the level of its agency type.
+    """
+    level = data.get("level")
+    if level in ("state", "national"):
+        return "state"
+    if level in ("local", "regional"):
+        return "local"
+    if type_level in ("state", "local"):
+        return type_level
+    return None
+
+
+def as_date(value: dt.date | str | None) -> dt.date:
+    """An ``--as-of`` date: a date, ISO text, or None for today."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def region_names(G: nx.MultiDiGraph) -> dict[str | None, str]:
+    """Region key (as written on partners) -> display name, in workbook order."""
+    names: dict[str | None, str] = {}
+    for d in partners(G, active_only=False).values():
+        region = d.get("region")
+        if region not in names:
+            names[region] = region if region is not None else "(no region)"
+    return names
+
+
+def sorted_by(items: Iterable[Any], *keys: str) -> list[Any]:
+    return sorted(items, key=lambda item: tuple(item[k] if item[k] is not None else "" for k in keys))

@@ -1,0 +1,254 @@
+"""Brokers: who holds the partnership together, and across which boundaries.
+
+- **Betweenness** on the partner graph: exact up to ``exact_limit`` partners, sampled
+  with ``k`` pivots and ``seed`` above that (the result says which).
+- **Gould-Fernandez brokerage** across categories. For every broker B and every
+  two-path A -> B -> C with no tie A -> C, the roles of A, B, C's categories name the
+  brokerage: *coordinator* (all one category), *itinerant* (A and C share one, B
+  another), *representative* (A and B share one, C another), *gatekeeper* (B and C
+  share one, A another), *liaison* (three categories). Ties are arcs in both
+  directions unless a ``ties`` row marks them directed, so on two-way ties each open
+  pair counts once each way.
+- **Burt's constraint and effective size** (unweighted).
+- **Articulation points and bridges**: partners and ties whose loss splits the network.
+- **Category spanners**: partners tied into the most categories other than their own.
+- **State links**: for each region, which of its partners are tied to state-level partners.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.MultiDiGraph()
+>>> for p, cat in [("A", "education"), ("B", "employers"), ("C", "education")]:
+...     G.add_node(f"Partner:{p}", label="Partner", id=p, name=p, category=cat)
+>>> for u, v in [("A", "B"), ("B", "C")]:
+...     _ = G.add_edge(f"Partner:{u}", f"Partner:{v}", key=f"TIED_TO:{u}", type="TIED_TO", kind="referral")
+>>> top = brokers(G).to_dict()["brokers"][0]
+>>> top["id"], top["brokerage"]["itinerant"], top["articulation_point"]
+('B', 2, True)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import ACTIVE, partner_graph, partners, resolve_roster, side
+
+__all__ = ["BROKERAGE_ROLES", "Brokers", "brokerage", "brokers", "partner_digraph"]
+
+BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
+DEFAULT_EXACT_LIMIT = 3000
+DEFAULT_K = 500
+
+
+def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
+    """Active partners with an arc for each way a tie can carry information.
+
+    Undirected ties, shared agreements and funding give arcs both ways; a ``ties``
+    row marked directed gives one arc, source to target.
+    """
+    D = nx.DiGraph()
+    keys = {}
+    for n, d in G.nodes(data=True):
+        if d.get("label") == "Partner" and d.get("status") in ACTIVE:
+            keys[n] = d["id"]
+            D.add_node(d["id"], category=d.get("category"))
+
+    def arc(u: str, v: str, both: bool = True) -> None:
+        if u in keys and v in keys and u != v:
+            D.add_edge(keys[u], keys[v])
+            if both:
+                D.add_edge(keys[v], keys[u])
+
+    parties: dict[str, list[str]] = {}
+    for u, v, d in G.edges(data=True):
+        rel = d.get("type")
+        if rel == "TIED_TO":
+            arc(u, v, both=not d.get("directed"))
+        elif rel == "PARTY_TO":
+            parties.setdefault(v, []).append(u)
+        elif rel == "FUNDS" and d.get("funder_id"):
+            arc(f"Partner:{d['funder_id']}", v)
+    for members in parties.values():
+        for u, v in combinations(members, 2):
+            arc(u, v)
+    return D
+
+
+def brokerage(D: nx.DiGraph, *, attr: str = "category") -> dict[Any, dict[str, int]]:
+    """Gould-Fernandez brokerage counts of every node of a directed graph.
+
+    Parameters
+    ----------
+    D : networkx.DiGraph
+        Arcs are the direction information flows; not modified.
+    attr : str
+        Node attribute holding the group (netmap uses the partner's category).
+
+    Returns
+    -------
+    dict
+        node -> {"coordinator", "itinerant", "gatekeeper", "representative", "liaison", "total"}.
+
+    Examples
+    --------
+    >>> D = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> nx.set_node_attributes(D, {"a": 1, "b": 2, "c": 2}, "category")
+    >>> brokerage(D)["b"]["gatekeeper"]
+    1
+    """
+    group = nx.get_node_attributes(D, attr)
+    counts = {n: dict.fromkeys(BROKERAGE_ROLES, 0) for n in D}
+    for b in D:
+        gb = group.get(b)
+        for a in D.predecessors(b):
+            ga = group.get(a)
+            for c in D.successors(b):
+                if c == a or D.has_edge(a, c):
+                    continue
+                gc = group.get(c)
+                if ga == gb == gc:
+                    role = "coordinator"
+                elif ga == gc:
+                    role = "itinerant"
+                elif ga == gb:
+                    role = "representative"
+                elif gb == gc:
+                    role = "gatekeeper"
+                else:
+                    role = "liaison"
+                counts[b][role] += 1
+    for c in counts.values():
+        c["total"] = sum(c[r] for r in BROKERAGE_ROLES)
+    return counts
+
+
+@dataclass
+class Brokers:
+    """Result of :func:`brokers`."""
+
+    method: str
+    k: int | None
+    seed: int | None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    bridges: list[tuple[str, str]] = field(default_factory=list)
+    articulation_points: list[str] = field(default_factory=list)
+    state_links: list[dict[str, Any]] = field(default_factory=list)
+    top: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        rows = self.rows[: self.top] if self.top else self.rows
+        return {
+            "betweenness_method": self.method,
+            "k": self.k,
+            "seed": self.seed,
+            "brokers": rows,
+            "articulation_points": self.articulation_points,
+            "bridges": [list(b) for b in self.bridges],
+            "state_links": self.state_links,
+        }
+
+
+def _clean(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else round(float(x), 6)
+
+
+def brokers(
+    G: nx.MultiDiGraph,
+    *,
+    top: int | None = None,
+    k: int | None = None,
+    seed: int | None = 0,
+    exact_limit: int = DEFAULT_EXACT_LIMIT,
+) -> Brokers:
+    """Rank partners as brokers.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    top : int, optional
+        Keep only the first ``top`` brokers in ``to_dict()``.
+    k : int, optional
+        Pivots for sampled betweenness (default 500); used only above ``exact_limit``
+        partners, or always when given explicitly.
+    seed : int, optional
+        Seed of the sampling, so runs repeat.
+    exact_limit : int
+        Largest partner count for exact betweenness.
+
+    Returns
+    -------
+    Brokers
+        ``to_dict()["brokers"]`` is ordered by betweenness, each item with ``id``,
+        ``name``, ``betweenness``, ``brokerage`` (the five role counts and total),
+        ``constraint``, ``effective_size``, ``articulation_point``,
+        ``categories_reached``.
+    """
+    P = partner_graph(G)
+    n = P.number_of_nodes()
+    sampled = k is not None or n > exact_limit
+    if sampled:
+        k_used = min(k or DEFAULT_K, n)
+        between = nx.betweenness_centrality(P, k=k_used, seed=seed, normalized=True)
+        result = Brokers("sampled", k_used, seed, top=top)
+    else:
+        between = nx.betweenness_centrality(P, normalized=True)
+        result = Brokers("exact", None, None, top=top)
+
+    gf = brokerage(partner_digraph(G))
+    constraint = nx.constraint(P) if n else {}
+    effective = nx.effective_size(P) if n else {}
+    cut_points = set(nx.articulation_points(P))
+    result.articulation_points = sorted(cut_points)
+    result.bridges = sorted(tuple(sorted(e)) for e in nx.bridges(P))
+
+    for pid, d in P.nodes(data=True):
+        reached = {P.nodes[m].get("category") for m in P.neighbors(pid)} - {d.get("category")}
+        result.rows.append(
+            {
+                "id": pid,
+                "name": d.get("name"),
+                "category": d.get("category"),
+                "region": d.get("region"),
+                "degree": P.degree(pid),
+                "betweenness": _clean(between.get(pid, 0.0)),
+                "brokerage": gf.get(pid, dict.fromkeys((*BROKERAGE_ROLES, "total"), 0)),
+                "constraint": _clean(constraint.get(pid, math.nan)),
+                "effective_size": _clean(effective.get(pid, math.nan)),
+                "articulation_point": pid in cut_points,
+                "categories_reached": len(reached - {None}),
+            }
+        )
+    result.rows.sort(key=lambda r: (-(r["betweenness"] or 0.0), -r["brokerage"]["total"], str(r["name"]), r["id"]))
+    result.state_links = _state_links(G, P)
+    return result
+
+
+def _state_links(G: nx.MultiDiGraph, P: nx.Graph) -> list[dict[str, Any]]:
+    """For every region: its partners tied to state-level partners, and to whom."""
+    roster = resolve_roster(G, None)
+    info = partners(G)
+
+    def state_side(d: dict[str, Any]) -> bool:
+        t = roster.agency_types.get(d.get("agency_type"))
+        return side(d, t.level if t else None) == "state"
+
+    regions: dict[str, dict[str, Any]] = {}
+    for pid, d in info.items():
+        region = d.get("region")
+        if region is None or state_side(d):
+            continue
+        entry = regions.setdefault(region, {"region": region, "connectors": [], "links": []})
+        for other in P.neighbors(pid) if pid in P else ():
+            if state_side(info[other]):
+                entry["links"].append({"partner": pid, "state_partner": other})
+                if pid not in entry["connectors"]:
+                    entry["connectors"].append(pid)
+    for entry in regions.values():
+        entry["linked"] = bool(entry["connectors"])
+    return list(regions.values())

@@ -1,0 +1,137 @@
+"""Formalisation: how much of the partnership rests on written agreements.
+
+An agreement is **current** on the ``as_of`` date unless its status is expired or
+terminated, or its ``expires`` date has passed. Drafts are not current either: an
+unsigned MOU binds no one.
+
+Examples
+--------
+>>> import netmap
+>>> G = netmap.read_graph("examples/oregon-pathways-alliance")
+>>> sorted(formalisation(G, as_of="2026-11-24").to_dict())[:3]
+['agreements', 'expired', 'expiring']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import as_date, partner_graph, partners
+
+__all__ = ["Formalisation", "formalisation", "is_current"]
+
+
+def is_current(agreement: dict[str, Any], as_of: dt.date) -> bool:
+    """Whether an agreement (node attributes) binds its parties on ``as_of``."""
+    if agreement.get("status") in ("expired", "terminated", "draft"):
+        return False
+    expires = agreement.get("expires")
+    signed = agreement.get("signed")
+    if expires is not None and expires < as_of:
+        return False
+    return not (signed is not None and signed > as_of)
+
+
+@dataclass
+class Formalisation:
+    """Result of :func:`formalisation`."""
+
+    as_of: dt.date
+    within_days: int
+    leadership_ties: int = 0
+    leadership_ties_backed: int = 0
+    unbacked_leadership_ties: list[tuple[str, str]] = field(default_factory=list)
+    roles_without_agreement: list[dict[str, Any]] = field(default_factory=list)
+    agreements: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def backed_share(self) -> float | None:
+        if not self.leadership_ties:
+            return None
+        return round(self.leadership_ties_backed / self.leadership_ties, 3)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "within_days": self.within_days,
+            "leadership_ties": self.leadership_ties,
+            "leadership_ties_backed": self.leadership_ties_backed,
+            "backed_share": self.backed_share,
+            "unbacked_leadership_ties": [list(t) for t in self.unbacked_leadership_ties],
+            "roles_without_agreement": self.roles_without_agreement,
+            "agreements": self.agreements,
+            "expired": [a for a in self.agreements if a["state"] == "expired"],
+            "expiring": [a for a in self.agreements if a["state"] == "expiring"],
+        }
+
+
+def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_days: int = 90) -> Formalisation:
+    """Agreements behind leadership ties, partners with roles but no agreement, expiries.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    as_of : date or ISO str, optional
+        The day to judge expiry on (default today).
+    within_days : int
+        Agreements expiring within this many days of ``as_of`` are flagged.
+
+    Returns
+    -------
+    Formalisation
+        ``backed_share`` is the share of ties among leadership-team partners that a
+        current agreement backs (None when the leadership team has no ties).
+    """
+    day = as_date(as_of)
+    result = Formalisation(day, within_days)
+    info = partners(G)
+    current: dict[str, set[str]] = {pid: set() for pid in info}
+    agreement_nodes = {n: d for n, d in G.nodes(data=True) if d.get("label") == "Agreement"}
+    for n, d in agreement_nodes.items():
+        members = [G.nodes[u]["id"] for u, _, e in G.in_edges(n, data=True) if e.get("type") == "PARTY_TO"]
+        expires = d.get("expires")
+        if d.get("status") in ("expired", "terminated") or (expires is not None and expires < day):
+            state = "expired"
+        elif d.get("status") == "draft":
+            state = "draft"
+        elif expires is not None and (expires - day).days <= within_days:
+            state = "expiring"
+        else:
+            state = "current"
+        result.agreements.append(
+            {
+                "id": d["id"],
+                "title": d.get("title"),
+                "type": d.get("type"),
+                "parties": members,
+                "signed": d.get("signed"),
+                "expires": expires,
+                "state": state,
+                "days_left": (expires - day).days if expires is not None else None,
+            }
+        )
+        if is_current(d, day):
+            for pid in members:
+                if pid in current:
+                    current[pid].add(d["id"])
+
+    P = partner_graph(G)
+    leaders = {pid for pid, d in info.items() if d.get("team") == "leadership"}
+    for a, b, e in P.edges(data=True):
+        if a in leaders and b in leaders:
+            result.leadership_ties += 1
+            if current[a] & current[b] & set(e["agreements"]):
+                result.leadership_ties_backed += 1
+            else:
+                result.unbacked_leadership_ties.append(tuple(sorted((a, b))))
+
+    with_roles = {G.nodes[u]["id"] for u, _, e in G.edges(data=True) if e.get("type") == "PERFORMS"}
+    for pid, d in info.items():
+        if pid in with_roles and not current[pid]:
+            result.roles_without_agreement.append({"id": pid, "name": d.get("name"), "team": d.get("team")})
+    return result

@@ -1,0 +1,173 @@
+"""Network health: density, components, centralisation, the E-I index and silos.
+
+- **Degree centralisation** (Freeman): how much the network leans on one hub, 0 for a
+  ring, 1 for a star: sum(max degree - degree) / ((n - 1)(n - 2)).
+- **E-I index** across categories: (external - internal) / all ties; -1 when every tie
+  stays inside a category, +1 when every tie crosses.
+- **Communities** by Louvain (seeded), compared with categories: the normalised mutual
+  information of the two partitions (1 when communities are exactly the categories,
+  i.e. silos) and the communities one category dominates.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.MultiDiGraph()
+>>> for p, cat in [("A", "x"), ("B", "x"), ("C", "y")]:
+...     G.add_node(f"Partner:{p}", label="Partner", id=p, name=p, category=cat)
+>>> for u, v in [("A", "B"), ("B", "C")]:
+...     _ = G.add_edge(f"Partner:{u}", f"Partner:{v}", key=u, type="TIED_TO")
+>>> r = health(G).to_dict()
+>>> r["density"], r["ei_index"], r["degree_centralization"]
+(0.666667, 0.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import partner_graph
+
+__all__ = ["Health", "ei_index", "health", "normalized_mutual_information"]
+
+SILO_SHARE = 0.8  # a community this dominated by one category is a silo
+SILO_MIN_SIZE = 3
+
+
+def ei_index(P: nx.Graph, attr: str = "category") -> float | None:
+    """Krackhardt and Stern's E-I index of a graph's ties across ``attr`` groups."""
+    external = sum(1 for a, b in P.edges if P.nodes[a].get(attr) != P.nodes[b].get(attr))
+    total = P.number_of_edges()
+    return None if total == 0 else round((2 * external - total) / total, 6)
+
+
+def normalized_mutual_information(a: dict[Any, Any], b: dict[Any, Any]) -> float | None:
+    """NMI (arithmetic-mean normalisation) of two labelings of the same items.
+
+    >>> normalized_mutual_information({1: "a", 2: "a", 3: "b"}, {1: 0, 2: 0, 3: 1})
+    1.0
+    """
+    items = list(a)
+    n = len(items)
+    if n == 0:
+        return None
+    ca, cb = Counter(a[i] for i in items), Counter(b[i] for i in items)
+    joint = Counter((a[i], b[i]) for i in items)
+    mi = sum(c / n * math.log((c / n) / (ca[x] / n * cb[y] / n)) for (x, y), c in joint.items())
+    ha = -sum(c / n * math.log(c / n) for c in ca.values())
+    hb = -sum(c / n * math.log(c / n) for c in cb.values())
+    if ha + hb == 0:
+        return 1.0  # both labelings put everything in one group: they agree
+    return round(2 * mi / (ha + hb), 6)
+
+
+@dataclass
+class Health:
+    """Result of :func:`health`."""
+
+    partners: int
+    ties: int
+    density: float | None
+    components: list[list[str]]
+    isolates: list[str]
+    degree_centralization: float | None
+    ei_index: float | None
+    category_ei: dict[str, float | None]
+    category_modularity: float | None
+    communities: list[dict[str, Any]] = field(default_factory=list)
+    nmi: float | None = None
+    seed: int | None = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "partners": self.partners,
+            "ties": self.ties,
+            "density": self.density,
+            "components": len(self.components),
+            "component_sizes": [len(c) for c in self.components],
+            "largest_component": len(self.components[0]) if self.components else 0,
+            "isolates": self.isolates,
+            "degree_centralization": self.degree_centralization,
+            "ei_index": self.ei_index,
+            "category_ei": self.category_ei,
+            "category_modularity": self.category_modularity,
+            "communities": self.communities,
+            "communities_vs_categories_nmi": self.nmi,
+            "silos": [c for c in self.communities if c["silo"]],
+            "seed": self.seed,
+        }
+
+
+def health(G: nx.MultiDiGraph, *, seed: int | None = 0) -> Health:
+    """Whole-network measures of the partner graph.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    seed : int, optional
+        Seed of the Louvain community detection, so runs repeat.
+
+    Returns
+    -------
+    Health
+    """
+    P = partner_graph(G)
+    n, m = P.number_of_nodes(), P.number_of_edges()
+    components = sorted((sorted(c) for c in nx.connected_components(P)), key=lambda c: (-len(c), c))
+    degrees = dict(P.degree())
+    central = None
+    if n >= 3:
+        top = max(degrees.values())
+        central = round(sum(top - d for d in degrees.values()) / ((n - 1) * (n - 2)), 6)
+
+    cats = sorted({d.get("category") for _, d in P.nodes(data=True)}, key=str)
+    category_ei: dict[str, float | None] = {}
+    for cat in cats:
+        edges = [(a, b) for a, b in P.edges if cat in (P.nodes[a].get("category"), P.nodes[b].get("category"))]
+        ext = sum(1 for a, b in edges if P.nodes[a].get("category") != P.nodes[b].get("category"))
+        category_ei[str(cat)] = round((2 * ext - len(edges)) / len(edges), 6) if edges else None
+
+    modularity = None
+    if m:
+        groups = [{p for p, d in P.nodes(data=True) if d.get("category") == c} for c in cats]
+        modularity = round(nx.community.modularity(P, [g for g in groups if g]), 6)
+
+    result = Health(
+        partners=n,
+        ties=m,
+        density=round(nx.density(P), 6) if n > 1 else None,
+        components=components,
+        isolates=sorted(nx.isolates(P)),
+        degree_centralization=central,
+        ei_index=ei_index(P),
+        category_ei=category_ei,
+        category_modularity=modularity,
+        seed=seed,
+    )
+    if n:
+        found = nx.community.louvain_communities(P, seed=seed) if m else [{p} for p in P]
+        ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
+        label = {}
+        for index, members in enumerate(ordered):
+            mix = Counter(P.nodes[p].get("category") for p in members)
+            dominant, count = mix.most_common(1)[0]
+            share = count / len(members)
+            result.communities.append(
+                {
+                    "community": index,
+                    "size": len(members),
+                    "members": members,
+                    "categories": {str(k): v for k, v in mix.most_common()},
+                    "dominant_category": dominant,
+                    "dominant_share": round(share, 3),
+                    "silo": len(members) >= SILO_MIN_SIZE and share >= SILO_SHARE,
+                }
+            )
+            label.update(dict.fromkeys(members, index))
+        result.nmi = normalized_mutual_information({p: P.nodes[p].get("category") for p in P}, label)
+    return result

@@ -1,0 +1,146 @@
+"""Resilience: what the network loses when one partner, or one champion, leaves.
+
+For a **partner** leaving, the partner and its ties go. For a **champion** (a contact
+marked ``champion``) leaving, the partner stays but, if no other champion works there,
+its informal ties go with the person: the ties that no current agreement and no funding
+backs. Written agreements and money survive turnover; goodwill often does not (the
+Illinois case of the four-state field study).
+
+Each departure is measured by the size of the largest connected group of partners
+left, the partners cut off from it, the cross-category ties lost and the agency types
+that would go missing in the partner's region. The top of the list is the key-partner
+and key-person risk.
+
+Examples
+--------
+>>> import netmap
+>>> G = netmap.read_graph("examples/four-state-coalitions")
+>>> top = resilience(G, as_of="2026-11-24").to_dict()["people"][0]
+>>> top["partner"]
+'IL-DCEO'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import as_date, partner_graph, partners
+from netmap.analysis.formalisation import is_current
+
+__all__ = ["Resilience", "resilience"]
+
+
+def _largest(P: nx.Graph) -> set[str]:
+    return max(nx.connected_components(P), key=len, default=set())
+
+
+def _cross(P: nx.Graph) -> int:
+    return sum(1 for a, b in P.edges if P.nodes[a].get("category") != P.nodes[b].get("category"))
+
+
+@dataclass
+class Resilience:
+    """Result of :func:`resilience`."""
+
+    baseline_largest: int
+    baseline_cross_category: int
+    partners: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": {
+                "largest_component": self.baseline_largest,
+                "cross_category_ties": self.baseline_cross_category,
+            },
+            "partners": self.partners,
+            "people": self.people,
+            "key_partner": self.partners[0] if self.partners else None,
+            "key_person": self.people[0] if self.people else None,
+        }
+
+
+def _impact(P: nx.Graph, after: nx.Graph, core: set[str], gone: str | None) -> dict[str, Any]:
+    largest = _largest(after)
+    cut_off = sorted(n for n in core if n != gone and n not in largest)
+    return {
+        "largest_component": len(largest),
+        # Partners (other than the one leaving) no longer in the main body of the network.
+        "largest_component_loss": len(cut_off),
+        "cut_off": cut_off,
+        "cross_category_ties_lost": _cross(P) - _cross(after),
+    }
+
+
+def _rank(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (-row["largest_component_loss"], -len(row.get("types_lost", [])), -row["cross_category_ties_lost"])
+
+
+def resilience(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, include_contacts: bool = False) -> Resilience:
+    """Simulate each partner and each champion leaving, one at a time.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    as_of : date or ISO str, optional
+        Agreements current on this day count as formal ties (default today).
+    include_contacts : bool
+        Name the champions (personal data); otherwise they are shown by job title.
+
+    Returns
+    -------
+    Resilience
+        ``partners`` and ``people``, each ranked by what the network loses, worst first.
+    """
+    day = as_date(as_of)
+    P = partner_graph(G)
+    info = partners(G)
+    core = _largest(P)
+    result = Resilience(len(core), _cross(P))
+
+    for pid in P:
+        after = P.copy()
+        after.remove_node(pid)
+        d = info[pid]
+        alone = not any(
+            o != pid and od.get("agency_type") == d.get("agency_type") and od.get("region") == d.get("region")
+            for o, od in info.items()
+        )
+        row = {"id": pid, "name": d.get("name"), "degree": P.degree(pid), **_impact(P, after, core, pid)}
+        # The only partner of its type in its region: the type goes missing with it.
+        row["types_lost"] = [d.get("agency_type_name")] if alone else []
+        result.partners.append(row)
+    result.partners.sort(key=lambda r: (*_rank(r), -r["degree"], str(r["name"])))
+
+    current = {d["id"] for _, d in G.nodes(data=True) if d.get("label") == "Agreement" and is_current(d, day)}
+    champions: dict[str, list[dict[str, Any]]] = {}
+    for u, v, e in G.edges(data=True):
+        if e.get("type") == "WORKS_AT" and G.nodes[u].get("champion") and G.nodes[v]["id"] in P:
+            champions.setdefault(G.nodes[v]["id"], []).append(G.nodes[u])
+    for pid, people in champions.items():
+        informal = [
+            (pid, other)
+            for other in P.neighbors(pid)
+            if not (set(P.edges[pid, other]["agreements"]) & current) and not P.edges[pid, other]["awards"]
+        ]
+        for number, person in enumerate(people, start=1):
+            others = len(people) - 1
+            after = P.copy()
+            if not others:
+                after.remove_edges_from(informal)
+            row = {
+                "partner": pid,
+                "partner_name": info[pid].get("name"),
+                "person": person.get("name") if include_contacts else (person.get("title") or f"champion {number}"),
+                "other_champions": others,
+                "informal_ties_lost": 0 if others else len(informal),
+                **_impact(P, after, core, None),
+            }
+            result.people.append(row)
+    result.people.sort(key=lambda r: (*_rank(r), -r["informal_ties_lost"], r["partner"]))
+    return result

@@ -1,0 +1,134 @@
+"""Role gaps: which functional roles of the role chart are covered, and by how many partners.
+
+Coverage is counted two ways and kept apart: **recorded** (a ``roles`` row says the
+partner plays the role) and **expected** (the partner has no role recorded at all, and
+the role chart expects the role of its kind of partner). A role nobody records is
+**uncovered**; a role one partner records rests on that partner alone.
+
+Examples
+--------
+>>> import netmap
+>>> result = role_gaps(netmap.read_graph("examples/tucson-behavioral-health"))
+>>> sorted(result.to_dict())[:3]
+['advisory_only_employers', 'coverage', 'has_intermediary']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import partners, resolve_roster
+from netmap.roster import Roster
+
+__all__ = ["RoleGaps", "role_gaps"]
+
+# Role kinds that make an employer more than an adviser (DESIGN: design, training or employment).
+ENGAGED_KINDS = frozenset({"design", "training", "employment"})
+
+
+@dataclass
+class RoleCoverage:
+    role_id: str
+    role: str
+    in_chart: bool
+    recorded: list[str]
+    expected: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role_id": self.role_id,
+            "role": self.role,
+            "in_chart": self.in_chart,
+            "recorded": len(self.recorded),
+            "recorded_by": self.recorded,
+            "expected": len(self.expected),
+            "expected_of": self.expected,
+        }
+
+
+@dataclass
+class RoleGaps:
+    """Result of :func:`role_gaps`."""
+
+    coverage: list[RoleCoverage] = field(default_factory=list)
+    advisory_only_employers: list[dict[str, Any]] = field(default_factory=list)
+    intermediaries: list[str] = field(default_factory=list)
+    partners_without_roles: list[str] = field(default_factory=list)
+
+    @property
+    def uncovered(self) -> list[RoleCoverage]:
+        return [c for c in self.coverage if c.in_chart and not c.recorded]
+
+    @property
+    def single_partner(self) -> list[RoleCoverage]:
+        return [c for c in self.coverage if len(c.recorded) == 1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "coverage": [c.to_dict() for c in self.coverage],
+            "uncovered": [{"role_id": c.role_id, "role": c.role, "expected": len(c.expected)} for c in self.uncovered],
+            "single_partner": [
+                {"role_id": c.role_id, "role": c.role, "partner": c.recorded[0]} for c in self.single_partner
+            ],
+            "advisory_only_employers": self.advisory_only_employers,
+            "has_intermediary": bool(self.intermediaries),
+            "intermediaries": self.intermediaries,
+            "partners_without_roles": self.partners_without_roles,
+        }
+
+
+def role_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str | None = None) -> RoleGaps:
+    """Role coverage, uncovered and single-partner roles, advisory-only employers, intermediary.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    roster : Roster, optional
+        Default: the roster ``G`` was built with.
+    region : str, optional
+        Only partners of this region (and those listed without a region).
+
+    Returns
+    -------
+    RoleGaps
+    """
+    roster = resolve_roster(G, roster)
+    active = {k: d for k, d in partners(G).items() if region is None or d.get("region") in (region, None)}
+    recorded: dict[str, set[str]] = {k: set() for k in active}
+    for u, v, d in G.edges(data=True):
+        if d.get("type") == "PERFORMS" and G.nodes[u]["id"] in recorded:
+            recorded[G.nodes[u]["id"]].add(G.nodes[v]["id"])
+
+    result = RoleGaps()
+    result.partners_without_roles = [k for k, roles in recorded.items() if not roles]
+    chart_roles = [r for r in roster.roles.values() if r.in_chart]
+    other_roles = [r for r in roster.roles.values() if not r.in_chart and any(r.id in s for s in recorded.values())]
+    for role in chart_roles + other_roles:
+        by = [k for k, roles in recorded.items() if role.id in roles]
+        expected = [
+            k
+            for k in result.partners_without_roles
+            if active[k].get("agency_type") in roster.agency_types
+            and role.id in roster.expected_roles(active[k]["agency_type"])
+        ]
+        result.coverage.append(RoleCoverage(role.id, role.name, role.in_chart, by, expected))
+
+    for k, d in active.items():
+        if d.get("category") != "employers" or not recorded[k]:
+            continue
+        kinds = {roster.roles[r].kind for r in recorded[k] if r in roster.roles}
+        if not kinds & ENGAGED_KINDS:
+            result.advisory_only_employers.append(
+                {"id": k, "name": d.get("name"), "roles": sorted(roster.roles[r].name for r in recorded[k])}
+            )
+
+    result.intermediaries = [
+        k
+        for k, d in active.items()
+        if "coordinate-partnership" in recorded[k] or d.get("agency_type") == "intermediary-organization"
+    ]
+    return result
