@@ -1,0 +1,73 @@
+"""Tests of netmap.analysis.resilience on the hand-drawn "six" map."""
+
+from __future__ import annotations
+
+from netmap.analysis.resilience import resilience
+from tests.analysis.conftest import SIX
+
+
+def test_partner_departures_by_hand(six):
+    d = resilience(six, as_of="2026-11-24").to_dict()
+    assert d["baseline"] == {"largest_component": 6, "cross_category_ties": 4}
+    rows = {r["id"]: r for r in d["partners"]}
+    # Without B: {C, D, E} is the largest part; A and F are cut off; A-B and B-C crossed.
+    assert rows["B"]["largest_component"] == 3
+    assert rows["B"]["cut_off"] == ["A", "F"]
+    assert rows["B"]["cross_category_ties_lost"] == 2
+    assert rows["B"]["types_lost"] == ["Local WIB"]  # the only WIB in North
+    # Without C: {A, B, F} stays; D and E are cut off; B-C, C-D, C-E crossed.
+    assert rows["C"]["cut_off"] == ["D", "E"]
+    assert rows["C"]["cross_category_ties_lost"] == 3
+    assert rows["C"]["types_lost"] == []  # A is a community college in North too
+    assert rows["A"]["largest_component_loss"] == 0
+    # B and C both cut off two; B also takes a type with it.
+    assert [r["id"] for r in d["partners"][:2]] == ["B", "C"]
+    assert d["key_partner"]["id"] == "B"
+
+
+def test_champion_departure_takes_informal_ties(make_graph):
+    sheets = {k: [list(r) for r in v] for k, v in SIX.items()}
+    sheets["agreements"] = [["id", "parties", "type", "expires"], ["M1", "B;A", "MOU", "2030-01-01"]]
+    sheets["contacts"] = [
+        ["partner_id", "name", "title", "champion"],
+        ["B", "Robin Example", "Director", "yes"],
+        ["C", "Sam Example", "Dean", "yes"],
+        ["C", "Kim Example", "Provost", "yes"],
+    ]
+    d = resilience(make_graph(sheets), as_of="2026-11-24").to_dict()
+    people = d["people"]
+    at_b = next(p for p in people if p["partner"] == "B")
+    # B's ties: A (backed by MOU M1), C and F (informal). The informal ones go with Robin.
+    assert at_b["informal_ties_lost"] == 2
+    assert at_b["person"] == "Director"  # personal data stays out unless asked
+    # Left: {A, B} (the MOU), {C, D, E} and {F}; the largest is {C, D, E}.
+    assert at_b["largest_component"] == 3
+    assert at_b["cut_off"] == ["A", "B", "F"]
+    assert at_b["cross_category_ties_lost"] == 1  # B-C crossed; B-F did not
+    # C has two champions: one leaving takes nothing.
+    at_c = [p for p in people if p["partner"] == "C"]
+    assert [p["informal_ties_lost"] for p in at_c] == [0, 0]
+    assert d["key_person"]["partner"] == "B"
+
+
+def test_champion_names_only_when_asked(make_graph):
+    sheets = {**SIX, "contacts": [["partner_id", "name", "champion"], ["B", "Robin Example", "yes"]]}
+    G = make_graph(sheets)
+    assert resilience(G, as_of="2026-11-24").to_dict()["people"][0]["person"] == "champion 1"
+    assert resilience(G, as_of="2026-11-24", include_contacts=True).to_dict()["people"][0]["person"] == "Robin Example"
+
+
+def test_expired_agreements_do_not_protect_ties(make_graph):
+    sheets = {
+        **SIX,
+        "agreements": [["id", "parties", "expires"], ["M1", "B;A;C;F", "2020-01-01"]],
+        "contacts": [["partner_id", "name", "champion"], ["B", "Robin Example", "yes"]],
+    }
+    person = resilience(make_graph(sheets), as_of="2026-11-24").to_dict()["people"][0]
+    assert person["informal_ties_lost"] == 3
+
+
+def test_single_partner(make_graph):
+    d = resilience(make_graph({"partners": [["id", "name", "agency_type"], ["A", "A", "CC"]]})).to_dict()
+    assert d["partners"][0]["largest_component_loss"] == 0
+    assert d["people"] == [] and d["key_person"] is None
