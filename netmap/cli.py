@@ -251,6 +251,7 @@ def gaps(
     from netmap.analysis import roster_gaps, select_region
     from netmap.render import terminal
 
+    _as_of(as_of)  # accepted by every analysis command; roster gaps do not depend on the date
     G, loaded = _graph(source, roster, encoding)
     result = roster_gaps(select_region(G, region), roster=loaded, region=region).to_dict()
     if as_json:
@@ -276,6 +277,7 @@ def brokers(
     from netmap.analysis import select_region
     from netmap.render import terminal
 
+    _as_of(as_of)  # accepted by every analysis command; brokerage does not depend on the date
     G, _ = _graph(source, roster, encoding)
     result = find_brokers(select_region(G, region), top=top, seed=seed).to_dict()
     if as_json:

@@ -171,3 +171,78 @@ def test_every_command_is_documented_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"netmap {name}" in readme, name
+
+
+# -- analysis commands ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_folder(tmp_path):
+    from tests.analysis.conftest import TWO
+
+    return write_csv_workbook(tmp_path / "two", TWO)
+
+
+def test_analyze_prints_findings_first(two_folder):
+    result = run("analyze", two_folder, "--as-of", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.index("Headline findings") < out.index("Readiness scorecard") < out.index("Brokers")
+    for text in ("Vocational Rehabilitation", "North Hospital", "Minimum team coverage", "Network health",
+                 "If one partner left"):
+        assert text in out
+
+
+def test_analyze_json_is_pure_and_complete(two_folder):
+    result = run("analyze", two_folder, "--json", "--as-of", "2026-11-24")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["as_of"] == "2026-11-24"
+    assert {"findings", "scorecard", "gaps", "roles", "brokers", "formalisation", "funding", "resilience",
+            "health"} <= set(doc)
+
+
+def test_gaps_json_contract(two_folder):
+    result = run("gaps", two_folder, "--json")
+    assert result.exit_code == 0
+    missing = json.loads(result.stdout)["missing"]
+    assert missing and all({"level", "region", "category", "agency_type"} <= set(m) for m in missing)
+    assert {"level": "local", "region": "North", "category": "Economic Development",
+            "agency_type": "Local economic development agency"}.items() <= next(
+        m for m in missing if m["agency_type"] == "Local economic development agency" and m["region"] == "North"
+    ).items()
+
+
+def test_gaps_region(two_folder):
+    doc = json.loads(run("gaps", two_folder, "--json", "--region", "West").stdout)
+    assert {m["region"] for m in doc["missing"]} == {"West"}
+    table = run("gaps", two_folder, "--region", "West").stdout
+    assert "○" in table and "West" in table
+
+
+def test_brokers_json_contract_and_top(two_folder):
+    result = run("brokers", two_folder, "--json", "--top", "2")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)["brokers"]
+    assert len(rows) == 2
+    assert rows[0]["betweenness"] >= rows[1]["betweenness"]
+    assert set(rows[0]["brokerage"]) == {"coordinator", "itinerant", "gatekeeper", "representative", "liaison",
+                                         "total"}
+    assert {"id", "name", "betweenness", "constraint", "articulation_point"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("command", ["analyze", "gaps", "brokers"])
+def test_analysis_commands_share_the_usage_errors(two_folder, command):
+    result = run(command, two_folder, "--region", "South")
+    assert result.exit_code == 2 and "its regions are: North, West" in result.stderr
+    result = run(command, two_folder, "--as-of", "24/11/2026")
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["analyze", "gaps", "brokers"])
+def test_analysis_commands_stop_on_data_errors(tmp_path, command):
+    folder = write_csv_workbook(tmp_path / "bad", {"partners": [["id", "name", "agency_type"], ["A", "", "CC"]]})
+    result = run(command, folder, "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "empty-required" in result.stderr
