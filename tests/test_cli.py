@@ -188,8 +188,13 @@ def test_analyze_prints_findings_first(two_folder):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.index("Headline findings") < out.index("Readiness scorecard") < out.index("Brokers")
-    for text in ("Vocational Rehabilitation", "North Hospital", "Minimum team coverage", "Network health",
-                 "If one partner left"):
+    for text in (
+        "Vocational Rehabilitation",
+        "North Hospital",
+        "Minimum team coverage",
+        "Network health",
+        "If one partner left",
+    ):
         assert text in out
 
 
@@ -198,8 +203,17 @@ def test_analyze_json_is_pure_and_complete(two_folder):
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["as_of"] == "2026-11-24"
-    assert {"findings", "scorecard", "gaps", "roles", "brokers", "formalisation", "funding", "resilience",
-            "health"} <= set(doc)
+    assert {
+        "findings",
+        "scorecard",
+        "gaps",
+        "roles",
+        "brokers",
+        "formalisation",
+        "funding",
+        "resilience",
+        "health",
+    } <= set(doc)
 
 
 def test_gaps_json_contract(two_folder):
@@ -207,8 +221,12 @@ def test_gaps_json_contract(two_folder):
     assert result.exit_code == 0
     missing = json.loads(result.stdout)["missing"]
     assert missing and all({"level", "region", "category", "agency_type"} <= set(m) for m in missing)
-    assert {"level": "local", "region": "North", "category": "Economic Development",
-            "agency_type": "Local economic development agency"}.items() <= next(
+    assert {
+        "level": "local",
+        "region": "North",
+        "category": "Economic Development",
+        "agency_type": "Local economic development agency",
+    }.items() <= next(
         m for m in missing if m["agency_type"] == "Local economic development agency" and m["region"] == "North"
     ).items()
 
@@ -226,8 +244,7 @@ def test_brokers_json_contract_and_top(two_folder):
     rows = json.loads(result.stdout)["brokers"]
     assert len(rows) == 2
     assert rows[0]["betweenness"] >= rows[1]["betweenness"]
-    assert set(rows[0]["brokerage"]) == {"coordinator", "itinerant", "gatekeeper", "representative", "liaison",
-                                         "total"}
+    assert set(rows[0]["brokerage"]) == {"coordinator", "itinerant", "gatekeeper", "representative", "liaison", "total"}
     assert {"id", "name", "betweenness", "constraint", "articulation_point"} <= set(rows[0])
 
 
