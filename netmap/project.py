@@ -16,7 +16,7 @@ from netmap.build import node_key
 ...     G.add_node(f"Partner:{p}", label="Partner", id=p, name=p)
 >>> G.add_node("Agreement:M1", label="Agreement", id="M1")
 >>> for p in "ABC":
-...     G.add_edge(f"Partner:{p}", "Agreement:M1", key="PARTY_TO", type="PARTY_TO")
+...     _ = G.add_edge(f"Partner:{p}", "Agreement:M1", key="PARTY_TO", type="PARTY_TO")
 >>> _ = G.add_edge("Partner:A", "Partner:B", key="TIED_TO:2", type="TIED_TO", kind="referral", _row=2)
 >>> P = project(G)
 >>> P.number_of_edges(), P.edges["A", "B"]["kinds"], P.edges["A", "B"]["weight"]

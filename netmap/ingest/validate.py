@@ -28,7 +28,7 @@ from typing import Any
 
 from netmap.errors import ERROR, WARNING, Issue
 from netmap.ingest.cells import cell_text, is_blank, parse_amount, parse_bool, parse_date, parse_strength
-from netmap.ingest.workbook import RawSheet, RawWorkbook, snippet
+from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
 from netmap.model import SHEETS, Column, Sheet
 from netmap.roster import Roster, load_roster, normalize
 
@@ -182,7 +182,8 @@ def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
             ]
 
     if "partners" not in raw.sheets:
-        if not any(i.code == "missing-sheet" for i in tables.issues):
+        # A partners file that could not be read has its own error already.
+        if not any(i.code == "missing-sheet" or (i.is_error and i.sheet == "partners") for i in tables.issues):
             tables.issues.append(
                 Issue(
                     "missing-sheet",
@@ -217,6 +218,8 @@ def _issue_order(issue: Issue) -> tuple[int, int, int]:
 def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Clean records of one sheet; rows with errors go to ``rejected`` (still checked for references)."""
     check = _SheetCheck(tables, raw)
+    if not raw.header:
+        return []  # an empty sheet: reported as empty-sheet by the reader
     header_row = raw.header_row
     known: dict[int, Column] = {}
     extra: dict[int, str] = {}
@@ -280,9 +283,9 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
             elif index < len(raw.header) and not raw.header[index] and not is_blank(value):
                 check.add(
                     "unnamed-column",
-                    f"a value sits in column {index + 1}, which has no header",
+                    f"a value sits in column {column_letter(index)}, which has no header",
                     row=raw_row.row,
-                    column=f"column {index + 1}",
+                    column=column_letter(index),
                     value=value,
                     suggestions=("give the column a header, or delete the value",),
                 )
@@ -535,6 +538,8 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
     # not dangling, and reporting them would bury the real error under echoes.
     partner_sheet = raw.sheets["partners"]
     id_index = next((i for i, h in enumerate(partner_sheet.header) if _header_key(h) == "id"), None)
+    if id_index is None:
+        return  # without ids nothing can be referenced; missing-column says so once
     defined: set[str] = set()
     if id_index is not None:
         for r in partner_sheet.rows:

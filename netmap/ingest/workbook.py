@@ -188,7 +188,8 @@ def _decode(data: bytes, display: str, sheet: str, encoding: str | None) -> tupl
             return fail("the file contains NUL bytes: it is binary or UTF-16, not UTF-8 text", line)
         encoding = "utf-8-sig"
     try:
-        return data.decode(encoding), None
+        # A BOM is never data, whatever encoding was named for the file.
+        return data.decode(encoding).removeprefix("\ufeff"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         bad = data[exc.start : exc.end].hex(" ")
@@ -220,18 +221,18 @@ def _read_csv_file(
     rows: list[list[str]] = []
     try:
         for record in reader:
-            rows.append(record)
-            if len(rows) > limits.max_rows + 1:
+            if len(rows) > limits.max_rows:
                 book.issues.append(
                     Issue(
                         "too-many-rows",
                         f"more than {limits.max_rows} rows; split the sheet or raise the limit",
                         file=display,
                         sheet=name,
-                        row=len(rows),
+                        row=len(rows) + 1,
                     )
                 )
                 return
+            rows.append(record)
     except csv.Error as exc:
         book.issues.append(
             Issue(
@@ -244,16 +245,25 @@ def _read_csv_file(
             )
         )
         return
-    _to_sheet(book, name, path.name, display, rows, limits, ragged=True)
+    _to_sheet(book, name, path.stem.strip(), display, rows, limits, ragged=True)
 
 
 # -- XLSX -------------------------------------------------------------------------------
 
 
+def _size(n: int) -> str:
+    """A byte count for people: 812 bytes, 3.4 KiB, 100.0 MiB."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 2**20:
+        return f"{n / 1024:.1f}".removesuffix(".0") + " KiB"
+    return f"{n / 2**20:.1f}".removesuffix(".0") + " MiB"
+
+
 def _too_large(display: str, sheet: str | None, size: int, limits: Limits) -> Issue:
     return Issue(
         "file-too-large",
-        f"the file is {size / 2**20:.1f} MiB; netmap reads files up to {limits.max_file_bytes / 2**20:.0f} MiB",
+        f"the file is {_size(size)}; netmap reads files up to {_size(limits.max_file_bytes)}",
         file=display,
         sheet=sheet,
         suggestions=("split the workbook by region", "or pass --max-file-size with a larger limit in MiB"),
@@ -278,8 +288,8 @@ def _check_zip(path: Path, display: str, limits: Limits) -> Issue | None:
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels")):
                     with archive.open(info) as member:
-                        head = member.read(4096)
-                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        declared = _declares_dtd(member)
+                    if declared:
                         return Issue(
                             "unsafe-xml",
                             f"part {info.filename} declares a DTD or entities, which Excel never writes; "
@@ -295,6 +305,43 @@ def _check_zip(path: Path, display: str, limits: Limits) -> Issue | None:
             suggestions=("save it from Excel as 'Excel Workbook (.xlsx)'",),
         )
     return None
+
+
+class _RootReached(Exception):
+    """Raised to stop parsing once the root element starts: no DTD can follow it."""
+
+
+def _declares_dtd(stream) -> bool:
+    """Whether an XML stream has a DOCTYPE or entity declaration before its root element.
+
+    An expat parser reads the prolog whatever its encoding or length and stops at the
+    first element, so this costs little even on a large sheet.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    found = False
+
+    def doctype(*_args):
+        nonlocal found
+        found = True
+        raise _RootReached
+
+    def root(*_args):
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        while chunk := stream.read(65536):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _RootReached:
+        return found
+    except expat.ExpatError:
+        return False  # not well-formed: openpyxl will say the workbook is unreadable
+    return found
 
 
 def _read_xlsx(path: Path, display: str, limits: Limits) -> RawWorkbook:
@@ -330,26 +377,30 @@ def _read_xlsx(path: Path, display: str, limits: Limits) -> RawWorkbook:
                 book.issues.append(
                     Issue(
                         "duplicate-sheet",
-                        f"two sheets are named {name!r} (ignoring case); keep one",
+                        f"two sheets are named {name!r} (ignoring case and spaces): {ws.title!r}; keep one",
                         file=display,
-                        sheet=ws.title,
+                        sheet=name,
                     )
                 )
                 continue
             try:
+                # A workbook's own <dimension> record may be wrong; openpyxl would then
+                # silently skip the rows and columns outside it.
+                ws.reset_dimensions()
                 rows = []
                 for values in ws.iter_rows(values_only=True):
-                    rows.append(list(values))
-                    if len(rows) > limits.max_rows + 1:
+                    if len(rows) > limits.max_rows:
                         book.issues.append(
                             Issue(
                                 "too-many-rows",
                                 f"more than {limits.max_rows} rows; split the sheet",
                                 file=display,
-                                sheet=ws.title,
+                                sheet=name,
+                                row=len(rows) + 1,
                             )
                         )
                         break
+                    rows.append(list(values))
             except Exception as exc:  # noqa: BLE001 - a corrupt sheet part
                 book.issues.append(
                     Issue(
@@ -444,7 +495,7 @@ def _to_sheet(
                         file=display,
                         sheet=name,
                         row=excel_row,
-                        column=column or _column_letter(col_index),
+                        column=column or column_letter(col_index),
                         value=snippet(value),
                     )
                 )
@@ -455,11 +506,11 @@ def _to_sheet(
                     book.issues.append(
                         Issue(
                             "unnamed-column",
-                            f"a value sits in column {_column_letter(col_index)}, which has no header",
+                            f"a value sits in column {column_letter(col_index)}, which has no header",
                             file=display,
                             sheet=name,
                             row=excel_row,
-                            column=_column_letter(col_index),
+                            column=column_letter(col_index),
                             value=snippet(cells[col_index]),
                             suggestions=("give the column a header, or delete the value",),
                         )
@@ -485,7 +536,7 @@ def _closest_sheets(name: str) -> list[str]:
     return difflib.get_close_matches(name, list(SHEETS), n=3, cutoff=0.5)
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """0 -> 'A', 25 -> 'Z', 26 -> 'AA' (as Excel names columns)."""
     letters = ""
     index += 1

@@ -2,9 +2,10 @@
 
 Examples
 --------
+>>> import io
 >>> from rich.console import Console
 >>> from netmap.errors import Issue
->>> console = Console(width=120, record=True, color_system=None)
+>>> console = Console(file=io.StringIO(), width=120, record=True, color_system=None)
 >>> render_issues(console, [Issue("empty-required", "the required cell 'name' is empty",
 ...     file="x.csv", sheet="partners", row=3, column="name")])
 >>> "empty-required" in console.export_text()

@@ -1,0 +1,798 @@
+"""Validation: every issue code from a real file, all faults of a workbook at once, columns and sheets.
+
+The table ``CASES`` holds one or more cases per issue code. Each case writes real
+files under ``tmp_path`` (CSV folders, .xlsx written with openpyxl, hostile zips)
+and names the issue it must raise: code, severity, file, sheet, Excel row, column,
+a key part of the message and the suggestions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import netmap
+from netmap import Limits
+from netmap.errors import ERROR, ISSUE_CODES, WARNING
+
+ENCODING_SUGGESTIONS = (
+    "in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'",
+    "or pass --encoding with the file's encoding, e.g. --encoding cp1252",
+)
+P = [
+    ["id", "name", "agency_type", "level"],
+    ["P1", "Pima Community College", "Local community colleges", "local"],
+    ["P2", "Pima County One-Stop", "American Job Center", "local"],
+]
+
+
+# -- writers for the cases (each returns the source to read, or (source, read options)) ------
+
+
+def with_partners(files, **sheets) -> Path:
+    return files.csv({"partners": P, **sheets})
+
+
+def one_partner_row(*cells) -> Callable:
+    header = ["id", "name", "agency_type", "level", "team", "website"][: len(cells)]
+    return lambda files: files.csv({"partners": [header, list(cells)]})
+
+
+def custom_roster(files) -> Path:
+    text = resources.files("netmap").joinpath("data/rosters/career-pathways.yaml").read_text("utf-8")
+    assert "allow_custom_types: false" in text
+    path = files.path("custom-roster.yaml")
+    path.write_text(text.replace("allow_custom_types: false", "allow_custom_types: true"), encoding="utf-8")
+    return path
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol0 "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">\n' for i in range(1, 10))
+    + "]>\n"
+)
+
+
+def w_unsafe_xml(files):
+    base = files.xlsx({"partners": P}, name="base.xlsx")
+    xml = BILLION_LAUGHS + files.sheet_xml(base).replace("Pima Community College", "&lol9;")
+    return files.rewrite_zip(base, "lol.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+
+
+def w_zip_bomb(files):
+    base = files.xlsx({"partners": P}, name="base.xlsx")
+    return files.with_zeros(base, "bomb.xlsx", size=2 * 2**20), {"limits": Limits(max_unzipped_bytes=2**20)}
+
+
+def w_random_bytes(files):
+    path = files.path("noise.xlsx")
+    path.write_bytes(bytes(range(256)) * 8)
+    return path
+
+
+def w_empty_roles(files):
+    folder = with_partners(files)
+    (folder / "roles.csv").write_bytes(b"")
+    return folder
+
+
+def w_unnamed_xlsx(files):
+    return files.xlsx({"partners": [["id", "name", "agency_type"], ["P1", "Pima CC", "CC", None, "stray note"]]})
+
+
+def w_custom_type(files):
+    folder = files.csv({"partners": [["id", "name", "agency_type"], ["P1", "Tucson Makerspace", "Makerspace"]]})
+    return folder, {"roster": custom_roster(files)}
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    write: Callable[..., Any]
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+    severity: str = ERROR
+    file: str | None = "."  # "." the source read; a name: that file in the source folder
+    suggestions: tuple[str, ...] = ()
+    more_suggestions: bool = False  # the suggestions given are the first ones; more may follow
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+CASES: list[Case] = [
+    # the files themselves
+    Case(
+        "encoding-error",
+        lambda f: f.csv_bytes({"partners.csv": "id,name,agency_type\nP1,Café,CC\n".encode("cp1252")}),
+        "partners",
+        2,
+        None,
+        "line 2 is not valid utf-8",
+        file="partners.csv",
+        suggestions=ENCODING_SUGGESTIONS,
+    ),
+    Case(
+        "file-too-large",
+        lambda f: f.xlsx({"partners": P}),
+        None,
+        None,
+        None,
+        "netmap reads files up to",
+        suggestions=("split the workbook by region", "or pass --max-file-size with a larger limit in MiB"),
+        options={"limits": Limits(max_file_bytes=1000)},
+    ),
+    Case(
+        "zip-bomb",
+        w_zip_bomb,
+        None,
+        None,
+        None,
+        "the workbook unpacks to 2 MiB",
+        suggestions=("re-save the workbook from Excel", "or split it into smaller workbooks"),
+    ),
+    Case(
+        "unsafe-xml",
+        w_unsafe_xml,
+        None,
+        None,
+        None,
+        "xl/worksheets/sheet1.xml declares a DTD or entities",
+        suggestions=("re-save the workbook from Excel",),
+    ),
+    Case(
+        "not-a-workbook",
+        w_random_bytes,
+        None,
+        None,
+        None,
+        "not a valid zip archive",
+        suggestions=("save it from Excel as 'Excel Workbook (.xlsx)'",),
+    ),
+    Case(
+        "malformed-csv",
+        lambda f: f.csv_bytes({"partners.csv": b'id,name,agency_type\nP1,Pima CC,CC\nP2,"Pima One-Stop,AJC\n'}),
+        "partners",
+        3,
+        None,
+        "check for an unclosed quote",
+        file="partners.csv",
+        suggestions=('every quote that opens a cell must close it: "like, this"',),
+    ),
+    Case(
+        "too-many-rows",
+        lambda f: f.csv({"partners": [*P, ["P3", "Pima WIB", "WIB", "local"]]}),
+        "partners",
+        4,
+        None,
+        "more than 2 rows",
+        file="partners.csv",
+        options={"limits": Limits(max_rows=2)},
+    ),
+    Case(
+        "too-many-columns",
+        lambda f: f.csv({"partners": P}),
+        "partners",
+        1,
+        None,
+        "the header has 4 columns; netmap reads at most 3",
+        file="partners.csv",
+        options={"limits": Limits(max_columns=3)},
+    ),
+    Case(
+        "cell-too-long",
+        lambda f: f.csv({"partners": [["id", "name", "agency_type", "notes"], ["P1", "Pima CC", "CC", "x" * 40_000]]}),
+        "partners",
+        2,
+        "notes",
+        "the cell holds 40,000 characters; a cell may hold at most 32,767",
+        file="partners.csv",
+    ),
+    Case(
+        "ragged-row",
+        lambda f: f.csv_bytes({"partners.csv": b"id,name,agency_type\nP1,Pima CC,CC\nP2,Pima County, AZ,AJC\n"}),
+        "partners",
+        3,
+        None,
+        "the row has 4 cells but the header has 3",
+        file="partners.csv",
+        suggestions=("quote cells that contain commas",),
+    ),
+    # sheets and columns
+    Case(
+        "missing-sheet",
+        lambda f: f.csv({"partner": P}),
+        "partners",
+        None,
+        None,
+        "the workbook has no 'partners' sheet",
+        suggestions=("partner",),
+    ),
+    Case(
+        "duplicate-sheet",
+        lambda f: f.xlsx({"partners": P, "PARTNERS ": P}),
+        "partners",
+        None,
+        None,
+        "two sheets are named 'partners' (ignoring case and spaces): 'PARTNERS '",
+    ),
+    Case(
+        "unknown-sheet",
+        lambda f: with_partners(f, contact=[["partner_id", "name"], ["P1", "Jordan Example"]]),
+        "contact",
+        None,
+        None,
+        "sheet 'contact' is not a netmap sheet",
+        severity=WARNING,
+        file="contact.csv",
+        suggestions=("contacts",),
+    ),
+    Case("empty-sheet", w_empty_roles, "roles", None, None, "no header row", severity=WARNING, file="roles.csv"),
+    Case(
+        "no-partners",
+        lambda f: f.csv({"partners": P[:1]}),
+        "partners",
+        2,
+        None,
+        "the partners sheet has no rows",
+        file="partners.csv",
+    ),
+    Case(
+        "missing-column",
+        lambda f: f.csv({"partners": [["id", "name", "agency"], ["P1", "Pima CC", "CC"]]}),
+        "partners",
+        1,
+        "agency_type",
+        "the partners sheet needs a column 'agency_type'",
+        file="partners.csv",
+        suggestions=("agency",),
+    ),
+    Case(
+        "duplicate-column",
+        lambda f: f.csv({"partners": [["id", "name", "agency_type", "Name"], ["P1", "Pima CC", "CC", "PCC"]]}),
+        "partners",
+        1,
+        "Name",
+        "column 'Name' appears twice (columns 2 and 4)",
+        file="partners.csv",
+    ),
+    Case(
+        "unknown-column",
+        lambda f: f.csv({"partners": [["id", "name", "agency_type", "Webiste"], ["P1", "Pima CC", "CC", "pima.edu"]]}),
+        "partners",
+        1,
+        "Webiste",
+        "column 'Webiste' is not a netmap column of sheet partners; it is kept as an attribute",
+        severity=WARNING,
+        file="partners.csv",
+        suggestions=("website",),
+    ),
+    Case(
+        "unnamed-column",
+        w_unnamed_xlsx,
+        "partners",
+        2,
+        "E",
+        "a value sits in column E, which has no header",
+        suggestions=("give the column a header, or delete the value",),
+    ),
+    Case(
+        "unnamed-column",
+        lambda f: f.csv({"partners": [["id", "", "name", "agency_type"], ["P1", "stray", "Pima CC", "CC"]]}),
+        "partners",
+        2,
+        "B",
+        "a value sits in column B, which has no header",
+        file="partners.csv",
+        suggestions=("give the column a header, or delete the value",),
+    ),
+    # cells
+    Case(
+        "empty-required",
+        lambda f: f.csv({"partners": [*P, ["P3", "", "WIB", "local"]]}),
+        "partners",
+        4,
+        "name",
+        "the required cell 'name' is empty",
+        file="partners.csv",
+    ),
+    Case(
+        "duplicate-id",
+        lambda f: f.csv({"partners": [*P, ["P1", "Pima CC again", "CC", "local"]]}),
+        "partners",
+        4,
+        "id",
+        "id 'P1' is already used in row 2",
+        file="partners.csv",
+    ),
+    Case(
+        "duplicate-row",
+        lambda f: with_partners(f, roles=[["partner_id", "role"], ["P1", "Design programs"], ["P1", "program design"]]),
+        "roles",
+        3,
+        "role",
+        "this row repeats row 2",
+        severity=WARNING,
+        file="roles.csv",
+    ),
+    Case(
+        "duplicate-party",
+        lambda f: with_partners(f, agreements=[["id", "parties"], ["A1", "P1;P2;P1"]]),
+        "agreements",
+        2,
+        "parties",
+        "a partner is listed twice among the parties",
+        severity=WARNING,
+        file="agreements.csv",
+    ),
+    Case(
+        "invalid-choice",
+        one_partner_row("P1", "Pima CC", "CC", "local", "leader"),
+        "partners",
+        2,
+        "team",
+        "'leader' is not one of: leadership, operations, stakeholder",
+        file="partners.csv",
+        suggestions=("leadership", "stakeholder"),
+    ),
+    Case(
+        "invalid-date",
+        lambda f: with_partners(f, agreements=[["id", "parties", "signed"], ["A1", "P1;P2", "March 4, 2024"]]),
+        "agreements",
+        2,
+        "signed",
+        "'March 4, 2024' is not an ISO date; write dates as YYYY-MM-DD",
+        file="agreements.csv",
+        suggestions=("2024-03-04",),
+    ),
+    Case(
+        "ambiguous-date",
+        lambda f: with_partners(f, agreements=[["id", "parties", "expires"], ["A1", "P1;P2", "04/03/2024"]]),
+        "agreements",
+        2,
+        "expires",
+        "'04/03/2024' could be either of two days",
+        file="agreements.csv",
+        suggestions=("2024-04-03 (3 April 2024)", "2024-03-04 (4 March 2024)"),
+    ),
+    Case(
+        "date-order",
+        lambda f: with_partners(
+            f,
+            funding=[
+                ["id", "stream", "recipient_id", "start", "end"],
+                ["F1", "WIOA Title I Adult", "P2", "2025-07-01", "2025-06-30"],
+            ],
+        ),
+        "funding",
+        2,
+        "end",
+        "end (2025-06-30) is before start (2025-07-01)",
+        file="funding.csv",
+    ),
+    Case(
+        "invalid-number",
+        lambda f: with_partners(
+            f, funding=[["id", "stream", "recipient_id", "amount"], ["F1", "WIOA Title I Adult", "P2", "1.200,50"]]
+        ),
+        "funding",
+        2,
+        "amount",
+        "'1.200,50' is not a number",
+        file="funding.csv",
+        suggestions=("1200.50",),
+    ),
+    Case(
+        "out-of-range",
+        lambda f: with_partners(f, ties=[["source_id", "target_id", "strength"], ["P1", "P2", "4"]]),
+        "ties",
+        2,
+        "strength",
+        "'4' is outside 1-3",
+        file="ties.csv",
+    ),
+    Case(
+        "invalid-boolean",
+        lambda f: with_partners(f, ties=[["source_id", "target_id", "directed"], ["P1", "P2", "maybe"]]),
+        "ties",
+        2,
+        "directed",
+        "'maybe' is not yes or no",
+        file="ties.csv",
+        suggestions=("yes", "no"),
+    ),
+    Case(
+        "invalid-email",
+        lambda f: with_partners(
+            f, contacts=[["partner_id", "name", "email"], ["P1", "Jordan Example", "jordan at pima"]]
+        ),
+        "contacts",
+        2,
+        "email",
+        "'jordan at pima' does not look like an email address",
+        severity=WARNING,
+        file="contacts.csv",
+    ),
+    Case(
+        "self-tie",
+        lambda f: with_partners(f, ties=[["source_id", "target_id"], ["P2", "P2"]]),
+        "ties",
+        2,
+        "target_id",
+        "partner 'P2' is tied to itself",
+        file="ties.csv",
+    ),
+    # the roster and references
+    Case(
+        "unknown-agency-type",
+        one_partner_row("P1", "Pima CC", "Comunity colege"),
+        "partners",
+        2,
+        "agency_type",
+        "'Comunity colege' is not an agency type of the career-pathways roster",
+        file="partners.csv",
+        suggestions=("Local community colleges",),
+        more_suggestions=True,
+    ),
+    Case(
+        "custom-agency-type",
+        w_custom_type,
+        "partners",
+        2,
+        "agency_type",
+        "'Makerspace' is not in the career-pathways roster; it is kept as a custom type",
+        severity=WARNING,
+        file="partners.csv",
+        more_suggestions=True,
+    ),
+    Case(
+        "level-mismatch",
+        one_partner_row("P1", "Pima CC", "CC", "state"),
+        "partners",
+        2,
+        "level",
+        "a state partner has the local agency type 'Local community colleges'",
+        severity=WARNING,
+        file="partners.csv",
+    ),
+    Case(
+        "unknown-role",
+        lambda f: with_partners(f, roles=[["partner_id", "role"], ["P1", "Desgin programs"]]),
+        "roles",
+        2,
+        "role",
+        "'Desgin programs' is not a role of the career-pathways role chart",
+        file="roles.csv",
+        suggestions=("Design programs",),
+        more_suggestions=True,
+    ),
+    Case(
+        "unknown-population",
+        lambda f: with_partners(f, services=[["partner_id", "service", "population"], ["P2", "Job club", "Martians"]]),
+        "services",
+        2,
+        "population",
+        "'Martians' is not a population the roster knows; it is kept",
+        severity=WARNING,
+        file="services.csv",
+        more_suggestions=True,
+    ),
+    Case(
+        "unknown-reference",
+        lambda f: with_partners(f, roles=[["partner_id", "role"], ["p1 ", "LMI"]]),
+        "roles",
+        2,
+        "partner_id",
+        "'p1' is not the id of any partner in the partners sheet",
+        file="roles.csv",
+        suggestions=("P1",),
+    ),
+    Case(
+        "unknown-reference",
+        lambda f: with_partners(f, agreements=[["id", "parties"], ["A1", "P1, P2"]]),
+        "agreements",
+        2,
+        "parties",
+        "'P1, P2' is not the id of any partner in the partners sheet (separate partner ids with ';')",
+        file="agreements.csv",
+    ),
+    Case(
+        "too-few-parties",
+        lambda f: with_partners(f, agreements=[["id", "parties", "type"], ["A1", "P1", "MOU"]]),
+        "agreements",
+        2,
+        "parties",
+        "an agreement lists fewer than two parties",
+        severity=WARNING,
+        file="agreements.csv",
+    ),
+]
+
+
+def check_case(case: Case, files) -> str:
+    """Write the case's files, read them, assert its issue in full; return the code seen."""
+    written = case.write(files)
+    source, options = written if isinstance(written, tuple) else (written, {})
+    tables = netmap.read_workbook(source, **{**case.options, **options})
+    found = [
+        i for i in tables.issues if (i.code, i.sheet, i.row, i.column) == (case.code, case.sheet, case.row, case.column)
+    ]
+    assert len(found) == 1, f"{case.code}: got {[str(i) for i in tables.issues]}"
+    issue = found[0]
+    assert issue.severity == case.severity
+    assert issue.file == (str(source) if case.file == "." else str(Path(source) / case.file))
+    assert case.message in issue.message
+    if case.more_suggestions:
+        assert issue.suggestions[: len(case.suggestions)] == case.suggestions
+        assert issue.suggestions, "expected some suggestions"
+    else:
+        assert issue.suggestions == case.suggestions
+    assert tables.ok is not any(i.is_error for i in tables.issues)
+    return issue.code
+
+
+def _case_id(case: Case) -> str:
+    return f"{case.code}-{case.sheet}-{case.row}-{case.column}".replace(" ", "_")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_issue_code_from_real_files(files, case):
+    assert check_case(case, files) == case.code
+
+
+def test_every_issue_code_is_tested(files):
+    make = type(files)  # conftest's Files helper, one fresh folder per case
+    triggered = {check_case(case, make(files.root / f"case{n}")) for n, case in enumerate(CASES)}
+    assert triggered == set(ISSUE_CODES)
+
+
+# -- every fault at once -------------------------------------------------------------------------
+
+FAULTY = {
+    "partners": [
+        ["id", "name", "agency_type", "level", "Board seat"],
+        ["P1", "Pima Community College", "Local community colleges", "local", "yes"],  # 2 ok
+        ["P2", "Pima County One-Stop", "American Job Center", "local", ""],  # 3 ok
+        ["P3", "", "WIB", "local", ""],  # 4 empty name
+        ["P1", "Pima CC (again)", "CC", "local", ""],  # 5 duplicate id
+        ["P5", "Mystery agency", "Comunity colege", "local", ""],  # 6 unknown agency type
+        ["P6", "DES Family Assistance", "TANF office", "statewid", ""],  # 7 invalid level
+        ["P7", "Pima JTED", "CC", "state", ""],  # 8 level mismatch (warning)
+    ],
+    "roles": [
+        ["partner_id", "role"],
+        ["P1", "Design programs"],  # 2 ok
+        ["P2", "Juggling"],  # 3 unknown role
+        ["P1", "program design"],  # 4 repeats row 2 (warning)
+        ["P9", "LMI"],  # 5 unknown partner
+    ],
+    "agreements": [
+        ["id", "parties", "signed", "expires"],
+        ["A1", "P1;P2", "2024-01-15", "2026-12-31"],  # 2 ok
+        ["A2", "P1;P2", "04/03/2024", ""],  # 3 ambiguous date
+        ["A3", "P1;P2", "2024-05-01", "2024-01-01"],  # 4 expires before signed
+        ["A4", "P1", "", ""],  # 5 one party (warning)
+        ["A5", "P1;P2;P1", "", ""],  # 6 party twice (warning)
+        ["A6", "P1, P2", "", ""],  # 7 comma instead of ';'
+    ],
+    "funding": [
+        ["id", "stream", "recipient_id", "amount", "start", "end"],
+        ["F1", "WIOA Title I Adult", "P2", "250000", "2025-07-01", "2026-06-30"],  # 2 ok
+        ["F2", "WIOA Title I Adult", "P1", "1.200,50", "", ""],  # 3 European number
+        ["F3", "WIOA Title I Adult", "P1", "-5", "", ""],  # 4 negative
+        ["F4", "WIOA Title I Adult", "P1", "", "2024-02-30", ""],  # 5 no such day
+    ],
+    "ties": [
+        ["source_id", "target_id", "kind", "strength", "directed"],
+        ["P1", "P2", "referral", "2", "yes"],  # 2 ok
+        ["P1", "P1", "collaboration", "", ""],  # 3 self-tie
+        ["P1", "P2", "referral", "4", ""],  # 4 strength too high
+        ["P2", "P1", "collaboration", "two", ""],  # 5 not a number
+        ["P2", "P1", "advisory", "1", "maybe"],  # 6 not yes/no
+        ["P1", "P2", "friendship", "", ""],  # 7 unknown kind
+    ],
+    "services": [
+        ["partner_id", "service", "population"],
+        ["P1", "Adult basic education", "English learners"],  # 2 ok
+        ["P2", "Job club", "Martians"],  # 3 unknown population (warning)
+    ],
+    "contacts": [
+        ["partner_id", "name", "email"],
+        ["P1", "Jordan Example", "jordan at example.org"],  # 2 bad email (warning)
+        ["P2", "", "sam@example.org"],  # 3 empty name
+    ],
+}
+
+FAULTS = [
+    ("unknown-column", "partners", 1, "Board seat"),
+    ("empty-required", "partners", 4, "name"),
+    ("duplicate-id", "partners", 5, "id"),
+    ("unknown-agency-type", "partners", 6, "agency_type"),
+    ("invalid-choice", "partners", 7, "level"),
+    ("level-mismatch", "partners", 8, "level"),
+    ("unknown-role", "roles", 3, "role"),
+    ("duplicate-row", "roles", 4, "role"),
+    ("unknown-reference", "roles", 5, "partner_id"),
+    ("ambiguous-date", "agreements", 3, "signed"),
+    ("date-order", "agreements", 4, "expires"),
+    ("too-few-parties", "agreements", 5, "parties"),
+    ("duplicate-party", "agreements", 6, "parties"),
+    ("unknown-reference", "agreements", 7, "parties"),
+    ("invalid-number", "funding", 3, "amount"),
+    ("out-of-range", "funding", 4, "amount"),
+    ("invalid-date", "funding", 5, "start"),
+    ("self-tie", "ties", 3, "target_id"),
+    ("out-of-range", "ties", 4, "strength"),
+    ("invalid-number", "ties", 5, "strength"),
+    ("invalid-boolean", "ties", 6, "directed"),
+    ("invalid-choice", "ties", 7, "kind"),
+    ("unknown-population", "services", 3, "population"),
+    ("invalid-email", "contacts", 2, "email"),
+    ("empty-required", "contacts", 3, "name"),
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_workbook_with_one_of_each_fault_reports_them_all_at_once(files, kind):
+    if kind == "csv":
+        source = files.csv(FAULTY)
+    else:
+        source = files.xlsx({n: [[None if v == "" else v for v in row] for row in rows] for n, rows in FAULTY.items()})
+    tables = netmap.read_workbook(source)
+    assert [(i.code, i.sheet, i.row, i.column) for i in tables.issues] == FAULTS  # in workbook order
+    for issue in tables.issues:
+        expected = str(Path(source) / f"{issue.sheet}.csv") if kind == "csv" else str(source)
+        assert issue.file == expected
+    # only the clean rows are kept
+    assert [p["id"] for p in tables["partners"]] == ["P1", "P2", "P7"]
+    assert [r["_row"] for r in tables["roles"]] == [2]
+    assert [a["id"] for a in tables["agreements"]] == ["A1", "A4", "A5"]
+    assert [f["id"] for f in tables["funding"]] == ["F1"]
+    assert [t["_row"] for t in tables["ties"]] == [2]
+    assert [s["_row"] for s in tables["services"]] == [2, 3]
+    assert [c["_row"] for c in tables["contacts"]] == [2]
+    assert not tables.ok
+
+
+# -- columns ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_column_names_are_case_insensitive_and_trimmed(files, kind):
+    sheets = {
+        "Partners": [
+            ["ID", "  Name", " Agency Type ", "LEVEL"],
+            ["P1", "Pima CC", "CC", "Local"],
+            ["P1x", "Pima One-Stop", "American Job Center", "LOCAL"],
+        ],
+        "TIES": [["Source ID", "target-id", "Kind"], ["P1", "P1x", "Referral"]],
+    }
+    source = files.csv(sheets) if kind == "csv" else files.xlsx(sheets)
+    tables = netmap.read_workbook(source)
+    assert tables.issues == []
+    assert [(p["id"], p["name"], p["agency_type"], p["level"]) for p in tables["partners"]] == [
+        ("P1", "Pima CC", "CC", "local"),
+        ("P1x", "Pima One-Stop", "American Job Center", "local"),
+    ]
+    assert (tables["ties"][0]["source_id"], tables["ties"][0]["target_id"], tables["ties"][0]["kind"]) == (
+        "P1",
+        "P1x",
+        "referral",
+    )
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_unknown_column_is_kept_as_an_attribute_with_a_warning(files, only, kind):
+    sheets = {
+        "partners": [
+            ["id", "name", "agency_type", "Board seat"],
+            ["P1", "Pima Community College", "CC", "yes"],
+            ["P2", "Pima County One-Stop", "American Job Center", None if kind == "xlsx" else ""],
+        ]
+    }
+    source = files.csv(sheets) if kind == "csv" else files.xlsx(sheets)
+    tables = netmap.read_workbook(source)
+    issue = only(tables.issues, "unknown-column")
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == (WARNING, "partners", 1, "Board seat")
+    assert "kept as an attribute" in issue.message
+    assert tables.ok
+    assert [p["extra"] for p in tables["partners"]] == [{"Board seat": "yes"}, {}]
+    assert tables.frame("partners")["Board seat"].iloc[0] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("written", "level", "agency_type_id"),
+    [
+        ("Local community colleges", "local", "local-community-colleges"),
+        ("local community-college", "", "local-community-colleges"),
+        ("CC", "local", "local-community-colleges"),
+        ("WIB", "local", "local-wib"),
+        ("WIB", "state", "state-wib"),
+        ("American Job Center", "", "local-workforce-agencies"),
+        ("TANF office", "local", "local-tanf-providers"),
+    ],
+)
+def test_roster_agency_type_names_and_aliases_resolve(files, written, level, agency_type_id):
+    folder = files.csv({"partners": [["id", "name", "agency_type", "level"], ["P1", "Partner", written, level]]})
+    tables = netmap.read_workbook(folder)
+    assert tables.issues == []
+    assert tables["partners"][0]["agency_type"] == written
+    assert tables["partners"][0]["agency_type_id"] == agency_type_id
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "canonical"),
+    [("level", "Statewide", "state"), ("status", "inactive", "former"), ("team", "Stakeholders", "stakeholder")],
+)
+def test_choice_synonyms_and_case_are_accepted(files, column, written, canonical):
+    folder = files.csv(
+        {"partners": [["id", "name", "agency_type", column], ["P1", "Arizona DES", "TANF office", written]]}
+    )
+    tables = netmap.read_workbook(folder)
+    assert tables.errors == []
+    assert tables["partners"][0][column] == canonical
+
+
+def test_reference_to_a_partner_whose_row_has_an_error_is_not_reported_again(files):
+    folder = files.csv(
+        {
+            "partners": [*P, ["P3", "", "WIB", "local"]],
+            "ties": [["source_id", "target_id"], ["P1", "P3"]],
+        }
+    )
+    tables = netmap.read_workbook(folder)
+    assert [(i.code, i.sheet, i.row) for i in tables.issues] == [("empty-required", "partners", 4)]
+    assert tables["ties"] == []  # the tie waits for its partner to be fixed
+
+
+def test_tables_keep_the_file_and_the_rows_read_per_sheet(files):
+    folder = files.csv({"partners": P, "roles": [["partner_id", "role"], ["P1", "LMI"], ["P1", "LMI"]]})
+    tables = netmap.read_workbook(folder)
+    assert tables.files == {"partners": str(folder / "partners.csv"), "roles": str(folder / "roles.csv")}
+    assert tables.rows_read == {"partners": 2, "roles": 2}
+    assert tables.counts()["roles"] == 1
+    assert tables["roles"][0]["role_id"] == "provide-labor-market-information"
+
+
+# -- known package bugs ------------------------------------------------------------------------
+
+
+def test_empty_optional_sheet_is_only_a_warning(files):
+    folder = with_partners(files)
+    (folder / "roles.csv").write_bytes(b"")
+    tables = netmap.read_workbook(folder)
+    assert [i.code for i in tables.issues] == ["empty-sheet"]
+    assert tables.ok
+
+
+@pytest.mark.parametrize(
+    ("bad_partners", "options"),
+    [
+        pytest.param("id,name,agency_type\nP1,Café,CC\n".encode("cp1252"), {}, id="encoding-error"),
+        pytest.param(b"id,name,agency_type\nP1,a,CC\nP2,b,CC\nP3,c,CC\n", {"limits": Limits(max_rows=2)}, id="rows"),
+        pytest.param(b"id,name,agency_type\nP1,a,CC\n", {"limits": Limits(max_file_bytes=10)}, id="size"),
+    ],
+)
+def test_unreadable_partners_csv_is_not_also_reported_missing(files, bad_partners, options):
+    folder = files.csv_bytes({"partners.csv": bad_partners})
+    tables = netmap.read_workbook(folder, **options)
+    assert "missing-sheet" not in [i.code for i in tables.issues]
+
+
+def test_partners_without_an_id_column_do_not_flood_references(files):
+    folder = files.csv(
+        {
+            "partners": [["partner id", "name", "agency_type"], ["P1", "Pima CC", "CC"], ["P2", "AJC", "AJC"]],
+            "ties": [["source_id", "target_id"], ["P1", "P2"]],
+        }
+    )
+    tables = netmap.read_workbook(folder)
+    assert "unknown-reference" not in [i.code for i in tables.issues]
