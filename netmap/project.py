@@ -20,7 +20,7 @@ from netmap.build import node_key
 >>> _ = G.add_edge("Partner:A", "Partner:B", key="TIED_TO:2", type="TIED_TO", kind="referral", _row=2)
 >>> P = project(G)
 >>> P.number_of_edges(), P.edges["A", "B"]["kinds"], P.edges["A", "B"]["weight"]
-(3, {'agreement': 1, 'referral': 1}, 2)
+(3, {'referral': 1, 'agreement': 1}, 2)
 """
 
 from __future__ import annotations
