@@ -152,6 +152,19 @@ def findings(analysis: Analysis) -> list[Finding]:
                 "Put these relationships into written agreements and involve a second person at the agency.",
             )
         )
+    turnover = analysis.resilience.turnover[0] if analysis.resilience.turnover else None
+    if turnover and turnover["largest_component_loss"]:
+        where = turnover["region"] or "the state"
+        out.append(
+            Finding(
+                "high",
+                "resilience",
+                f"If the state-level champions in {where} ({', '.join(turnover['partner_names'])}) turned over "
+                f"together, as after a change of administration, {turnover['informal_ties_lost']} informal tie(s) "
+                f"would go and {turnover['largest_component_loss']} partner(s) would be cut off.",
+                "Secure these state relationships in writing and involve more than one person per agency.",
+            )
+        )
     formal = analysis.formalisation
     if formal.roles_without_agreement:
         ids = [r["id"] for r in formal.roles_without_agreement]

@@ -142,7 +142,11 @@ def _scopes(everyone: dict[str, dict[str, Any]], roster: Roster, level: str) -> 
         t = roster.agency_types.get(d.get("agency_type"))
         s = side(d, t.level if t else None)
         r = d.get("region")
-        wanted = s == "state" if level == "state" else (r is not None or s == "local")
+        # National partners (no region) serve every state; they open no state scope of their own.
+        if level == "state":
+            wanted = s == "state" and not (d.get("level") == "national" and r is None)
+        else:
+            wanted = r is not None or s == "local"
         if wanted and r not in regions:
             regions.append(r)
     return regions or [STATEWIDE]

@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, partner_graph, partners
+from netmap.analysis._common import as_date, partner_graph, partners, resolve_roster, side
 from netmap.analysis.formalisation import is_current
 
 __all__ = ["Resilience", "resilience"]
@@ -50,9 +50,11 @@ class Resilience:
     baseline_cross_category: int
     partners: list[dict[str, Any]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
+    turnover: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "turnover": self.turnover,
             "baseline": {
                 "largest_component": self.baseline_largest,
                 "cross_category_ties": self.baseline_cross_category,
@@ -122,12 +124,16 @@ def resilience(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, includ
     for u, v, e in G.edges(data=True):
         if e.get("type") == "WORKS_AT" and G.nodes[u].get("champion") and G.nodes[v]["id"] in P:
             champions.setdefault(G.nodes[v]["id"], []).append(G.nodes[u])
-    for pid, people in champions.items():
-        informal = [
+
+    def informal_ties(pid: str) -> list[tuple[str, str]]:
+        return [
             (pid, other)
             for other in P.neighbors(pid)
             if not (set(P.edges[pid, other]["agreements"]) & current) and not P.edges[pid, other]["awards"]
         ]
+
+    for pid, people in champions.items():
+        informal = informal_ties(pid)
         for number, person in enumerate(people, start=1):
             others = len(people) - 1
             after = P.copy()
@@ -143,4 +149,30 @@ def resilience(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, includ
             }
             result.people.append(row)
     result.people.sort(key=lambda r: (*_rank(r), -r["informal_ties_lost"], r["partner"]))
+
+    # Turnover: the state government allies of one region leave together, as after a
+    # change of administration (the Illinois case: first the commerce department's
+    # contact, then the governor's office lead).
+    roster = resolve_roster(G, None)
+    allies: dict[str | None, list[str]] = {}
+    for pid in champions:
+        d = info[pid]
+        t = roster.agency_types.get(d.get("agency_type"))
+        if d.get("level") != "national" and side(d, t.level if t else None) == "state":
+            allies.setdefault(d.get("region"), []).append(pid)
+    for region, pids in allies.items():
+        after = P.copy()
+        gone = {frozenset(e) for pid in pids for e in informal_ties(pid)}
+        after.remove_edges_from(tuple(e) for e in gone)
+        result.turnover.append(
+            {
+                "region": region,
+                "partners": pids,
+                "partner_names": [info[p].get("name") for p in pids],
+                "champions": sum(len(champions[p]) for p in pids),
+                "informal_ties_lost": len(gone),
+                **_impact(P, after, core, None),
+            }
+        )
+    result.turnover.sort(key=lambda r: (-r["largest_component_loss"], -r["informal_ties_lost"], str(r["region"])))
     return result

@@ -121,7 +121,8 @@ def role_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str |
         if d.get("category") != "employers" or not recorded[k]:
             continue
         kinds = {roster.roles[r].kind for r in recorded[k] if r in roster.roles}
-        if not kinds & ENGAGED_KINDS:
+        # Advises, and neither designs, trains nor employs: the stall the practitioner brief warns of.
+        if "advisory" in kinds and not kinds & ENGAGED_KINDS:
             result.advisory_only_employers.append(
                 {"id": k, "name": d.get("name"), "roles": sorted(roster.roles[r].name for r in recorded[k])}
             )

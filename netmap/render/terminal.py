@@ -275,6 +275,22 @@ def render_resilience(console: Console, res: dict, top: int = 5) -> None:
         console.print(people)
 
 
+def render_turnover(console: Console, res: dict) -> None:
+    if not res["turnover"]:
+        return
+    table = Table(title="If a region's state-level champions turned over together")
+    for name in ("region", "agencies", "informal ties lost", "cut off"):
+        table.add_column(name, overflow="fold")
+    for r in res["turnover"]:
+        table.add_row(
+            _t(r["region"] or "(state)"),
+            _t(", ".join(r["partner_names"])),
+            _t(r["informal_ties_lost"]),
+            _t(r["largest_component_loss"]),
+        )
+    console.print(table)
+
+
 def render_health(console: Console, h: dict) -> None:
     table = Table(title="Network health")
     table.add_column("measure")

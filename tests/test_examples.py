@@ -1,0 +1,150 @@
+"""The examples: each validates cleanly and the analyses find what its README promises."""
+
+from __future__ import annotations
+
+import pytest
+
+import netmap
+from netmap.analysis import analyze
+from tests.conftest import EXAMPLES
+
+AS_OF = "2026-11-24"  # the day the example READMEs were written against
+
+
+@pytest.fixture(scope="module")
+def results():
+    out = {}
+    for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
+        G = netmap.read_graph(folder)
+        out[folder.name] = analyze(G, as_of=AS_OF).to_dict()
+    return out
+
+
+def _missing(d, level, region):
+    return {m["agency_type"] for m in d["gaps"]["missing"] if (m["level"], m["region"]) == (level, region)}
+
+
+def _pop_gaps(d):
+    return {(g["population"], g["region"], g["agency_type"]) for g in d["gaps"]["population_gaps"]}
+
+
+def _ids(rows, key="id"):
+    return [r[key] for r in rows]
+
+
+def test_every_example_has_a_readme_that_says_what_is_real():
+    for folder in (p for p in EXAMPLES.iterdir() if p.is_dir()):
+        text = (folder / "README.md").read_text(encoding="utf-8")
+        for heading in ("What is real", "What is illustrative", "What netmap should find"):
+            assert heading in text, (folder.name, heading)
+
+
+@pytest.mark.parametrize("name", ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"])
+def test_examples_validate_without_issues(name):
+    assert netmap.read_workbook(EXAMPLES / name).issues == []
+
+
+def test_tucson(results):
+    d = results["tucson-behavioral-health"]
+    assert _missing(d, "local", "Pima County") == {
+        "Local WIB",
+        "Local TANF providers",
+        "Local human service agencies",
+        "Local economic development agency",
+        "Local secondary education providers",
+        "Local universities",
+        "Public companies",
+    }
+    wib = next(t for t in d["gaps"]["types"] if t["agency_type"] == "Local WIB" and t["region"] == "Pima County")
+    assert wib["prospective"] == ["PCWIB"]
+    assert [t["agency_type"] for t in d["gaps"]["peripheral"]] == ["Local faith-based organizations"]
+    assert _pop_gaps(d) >= {
+        ("TANF recipients", "Pima County", "Local TANF providers"),
+        ("People with disabilities", "Pima County", "Vocational Rehabilitation"),
+        ("Low-income adults", "Pima County", "Local human service agencies"),
+        ("People with criminal records", "Pima County", "Reentry services"),
+    }
+    assert not any(g[0] == "American Indians and Alaska Natives" for g in _pop_gaps(d))  # the control case
+    assert _ids(d["roles"]["advisory_only_employers"]) == ["DDC"]
+    assert [u["role"] for u in d["roles"]["uncovered"]] == ["Provide training facilities and equipment"]
+    assert d["roles"]["intermediaries"] == ["TIC"]
+    formal = d["formalisation"]
+    assert sorted(_ids(formal["expired"])) == ["TA01", "TA03"]
+    assert [(a["id"], a["days_left"]) for a in formal["expiring"]] == [("TA02", 68)]
+    assert sorted(_ids(formal["roles_without_agreement"])) == sorted(["DDC", "DBH", "SCR", "MPS", "SFP", "USDOL"])
+    assert sorted(_ids(d["funding"]["single_stream"])) == ["MPS", "PCCABE", "PYT"]
+    assert len(d["funding"]["ending"]) == 2
+    assert set(d["brokers"]["articulation_points"]) == {"PCC", "TIC", "MPS"}
+    assert {r["id"] for r in d["brokers"]["brokers"][:2]} == {"PCC", "TIC"}
+
+
+def test_oregon(results):
+    d = results["oregon-pathways-alliance"]
+    assert _missing(d, "state", None) == {
+        "State WIB",
+        "State adult education agency",
+        "State economic development agency",
+        "State community-based organizations",
+        "State faith-based organizations",
+    }
+    assert "Local WIB" in _missing(d, "local", "Mt. Hood")
+    assert {"Local workforce agencies", "Local adult basic education providers", "Local TANF providers"} <= _missing(
+        d, "local", "Lane"
+    )
+    cover = {(c["level"], c["region"]): c for c in d["gaps"]["coverage"]}
+    assert cover[("local", "Portland Metro")]["unmet"] == []
+    assert "Workforce board(s) and workforce service providers" in cover[("local", "Central Oregon")]["unmet"]
+    assert [(t["agency_type"], t["region"]) for t in d["gaps"]["peripheral"]] == [
+        ("Local faith-based organizations", "Mt. Hood")
+    ]
+    assert _pop_gaps(d) >= {
+        ("People with disabilities", "Willamette Valley", "Vocational Rehabilitation"),
+        ("TANF recipients", "Lane", "Local TANF providers"),
+        ("Veterans", "Central Oregon", "Veterans services"),
+    }
+    assert not any(g[0] == "English learners" for g in _pop_gaps(d))  # the control case
+    assert _ids(d["roles"]["advisory_only_employers"]) == ["WVFOOD"]
+    assert sorted(d["roles"]["intermediaries"]) == ["CTEN", "LEAGUE", "OPA"]
+    assert sorted(_ids(d["formalisation"]["expired"])) == ["OA01", "OA04"]
+    assert [(a["id"], a["days_left"]) for a in d["formalisation"]["expiring"]] == [("OA02", 52)]
+    assert (d["formalisation"]["leadership_ties_backed"], d["formalisation"]["leadership_ties"]) == (47, 69)
+    assert [s["stream"] for s in d["funding"]["ending"]] == ["Oregon pathways state grant"]
+    unlinked = [s["region"] for s in d["brokers"]["state_links"] if not s["linked"]]
+    assert unlinked == ["Central Oregon"]
+    assert d["brokers"]["brokers"][0]["id"] == "MHCC"
+    key = d["resilience"]["key_partner"]
+    assert (key["id"], key["largest_component_loss"]) == ("MHCC", 6)
+
+
+def test_four_states_reproduces_the_illinois_case(results):
+    d = results["four-state-coalitions"]
+    res = d["resilience"]
+    # Illinois's allies turning over together cut the whole state off; no other state is cut.
+    worst = res["turnover"][0]
+    assert (worst["region"], sorted(worst["partners"])) == ("Illinois", ["IL-DCEO", "IL-GOV"])
+    assert worst["largest_component_loss"] == 11
+    assert all(t["largest_component_loss"] == 0 for t in res["turnover"][1:])
+    assert [p["partner"] for p in res["people"][:2]] == ["IL-DCEO", "IL-GOV"]
+    assert [p["informal_ties_lost"] for p in res["people"][:2]] == [5, 4]
+    assert any("Illinois" in f["text"] and "change of administration" in f["text"] for f in d["findings"])
+    assert d["brokers"]["brokers"][0]["id"] == "PTOP"
+    assert d["brokers"]["brokers"][1]["id"] == "IL-DCEO"
+    assert (res["key_partner"]["id"], res["key_partner"]["largest_component_loss"]) == ("PTOP", 35)
+
+
+def test_four_states_gaps(results):
+    d = results["four-state-coalitions"]
+    for state in ("Tennessee", "Delaware", "California", "Illinois"):
+        assert {"State human service agency", "State adult education agency"} <= _missing(d, "state", state)
+    assert not _missing(d, "state", None)  # the national partners open no scope of their own
+    assert "Local WIB" in _missing(d, "local", "Delaware")
+    assert _pop_gaps(d) >= {
+        ("Opportunity youth", "Tennessee", "Youth program"),
+        ("Opportunity youth", "California", "Youth program"),
+        ("People with disabilities", "Delaware", "Vocational Rehabilitation"),
+        ("English learners", "Illinois", "Local adult basic education providers"),
+    }
+    assert sorted(_ids(d["roles"]["advisory_only_employers"])) == ["DE-IT", "IL-HC"]
+    assert sorted(u["role"] for u in d["roles"]["uncovered"]) == ["Assess skills", "Provide job placement services"]
+    assert sorted(_ids(d["formalisation"]["expired"])) == ["FA03", "FA09"]
+    assert _ids(d["formalisation"]["expiring"]) == ["FA04"]
