@@ -75,6 +75,7 @@ def test_tucson(results):
     assert sorted(_ids(d["funding"]["single_stream"])) == ["MPS", "PCCABE", "PYT"]
     assert len(d["funding"]["ending"]) == 2
     assert set(d["brokers"]["articulation_points"]) == {"PCC", "TIC", "MPS"}
+    assert [s["linked"] for s in d["brokers"]["state_links"]] == [False]  # USDOL is federal, not state
     assert {r["id"] for r in d["brokers"]["brokers"][:2]} == {"PCC", "TIC"}
 
 

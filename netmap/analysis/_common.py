@@ -22,6 +22,7 @@ __all__ = [
     "STATEWIDE",
     "as_date",
     "is_active",
+    "is_state_level",
     "partner_graph",
     "partners",
     "resolve_roster",
@@ -74,6 +75,18 @@ def side(data: dict[str, Any], type_level: str | None = None) -> str | None:
     if type_level in ("state", "local"):
         return type_level
     return None
+
+
+def is_state_level(data: dict[str, Any], roster: Roster) -> bool:
+    """A state-level partner: level ``state``, or no level and a state agency type.
+
+    National partners are not state level: a region tied only to a federal agency has no
+    link to its state.
+    """
+    if data.get("level") == "national":
+        return False
+    t = roster.agency_types.get(data.get("agency_type"))
+    return side(data, t.level if t else None) == "state"
 
 
 def as_date(value: dt.date | str | None) -> dt.date:

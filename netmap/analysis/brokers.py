@@ -36,7 +36,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import ACTIVE, partner_graph, partners, resolve_roster, side
+from netmap.analysis._common import ACTIVE, is_state_level, partner_graph, partners, resolve_roster
 
 __all__ = ["BROKERAGE_ROLES", "Brokers", "brokerage", "brokers", "partner_digraph"]
 
@@ -235,13 +235,12 @@ def _state_links(G: nx.MultiDiGraph, P: nx.Graph) -> list[dict[str, Any]]:
     info = partners(G)
 
     def state_side(d: dict[str, Any]) -> bool:
-        t = roster.agency_types.get(d.get("agency_type"))
-        return side(d, t.level if t else None) == "state"
+        return is_state_level(d, roster)
 
     regions: dict[str, dict[str, Any]] = {}
     for pid, d in info.items():
         region = d.get("region")
-        if region is None or state_side(d):
+        if region is None or state_side(d) or d.get("level") == "national":
             continue
         entry = regions.setdefault(region, {"region": region, "connectors": [], "links": []})
         for other in P.neighbors(pid) if pid in P else ():

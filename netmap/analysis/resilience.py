@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, partner_graph, partners, resolve_roster, side
+from netmap.analysis._common import as_date, is_state_level, partner_graph, partners, resolve_roster
 from netmap.analysis.formalisation import is_current
 
 __all__ = ["Resilience", "resilience"]
@@ -157,8 +157,7 @@ def resilience(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, includ
     allies: dict[str | None, list[str]] = {}
     for pid in champions:
         d = info[pid]
-        t = roster.agency_types.get(d.get("agency_type"))
-        if d.get("level") != "national" and side(d, t.level if t else None) == "state":
+        if is_state_level(d, roster):
             allies.setdefault(d.get("region"), []).append(pid)
     for region, pids in allies.items():
         after = P.copy()

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import partner_graph, partners, resolve_roster, side
+from netmap.analysis._common import is_state_level, partner_graph, partners, resolve_roster
 from netmap.analysis.brokers import Brokers, brokers
 from netmap.analysis.formalisation import Formalisation, formalisation, is_current
 from netmap.analysis.funding import Funding, funding
@@ -229,11 +229,7 @@ def scorecard(
         )
 
     # 5. Policy alignment ---------------------------------------------------------------
-    def is_state(d: dict[str, Any]) -> bool:
-        t = roster.agency_types.get(d.get("agency_type"))
-        return side(d, t.level if t else None) == "state"
-
-    state_partners = [k for k, d in info.items() if is_state(d)]
+    state_partners = [k for k, d in info.items() if is_state_level(d, roster)]
     policy_role = [k for k, r in recorded.items() if "set-policy" in r and k in info]
     if not state_partners and not policy_role:
         card.conditions.append(
