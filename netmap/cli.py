@@ -286,6 +286,48 @@ def brokers(
     terminal.render_brokers(_stdout(), result)
 
 
+@app.command("map")
+@handled
+def map_command(
+    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path("map.html"),
+    title: Annotated[str | None, typer.Option("--title", help="Title shown on the map.")] = None,
+    size_by: Annotated[
+        str, typer.Option("--size-by", help="What a partner's size shows: degree, betweenness or brokerage.")
+    ] = "degree",
+    no_gaps: Annotated[bool, typer.Option("--no-gaps", help="Leave out the ghost nodes of missing types.")] = False,
+    include_contacts: Annotated[
+        bool, typer.Option("--include-contacts", help="Put contact names, emails and phones in the tooltips.")
+    ] = False,
+    layout: Annotated[
+        str, typer.Option("--layout", help="auto, physics (settles in the browser) or fixed (precomputed).")
+    ] = "auto",
+    roster: RosterOpt = None,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    seed: SeedOpt = 0,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Draw the partnership as one self-contained, offline HTML map."""
+    from netmap.render.map import write_map
+
+    G, loaded = _graph(source, roster, encoding)
+    written = write_map(
+        G,
+        output,
+        roster=loaded,
+        title=title,
+        size_by=size_by,
+        gaps=not no_gaps,
+        include_contacts=include_contacts,
+        layout=layout,
+        seed=seed,
+        as_of=_as_of(as_of),
+        region=region,
+    )
+    _stderr().print(Text(f"wrote {written}"))
+
+
 def run() -> None:
     """Entry point of the console script."""
     try:

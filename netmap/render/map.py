@@ -1,0 +1,509 @@
+"""The facilitator's map: one self-contained, offline, safe HTML file drawn with pyvis.
+
+pyvis holds the network (nodes, edges, physics options); netmap renders it with its
+own autoescaped template instead of pyvis's, because pyvis's page loads scripts from
+CDNs and inserts raw HTML (heading, select menu, "href" tooltips). Here:
+
+- every script and style is inlined (vis-network comes from the pyvis package) and a
+  Content-Security-Policy forbids any other source, so the file opens from disk with
+  no network and requests nothing;
+- data reaches the page only as JSON in a ``<script type="application/json">`` block
+  (``tojson`` escapes ``<``, ``>`` and ``&``), and tooltips, menus and the legend are
+  built as text, never as markup;
+- contact names, emails and phones are left out unless ``include_contacts=True``, and
+  so are free-text notes, websites and extra columns, which may hold them.
+
+Examples
+--------
+>>> import netmap, tempfile, pathlib
+>>> G = netmap.read_graph("examples/tucson-behavioral-health")
+>>> data = map_data(G, as_of="2026-11-24")
+>>> sum(1 for n in data["nodes"] if n["group"] == "partner"), data["layout"]
+(15, 'physics')
+>>> out = write_map(G, pathlib.Path(tempfile.mkdtemp()) / "map.html", as_of="2026-11-24")
+>>> out.read_text(encoding="utf-8").count("<script")
+3
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import math
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis import analyze
+from netmap.analysis._common import partner_graph, partners
+from netmap.errors import UsageError
+from netmap.roster import Roster
+
+__all__ = ["LAYOUTS", "SIZE_BY", "map_data", "render_map_html", "write_map"]
+
+SIZE_BY = ("degree", "betweenness", "brokerage")
+LAYOUTS = ("auto", "physics", "fixed")
+FIXED_LAYOUT_ABOVE = 300  # partners; above this "auto" precomputes positions
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+SHAPES = {"state": "square", "national": "diamond", "regional": "triangle", "local": "dot", None: "dot"}
+EDGE_STYLES = {
+    # kind: (colour, dashes, width)
+    "agreement": ("#333333", False, 4),
+    "funding": ("#009E73", [8, 4], 2),
+    "collaboration": ("#7f7f7f", False, 2),
+    "referral": ("#0072B2", [2, 6], 2),
+    "data-sharing": ("#CC79A7", [10, 4, 2, 4], 2),
+    "advisory": ("#E69F00", [1, 4], 2),
+    "co-delivery": ("#56B4E9", False, 2),
+    "co-location": ("#56B4E9", [4, 4], 2),
+    "governance": ("#D55E00", False, 3),
+    "other": ("#aaaaaa", [3, 3], 1),
+}
+# Which kind draws a merged edge when a pair is tied several ways.
+KIND_PRIORITY = (
+    "agreement",
+    "governance",
+    "data-sharing",
+    "co-delivery",
+    "collaboration",
+    "referral",
+    "co-location",
+    "advisory",
+    "other",
+)
+
+
+def _vis_assets() -> tuple[str, str]:
+    """The vis-network script and stylesheet shipped inside the pyvis package."""
+    base = resources.files("pyvis").joinpath("templates").joinpath("lib").joinpath("vis-9.1.2")
+    return (
+        base.joinpath("vis-network.min.js").read_text(encoding="utf-8"),
+        base.joinpath("vis-network.css").read_text(encoding="utf-8"),
+    )
+
+
+def _own_asset(name: str) -> str:
+    return resources.files("netmap").joinpath("render").joinpath("static").joinpath(name).read_text(encoding="utf-8")
+
+
+def _scale(values: dict[str, float], low: float = 14, high: float = 46) -> dict[str, float]:
+    top = max(values.values(), default=0) or 1
+    return {k: round(low + (high - low) * math.sqrt(v / top), 2) for k, v in values.items()}
+
+
+def _positions(P: nx.Graph, seed: int | None) -> dict[str, tuple[float, float]]:
+    """A layout in vis-network's pixel space that keeps each region together.
+
+    Regions sit on a circle (partners without a region in the middle) and each is laid
+    out on its own, so a facilitator can point at "the Lane partners". The page uses it
+    as the final layout (``fixed``) or as the start that physics refines.
+    """
+    if P.number_of_nodes() == 0:
+        return {}
+    groups: dict[str | None, list[str]] = defaultdict(list)
+    for n, d in P.nodes(data=True):
+        groups[d.get("region") if d.get("level") not in ("state", "national") else None].append(n)
+    named = sorted(r for r in groups if r is not None)
+    ring = 0.0 if not named else 260 + 90 * math.sqrt(P.number_of_nodes())
+    out: dict[str, tuple[float, float]] = {}
+    for index, region in enumerate([None, *named]):
+        members = groups.get(region, [])
+        if not members:
+            continue
+        if region is None:
+            cx, cy = 0.0, 0.0
+        else:
+            angle = 2 * math.pi * (index - 1) / len(named)
+            cx, cy = ring * math.cos(angle), ring * math.sin(angle)
+        sub = P.subgraph(members)
+        scale = 70 * math.sqrt(len(members)) + 40
+        local = (
+            nx.spring_layout(sub, seed=seed, iterations=60, scale=scale)
+            if len(members) > 1
+            else {members[0]: (0.0, 0.0)}
+        )
+        for n, (x, y) in local.items():
+            out[n] = (round(cx + float(x), 1), round(cy + float(y), 1))
+    return out
+
+
+def map_data(
+    G: nx.MultiDiGraph,
+    *,
+    roster: Roster | None = None,
+    title: str | None = None,
+    size_by: str = "degree",
+    gaps: bool = True,
+    include_contacts: bool = False,
+    layout: str = "auto",
+    seed: int | None = 0,
+    as_of: dt.date | str | None = None,
+    region: str | None = None,
+) -> dict[str, Any]:
+    """Everything the map page shows, as plain JSON-ready data.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    roster : Roster, optional
+        Default: the roster ``G`` was built with.
+    title : str, optional
+        Shown on top of the map (default: the map id).
+    size_by : {"degree", "betweenness", "brokerage"}
+        What a partner's size shows.
+    gaps : bool
+        Draw missing agency types as ghost nodes.
+    include_contacts : bool
+        Put contact names, titles, emails and phones in the tooltips (personal data).
+    layout : {"auto", "physics", "fixed"}
+        ``physics`` lets the browser settle the layout (then stops it); ``fixed``
+        computes positions here, for large maps; ``auto`` picks ``fixed`` above
+        300 partners.
+    seed : int, optional
+        Seed of the analyses and of the fixed layout.
+    as_of : date or ISO str, optional
+        Day agreements and funding are judged on.
+    region : str, optional
+        Draw one region (with the partners listed without a region).
+
+    Returns
+    -------
+    dict
+        ``nodes``, ``edges``, ``legend``, ``filters``, ``options`` and metadata.
+    """
+    if size_by not in SIZE_BY:
+        raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
+    if layout not in LAYOUTS:
+        raise UsageError(f"--layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    result = analyze(G, roster=roster, region=region, as_of=as_of, seed=seed)
+    roster = result.roster
+    view = (
+        G
+        if region is None
+        else G.subgraph(
+            [n for n, d in G.nodes(data=True) if d.get("label") != "Partner" or d.get("region") in (region, None)]
+        )
+    )
+    info = partners(view)
+    P = partner_graph(view)
+    broker_rows = {r["id"]: r for r in result.brokers.rows}
+    cut_points = set(result.brokers.articulation_points)
+    ranked = [r["id"] for r in result.brokers.rows if (r["betweenness"] or 0) > 0]
+    top_brokers = set(ranked[: max(3, len(ranked) // 20)])
+
+    categories = [c for c in roster.categories.values() if any(d.get("category") == c.id for d in info.values())]
+    # A category keeps its colour from map to map: colours follow the roster's order.
+    colour = {c.id: PALETTE[i % (len(PALETTE) - 1)] for i, c in enumerate(roster.categories.values())}
+
+    # What each partner does, for the tooltips.
+    roles: dict[str, list[str]] = defaultdict(list)
+    agreements: dict[str, list[str]] = defaultdict(list)
+    funding: dict[str, list[str]] = defaultdict(list)
+    contacts: dict[str, list[str]] = defaultdict(list)
+    for u, v, e in view.edges(data=True):
+        rel = e.get("type")
+        if rel == "PERFORMS":
+            roles[view.nodes[u]["id"]].append(view.nodes[v]["name"])
+        elif rel == "PARTY_TO":
+            a = view.nodes[v]
+            agreements[view.nodes[u]["id"]].append(f"{a.get('title') or a['id']} ({a.get('type') or 'agreement'})")
+        elif rel == "FUNDS":
+            funding[view.nodes[v]["id"]].append(view.nodes[u]["name"])
+        elif rel == "WORKS_AT" and include_contacts:
+            p = view.nodes[u]
+            parts = [p.get("name"), p.get("title"), p.get("email"), p.get("phone")]
+            contacts[view.nodes[v]["id"]].append(", ".join(x for x in parts if x))
+
+    if size_by == "degree":
+        measure = {pid: float(P.degree(pid)) for pid in P}
+    elif size_by == "betweenness":
+        measure = {pid: float(broker_rows[pid]["betweenness"] or 0) for pid in P}
+    else:
+        measure = {pid: float(broker_rows[pid]["brokerage"]["total"]) for pid in P}
+    size = _scale(measure)
+
+    use_fixed = layout == "fixed" or (layout == "auto" and P.number_of_nodes() > FIXED_LAYOUT_ABOVE)
+    pos = _positions(P, seed)  # the fixed layout, or the start physics refines
+
+    nodes: list[dict[str, Any]] = []
+    for pid, d in info.items():
+        cat = roster.categories.get(d.get("category") or "")
+        lines = [
+            ("Agency type", d.get("agency_type_name")),
+            ("Category", cat.name if cat else None),
+            ("Level", d.get("level")),
+            ("Region", d.get("region")),
+            ("Team", d.get("team")),
+            ("Industry", d.get("industry")),
+            ("Roles", "; ".join(sorted(roles[pid]))),
+            ("Agreements", "; ".join(sorted(agreements[pid]))),
+            ("Funding", "; ".join(sorted(set(funding[pid])))),
+            ("Ties", str(P.degree(pid))),
+        ]
+        if pid in top_brokers:
+            lines.append(("Broker", f"betweenness {broker_rows[pid]['betweenness']}"))
+        if pid in cut_points:
+            lines.append(("Cut point", "the network splits if this partner leaves"))
+        if include_contacts and contacts[pid]:
+            lines.append(("Contacts", " | ".join(contacts[pid])))
+        node = {
+            "id": f"p:{pid}",
+            "partner": pid,
+            "group": "partner",
+            "label": ("★ " if pid in top_brokers else "") + str(d.get("name") or pid),
+            "name": d.get("name") or pid,
+            "tooltip": [[k, v] for k, v in lines if v],
+            "category": d.get("category"),
+            "region": d.get("region"),
+            "level": d.get("level"),
+            "team": d.get("team"),
+            "shape": SHAPES.get(d.get("level"), "dot"),
+            "size": size.get(pid, 14),
+            "color": colour.get(d.get("category"), PALETTE[-1]),
+            "broker": pid in top_brokers,
+            "cut_point": pid in cut_points,
+        }
+        if pid in pos:
+            node["x"], node["y"] = pos[pid]
+        nodes.append(node)
+
+    edges: list[dict[str, Any]] = []
+    for a, b, e in P.edges(data=True):
+        kinds = {k: c for k, c in e["kinds"].items() if k != "funding"}
+        if kinds:
+            main = next(k for k in KIND_PRIORITY if k in kinds)
+            colour_, dashes, width = EDGE_STYLES[main]
+            edges.append(
+                {
+                    "id": f"t:{a}|{b}",
+                    "from": f"p:{a}",
+                    "to": f"p:{b}",
+                    "kind": main,
+                    "kinds": sorted(kinds),
+                    "tooltip": [[k, str(c)] for k, c in sorted(kinds.items())],
+                    "color": colour_,
+                    "dashes": dashes,
+                    "width": width + (1 if (e.get("strength") or 0) >= 3 else 0),
+                    "arrows": "",
+                }
+            )
+    for u, v, e in view.edges(data=True):
+        if e.get("type") == "FUNDS" and e.get("funder_id") in info and view.nodes[v]["id"] in info:
+            src, dst = e["funder_id"], view.nodes[v]["id"]
+            if src == dst:
+                continue
+            amount = e.get("amount")
+            colour_, dashes, width = EDGE_STYLES["funding"]
+            edges.append(
+                {
+                    "id": f"f:{e['award_id']}",
+                    "from": f"p:{src}",
+                    "to": f"p:{dst}",
+                    "kind": "funding",
+                    "kinds": ["funding"],
+                    "tooltip": [["Funding", view.nodes[u]["name"]]]
+                    + ([["Amount", f"${amount:,.0f}"]] if amount is not None else []),
+                    "color": colour_,
+                    "dashes": dashes,
+                    "width": width,
+                    "arrows": "to",
+                }
+            )
+    for u, v, e in view.edges(data=True):
+        if e.get("type") == "TIED_TO" and e.get("directed"):
+            a, b = view.nodes[u]["id"], view.nodes[v]["id"]
+            for edge in edges:
+                if edge["id"] in (f"t:{a}|{b}", f"t:{b}|{a}") and edge["kinds"] == [e.get("kind") or "collaboration"]:
+                    edge["arrows"] = "to" if edge["from"] == f"p:{a}" else "from"
+
+    ghosts = []
+    if gaps:
+        ghosts = _ghosts(result, info, P)
+        nodes.extend(ghosts["nodes"])
+        edges.extend(ghosts["edges"])
+
+    kinds_present = sorted({e["kind"] for e in edges if e["kind"] != "gap"}, key=list(EDGE_STYLES).index)
+    return {
+        "title": title or str(G.graph.get("map_id") or "netmap"),
+        "subtitle": _subtitle(result, region, len(info)),
+        "layout": "fixed" if use_fixed else "physics",
+        "size_by": size_by,
+        "nodes": nodes,
+        "edges": edges,
+        "legend": {
+            "categories": [{"id": c.id, "name": c.name, "color": colour[c.id]} for c in categories],
+            "shapes": [{"level": lvl, "shape": SHAPES[lvl]} for lvl in ("state", "regional", "local", "national")],
+            "edges": [
+                {"kind": k, "color": EDGE_STYLES[k][0], "dashes": bool(EDGE_STYLES[k][1])} for k in kinds_present
+            ],
+            "ghosts": bool(ghosts and ghosts["nodes"]),
+        },
+        "filters": {
+            "category": [{"value": c.id, "label": c.name} for c in categories],
+            "region": [{"value": r, "label": r} for r in sorted({d.get("region") for d in info.values()} - {None})],
+            "level": [
+                {"value": lvl, "label": lvl}
+                for lvl in ("state", "regional", "local", "national")
+                if any(d.get("level") == lvl for d in info.values())
+            ],
+            "team": [
+                {"value": t, "label": t}
+                for t in ("leadership", "operations", "stakeholder")
+                if any(d.get("team") == t for d in info.values())
+            ],
+            "kind": [{"value": k, "label": k} for k in kinds_present],
+        },
+        "options": _options(use_fixed, len(nodes)),
+    }
+
+
+def _subtitle(result, region: str | None, count: int) -> str:
+    parts = [f"{count} partners"]
+    missing = len(result.gaps.missing)
+    parts.append(f"{missing} missing agency types" if missing else "no missing agency types")
+    parts.append(f"as of {result.as_of.isoformat()}")
+    if region:
+        parts.insert(0, f"region {region}")
+    return " · ".join(parts)
+
+
+def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph):
+    """Ghost nodes for missing agency types, each tied to the best-connected partner of its scope."""
+    nodes, edges = [], []
+    first_of: dict[tuple[str, str | None], str] = {}
+    for i, t in enumerate(result.gaps.missing):
+        if t.level == "state":
+            members = [k for k, d in info.items() if d.get("level") == "state" and d.get("region") in (t.region, None)]
+        else:
+            members = [k for k, d in info.items() if d.get("region") == t.region and d.get("level") != "state"]
+        anchor = max(members, key=lambda k: (P.degree(k), k), default=None)
+        target = f"p:{anchor}" if anchor is not None else first_of.setdefault((t.level, t.region), f"g:{i}")
+        where = t.region or ("state level" if t.level == "state" else "no region")
+        node = {
+            "id": f"g:{i}",
+            "group": "ghost",
+            "label": f"missing: {t.agency_type}",
+            "name": f"missing: {t.agency_type}",
+            "tooltip": [
+                ["Missing agency type", t.agency_type],
+                ["Category", t.category],
+                ["Level", t.level],
+                ["Where", where],
+            ]
+            + ([["Prospective", ", ".join(t.prospective)]] if t.prospective else []),
+            # Ghosts answer to the region filter and their own switch, not to level or team.
+            "category": None,
+            "region": t.region,
+            "level": None,
+            "team": None,
+            "shape": "box",
+            "size": 12,
+            "color": "#eeeeee",
+            "broker": False,
+            "cut_point": False,
+            # The page places ghosts around their anchor once the partners have settled.
+            "anchor": f"p:{anchor}" if anchor is not None else None,
+            "scope": f"{t.level}|{t.region or ''}",
+        }
+        nodes.append(node)
+        if target != f"g:{i}":
+            # Tied to the scope's best-connected partner, or, where the scope has no
+            # partner at all, to the first ghost of the scope, so the scope's gaps cluster.
+            edges.append(
+                {
+                    "id": f"g:{i}|{target}",
+                    "from": f"g:{i}",
+                    "to": target,
+                    "kind": "gap",
+                    "kinds": ["gap"],
+                    "tooltip": [["Missing", t.agency_type]],
+                    "color": "#cccccc",
+                    "dashes": [2, 8],
+                    "width": 1,
+                    "arrows": "",
+                }
+            )
+    return {"nodes": nodes, "edges": edges}
+
+
+def _options(fixed: bool, count: int) -> dict[str, Any]:
+    """vis-network options, set through pyvis so that its defaults stay the base."""
+    from pyvis.network import Network
+
+    net = Network(directed=False)
+    # Strong repulsion and long springs: labels must not overlap on a wall.
+    net.force_atlas_2based(
+        gravity=-160, central_gravity=0.004, spring_length=150, spring_strength=0.05, damping=0.5, overlap=0.8
+    )
+    options = net.options.to_json()
+    import json
+
+    opts = json.loads(options)
+    opts["physics"]["enabled"] = not fixed
+    opts["physics"]["stabilization"] = {
+        "enabled": not fixed,
+        "iterations": 400 if count < 500 else 150,
+        "fit": True,
+        "updateInterval": 25,
+    }
+    opts["edges"] = {"smooth": {"enabled": not fixed, "type": "continuous"}, "color": {"inherit": False}}
+    opts["interaction"] = {
+        "hover": True,
+        "tooltipDelay": 120,
+        "hideEdgesOnDrag": count > 1000,
+        "navigationButtons": False,
+        "keyboard": False,
+    }
+    opts["nodes"] = {
+        "font": {"size": 26, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
+        "borderWidth": 1,
+    }
+    opts["layout"] = {"improvedLayout": False, "randomSeed": 7}  # positions come from netmap
+    return opts
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def render_map_html(data: dict[str, Any]) -> str:
+    """The page for :func:`map_data`'s result: one string of HTML, everything inlined."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("netmap", "render/templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+    )
+    vis_js, vis_css = _vis_assets()
+    own_js, own_css = _own_asset("map.js"), _own_asset("map.css")
+    csp = (
+        "default-src 'none'; "
+        f"script-src '{_sha256(vis_js)}' '{_sha256(own_js)}'; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "connect-src 'none'; form-action 'none'; base-uri 'none'; frame-src 'none'; object-src 'none'"
+    )
+    return env.get_template("map.html.j2").render(
+        data=data, csp=csp, vis_js=vis_js, vis_css=vis_css, own_js=own_js, own_css=own_css
+    )
+
+
+def write_map(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
+    """Write the map of ``G`` to ``path`` (UTF-8) and nothing else; return the path.
+
+    Takes the keyword options of :func:`map_data`.
+    """
+    path = Path(path)
+    html = render_map_html(map_data(G, **options))
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(html)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path

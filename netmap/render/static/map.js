@@ -1,0 +1,232 @@
+/* netmap map page. Data arrives as JSON; everything shown is set as text, never as markup. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("netmap-data").textContent);
+  var DIM = { background: "#eeeeee", border: "#dddddd" };
+
+  function tooltip(pairs) {
+    var box = document.createElement("div");
+    box.className = "netmap-tip";
+    pairs.forEach(function (pair) {
+      var line = document.createElement("div");
+      var key = document.createElement("strong");
+      key.textContent = pair[0] + ": ";
+      line.appendChild(key);
+      line.appendChild(document.createTextNode(String(pair[1])));
+      box.appendChild(line);
+    });
+    return box;
+  }
+
+  var original = {};
+  var nodeItems = data.nodes.map(function (n) {
+    var ghost = n.group === "ghost";
+    var item = {
+      id: n.id,
+      label: n.label,
+      title: tooltip(n.tooltip),
+      shape: n.shape,
+      size: n.size,
+      color: ghost
+        ? { background: "#f4f4f4", border: "#888888" }
+        : { background: n.color, border: n.cut_point ? "#000000" : "#444444" },
+      borderWidth: n.cut_point ? 5 : n.broker ? 3 : 1,
+      shapeProperties: { borderDashes: ghost ? [6, 4] : false },
+      font: ghost ? { color: "#555555", size: 17, face: "system-ui, sans-serif" } : undefined,
+      group: undefined
+    };
+    if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
+    if (ghost) { item.physics = false; }
+    original[n.id] = { color: item.color, font: item.font || {} };
+    return item;
+  });
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+
+  var edgeItems = data.edges.map(function (e) {
+    var item = {
+      id: e.id, from: e.from, to: e.to, title: tooltip(e.tooltip),
+      color: { color: e.color, highlight: e.color, hover: e.color },
+      dashes: e.dashes, width: e.width, arrows: e.arrows || "",
+      physics: e.kind !== "gap"
+    };
+    original[e.id] = { color: item.color };
+    return item;
+  });
+  var edgeKind = {};
+  data.edges.forEach(function (e) { edgeKind[e.id] = e.kind; });
+
+  var nodes = new vis.DataSet(nodeItems);
+  var edges = new vis.DataSet(edgeItems);
+
+  function checked(name) {
+    var boxes = document.querySelectorAll('input[data-filter="' + name + '"]');
+    if (!boxes.length) { return null; }
+    var on = {};
+    boxes.forEach(function (b) { if (b.checked) { on[b.value] = true; } });
+    return on;
+  }
+  var ghostBox = document.getElementById("show-ghosts");
+
+  function nodeVisible(item) {
+    var n = byId[item.id];
+    if (n.group === "ghost" && ghostBox && !ghostBox.checked) { return false; }
+    var dims = ["category", "region", "level", "team"];
+    for (var i = 0; i < dims.length; i++) {
+      var on = checked(dims[i]);
+      var value = n[dims[i]];
+      if (on && value !== null && value !== undefined && !on[value]) { return false; }
+    }
+    return true;
+  }
+  function edgeVisible(item) {
+    var kind = edgeKind[item.id];
+    if (kind === "gap") { return !ghostBox || ghostBox.checked; }
+    var on = checked("kind");
+    return !on || !!on[kind];
+  }
+  var nodesView = new vis.DataView(nodes, { filter: nodeVisible });
+  var edgesView = new vis.DataView(edges, { filter: edgeVisible });
+
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, data.options);
+
+  // Ghosts (missing agency types) take no part in the layout: once the partners have
+  // settled, each is set in a spiral around the partner it hangs on; ghosts of a scope
+  // with no partner at all are grouped beside the map.
+  function placeGhosts() {
+    var pos = network.getPositions();
+    var cx = 0, cy = 0, m = 0, maxX = -Infinity, minY = Infinity;
+    Object.keys(pos).forEach(function (id) {
+      if (byId[id] && byId[id].group !== "ghost") {
+        cx += pos[id].x; cy += pos[id].y; m++;
+        maxX = Math.max(maxX, pos[id].x); minY = Math.min(minY, pos[id].y);
+      }
+    });
+    if (!m) { maxX = 0; minY = 0; } else { cx /= m; cy /= m; }
+    // Where each scope's partners are, and how far out they reach from the centre.
+    var scopes = {};
+    data.nodes.forEach(function (n) {
+      if (n.group === "ghost" || !pos[n.id]) { return; }
+      var key = (n.level === "state" || n.level === "national" ? "state" : "local") + "|" + (n.region || "");
+      var s = scopes[key] || (scopes[key] = { x: 0, y: 0, k: 0, reach: 0 });
+      s.x += pos[n.id].x; s.y += pos[n.id].y; s.k++;
+    });
+    Object.keys(scopes).forEach(function (key) {
+      var s = scopes[key];
+      s.x /= s.k; s.y /= s.k;
+    });
+    data.nodes.forEach(function (n) {
+      if (n.group === "ghost" || !pos[n.id]) { return; }
+      var key = (n.level === "state" || n.level === "national" ? "state" : "local") + "|" + (n.region || "");
+      var s = scopes[key];
+      s.reach = Math.max(s.reach, Math.hypot(pos[n.id].x - s.x, pos[n.id].y - s.y));
+    });
+    var count = {}, total = {}, orphans = 0;
+    data.nodes.forEach(function (n) { if (n.group === "ghost") { total[n.scope] = (total[n.scope] || 0) + 1; } });
+    data.nodes.forEach(function (n) {
+      if (n.group !== "ghost") { return; }
+      var s = scopes[n.scope];
+      if (!s) {
+        s = scopes[n.scope] = { x: maxX + 500, y: minY + 360 * orphans++, k: 0, reach: 0 };
+      }
+      var k = (count[n.scope] = (count[n.scope] || 0) + 1);
+      // A column of labels just outside the scope's partners, on the side away from the centre.
+      var dx = s.x - cx, dy = s.y - cy, len = Math.hypot(dx, dy);
+      if (len < 1) { dx = 1; dy = 0; len = 1; }
+      var ox = s.x + (dx / len) * (s.reach + 170), oy = s.y + (dy / len) * (s.reach + 170);
+      network.moveNode(n.id, ox, oy + (k - 1) * 34 - 17 * (total[n.scope] - 1));
+    });
+  }
+
+  function ready() { document.body.setAttribute("data-ready", "1"); }
+  if (data.layout === "physics") {
+    // Settle once, then stop: no endless jiggle on the wall.
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      placeGhosts();
+      network.fit();
+      ready();
+    });
+  } else {
+    network.once("afterDrawing", function () { placeGhosts(); network.fit(); ready(); });
+  }
+
+  var status = document.getElementById("status");
+  function say(text) { status.textContent = text; }
+
+  function reset() {
+    nodes.update(Object.keys(original).filter(function (id) { return byId[id]; }).map(function (id) {
+      return { id: id, color: original[id].color, font: original[id].font };
+    }));
+    edges.update(data.edges.map(function (e) { return { id: e.id, color: original[e.id].color }; }));
+    say("");
+  }
+
+  function highlight(id) {
+    var keep = {};
+    keep[id] = true;
+    network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
+    nodes.update(data.nodes.map(function (n) {
+      return keep[n.id]
+        ? { id: n.id, color: original[n.id].color, font: original[n.id].font }
+        : { id: n.id, color: DIM, font: { color: "#bbbbbb" } };
+    }));
+    var touching = {};
+    network.getConnectedEdges(id).forEach(function (e) { touching[e] = true; });
+    edges.update(data.edges.map(function (e) {
+      return { id: e.id, color: touching[e.id] ? original[e.id].color : { color: "#eeeeee" } };
+    }));
+    var name = byId[id] ? byId[id].name : id;
+    say(name + ": " + (Object.keys(keep).length - 1) + " direct partner(s)");
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) { highlight(params.nodes[0]); } else { reset(); }
+  });
+
+  function find(text) {
+    var wanted = text.trim().toLowerCase();
+    if (!wanted) { reset(); return; }
+    var visible = nodesView.getIds();
+    var hit = null;
+    data.nodes.forEach(function (n) {
+      if (hit || visible.indexOf(n.id) < 0) { return; }
+      if (String(n.name).toLowerCase() === wanted) { hit = n; }
+    });
+    data.nodes.forEach(function (n) {
+      if (hit || visible.indexOf(n.id) < 0) { return; }
+      if (String(n.name).toLowerCase().indexOf(wanted) >= 0) { hit = n; }
+    });
+    if (!hit) { say("No partner matches \u201c" + text + "\u201d"); return; }
+    network.selectNodes([hit.id]);
+    network.focus(hit.id, { scale: 1.2, animation: false });
+    highlight(hit.id);
+  }
+  var search = document.getElementById("search");
+  search.addEventListener("change", function () { find(search.value); });
+  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { find(search.value); } });
+  document.getElementById("reset").addEventListener("click", function () {
+    search.value = "";
+    reset();
+    network.unselectAll();
+    network.fit();
+  });
+
+  document.querySelectorAll("#filters input").forEach(function (box) {
+    box.addEventListener("change", function () {
+      nodesView.refresh();
+      edgesView.refresh();
+      say(nodesView.length + " shown");
+    });
+  });
+
+  // For people and tests alike: what is on screen now.
+  window.netmap = {
+    network: network,
+    shown: function () { return { nodes: nodesView.getIds(), edges: edgesView.getIds() }; },
+    find: find,
+    highlight: highlight,
+    reset: reset
+  };
+})();
