@@ -236,6 +236,7 @@ def map_data(
     for pid, d in info.items():
         cat = roster.categories.get(d.get("category") or "")
         lines = [
+            ("Partner", d.get("name") or pid),
             ("Agency type", d.get("agency_type_name")),
             ("Category", cat.name if cat else None),
             ("Level", d.get("level")),

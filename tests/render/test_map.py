@@ -1,0 +1,358 @@
+"""Tests of netmap.render.map: the offline HTML map, in a real headless Chromium."""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import netmap
+from netmap.cli import app
+from netmap.render.map import map_data, write_map
+from tests.conftest import EXAMPLES, write_csv_workbook
+
+AS_OF = "2026-11-24"
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?<!\d)(\(?\d{3}\)?[ .-]?)?\d{3}[ .-]\d{4}(?!\d)")
+
+PAYLOADS = {
+    "img": '<img src=x onerror="window.__pwned=1">',
+    "script": "</script><script>window.__pwned=2</script>",
+    "svg": '"\'><svg onload="window.__pwned=3">',
+    "js": "javascript:window.__pwned=4",
+    "tpl": "{{7*7}} ${7*7} {% raw %}",
+    "bold": "<b>bold</b> & <i>it</i>",
+}
+
+
+def _p(key: str, label: str) -> str:
+    return f"{label} {PAYLOADS[key]}"
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """A workbook with a payload in every text field netmap reads."""
+    pid = PAYLOADS["svg"]  # even an id
+    return write_csv_workbook(
+        tmp_path / "hostile",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region", "team", "industry", "website", "notes", "Board"],
+                [
+                    pid,
+                    _p("img", "College"),
+                    "CC",
+                    "local",
+                    _p("bold", "Region"),
+                    "leadership",
+                    _p("tpl", "Health"),
+                    PAYLOADS["js"],
+                    _p("script", "note"),
+                    _p("img", "extra"),
+                ],
+                ["P2", _p("script", "Board"), "WIB", "local", _p("bold", "Region"), "leadership", "", "", "", ""],
+                [
+                    "P3",
+                    _p("svg", "Employer"),
+                    "Private businesses",
+                    "local",
+                    _p("bold", "Region"),
+                    "stakeholder",
+                    _p("bold", "Manufacturing"),
+                    "",
+                    "",
+                    "",
+                ],
+                ["P4", _p("tpl", "State agency"), "State workforce agency", "state", "", "leadership", "", "", "", ""],
+            ],
+            "roles": [
+                ["partner_id", "role", "notes"],
+                [pid, "Design programs", _p("img", "how")],
+                ["P3", "Advise", _p("svg", "how")],
+            ],
+            "agreements": [
+                ["id", "parties", "title", "type"],
+                [_p("img", "A"), f"{pid};P2", _p("script", "MOU title"), "MOU"],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id", "program", "amount"],
+                [_p("svg", "F"), _p("img", "Stream"), "P2", "P4", _p("bold", "program"), "1000"],
+            ],
+            "ties": [
+                ["source_id", "target_id", "kind", "notes"],
+                [pid, "P3", "advisory", _p("script", "tie")],
+                ["P2", "P4", "referral", ""],
+            ],
+            "services": [["partner_id", "service", "population"], [pid, _p("img", "Service"), _p("svg", "Population")]],
+            "contacts": [
+                ["partner_id", "name", "title", "email", "phone", "champion"],
+                [pid, _p("img", "Jordan"), _p("script", "Dean"), "jordan@example.org", "555-0100", "yes"],
+            ],
+        },
+    )
+
+
+def _hover_all(page) -> list[str]:
+    """Hover every node on the canvas; return the tooltip text seen for each."""
+    points = page.js(
+        """(() => {
+        const net = window.netmap.network, box = document.getElementById('network').getBoundingClientRect();
+        const pos = net.getPositions(window.netmap.shown().nodes);
+        return Object.keys(pos).map(id => { const p = net.canvasToDOM(pos[id]);
+          return [id, p.x + box.left, p.y + box.top]; });
+      })()"""
+    )
+    seen = []
+    for _, x, y in points:
+        page.page.mouse.move(x, y)
+        page.page.wait_for_timeout(260)
+        text = page.js("(document.querySelector('div.vis-tooltip') || {}).textContent || ''")
+        seen.append(text)
+    return seen
+
+
+def _write(G, path, **options):
+    return write_map(G, path, as_of=AS_OF, **options)
+
+
+# -- the file itself ------------------------------------------------------------------
+
+
+def test_the_file_is_self_contained_with_a_csp(tmp_path):
+    out = _write(netmap.read_graph(EXAMPLES / "tucson-behavioral-health"), tmp_path / "map.html")
+    html = out.read_text(encoding="utf-8")
+    csp = htmllib.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html).group(1))
+    assert csp.startswith("default-src 'none'; script-src 'sha256-")
+    assert "connect-src 'none'" in csp and "unsafe-eval" not in csp
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # nothing to fetch
+    assert "<link" not in html
+    assert re.findall(r"<script[^>]*\ssrc=", html) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]  # no lib/ folder
+
+
+def test_no_personal_data_unless_asked(tmp_path):
+    for name in ("tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"):
+        G = netmap.read_graph(EXAMPLES / name)
+        html = _write(G, tmp_path / f"{name}.html").read_text(encoding="utf-8")
+        assert not EMAIL.search(html), EMAIL.search(html)
+        assert not PHONE.search(html), PHONE.search(html)
+        people = [d["name"] for _, d in G.nodes(data=True) if d.get("label") == "Person"]
+        assert people and not any(person in html for person in people)
+    with_contacts = _write(G, tmp_path / "with.html", include_contacts=True).read_text(encoding="utf-8")
+    assert EMAIL.search(with_contacts) and PHONE.search(with_contacts)
+
+
+def test_map_data_counts_and_options(tmp_path):
+    G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+    data = map_data(G, as_of=AS_OF)
+    partners = [n for n in data["nodes"] if n["group"] == "partner"]
+    ghosts = [n for n in data["nodes"] if n["group"] == "ghost"]
+    assert len(partners) == 14  # the prospective Pima County WIB is not drawn as a partner
+    assert [g["label"] for g in ghosts if g["level"] is None and g["region"] == "Pima County"][0].startswith(
+        "missing: "
+    )
+    assert len(ghosts) == len(netmap.analysis.roster_gaps(G).missing)
+    assert not any(n["group"] == "ghost" for n in map_data(G, gaps=False)["nodes"])
+    funding = [e for e in data["edges"] if e["kind"] == "funding"]
+    assert funding and all(e["arrows"] == "to" for e in funding)
+    sizes = {n["partner"]: n["size"] for n in map_data(G, size_by="betweenness")["nodes"] if n["group"] == "partner"}
+    assert max(sizes, key=sizes.get) in {"PCC", "TIC"}
+    assert data["layout"] == "physics" and map_data(G, layout="fixed")["layout"] == "fixed"
+    assert all("x" in n for n in map_data(G, layout="fixed")["nodes"] if n["group"] == "partner")
+
+
+@pytest.mark.parametrize(("option", "value"), [("size_by", "colour"), ("layout", "spiral")])
+def test_bad_options_are_usage_errors(option, value):
+    G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+    with pytest.raises(netmap.UsageError, match=option.replace("_", "-")):
+        map_data(G, **{option: value})
+
+
+def test_map_does_not_mutate_the_graph():
+    G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+    before = (dict(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph))
+    map_data(G, as_of=AS_OF)
+    assert (dict(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph)) == before
+
+
+def test_cli_writes_only_the_output_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        app,
+        [
+            "map",
+            str(EXAMPLES / "tucson-behavioral-health"),
+            "-o",
+            "out.html",
+            "--as-of",
+            AS_OF,
+            "--size-by",
+            "brokerage",
+            "--no-gaps",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]
+    data = json.loads(
+        re.search(
+            r'id="netmap-data" type="application/json">(.*?)</script>',
+            (tmp_path / "out.html").read_text(encoding="utf-8"),
+            re.S,
+        ).group(1)
+    )
+    assert data["size_by"] == "brokerage" and not any(n["group"] == "ghost" for n in data["nodes"])
+    bad = CliRunner().invoke(app, ["map", str(EXAMPLES / "tucson-behavioral-health"), "--size-by", "x"])
+    assert bad.exit_code == 2 and "--size-by" in bad.stderr
+
+
+# -- in the browser -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"])
+def test_examples_render_offline(tmp_path, open_page, name):
+    G = netmap.read_graph(EXAMPLES / name)
+    out = _write(G, tmp_path / "map.html")
+    data = map_data(G, as_of=AS_OF)
+    page = open_page(out)
+    shown = page.js("window.netmap.shown()")
+    assert len(shown["nodes"]) == len(data["nodes"])
+    assert len(shown["edges"]) == len(data["edges"])
+    drawn = page.js("window.netmap.network.body.nodeIndices.length")
+    assert drawn == len(data["nodes"])
+    assert page.requests == [out.resolve().as_uri()]  # nothing but the file itself
+    assert page.messages == []  # no errors, no CSP violations
+    # Physics has stopped: positions do not move any more.
+    before = page.js("JSON.stringify(window.netmap.network.getPositions())")
+    page.page.wait_for_timeout(600)
+    assert page.js("JSON.stringify(window.netmap.network.getPositions())") == before
+    shots = Path(os.environ.get("NETMAP_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    png = page.page.screenshot(path=str(shots / f"map-{name}.png"))
+    assert len(png) > 30_000  # a drawn map, not a blank page
+
+
+def test_payloads_show_as_text_and_run_nothing(tmp_path, open_page, hostile):
+    tables = netmap.read_workbook(hostile)
+    assert tables.ok, tables.errors
+    G = netmap.build_graph(tables)
+    for contacts in (False, True):
+        out = _write(G, tmp_path / f"hostile-{contacts}.html", title=_p("svg", "Title"), include_contacts=contacts)
+        page = open_page(out)
+        tips = _hover_all(page)
+        # every menu and filter: toggle each checkbox off and on, and search each payload
+        for box in page.page.query_selector_all("#filters input[type=checkbox]"):
+            box.click()
+            box.click()
+        for payload in PAYLOADS.values():
+            page.page.fill("#search", payload)
+            page.page.press("#search", "Enter")
+        assert page.js("window.__pwned") is None
+        assert page.dialogs == []
+        assert page.messages == []  # nothing even tried to run (a CSP block would be logged)
+        assert page.js("document.querySelectorAll('img, svg, b, i, iframe, object, embed').length") == 0
+        assert page.js("document.title") == _p("svg", "Title")
+        assert page.js("document.getElementById('title').textContent") == _p("svg", "Title")
+        joined = "\n".join(tips)
+        for text in (
+            _p("img", "College"),
+            _p("script", "Board"),
+            _p("svg", "Employer"),
+            _p("bold", "Region"),
+            _p("script", "MOU title"),
+            _p("img", "Stream"),
+            _p("tpl", "Health"),
+        ):
+            assert text in joined, text
+        if contacts:
+            assert _p("img", "Jordan") in joined and "jordan@example.org" in joined
+        else:
+            assert "Jordan" not in out.read_text(encoding="utf-8")
+        options = page.js("[...document.querySelectorAll('#partner-names option')].map(o => o.value)")
+        assert _p("img", "College") in options
+        labels = page.js("[...document.querySelectorAll('#filters label')].map(l => l.textContent.trim())")
+        assert _p("bold", "Region") in labels
+        assert page.requests == [out.resolve().as_uri()]
+
+
+def test_filters_and_search_change_what_is_shown(tmp_path, open_page):
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    data = map_data(G, as_of=AS_OF)
+    page = open_page(_write(G, tmp_path / "map.html"))
+    total = len(page.js("window.netmap.shown().nodes"))
+    employers = sum(1 for n in data["nodes"] if n["category"] == "employers")
+    page.page.click("input[data-filter='category'][value='employers']")
+    assert len(page.js("window.netmap.shown().nodes")) == total - employers
+    page.page.click("input[data-filter='category'][value='employers']")
+    assert len(page.js("window.netmap.shown().nodes")) == total
+    ghosts = sum(1 for n in data["nodes"] if n["group"] == "ghost")
+    page.page.click("#show-ghosts")
+    assert len(page.js("window.netmap.shown().nodes")) == total - ghosts
+    page.page.click("#show-ghosts")
+    lane = sum(1 for n in data["nodes"] if n["region"] == "Lane")
+    page.page.click("input[data-filter='region'][value='Lane']")
+    assert len(page.js("window.netmap.shown().nodes")) == total - lane
+    page.page.click("input[data-filter='region'][value='Lane']")
+    funding = sum(1 for e in data["edges"] if e["kind"] == "funding")
+    edges = len(page.js("window.netmap.shown().edges"))
+    page.page.click("input[data-filter='kind'][value='funding']")
+    assert len(page.js("window.netmap.shown().edges")) == edges - funding
+    page.page.click("input[data-filter='kind'][value='funding']")
+
+    page.page.fill("#search", "mt. hood community")
+    page.page.press("#search", "Enter")
+    assert page.js("document.getElementById('status').textContent").startswith("Mt. Hood Community College: ")
+    assert page.js("window.netmap.network.getSelectedNodes()") == ["p:MHCC"]
+    # The neighbourhood keeps its colours; everyone else is dimmed.
+    near = page.js("window.netmap.network.getConnectedNodes('p:MHCC')")
+    far = next(
+        f"p:{n['partner']}"
+        for n in data["nodes"]
+        if n["group"] == "partner" and f"p:{n['partner']}" not in near and n["partner"] != "MHCC"
+    )
+    dimmed = page.js(f"window.netmap.network.body.data.nodes.get({json.dumps(far)}).color.background")
+    neighbour = near[0]
+    kept = page.js(f"window.netmap.network.body.data.nodes.get({json.dumps(neighbour)}).color.background")
+    assert dimmed == "#eeeeee" and kept != "#eeeeee"
+    page.page.fill("#search", "no such partner")
+    page.page.press("#search", "Enter")
+    assert "No partner matches" in page.js("document.getElementById('status').textContent")
+    page.page.click("#reset")
+    assert page.js(f"window.netmap.network.body.data.nodes.get({json.dumps(far)}).color.background") != "#eeeeee"
+
+
+def test_fixed_layout_opens_without_physics(tmp_path, open_page):
+    rows = [["id", "name", "agency_type", "region"]]
+    rows += [
+        [f"P{i}", f"Partner {i}", ["CC", "WIB", "CBO", "Private businesses"][i % 4], f"R{i % 5}"] for i in range(400)
+    ]
+    ties = [["source_id", "target_id"]] + [[f"P{i}", f"P{(i * 7 + 3) % 400}"] for i in range(400)]
+    G = netmap.read_graph(write_csv_workbook(tmp_path / "big", {"partners": rows, "ties": ties}))
+    out = _write(G, tmp_path / "big.html")
+    assert map_data(G, as_of=AS_OF)["layout"] == "fixed"  # auto picks fixed above 300 partners
+    page = open_page(out)
+    assert page.js("window.netmap.network.physics.physicsEnabled") is False
+    assert page.messages == []
+
+
+def test_unicode_survives(tmp_path, open_page):
+    G = netmap.read_graph(
+        write_csv_workbook(
+            tmp_path / "u",
+            {
+                "partners": [
+                    ["id", "name", "agency_type"],
+                    ["1", "Tohono O’odham Nation — Café 東京 ñ", "Tribal workforce program"],
+                ]
+            },
+        )
+    )
+    out = _write(G, tmp_path / "u.html")
+    assert "Tohono O’odham Nation — Café 東京 ñ" in out.read_bytes().decode("utf-8")
+    page = open_page(out)
+    options = page.js("[...document.querySelectorAll('#partner-names option')].map(o => o.value)")
+    assert options == ["Tohono O’odham Nation — Café 東京 ñ"]
