@@ -19,7 +19,7 @@ Examples
 >>> G = netmap.read_graph("examples/tucson-behavioral-health")
 >>> data = map_data(G, as_of="2026-11-24")
 >>> sum(1 for n in data["nodes"] if n["group"] == "partner"), data["layout"]
-(15, 'physics')
+(14, 'physics')
 >>> out = write_map(G, pathlib.Path(tempfile.mkdtemp()) / "map.html", as_of="2026-11-24")
 >>> out.read_text(encoding="utf-8").count("<script")
 3
