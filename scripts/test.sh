@@ -4,15 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The map tests drive a real headless browser: Debian's chromium (Playwright uses the
-# system browser and never downloads its own). As root it is installed here; otherwise
-# install it yourself, or the browser tests are skipped (never on CI, where they fail).
-if ! command -v chromium >/dev/null 2>&1 && [ -z "${NETMAP_CHROMIUM:-}" ]; then
+# The map tests open the map in real headless browsers: Debian's chromium (driven by
+# Playwright, which uses the system browser and never downloads its own) and Debian's
+# firefox-esr (over WebDriver BiDi). As root they are installed here; otherwise install
+# them yourself, or those tests are skipped (never on CI, where they fail).
+missing=""
+command -v chromium >/dev/null 2>&1 || [ -n "${NETMAP_CHROMIUM:-}" ] || missing="$missing chromium"
+command -v firefox-esr >/dev/null 2>&1 || [ -n "${NETMAP_FIREFOX:-}" ] || missing="$missing firefox-esr"
+if [ -n "$missing" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        # shellcheck disable=SC2086 # the package names are meant to split
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     else
-        echo "note: chromium not found; the browser tests will be skipped" >&2
+        echo "note: not installed:$missing; the browser tests that need them will be skipped" >&2
     fi
 fi
 

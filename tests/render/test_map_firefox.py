@@ -1,0 +1,50 @@
+"""The map opens from disk in Firefox too (a real headless Firefox ESR over WebDriver BiDi).
+
+Firefox's BiDi does not report the requests of file:// pages, so "nothing is requested" is
+checked in Chromium (tests/render/test_map.py); here the map must open from disk, draw every
+node and log nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import netmap
+from netmap.render.map import map_data, write_map
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def firefox():
+    executable = os.environ.get("NETMAP_FIREFOX") or shutil.which("firefox-esr") or shutil.which("firefox")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("no firefox on this CI machine: scripts/test.sh installs Debian's firefox-esr")
+        pytest.skip("no firefox installed (apt-get install firefox-esr, or set NETMAP_FIREFOX)")
+    pytest.importorskip("websockets")
+    from tests.render.bidi import Firefox
+
+    browser = Firefox(executable)
+    yield browser
+    browser.close()
+
+
+@pytest.mark.parametrize("name", ["tucson-behavioral-health", "four-state-coalitions"])
+def test_map_opens_offline_in_firefox(tmp_path, firefox, name):
+    G = netmap.read_graph(EXAMPLES / name)
+    out = write_map(G, tmp_path / "map.html", as_of="2026-11-24")
+    firefox.events.clear()
+    firefox.open(out.resolve().as_uri(), "document.body.getAttribute('data-ready') === '1'")
+    data = map_data(G, as_of="2026-11-24")
+    assert firefox.evaluate("window.netmap.shown().nodes.length") == len(data["nodes"])
+    assert firefox.evaluate("window.netmap.network.body.nodeIndices.length") == len(data["nodes"])
+    assert firefox.logs() == []  # no errors, no CSP reports
+    png = firefox.screenshot()
+    shots = Path(os.environ.get("NETMAP_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    (shots / f"map-{name}-firefox.png").write_bytes(png)
+    assert len(png) > 30_000
