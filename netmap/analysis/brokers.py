@@ -38,7 +38,7 @@ import networkx as nx
 
 from netmap.analysis._common import ACTIVE, is_state_level, partner_graph, partners, resolve_roster
 
-__all__ = ["BROKERAGE_ROLES", "Brokers", "brokerage", "brokers", "partner_digraph"]
+__all__ = ["BROKERAGE_ROLES", "Brokers", "brokerage", "brokers", "constraint", "effective_size", "partner_digraph"]
 
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 DEFAULT_EXACT_LIMIT = 3000
@@ -77,6 +77,53 @@ def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
         for u, v in combinations(members, 2):
             arc(u, v)
     return D
+
+
+def effective_size(P: nx.Graph) -> dict[Any, float]:
+    """Burt's effective size of every node of an undirected, unweighted graph.
+
+    Borgatti's closed form, n - 2t/n (n neighbours, t ties among them), equals
+    ``nx.effective_size`` there; networkx copies the whole graph once per node to get
+    it, which does not finish on large maps.
+
+    >>> effective_size(nx.path_graph(3))[1], effective_size(nx.complete_graph(3))[0]
+    (2.0, 1.0)
+    """
+    out: dict[Any, float] = {}
+    for v in P:
+        nbrs = set(P[v]) - {v}
+        n = len(nbrs)
+        if n == 0:
+            out[v] = math.nan
+            continue
+        ties = sum(len(nbrs & set(P[u])) for u in nbrs) / 2
+        out[v] = n - 2 * ties / n
+    return out
+
+
+def constraint(P: nx.Graph) -> dict[Any, float]:
+    """Burt's constraint of every node of an undirected, unweighted graph.
+
+    With p_ij = 1/deg(i), c_i = sum over neighbours j of (p_ij + sum over common
+    neighbours q of p_iq p_qj)^2, as ``nx.constraint`` computes it, but in one pass over
+    each neighbourhood instead of per pair of nodes.
+
+    >>> constraint(nx.path_graph(3))[1], constraint(nx.complete_graph(3))[0]
+    (0.5, 1.125)
+    """
+    out: dict[Any, float] = {}
+    nbrs = {v: set(P[v]) - {v} for v in P}
+    for i, ni in nbrs.items():
+        if not ni:
+            out[i] = math.nan
+            continue
+        pi = 1 / len(ni)
+        total = 0.0
+        for j in ni:
+            indirect = sum(pi / len(nbrs[q]) for q in ni & nbrs[j])
+            total += (pi + indirect) ** 2
+        out[i] = total
+    return out
 
 
 def brokerage(D: nx.DiGraph, *, attr: str = "category") -> dict[Any, dict[str, int]]:
@@ -201,8 +248,8 @@ def brokers(
         result = Brokers("exact", None, None, top=top)
 
     gf = brokerage(partner_digraph(G))
-    constraint = nx.constraint(P) if n else {}
-    effective = nx.effective_size(P) if n else {}
+    constraints = constraint(P)
+    effective = effective_size(P)
     cut_points = set(nx.articulation_points(P))
     result.articulation_points = sorted(cut_points)
     result.bridges = sorted(tuple(sorted(e)) for e in nx.bridges(P))
@@ -218,7 +265,7 @@ def brokers(
                 "degree": P.degree(pid),
                 "betweenness": _clean(between.get(pid, 0.0)),
                 "brokerage": gf.get(pid, dict.fromkeys((*BROKERAGE_ROLES, "total"), 0)),
-                "constraint": _clean(constraint.get(pid, math.nan)),
+                "constraint": _clean(constraints.get(pid, math.nan)),
                 "effective_size": _clean(effective.get(pid, math.nan)),
                 "articulation_point": pid in cut_points,
                 "categories_reached": len(reached - {None}),

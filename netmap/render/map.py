@@ -34,12 +34,13 @@ import math
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import networkx as nx
 
-from netmap.analysis import analyze
-from netmap.analysis._common import partner_graph, partners
+from netmap.analysis import brokers, roster_gaps, select_region
+from netmap.analysis._common import as_date, partner_graph, partners, resolve_roster
 from netmap.errors import UsageError
 from netmap.roster import Roster
 
@@ -182,14 +183,14 @@ def map_data(
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
     if layout not in LAYOUTS:
         raise UsageError(f"--layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-    result = analyze(G, roster=roster, region=region, as_of=as_of, seed=seed)
-    roster = result.roster
-    view = (
-        G
-        if region is None
-        else G.subgraph(
-            [n for n, d in G.nodes(data=True) if d.get("label") != "Partner" or d.get("region") in (region, None)]
-        )
+    # Only what the map shows is computed: the roster gaps and the brokers.
+    roster = resolve_roster(G, roster)
+    view = select_region(G, region)
+    result = SimpleNamespace(
+        gaps=roster_gaps(view, roster=roster, region=region),
+        # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick.
+        brokers=brokers(view, seed=seed, k=128 if len(partners(view)) > 1000 else None),
+        as_of=as_date(as_of),
     )
     info = partners(view)
     P = partner_graph(view)

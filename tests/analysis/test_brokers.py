@@ -152,3 +152,14 @@ def test_does_not_mutate(six):
     before = (dict(six.nodes(data=True)), list(six.edges(keys=True, data=True)))
     brokers(six)
     assert (dict(six.nodes(data=True)), list(six.edges(keys=True, data=True))) == before
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [nx.path_graph(5), nx.star_graph(4), nx.complete_graph(5), nx.karate_club_graph(), nx.barbell_graph(4, 2)],
+)
+def test_effective_size_and_constraint_equal_networkx(graph):
+    from netmap.analysis.brokers import constraint, effective_size
+
+    assert effective_size(graph) == pytest.approx(nx.effective_size(graph))
+    assert constraint(graph) == pytest.approx(nx.constraint(graph))

@@ -4,18 +4,11 @@
   var data = JSON.parse(document.getElementById("netmap-data").textContent);
   var DIM = { background: "#eeeeee", border: "#dddddd" };
 
+  // A tooltip is a plain string: vis-network shows strings with innerText, so nothing in
+  // the data can become markup. (DOM elements would be deep-copied by the data sets,
+  // which stalls maps of thousands of partners.)
   function tooltip(pairs) {
-    var box = document.createElement("div");
-    box.className = "netmap-tip";
-    pairs.forEach(function (pair) {
-      var line = document.createElement("div");
-      var key = document.createElement("strong");
-      key.textContent = pair[0] + ": ";
-      line.appendChild(key);
-      line.appendChild(document.createTextNode(String(pair[1])));
-      box.appendChild(line);
-    });
-    return box;
+    return pairs.map(function (pair) { return pair[0] + ": " + String(pair[1]); }).join("\n");
   }
 
   var original = {};
@@ -67,23 +60,30 @@
     return on;
   }
   var ghostBox = document.getElementById("show-ghosts");
+  var DIMS = ["category", "region", "level", "team"];
+  // The filter state is read from the checkboxes once per change, not once per node:
+  // the views call their filters for every item.
+  var state = {};
+  function readFilters() {
+    DIMS.concat(["kind"]).forEach(function (d) { state[d] = checked(d); });
+    state.ghosts = !ghostBox || ghostBox.checked;
+  }
+  readFilters();
 
   function nodeVisible(item) {
     var n = byId[item.id];
-    if (n.group === "ghost" && ghostBox && !ghostBox.checked) { return false; }
-    var dims = ["category", "region", "level", "team"];
-    for (var i = 0; i < dims.length; i++) {
-      var on = checked(dims[i]);
-      var value = n[dims[i]];
+    if (n.group === "ghost" && !state.ghosts) { return false; }
+    for (var i = 0; i < DIMS.length; i++) {
+      var on = state[DIMS[i]];
+      var value = n[DIMS[i]];
       if (on && value !== null && value !== undefined && !on[value]) { return false; }
     }
     return true;
   }
   function edgeVisible(item) {
     var kind = edgeKind[item.id];
-    if (kind === "gap") { return !ghostBox || ghostBox.checked; }
-    var on = checked("kind");
-    return !on || !!on[kind];
+    if (kind === "gap") { return state.ghosts; }
+    return !state.kind || !!state.kind[kind];
   }
   var nodesView = new vis.DataView(nodes, { filter: nodeVisible });
   var edgesView = new vis.DataView(edges, { filter: edgeVisible });
@@ -122,7 +122,7 @@
       var s = scopes[key];
       s.reach = Math.max(s.reach, Math.hypot(pos[n.id].x - s.x, pos[n.id].y - s.y));
     });
-    var count = {}, total = {}, orphans = 0;
+    var count = {}, total = {}, orphans = 0, moves = [];
     data.nodes.forEach(function (n) { if (n.group === "ghost") { total[n.scope] = (total[n.scope] || 0) + 1; } });
     data.nodes.forEach(function (n) {
       if (n.group !== "ghost") { return; }
@@ -135,8 +135,9 @@
       var dx = s.x - cx, dy = s.y - cy, len = Math.hypot(dx, dy);
       if (len < 1) { dx = 1; dy = 0; len = 1; }
       var ox = s.x + (dx / len) * (s.reach + 170), oy = s.y + (dy / len) * (s.reach + 170);
-      network.moveNode(n.id, ox, oy + (k - 1) * 34 - 17 * (total[n.scope] - 1));
+      moves.push({ id: n.id, x: ox, y: oy + (k - 1) * 34 - 17 * (total[n.scope] - 1) });
     });
+    nodes.update(moves);  // one update, one redraw (moveNode would redraw once per ghost)
   }
 
   function ready() { document.body.setAttribute("data-ready", "1"); }
@@ -215,6 +216,7 @@
 
   document.querySelectorAll("#filters input").forEach(function (box) {
     box.addEventListener("change", function () {
+      readFilters();
       nodesView.refresh();
       edgesView.refresh();
       say(nodesView.length + " shown");
