@@ -6,7 +6,7 @@ import pytest
 
 import netmap
 from netmap.analysis import analyze
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL
 
 AS_OF = "2026-11-24"  # the day the example READMEs were written against
 
@@ -46,15 +46,7 @@ def test_examples_validate_without_issues(name):
 
 def test_tucson(results):
     d = results["tucson-behavioral-health"]
-    assert _missing(d, "local", "Pima County") == {
-        "Local WIB",
-        "Local TANF providers",
-        "Local human service agencies",
-        "Local economic development agency",
-        "Local secondary education providers",
-        "Local universities",
-        "Public companies",
-    }
+    assert _missing(d, "local", "Pima County") == set(TUCSON_MISSING_LOCAL)
     wib = next(t for t in d["gaps"]["types"] if t["agency_type"] == "Local WIB" and t["region"] == "Pima County")
     assert wib["prospective"] == ["PCWIB"]
     assert [t["agency_type"] for t in d["gaps"]["peripheral"]] == ["Local faith-based organizations"]

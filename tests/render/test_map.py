@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import netmap
 from netmap.cli import app
 from netmap.render.map import map_data, write_map
-from tests.conftest import EXAMPLES, write_csv_workbook
+from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
 
 AS_OF = "2026-11-24"
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -153,16 +153,9 @@ def test_map_data_counts_and_options(tmp_path):
     partners = [n for n in data["nodes"] if n["group"] == "partner"]
     ghosts = [n for n in data["nodes"] if n["group"] == "ghost"]
     assert len(partners) == 14  # the prospective Pima County WIB is not drawn as a partner
-    local = (
-        "Local WIB",
-        "Local TANF providers",
-        "Local human service agencies",
-        "Local economic development agency",
-        "Local secondary education providers",
-        "Local universities",
-        "Public companies",
+    assert sorted(g["label"] for g in ghosts if g["region"] == "Pima County") == sorted(
+        f"missing: {t}" for t in TUCSON_MISSING_LOCAL
     )
-    assert sorted(g["label"] for g in ghosts if g["region"] == "Pima County") == sorted(f"missing: {t}" for t in local)
     assert len(ghosts) == len(netmap.analysis.roster_gaps(G).missing)
     assert not any(n["group"] == "ghost" for n in map_data(G, gaps=False)["nodes"])
     funding = [e for e in data["edges"] if e["kind"] == "funding"]
