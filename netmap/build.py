@@ -33,7 +33,7 @@ from netmap.errors import InputError
 from netmap.ingest.validate import Tables
 from netmap.roster import normalize
 
-__all__ = ["build_graph", "node_key", "partners_of", "slug"]
+__all__ = ["build_graph", "extra_attr", "node_key", "partners_of", "slug"]
 
 _RESERVED = {"label", "id", "name", "map_id", "_sheet", "_row"}
 
@@ -62,13 +62,31 @@ def _row_attrs(sheet: str, record: dict[str, Any]) -> dict[str, Any]:
     return {"_sheet": sheet, "_row": record["_row"]}
 
 
-def _extras(record: dict[str, Any], taken: set[str]) -> dict[str, Any]:
-    """Unknown columns become attributes; a name netmap uses itself gets an ``extra_`` prefix."""
-    out = {}
-    for key, value in record.get("extra", {}).items():
-        name = re.sub(r"\W+", "_", key.strip()).strip("_") or "column"
-        out[f"extra_{name}" if name in taken or name in _RESERVED else name] = value
-    return out
+# Attribute names each sheet's rows already use: an unknown column with one of these
+# names gets an ``extra_`` prefix instead of overwriting it.
+_TAKEN: dict[str, set[str]] = {
+    "partners": {
+        "id", "name", "agency_type", "level", "region", "team", "status", "industry", "website", "notes",
+        "agency_type_name", "agency_type_as_written", "category",
+    },
+    "roles": {"notes", "role_as_written"},
+    "agreements": {"id", "parties", "title", "type", "signed", "expires", "status"},
+    "funding": {"award_id", "stream_as_written", "amount", "start", "end", "source", "program", "funder_id"},
+    "services": {"population", "population_as_written", "service_as_written"},
+    "ties": {"kind", "kind_as_written", "strength", "directed", "notes"},
+    "contacts": {"title", "email", "phone", "champion"},
+}  # fmt: skip
+
+
+def extra_attr(sheet: str, header: str) -> str:
+    """The attribute an unknown column of ``sheet`` becomes: ``extra_attr("partners", "Board seat")``."""
+    name = re.sub(r"\W+", "_", header.strip()).strip("_") or "column"
+    return f"extra_{name}" if name in _TAKEN.get(sheet, set()) or name in _RESERVED else name
+
+
+def _extras(sheet: str, record: dict[str, Any]) -> dict[str, Any]:
+    """Unknown columns become attributes (see :func:`extra_attr`)."""
+    return {extra_attr(sheet, key): value for key, value in record.get("extra", {}).items()}
 
 
 def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph:
@@ -111,6 +129,7 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
         roster=roster.name,
         source=tables.source,
         files=dict(tables.files),
+        columns={k: list(v) for k, v in tables.columns.items()},
         extra_sheets={k: [dict(r) for r in v] for k, v in tables.extra_sheets.items()},
     )
 
@@ -134,7 +153,6 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
     for pop in roster.populations.values():
         add_node("Population", pop.id, name=pop.name, calls_for=list(pop.calls_for))
 
-    partner_fields = {"id", "name", "agency_type", "level", "region", "team", "status", "industry", "website", "notes"}
     for p in tables["partners"]:
         atype = roster.agency_types[p["agency_type_id"]]
         attrs = {
@@ -151,7 +169,7 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             "website": p["website"],
             "notes": p["notes"],
             **_row_attrs("partners", p),
-            **_extras(p, partner_fields | {"agency_type_name", "agency_type_as_written", "category"}),
+            **_extras("partners", p),
         }
         pk = add_node("Partner", p["id"], **attrs)
         add_edge(pk, node_key("AgencyType", atype.id), "IS_A")
@@ -168,10 +186,9 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             role_as_written=r["role"],
             notes=r["notes"],
             **_row_attrs("roles", r),
-            **_extras(r, {"notes", "role_as_written"}),
+            **_extras("roles", r),
         )
 
-    agreement_fields = {"id", "parties", "title", "type", "signed", "expires", "status"}
     for a in tables["agreements"]:
         ak = add_node(
             "Agreement",
@@ -184,7 +201,7 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             status=a["status"],
             parties=list(a["parties"]),
             **_row_attrs("agreements", a),
-            **_extras(a, agreement_fields),
+            **_extras("agreements", a),
         )
         for party in a["parties"]:
             add_edge(node_key("Partner", party), ak, "PARTY_TO", **_row_attrs("agreements", a))
@@ -197,6 +214,7 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             "FUNDS",
             key=f"FUNDS:{f['id']}",
             award_id=f["id"],
+            stream_as_written=f["stream"],
             amount=f["amount"],
             start=f["start"],
             end=f["end"],
@@ -204,7 +222,7 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             program=f["program"],
             funder_id=f["funder_id"],
             **_row_attrs("funding", f),
-            **_extras(f, {"award_id", "amount", "start", "end", "source", "program", "funder_id"}),
+            **_extras("funding", f),
         )
         if f["funder_id"]:
             add_edge(
@@ -230,8 +248,9 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             key=f"PROVIDES:{sk}:{pop_id or ''}",
             population=pop_id,
             population_as_written=s["population"],
+            service_as_written=s["service"],
             **_row_attrs("services", s),
-            **_extras(s, {"population", "population_as_written"}),
+            **_extras("services", s),
         )
         if pop_id:
             add_edge(pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :])
@@ -243,11 +262,13 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             "TIED_TO",
             key=f"TIED_TO:{t['_row']}",
             kind=t["kind"] or "collaboration",
+            kind_as_written=t["kind"],
             strength=t["strength"],
-            directed=bool(t["directed"]),
+            # None (blank cell) is kept apart from "no" so the workbook can be written back as it was.
+            directed=t["directed"],
             notes=t["notes"],
             **_row_attrs("ties", t),
-            **_extras(t, {"kind", "strength", "directed", "notes"}),
+            **_extras("ties", t),
         )
 
     for c in tables["contacts"]:
@@ -260,9 +281,9 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             title=c["title"],
             email=c["email"],
             phone=c["phone"],
-            champion=bool(c["champion"]),
+            champion=c["champion"],
             **_row_attrs("contacts", c),
-            **_extras(c, {"title", "email", "phone", "champion"}),
+            **_extras("contacts", c),
         )
         add_edge(ck, node_key("Partner", c["partner_id"]), "WORKS_AT", **_row_attrs("contacts", c))
     return G

@@ -100,7 +100,8 @@ def test_typed_values_on_edges(graph):
     assert funds["start"] == dt.date(2025, 7, 1)
     assert funds["funder_id"] == "P3"
     tie = graph.edges["Partner:P2", "Partner:P1", "TIED_TO:3"]
-    assert (tie["kind"], tie["strength"], tie["directed"]) == ("collaboration", 3, False)
+    # A blank directed cell stays blank (None), apart from "no", for writing back.
+    assert (tie["kind"], tie["kind_as_written"], tie["strength"], tie["directed"]) == ("collaboration",) * 2 + (3, None)
     assert graph.nodes["Agreement:A1"]["expires"] == dt.date(2026, 12, 31)
     serves = [v for u, v, d in graph.edges("Partner:007", data=True) if d["type"] == "SERVES"]
     assert sorted(serves) == ["Population:custom-healthcare-worker", "Population:native-americans"]

@@ -74,6 +74,9 @@ class Tables:
     extra_sheets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
+    # Column headers of each sheet as written (known and unknown), so a workbook can be
+    # written back out with its own columns in their own order.
+    columns: dict[str, list[str]] = field(default_factory=dict)
 
     def __getitem__(self, sheet: str) -> list[dict[str, Any]]:
         return self.records.get(sheet, [])
@@ -167,6 +170,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
     for name, sheet in raw.sheets.items():
         tables.files[name] = sheet.file
         tables.rows_read[name] = len(sheet.rows)
+        tables.columns[name] = [h for h in sheet.header if h]
         if name in SHEETS:
             tables.records[name] = _check_sheet(tables, sheet, SHEETS[name], rejected.setdefault(name, []))
         else:
