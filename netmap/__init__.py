@@ -45,6 +45,7 @@ __all__ = [
     "node_key",
     "project",
     "read_graph",
+    "read_source",
     "read_workbook",
 ]
 
@@ -93,6 +94,40 @@ def read_workbook(
         roster = load_roster(roster)
     raw = read_workbook_raw(source, encoding=encoding, limits=limits)
     return validate(raw, roster)
+
+
+def read_source(
+    source: str | Path,
+    *,
+    roster: Roster | str | Path | None = None,
+    encoding: str | None = None,
+    map_name: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+) -> Tables:
+    """Read and validate a workbook, or a map kept in a database.
+
+    ``source`` is a workbook (``.xlsx`` or CSV folder) or a database URI
+    (``neo4j://``, ``neo4j+s://``, ``bolt://``, ``bolt+s://``, ``falkordb://``); a
+    database also needs ``map_name`` and usually ``password``. Without ``roster``, a
+    stored map is checked against the roster it was loaded with.
+
+    Examples
+    --------
+    >>> read_source("examples/tucson-behavioral-health").ok
+    True
+    """
+    from netmap.store.engines import is_store_uri
+
+    if is_store_uri(str(source)):
+        from netmap.store.source import read_tables
+
+        loaded = None if roster is None else roster if isinstance(roster, Roster) else load_roster(roster)
+        return read_tables(
+            str(source), map_name=map_name, roster=loaded, user=user, password=password, database=database
+        )
+    return read_workbook(source, roster=roster, encoding=encoding)
 
 
 def read_graph(

@@ -35,7 +35,8 @@ from netmap.roster import normalize
 
 __all__ = ["build_graph", "extra_attr", "node_key", "partners_of", "slug"]
 
-_RESERVED = {"label", "id", "name", "map_id", "_sheet", "_row"}
+# Names netmap and the store use on every node or relationship; an unknown column may not take them.
+_RESERVED = {"label", "id", "name", "map_id", "_sheet", "_row", "type", "key", "version", "_order"}
 
 
 def node_key(label: str, ident: str) -> str:
@@ -123,7 +124,7 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
     if not tables.ok:
         raise InputError(tables.issues)
     roster = tables.roster
-    map_id = map_id or default_map_id(tables.source)
+    map_id = map_id or tables.map_id or default_map_id(tables.source)
     G = nx.MultiDiGraph(
         map_id=map_id,
         roster=roster.name,

@@ -102,6 +102,33 @@ EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Encoding of CSV files that are not UTF-8, e.g. cp1252.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout, and nothing else.")]
+SourceArg = Annotated[
+    str,
+    typer.Argument(help="An .xlsx workbook, a folder of .csv files, or a Neo4j URI (neo4j://, bolt+s://, ...)."),
+]
+MapOpt = Annotated[str | None, typer.Option("--map", help="Name of the map in the database.")]
+UserOpt = Annotated[str, typer.Option("--user", help="Database user (password from NEO4J_PASSWORD).")]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Neo4j database (default: the server's).")]
+
+
+def _password() -> str | None:
+    """NEO4J_PASSWORD, else a hidden prompt on a terminal; never an option (it would show in ps and history)."""
+    import os
+
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is None and sys.stdin.isatty() and sys.stderr.isatty():
+        password = typer.prompt("Neo4j password", hide_input=True, default="", show_default=False, err=True) or None
+    return password
+
+
+def _tables(source: str, roster, encoding, map_name, user, database, limits=None):
+    from netmap.store.engines import is_store_uri
+
+    if is_store_uri(source):
+        return netmap.read_source(
+            source, roster=roster, map_name=map_name, user=user, password=_password(), database=database
+        )
+    return netmap.read_workbook(source, roster=roster, encoding=encoding, limits=limits)
 
 
 @app.command()
@@ -123,7 +150,7 @@ def init(
 @app.command()
 @handled
 def validate(
-    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    source: SourceArg,
     roster: RosterOpt = None,
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
@@ -131,11 +158,15 @@ def validate(
     max_file_size: Annotated[
         float, typer.Option("--max-file-size", min=0.001, help="Largest file to read, in MiB.")
     ] = Limits().max_file_bytes / 2**20,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
 ) -> None:
-    """Check a workbook and report every problem at once."""
-    loaded = netmap.load_roster(roster)
+    """Check a workbook (or a map kept in Neo4j) and report every problem at once."""
+    loaded = netmap.load_roster(roster) if roster else None
     limits = Limits(max_file_bytes=int(max_file_size * 2**20))
-    tables = netmap.read_workbook(source, roster=loaded, encoding=encoding, limits=limits)
+    tables = _tables(source, loaded, encoding, map_name, user, database, limits)
+    loaded = tables.roster
     failed = bool(tables.errors) or (strict and bool(tables.warnings))
     if as_json:
         sys.stdout.write(
@@ -185,10 +216,11 @@ def _as_of(value: str | None):
         raise UsageError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
 
 
-def _graph(source: str, roster: str | None, encoding: str | None):
+def _graph(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
     """Read and build; on data errors print them (stderr) and exit 1."""
-    loaded = netmap.load_roster(roster)
-    tables = netmap.read_workbook(source, roster=loaded, encoding=encoding)
+    loaded = netmap.load_roster(roster) if roster else None
+    tables = _tables(source, loaded, encoding, *store)
+    loaded = tables.roster
     if tables.errors:
         console = _stderr()
         render_issues(console, tables.issues)
@@ -197,29 +229,32 @@ def _graph(source: str, roster: str | None, encoding: str | None):
     return netmap.build_graph(tables), loaded
 
 
-def _analysis(source, roster, encoding, region, as_of, seed, top=None):
+def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None)):
     from netmap.analysis import analyze
 
-    G, loaded = _graph(source, roster, encoding)
+    G, loaded = _graph(source, roster, encoding, store)
     return analyze(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top)
 
 
 @app.command()
 @handled
 def analyze(
-    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    source: SourceArg,
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
     top: Annotated[int, typer.Option("--top", min=1, help="Brokers and risks to list.")] = 10,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run every analysis: findings first, then the scorecard, gaps, roles, brokers and more."""
     from netmap.render import terminal
 
-    result = _analysis(source, roster, encoding, region, as_of, seed, top)
+    result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database))
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
@@ -240,10 +275,13 @@ def analyze(
 @app.command()
 @handled
 def gaps(
-    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    source: SourceArg,
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -252,7 +290,7 @@ def gaps(
     from netmap.render import terminal
 
     _as_of(as_of)  # accepted by every analysis command; roster gaps do not depend on the date
-    G, loaded = _graph(source, roster, encoding)
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     result = roster_gaps(select_region(G, region), roster=loaded, region=region).to_dict()
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
@@ -263,12 +301,15 @@ def gaps(
 @app.command()
 @handled
 def brokers(
-    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    source: SourceArg,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show the first N brokers.")] = None,
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -278,7 +319,7 @@ def brokers(
     from netmap.render import terminal
 
     _as_of(as_of)  # accepted by every analysis command; brokerage does not depend on the date
-    G, _ = _graph(source, roster, encoding)
+    G, _ = _graph(source, roster, encoding, (map_name, user, database))
     result = find_brokers(select_region(G, region), top=top, seed=seed).to_dict()
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
@@ -289,7 +330,7 @@ def brokers(
 @app.command("map")
 @handled
 def map_command(
-    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    source: SourceArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path("map.html"),
     title: Annotated[str | None, typer.Option("--title", help="Title shown on the map.")] = None,
     size_by: Annotated[
@@ -306,12 +347,15 @@ def map_command(
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
 ) -> None:
     """Draw the partnership as one self-contained, offline HTML map."""
     from netmap.render.map import write_map
 
-    G, loaded = _graph(source, roster, encoding)
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     written = write_map(
         G,
         output,
@@ -326,6 +370,81 @@ def map_command(
         region=region,
     )
     _stderr().print(Text(f"wrote {written}"))
+
+
+@app.command()
+@handled
+def load(
+    source: Annotated[str, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")],
+    uri: Annotated[str, typer.Option("--uri", help="Neo4j URI: neo4j://, neo4j+s:// (Aura), bolt://, bolt+s://.")],
+    map_name: Annotated[
+        str | None, typer.Option("--map", help="Name of the map in the database (default: the workbook's name).")
+    ] = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows sent per statement.")] = 1000,
+    roster: RosterOpt = None,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a workbook into Neo4j as one map: atomic, and a no-op when nothing changed."""
+    from netmap.render.terminal import render_load
+    from netmap.store import connect, load_map
+
+    G, _ = _graph(source, roster, encoding)
+    with connect(uri, user=user, password=_password(), database=database) as engine:
+        with _progress(as_json) as progress:
+            summary = load_map(G, engine, map_name=map_name, batch_size=batch_size, progress=progress)
+        label = engine.label
+    if as_json:
+        sys.stdout.write(dumps(summary.to_dict()) + "\n")
+    else:
+        render_load(_stdout(), summary, label)
+
+
+@app.command()
+@handled
+def pull(
+    uri: Annotated[str, typer.Option("--uri", help="Neo4j URI: neo4j://, neo4j+s:// (Aura), bolt://, bolt+s://.")],
+    map_name: Annotated[str, typer.Option("--map", help="Name of the map in the database.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the workbook's CSV files into.")],
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite CSV files already in the folder.")] = False,
+) -> None:
+    """Write a map kept in Neo4j back out as a workbook folder (one CSV per sheet)."""
+    from netmap.export.workbook import write_workbook
+    from netmap.store import connect, read_map
+
+    with connect(uri, user=user, password=_password(), database=database) as engine:
+        G = read_map(engine, map_name)
+    written = write_workbook(G, output, overwrite=force)
+    _stderr().print(Text(f"wrote map {map_name!r} to {written}; check it with: netmap validate {written}"))
+
+
+def _progress(quiet: bool):
+    """A progress bar on a terminal; nothing when piped or printing JSON."""
+    import contextlib
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = _stderr()
+    if quiet or not console.is_terminal:
+        return contextlib.nullcontext(None)
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(
+            TextColumn("loading {task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as p:
+            task = p.add_task("", total=None)
+
+            def update(done: int, total: int, what: str) -> None:
+                p.update(task, completed=done, total=total, description=what)
+
+            yield update
+
+    return bar()
 
 
 def run() -> None:

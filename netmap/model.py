@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 __all__ = [
     "AGREEMENT_STATUSES",
     "AGREEMENT_TYPES",
+    "DATE_PROPERTIES",
     "FUNDING_SOURCES",
     "LEVELS",
     "NODE_LABELS",
     "PARTNER_STATUSES",
+    "REL_ENDPOINTS",
     "REL_TYPES",
     "SHEETS",
     "SHEET_ORDER",
@@ -54,11 +56,29 @@ REL_TYPES: tuple[str, ...] = (
     "FUNDS",  # FundingStream -> Partner {amount, start, end}
     "ADMINISTERS",  # Partner -> FundingStream
     "PROVIDES",  # Partner -> Service {population}
-    "SERVES",  # Service -> Population
+    "SERVES",  # Partner -> Population {service}
     "IN_REGION",  # Partner -> Region
     "WORKS_AT",  # Person -> Partner
     "TIED_TO",  # Partner -> Partner {kind, strength, directed}
 )
+
+# The labels at each end of every relationship type: the store's loaders and readers
+# match both ends by label, and the map draws them.
+REL_ENDPOINTS: dict[str, tuple[str, str]] = {
+    "IS_A": ("Partner", "AgencyType"),
+    "IN_CATEGORY": ("AgencyType", "Category"),
+    "PERFORMS": ("Partner", "Role"),
+    "PARTY_TO": ("Partner", "Agreement"),
+    "FUNDS": ("FundingStream", "Partner"),
+    "ADMINISTERS": ("Partner", "FundingStream"),
+    "PROVIDES": ("Partner", "Service"),
+    "SERVES": ("Partner", "Population"),
+    "IN_REGION": ("Partner", "Region"),
+    "WORKS_AT": ("Person", "Partner"),
+    "TIED_TO": ("Partner", "Partner"),
+}
+# Properties stored as dates (sent to the database as ISO text, converted there).
+DATE_PROPERTIES: dict[str, tuple[str, ...]] = {"Agreement": ("signed", "expires"), "FUNDS": ("start", "end")}
 
 # --- controlled vocabularies ------------------------------------------------------
 

@@ -77,6 +77,8 @@ class Tables:
     # Column headers of each sheet as written (known and unknown), so a workbook can be
     # written back out with its own columns in their own order.
     columns: dict[str, list[str]] = field(default_factory=dict)
+    # The map these tables were read from, when they come from the database.
+    map_id: str | None = None
 
     def __getitem__(self, sheet: str) -> list[dict[str, Any]]:
         return self.records.get(sheet, [])
@@ -107,7 +109,7 @@ class Tables:
         return frame if rows else pd.DataFrame(columns=columns, dtype=object)
 
 
-def _header_key(name: str) -> str:
+def header_key(name: str) -> str:
     """Column names are case-insensitive; spaces and hyphens count as underscores."""
     return re.sub(r"[\s\-]+", "_", name.strip().casefold())
 
@@ -231,7 +233,7 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
     for index, title in enumerate(raw.header):
         if not title:
             continue
-        key = _header_key(title)
+        key = header_key(title)
         if key in seen:
             check.add(
                 "duplicate-column",
@@ -263,7 +265,7 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
             f"the {spec.name} sheet needs a column {name!r}",
             row=header_row,
             column=name,
-            suggestions=difflib.get_close_matches(name, [_header_key(h) for h in raw.header if h], n=3, cutoff=0.5),
+            suggestions=difflib.get_close_matches(name, [header_key(h) for h in raw.header if h], n=3, cutoff=0.5),
         )
     if missing:
         return []  # rows cannot be read without their key columns; the issue says why
@@ -541,7 +543,7 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
     # A partner row that failed validation still defines its id: references to it are
     # not dangling, and reporting them would bury the real error under echoes.
     partner_sheet = raw.sheets["partners"]
-    id_index = next((i for i, h in enumerate(partner_sheet.header) if _header_key(h) == "id"), None)
+    id_index = next((i for i, h in enumerate(partner_sheet.header) if header_key(h) == "id"), None)
     if id_index is None:
         return  # without ids nothing can be referenced; missing-column says so once
     defined: set[str] = set()

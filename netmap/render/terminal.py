@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -306,4 +307,25 @@ def render_health(console: Console, h: dict) -> None:
         ("possible silos", len(h["silos"])),
     ):
         table.add_row(_t(label), _t(value))
+    console.print(table)
+
+
+# -- store --------------------------------------------------------------------------------
+
+
+def render_load(console: Console, summary: Any, where: str) -> None:
+    """What a load did: one line, then created/updated/unchanged/deleted per label and type."""
+    totals = summary.totals()
+    if summary.written:
+        head = f"loaded map {summary.map!r} into {where} (version {summary.version}, {summary.batches} batch(es))"
+    else:
+        head = f"map {summary.map!r} in {where} is already up to date (version {summary.version}); nothing written"
+    console.print(Text(head, style="bold green"))
+    table = Table(box=None, pad_edge=False)
+    for column in ("", "created", "updated", "unchanged", "deleted"):
+        table.add_column(column, justify="left" if not column else "right")
+    for what, row in summary.counts.items():
+        if any(row.values()):
+            table.add_row(_t(what), *(_t(row[k]) for k in ("created", "updated", "unchanged", "deleted")))
+    table.add_row(Text("total", style="bold"), *(_t(totals[k]) for k in ("created", "updated", "unchanged", "deleted")))
     console.print(table)

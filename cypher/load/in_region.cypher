@@ -1,0 +1,8 @@
+// Load (:Partner)-[:IN_REGION]->(:Region) relationships of one version of a map, after its nodes.
+// Idempotent: a relationship is identified by its two ends and its key.
+// Parameters: $map (map name), $version (version being loaded), $rows (list of maps {source: Partner id, target: Region id, key: text, props: map})
+UNWIND $rows AS row
+MATCH (a:Partner {map_id: $map, version: $version, id: row.source})
+MATCH (b:Region {map_id: $map, version: $version, id: row.target})
+MERGE (a)-[r:IN_REGION {key: row.key}]->(b)
+SET r += row.props

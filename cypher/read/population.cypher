@@ -1,0 +1,6 @@
+// Read the Population nodes of the current version of a map.
+// Parameters: $map (map name)
+MATCH (m:Map {id: $map})
+MATCH (n:Population {map_id: $map, version: m.version})
+RETURN n.id AS id, properties(n) AS props
+ORDER BY id

@@ -1,0 +1,273 @@
+"""Load a map into the database and read it back: atomic, idempotent, batched.
+
+How a load stays atomic on a database without multi-statement transactions (and
+without one huge transaction on Neo4j):
+
+1. The map's content is hashed into a **version** id. If the map's ``(:Map)`` node
+   already names that version, nothing is written: loading the same workbook twice
+   changes nothing.
+2. Otherwise the rows are written in batches (``UNWIND $rows ... MERGE``) as nodes
+   tagged with the new version, which readers do not see: every reader starts from the
+   ``(:Map)`` node and follows only its current version. A load that stops part way
+   leaves the previous version intact; running it again MERGEs over what was written
+   and completes it.
+3. The staged version is counted; only when it is whole does one statement switch the
+   ``(:Map)`` node to it. Then the other versions of that map, and only of that map, are
+   deleted in batches.
+
+Examples
+--------
+>>> summary = LoadSummary("demo", "abc", None)
+>>> summary.add("Partner", created=2, unchanged=1)
+>>> summary.totals()
+{'created': 2, 'updated': 0, 'unchanged': 1, 'deleted': 0}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from netmap.errors import StoreError, UsageError
+from netmap.model import NODE_LABELS, REL_TYPES
+from netmap.store.engines import Engine
+from netmap.store.rows import META_JSON, GraphRows, graph_rows, rows_graph
+
+__all__ = ["LoadSummary", "list_maps", "load_map", "read_map", "read_rows"]
+
+# Progress callback: (batches done, batches in all, what the current batch holds).
+Progress = Callable[[int, int, str], None]
+# Properties that say where a thing sits, not what it is: a moved row is not an update.
+_POSITION = {"_order", "_row"}
+
+
+def _file(name: str) -> str:
+    """Loader/reader file stem of a label or relationship type: AgencyType -> agency_type."""
+    if name.isupper():
+        return name.lower()
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+@dataclass
+class LoadSummary:
+    """What a load did, per node label and relationship type.
+
+    ``created``: new ids; ``updated``: same id, different properties; ``unchanged``;
+    ``deleted``: in the previous version, not in this one.
+    """
+
+    map: str
+    version: str
+    previous_version: str | None
+    written: bool = False
+    batches: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, what: str, **numbers: int) -> None:
+        row = self.counts.setdefault(what, {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0})
+        for key, n in numbers.items():
+            row[key] += n
+
+    def totals(self) -> dict[str, int]:
+        out = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+        for row in self.counts.values():
+            for key, n in row.items():
+                out[key] += n
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "map": self.map,
+            "version": self.version,
+            "previous_version": self.previous_version,
+            "written": self.written,
+            "batches": self.batches,
+            "totals": self.totals(),
+            "counts": self.counts,
+        }
+
+
+def _meta_props(rows: GraphRows, version: str) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "version": version,
+        "roster": rows.meta.get("roster"),
+        "source": str(rows.meta.get("source") or ""),
+        "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    for key in META_JSON:
+        props[key] = json.dumps(rows.meta.get(key) or {}, ensure_ascii=False, default=str)
+    return props
+
+
+def map_info(engine: Engine, name: str) -> dict[str, Any] | None:
+    """The ``(:Map)`` node's properties, or None when the database has no such map."""
+    rows = engine.run("store/map_get", {"map": name})
+    return rows[0]["props"] if rows else None
+
+
+def list_maps(engine: Engine) -> list[dict[str, Any]]:
+    """Every map in the database: ``map``, ``version``, ``loaded_at``, ``source``."""
+    return engine.run("store/map_list")
+
+
+def read_rows(engine: Engine, name: str) -> GraphRows | None:
+    """The current version of map ``name`` as rows, or None if there is no such map."""
+    info = map_info(engine, name)
+    if info is None:
+        return None
+    meta = {k: info.get(k) for k in ("roster", "source")}
+    for key in META_JSON:
+        try:
+            meta[key] = json.loads(info.get(key) or "{}")
+        except ValueError:
+            meta[key] = {}
+    rows = GraphRows(meta=meta)
+    for label in NODE_LABELS:
+        rows.nodes[label] = engine.run(f"read/{_file(label)}", {"map": name})
+    for rel in REL_TYPES:
+        rows.rels[rel] = engine.run(f"read/{_file(rel)}", {"map": name})
+    rows.meta["store_version"] = info.get("version")
+    return rows
+
+
+def read_map(engine: Engine, name: str) -> nx.MultiDiGraph:
+    """Read map ``name`` back as the graph :func:`netmap.build_graph` made of it.
+
+    Raises
+    ------
+    UsageError
+        The database holds no map of that name (the message lists those it holds).
+
+    Examples
+    --------
+    >>> # with netmap.store.connect(uri) as engine: G = read_map(engine, "tucson")
+    """
+    rows = read_rows(engine, name)
+    if rows is None:
+        names = [m["map"] for m in list_maps(engine)]
+        hint = f"; it holds {', '.join(repr(n) for n in names)}" if names else "; it holds no maps yet"
+        raise UsageError(f"{engine.label} has no map {name!r}{hint}")
+    return rows_graph(rows, map_id=name)
+
+
+def _identity(kind: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    if kind in REL_TYPES:
+        return (row["source"], row["target"], row.get("key") or row["props"].get("key"))
+    return (row["id"],)
+
+
+def _content(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """What a row says about its thing, in a form equal for a row sent and read back."""
+    props = {
+        k: v for k, v in row["props"].items() if k not in _POSITION and k not in ("map_id", "version", "id", "key")
+    }
+    for name, value in row.items():
+        if name not in ("id", "source", "target", "key", "props") and value is not None:
+            props[name] = value  # dates sent beside the props as text
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in props.items()}
+
+
+def _compare(summary: LoadSummary, old: GraphRows | None, new: GraphRows) -> None:
+    for kind, items in [*new.nodes.items(), *new.rels.items()]:
+        before_rows = (old.nodes if kind in NODE_LABELS else old.rels).get(kind, []) if old else []
+        before = {_identity(kind, r): _content(kind, r) for r in before_rows}
+        after = {_identity(kind, r): _content(kind, r) for r in items}
+        created = sum(1 for k in after if k not in before)
+        unchanged = sum(1 for k, v in after.items() if k in before and before[k] == v)
+        summary.add(
+            kind,
+            created=created,
+            unchanged=unchanged,
+            updated=len(after) - created - unchanged,
+            deleted=sum(1 for k in before if k not in after),
+        )
+
+
+def _batches(rows: GraphRows, size: int) -> list[tuple[str, str, int, list[dict[str, Any]]]]:
+    """(statement, what, first row number, rows) for every batch: nodes first, then relationships."""
+    out = []
+    for kind, items in [*rows.nodes.items(), *rows.rels.items()]:
+        for start in range(0, len(items), size):
+            out.append((f"load/{_file(kind)}", kind, start + 1, items[start : start + size]))
+    return out
+
+
+def load_map(
+    G: nx.MultiDiGraph,
+    engine: Engine,
+    *,
+    map_name: str | None = None,
+    batch_size: int = 1000,
+    progress: Progress | None = None,
+) -> LoadSummary:
+    """Load ``G`` into the database as map ``map_name`` (default ``G.graph["map_id"]``).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    engine : Engine
+        An open connection (:func:`netmap.store.connect`).
+    map_name : str, optional
+        Name of the map in the database; other maps are never touched.
+    batch_size : int
+        Rows per statement.
+    progress : callable, optional
+        Called after each batch with (done, total, what).
+
+    Returns
+    -------
+    LoadSummary
+        Created, updated, unchanged and deleted counts per label and type.
+
+    Raises
+    ------
+    StoreError
+        A batch failed (the message names it); the previous version stays current and
+        running the load again completes it.
+    """
+    if batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1, not {batch_size}")
+    name = map_name or G.graph.get("map_id") or "map"
+    rows = graph_rows(G)
+    version = rows.fingerprint()
+    engine.apply_schema()
+    info = map_info(engine, name)
+    previous = info.get("version") if info else None
+    summary = LoadSummary(name, version, previous)
+    old = read_rows(engine, name) if info else None
+    _compare(summary, old, rows)
+
+    if previous != version:
+        batches = _batches(rows, batch_size)
+        for number, (stmt, kind, first, items) in enumerate(batches, start=1):
+            try:
+                engine.run(stmt, {"map": name, "version": version, "rows": items}, write=True)
+            except StoreError as exc:
+                raise StoreError(
+                    f"batch {number} of {len(batches)} ({kind} rows {first}-{first + len(items) - 1}) failed: {exc}; "
+                    f"map {name!r} still shows its previous version; run the load again to complete it"
+                ) from None
+            summary.batches = number
+            if progress is not None:
+                progress(number, len(batches), kind)
+        nodes, rels = rows.count()
+        found = engine.run("store/version_count", {"map": name, "version": version})[0]
+        if (found["nodes"], found["relationships"]) != (nodes, rels):
+            raise StoreError(
+                f"map {name!r}: the staged version has {found['nodes']} nodes and {found['relationships']} "
+                f"relationships, {nodes} and {rels} were sent; the previous version stays current"
+            )
+        engine.run("store/map_set", {"map": name, "props": _meta_props(rows, version)}, write=True)
+        summary.written = True
+    # Whatever an earlier load left behind (a replaced or an abandoned version) goes now.
+    while engine.run("store/delete_stale", {"map": name, "keep": version, "limit": batch_size}, write=True)[0][
+        "deleted"
+    ]:
+        pass
+    return summary
