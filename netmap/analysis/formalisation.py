@@ -94,6 +94,9 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
     agreement_nodes = {n: d for n, d in G.nodes(data=True) if d.get("label") == "Agreement"}
     for n, d in agreement_nodes.items():
         members = [G.nodes[u]["id"] for u, _, e in G.in_edges(n, data=True) if e.get("type") == "PARTY_TO"]
+        # In the order the agreement lists its parties, however the graph was put together.
+        listed = {pid: i for i, pid in enumerate(d.get("parties") or ())}
+        members.sort(key=lambda pid: listed.get(pid, len(listed)))
         expires = d.get("expires")
         if d.get("status") in ("expired", "terminated") or (expires is not None and expires < day):
             state = "expired"

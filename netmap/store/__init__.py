@@ -9,6 +9,6 @@ Examples
 """
 
 from netmap.store.engines import Engine, connect, is_store_uri, where
-from netmap.store.load import LoadSummary, list_maps, load_map, read_map
+from netmap.store.load import LoadSummary, drop_map, list_maps, load_map, read_map
 
-__all__ = ["Engine", "LoadSummary", "connect", "is_store_uri", "list_maps", "load_map", "read_map", "where"]
+__all__ = ["Engine", "LoadSummary", "connect", "drop_map", "is_store_uri", "list_maps", "load_map", "read_map", "where"]

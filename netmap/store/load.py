@@ -38,7 +38,7 @@ from netmap.model import NODE_LABELS, REL_TYPES
 from netmap.store.engines import Engine
 from netmap.store.rows import META_JSON, GraphRows, graph_rows, rows_graph
 
-__all__ = ["LoadSummary", "list_maps", "load_map", "read_map", "read_rows"]
+__all__ = ["LoadSummary", "drop_map", "list_maps", "load_map", "read_map", "read_rows"]
 
 # Progress callback: (batches done, batches in all, what the current batch holds).
 Progress = Callable[[int, int, str], None]
@@ -113,6 +113,26 @@ def map_info(engine: Engine, name: str) -> dict[str, Any] | None:
 def list_maps(engine: Engine) -> list[dict[str, Any]]:
     """Every map in the database: ``map``, ``version``, ``loaded_at``, ``source``."""
     return engine.run("store/map_list")
+
+
+def drop_map(engine: Engine, name: str, *, batch_size: int = 1000) -> int:
+    """Delete map ``name`` (every version); return the number of nodes deleted.
+
+    The ``(:Map)`` node goes first, so readers never see half a map.
+
+    Raises
+    ------
+    UsageError
+        The database holds no map of that name.
+    """
+    found = engine.run("store/drop_map", {"map": name}, write=True)[0]["deleted"]
+    total = 0
+    # Also finishes a drop that stopped after the (:Map) node went.
+    while deleted := engine.run("store/drop_nodes", {"map": name, "limit": batch_size}, write=True)[0]["deleted"]:
+        total += deleted
+    if not found and not total:
+        raise UsageError(f"{engine.label} has no map {name!r}")
+    return total
 
 
 def read_rows(engine: Engine, name: str) -> GraphRows | None:

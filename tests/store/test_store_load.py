@@ -1,0 +1,320 @@
+"""netmap.store.load against a real Cypher engine: idempotent, atomic, isolated, exact."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import netmap
+from netmap.errors import StoreError, UsageError
+from netmap.export.workbook import write_workbook
+from netmap.store import drop_map, list_maps, load_map, read_map
+from netmap.store.engines import Engine
+from netmap.store.load import map_info
+from tests.conftest import EXAMPLES, write_csv_workbook
+
+EXAMPLE_NAMES = ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"]
+INJECTIONS = [
+    "x'}) DETACH DELETE n //",
+    'x"}) DETACH DELETE n //',
+    "`Partner` MATCH (n) DETACH DELETE n",
+    "$map $version {rows}",
+    "Robert'); DROP TABLE partners;--",
+    "<script>alert(1)</script>",
+    "Ünïcödé ☃ 𝄞 東京 עברית",
+    "back\\slash and\nnew line",
+]
+
+
+def without_none(attrs: dict) -> dict:
+    """A database has no null properties: a None attribute reads back as absent.
+
+    ``map_id`` is the name the map was loaded under, checked on its own.
+    """
+    return {k: v for k, v in attrs.items() if v is not None and k != "map_id"}
+
+
+def assert_same_graph(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> None:
+    assert list(H.nodes) == list(G.nodes)
+    assert list(H.edges(keys=True)) == list(G.edges(keys=True))
+    for n in G:
+        assert without_none(H.nodes[n]) == without_none(G.nodes[n]), n
+        assert H.nodes[n]["map_id"] == H.graph["map_id"]
+    for e in G.edges(keys=True):
+        assert without_none(H.edges[e]) == without_none(G.edges[e]), e
+
+
+def records(tables, sheet):
+    return [{k: v for k, v in r.items() if k != "_row"} for r in tables[sheet]]
+
+
+def example(name: str) -> nx.MultiDiGraph:
+    return netmap.read_graph(EXAMPLES / name)
+
+
+def snapshot(engine: Engine, name: str) -> tuple:
+    """Everything a reader can see of a map, and the bookkeeping node."""
+    G = read_map(engine, name)
+    return (
+        map_info(engine, name),
+        [(n, dict(d)) for n, d in G.nodes(data=True)],
+        [(u, v, k, dict(d)) for u, v, k, d in G.edges(keys=True, data=True)],
+    )
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_example_reads_back_exactly(engine, target, name):
+    G = example(name)
+    summary = load_map(G, engine, map_name=target.name(name), batch_size=50)
+    nodes, rels = G.number_of_nodes(), G.number_of_edges()
+    assert summary.written
+    assert summary.totals() == {"created": nodes + rels, "updated": 0, "unchanged": 0, "deleted": 0}
+    assert summary.counts["Partner"]["created"] == len(netmap.read_workbook(EXAMPLES / name)["partners"])
+    H = read_map(engine, target.name(name))
+    assert H.graph["map_id"] == target.name(name)
+    assert_same_graph(G, H)
+    assert H.graph["roster"] == "career-pathways"
+    assert H.graph["columns"] == G.graph["columns"]
+
+
+def test_loading_twice_changes_nothing(engine, target):
+    G = example("tucson-behavioral-health")
+    name = target.name("tucson")
+    first = load_map(G, engine, map_name=name, batch_size=7)
+    before = snapshot(engine, name)
+    second = load_map(G, engine, map_name=name, batch_size=7)
+    assert not second.written and second.batches == 0
+    assert second.version == first.version
+    total = G.number_of_nodes() + G.number_of_edges()
+    assert second.totals() == {"created": 0, "updated": 0, "unchanged": total, "deleted": 0}
+    assert snapshot(engine, name) == before  # same counts, same properties, same loaded_at
+    assert engine.run("store/version_count", {"map": name, "version": first.version}) == [
+        {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges()}
+    ]
+
+
+def test_a_changed_workbook_replaces_the_version_and_says_what_changed(engine, target, small_workbook):
+    name = target.name("small")
+    G = netmap.read_graph(small_workbook)
+    load_map(G, engine, map_name=name)
+    H = copy.deepcopy(G)
+    H.nodes["Partner:P1"]["name"] = "Pima College"  # updated
+    H.remove_edge("Partner:P2", "Partner:P1", key="TIED_TO:3")  # deleted
+    H.add_node("Region:cochise", label="Region", id="cochise", map_id=G.graph["map_id"], name="Cochise")  # created
+    summary = load_map(H, engine, map_name=name)
+    assert summary.written and summary.previous_version != summary.version
+    assert summary.counts["Partner"] == {"created": 0, "updated": 1, "unchanged": 4, "deleted": 0}
+    assert summary.counts["TIED_TO"]["deleted"] == 1
+    assert summary.counts["Region"]["created"] == 1
+    assert_same_graph(H, read_map(engine, name))
+    # Only the new version is left: the old one was deleted after the switch.
+    assert engine.run("store/version_count", {"map": name, "version": summary.previous_version}) == [
+        {"nodes": 0, "relationships": 0}
+    ]
+
+
+def test_two_maps_side_by_side_do_not_interfere(engine, target):
+    tucson, oregon = example("tucson-behavioral-health"), example("oregon-pathways-alliance")
+    a, b = target.name("a"), target.name("b")
+    load_map(tucson, engine, map_name=a)
+    load_map(oregon, engine, map_name=b)
+    b_before = snapshot(engine, b)
+    # The same workbook under a second name is a second map, not a collision.
+    load_map(tucson, engine, map_name=b + "-copy")
+    changed = copy.deepcopy(tucson)
+    changed.remove_node("Partner:PCC")
+    load_map(changed, engine, map_name=a)
+    assert snapshot(engine, b) == b_before
+    assert_same_graph(tucson, read_map(engine, b + "-copy"))
+    assert_same_graph(changed, read_map(engine, a))
+    drop_map(engine, a)
+    assert snapshot(engine, b) == b_before
+    assert {m["map"] for m in list_maps(engine)} >= {b, b + "-copy"}
+    assert a not in {m["map"] for m in list_maps(engine)}
+
+
+class FailingEngine(Engine):
+    """Passes statements to a real engine, and fails the k-th loader batch.
+
+    Connections do not drop on cue and processes are not killed on cue, so this is the
+    one fault the suite injects.
+    """
+
+    def __init__(self, inner: Engine, fail_at: int):
+        self.inner, self.fail_at, self.label, self.loads = inner, fail_at, inner.label, 0
+
+    def _run(self, stmt, params, *, write):
+        if stmt.name.startswith("load/"):
+            self.loads += 1
+            if self.loads == self.fail_at:
+                raise StoreError("connection reset by peer")
+        return self.inner._run(stmt, params, write=write)
+
+    def apply_schema(self):
+        self.inner.apply_schema()
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("fail_at", [1, 5, 17])
+def test_a_failed_load_leaves_the_previous_version_and_a_rerun_completes(engine, target, fail_at):
+    name = target.name("oregon")
+    old, new = example("tucson-behavioral-health"), example("oregon-pathways-alliance")
+    load_map(old, engine, map_name=name, batch_size=10)
+    before = snapshot(engine, name)
+    broken = FailingEngine(engine, fail_at)
+    with pytest.raises(StoreError) as caught:
+        load_map(new, broken, map_name=name, batch_size=10)
+    message = str(caught.value)
+    assert message.startswith(f"batch {fail_at} of ")
+    assert "connection reset by peer" in message and "previous version" in message
+    assert snapshot(engine, name) == before  # readers see the old map, whole
+    summary = load_map(new, engine, map_name=name, batch_size=10)
+    assert summary.written
+    assert_same_graph(new, read_map(engine, name))
+    for version in (summary.previous_version,):
+        assert engine.run("store/version_count", {"map": name, "version": version})[0]["nodes"] == 0
+
+
+def test_a_failed_first_load_leaves_no_map(engine, target):
+    name = target.name("first")
+    with pytest.raises(StoreError, match=r"^batch 2 of "):
+        load_map(example("tucson-behavioral-health"), FailingEngine(engine, 2), map_name=name, batch_size=10)
+    assert name not in {m["map"] for m in list_maps(engine)}
+    with pytest.raises(UsageError, match="has no map"):
+        read_map(engine, name)
+    load_map(example("tucson-behavioral-health"), engine, map_name=name, batch_size=10)
+    assert read_map(engine, name).number_of_nodes() == example("tucson-behavioral-health").number_of_nodes()
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injection_like_values_are_stored_exactly(engine, target, small_workbook, value):
+    G = netmap.read_graph(small_workbook)
+    G.nodes["Partner:P1"]["name"] = value
+    G.nodes["Partner:P1"]["notes"] = value
+    G.edges["Partner:P2", "Partner:P1", "TIED_TO:3"]["notes"] = value
+    name = target.name("hostile")
+    load_map(G, engine, map_name=name)
+    H = read_map(engine, name)
+    assert H.nodes["Partner:P1"]["name"] == value
+    assert H.edges["Partner:P2", "Partner:P1", "TIED_TO:3"]["notes"] == value
+    assert H.number_of_nodes() == G.number_of_nodes()
+
+
+def test_a_one_megabyte_value_is_stored_exactly(engine, target, small_workbook):
+    G = netmap.read_graph(small_workbook)
+    big = ("x'}) DETACH DELETE n // 東京 " * 40_000)[:1_000_000]
+    G.nodes["Partner:P3"]["notes"] = big
+    name = target.name("big")
+    load_map(G, engine, map_name=name)
+    assert read_map(engine, name).nodes["Partner:P3"]["notes"] == big
+
+
+def test_ids_are_text(engine, target, small_workbook):
+    name = target.name("ids")
+    load_map(netmap.read_graph(small_workbook), engine, map_name=name)
+    H = read_map(engine, name)
+    assert H.nodes["Partner:007"]["id"] == "007"
+    assert "Partner:7" not in H
+
+
+def hostile_workbook(folder: Path) -> Path:
+    """Every kind of row, with injection-like text in every free-text cell."""
+    a, b, c = INJECTIONS[0], INJECTIONS[2], INJECTIONS[6]
+    return write_csv_workbook(
+        folder,
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region", "team", "status", "notes", "Board seat"],
+                ["007", a, "CC", "local", b, "leadership", "", c, "yes"],
+                ["7", b, "American Job Center", "local", b, "leadership", "active", "", ""],
+                ["P'3", c, "State human service agency", "state", "", "", "", a, b],
+            ],
+            "roles": [["partner_id", "role", "notes"], ["007", "Design programs", a], ["7", "LMI", ""]],
+            "agreements": [
+                ["id", "parties", "title", "type", "signed", "expires", "status"],
+                ["A`1", "007;7", b, "MOU", "2024-01-15", "", "active"],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id", "amount", "start", "end", "program"],
+                ["F1", a, "7", "P'3", "250000.5", "2025-07-01", "2026-06-30", c],
+                ["F2", "wioa title i adult", "007", "", "", "", "", ""],
+                ["F3", "WIOA Title I Adult", "7", "", "10", "", "", ""],
+            ],
+            "ties": [
+                ["source_id", "target_id", "kind", "strength", "directed", "notes"],
+                ["007", "7", "", "2", "", a],
+                ["7", "P'3", "referral", "", "no", c],
+                ["P'3", "007", "advisory", "3", "yes", ""],
+            ],
+            "services": [
+                ["partner_id", "service", "population"],
+                ["7", b, "people with disabilities"],
+                ["007", "Child care", c],
+            ],
+            "contacts": [
+                ["partner_id", "name", "title", "email", "phone", "champion"],
+                ["7", a, b, "x@example.org", "555-0100", "yes"],
+                ["007", c, "", "", "", ""],
+            ],
+        },
+    )
+
+
+@pytest.mark.parametrize("name", [*EXAMPLE_NAMES, "hostile"])
+def test_workbook_to_database_to_workbook_is_equal_row_for_row(engine, target, tmp_path, name):
+    source = hostile_workbook(tmp_path / "hostile") if name == "hostile" else EXAMPLES / name
+    original = netmap.read_workbook(source)
+    assert original.ok, original.issues
+    load_map(netmap.build_graph(original), engine, map_name=target.name(name))
+    pulled = write_workbook(read_map(engine, target.name(name)), tmp_path / "pulled")
+    again = netmap.read_workbook(pulled)
+    assert again.ok, again.issues
+    assert set(again.records) == set(original.records)
+    for sheet in original.records:
+        assert records(again, sheet) == records(original, sheet), sheet
+    assert again.columns == original.columns
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_analyses_of_a_stored_map_equal_those_of_the_workbook(engine, target, name):
+    from netmap.analysis import analyze
+
+    G = example(name)
+    load_map(G, engine, map_name=target.name(name))
+    H = read_map(engine, target.name(name))
+    expected = analyze(G, as_of="2026-07-01").to_dict() | {"map_id": target.name(name)}
+    assert analyze(H, as_of="2026-07-01").to_dict() == expected
+
+
+def test_reading_does_not_see_a_staged_version(engine, target, small_workbook):
+    name = target.name("staged")
+    G = netmap.read_graph(small_workbook)
+    load_map(G, engine, map_name=name)
+    H = copy.deepcopy(G)
+    H.nodes["Partner:P1"]["name"] = "Renamed"
+    with pytest.raises(StoreError):
+        # All but the last batch get written; the version switch never happens.
+        load_map(H, FailingEngine(engine, 21), map_name=name, batch_size=1000)
+    assert read_map(engine, name).nodes["Partner:P1"]["name"] == "Pima Community College"
+
+
+def test_batch_size_must_be_positive(engine, small_workbook):
+    with pytest.raises(UsageError, match="--batch-size must be at least 1, not 0"):
+        load_map(netmap.read_graph(small_workbook), engine, map_name="x", batch_size=0)
+
+
+def test_drop_map_removes_every_version_and_only_that_map(engine, target, small_workbook):
+    G = netmap.read_graph(small_workbook)
+    keep, gone = target.name("keep"), target.name("gone")
+    load_map(G, engine, map_name=keep)
+    load_map(G, engine, map_name=gone)
+    assert drop_map(engine, gone) == G.number_of_nodes()
+    assert gone not in {m["map"] for m in list_maps(engine)}
+    assert_same_graph(G, read_map(engine, keep))
+    with pytest.raises(UsageError, match=f"has no map '{gone}'"):
+        drop_map(engine, gone)
