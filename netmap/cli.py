@@ -7,6 +7,7 @@ shown unless ``--debug`` is given.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,8 @@ def _stdout() -> Console:
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: a message is one line however narrow the terminal, so it greps and pastes whole.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def handled(func: F) -> F:
@@ -92,6 +94,10 @@ def main(
 ) -> None:
     """Map and analyse the partnership network behind a career-pathways system."""
     _State.debug = debug
+    if not debug:
+        # The Neo4j driver logs connection trouble through Python's last-resort handler;
+        # netmap reports it in one line of its own instead.
+        logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 RosterOpt = Annotated[
@@ -420,6 +426,44 @@ def pull(
         G = read_map(engine, map_name)
     written = write_workbook(G, output, overwrite=force)
     _stderr().print(Text(f"wrote map {map_name!r} to {written}; check it with: netmap validate {written}"))
+
+
+@app.command()
+@handled
+def maps(
+    uri: Annotated[str, typer.Option("--uri", help="Neo4j URI: neo4j://, neo4j+s:// (Aura), bolt://, bolt+s://.")],
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the maps kept in a database, with their current version."""
+    from netmap.render.terminal import render_maps
+    from netmap.store import connect, list_maps
+
+    with connect(uri, user=user, password=_password(), database=database) as engine:
+        found = list_maps(engine)
+        label = engine.label
+    if as_json:
+        sys.stdout.write(dumps(found) + "\n")
+    else:
+        render_maps(_stdout(), found, label)
+
+
+@app.command()
+@handled
+def drop(
+    uri: Annotated[str, typer.Option("--uri", help="Neo4j URI: neo4j://, neo4j+s:// (Aura), bolt://, bolt+s://.")],
+    map_name: Annotated[str, typer.Option("--map", help="Name of the map to delete.")],
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+) -> None:
+    """Delete one map (every version of it) from a database; other maps are untouched."""
+    from netmap.store import connect, drop_map
+
+    with connect(uri, user=user, password=_password(), database=database) as engine:
+        deleted = drop_map(engine, map_name)
+        label = engine.label
+    _stderr().print(Text(f"deleted map {map_name!r} ({deleted} nodes) from {label}"))
 
 
 def _progress(quiet: bool):

@@ -329,3 +329,16 @@ def render_load(console: Console, summary: Any, where: str) -> None:
             table.add_row(_t(what), *(_t(row[k]) for k in ("created", "updated", "unchanged", "deleted")))
     table.add_row(Text("total", style="bold"), *(_t(totals[k]) for k in ("created", "updated", "unchanged", "deleted")))
     console.print(table)
+
+
+def render_maps(console: Console, maps: Sequence[dict[str, Any]], where: str) -> None:
+    """The maps a database holds."""
+    if not maps:
+        console.print(Text(f"{where} holds no maps yet; add one with: netmap load WORKBOOK --uri ..."))
+        return
+    table = Table(title=f"Maps in {where}")
+    for column in ("map", "version", "loaded at", "source"):
+        table.add_column(column)
+    for m in maps:
+        table.add_row(_t(m.get("map")), _t(m.get("version")), _t(m.get("loaded_at")), _t(m.get("source")))
+    console.print(table)

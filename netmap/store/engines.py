@@ -152,6 +152,24 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+def _without_userinfo(uri: str, user: str | None) -> tuple[str, str | None]:
+    """The URI without ``user@``; a user named there is the user.
+
+    A password in the URI is refused: it would sit in shell history and process lists,
+    and drivers repeat the URI in their error messages.
+
+    >>> _without_userinfo("neo4j+s://alice@db.example.org:7687", "neo4j")
+    ('neo4j+s://db.example.org:7687', 'alice')
+    """
+    parts = urlsplit(uri)
+    if parts.password is not None:
+        raise UsageError(f"{where(uri)}: put the password in NEO4J_PASSWORD, not in the URI")
+    if parts.username is None:
+        return uri, user
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=netloc).geturl(), parts.username
+
+
 class Neo4jEngine(Engine):
     """Neo4j 5 through the official driver; every statement in a managed transaction,
     which the driver retries on transient errors (leader switch, deadlock, lost
@@ -164,6 +182,8 @@ class Neo4jEngine(Engine):
 
         self._neo4j = neo4j
         self.database = database
+        self.user = user
+        uri, user = _without_userinfo(uri, user)
         self.user = user
         self.label = where(uri) + (f" (database {database})" if database else "")
         auth = (user or "neo4j", password) if password is not None else None

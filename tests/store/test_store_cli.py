@@ -1,0 +1,145 @@
+"""netmap load / pull / maps / drop, and database URIs as SOURCE, end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import netmap
+from netmap.cli import app
+from tests.conftest import EXAMPLES, ROOT, TUCSON_MISSING_LOCAL
+
+TUCSON = EXAMPLES / "tucson-behavioral-health"
+SECRET = "s3cret-do-not-print"
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
+
+
+@pytest.fixture
+def loaded(target):
+    """The Tucson example loaded through the command line; returns the args that reach it."""
+    name = target.name("tucson")
+    env = {"NEO4J_PASSWORD": target.server.password} if target.server.password else None
+    result = run("load", TUCSON, "--uri", target.server.uri, "--map", name, *target.cli_args, env=env)
+    assert result.exit_code == 0, result.output
+    return name, [*target.cli_args, *(["--user", target.server.user] if target.server.user else [])], env
+
+
+def test_load_prints_what_it_created_then_that_nothing_changed(target):
+    name = target.name("tucson")
+    args = ["load", TUCSON, "--uri", target.server.uri, "--map", name, "--batch-size", "5", *target.cli_args]
+    env = {"NEO4J_PASSWORD": target.server.password} if target.server.password else None
+    first = run(*args, env=env)
+    assert first.exit_code == 0, first.output
+    assert f"loaded map '{name}' into " in first.stdout
+    assert "Partner" in first.stdout and "total" in first.stdout
+    second = run(*args, "--json", env=env)
+    assert second.exit_code == 0, second.output
+    summary = json.loads(second.stdout)
+    assert summary["written"] is False and summary["batches"] == 0
+    assert summary["counts"]["Partner"] == {"created": 0, "updated": 0, "unchanged": 15, "deleted": 0}
+    assert summary["totals"]["created"] == summary["totals"]["updated"] == summary["totals"]["deleted"] == 0
+
+
+def test_every_source_command_reads_a_stored_map(target, loaded, tmp_path):
+    name, extra, env = loaded
+    uri = target.server.uri
+    gaps = run("gaps", uri, "--map", name, "--json", *extra, env=env)
+    assert gaps.exit_code == 0, gaps.output
+    missing = {m["agency_type"] for m in json.loads(gaps.stdout)["missing"] if m["level"] == "local"}
+    assert missing == set(TUCSON_MISSING_LOCAL)
+    from_file = json.loads(run("gaps", TUCSON, "--json").stdout)
+    assert json.loads(gaps.stdout) == from_file
+
+    validate = run("validate", uri, "--map", name, "--json", *extra, env=env)
+    assert validate.exit_code == 0, validate.output
+    assert json.loads(validate.stdout)["counts"]["partners"] == 15
+
+    for command in (["analyze", "--json"], ["brokers", "--json"]):
+        result = run(command[0], uri, "--map", name, *command[1:], "--as-of", "2026-07-01", *extra, env=env)
+        assert result.exit_code == 0, result.output
+        expected = run(command[0], TUCSON, *command[1:], "--as-of", "2026-07-01")
+        got, want = json.loads(result.stdout), json.loads(expected.stdout)
+        got.pop("map_id", None), want.pop("map_id", None)
+        assert got == want
+
+    html = tmp_path / "map.html"
+    result = run("map", uri, "--map", name, "-o", html, *extra, env=env)
+    assert result.exit_code == 0, result.output
+    assert html.is_file() and "Pima Community College" in html.read_text(encoding="utf-8")
+
+
+def test_pull_writes_the_workbook_back(target, loaded, tmp_path):
+    name, extra, env = loaded
+    out = tmp_path / "pulled"
+    result = run("pull", "--uri", target.server.uri, "--map", name, "-o", out, *extra, env=env)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in TUCSON.glob("*.csv"))
+    original, pulled = netmap.read_workbook(TUCSON), netmap.read_workbook(out)
+    for sheet in original.records:
+        strip = [{k: v for k, v in r.items() if k != "_row"} for r in original[sheet]]
+        assert [{k: v for k, v in r.items() if k != "_row"} for r in pulled[sheet]] == strip
+    again = run("pull", "--uri", target.server.uri, "--map", name, "-o", out, *extra, env=env)
+    assert again.exit_code == 2
+    assert "already holds" in again.output and "--force" in again.output
+    assert run("pull", "--uri", target.server.uri, "--map", name, "-o", out, "--force", *extra, env=env).exit_code == 0
+
+
+def test_maps_and_drop(target, loaded):
+    name, extra, env = loaded
+    listed = run("maps", "--uri", target.server.uri, "--json", *extra, env=env)
+    assert listed.exit_code == 0, listed.output
+    assert name in [m["map"] for m in json.loads(listed.stdout)]
+    dropped = run("drop", "--uri", target.server.uri, "--map", name, *extra, env=env)
+    assert dropped.exit_code == 0, dropped.output
+    assert f"deleted map '{name}'" in dropped.output
+    gone = run("gaps", target.server.uri, "--map", name, *extra, env=env)
+    assert gone.exit_code == 2
+    assert f"has no map '{name}'" in gone.output
+
+
+def test_a_stored_map_needs_its_name(target, loaded):
+    _, extra, env = loaded
+    result = run("gaps", target.server.uri, *extra, env=env)
+    assert result.exit_code == 2
+    assert "is a database: say which map with --map NAME" in result.output
+
+
+def test_data_errors_in_a_workbook_stop_the_load_before_the_database(tmp_path, falkordb):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "partners.csv").write_text("id,name,agency_type\nP1,,CC\n", encoding="utf-8")
+    result = run("load", bad, "--uri", falkordb.uri, "--database", "unused")
+    assert result.exit_code == 1
+    assert "empty-required" in result.output
+
+
+def test_connection_failures_exit_1_in_one_line_without_password_or_traceback(falkordb_with_password, tmp_path):
+    # A real process, as a user runs it: the password only ever in the environment.
+    env = {"NEO4J_PASSWORD": SECRET, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    cases = [
+        ["load", str(TUCSON), "--uri", falkordb_with_password.uri],
+        ["load", str(TUCSON), "--uri", "bolt://127.0.0.1:9"],
+        ["pull", "--uri", "neo4j://127.0.0.1:9", "--map", "x", "-o", str(tmp_path / "o")],
+        ["gaps", "neo4j+s://127.0.0.1:9", "--map", "x"],
+    ]
+    for args in cases:
+        done = subprocess.run(
+            [sys.executable, "-m", "netmap", *args], capture_output=True, text=True, env=env, timeout=120, check=False
+        )
+        assert done.returncode == 1, (args, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(" ".join(lines)) < 300 and lines[0].startswith("netmap: "), done.stderr
+        assert "Traceback" not in done.stderr and SECRET not in done.stderr + done.stdout
+
+
+def test_a_password_on_the_command_line_is_not_an_option():
+    result = run("load", TUCSON, "--uri", "neo4j://localhost", "--password", SECRET)
+    assert result.exit_code == 2
+    assert "No such option: --password" in result.output
