@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -n "${NETMAP_CHROMIUM:-}" ] || missing="$missing chromium"
 command -v firefox-esr >/dev/null 2>&1 || [ -n "${NETMAP_FIREFOX:-}" ] || missing="$missing firefox-esr"
+# npm (with node) installs the Cypher linter below.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         apt-get update -qq
@@ -24,6 +26,15 @@ fi
 python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# tests/test_cypher.py lints every Cypher file with Neo4j's own parser, an npm package pinned
+# by tests/cypher/package-lock.json (about 100 MB, git-ignored). Without node and npm those
+# tests are skipped (never on CI, where they fail).
+if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/cypher --no-audit --no-fund --loglevel=error >/dev/null
+else
+    echo "note: npm not installed; the Cypher lint tests will be skipped" >&2
+fi
 
 ruff check .
 ruff format --check .

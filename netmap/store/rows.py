@@ -13,7 +13,7 @@ Examples
 >>> G = netmap.read_graph("examples/tucson-behavioral-health")
 >>> rows = graph_rows(G)
 >>> rows.nodes["Partner"][0]["id"], "map_id" in rows.nodes["Partner"][0]["props"]
-('PCC', False)
+('TIC', False)
 >>> H = rows_graph(rows, map_id=G.graph["map_id"])
 >>> sorted(H.nodes) == sorted(G.nodes)
 True
