@@ -37,6 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _State:
     debug = False
+    quiet = False
 
 
 def _stdout() -> Console:
@@ -88,12 +89,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Map and analyse the partnership network behind a career-pathways system."""
     _State.debug = debug
+    _State.quiet = quiet
     if not debug:
         # The Neo4j driver logs connection trouble through Python's last-resort handler;
         # netmap reports it in one line of its own instead.
@@ -238,8 +241,11 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
 def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None)):
     from netmap.analysis import analyze
 
-    G, loaded = _graph(source, roster, encoding, store)
-    return analyze(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top)
+    with _Steps(2) as step:
+        step("reading the workbook")
+        G, loaded = _graph(source, roster, encoding, store)
+        step("analysing (betweenness, brokerage, resilience)")
+        return analyze(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top)
 
 
 @app.command()
@@ -361,20 +367,23 @@ def map_command(
     """Draw the partnership as one self-contained, offline HTML map."""
     from netmap.render.map import write_map
 
-    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-    written = write_map(
-        G,
-        output,
-        roster=loaded,
-        title=title,
-        size_by=size_by,
-        gaps=not no_gaps,
-        include_contacts=include_contacts,
-        layout=layout,
-        seed=seed,
-        as_of=_as_of(as_of),
-        region=region,
-    )
+    with _Steps(2) as step:
+        step("reading the workbook")
+        G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+        step("laying out and writing the map")
+        written = write_map(
+            G,
+            output,
+            roster=loaded,
+            title=title,
+            size_by=size_by,
+            gaps=not no_gaps,
+            include_contacts=include_contacts,
+            layout=layout,
+            seed=seed,
+            as_of=_as_of(as_of),
+            region=region,
+        )
     _stderr().print(Text(f"wrote {written}"))
 
 
@@ -466,29 +475,148 @@ def drop(
     _stderr().print(Text(f"deleted map {map_name!r} ({deleted} nodes) from {label}"))
 
 
-def _progress(quiet: bool):
-    """A progress bar on a terminal; nothing when piped or printing JSON."""
+def _progress(quiet: bool = False, label: str = "loading {task.description}"):
+    """A progress bar on stderr while stdout and stderr are a terminal; nothing when piped,
+    with ``--quiet`` or ``--json``. Yields a callback ``(done, total, what)`` or None."""
     import contextlib
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
     console = _stderr()
-    if quiet or not console.is_terminal:
+    if quiet or _State.quiet or not console.is_terminal or not sys.stdout.isatty():
         return contextlib.nullcontext(None)
 
     @contextlib.contextmanager
     def bar():
-        with Progress(
-            TextColumn("loading {task.description}"), BarColumn(), MofNCompleteColumn(), console=console
-        ) as p:
+        columns = (SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True) as p:
             task = p.add_task("", total=None)
 
             def update(done: int, total: int, what: str) -> None:
+                # A step is shown while it runs: "done" counts the steps finished before it.
                 p.update(task, completed=done, total=total, description=what)
 
             yield update
 
     return bar()
+
+
+class _Steps:
+    """Named steps of a command on one progress bar: ``steps("analysing")`` starts the next."""
+
+    def __init__(self, total: int, quiet: bool = False):
+        self.total, self.done, self.quiet = total, 0, quiet
+
+    def __enter__(self):
+        self._context = _progress(self.quiet, label="{task.description}")
+        self._update = self._context.__enter__()
+        return self
+
+    def __call__(self, what: str) -> None:
+        if self._update is not None:
+            self._update(self.done, self.total, what)
+        self.done += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._context.__exit__(*exc)
+
+
+@app.command()
+@handled
+def report(
+    source: SourceArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")] = Path("report.html"),
+    fmt: Annotated[str, typer.Option("--format", help="html (one offline, printable file) or md (Markdown).")] = "html",
+    title: Annotated[str | None, typer.Option("--title", help="Title of the report.")] = None,
+    include_contacts: Annotated[
+        bool, typer.Option("--include-contacts", help="Name contacts and champions (personal data).")
+    ] = False,
+    roster: RosterOpt = None,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    seed: SeedOpt = 0,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
+    from netmap.render.report import write_report
+
+    with _Steps(2) as step:
+        step("reading the workbook")
+        G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+        step("analysing and writing the report")
+        written = write_report(
+            G,
+            output,
+            format=fmt,
+            roster=loaded,
+            region=region,
+            as_of=_as_of(as_of),
+            seed=seed,
+            include_contacts=include_contacts,
+            title=title,
+        )
+    _stderr().print(Text(f"wrote {written}"))
+
+
+@app.command()
+@handled
+def export(
+    source: SourceArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="File (graphml, gexf, json) or folder (csv).")],
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf (Gephi), json (node-link) or csv.")] = "graphml",
+    include_contacts: Annotated[
+        bool, typer.Option("--include-contacts", help="Include contacts (personal data); left out otherwise.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite what is there.")] = False,
+    roster: RosterOpt = None,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Export the partnership graph for Gephi and other tools (GraphML, GEXF, JSON, CSV)."""
+    from netmap.export.graph import export_graph
+
+    G, _ = _graph(source, roster, encoding, (map_name, user, database))
+    written = export_graph(G, output, format=fmt, include_contacts=include_contacts, overwrite=force)
+    for path in written:
+        _stderr().print(Text(f"wrote {path}"))
+
+
+@app.command()
+@handled
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the outputs into.")] = Path(
+        "netmap-demo"
+    ),
+    example: Annotated[
+        str,
+        typer.Option("--example", help="four-state-coalitions, oregon-pathways-alliance or tucson-behavioral-health."),
+    ] = "four-state-coalitions",
+    as_of: AsOfOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Run validate, analyze, map and report on a bundled example and say where the results are."""
+    from netmap.demo import run_demo
+    from netmap.render import terminal
+
+    with _progress(label="demo: {task.description}") as progress:
+        result = run_demo(output, example=example, as_of=_as_of(as_of), seed=seed, step=progress)
+    console = _stdout()
+    render_counts(console, f"example {result.example}", result.tables.counts(), len(result.tables.warnings))
+    terminal.render_findings(console, result.analysis.findings)
+    console.print(Text("Open these (they work offline):", style="bold"))
+    for what, path in (
+        ("report", result.outputs["report"]),
+        ("map", result.outputs["map"]),
+        ("Markdown report", result.outputs["markdown"]),
+        ("analysis (JSON)", result.outputs["analysis"]),
+        ("the workbook it read", result.source),
+    ):
+        console.print(Text(f"  {what:<22} {path}"))
 
 
 def run() -> None:

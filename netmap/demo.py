@@ -1,0 +1,95 @@
+"""The one-command demo: validate, analyse, map and report a bundled example.
+
+Examples
+--------
+>>> sorted(EXAMPLES)
+['four-state-coalitions', 'oregon-pathways-alliance', 'tucson-behavioral-health']
+>>> example_path("tucson-behavioral-health").joinpath("partners.csv").is_file()
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import netmap
+from netmap.errors import UsageError
+
+__all__ = ["DEFAULT_EXAMPLE", "EXAMPLES", "DemoResult", "example_path", "run_demo"]
+
+EXAMPLES = ("four-state-coalitions", "oregon-pathways-alliance", "tucson-behavioral-health")
+DEFAULT_EXAMPLE = "four-state-coalitions"
+
+# (step number, steps in all, what is being done)
+Step = Callable[[int, int, str], None]
+
+
+def example_path(name: str) -> Path:
+    """The folder of a bundled example workbook (installed with netmap)."""
+    if name not in EXAMPLES:
+        close = difflib.get_close_matches(name, EXAMPLES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; the examples are {', '.join(EXAMPLES)}"
+        raise UsageError(f"no bundled example {name!r}{hint}")
+    folder = resources.files("netmap.examples").joinpath(name)
+    return Path(str(folder))
+
+
+@dataclass
+class DemoResult:
+    """What the demo read, found and wrote."""
+
+    example: str
+    source: Path
+    tables: Any
+    analysis: Any
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def run_demo(
+    output: str | Path,
+    *,
+    example: str = DEFAULT_EXAMPLE,
+    as_of: dt.date | str | None = None,
+    seed: int = 0,
+    step: Step | None = None,
+) -> DemoResult:
+    """Run validate, analyse, map and report on a bundled example; write them into ``output``.
+
+    Writes ``analysis.json``, ``map.html``, ``report.html`` and ``report.md``. Nothing else
+    is written, and no server is needed.
+    """
+    from netmap.render.json import dumps
+    from netmap.render.map import write_map
+    from netmap.render.report import write_report
+
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    total = 5
+    tell = step or (lambda *_: None)
+
+    source = example_path(example)
+    tell(1, total, f"reading the {example} workbook")
+    tables = netmap.read_workbook(source)
+    G = netmap.build_graph(tables)
+    tell(2, total, "analysing the partnership")
+    from netmap.analysis import analyze
+
+    analysis = analyze(G, as_of=as_of, seed=seed)
+    result = DemoResult(example, source, tables, analysis)
+    result.outputs["analysis"] = out / "analysis.json"
+    result.outputs["analysis"].write_text(dumps(analysis) + "\n", encoding="utf-8")
+    tell(3, total, "drawing the map")
+    result.outputs["map"] = write_map(G, out / "map.html", as_of=analysis.as_of, seed=seed)
+    tell(4, total, "writing the report")
+    result.outputs["report"] = write_report(G, out / "report.html", format="html", as_of=analysis.as_of, seed=seed)
+    tell(5, total, "writing the Markdown report")
+    result.outputs["markdown"] = write_report(G, out / "report.md", format="md", as_of=analysis.as_of, seed=seed)
+    return result
