@@ -263,3 +263,49 @@ def test_analysis_commands_stop_on_data_errors(tmp_path, command):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "empty-required" in result.stderr
+
+
+def run_in_terminal(*args: str) -> str:
+    """Run netmap in a pseudo-terminal, as a person at a terminal does; return what it showed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    main, secondary = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120", "TERM": "xterm-256color"}
+    env.pop("CI", None)  # rich treats CI as "not interactive"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netmap", *args], stdin=secondary, stdout=secondary, stderr=secondary, env=env, cwd=ROOT
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(120)
+    os.close(main)
+    assert process.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_long_commands_show_progress_on_a_terminal_and_not_with_quiet():
+    args = ["analyze", str(EXAMPLES / "four-state-coalitions"), "--as-of", "2026-07-01"]
+    shown = run_in_terminal(*args)
+    assert "analysing (betweenness, brokerage, resilience)" in shown
+    assert "Headline findings" in shown
+    quiet = run_in_terminal("--quiet", *args)
+    assert "analysing (betweenness" not in quiet and "Headline findings" in quiet
+
+
+def test_no_progress_when_output_is_piped():
+    result = run("analyze", EXAMPLES / "four-state-coalitions", "--as-of", "2026-07-01")
+    assert result.exit_code == 0
+    assert "analysing (betweenness" not in result.output
