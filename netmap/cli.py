@@ -525,7 +525,9 @@ class _Steps:
 @handled
 def report(
     source: SourceArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")] = Path("report.html"),
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default report.html or report.md).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="html (one offline, printable file) or md (Markdown).")] = "html",
     title: Annotated[str | None, typer.Option("--title", help="Title of the report.")] = None,
     include_contacts: Annotated[
@@ -543,6 +545,7 @@ def report(
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
     from netmap.render.report import write_report
 
+    output = output or Path("report.md" if fmt == "md" else "report.html")
     with _Steps(2) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
