@@ -1,0 +1,581 @@
+"""Export a netmap graph for other tools: GraphML and GEXF (Gephi), node-link JSON, CSV.
+
+:func:`export_graph` writes one of :data:`FORMATS` and returns the files it wrote. The graph
+given is never changed; the export works on converted copies of its values.
+
+Personal data
+-------------
+``Person`` nodes (contacts: name, title, email, phone) and ``WORKS_AT`` relationships are
+left out of every format unless ``include_contacts=True``.
+
+Conversions
+-----------
+Every format keeps the node keys (``"Partner:007"``), the edge keys, every attribute and its
+type as far as the format can hold it. Node and edge keys are written as text (a graph whose
+keys are the same once written as text, such as ``7`` and ``"7"``, is refused).
+
+============== ========================= =========================== ===================
+value          GraphML / GEXF            JSON                        CSV
+============== ========================= =========================== ===================
+None           attribute left out        ``null``                    empty cell
+bool           boolean                   ``true`` / ``false``        ``true`` / ``false``
+int, float     long, double              number                      number
+NaN, infinity  attribute left out        ``null``                    empty cell
+date, datetime ISO text (2024-01-15)     ISO text                    ISO text
+list, tuple    text joined with ``;``    array                       text joined with ``;``
+dict           JSON text                 object                      JSON text
+other          ``str(value)``            ``str(value)``              ``str(value)``
+============== ========================= =========================== ===================
+
+netmap's lists are agreement ``parties`` (partner ids) and population ``calls_for`` (agency
+type ids); the workbook itself separates parties with ``;``, so the joined text splits back.
+Sets are sorted first.
+GraphML and GEXF declare one type per attribute: an attribute whose values mix ints and
+floats is written as floats, any other mix as text (``true``/``false`` for booleans).
+
+Names. Each format uses some names for its own structure. An attribute with such a name
+(compared case-insensitively) is written with a ``netmap_`` prefix, and so is any attribute
+whose name already starts with ``netmap_``, so that the renaming can be undone (remove one
+``netmap_`` prefix from every name that has one):
+
+- GraphML and GEXF: ``label`` holds what Gephi displays, the node's ``name`` (else its id) and
+  the edge's relationship type; netmap's node label (``Partner``, ``Role``, ...) is therefore
+  ``netmap_label``. Also renamed: ``id`` (GEXF uses it as the node id, so ``"007"`` of a
+  partner and of an agreement would become one node), ``type`` (GEXF's edge direction),
+  ``start``, ``end``, ``pid``, ``parents``, ``spells``, ``slices``, ``viz`` (GEXF), ``key``,
+  ``networkx_key`` (the edge key), ``weight``, ``x``, ``y``, ``z``, ``xpos``, ``ypos``,
+  ``size``, ``r``, ``g``, ``b``, ``edgelabel``, ``edgeid``, ``edge weight``, ``d3``, ``d7``
+  (Gephi reads these as display properties instead of attributes), ``timeset``,
+  ``interval``, and for the graph ``name``, ``mode``, ``node_default``, ``edge_default``.
+- JSON: ``key`` of a node (the node key's field), ``source``, ``target`` and ``key`` of an
+  edge. So a ``FUNDS`` edge's funding ``source`` is ``netmap_source``.
+- CSV: ``key`` in ``nodes.csv``; ``source``, ``target`` and ``key`` in ``edges.csv``.
+
+GraphML
+    One ``.graphml`` file. Edge keys are the edge attribute ``key``; edges have no GraphML
+    id, because Gephi keeps only the first edge of each id and netmap's keys (``IS_A``) are
+    unique only between two nodes. Read it back with
+    ``nx.read_graphml(path, force_multigraph=True)``. Graph attributes: ``map_id``,
+    ``roster``, ``source`` as text; ``files``, ``columns`` and ``extra_sheets`` as JSON text.
+GEXF
+    One ``.gexf`` file (GEXF 1.2draft, through :func:`networkx.write_gexf`). Node ids are the
+    node keys; edge keys are the ``networkx_key`` attribute, which :func:`networkx.read_gexf`
+    turns back into keys (it returns a simple ``DiGraph`` when no two edges share both ends).
+    GEXF has no graph attributes: the graph's name is the map id.
+JSON
+    A node-link document (:func:`networkx.node_link_data`): nodes in the field ``nodes``,
+    each with its key in ``key``; edges in ``edges`` with ``source``, ``target`` and
+    ``key``. UTF-8 without escapes, keys sorted, nodes and edges in the graph's order, the
+    graph attributes as JSON. Read it back with ``nx.node_link_graph(data, edges="edges",
+    name="key")``.
+CSV
+    A folder with ``nodes.csv`` (``key, label, id, name``, then every other attribute) and
+    ``edges.csv`` (``source, target, key, type``, then every other attribute); the other
+    attributes in the order they first appear, those starting with ``_`` (``_sheet``,
+    ``_row``) last. Read the cells as text (``pandas.read_csv(path, dtype=str,
+    keep_default_na=False)``) to keep ids such as ``007`` as written.
+
+Text that a format cannot hold
+------------------------------
+XML 1.0 cannot hold the control characters U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, nor
+U+FFFE, U+FFFF: GraphML and GEXF replace each with U+FFFD (the replacement character), so the
+file stays well-formed and the reader sees that something was there; tab and line feed are
+kept. XML readers turn a carriage return into a line feed, so GraphML and GEXF write each
+``\\r\\n`` and ``\\r`` as ``\\n`` and both read back alike. Lone surrogates (which no UTF-8
+file can hold) become U+FFFD in every format. ``<``, ``&``, quotes and ``]]>`` are escaped by
+the XML writer and come back as they were.
+
+Spreadsheet formulas (CSV injection)
+------------------------------------
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return followed by one) as a formula. Following the OWASP advice on CSV injection, every *text*
+cell of the CSV files (header, keys, values) that starts with one of ``= + - @``, a tab or a
+carriage return gets a leading apostrophe ``'``, which spreadsheets show as text:
+``=1+1`` is written ``'=1+1``. Numbers are numbers, not formulas: the float ``-1.5`` is written
+``-1.5``, but the text ``"-1+2"`` is written ``'-1+2``. A text that already starts with
+apostrophes followed by one of those characters gets one more apostrophe, so the rule can be
+undone exactly: remove one leading apostrophe from every cell that matches ``'+[=+\\-@\\t\\r]``.
+:func:`neutralise` applies the rule to one value.
+
+The CSV files are UTF-8 with a byte-order mark (``utf-8-sig``): Excel reads a CSV file without
+one in the computer's legacy code page and garbles every accent, while pandas, netmap and
+LibreOffice skip the mark (Python's :mod:`csv` needs ``encoding="utf-8-sig"``). Rows end with
+CRLF, as RFC 4180 and Excel expect.
+
+Examples
+--------
+>>> import tempfile, netmap
+>>> G = netmap.read_graph("examples/tucson-behavioral-health")
+>>> folder = Path(tempfile.mkdtemp())
+>>> [p.name for p in export_graph(G, folder / "map.graphml", format="graphml")]
+['map.graphml']
+>>> H = nx.read_graphml(folder / "map.graphml", force_multigraph=True)
+>>> H.nodes["Partner:PCC"]["label"], H.nodes["Partner:PCC"]["netmap_label"]
+('Pima Community College', 'Partner')
+>>> [p.name for p in export_graph(G, folder / "csv", format="csv")]
+['nodes.csv', 'edges.csv']
+>>> neutralise("=HYPERLINK(1)"), neutralise("Pima CC")
+("'=HYPERLINK(1)", 'Pima CC')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import inspect
+import io
+import json
+import math
+import numbers
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from networkx.readwrite.graphml import GraphMLWriter
+
+from netmap.errors import UsageError
+
+__all__ = ["FORMATS", "export_graph", "neutralise"]
+
+FORMATS: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
+
+_PREFIX = "netmap_"
+
+# Names GraphML, GEXF, networkx or Gephi give a meaning of their own (see the module docstring).
+_XML_RESERVED = frozenset(
+    {
+        "id", "label", "type", "key", "networkx_key", "pid", "start", "end", "spells", "slices", "parents",
+        "viz", "weight", "x", "y", "z", "xpos", "ypos", "size", "r", "g", "b", "edgelabel", "edgeid",
+        "edge weight", "d3", "d7", "timeset", "interval",
+    }
+)  # fmt: skip
+_XML_GRAPH_RESERVED = _XML_RESERVED | {"name", "mode", "node_default", "edge_default"}
+_NODE_FIELDS = frozenset({"key"})
+_EDGE_FIELDS = frozenset({"source", "target", "key"})
+
+_FORMULA_START = frozenset("=+-@\t\r")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def neutralise(value: str) -> str:
+    """``value`` as a spreadsheet shows it as text: a leading ``'`` if it could start a formula.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or with
+    apostrophes followed by one of those, gets one more leading apostrophe; any other text is
+    returned unchanged. Only apply it to text: numbers are not formulas.
+
+    Parameters
+    ----------
+    value : str
+        The text of one cell.
+
+    Returns
+    -------
+    str
+        The text to write.
+
+    Examples
+    --------
+    >>> neutralise("=1+1"), neutralise("-1+2"), neutralise("a-b"), neutralise("'=x")
+    ("'=1+1", "'-1+2", 'a-b', "''=x")
+    """
+    # Counting the apostrophes already there keeps the rule reversible (see the module docstring).
+    if value.lstrip("'")[:1] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
+def export_graph(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    format: str,
+    include_contacts: bool = False,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write ``G`` as GraphML, GEXF, node-link JSON or a folder of CSV files.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph (see :func:`netmap.build_graph`). Not modified.
+    path : str or Path
+        The file to write (``graphml``, ``gexf``, ``json``) or the folder (``csv``; created if
+        missing).
+    format : {"graphml", "gexf", "json", "csv"}
+        See the module docstring for what each format holds and how values are converted.
+    include_contacts : bool
+        Keep ``Person`` nodes and ``WORKS_AT`` relationships (personal data); left out otherwise.
+    overwrite : bool
+        Replace an existing file, or the CSV files of a folder that holds any.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    UsageError
+        Unknown format; the file exists (or the folder holds CSV files) and not ``overwrite``;
+        the path is a folder where a file is expected or the other way round; two node keys
+        (or two edge keys between the same nodes) are the same once written as text.
+
+    Examples
+    --------
+    >>> import tempfile, netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> out = export_graph(G, Path(tempfile.mkdtemp()) / "map.json", format="json")
+    >>> doc = json.loads(out[0].read_text(encoding="utf-8"))
+    >>> sorted(doc), any(n["label"] == "Person" for n in doc["nodes"])
+    (['directed', 'edges', 'graph', 'multigraph', 'nodes'], False)
+    """
+    if format not in FORMATS:
+        raise UsageError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    target = Path(path)
+    if format == "csv":
+        _check_folder(target, overwrite)
+        nodes, edges = _csv_tables(G, include_contacts)
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, (header, rows) in (("nodes.csv", nodes), ("edges.csv", edges)):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            writer.writerows(rows)
+            # utf-8-sig: Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
+            written.append(_write(target / name, buffer.getvalue().encode("utf-8-sig"), overwrite))
+        return written
+    _check_file(target, overwrite)
+    # Everything is converted and serialised in memory first, so a failure leaves no half-written file.
+    if format == "json":
+        data = _json_bytes(G, include_contacts)
+    else:
+        buffer = io.BytesIO()
+        if format == "graphml":
+            _write_graphml(_xml_graph(G, include_contacts, gexf=False), buffer)
+        else:
+            nx.write_gexf(_xml_graph(G, include_contacts, gexf=True), buffer, version="1.2draft")
+        data = buffer.getvalue()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return [_write(target, data, overwrite)]
+
+
+# --- files ------------------------------------------------------------------------
+
+
+def _check_file(path: Path, overwrite: bool) -> None:
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name for the export")
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} already exists; pass --force to overwrite")
+
+
+def _check_folder(path: Path, overwrite: bool) -> None:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} exists and is not a folder; the csv export writes a folder")
+    if path.is_dir() and not overwrite:
+        # Any CSV file, not only nodes.csv and edges.csv: in a workbook folder they would be read as sheets.
+        clash = sorted(p.name for p in path.glob("*.csv"))
+        if clash:
+            raise UsageError(f"{path} already holds {', '.join(clash)}; pass --force to overwrite")
+
+
+def _write(path: Path, data: bytes, overwrite: bool) -> Path:
+    try:
+        # "x" refuses a file that appeared since the check.
+        with path.open("wb" if overwrite else "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; pass --force to overwrite") from None
+    return path
+
+
+# --- which nodes and edges --------------------------------------------------------
+
+
+def _is_personal_node(data: Mapping[Any, Any]) -> bool:
+    return data.get("label") == "Person"
+
+
+def _kept(
+    G: nx.MultiDiGraph, include_contacts: bool
+) -> tuple[list[tuple[Any, Mapping[Any, Any]]], list[tuple[Any, Any, Any, Mapping[Any, Any]]]]:
+    """The nodes and edges to export, in the graph's order."""
+    nodes = [(n, d) for n, d in G.nodes(data=True) if include_contacts or not _is_personal_node(d)]
+    kept = {n for n, _ in nodes}
+    edges = [
+        (u, v, k, d)
+        for u, v, k, d in G.edges(keys=True, data=True)
+        if u in kept and v in kept and (include_contacts or d.get("type") != "WORKS_AT")
+    ]
+    return nodes, edges
+
+
+class _Keys:
+    """Node keys as text, refusing two keys that become the same text."""
+
+    def __init__(self, clean: Callable[[str], str]):
+        self.clean = clean
+        self.seen: dict[str, Any] = {}
+
+    def __call__(self, node: Any) -> str:
+        text = self.clean(_text(node))
+        first = self.seen.setdefault(text, node)
+        if first != node or type(first) is not type(node):
+            raise UsageError(f"nodes {first!r} and {node!r} are both {text!r} once written; rename one")
+        return text
+
+
+# --- values -----------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    """Text any UTF-8 file can hold."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold, reading back as written (see the module docstring)."""
+    return _XML_ILLEGAL.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _text(value: Any) -> str:
+    """One value as text: list items, CSV cells, attributes written as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, (list, tuple)):
+        return ";".join(_text(item) for item in value)
+    if isinstance(value, (set, frozenset)):
+        return ";".join(sorted(_text(item) for item in value))
+    if isinstance(value, Mapping):
+        return json.dumps(_json_value(value), ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _xml_value(value: Any) -> bool | int | float | str | None:
+    """A value GraphML and GEXF can hold; None leaves the attribute out."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return _finite(float(value))
+    return _xml_text(_text(value))
+
+
+def _json_value(value: Any) -> Any:
+    """A value :func:`json.dumps` writes as plain, valid JSON."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return _finite(float(value))  # JSON has no NaN or Infinity
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {_clean(_text(k)): _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return [_json_value(item) for item in sorted(value, key=_text)]
+    return _clean(str(value))
+
+
+def _csv_value(value: Any) -> str | int | float:
+    """One CSV cell: numbers as numbers, text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        finite = _finite(float(value))
+        return "" if finite is None else finite
+    return neutralise(_clean(_text(value)))
+
+
+def _name(name: Any, reserved: frozenset[str], clean: Callable[[str], str]) -> str:
+    """An attribute's name in a format: ``netmap_`` before a reserved name (see the module docstring)."""
+    text = clean(_text(name))
+    folded = text.casefold()
+    return _PREFIX + text if folded in reserved or folded.startswith(_PREFIX) else text
+
+
+def _attrs(
+    data: Mapping[Any, Any],
+    reserved: frozenset[str],
+    clean: Callable[[str], str],
+    convert: Callable[[Any], Any],
+    *,
+    drop_none: bool,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = _name(key, reserved, clean)
+        if name in out:
+            raise UsageError(f"attributes {key!r} and another one are both {name!r} once written; rename one")
+        converted = convert(value)
+        if converted is None and drop_none:
+            continue
+        out[name] = converted
+    return out
+
+
+# --- GraphML and GEXF -------------------------------------------------------------
+
+
+def _xml_graph(G: nx.MultiDiGraph, include_contacts: bool, *, gexf: bool) -> nx.MultiDiGraph:
+    """A copy of ``G`` that networkx writes as GraphML or GEXF and Gephi reads as meant."""
+    nodes, edges = _kept(G, include_contacts)
+    key_of = _Keys(_xml_text)
+    H = nx.MultiDiGraph()
+    for n, d in nodes:
+        attrs = _attrs(d, _XML_RESERVED, _xml_text, _xml_value, drop_none=True)
+        shown = next((d.get(k) for k in ("name", "id") if d.get(k) is not None), n)
+        attrs["label"] = _xml_text(_text(shown))
+        H.add_nodes_from([(key_of(n), attrs)])
+    for u, v, k, d in edges:
+        attrs = _attrs(d, _XML_RESERVED, _xml_text, _xml_value, drop_none=True)
+        attrs["label"] = _xml_text(_text(d.get("type") if d.get("type") is not None else k))
+        source, target, key = key_of(u), key_of(v), _xml_text(_text(k))
+        if H.has_edge(source, target, key):
+            raise UsageError(f"two edges from {u!r} to {v!r} have the key {key!r} once written; rename one")
+        if not gexf:
+            # GraphML: networkx's reader takes the key from this attribute when an edge has no id.
+            attrs["key"] = key
+        H.add_edges_from([(source, target, key, attrs)])
+    _one_type_each([d for _, d in H.nodes(data=True)])
+    _one_type_each([d for _, _, d in H.edges(data=True)])
+    if gexf:
+        map_id = G.graph.get("map_id")
+        if map_id is not None:
+            H.graph["name"] = _xml_text(_text(map_id))
+    else:
+        H.graph.update(_attrs(G.graph, _XML_GRAPH_RESERVED, _xml_text, _xml_value, drop_none=True))
+    return H
+
+
+def _one_type_each(records: list[dict[str, Any]]) -> None:
+    """Give each attribute one type: GraphML and GEXF declare one per attribute."""
+    types: dict[str, set[type]] = defaultdict(set)
+    for record in records:
+        for name, value in record.items():
+            types[name].add(type(value))
+    for name, found in types.items():
+        if len(found) < 2:
+            continue
+        to_float = found <= {int, float}
+        for record in records:
+            if name in record:
+                value = record[name]
+                record[name] = float(value) if to_float else _xml_text(_text(value))
+
+
+def _write_graphml(H: nx.MultiDiGraph, stream: io.BytesIO) -> None:
+    writer = GraphMLWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph_element(H)
+    root = writer.xml
+    # Gephi reads a node key whose id is "d3" (an edge key "d7") as the label, whatever its
+    # name, because yEd files do so; networkx numbers its keys d0, d1, ... So keys get ids by
+    # scope instead: g0.. for the graph, n0.. for nodes, e0.. for edges.
+    keys = [el for el in root if el.tag == "key"][::-1]  # networkx inserts each new key first
+    scopes = {"graph": 0, "node": 1, "edge": 2}
+    keys.sort(key=lambda el: scopes.get(el.get("for", ""), 3))
+    renamed: dict[str, str] = {}
+    counters: dict[str, int] = defaultdict(int)
+    for el in keys:
+        scope = el.get("for", "")
+        prefix = scope[:1] if scope in scopes else "k"
+        renamed[el.get("id", "")] = f"{prefix}{counters[prefix]}"
+        counters[prefix] += 1
+        el.set("id", renamed[el.get("id", "")])
+        root.remove(el)
+    for position, el in enumerate(keys):
+        root.insert(position, el)
+    for el in root.iter("data"):
+        el.set("key", renamed[el.get("key", "")])
+    # No edge ids: Gephi drops every edge whose id it has seen, and netmap keys repeat across node pairs.
+    for el in root.iter("edge"):
+        el.attrib.pop("id", None)
+    writer.dump(stream)
+
+
+# --- JSON -------------------------------------------------------------------------
+
+
+def _node_link_names() -> dict[str, str]:
+    # networkx 3.4 renamed node_link_data's ``link`` argument to ``edges``.
+    if "edges" in inspect.signature(nx.node_link_data).parameters:
+        return {"edges": "edges", "name": "key"}
+    return {"link": "edges", "name": "key"}
+
+
+def _json_bytes(G: nx.MultiDiGraph, include_contacts: bool) -> bytes:
+    nodes, edges = _kept(G, include_contacts)
+    key_of = _Keys(_clean)
+    H = nx.MultiDiGraph()
+    H.graph.update(_json_value(dict(G.graph)))
+    for n, d in nodes:
+        H.add_nodes_from([(key_of(n), _attrs(d, _NODE_FIELDS, _clean, _json_value, drop_none=False))])
+    for u, v, k, d in edges:
+        source, target, key = key_of(u), key_of(v), _clean(_text(k))
+        if H.has_edge(source, target, key):
+            raise UsageError(f"two edges from {u!r} to {v!r} have the key {key!r} once written; rename one")
+        H.add_edges_from([(source, target, key, _attrs(d, _EDGE_FIELDS, _clean, _json_value, drop_none=False))])
+    data = nx.node_link_data(H, **_node_link_names())
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+# --- CSV --------------------------------------------------------------------------
+
+_Table = tuple[list[str], list[list[Any]]]
+
+
+def _csv_tables(G: nx.MultiDiGraph, include_contacts: bool) -> tuple[_Table, _Table]:
+    nodes, edges = _kept(G, include_contacts)
+    key_of = _Keys(_clean)
+    node_rows = []
+    for n, d in nodes:
+        attrs = _attrs(d, _NODE_FIELDS, _clean, _csv_value, drop_none=False)
+        node_rows.append({"key": neutralise(key_of(n)), **attrs})
+    edge_rows = []
+    seen: set[tuple[str, str, str]] = set()
+    for u, v, k, d in edges:
+        ends = (key_of(u), key_of(v), _clean(_text(k)))
+        if ends in seen:
+            raise UsageError(f"two edges from {u!r} to {v!r} have the key {ends[2]!r} once written; rename one")
+        seen.add(ends)
+        attrs = _attrs(d, _EDGE_FIELDS, _clean, _csv_value, drop_none=False)
+        source, target, key = (neutralise(end) for end in ends)
+        edge_rows.append({"source": source, "target": target, "key": key, **attrs})
+    return _table(["key", "label", "id", "name"], node_rows), _table(["source", "target", "key", "type"], edge_rows)
+
+
+def _table(first: list[str], rows: list[dict[str, Any]]) -> _Table:
+    seen = dict.fromkeys(name for row in rows for name in row if name not in first)
+    # netmap's bookkeeping (_sheet, _row) after the data a person reads.
+    header = first + [n for n in seen if not n.startswith("_")] + [n for n in seen if n.startswith("_")]
+    body = [[row.get(name, "") for name in header] for row in rows]
+    return [neutralise(name) for name in header], body
