@@ -619,7 +619,7 @@ def demo(
         ("analysis (JSON)", result.outputs["analysis"]),
         ("the workbook it read", result.source),
     ):
-        console.print(Text(f"  {what:<22} {path}"))
+        console.print(Text(f"  {what:<22} {Path(path).resolve()}"))
 
 
 def run() -> None:
