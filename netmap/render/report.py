@@ -51,7 +51,15 @@ from netmap.render.json import to_jsonable
 from netmap.render.map import PALETTE, _own_asset, _sha256, _vis_assets, map_data
 from netmap.roster import Roster
 
-__all__ = ["FORMATS", "SECTIONS", "md_escape", "render_report_html", "render_report_markdown", "report_data", "write_report"]
+__all__ = [
+    "FORMATS",
+    "SECTIONS",
+    "md_escape",
+    "render_report_html",
+    "render_report_markdown",
+    "report_data",
+    "write_report",
+]
 
 FORMATS = ("html", "markdown", "md")
 
@@ -77,6 +85,7 @@ STATUS_TEXT_COLOUR = {PRESENT: "#ffffff", PERIPHERAL: "#000000", MISSING: "#0000
 SEVERITY_LABEL = {"high": "High", "medium": "Medium", "info": "Note"}
 
 CHART_WIDTH = 960
+NOWRAP_BELOW = 24  # characters: a column this narrow never wraps
 CHAR_WIDTH = 7.4  # rough width of a 13 px system-ui character: SVG text cannot be measured here
 
 
@@ -125,11 +134,19 @@ def _table(
     empty: str = "Nothing to show.",
     note: str | None = None,
 ) -> dict[str, Any]:
-    """A sortable table: ``columns`` are (label, numeric) pairs."""
+    """A sortable table: ``columns`` are (label, numeric) pairs.
+
+    A column whose every cell is short is marked ``nowrap``: dates, ids and "◐ one partner"
+    read badly broken over two lines.
+    """
+    longest = [max((len(row[i]["text"]) for row in rows), default=0) for i in range(len(columns))]
     return {
         "id": table_id,
         "caption": caption,
-        "columns": [{"label": label, "numeric": numeric} for label, numeric in columns],
+        "columns": [
+            {"label": label, "numeric": numeric, "nowrap": longest[i] <= NOWRAP_BELOW}
+            for i, (label, numeric) in enumerate(columns)
+        ],
         "rows": rows,
         "empty": empty,
         "note": note,
@@ -159,7 +176,9 @@ def category_colours(roster: Roster) -> dict[str | None, str]:
     >>> category_colours(load_roster())["education"]
     '#56B4E9'
     """
-    colours: dict[str | None, str] = {c.id: PALETTE[i % (len(PALETTE) - 1)] for i, c in enumerate(roster.categories.values())}
+    colours: dict[str | None, str] = {
+        c.id: PALETTE[i % (len(PALETTE) - 1)] for i, c in enumerate(roster.categories.values())
+    }
     colours[None] = PALETTE[-1]
     return colours
 
@@ -174,7 +193,9 @@ def _legend(entries: list[tuple[str, str]], y: float) -> tuple[list[dict[str, An
         width = 18 + _text_width(label) + 22
         if x and x + width > CHART_WIDTH:
             x, row = 0.0, row + 1
-        out.append({"x": x, "y": y + row * 22, "label": label, "colour": colour, "text_x": x + 18, "text_y": y + row * 22 + 11})
+        out.append(
+            {"x": x, "y": y + row * 22, "label": label, "colour": colour, "text_x": x + 18, "text_y": y + row * 22 + 11}
+        )
         x += width
     return out, (row + 1) * 22 if entries else 0
 
@@ -250,7 +271,9 @@ def _coverage_chart(types: list[dict[str, Any]], roster: Roster) -> tuple[dict[s
     for name in names:
         c = counts[name]
         total = sum(c.values())
-        segs = [(f"{status}: {c[status]}", c[status], STATUS_COLOUR[status], STATUS_TEXT_COLOUR[status]) for status in c]
+        segs = [
+            (f"{status}: {c[status]}", c[status], STATUS_COLOUR[status], STATUS_TEXT_COLOUR[status]) for status in c
+        ]
         bars.append((name, segs, f"{c[PRESENT]} of {total} present ({_pct(c[PRESENT] / total)})"))
         rows.append(
             [
@@ -306,11 +329,14 @@ def _funding_chart(view: nx.MultiDiGraph, roster: Roster) -> tuple[dict[str, Any
 
     bars = []
     for s in streams:
-        segs = [(f"{cat_name(c)}: {fmt(totals[s][c])}", totals[s][c], colours.get(c, PALETTE[-1]), "#000") for c in used]
+        segs = [
+            (f"{cat_name(c)}: {fmt(totals[s][c])}", totals[s][c], colours.get(c, PALETTE[-1]), "#000") for c in used
+        ]
         bars.append((s, segs, fmt(sum(totals[s].values()))))
     what = "amount awarded" if by_amount else "number of awards (no amounts are recorded)"
-    desc = f"Each bar is a funding stream; its length is the {what}, split by the category of the recipients. " + " ".join(
-        f"{s}: {fmt(sum(totals[s].values()))}." for s in streams
+    desc = (
+        f"Each bar is a funding stream; its length is the {what}, split by the category of the recipients. "
+        + " ".join(f"{s}: {fmt(sum(totals[s].values()))}." for s in streams)
     )
     if by_amount and unpriced:
         desc += f" {unpriced} award(s) without an amount are not drawn."
@@ -327,8 +353,11 @@ def _funding_chart(view: nx.MultiDiGraph, roster: Roster) -> tuple[dict[str, Any
         f"Funding by stream and recipient category ({'amount' if by_amount else 'awards'})",
         [("Stream", False), *[(cat_name(c), True) for c in used], ("Total", True)],
         [
-            [_cell(s), *[_n(totals[s].get(c) or None, fmt(totals[s][c]) if totals[s].get(c) else "") for c in used]]
-            + [_n(sum(totals[s].values()), fmt(sum(totals[s].values())))]
+            [
+                _cell(s),
+                *[_n(totals[s].get(c) or None, fmt(totals[s][c]) if totals[s].get(c) else "") for c in used],
+                _n(sum(totals[s].values()), fmt(sum(totals[s].values()))),
+            ]
             for s in streams
         ],
     )
@@ -428,7 +457,9 @@ def _gaps(a: Analysis, name: Any) -> dict[str, Any]:
                         detail.append("partners: " + ", ".join(name(p) for p in t["partners"]))
                     if t["prospective"]:
                         detail.append("prospective: " + ", ".join(name(p) for p in t["prospective"]))
-                    text = t["status"] + (" (prospective partner)" if t["prospective"] and t["status"] == MISSING else "")
+                    text = t["status"] + (
+                        " (prospective partner)" if t["prospective"] and t["status"] == MISSING else ""
+                    )
                     row_cells.append(
                         {
                             "status": t["status"],
@@ -651,7 +682,7 @@ def _brokers(a: Analysis, name: Any, top: int | None) -> dict[str, Any]:
         [
             [
                 _cell(r["region"] or "statewide"),
-                _cell(items=[n or p for n, p in zip(r["partner_names"], r["partners"])]),
+                _cell(items=[n or p for n, p in zip(r["partner_names"], r["partners"], strict=True)]),
                 _n(r["informal_ties_lost"]),
                 _n(r["largest_component_loss"]),
             ]
@@ -675,7 +706,10 @@ def _brokers(a: Analysis, name: Any, top: int | None) -> dict[str, Any]:
     )
     facts = [
         ("Cut points (the network splits without them)", ", ".join(name(p) for p in b.articulation_points) or "none"),
-        ("Bridges (ties whose loss splits the network)", "; ".join(f"{name(x)} – {name(y)}" for x, y in b.bridges) or "none"),
+        (
+            "Bridges (ties whose loss splits the network)",
+            "; ".join(f"{name(x)} – {name(y)}" for x, y in b.bridges) or "none",
+        ),
         ("Largest connected group today", f"{res.baseline_largest} partner(s)"),
     ]
     key = res.partners[0] if res.partners else None
@@ -901,7 +935,14 @@ def _health(a: Analysis, name: Any) -> dict[str, Any]:
     communities = _table(
         "table-communities",
         f"Clusters found by Louvain community detection (seed {h['seed']})",
-        [("Cluster", True), ("Partners", True), ("Main category", False), ("Its share", True), ("Silo", False), ("Members", False)],
+        [
+            ("Cluster", True),
+            ("Partners", True),
+            ("Main category", False),
+            ("Its share", True),
+            ("Silo", False),
+            ("Members", False),
+        ],
         [
             [
                 _n(c["community"] + 1),
@@ -1034,9 +1075,16 @@ def report_data(
 
     when = _generated(generated)
     map_id = str(G.graph.get("map_id") or "netmap")
-    partners = sum(1 for _, d in view.nodes(data=True) if d.get("label") == "Partner" and d.get("status") in (None, "active"))
+    partners = sum(
+        1 for _, d in view.nodes(data=True) if d.get("label") == "Partner" and d.get("status") in (None, "active")
+    )
     subtitle = " · ".join(
-        [f"Map {map_id}", f"region {region}" if region else "all regions", f"as of {a.as_of.isoformat()}", f"{partners} active partners"]
+        [
+            f"Map {map_id}",
+            f"region {region}" if region else "all regions",
+            f"as of {a.as_of.isoformat()}",
+            f"{partners} active partners",
+        ]
     )
     sections = [
         _findings(a),
@@ -1170,15 +1218,19 @@ def render_report_html(
         "img-src data:; connect-src 'none'; font-src 'none'; frame-src 'none'; child-src 'none'; "
         "worker-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
     )
-    return _environment().get_template("report.html.j2").render(
-        data=data,
-        net=net,
-        csp=csp,
-        own_js=own_js,
-        own_css=own_css,
-        vis_js=vis_js,
-        vis_css=vis_css,
-        map_js=map_js,
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            data=data,
+            net=net,
+            csp=csp,
+            own_js=own_js,
+            own_css=own_css,
+            vis_js=vis_js,
+            vis_css=vis_css,
+            map_js=map_js,
+        )
     )
 
 
@@ -1238,7 +1290,7 @@ def write_report(G: nx.MultiDiGraph, path: str | Path, *, format: str = "html", 
         Unknown format, or the file cannot be written.
     """
     if format not in FORMATS:
-        raise UsageError(f"--format must be one of html, markdown, not {format!r}")
+        raise UsageError(f"--format must be html or md (markdown), not {format!r}")
     path = Path(path)
     if format == "html":
         text = render_report_html(G, **options)

@@ -60,6 +60,23 @@
     });
   });
 
+  // On paper the map's box has another size: refit the drawing to it, and back afterwards.
+  // (The map script comes after this one; window.netmap exists by the time anyone prints.)
+  function refit() {
+    var net = window.netmap && window.netmap.network;
+    if (!net) { return; }
+    net.setSize("100%", "100%");
+    net.redraw();
+    net.fit({ animation: false });
+  }
+  window.addEventListener("beforeprint", refit);
+  window.addEventListener("afterprint", refit);
+  var printing = window.matchMedia ? window.matchMedia("print") : null;
+  if (printing && printing.addEventListener) {
+    // Fires when the page is printed or print media is emulated; the new layout is ready a frame later.
+    printing.addEventListener("change", function () { window.requestAnimationFrame(refit); });
+  }
+
   // Without a map the page is ready now; with one, the map says so once it has settled.
   if (!document.getElementById("netmap-data")) {
     document.body.setAttribute("data-ready", "1");

@@ -1,0 +1,682 @@
+"""Tests of netmap.render.report: the program officer's report, HTML (in a real headless
+Chromium) and Markdown (rendered with markdown-it, as a Markdown viewer would)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+import netmap
+from netmap.analysis import analyze
+from netmap.render.map import _vis_assets, map_data
+from netmap.render.report import (
+    SECTIONS,
+    md_escape,
+    render_report_html,
+    render_report_markdown,
+    report_data,
+    write_report,
+)
+from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
+
+AS_OF = "2026-11-24"  # the day the example READMEs were written against
+GENERATED = "2026-11-24T09:00:00Z"
+NAMES = ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"]
+SECTION_IDS = [sid for sid, _ in SECTIONS]
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?<!\d)(\(?\d{3}\)?[ .-]?)?\d{3}[ .-]\d{4}(?!\d)")
+
+PAYLOADS = {
+    "img": '<img src=x onerror="window.__pwned=1">',
+    "script": "</script><script>window.__pwned=2</script>",
+    "svg": '"\'><svg onload="window.__pwned=3">',
+    "js": "javascript:window.__pwned=4",
+    "md": "[link](javascript:window.__pwned=5) ![x](http://evil.example/x.png) *em* `code` ~~s~~ $x$",
+}
+
+
+def _p(key: str, label: str) -> str:
+    return f"{label} {PAYLOADS[key]}"
+
+
+# -- a small DOM, enough to read sections, tables and attributes -------------------------------
+
+VOID = {"meta", "input", "br", "img", "link", "hr", "col", "source", "wbr", "area", "base"}
+
+
+class Node:
+    def __init__(self, tag: str, attrs: list[tuple[str, str | None]], parent: Node | None):
+        self.tag, self.attrs, self.parent = tag, dict(attrs), parent
+        self.children: list[Node | str] = []
+
+    def text(self) -> str:
+        if self.tag == "br":
+            return "\n"
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def clean(self) -> str:
+        return " ".join(self.text().split())
+
+    def iter(self):
+        yield self
+        for c in self.children:
+            if isinstance(c, Node):
+                yield from c.iter()
+
+    def all(self, tag: str) -> list[Node]:
+        return [n for n in self.iter() if n.tag == tag]
+
+    def by_id(self, ident: str) -> Node:
+        return next(n for n in self.iter() if n.attrs.get("id") == ident)
+
+
+class _Builder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.cur = Node("#root", [], None)
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.cur)
+        self.cur.children.append(node)
+        if tag not in VOID:
+            self.cur = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.cur.children.append(Node(tag, attrs, self.cur))
+
+    def handle_endtag(self, tag):
+        node = self.cur
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.cur = node.parent
+
+    def handle_data(self, data):
+        self.cur.children.append(data)
+
+
+def dom(html: str) -> Node:
+    builder = _Builder()
+    builder.feed(html)
+    return builder.root
+
+
+def md_to_dom(text: str) -> Node:
+    """Markdown as a CommonMark viewer with GFM tables shows it (raw HTML allowed, as GitHub does)."""
+    return dom(MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text))
+
+
+def table_rows(node: Node) -> list[list[str]]:
+    return [[c.clean() for c in tr.children if isinstance(c, Node) and c.tag in ("td", "th")] for tr in node.all("tr")]
+
+
+class Report:
+    """One report read back: the text of each section (by id) and its tables."""
+
+    def __init__(self, root: Node, sections: dict[str, list[Node]], order: list[str]):
+        self.root, self.nodes, self.order = root, sections, order
+
+    @classmethod
+    def from_html(cls, html: str) -> Report:
+        root = dom(html)
+        found = [n for n in root.all("section") if "report-section" in n.attrs.get("class", "")]
+        return cls(root, {n.attrs["id"]: [n] for n in found}, [n.attrs["id"] for n in found])
+
+    @classmethod
+    def from_markdown(cls, text: str) -> Report:
+        root = md_to_dom(text)
+        titles = {f"{i}. {title}": sid for i, (sid, title) in enumerate(SECTIONS, start=1)}
+        sections: dict[str, list[Node]] = {}
+        order, current = [], None
+        for child in root.children:
+            if isinstance(child, Node) and child.tag == "h2":
+                current = titles[child.clean()]
+                order.append(current)
+                sections[current] = []
+            elif isinstance(child, Node) and current:
+                sections[current].append(child)
+        return cls(root, sections, order)
+
+    def text(self, sid: str) -> str:
+        return " ".join(n.clean() for n in self.nodes[sid])
+
+    def rows(self, sid: str) -> list[list[str]]:
+        return [row for n in self.nodes[sid] for row in table_rows(n)]
+
+    def matrix(self, level: str, scope: str, agency_type: str) -> str:
+        """The cell of the roster matrix for one agency type and scope ('○ missing' ...)."""
+        tables = [t for n in self.nodes["roster-gaps"] for t in n.all("table")]
+        for t in tables:
+            rows = table_rows(t)
+            if not rows or rows[0][0] != "Agency type" or scope not in rows[0]:
+                continue
+            # The state matrix lists the roster's "State ..." types, the local one the others.
+            if (level == "state") != any(r[0].startswith("State ") for r in rows[1:]):
+                continue
+            for r in rows[1:]:
+                if r[0] == agency_type:
+                    return r[rows[0].index(scope)]
+        raise AssertionError(f"no matrix cell for {level} {scope} {agency_type}")
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    """Each example's graph, analysis and reports (HTML with the map, and Markdown), made once."""
+    folder = tmp_path_factory.mktemp("reports")
+    out = {}
+    for name in NAMES:
+        G = netmap.read_graph(EXAMPLES / name)
+        html = write_report(G, folder / f"{name}.html", as_of=AS_OF, generated=GENERATED)
+        md = write_report(G, folder / f"{name}.md", format="markdown", as_of=AS_OF, generated=GENERATED)
+        out[name] = {
+            "G": G,
+            "analysis": analyze(G, as_of=AS_OF),
+            "html_path": html,
+            "html": html.read_text(encoding="utf-8"),
+            "md": md.read_text(encoding="utf-8"),
+        }
+    return out
+
+
+def _names(G) -> dict[str, str]:
+    return {d["id"]: d["name"] for _, d in G.nodes(data=True) if d.get("label") == "Partner"}
+
+
+def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]], list]:
+    """What each example's README says netmap finds, as (section, text) pairs, matrix cells
+    (level, scope, agency type, status) and table rows (section, first cell, a later cell)."""
+    n = _names(G)
+    texts = [("findings", f.text) for f in analysis.findings]
+    texts += [("appendix", "partners.csv"), ("appendix", AS_OF), ("appendix", netmap.__version__)]
+    cells: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, str, str]] = []
+    if name == "tucson-behavioral-health":
+        cells += [("local", "Pima County", t, "missing") for t in TUCSON_MISSING_LOCAL]
+        cells += [("local", "Pima County", "Local faith-based organizations", "peripheral")]
+        cells += [("local", "Pima County", "Local WIB", "prospective")]
+        texts += [
+            ("roster-gaps", "TANF providers and human service agencies"),
+            ("roster-gaps", "Economic development agencies and committees"),
+            ("roster-gaps", "Reentry services"),
+            ("roster-gaps", "Vocational Rehabilitation"),
+            ("roles", n["DDC"]),
+            ("roles", n["TIC"]),
+            ("formalisation", "(TA01)"),
+            ("formalisation", "(TA03)"),
+            ("formalisation", "TA02, 68 days left"),
+            ("formalisation", "15 of 15"),
+            ("funding", "Community foundation emergency assistance grant (ends 2026-12-31)"),
+            ("funding", "Behavioral health peer workforce grant (ends 2027-03-31)"),
+        ]
+        texts += [("formalisation", n[p]) for p in ("DDC", "DBH", "SCR", "MPS", "SFP", "USDOL")]
+        texts += [("funding", n[p]) for p in ("MPS", "PCCABE", "PYT")]
+        texts += [("brokers", n[p]) for p in ("PCC", "TIC", "MPS")]
+        rows += [
+            ("roles", "Provide training facilities and equipment", "○ uncovered"),
+            ("brokers", "Pima County", "no link"),
+            ("brokers", n["PCC"], "yes"),
+        ]
+    elif name == "oregon-pathways-alliance":
+        for t in (
+            "State WIB",
+            "State adult education agency",
+            "State economic development agency",
+            "State community-based organizations",
+            "State faith-based organizations",
+        ):
+            cells.append(("state", "statewide", t, "missing"))
+        cells += [("local", "Mt. Hood", "Local WIB", "missing")]
+        cells += [("local", "Mt. Hood", "Local faith-based organizations", "peripheral")]
+        cells += [
+            ("local", "Lane", t, "missing")
+            for t in ("Local workforce agencies", "Local adult basic education providers", "Local TANF providers")
+        ]
+        texts += [
+            ("roster-gaps", "Workforce board(s) and workforce service providers"),
+            ("roster-gaps", "Veterans services"),
+            ("roles", n["WVFOOD"]),
+            ("formalisation", "(OA01)"),
+            ("formalisation", "(OA04)"),
+            ("formalisation", "OA02, 52 days left"),
+            ("formalisation", "47 of 69"),
+            ("funding", "Oregon pathways state grant (ends 2027-03-31)"),
+            ("brokers", f"Key partner: {n['MHCC']}. If it left, 6 partner(s) would be cut off"),
+        ]
+        texts += [("roles", n[p]) for p in ("OPA", "CTEN", "LEAGUE")]
+        rows += [("brokers", "Central Oregon", "no link"), ("roster-gaps", "Portland Metro", "none: met")]
+    else:
+        for state in ("Tennessee", "Delaware", "California", "Illinois"):
+            cells += [
+                ("state", state, "State human service agency", "missing"),
+                ("state", state, "State adult education agency", "missing"),
+            ]
+        cells += [("local", "Delaware", "Local WIB", "missing")]
+        person = analysis.resilience.people[0]
+        texts += [
+            ("findings", "change of administration"),
+            ("roles", n["DE-IT"]),
+            ("roles", n["IL-HC"]),
+            ("formalisation", "(FA03)"),
+            ("formalisation", "(FA09)"),
+            ("formalisation", "(FA10)"),
+            ("formalisation", "FA04, 52 days left"),
+            ("brokers", f"Key partner: {n['PTOP']}. If it left, 35 partner(s) would be cut off"),
+        ]
+        rows += [
+            ("roles", "Assess skills", "○ uncovered"),
+            ("roles", "Provide job placement services", "○ uncovered"),
+            ("brokers", "Illinois", "11"),  # both champions turning over cut all 11 Illinois partners off
+            ("brokers", person["person"], "5"),
+            ("brokers", n["PTOP"], "35"),
+        ]
+    return texts, cells, rows
+
+
+def _check_report(report: Report, name: str, G, analysis) -> None:
+    assert report.order == SECTION_IDS
+    texts, cells, rows = _promises(name, G, analysis)
+    for sid, text in texts:
+        assert text in report.text(sid), (sid, text)
+    for level, scope, agency_type, status in cells:
+        assert status in report.matrix(level, scope, agency_type), (level, scope, agency_type, status)
+    for sid, first, later in rows:
+        found = [r for r in report.rows(sid) if first in r]
+        assert any(later in r[r.index(first) + 1 :] for r in found), (sid, first, later, found)
+
+
+# -- the report's contents ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_html_report_has_every_section_and_finding(examples, name):
+    e = examples[name]
+    report = Report.from_html(e["html"])
+    headings = [n.clean() for n in report.root.all("h2") if n.attrs.get("id", "").endswith("-heading")]
+    assert headings == [f"{i}. {title}" for i, (_, title) in enumerate(SECTIONS, start=1)]
+    toc = [a.attrs["href"] for a in report.root.by_id("report-title").parent.all("a")]
+    assert toc == [f"#{sid}" for sid in SECTION_IDS]
+    _check_report(report, name, e["G"], e["analysis"])
+    # Findings, worst first, each with what to do.
+    items = [li for li in report.nodes["findings"][0].all("li") if "finding" in li.attrs.get("class", "")]
+    assert [li.all("p")[1].clean() for li in items] == [f.text for f in e["analysis"].findings]
+    assert all("What to do:" in li.clean() for li in items)
+    # Charts: inline SVG with a title and a description, and text labels.
+    charts = report.root.all("svg")
+    ids = {c.attrs.get("id") for c in charts}
+    assert {"chart-coverage", "chart-funding"} <= ids
+    for chart in (c for c in charts if c.attrs.get("id", "").startswith("chart-")):
+        assert chart.attrs["role"] == "img" and chart.all("title") and chart.all("desc")
+        assert chart.all("text")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_markdown_report_has_every_section_and_finding(examples, name):
+    e = examples[name]
+    report = Report.from_markdown(e["md"])
+    assert e["md"].splitlines()[0].startswith("# ")
+    _check_report(report, name, e["G"], e["analysis"])
+    assert "netmap map" in report.text("map")
+    # Every table row has as many cells as its header: no value broke a row.
+    for table in report.root.all("table"):
+        rows = table_rows(table)
+        assert all(len(r) == len(rows[0]) for r in rows), rows[0]
+
+
+def test_report_data_is_json_deterministic_and_leaves_the_graph_alone(examples):
+    G = examples["oregon-pathways-alliance"]["G"]
+    before = (dict(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph))
+    first = report_data(G, as_of=AS_OF, generated=GENERATED)
+    assert json.loads(json.dumps(first)) == first
+    assert [s["id"] for s in first["sections"]] == SECTION_IDS
+    assert report_data(G, as_of=AS_OF, generated=GENERATED) == first
+    assert render_report_html(G, as_of=AS_OF, generated=GENERATED) == examples["oregon-pathways-alliance"]["html"]
+    assert (dict(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph)) == before
+    assert report_data(G, as_of=AS_OF)["meta"]["generated"] != GENERATED  # defaults to now
+    region = report_data(G, as_of=AS_OF, region="Lane", generated=GENERATED, top=3)
+    assert "region Lane" in region["subtitle"]
+    brokers = next(s for s in region["sections"] if s["id"] == "brokers")["tables"][0]
+    assert len(brokers["rows"]) == 3
+
+
+def test_write_report_writes_one_file_and_refuses_unknown_formats(tmp_path, examples):
+    G = examples["tucson-behavioral-health"]["G"]
+    out = write_report(G, tmp_path / "r.md", format="md", as_of=AS_OF, generated=GENERATED, map=False)
+    assert out.read_text(encoding="utf-8") == examples["tucson-behavioral-health"]["md"]
+    small = write_report(G, tmp_path / "r.html", as_of=AS_OF, generated=GENERATED, map=False)
+    html = small.read_text(encoding="utf-8")
+    assert 'id="network"' not in html and "vis.Network" not in html and 'id="map"' in html
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.md"]
+    with pytest.raises(netmap.UsageError, match="format"):
+        write_report(G, tmp_path / "r.pdf", format="pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.md"]
+
+
+def _sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_strict_csp_covers_every_inline_script_and_style(examples, name):
+    html = examples[name]["html"]
+    root = dom(html)
+    metas = [m for m in root.all("meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"]
+    assert len(metas) == 1
+    policy = dict(
+        (part.split()[0], part.split()[1:])
+        for part in (p.strip() for p in metas[0].attrs["content"].split(";"))
+        if part
+    )
+    assert policy["default-src"] == ["'none'"]
+    for directive in ("connect-src", "font-src", "frame-src", "object-src", "base-uri", "form-action"):
+        assert policy[directive] == ["'none'"], directive
+    assert policy["img-src"] == ["data:"]
+    assert all(src.startswith("'sha256-") for src in policy["script-src"] + policy["style-src"])
+    scripts = [s for s in root.all("script") if s.attrs.get("type") != "application/json"]
+    assert len(scripts) == 3  # the report's, vis-network, the map's
+    assert all(_sha(s.text()) in policy["script-src"] for s in scripts)
+    assert all(_sha(s.text()) in policy["style-src"] for s in root.all("style"))
+    assert len(policy["script-src"]) == len(scripts)
+    # Nothing else could run or load: no handlers, no style attributes, no sources, no frames.
+    assert not re.search(r"\son[a-z]+\s*=", html.split('<script id="netmap-data"')[0])
+    assert not any("style" in n.attrs for n in root.iter())
+    assert not any(n.tag in ("iframe", "frame", "object", "embed", "link", "img", "base") for n in root.iter())
+    assert not any("src" in n.attrs for n in root.iter())
+    assert all(n.attrs["href"].startswith("#") for n in root.all("a"))
+
+
+def _without_vis(html: str) -> str:
+    """The page without vis-network's script and stylesheet: a fixed library, no data, and slow to
+    scan with these regexes (its long base64 runs make them quadratic)."""
+    for asset in _vis_assets():
+        html = html.replace(asset, "")
+    return html
+
+
+def test_no_personal_data_unless_asked(examples, tmp_path):
+    for name in NAMES:
+        G = examples[name]["G"]
+        people = [d["name"] for _, d in G.nodes(data=True) if d.get("label") == "Person"]
+        assert people
+        for text in (_without_vis(examples[name]["html"]), examples[name]["md"]):
+            assert not EMAIL.search(text), EMAIL.search(text)
+            assert not PHONE.search(text), PHONE.search(text)
+            assert not any(person in text for person in people)
+    G = examples["four-state-coalitions"]["G"]
+    html = _without_vis(write_report(G, tmp_path / "c.html", as_of=AS_OF, include_contacts=True).read_text("utf-8"))
+    md = write_report(G, tmp_path / "c.md", format="markdown", as_of=AS_OF, include_contacts=True)
+    champion = next(d["name"] for _, d in G.nodes(data=True) if d.get("label") == "Person" and d.get("champion"))
+    assert EMAIL.search(html) and PHONE.search(html) and champion in html
+    assert champion in Report.from_markdown(md.read_text(encoding="utf-8")).text("brokers")
+
+
+# -- hostile data --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """A workbook with a payload in every text field netmap reads, and | and newlines in names."""
+    pid = PAYLOADS["svg"]
+    G = netmap.read_graph(
+        write_csv_workbook(
+            tmp_path / "hostile",
+            {
+                "partners": [
+                    ["id", "name", "agency_type", "level", "region", "team", "industry", "website", "notes", "Board"],
+                    [
+                        pid,
+                        _p("img", "College"),
+                        "CC",
+                        "local",
+                        _p("md", "Region"),
+                        "leadership",
+                        _p("js", "Health"),
+                        PAYLOADS["js"],
+                        _p("script", "note"),
+                        _p("img", "extra"),
+                    ],
+                    ["P2", _p("script", "Board"), "WIB", "local", _p("md", "Region"), "leadership", "", "", "", ""],
+                    [
+                        "P3",
+                        _p("svg", "Employer"),
+                        "Private businesses",
+                        "local",
+                        _p("md", "Region"),
+                        "stakeholder",
+                        _p("md", "Manufacturing"),
+                        "",
+                        "",
+                        "",
+                    ],
+                    [
+                        "P4",
+                        _p("js", "State agency"),
+                        "State workforce agency",
+                        "state",
+                        "",
+                        "leadership",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ],
+                    [
+                        "P5",
+                        "Pipe | Name\n# Second line\n- third",
+                        "CBO",
+                        "local",
+                        _p("md", "Region"),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ],
+                ],
+                "roles": [
+                    ["partner_id", "role", "notes"],
+                    [pid, "Design programs", _p("img", "how")],
+                    ["P3", "Advise", _p("svg", "how")],
+                    ["P5", "Support services", ""],
+                ],
+                "agreements": [
+                    ["id", "parties", "title", "type", "expires"],
+                    [_p("img", "A"), f"{pid};P2", _p("script", "MOU title"), "MOU", "2026-12-01"],
+                    ["A2", "P2;P5", "Pipe | title\nwith a newline", "MOU", "2020-01-01"],
+                ],
+                "funding": [
+                    ["id", "stream", "recipient_id", "funder_id", "program", "amount", "end"],
+                    [_p("svg", "F"), _p("img", "Stream"), "P2", "P4", _p("md", "program"), "1000", "2027-01-31"],
+                    ["F2", _p("md", "Stream"), "P5", "P4", "", "500", ""],
+                ],
+                "ties": [
+                    ["source_id", "target_id", "kind", "notes"],
+                    [pid, "P3", "advisory", _p("script", "tie")],
+                    ["P2", "P4", "referral", ""],
+                    ["P5", "P2", "collaboration", _p("md", "tie")],
+                ],
+                "services": [
+                    ["partner_id", "service", "population"],
+                    [pid, _p("img", "Service"), _p("svg", "Population")],
+                ],
+                "contacts": [
+                    ["partner_id", "name", "title", "email", "phone", "champion"],
+                    [pid, _p("img", "Jordan"), _p("script", "Dean"), "jordan@example.org", "555-0100", "yes"],
+                ],
+            },
+        )
+    )
+    return G
+
+
+SHOWN = [  # payload texts the report shows (notes, websites, services and extra columns it never shows)
+    _p("img", "College"),
+    _p("script", "Board"),
+    _p("svg", "Employer"),
+    _p("md", "Region"),
+    _p("script", "MOU title"),
+    _p("img", "Stream"),
+    _p("md", "Stream"),
+    _p("js", "State agency"),
+]
+
+
+def test_markdown_escapes_everything(hostile):
+    title = _p("md", "# Title") + " | x"
+    source = render_report_markdown(hostile, as_of=AS_OF, title=title, include_contacts=True)
+    root = md_to_dom(source)
+    allowed = {"#root", "h1", "h2", "p", "ol", "ul", "li", "strong", "em", "table", "thead", "tbody", "tr", "th", "td"}
+    allowed |= {"code", "br"}  # `netmap map`, and the <br> that stands for a newline in a value
+    assert {n.tag for n in root.iter()} <= allowed, {n.tag for n in root.iter()} - allowed
+    assert not any(n.attrs for n in root.iter() if n.tag not in ("th", "td", "ol"))  # no href, src, style
+    assert [c.clean() for c in root.all("code")] == ["netmap map"]
+    shown = root.clean()
+    for payload in [*SHOWN, title, _p("img", "Jordan")]:
+        assert payload in shown, payload
+    assert root.all("h1")[0].clean() == title
+    # "|" and newlines stay inside their cell: every row keeps the header's cell count.
+    for table in root.all("table"):
+        rows = table_rows(table)
+        assert all(len(r) == len(rows[0]) for r in rows)
+    agreements = [r for t in root.all("table") for r in table_rows(t) if r and r[0] == "Pipe | title with a newline"]
+    assert agreements and agreements[0][1] == "A2"
+    assert "Pipe | Name # Second line - third" in shown
+    anonymous = md_to_dom(render_report_markdown(hostile, as_of=AS_OF)).clean()
+    assert _p("script", "Dean") in anonymous and "Jordan" not in anonymous  # the champion by job title
+    # md_escape on its own
+    assert md_escape("1. one") == "1\\. one" and md_escape("+ x") == "\\+ x" and md_escape("a@b.org") == "a\\@b\\.org"
+    assert md_escape("http://x.org") == "http\\://x\\.org" and md_escape("a\nb") == "a<br>b"
+
+
+# -- in the browser ---------------------------------------------------------------------------------
+
+
+def _shots(tmp_path) -> Path:
+    shots = Path(os.environ.get("NETMAP_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_examples_open_offline(examples, open_page, tmp_path, name):
+    e = examples[name]
+    page = open_page(e["html_path"])
+    assert page.requests == [e["html_path"].resolve().as_uri()]  # nothing but the file itself
+    assert page.messages == []  # no errors, no CSP violations
+    nodes = map_data(e["G"], as_of=AS_OF)["nodes"]
+    assert page.js("window.netmap.network.body.nodeIndices.length") == len(nodes)
+    assert page.js("[...document.querySelectorAll('section.report-section')].map(s => s.id)") == SECTION_IDS
+    png = page.page.screenshot(path=str(_shots(tmp_path) / f"report-{name}.png"), full_page=True)
+    assert len(png) > 200_000
+
+
+def _column(page, table: str, index: int) -> list[str | None]:
+    return page.js(
+        f"[...document.querySelectorAll('#{table} tbody tr')].map(r => r.cells[{index}].getAttribute('data-value'))"
+    )
+
+
+def test_sorting_tables(examples, open_page, tmp_path):
+    G = examples["tucson-behavioral-health"]["G"]
+    out = write_report(G, tmp_path / "sort.html", as_of=AS_OF, map=False)
+    page = open_page(out)
+    # Amounts shown as "$2,400,000" and "$30,000" sort as numbers.
+    amount = page.page.locator("#table-streams thead th").nth(4)
+    amount.locator("button").click()
+    values = [float(v) for v in _column(page, "table-streams", 4)]
+    assert values == sorted(values) and values[0] < values[-1]
+    assert amount.get_attribute("aria-sort") == "ascending"
+    amount.locator("button").click()
+    assert [float(v) for v in _column(page, "table-streams", 4)] == sorted(values, reverse=True)
+    assert amount.get_attribute("aria-sort") == "descending"
+    assert "Sorted by Amount, descending" in page.js("document.getElementById('sort-status').textContent")
+    # By keyboard: focus the header's button and press Enter.
+    page.page.locator("#table-brokers thead th").nth(3).locator("button").focus()
+    page.page.keyboard.press("Enter")
+    ties = [int(v) for v in _column(page, "table-brokers", 3)]
+    assert ties == sorted(ties) and ties != [int(v) for v in sorted(ties, reverse=True)]
+    # Text columns sort alphabetically.
+    page.page.locator("#table-streams thead th").nth(0).locator("button").click()
+    names = page.js("[...document.querySelectorAll('#table-streams tbody tr')].map(r => r.cells[0].textContent)")
+    assert names == sorted(names, key=str.casefold)
+    assert page.messages == []
+
+
+def test_print_hides_the_controls_and_makes_a_pdf(examples, open_page, tmp_path):
+    page = open_page(examples["tucson-behavioral-health"]["html_path"])
+    hidden = ".toc, .map-controls, #filters, #search, #reset, .sort-mark"
+    # Whether each is drawn at all (an element inside a hidden one keeps its own display).
+    shown = "[...document.querySelectorAll('%s')].map(e => e.getClientRects().length > 0)"
+    assert all(page.js(shown % hidden))
+    assert page.js("getComputedStyle(document.querySelector('.map-note')).display") == "none"
+    page.page.emulate_media(media="print")
+    assert not any(page.js(shown % hidden))
+    assert page.js("getComputedStyle(document.querySelector('.map-note')).display") == "block"
+    assert page.js("getComputedStyle(document.getElementById('roles')).breakBefore") == "page"
+    assert page.js("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+    pdf = page.page.pdf(path=str(_shots(tmp_path) / "report-tucson-behavioral-health.pdf"), format="Letter")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages > 5, pages
+    page.page.emulate_media(media="screen")
+
+
+def _map_points(page) -> list[tuple[float, float]]:
+    return page.js(
+        """(() => {
+        const net = window.netmap.network, box = document.getElementById('network').getBoundingClientRect();
+        const pos = net.getPositions(window.netmap.shown().nodes.filter(id => id.startsWith('p:')));
+        return Object.keys(pos).map(id => {
+          const p = net.canvasToDOM(pos[id]);
+          return [p.x + box.left, p.y + box.top];
+        });
+      })()"""
+    )
+
+
+def test_payloads_show_as_text_and_run_nothing(open_page, hostile, tmp_path):
+    for contacts in (False, True):
+        out = write_report(
+            hostile,
+            tmp_path / f"hostile-{contacts}.html",
+            as_of=AS_OF,
+            title=_p("svg", "Title"),
+            include_contacts=contacts,
+        )
+        page = open_page(out)
+        page.page.locator("#network").scroll_into_view_if_needed()
+        tips = []
+        for x, y in _map_points(page):
+            page.page.mouse.move(x, y)
+            page.page.wait_for_timeout(180)
+            tips.append(page.js("(document.querySelector('div.vis-tooltip') || {}).textContent || ''"))
+            page.page.mouse.click(x, y)
+        for button in page.page.query_selector_all("th button.sort"):
+            button.click()
+        assert page.js("window.__pwned") is None
+        assert page.dialogs == []
+        assert page.messages == []  # nothing even tried to run (a CSP block would be logged)
+        assert page.requests == [out.resolve().as_uri()]
+        injected = "img, iframe, object, embed, b, i, a:not([href^='#']), svg:not(.chart-svg):not(.swatch):not(.line)"
+        assert page.js(f"document.querySelectorAll({json.dumps(injected)}).length") == 0
+        assert page.js("document.title") == _p("svg", "Title")
+        assert page.js("document.getElementById('report-title').textContent") == _p("svg", "Title")
+        text = page.js("document.body.innerText")
+        for payload in SHOWN:
+            assert payload in text, payload
+        assert _p("img", "College") in "\n".join(tips)
+        html = out.read_text(encoding="utf-8")
+        if contacts:
+            assert _p("img", "Jordan") in text and "jordan@example.org" in html
+        else:
+            assert "Jordan" not in html and "jordan@example.org" not in html
+            assert _p("script", "Dean") in text  # the champion, by job title
