@@ -339,6 +339,33 @@ def brokers(
     terminal.render_brokers(_stdout(), result)
 
 
+@app.command("regions")
+@handled
+def regions_command(
+    source: SourceArg,
+    expect: Annotated[
+        list[str] | None,
+        typer.Option("--expect", help="A region that should be there even with no partner listed (repeatable)."),
+    ] = None,
+    roster: RosterOpt = None,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Regions side by side: local roster matrix, minimum teams, state links, ranked by gaps."""
+    from netmap.analysis.regions import regions
+    from netmap.render import terminal
+
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+    result = regions(G, roster=loaded, expected=expect or ()).to_dict()
+    if as_json:
+        sys.stdout.write(dumps(result) + "\n")
+        return
+    terminal.render_regions(_stdout(), result)
+
+
 @app.command("map")
 @handled
 def map_command(

@@ -342,3 +342,35 @@ def render_maps(console: Console, maps: Sequence[dict[str, Any]], where: str) ->
     for m in maps:
         table.add_row(_t(m.get("map")), _t(m.get("version")), _t(m.get("loaded_at")), _t(m.get("source")))
     console.print(table)
+
+
+def render_regions(console: Console, result: dict[str, Any]) -> None:
+    """Regions side by side: the ranking, then the local roster matrix."""
+    names = result["region_names"]
+    table = Table(title="Regions ranked by gaps (most first)")
+    for column in ("#", "region", "partners", "present", "peripheral", "missing", "minimum team", "state link"):
+        table.add_column(
+            column, justify="right" if column in ("#", "partners", "present", "peripheral", "missing") else "left"
+        )
+    for r in result["regions"]:
+        link = ", ".join(r["state_partner_names"]) if r["state_linked"] else Text("none", style="red")
+        partners = _t(r["active"]) if r["listed"] else Text("none listed", style="red")
+        table.add_row(
+            _t(r["rank"]), _t(r["region"]), partners, _t(r["present"]), _t(r["peripheral"]), _t(r["missing"]),
+            _t(f"{r['minimum_met']} of {r['minimum_total']}"), link if isinstance(link, Text) else _t(link),
+        )  # fmt: skip
+    console.print(table)
+    if not names:
+        return
+    matrix = Table(title="Local roster by region: ● present  ◐ peripheral  ○ missing")
+    matrix.add_column("category")
+    matrix.add_column("agency type")
+    for name in names:
+        matrix.add_column(Text(name), justify="center")
+    for row in result["matrix"]:
+        cells = []
+        for name in names:
+            mark, style = _MARK[row["cells"][name]]
+            cells.append(Text(mark, style=style))
+        matrix.add_row(_t(row["category"]), _t(row["agency_type"]), *cells)
+    console.print(matrix)

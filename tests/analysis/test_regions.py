@@ -1,0 +1,87 @@
+"""netmap.analysis.regions on a hand-made map of three regions, and on the four-state example."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import netmap
+from netmap.analysis.regions import regions
+from netmap.cli import app
+from tests.conftest import EXAMPLES, write_csv_workbook
+
+
+@pytest.fixture
+def three_regions(tmp_path):
+    # North: a college on the leadership team, a job centre tied to it (present), a CBO tied
+    # to no one (peripheral), and a tie from the college to the state workforce agency.
+    # South: only a former partner. East: expected, nobody listed.
+    folder = write_csv_workbook(
+        tmp_path / "three",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region", "team", "status"],
+                ["S1", "State Workforce Agency", "State workforce agency", "state", "", "leadership", ""],
+                ["N1", "North College", "CC", "local", "North", "leadership", ""],
+                ["N2", "North Job Centre", "American Job Center", "local", "North", "stakeholder", ""],
+                ["N3", "North Food Bank", "CBO", "local", "North", "stakeholder", ""],
+                ["S2", "South College", "CC", "local", "South", "", "former"],
+            ],
+            "ties": [["source_id", "target_id"], ["N1", "S1"], ["N2", "N1"]],
+        },
+    )
+    return netmap.read_graph(folder)
+
+
+def test_three_regions_side_by_side(three_regions):
+    result = regions(three_regions, expected=["East", "North"])
+    assert result.region_names == ["North", "South", "East"]
+    rows = {r.region: r for r in result.regions}
+    north = rows["North"]
+    assert (north.listed, north.active, north.present, north.peripheral, north.missing) == (3, 3, 2, 1, 10)
+    assert north.state_linked and north.state_partners == ["S1"] and north.connectors == ["N1"]
+    assert north.state_partner_names == ["State Workforce Agency"]
+    assert (north.minimum_met, north.minimum_total) == (3, 7)
+    assert "Local WIB" in north.missing_types and "Local community colleges" not in north.missing_types
+    south, east = rows["South"], rows["East"]
+    assert (south.listed, south.active, south.missing) == (1, 0, 13)
+    assert (east.listed, east.active, east.missing, east.minimum_met) == (0, 0, 13, 0)
+    assert not south.state_linked and not east.state_linked
+    # Most gaps first; a tie in gaps goes by name.
+    assert [(r.rank, r.region) for r in result.regions] == [(1, "East"), (2, "South"), (3, "North")]
+    cells = {row["agency_type"]: row["cells"] for row in result.matrix}
+    assert cells["Local community colleges"] == {"North": "present", "South": "missing", "East": "missing"}
+    assert cells["Local community-based organizations"]["North"] == "peripheral"
+    assert len(result.matrix) == 13
+
+
+def test_the_input_graph_is_not_changed(three_regions):
+    before = (list(three_regions.nodes(data=True)), list(three_regions.edges(keys=True, data=True)))
+    regions(three_regions, expected=["East"])
+    assert (list(three_regions.nodes(data=True)), list(three_regions.edges(keys=True, data=True))) == before
+
+
+def test_four_states_ranked_and_linked():
+    result = regions(netmap.read_graph(EXAMPLES / "four-state-coalitions"))
+    assert [r.region for r in result.regions] == ["Delaware", "California", "Illinois", "Tennessee"]
+    rows = {r.region: r for r in result.regions}
+    assert (rows["Delaware"].minimum_met, rows["Tennessee"].minimum_met) == (2, 3)
+    assert sorted(rows["Illinois"].state_partners) == ["IL-DCEO", "IL-ICCB", "IL-ISBE"]
+    assert all(r.state_linked for r in result.regions)
+
+
+def test_regions_command_json_and_table():
+    runner = CliRunner()
+    result = runner.invoke(app, ["regions", str(EXAMPLES / "four-state-coalitions"), "--expect", "Kentucky", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["regions"][0]["region"] == "Kentucky" and doc["regions"][0]["listed"] == 0
+    assert list(doc["regions"][0]) == [
+        "region", "listed", "active", "present", "peripheral", "missing", "missing_types", "minimum_met",
+        "minimum_total", "minimum_unmet", "state_linked", "state_partners", "state_partner_names", "connectors", "rank",
+    ]  # fmt: skip
+    table = runner.invoke(app, ["regions", str(EXAMPLES / "four-state-coalitions"), "--expect", "Kentucky"])
+    assert table.exit_code == 0
+    assert "none listed" in table.stdout and "Regions ranked by gaps" in table.stdout
