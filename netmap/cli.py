@@ -366,6 +366,38 @@ def regions_command(
     terminal.render_regions(_stdout(), result)
 
 
+@app.command("diff")
+@handled
+def diff_command(
+    old: Annotated[str, typer.Argument(help="The earlier snapshot: a workbook, a folder or a Neo4j URI.")],
+    new: Annotated[str, typer.Argument(help="The later snapshot.")],
+    old_map: Annotated[str | None, typer.Option("--old-map", help="Map name of OLD when it is a database.")] = None,
+    new_map: Annotated[str | None, typer.Option("--new-map", help="Map name of NEW when it is a database.")] = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    roster: RosterOpt = None,
+    as_of: AsOfOpt = None,
+    seed: SeedOpt = 0,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What changed between two snapshots: partners, ties, agreements, funding, gaps, brokers, scorecard."""
+    from netmap.analysis.diff import diff
+    from netmap.render import terminal
+
+    with _Steps(3) as step:
+        step("reading the earlier snapshot")
+        G_old, _ = _graph(old, roster, encoding, (old_map, user, database))
+        step("reading the later snapshot")
+        G_new, _ = _graph(new, roster, encoding, (new_map, user, database))
+        step("analysing both")
+        result = diff(G_old, G_new, as_of=_as_of(as_of), seed=seed).to_dict()
+    if as_json:
+        sys.stdout.write(dumps(result) + "\n")
+        return
+    terminal.render_diff(_stdout(), result)
+
+
 @app.command("map")
 @handled
 def map_command(

@@ -374,3 +374,65 @@ def render_regions(console: Console, result: dict[str, Any]) -> None:
             cells.append(Text(mark, style=style))
         matrix.add_row(_t(row["category"]), _t(row["agency_type"]), *cells)
     console.print(matrix)
+
+
+def render_diff(console: Console, result: dict[str, Any]) -> None:
+    """What changed between two snapshots, one block per kind of change."""
+    console.print(Text(f"Changes (judged as of {result['as_of']})", style="bold"))
+    if not result["changed"]:
+        console.print(Text("Nothing changed.", style="green"))
+        return
+
+    def block(title: str, items: list[dict[str, Any]], show: Any, style: str) -> None:
+        if not items:
+            return
+        console.print(Text(f"{title} ({len(items)})", style=style))
+        for item in items:
+            console.print(Text(f"  {show(item)}"))
+
+    def partner(p: dict[str, Any]) -> str:
+        return f"{p['name']} ({p['id']}, {p.get('agency_type_name') or 'no type'}, {p.get('region') or 'statewide'})"
+
+    block("Partners gained", result["partners_gained"], partner, "green")
+    block("Partners lost", result["partners_lost"], partner, "red")
+    block(
+        "Partners renamed", result["partners_renamed"], lambda p: f"{p['id']}: {p['old_name']} -> {p['new_name']}", ""
+    )
+    block(
+        "Partners changed",
+        result["partners_changed"],
+        lambda p: (
+            f"{p['name']} ({p['id']}): " + ", ".join(f"{k} {v['old']} -> {v['new']}" for k, v in p["changes"].items())
+        ),
+        "",
+    )
+    tie = lambda t: f"{t['source']} - {t['target']} ({t['kind']})"  # noqa: E731
+    block("Ties gained", result["ties_gained"], tie, "green")
+    block("Ties lost", result["ties_lost"], tie, "red")
+    agreement = lambda a: f"{a['id']} {a.get('title') or ''} ({', '.join(a['parties'])})"  # noqa: E731
+    block("Agreements gained", result["agreements_gained"], agreement, "green")
+    block("Agreements lost", result["agreements_lost"], agreement, "red")
+
+    def award(f: dict[str, Any]) -> str:
+        amount = f" ({f['amount']:,.0f})" if f.get("amount") is not None else ""
+        return f"{f['id']} {f['stream']} to {f['recipient']}{amount}"
+
+    block("Funding gained", result["funding_gained"], award, "green")
+    block("Funding lost", result["funding_lost"], award, "red")
+    gap = lambda g: f"{g['agency_type']} ({g['level']}, {g['region'] or 'statewide'})"  # noqa: E731
+    block("Roster gaps closed", result["gaps_closed"], gap, "green")
+    block("Roster gaps opened", result["gaps_opened"], gap, "red")
+    block("Brokers risen", result["brokers_risen"], lambda b: f"{b['name']} (now #{b['rank']})", "")
+    block(
+        "Brokers fallen",
+        result["brokers_fallen"],
+        lambda b: f"{b['name']} (was #{b['old_rank']}{'' if b['still_partner'] else ', no longer a partner'})",
+        "",
+    )
+    moved = [c for c in result["scorecard"] if c["change"]]
+    block(
+        "Scorecard",
+        moved,
+        lambda c: f"{c['name']}: {c['old_score']} ({c['old_rating']}) -> {c['new_score']} ({c['new_rating']})",
+        "bold",
+    )
