@@ -21,6 +21,7 @@ import networkx as nx
 
 from netmap.build import build_graph, node_key
 from netmap.errors import InputError, Issue, NetmapError, RosterError, StoreError, UsageError
+from netmap.ingest.hsds import HsdsMapping, is_hsds, read_hsds
 from netmap.ingest.validate import Tables, validate
 from netmap.ingest.workbook import Limits, read_workbook_raw
 from netmap.project import project
@@ -29,6 +30,7 @@ from netmap.roster import Roster, available_rosters, load_roster
 __version__ = "0.1.0"
 
 __all__ = [
+    "HsdsMapping",
     "InputError",
     "Issue",
     "Limits",
@@ -56,13 +58,15 @@ def read_workbook(
     roster: Roster | str | Path | None = None,
     encoding: str | None = None,
     limits: Limits | None = None,
+    mapping: HsdsMapping | str | Path | None = None,
 ) -> Tables:
-    """Read and validate a netmap workbook.
+    """Read and validate a netmap workbook, or an Open Referral HSDS 3.0 package.
 
     Parameters
     ----------
     source : str or Path
-        An ``.xlsx`` workbook or a folder of ``.csv`` files.
+        An ``.xlsx`` workbook, a folder of ``.csv`` files, or an HSDS 3.0 tabular data
+        package (a folder with ``datapackage.json``).
     roster : Roster, str or Path, optional
         A loaded roster, a shipped roster's name, or a roster YAML file
         (default ``career-pathways``).
@@ -70,6 +74,9 @@ def read_workbook(
         Encoding of CSV files when they are not UTF-8.
     limits : Limits, optional
         Size bounds for hostile or mistaken files.
+    mapping : HsdsMapping, str or Path, optional
+        For an HSDS package: how its taxonomy terms map to agency types (a mapping
+        YAML file); see :mod:`netmap.ingest.hsds`. Ignored for workbooks.
 
     Returns
     -------
@@ -92,8 +99,11 @@ def read_workbook(
     """
     if not isinstance(roster, Roster):
         roster = load_roster(roster)
-    raw = read_workbook_raw(source, encoding=encoding, limits=limits)
-    return validate(raw, roster)
+    if is_hsds(source):
+        return read_hsds(source, roster=roster, mapping=mapping, encoding=encoding, limits=limits)
+    if mapping is not None:
+        raise UsageError(f"{source} is not an HSDS package; --mapping applies to HSDS packages only")
+    return validate(read_workbook_raw(source, encoding=encoding, limits=limits), roster)
 
 
 def read_source(
@@ -101,6 +111,7 @@ def read_source(
     *,
     roster: Roster | str | Path | None = None,
     encoding: str | None = None,
+    mapping: HsdsMapping | str | Path | None = None,
     map_name: str | None = None,
     user: str | None = None,
     password: str | None = None,
@@ -127,7 +138,7 @@ def read_source(
         return read_tables(
             str(source), map_name=map_name, roster=loaded, user=user, password=password, database=database
         )
-    return read_workbook(source, roster=roster, encoding=encoding)
+    return read_workbook(source, roster=roster, encoding=encoding, mapping=mapping)
 
 
 def read_graph(
@@ -136,6 +147,7 @@ def read_graph(
     roster: Roster | str | Path | None = None,
     encoding: str | None = None,
     map_id: str | None = None,
+    mapping: HsdsMapping | str | Path | None = None,
 ) -> nx.MultiDiGraph:
     """Read, validate and build in one step; raise :class:`InputError` on data errors.
 
@@ -145,5 +157,5 @@ def read_graph(
     >>> G.graph["roster"]
     'career-pathways'
     """
-    tables = read_workbook(source, roster=roster, encoding=encoding)
+    tables = read_workbook(source, roster=roster, encoding=encoding, mapping=mapping)
     return build_graph(tables, map_id=map_id)

@@ -78,3 +78,154 @@ def small_workbook(tmp_path: Path) -> Path:
             ],
         },
     )
+
+
+# -- Open Referral HSDS 3.0 packages (column names as in the HSDS 3.0 tabular schema) ------
+
+HSDS_COLUMNS = {
+    "organizations": ["id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id",
+                      "year_incorporated", "legal_status", "logo", "uri", "parent_organization_id"],
+    "services": ["id", "organization_id", "program_id", "name", "alternate_name", "description", "url", "email",
+                 "status", "interpretation_services", "application_process", "fees_description", "wait_time", "fees",
+                 "accreditations", "eligibility_description", "minimum_age", "maximum_age", "assured_date",
+                 "assurer_email", "licenses", "alert", "last_modified"],
+    "funding": ["id", "organization_id", "service_id", "source"],
+    "locations": ["id", "location_type", "url", "organization_id", "name", "alternate_name", "description",
+                  "transportation", "latitude", "longitude", "external_identifier", "external_identifier_type"],
+    "addresses": ["id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province",
+                  "postal_code", "country", "address_type"],
+    "service_at_location": ["id", "service_id", "location_id", "description"],
+    "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label"],
+    "taxonomy_terms": ["id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id",
+                       "term_uri"],
+}  # fmt: skip
+
+
+def write_hsds(folder: Path, tables: dict[str, list[dict[str, str]]], *, datapackage: bool = True) -> Path:
+    """Write an HSDS tabular package: one CSV per table (every HSDS column, blanks where not given)."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, HSDS_COLUMNS[name])
+            writer.writeheader()
+            writer.writerows(rows)
+    if datapackage:
+        package = {
+            "name": "hand-made-hsds",
+            "profile": "tabular-data-package",
+            "resources": [{"name": n, "path": f"{n}.csv", "profile": "tabular-data-resource"} for n in tables],
+        }
+        (folder / "datapackage.json").write_text(json.dumps(package, indent=2), encoding="utf-8")
+    return folder
+
+
+# Pima County, as a 211 directory would list it: six organisations described by taxonomy
+# terms (made-up codes), one of which (the food bank) is no agency type of the roster.
+HSDS_PIMA = {
+    "organizations": [
+        {"id": "org-cc", "name": "Pima Community College", "website": "https://pima.example", "description": "College"},
+        {"id": "org-ajc", "name": "Pima County One-Stop"},
+        {"id": "org-des", "name": "Arizona DES"},
+        {"id": "org-gw", "name": "Goodwill of Southern Arizona"},
+        {"id": "org-gwy", "name": "Goodwill Youth Works", "parent_organization_id": "org-gw"},
+        {"id": "org-food", "name": "Community Food Bank"},
+    ],
+    "services": [
+        {"id": "svc-abe", "organization_id": "org-cc", "name": "Adult basic education", "status": "active"},
+        {"id": "svc-jobs", "organization_id": "org-ajc", "name": "Job search help", "status": "active"},
+        {"id": "svc-tanf", "organization_id": "org-des", "name": "Cash assistance", "status": "active"},
+        {"id": "svc-train", "organization_id": "org-gw", "name": "Job training", "status": "active"},
+        {"id": "svc-youth", "organization_id": "org-gwy", "name": "Summer youth jobs", "status": "inactive"},
+        {"id": "svc-food", "organization_id": "org-food", "name": "Food boxes", "status": "active"},
+    ],
+    "funding": [
+        {"id": "fund-1", "organization_id": "org-ajc", "source": "WIOA Title I Adult"},
+        {"id": "fund-2", "service_id": "svc-abe", "source": "WIOA Title II"},
+        {"id": "fund-3", "organization_id": "org-food", "source": "County general fund"},
+    ],
+    "locations": [
+        {"id": "loc-cc", "organization_id": "org-cc", "name": "Downtown campus", "location_type": "physical"},
+        {"id": "loc-ajc", "organization_id": "org-ajc", "name": "Kino office", "location_type": "physical"},
+        {"id": "loc-des", "organization_id": "org-des", "name": "Phoenix HQ", "location_type": "physical"},
+        {"id": "loc-gw", "name": "Goodwill centre", "location_type": "physical"},
+    ],
+    "addresses": [
+        {"id": "a1", "location_id": "loc-cc", "address_1": "1255 N Stone Ave", "city": "Tucson", "region": "Pima",
+         "state_province": "AZ", "postal_code": "85709", "country": "US", "address_type": "physical"},
+        {"id": "a2", "location_id": "loc-ajc", "address_1": "2797 E Ajo Way", "city": "Tucson",
+         "state_province": "AZ", "postal_code": "85713", "country": "US", "address_type": "physical"},
+        {"id": "a3", "location_id": "loc-des", "address_1": "1717 W Jefferson St", "city": "Phoenix",
+         "region": "Maricopa", "state_province": "AZ", "postal_code": "85007", "country": "US",
+         "address_type": "physical"},
+        {"id": "a4", "location_id": "loc-gw", "address_1": "1940 E Silverlake Rd", "city": "Tucson",
+         "state_province": "AZ", "postal_code": "85713", "country": "US", "address_type": "postal"},
+    ],
+    "service_at_location": [{"id": "sal-1", "service_id": "svc-train", "location_id": "loc-gw"}],
+    "taxonomy_terms": [
+        {"id": "t-cc", "code": "HH-0500.8000-150", "name": "Community Colleges", "taxonomy": "demo"},
+        {"id": "t-jobs", "code": "ND-3500", "name": "Job Search/Placement", "taxonomy": "demo"},
+        {"id": "t-tanf", "code": "NL-6000.8000", "name": "TANF", "taxonomy": "demo"},
+        {"id": "t-train", "code": "ND-6500", "name": "Job Training", "taxonomy": "demo"},
+        {"id": "t-esl", "code": "HH-0500.1800", "name": "English as a Second Language", "taxonomy": "demo"},
+        {"id": "t-food", "code": "BD-1800.2000", "name": "Food Pantries", "taxonomy": "demo"},
+    ],
+    "attributes": [
+        {"id": "at1", "link_id": "org-cc", "taxonomy_term_id": "t-cc", "link_entity": "organization"},
+        {"id": "at2", "link_id": "svc-abe", "taxonomy_term_id": "t-esl", "link_entity": "service"},
+        {"id": "at3", "link_id": "svc-jobs", "taxonomy_term_id": "t-jobs", "link_entity": "service"},
+        {"id": "at4", "link_id": "org-des", "taxonomy_term_id": "t-tanf", "link_entity": "organization"},
+        {"id": "at5", "link_id": "svc-tanf", "taxonomy_term_id": "t-tanf", "link_entity": "service"},
+        {"id": "at6", "link_id": "org-gw", "taxonomy_term_id": "t-train", "link_entity": "organization"},
+        {"id": "at7", "link_id": "svc-youth", "taxonomy_term_id": "t-train", "link_entity": "service"},
+        {"id": "at8", "link_id": "org-food", "taxonomy_term_id": "t-food", "link_entity": "organization"},
+        {"id": "at9", "link_id": "loc-cc", "taxonomy_term_id": "t-food", "link_entity": "location"},
+    ],
+}  # fmt: skip
+
+# The mapping a Pima user writes: codes or names, agency types as they would write them.
+HSDS_PIMA_MAPPING = """\
+level: local
+region_from: [region, city]
+agency_types:
+  ND-3500: American Job Center
+  TANF: State human service agency
+  job training: Community-based organization
+populations:
+  HH-0500.1800: English learners
+  TANF: TANF recipients
+levels:
+  NL-6000.8000: state
+regions:
+  Tucson: Pima
+"""
+
+
+@pytest.fixture
+def hsds_pima(tmp_path: Path) -> Path:
+    """The Pima HSDS package with its mapping file saved beside it as netmap-mapping.yaml."""
+    folder = write_hsds(tmp_path / "pima-211", HSDS_PIMA)
+    (folder / "netmap-mapping.yaml").write_text(HSDS_PIMA_MAPPING, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_hsds(tmp_path: Path):
+    """``make_hsds(change=None, mapping=HSDS_PIMA_MAPPING, name="pkg")``: the Pima package, changed first.
+
+    ``change`` gets a deep copy of the tables to edit; ``mapping=None`` writes no mapping file.
+    """
+    import copy
+
+    def make(change=None, mapping: str | None = HSDS_PIMA_MAPPING, name: str = "pkg") -> Path:
+        tables = copy.deepcopy(HSDS_PIMA)
+        if change:
+            change(tables)
+        folder = write_hsds(tmp_path / name, tables)
+        if mapping is not None:
+            (folder / "netmap-mapping.yaml").write_text(mapping, encoding="utf-8")
+        return folder
+
+    make.mapping = HSDS_PIMA_MAPPING
+    return make
