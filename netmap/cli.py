@@ -38,6 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _State:
     debug = False
     quiet = False
+    mapping: Path | None = None
 
 
 def _stdout() -> Console:
@@ -90,6 +91,14 @@ def _version(value: bool) -> None:
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="For HSDS packages: the mapping file of taxonomy terms to agency types "
+            "(default: netmap-mapping.yaml inside the package).",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -97,6 +106,7 @@ def main(
     """Map and analyse the partnership network behind a career-pathways system."""
     _State.debug = debug
     _State.quiet = quiet
+    _State.mapping = mapping
     if not debug:
         # The Neo4j driver logs connection trouble through Python's last-resort handler;
         # netmap reports it in one line of its own instead.
@@ -113,7 +123,10 @@ EncodingOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout, and nothing else.")]
 SourceArg = Annotated[
     str,
-    typer.Argument(help="An .xlsx workbook, a folder of .csv files, or a Neo4j URI (neo4j://, bolt+s://, ...)."),
+    typer.Argument(
+        help="An .xlsx workbook, a folder of .csv files, an HSDS 3.0 package (folder with datapackage.json), "
+        "or a Neo4j URI (neo4j://, bolt+s://, ...)."
+    ),
 ]
 MapOpt = Annotated[str | None, typer.Option("--map", help="Name of the map in the database.")]
 UserOpt = Annotated[str, typer.Option("--user", help="Database user (password from NEO4J_PASSWORD).")]
@@ -137,7 +150,14 @@ def _tables(source: str, roster, encoding, map_name, user, database, limits=None
         return netmap.read_source(
             source, roster=roster, map_name=map_name, user=user, password=_password(), database=database
         )
-    return netmap.read_workbook(source, roster=roster, encoding=encoding, limits=limits)
+    return netmap.read_workbook(source, roster=roster, encoding=encoding, limits=limits, mapping=_mapping(source))
+
+
+def _mapping(source: str) -> Path | None:
+    """--mapping, for the sources it applies to (HSDS packages); workbooks have no mapping."""
+    from netmap.ingest.hsds import is_hsds
+
+    return _State.mapping if _State.mapping is not None and is_hsds(source) else None
 
 
 @app.command()
@@ -380,22 +400,129 @@ def diff_command(
     seed: SeedOpt = 0,
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Also write the changes as a page: one offline HTML file, or Markdown."),
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Format of the -o page: html (default) or md (Markdown).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title of the -o page.")] = None,
 ) -> None:
     """What changed between two snapshots: partners, ties, agreements, funding, gaps, brokers, scorecard."""
     from netmap.analysis.diff import diff
     from netmap.render import terminal
+    from netmap.render.diff_report import write_diff_report
 
-    with _Steps(3) as step:
+    if output is None and (fmt is not None or title is not None):
+        raise UsageError("--format and --title are for the page written with -o FILE")
+    with _Steps(4 if output else 3) as step:
         step("reading the earlier snapshot")
         G_old, _ = _graph(old, roster, encoding, (old_map, user, database))
         step("reading the later snapshot")
         G_new, _ = _graph(new, roster, encoding, (new_map, user, database))
         step("analysing both")
-        result = diff(G_old, G_new, as_of=_as_of(as_of), seed=seed).to_dict()
+        changes = diff(G_old, G_new, as_of=_as_of(as_of), seed=seed)
+        if output:
+            step("writing the page")
+            written = write_diff_report(
+                G_old, G_new, output, format=fmt or "html", seed=seed, title=title, changes=changes
+            )
+    if output:
+        # The page is the output asked for; the terminal says where it is (and --json still prints).
+        _stderr().print(Text(f"wrote {written}"))
     if as_json:
-        sys.stdout.write(dumps(result) + "\n")
+        sys.stdout.write(dumps(changes.to_dict()) + "\n")
+    elif not output:
+        terminal.render_diff(_stdout(), changes.to_dict())
+
+
+@app.command("suggest")
+@handled
+def suggest_command(
+    source: SourceArg,
+    directory: Annotated[
+        str,
+        typer.Option(
+            "--directory",
+            help="Known organisations that are not partners: a workbook or CSV folder with a partners sheet, "
+            "or an HSDS 3.0 package.",
+        ),
+    ],
+    expect: Annotated[
+        list[str] | None,
+        typer.Option("--expect", help="A region that should be there even with no partner listed (repeatable)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Candidates shown per gap.")] = 5,
+    anywhere: Annotated[
+        bool, typer.Option("--anywhere", help="Also propose organisations from regions not tied to the gap's region.")
+    ] = False,
+    holes: Annotated[int, typer.Option("--holes", min=0, help="Category pairs to propose introductions across.")] = 3,
+    show_all: Annotated[bool, typer.Option("--all", help="List gaps with no candidate too.")] = False,
+    roster: RosterOpt = None,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who could fill each gap (from a directory), and introductions that would bridge the widest holes."""
+    from netmap.analysis.suggest import suggest
+    from netmap.render import terminal
+
+    with _Steps(3) as step:
+        step("reading the map")
+        G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+        step("reading the directory")
+        found = netmap.read_workbook(directory, roster=loaded, encoding=encoding, mapping=_mapping(directory))
+        step("matching candidates and predicting links")
+        result = suggest(G, found, roster=loaded, expected=expect or (), top=top, anywhere=anywhere, holes=holes)
+    data = result.to_dict() | {"directory_issues": [i.to_dict() for i in found.issues]}
+    if as_json:
+        sys.stdout.write(dumps(data) + "\n")
+    else:
+        terminal.render_suggestions(_stdout(), data, show_empty=show_all)
+    if found.issues:
+        # Rows of the directory that could not be used are reported, not silently skipped;
+        # the suggestions above are still good for the rows that could.
+        console = _stderr()
+        render_issues(console, found.issues)
+        if found.errors:
+            message = f"{len(found.errors)} error(s) in the directory {directory}; those rows were left out"
+            console.print(Text(message, style="red"))
+            raise typer.Exit(1)
+
+
+@app.command("hsds-mapping")
+@handled
+def hsds_mapping_command(
+    package: Annotated[str, typer.Argument(help="An HSDS 3.0 package (folder with datapackage.json).")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write it (default: print on stdout).")
+    ] = None,
+    roster: RosterOpt = None,
+    encoding: EncodingOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+) -> None:
+    """Write a mapping file listing every taxonomy term of an HSDS package, to fill in and pass with --mapping."""
+    from netmap.ingest.hsds import MAPPING_FILE, is_hsds, mapping_template
+
+    if not is_hsds(package):
+        raise UsageError(f"{package}: not an HSDS package (no datapackage.json)")
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} exists; pass --force to overwrite it")
+    text = mapping_template(package, roster=netmap.load_roster(roster), encoding=encoding)
+    if output is None:
+        sys.stdout.write(text)
         return
-    terminal.render_diff(_stdout(), result)
+    output.write_text(text, encoding="utf-8")
+    # Saved in the package as netmap-mapping.yaml, every command uses it without being told.
+    hint = (
+        f"netmap validate {package}"
+        if output.resolve() == (Path(package) / MAPPING_FILE).resolve()
+        else f"netmap --mapping {output} validate {package}"
+    )
+    _stderr().print(Text(f"wrote {output}; fill in the blanks, then check it with: {hint}"))
 
 
 @app.command("map")
@@ -596,6 +723,22 @@ def report(
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
+    expect: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--expect",
+            help="A region that should be there even with no partner listed (repeatable; not with --region).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="An earlier snapshot (workbook, folder or Neo4j URI): adds a 'What changed' section."
+        ),
+    ] = None,
+    since_map: Annotated[
+        str | None, typer.Option("--since-map", help="Map name of --since when it is a database.")
+    ] = None,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -605,9 +748,13 @@ def report(
     from netmap.render.report import write_report
 
     output = output or Path("report.md" if fmt == "md" else "report.html")
-    with _Steps(2) as step:
+    with _Steps(3 if since else 2) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+        G_since = None
+        if since:
+            step("reading the earlier snapshot")
+            G_since, _ = _graph(since, roster, encoding, (since_map, user, database))
         step("analysing and writing the report")
         written = write_report(
             G,
@@ -619,6 +766,8 @@ def report(
             seed=seed,
             include_contacts=include_contacts,
             title=title,
+            expected_regions=expect or (),
+            since=G_since,
         )
     _stderr().print(Text(f"wrote {written}"))
 
@@ -627,8 +776,15 @@ def report(
 @handled
 def export(
     source: SourceArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="File (graphml, gexf, json) or folder (csv).")],
-    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf (Gephi), json (node-link) or csv.")] = "graphml",
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="File (graphml, gexf, json) or folder (csv, workbook).")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="graphml, gexf (Gephi), json (node-link), csv, or workbook (netmap's own CSV sheets)."
+        ),
+    ] = "graphml",
     include_contacts: Annotated[
         bool, typer.Option("--include-contacts", help="Include contacts (personal data); left out otherwise.")
     ] = False,

@@ -141,6 +141,8 @@ from netmap.errors import UsageError
 __all__ = ["FORMATS", "export_graph", "neutralise"]
 
 FORMATS: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
+# Not a graph format: netmap's own sheets, for people to edit (e.g. an HSDS package as a workbook).
+WORKBOOK = "workbook"
 
 _PREFIX = "netmap_"
 
@@ -206,8 +208,9 @@ def export_graph(
     path : str or Path
         The file to write (``graphml``, ``gexf``, ``json``) or the folder (``csv``; created if
         missing).
-    format : {"graphml", "gexf", "json", "csv"}
-        See the module docstring for what each format holds and how values are converted.
+    format : {"graphml", "gexf", "json", "csv", "workbook"}
+        See the module docstring for what each format holds and how values are converted;
+        ``workbook`` writes the netmap sheets as a CSV folder that netmap reads back.
     include_contacts : bool
         Keep ``Person`` nodes and ``WORKS_AT`` relationships (personal data); left out otherwise.
     overwrite : bool
@@ -234,9 +237,18 @@ def export_graph(
     >>> sorted(doc), any(n["label"] == "Person" for n in doc["nodes"])
     (['directed', 'edges', 'graph', 'multigraph', 'nodes'], False)
     """
-    if format not in FORMATS:
-        raise UsageError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    if format not in (*FORMATS, WORKBOOK):
+        raise UsageError(f"unknown export format {format!r}; choose one of {', '.join((*FORMATS, WORKBOOK))}")
     target = Path(path)
+    if format == WORKBOOK:
+        # The sheets netmap reads, e.g. to turn an HSDS package into a workbook people edit.
+        from netmap.export.workbook import write_workbook
+
+        view = G
+        if not include_contacts:
+            view = nx.subgraph_view(G, filter_node=lambda n: G.nodes[n].get("label") != "Person")
+        folder = write_workbook(view, target, overwrite=overwrite)
+        return sorted(folder.glob("*.csv"))
     if format == "csv":
         _check_folder(target, overwrite)
         nodes, edges = _csv_tables(G, include_contacts)

@@ -436,3 +436,50 @@ def render_diff(console: Console, result: dict[str, Any]) -> None:
         lambda c: f"{c['name']}: {c['old_score']} ({c['old_rating']}) -> {c['new_score']} ({c['new_rating']})",
         "bold",
     )
+
+
+def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: bool = False) -> None:
+    """Candidates per gap (scope by scope), then introductions across the widest holes."""
+    d = result["directory"]
+    console.print(
+        Text(
+            f"Directory: {d['rows']} organisations, {d['already_partners']} already partners, "
+            f"{d['used']} proposed below",
+            style="bold",
+        )
+    )
+    shown = [g for g in result["gaps"] if g["candidates"] or g["prospective"] or show_empty]
+    if shown:
+        table = Table(title="Who could fill each gap (best first)")
+        for column in ("scope", "missing type", "candidate", "why"):
+            table.add_column(column)
+        for g in shown:
+            scope = g["region"] or ("state" if g["level"] == "state" else "statewide")
+            rows = [(c["name"], c["reason"]) for c in g["candidates"]]
+            rows += [(name, "listed as a prospective partner already") for name in g["prospective"]]
+            if g["more"]:
+                rows.append((f"… and {g['more']} more", "use --top to see them"))
+            for index, (name, why) in enumerate(rows or [("no candidate in the directory", "")]):
+                first = index == 0
+                table.add_row(_t(scope if first else ""), _t(g["agency_type"] if first else ""), _t(name), _t(why))
+        console.print(table)
+    empty = sum(1 for g in result["gaps"] if not g["candidates"])
+    if empty and not show_empty:
+        console.print(Text(f"{empty} gap(s) have no candidate in the directory (--all lists them)."))
+    if not result["holes"]:
+        return
+    table = Table(title="Introductions across the widest holes between categories")
+    for column in ("between", "ties now", "introduce", "because"):
+        table.add_column(column)
+    for h in result["holes"]:
+        between = f"{h['category_a']} ({h['partners_a']}) and {h['category_b']} ({h['partners_b']})"
+        intros = h["introductions"] or [None]
+        for index, i in enumerate(intros):
+            first = index == 0
+            table.add_row(
+                _t(between if first else ""),
+                _t(h["ties"] if first else ""),
+                _t(f"{i['source_name']} + {i['target_name']}" if i else "no pair shares a partner"),
+                _t(f"{i['explanation']} (shared: {', '.join(i['shared_names'])})" if i else ""),
+            )
+    console.print(table)

@@ -660,7 +660,7 @@ def test_keys_that_clash_as_text_are_refused(tmp_path):
 def test_unknown_format(examples, tmp_path):
     with pytest.raises(UsageError) as err:
         export_graph(examples["tucson-behavioral-health"], tmp_path / "map.dot", format="dot")
-    assert str(err.value) == "unknown export format 'dot'; choose one of graphml, gexf, json, csv"
+    assert str(err.value) == "unknown export format 'dot'; choose one of graphml, gexf, json, csv, workbook"
     assert err.value.exit_code == 2
     assert FORMATS == ("graphml", "gexf", "json", "csv")
 
@@ -716,3 +716,18 @@ def test_graph_is_not_mutated(examples, tmp_path):
         assert list(G.nodes(data=True)) == list(before.nodes(data=True))
         assert list(G.edges(keys=True, data=True)) == list(before.edges(keys=True, data=True))
         assert G.graph == before.graph
+
+
+# --- workbook: netmap's own sheets ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("include_contacts", "contacts"), [(False, 0), (True, 11)])
+def test_workbook_format_reads_back_without_contacts_unless_asked(examples, tmp_path, include_contacts, contacts):
+    G = examples["tucson-behavioral-health"]
+    written = export_graph(G, tmp_path / "wb", format="workbook", include_contacts=include_contacts)
+    names = {p.name for p in written}
+    assert {"partners.csv", "ties.csv", "funding.csv"} <= names
+    tables = netmap.read_workbook(tmp_path / "wb")
+    assert tables.ok
+    original = netmap.read_workbook(EXAMPLES / "tucson-behavioral-health").counts()
+    assert tables.counts() == original | {"contacts": contacts}

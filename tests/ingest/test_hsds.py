@@ -12,6 +12,9 @@ from netmap.errors import UsageError
 from netmap.ingest.hsds import is_hsds, mapping_template, read_hsds
 from netmap.ingest.hsds_mapping import HsdsMapping, load_mapping
 from netmap.roster import load_roster
+from tests.conftest import EXAMPLES
+
+EXAMPLES_TUCSON = EXAMPLES / "tucson-behavioral-health"
 
 ROSTER = load_roster()
 
@@ -424,3 +427,95 @@ def test_the_mapping_template_lists_every_term_and_reads_back(make_hsds, tmp_pat
     path.write_text(filled, encoding="utf-8")
     tables = read_hsds(folder, roster=ROSTER, mapping=path)
     assert [p["id"] for p in tables["partners"]] == ["org-cc", "org-gw", "org-gwy"]
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from netmap.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "300"})
+
+
+@pytest.mark.parametrize(
+    ("command", "expect"),
+    [
+        (["validate"], "5 partners"),
+        (["gaps", "--json"], '"agency_type_id": "local-wib"'),
+        (["brokers", "--json"], '"betweenness"'),
+        (["regions", "--json"], '"region": "Pima"'),
+        (["analyze", "--json"], '"scorecard"'),
+    ],
+)
+def test_every_command_reads_an_hsds_package(hsds_pima, command, expect):
+    result = _cli(command[0], hsds_pima, *command[1:])
+    assert result.exit_code == 0, result.output
+    assert expect in result.stdout
+    # Warnings are listed by validate (and suggest); the analyses print results only.
+    assert ("hsds-unmapped" in result.output) == (command[0] == "validate")
+
+
+@pytest.mark.parametrize(("command", "name"), [("map", "map.html"), ("report", "report.html")])
+def test_maps_and_reports_of_an_hsds_package(hsds_pima, tmp_path, command, name):
+    out = tmp_path / name
+    result = _cli(command, hsds_pima, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "Pima Community College" in out.read_text(encoding="utf-8")
+
+
+def test_export_of_an_hsds_package_is_a_netmap_workbook(hsds_pima, tmp_path):
+    out = tmp_path / "pima-workbook"
+    result = _cli("export", hsds_pima, "-o", out, "--format", "workbook")
+    assert result.exit_code == 0, result.output
+    tables = netmap.read_workbook(out)
+    assert tables.ok
+    assert [p["id"] for p in tables["partners"]] == ["org-cc", "org-ajc", "org-des", "org-gw", "org-gwy"]
+
+
+def test_the_global_mapping_option(hsds_pima, tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text("agency_types:\n  Food Pantries: Faith-based organization\n", encoding="utf-8")
+    result = _cli("--mapping", other, "validate", hsds_pima, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["counts"]["partners"] == 2
+    # A mapping for a workbook is ignored: it only applies to HSDS packages.
+    assert _cli("--mapping", other, "validate", EXAMPLES_TUCSON).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("level: county\n", encoding="utf-8")
+    result = _cli("--mapping", bad, "validate", hsds_pima)
+    assert result.exit_code == 2
+    assert "level 'county' is not one of" in result.stderr
+
+
+def test_bad_hsds_rows_exit_1_with_their_location(make_hsds):
+    folder = make_hsds(_drop("services", 1, organization_id="org-nope"))
+    result = _cli("validate", folder, "--json")
+    assert result.exit_code == 1
+    (issue,) = [i for i in json.loads(result.stdout)["issues"] if i["severity"] == "error"]
+    assert (issue["code"], Path(issue["file"]).name, issue["row"], issue["column"]) == (
+        "hsds-unknown-reference",
+        "services.csv",
+        3,
+        "organization_id",
+    )
+
+
+def test_hsds_mapping_command(make_hsds, tmp_path):
+    folder = make_hsds(mapping=None)
+    printed = _cli("hsds-mapping", folder)
+    assert printed.exit_code == 0
+    assert '"ND-6500":' in printed.stdout
+    out = folder / "netmap-mapping.yaml"
+    result = _cli("hsds-mapping", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"netmap validate {folder}" in result.stderr
+    assert load_mapping(out).agency_types == {"hh 0500 8000 150": "Local community colleges"}
+    again = _cli("hsds-mapping", folder, "-o", out)
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert _cli("hsds-mapping", folder, "-o", out, "--force").exit_code == 0
+    not_hsds = _cli("hsds-mapping", tmp_path)
+    assert not_hsds.exit_code == 2 and "not an HSDS package" in not_hsds.stderr

@@ -1,0 +1,378 @@
+"""Who could fill each gap, and which introductions would bridge the largest holes.
+
+Two kinds of suggestion, both explained in words a state team can act on:
+
+- **candidates**: for each agency type missing in a region (or at state level), the
+  organisations of a directory (a netmap ``partners`` sheet or an HSDS package) that are
+  of that type and in or near that region, and not partners yet. "Near" is read from
+  the network itself: a region whose partners already work with this region's partners.
+- **introductions**: for the pairs of categories with the fewest ties between them (the
+  largest structural holes), pairs of existing partners across the hole who have no tie
+  but share partners — link prediction by common neighbours, ties broken by the
+  Adamic-Adar index — each explained as "X and Y share 3 partners but have no tie".
+
+Everything is ranked deterministically (scores, then names, then ids), so the same
+inputs give the same list.
+
+Examples
+--------
+>>> import netmap
+>>> G = netmap.read_graph("examples/tucson-behavioral-health")
+>>> directory = [{"id": "D1", "name": "Pima County WIB", "agency_type_id": "local-wib", "region": "Pima County"}]
+>>> result = suggest(G, directory)
+>>> [(g.agency_type, [c.name for c in g.candidates]) for g in result.gaps if g.candidates]
+[('Local WIB', ['Pima County WIB'])]
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import partner_graph, partners, resolve_roster
+from netmap.analysis.gaps import MISSING, roster_gaps
+from netmap.roster import Roster, normalize
+
+__all__ = ["Candidate", "GapCandidates", "Hole", "Introduction", "Suggestions", "suggest"]
+
+# How near a candidate is to the region of the gap, best first.
+IN_REGION, NEAR, REGION_UNKNOWN, ELSEWHERE = "in region", "near", "region not given", "elsewhere"
+_TIER = {IN_REGION: 0, NEAR: 1, REGION_UNKNOWN: 2, ELSEWHERE: 3}
+
+
+@dataclass
+class Candidate:
+    """A directory organisation that could fill a gap."""
+
+    id: str
+    name: str
+    region: str | None
+    nearness: str
+    reason: str
+    source_row: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class GapCandidates:
+    """One missing agency type in one scope, with the candidates for it, best first."""
+
+    level: str
+    region: str | None
+    category: str
+    agency_type_id: str
+    agency_type: str
+    candidates: list[Candidate] = field(default_factory=list)
+    more: int = 0  # candidates beyond ``top``
+    prospective: list[str] = field(default_factory=list)  # already listed as prospective partners
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "region": self.region,
+            "category": self.category,
+            "agency_type_id": self.agency_type_id,
+            "agency_type": self.agency_type,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "more": self.more,
+            "prospective": list(self.prospective),
+        }
+
+
+@dataclass
+class Introduction:
+    """Two partners across a hole who share partners but have no tie."""
+
+    source: str
+    source_name: str
+    target: str
+    target_name: str
+    shared: int
+    shared_names: list[str]
+    adamic_adar: float
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Hole:
+    """A pair of categories with few ties between them, and introductions across it."""
+
+    category_a: str
+    category_b: str
+    partners_a: int
+    partners_b: int
+    ties: int
+    density: float
+    introductions: list[Introduction] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category_a": self.category_a,
+            "category_b": self.category_b,
+            "partners_a": self.partners_a,
+            "partners_b": self.partners_b,
+            "ties": self.ties,
+            "density": self.density,
+            "introductions": [i.to_dict() for i in self.introductions],
+        }
+
+
+@dataclass
+class Suggestions:
+    """Result of :func:`suggest`."""
+
+    gaps: list[GapCandidates]
+    holes: list[Hole]
+    directory: dict[str, int]
+    already_partners: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gaps": [g.to_dict() for g in self.gaps],
+            "holes": [h.to_dict() for h in self.holes],
+            "directory": dict(self.directory),
+            "already_partners": list(self.already_partners),
+        }
+
+
+def _records(directory: Any) -> list[Mapping[str, Any]]:
+    """Directory rows from validated tables (``tables["partners"]``) or plain dicts."""
+    if hasattr(directory, "records"):
+        return list(directory["partners"])
+    return list(directory)
+
+
+def _region_neighbours(P: nx.Graph, everyone: dict[str, dict[str, Any]]) -> dict[str, Counter]:
+    """For each region, how many ties its partners have with each other region's partners."""
+    near: dict[str, Counter] = defaultdict(Counter)
+    for u, v in P.edges():
+        ru, rv = everyone.get(u, {}).get("region"), everyone.get(v, {}).get("region")
+        if ru and rv and ru != rv:
+            near[ru][rv] += 1
+            near[rv][ru] += 1
+    return near
+
+
+def _candidates_for(
+    gap: Any,
+    pool: list[Mapping[str, Any]],
+    near: dict[str, Counter],
+    *,
+    anywhere: bool,
+) -> list[Candidate]:
+    region = gap.region
+    key = normalize(region) if region else None
+    neighbours = {normalize(r): (r, n) for r, n in near.get(region, Counter()).items()} if region else {}
+    found = []
+    for row in pool:
+        if row.get("agency_type_id") != gap.agency_type_id:
+            continue
+        where = row.get("region")
+        where_key = normalize(where) if where else None
+        if key is None or where_key == key:
+            tier, reason = IN_REGION, f"a {gap.agency_type} in {where}" if where else f"a {gap.agency_type}"
+            closeness = 0
+        elif where_key in neighbours:
+            other, ties = neighbours[where_key]
+            tier = NEAR
+            reason = (
+                f"a {gap.agency_type} in {other}, whose partners have {ties} tie{'s' if ties != 1 else ''} "
+                f"with {region}'s"
+            )
+            closeness = -ties
+        elif not where:
+            tier, reason, closeness = REGION_UNKNOWN, f"a {gap.agency_type}; the directory gives no region", 0
+        elif anywhere:
+            tier, reason, closeness = ELSEWHERE, f"a {gap.agency_type} in {where}", 0
+        else:
+            continue
+        found.append(
+            (
+                (_TIER[tier], closeness, str(row.get("name") or "").casefold(), str(row["id"])),
+                Candidate(str(row["id"]), str(row.get("name") or row["id"]), where, tier, reason, row.get("_row")),
+            )
+        )
+    found.sort(key=lambda pair: pair[0])
+    return [c for _, c in found]
+
+
+def _holes(
+    P: nx.Graph, roster: Roster, everyone: dict[str, dict[str, Any]], *, holes: int, per_hole: int
+) -> list[Hole]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for pid in P.nodes:
+        category = everyone.get(pid, {}).get("category")
+        if category:
+            members[category].append(pid)
+    between: Counter = Counter()
+    for u, v in P.edges():
+        cu, cv = everyone.get(u, {}).get("category"), everyone.get(v, {}).get("category")
+        if cu and cv and cu != cv:
+            between[tuple(sorted((cu, cv)))] += 1
+    order = [c for c in roster.categories if c in members] + sorted(c for c in members if c not in roster.categories)
+    pairs = []
+    for a, b in combinations(order, 2):
+        size = len(members[a]) * len(members[b])
+        ties = between[tuple(sorted((a, b)))]
+        # Fewest ties for the number of possible ties: the widest holes first; the bigger
+        # the two groups, the more an introduction across them can carry.
+        pairs.append((ties / size, -size, order.index(a), order.index(b), a, b, ties))
+    pairs.sort()
+    degree = dict(P.degree())
+
+    def name(pid: str) -> str:
+        return str(everyone.get(pid, {}).get("name") or pid)
+
+    def category_name(c: str) -> str:
+        return roster.categories[c].name if c in roster.categories else c
+
+    result = []
+    for density, _size, _ia, _ib, a, b, ties in pairs:
+        if len(result) >= holes:
+            break
+        in_b = set(members[b])
+        scored = []
+        for x in members[a]:
+            # Two steps from x into b: the candidates that share at least one partner with x.
+            shared_with: dict[str, list[str]] = defaultdict(list)
+            for z in P.neighbors(x):
+                for y in P.neighbors(z):
+                    if y in in_b and y != x and not P.has_edge(x, y):
+                        shared_with[y].append(z)
+            for y, shared in shared_with.items():
+                # Adamic-Adar: a shared partner with few ties says more than a hub everyone knows.
+                aa = sum(1 / math.log(degree[z]) for z in shared if degree[z] > 1)
+                scored.append(((-len(shared), -aa, name(x).casefold(), name(y).casefold(), x, y), x, y, shared, aa))
+        scored.sort(key=lambda s: s[0])
+        intros = []
+        for _key, x, y, shared, aa in scored[:per_hole]:
+            shared_names = sorted((name(z) for z in shared), key=str.casefold)
+            n = len(shared)
+            intros.append(
+                Introduction(
+                    x,
+                    name(x),
+                    y,
+                    name(y),
+                    n,
+                    shared_names,
+                    round(aa, 6),
+                    f"{name(x)} and {name(y)} share {n} partner{'s' if n != 1 else ''} but have no tie",
+                )
+            )
+        result.append(
+            Hole(category_name(a), category_name(b), len(members[a]), len(members[b]), ties, round(density, 6), intros)
+        )
+    return result
+
+
+def suggest(
+    G: nx.MultiDiGraph,
+    directory: Any,
+    *,
+    roster: Roster | None = None,
+    expected: Sequence[str] = (),
+    top: int | None = 5,
+    anywhere: bool = False,
+    holes: int = 3,
+    per_hole: int = 3,
+) -> Suggestions:
+    """Candidates from a directory for every missing agency type, and introductions across holes.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A netmap graph. Not modified.
+    directory : Tables or iterable of dict
+        Known organisations that are not (yet) partners: validated tables (their
+        ``partners`` rows, e.g. from an HSDS package) or dicts with ``id``, ``name``,
+        ``agency_type_id`` and ``region``.
+    roster : Roster, optional
+        Default: the roster ``G`` was built with.
+    expected : sequence of str
+        Regions that should be there even with no partner listed (every local type is
+        missing in them).
+    top : int or None
+        Candidates kept per gap (None: all); the rest are counted in ``more``.
+    anywhere : bool
+        Also propose candidates from regions not tied to the gap's region.
+    holes, per_hole : int
+        How many category pairs to bridge, and introductions proposed for each.
+
+    Returns
+    -------
+    Suggestions
+        ``gaps`` in the order of the gap report (state first, then region by region),
+        each with candidates ranked in region, near (by ties between the regions), region
+        not given; ``holes`` widest first; ``directory`` counts; ``already_partners``
+        lists directory rows skipped because they are partners already (same id or name).
+
+    Examples
+    --------
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> hole = suggest(G, []).holes[0]
+    >>> hole.ties <= 1
+    True
+    """
+    roster = resolve_roster(G, roster)
+    everyone = partners(G, active_only=False)
+    P = partner_graph(G)
+    ids = set(everyone)
+    names = {normalize(str(d.get("name") or "")): pid for pid, d in everyone.items() if d.get("name")}
+    rows = _records(directory)
+    pool, already = [], []
+    for row in rows:
+        pid, key = str(row.get("id")), normalize(str(row.get("name") or ""))
+        match = pid if pid in ids else names.get(key) if key else None
+        if match is not None:
+            already.append({"id": pid, "name": row.get("name"), "partner_id": match, "source_row": row.get("_row")})
+        else:
+            pool.append(row)
+
+    gaps = [t for t in roster_gaps(G, roster=roster).types if t.status == MISSING]
+    regions_seen = {d.get("region") for d in everyone.values()}
+    extra = [r for r in expected if r not in regions_seen]
+    if extra:
+        from netmap.analysis.gaps import TypeStatus
+
+        for region in extra:
+            for t in roster.roster_types("local"):
+                gaps.append(
+                    TypeStatus("local", region, roster.categories[t.category].name, t.id, t.name, MISSING, [], [])
+                )
+    near = _region_neighbours(P, everyone)
+    out = []
+    for gap in gaps:
+        found = _candidates_for(gap, pool, near, anywhere=anywhere)
+        keep = found if top is None else found[:top]
+        out.append(
+            GapCandidates(
+                gap.level,
+                gap.region,
+                gap.category,
+                gap.agency_type_id,
+                gap.agency_type,
+                keep,
+                len(found) - len(keep),
+                [everyone[p].get("name") or p if p in everyone else p for p in gap.prospective],
+            )
+        )
+    counts = {
+        "rows": len(rows),
+        "already_partners": len(already),
+        "candidates": len(pool),
+        "used": len({c.id for g in out for c in g.candidates}),
+    }
+    return Suggestions(out, _holes(P, roster, everyone, holes=holes, per_hole=per_hole), counts, already)

@@ -1,0 +1,314 @@
+"""netmap.analysis.suggest: candidates per gap in order, and explained introductions."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import networkx as nx
+import pytest
+
+import netmap
+from netmap.analysis.suggest import suggest
+from tests.conftest import write_csv_workbook
+
+
+@pytest.fixture
+def north_south(tmp_path):
+    """Three regions; North and South are tied (N1-S2), West is tied to no other region.
+
+    Categories: workforce {S1, N2}, education {N1, S2, W1}, CBOs {N3}, employers {S3}.
+    """
+    folder = write_csv_workbook(
+        tmp_path / "map",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region", "team"],
+                ["S1", "State Workforce Agency", "State workforce agency", "state", "", "leadership"],
+                ["N1", "North College", "CC", "local", "North", "leadership"],
+                ["N2", "North Job Centre", "American Job Center", "local", "North", ""],
+                ["N3", "North CBO", "CBO", "local", "North", ""],
+                ["S2", "South College", "CC", "local", "South", ""],
+                ["S3", "South Plastics", "Private businesses", "local", "South", ""],
+                ["W1", "West College", "CC", "local", "West", ""],
+            ],
+            "ties": [
+                ["source_id", "target_id"],
+                ["N1", "S1"],
+                ["N2", "N1"],
+                ["N1", "S2"],
+                ["N3", "N2"],
+                ["S3", "S2"],
+                ["S2", "S1"],
+            ],
+        },
+    )
+    return netmap.read_graph(folder)
+
+
+@pytest.fixture
+def directory(tmp_path):
+    folder = write_csv_workbook(
+        tmp_path / "directory",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region"],
+                ["D1", "North Workforce Board", "Local WIB", "local", "North"],
+                ["D2", "South Workforce Board", "Local WIB", "local", "South"],
+                ["D3", "West Workforce Board", "Local WIB", "local", "West"],
+                ["D4", "Roaming Workforce Board", "Local WIB", "local", ""],
+                ["D5", "north college", "CC", "local", "North"],  # a partner already, by name
+                ["N2", "Renamed Job Centre", "American Job Center", "local", "North"],  # by id
+                ["D7", "Alpha Workforce Board", "Local WIB", "local", "north"],  # region case differs
+                ["D8", "State Board", "State WIB", "state", ""],
+            ]
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    assert tables.ok
+    return tables
+
+
+def _gap(result, agency_type_id, region):
+    return next(g for g in result.gaps if g.agency_type_id == agency_type_id and g.region == region)
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        # In the region (by name), then near (South's partners have a tie with North's), then no region.
+        ("North", [("D7", "in region"), ("D1", "in region"), ("D2", "near"), ("D4", "region not given")]),
+        ("South", [("D2", "in region"), ("D7", "near"), ("D1", "near"), ("D4", "region not given")]),
+        # West is tied to no other region: only its own and the unplaced board.
+        ("West", [("D3", "in region"), ("D4", "region not given")]),
+    ],
+)
+def test_candidates_in_order(north_south, directory, region, expected):
+    gap = _gap(suggest(north_south, directory), "local-wib", region)
+    assert [(c.id, c.nearness) for c in gap.candidates] == expected
+    assert gap.more == 0
+
+
+def test_reasons_say_why(north_south, directory):
+    gap = _gap(suggest(north_south, directory), "local-wib", "North")
+    assert [c.reason for c in gap.candidates] == [
+        "a Local WIB in north",
+        "a Local WIB in North",
+        "a Local WIB in South, whose partners have 1 tie with North's",
+        "a Local WIB; the directory gives no region",
+    ]
+    assert [c.source_row for c in gap.candidates] == [8, 2, 3, 5]
+
+
+def test_anywhere_adds_unconnected_regions_last(north_south, directory):
+    gap = _gap(suggest(north_south, directory, anywhere=True), "local-wib", "North")
+    assert [(c.id, c.nearness) for c in gap.candidates][-1] == ("D3", "elsewhere")
+
+
+def test_top_cuts_and_counts_the_rest(north_south, directory):
+    gap = _gap(suggest(north_south, directory, top=2), "local-wib", "North")
+    assert [c.id for c in gap.candidates] == ["D7", "D1"]
+    assert gap.more == 2
+
+
+def test_state_gaps_take_state_candidates(north_south, directory):
+    gap = _gap(suggest(north_south, directory), "state-wib", None)
+    assert [c.id for c in gap.candidates] == ["D8"]
+    assert [c.reason for c in gap.candidates] == ["a State WIB"]
+    # The state workforce agency is there: no gap, so nobody is proposed for it.
+    assert not [g for g in suggest(north_south, directory).gaps if g.agency_type_id == "state-workforce-agency"]
+
+
+def test_partners_already_are_not_proposed(north_south, directory):
+    result = suggest(north_south, directory)
+    assert [(a["id"], a["partner_id"]) for a in result.already_partners] == [("D5", "N1"), ("N2", "N2")]
+    assert result.directory == {"rows": 8, "already_partners": 2, "candidates": 6, "used": 6}
+    proposed = {c.id for g in result.gaps for c in g.candidates}
+    assert not proposed & {"D5", "N2"}
+
+
+def test_expected_regions_with_nobody_get_every_local_type(north_south, directory):
+    result = suggest(north_south, directory, expected=["East", "North"])
+    east = [g for g in result.gaps if g.region == "East"]
+    assert len(east) == 22 - 9  # every local type of the roster
+    assert [c.id for c in _gap(result, "local-wib", "East").candidates] == ["D4"]
+
+
+def test_holes_widest_first_with_explained_introductions(north_south):
+    result = suggest(north_south, [])
+    assert [(h.category_a, h.category_b, h.ties, h.density) for h in result.holes] == [
+        ("Education", "CBOs", 0, 0.0),  # 3 x 1 possible ties, none
+        ("Workforce Development", "Employers", 0, 0.0),  # 2 x 1
+        ("CBOs", "Employers", 0, 0.0),  # 1 x 1
+    ]
+    first, second, third = result.holes
+    assert [i.to_dict() for i in first.introductions] == [
+        {
+            "source": "N1",
+            "source_name": "North College",
+            "target": "N3",
+            "target_name": "North CBO",
+            "shared": 1,
+            "shared_names": ["North Job Centre"],
+            "adamic_adar": round(1 / math.log(2), 6),
+            "explanation": "North College and North CBO share 1 partner but have no tie",
+        }
+    ]
+    assert [(i.source, i.target, i.adamic_adar) for i in second.introductions] == [
+        ("S1", "S3", round(1 / math.log(3), 6))
+    ]
+    assert third.introductions == []
+
+
+def test_more_shared_partners_rank_first(tmp_path):
+    folder = write_csv_workbook(
+        tmp_path / "m",
+        {
+            "partners": [
+                ["id", "name", "agency_type"],
+                ["X", "Xenon Inc", "Private businesses"],
+                ["Y1", "Yew College", "CC"],
+                ["Y2", "Aspen College", "CC"],
+                ["Z1", "Job Centre One", "American Job Center"],
+                ["Z2", "Job Centre Two", "American Job Center"],
+            ],
+            "ties": [["source_id", "target_id"], ["X", "Z1"], ["X", "Z2"], ["Y1", "Z1"], ["Y1", "Z2"], ["Y2", "Z2"]],
+        },
+    )
+    G = netmap.read_graph(folder)
+    hole = next(h for h in suggest(G, [], holes=10).holes if {h.category_a, h.category_b} == {"Education", "Employers"})
+    assert [(i.source, i.target, i.shared) for i in hole.introductions] == [("Y1", "X", 2), ("Y2", "X", 1)]
+    assert hole.introductions[0].explanation == "Yew College and Xenon Inc share 2 partners but have no tie"
+    assert hole.introductions[0].shared_names == ["Job Centre One", "Job Centre Two"]
+
+
+def test_the_graph_is_not_changed(north_south, directory):
+    before = nx.to_dict_of_dicts(north_south)
+    nodes = dict(north_south.nodes(data=True))
+    suggest(north_south, directory, expected=["East"])
+    assert nx.to_dict_of_dicts(north_south) == before
+    assert dict(north_south.nodes(data=True)) == nodes
+
+
+def test_to_dict_keys_are_stable(north_south, directory):
+    d = suggest(north_south, directory).to_dict()
+    assert list(d) == ["gaps", "holes", "directory", "already_partners"]
+    assert list(d["gaps"][0]) == [
+        "level",
+        "region",
+        "category",
+        "agency_type_id",
+        "agency_type",
+        "candidates",
+        "more",
+        "prospective",
+    ]
+    assert list(d["holes"][0]) == [
+        "category_a",
+        "category_b",
+        "partners_a",
+        "partners_b",
+        "ties",
+        "density",
+        "introductions",
+    ]
+
+
+def test_an_hsds_directory(north_south, make_hsds):
+    def pima_is_north(tables):
+        for address in tables["addresses"]:
+            if address.get("region") == "Pima" or address.get("city") == "Tucson":
+                address["region"] = "North"
+
+    tables = netmap.read_workbook(make_hsds(pima_is_north))
+    result = suggest(north_south, tables)
+    # The HSDS package has a college, a job centre, a CBO and a state human service agency.
+    assert not [g for g in result.gaps if g.agency_type_id == "local-community-colleges" and g.region == "South"]
+    assert [c.name for c in _gap(result, "state-human-service-agency", None).candidates] == ["Arizona DES"]
+    assert [c.id for c in _gap(result, "local-community-based-organizations", "South").candidates] == [
+        "org-gw",
+        "org-gwy",
+    ]
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from netmap.cli import app
+
+    # Wide enough that the issue table is not folded.
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "300"})
+
+
+@pytest.fixture
+def map_folder(north_south, tmp_path):
+    return tmp_path / "map"
+
+
+def test_suggest_command_json(map_folder, directory):
+    result = _cli("suggest", map_folder, "--directory", directory.source, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["gaps", "holes", "directory", "already_partners", "directory_issues"]
+    north = next(g for g in doc["gaps"] if g["agency_type_id"] == "local-wib" and g["region"] == "North")
+    assert [c["id"] for c in north["candidates"]] == ["D7", "D1", "D2", "D4"]
+    assert doc["holes"][0]["introductions"][0]["explanation"] == (
+        "North College and North CBO share 1 partner but have no tie"
+    )
+
+
+def test_suggest_command_table(map_folder, directory):
+    result = _cli("suggest", map_folder, "--directory", directory.source, "--top", "1")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Directory: 8 organisations, 2 already partners" in out
+    assert "Who could fill each gap" in out
+    assert "Alpha Workforce Board" in out and "… and 3 more" in out
+    assert "North College + North CBO" in out
+    assert "gap(s) have no candidate in the directory" in out
+
+
+def test_suggest_reports_bad_directory_rows_and_still_suggests(map_folder, tmp_path):
+    folder = write_csv_workbook(
+        tmp_path / "bad-directory",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "region"],
+                ["D1", "North Workforce Board", "Local WIB", "North"],
+                ["D2", "Mystery Org", "Wizards guild", "North"],
+            ]
+        },
+    )
+    result = _cli("suggest", map_folder, "--directory", folder)
+    assert result.exit_code == 1
+    assert "North Workforce Board" in result.stdout
+    assert "unknown-agency-type" in result.stderr and "'Wizards guild' is not an agency type" in result.stderr
+    assert "file(s): " in result.stderr and "partners.csv" in result.stderr
+    assert "1 error(s) in the directory" in result.stderr
+    doc = json.loads(_cli("suggest", map_folder, "--directory", folder, "--json").stdout)
+    assert [(i["code"], i["row"], i["column"], i["value"]) for i in doc["directory_issues"]] == [
+        ("unknown-agency-type", 3, "agency_type", "Wizards guild")
+    ]
+
+
+def test_suggest_with_an_hsds_directory_reports_unmapped_rows(map_folder, hsds_pima):
+    result = _cli("suggest", map_folder, "--directory", hsds_pima, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [(i["code"], i["row"]) for i in doc["directory_issues"]] == [("hsds-unmapped", 7)]
+    assert "hsds-unmapped" in result.stderr and "Community Food Bank" in result.stderr
+
+
+def test_suggest_needs_a_directory(map_folder):
+    result = _cli("suggest", map_folder)
+    assert result.exit_code == 2
+    assert "--directory" in result.output
+
+
+def test_suggest_missing_directory_is_a_usage_error(map_folder, tmp_path):
+    result = _cli("suggest", map_folder, "--directory", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.stderr
