@@ -181,4 +181,16 @@ ISSUE_CODES: dict[str, str] = {
     "unknown-population": "a population the roster does not know; kept",
     "unknown-reference": "a partner id that names no partner",
     "too-few-parties": "an agreement with fewer than two parties",
+    # Open Referral HSDS 3.0 packages and their mapping file
+    "hsds-bad-datapackage": "an HSDS datapackage.json cannot be used; the standard file names are read instead",
+    "hsds-bad-resource": "an HSDS resource path points outside the package (or is a URL)",
+    "hsds-missing-resource": "an HSDS package lacks organizations.csv, or lists a file that is not there",
+    "hsds-missing-column": "an HSDS file lacks a column HSDS 3.0 requires",
+    "hsds-missing-id": "an HSDS row has no id",
+    "hsds-duplicate-id": "an HSDS id is used twice in its file",
+    "hsds-missing-value": "an HSDS funding row has no source",
+    "hsds-unknown-reference": "an HSDS row names an organization, service or taxonomy term that is not in the package",
+    "hsds-unmapped": "an HSDS organisation whose terms map to no agency type; left out, with its services and funding",
+    "hsds-ambiguous-type": "an HSDS organisation's terms map to more than one agency type; the first is used",
+    "hsds-bad-mapping": "a mapping file entry names an agency type or population the roster does not know",
 }

@@ -53,12 +53,22 @@ def normalize(text: str) -> str:
     'local community college'
     >>> normalize("Community & Faith based Orgs.")
     'community and faith based org'
+    >>> normalize("Universities"), normalize("Human Service Agencies")
+    ('university', 'human service agency')
     """
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     text = text.casefold().replace("&", " and ").replace("'", "")
     words = re.findall(r"[a-z0-9]+", text)
-    # Plural "s" off words long enough not to be acronyms ("TANF" stays, "colleges" goes).
-    out = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    # Plural "s" off words long enough not to be acronyms ("TANF" stays, "colleges" goes);
+    # "-ies" plurals become "-y" ("agencies" is "agency", as 211 directories write it).
+    out = [
+        w[:-3] + "y"
+        if len(w) > 4 and w.endswith("ies")
+        else w[:-1]
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss")
+        else w
+        for w in words
+    ]
     return " ".join(out)
 
 

@@ -95,7 +95,7 @@ HSDS_COLUMNS = {
     "addresses": ["id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province",
                   "postal_code", "country", "address_type"],
     "service_at_location": ["id", "service_id", "location_id", "description"],
-    "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label"],
+    "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
     "taxonomy_terms": ["id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id",
                        "term_uri"],
 }  # fmt: skip

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import netmap
 from netmap.analysis import analyze
+from netmap.analysis.suggest import suggest
+from netmap.errors import WARNING
 from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL
 
 AS_OF = "2026-11-24"  # the day the example READMEs were written against
@@ -39,6 +43,7 @@ def test_every_example_has_a_readme_that_says_what_is_real():
             assert heading in text, (folder.name, heading)
 
 
+# The workbooks. The HSDS directory (pima-county-211) reports two organisations on purpose: see below.
 @pytest.mark.parametrize("name", ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"])
 def test_examples_validate_without_issues(name):
     assert netmap.read_workbook(EXAMPLES / name).issues == []
@@ -141,3 +146,124 @@ def test_four_states_gaps(results):
     assert sorted(u["role"] for u in d["roles"]["uncovered"]) == ["Assess skills", "Provide job placement services"]
     assert sorted(_ids(d["formalisation"]["expired"])) == ["FA03", "FA09"]
     assert _ids(d["formalisation"]["expiring"]) == ["FA04"]
+
+
+# -- the Pima County 211 directory (an HSDS 3.0 package) -------------------------------------
+
+PIMA_211 = EXAMPLES / "pima-county-211"
+OUT_OF_REGION = {"o-nusd": "Santa Cruz County", "o-ua-sv": "Cochise County", "o-seago": "Cochise County"}
+
+
+def test_the_211_directory_warns_only_of_the_two_organisations_left_out_on_purpose():
+    tables = netmap.read_workbook(PIMA_211)
+    assert tables.errors == []
+    assert [(i.code, i.severity, Path(i.file).name, i.row, i.column, i.value) for i in tables.issues] == [
+        ("hsds-unmapped", WARNING, "organizations.csv", 35, "id", "o-foodbank"),
+        ("hsds-unmapped", WARNING, "organizations.csv", 36, "id", "o-library"),
+    ]
+    assert "1 service and 1 funding row are left out" in tables.issues[0].message
+    assert tables.counts() == {
+        "partners": 33,
+        "roles": 0,
+        "agreements": 0,
+        "funding": 13,
+        "ties": 1,
+        "services": 37,
+        "contacts": 0,
+    }
+
+
+def test_the_211_directory_reads_types_levels_and_regions_through_its_mapping():
+    partners = {p["id"]: p for p in netmap.read_workbook(PIMA_211)["partners"]}
+    expected = {
+        # a term the roster knows, a term the mapping names, a region found through a service's location
+        "o-pcwdb": ("local-wib", "local", "Pima County"),
+        "o-ua": ("local-universities", "local", "Pima County"),
+        "o-jobcorps": ("youth-program", "local", "Pima County"),
+        # addresses with a city only: the mapping's regions put them in the county
+        "o-amphi": ("local-secondary-education-providers", "local", "Pima County"),
+        "o-marana-usd": ("local-secondary-education-providers", "local", "Pima County"),
+        "o-des-fa-nw": ("local-tanf-providers", "local", "Pima County"),
+        "o-suncorridor": ("local-economic-development-agency", "local", "Pima County"),
+        # state agencies (a level term; ADE through 'organizations:'): no region, whatever office they list
+        "o-des": ("state-human-service-agency", "state", None),
+        "o-aca": ("state-economic-development-agency", "state", None),
+        "o-ade": ("state-secondary-education-agency", "state", None),
+        # the neighbouring counties
+        "o-nusd": ("local-secondary-education-providers", "local", "Santa Cruz County"),
+        "o-ua-sv": ("local-universities", "local", "Cochise County"),
+        "o-seago": ("local-economic-development-agency", "local", "Cochise County"),
+    }
+    got = {pid: (partners[pid]["agency_type_id"], partners[pid]["level"], partners[pid]["region"]) for pid in expected}
+    assert got == expected
+    assert not {"o-foodbank", "o-library"} & set(partners)
+
+
+@pytest.fixture(scope="module")
+def tucson_and_211():
+    return netmap.read_graph(EXAMPLES / "tucson-behavioral-health"), netmap.read_workbook(PIMA_211)
+
+
+def _proposed(result):
+    return [(g.region, g.agency_type, [c.id for c in g.candidates]) for g in result.gaps if g.candidates]
+
+
+# What `netmap suggest examples/tucson-behavioral-health --directory examples/pima-county-211`
+# proposes (the README says it in words): state gaps first, then Pima County's, names in order.
+TUCSON_CANDIDATES = [
+    (None, "State secondary education agency", ["o-ade"]),
+    (None, "State human service agency", ["o-des"]),
+    (None, "State economic development agency", ["o-aca"]),
+    ("Pima County", "Local WIB", ["o-pcwdb"]),
+    ("Pima County", "Local secondary education providers", ["o-amphi", "o-marana-usd", "o-jted", "o-susd", "o-tusd"]),
+    ("Pima County", "Local universities", ["o-ua"]),
+    ("Pima County", "Local TANF providers", ["o-des-fa-nw", "o-des-fa-south"]),
+    ("Pima County", "Local human service agencies", ["o-tucson-hcd", "o-pcaa"]),
+    ("Pima County", "Public companies", ["o-pc-hr", "o-tep"]),
+    ("Pima County", "Local economic development agency", ["o-pced", "o-suncorridor"]),
+]
+
+
+def test_the_211_directory_proposes_candidates_for_every_tucson_gap(tucson_and_211):
+    G, directory = tucson_and_211
+    result = suggest(G, directory)
+    assert _proposed(result) == TUCSON_CANDIDATES
+    # Every local type Tucson lacks gets at least one candidate from the county.
+    assert {t for r, t, _ in TUCSON_CANDIDATES if r == "Pima County"} == set(TUCSON_MISSING_LOCAL)
+    assert {c.nearness for g in result.gaps for c in g.candidates} == {"in region"}
+    assert all(g.more == 0 for g in result.gaps)
+    wib = next(g for g in result.gaps if g.agency_type == "Local WIB")
+    # The board under its WIOA name is not recognised as the prospective PCWIB row: both are shown.
+    assert wib.prospective == ["Pima County Workforce Investment Board"]
+    assert result.directory == {"rows": 33, "already_partners": 2, "candidates": 31, "used": 18}
+
+
+def test_the_211_directory_skips_tucsons_partners(tucson_and_211):
+    G, directory = tucson_and_211
+    result = suggest(G, directory)
+    assert [(a["id"], a["partner_id"], a["source_row"]) for a in result.already_partners] == [
+        ("o-pcos", "PCOS", 3),  # Pima County One Stop, same name
+        ("o-pcc", "PCC", 5),  # Pima Community College, same name
+    ]
+    proposed = {c.id for g in result.gaps for c in g.candidates}
+    assert not proposed & {"o-pcos", "o-pcc"}
+
+
+def test_neighbouring_counties_are_proposed_only_anywhere(tucson_and_211):
+    G, directory = tucson_and_211
+    proposed = {c.id for g in suggest(G, directory).gaps for c in g.candidates}
+    assert not proposed & set(OUT_OF_REGION)
+    wide = suggest(G, directory, anywhere=True, top=None)
+    elsewhere = {(c.id, c.region) for g in wide.gaps for c in g.candidates if c.nearness == "elsewhere"}
+    assert elsewhere == set(OUT_OF_REGION.items())
+    # Each comes after the county's own candidates for its type.
+    added = {
+        "Local secondary education providers": "o-nusd",
+        "Local universities": "o-ua-sv",
+        "Local economic development agency": "o-seago",
+    }
+    assert _proposed(wide) == [(r, t, [*ids, added[t]] if t in added else ids) for r, t, ids in TUCSON_CANDIDATES]
+    # With the default top of 5, the sixth school district is counted, not listed.
+    gaps = suggest(G, directory, anywhere=True).gaps
+    schools = next(g for g in gaps if g.agency_type_id == "local-secondary-education-providers")
+    assert ([c.id for c in schools.candidates][-1], schools.more) == ("o-tusd", 1)

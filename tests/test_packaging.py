@@ -50,7 +50,7 @@ def test_the_wheel_ships_every_cypher_file_template_and_roster(wheel):
     examples = {
         f"netmap/examples/{p.relative_to(ROOT / 'examples').as_posix()}"
         for p in (ROOT / "examples").rglob("*")
-        if p.suffix in (".csv", ".md")
+        if p.suffix in (".csv", ".md", ".json", ".yaml")
     }
     assert len(examples) > 20 and examples <= names
     for data in ("netmap/data/rosters/career-pathways.yaml", "netmap/render/templates/map.html.j2"):

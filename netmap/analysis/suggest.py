@@ -168,6 +168,7 @@ def _candidates_for(
     gap: Any,
     pool: list[Mapping[str, Any]],
     near: dict[str, Counter],
+    own_regions: set[str],
     *,
     anywhere: bool,
 ) -> list[Candidate]:
@@ -180,21 +181,20 @@ def _candidates_for(
             continue
         where = row.get("region")
         where_key = normalize(where) if where else None
-        if key is None or where_key == key:
-            tier, reason = IN_REGION, f"a {gap.agency_type} in {where}" if where else f"a {gap.agency_type}"
-            closeness = 0
+        if where_key is not None and where_key == key:
+            tier, reason, closeness = IN_REGION, f"in {where}", 0
+        elif key is None and (where_key is None or where_key in own_regions):
+            # A state-level gap: a statewide organisation, or one placed in a region of this map.
+            tier, reason, closeness = IN_REGION, f"in {where}" if where else "statewide", 0
         elif where_key in neighbours:
             other, ties = neighbours[where_key]
             tier = NEAR
-            reason = (
-                f"a {gap.agency_type} in {other}, whose partners have {ties} tie{'s' if ties != 1 else ''} "
-                f"with {region}'s"
-            )
+            reason = f"in {other}, whose partners have {ties} tie{'s' if ties != 1 else ''} with {region}'s"
             closeness = -ties
         elif not where:
-            tier, reason, closeness = REGION_UNKNOWN, f"a {gap.agency_type}; the directory gives no region", 0
+            tier, reason, closeness = REGION_UNKNOWN, "the directory gives no region", 0
         elif anywhere:
-            tier, reason, closeness = ELSEWHERE, f"a {gap.agency_type} in {where}", 0
+            tier, reason, closeness = ELSEWHERE, f"in {where}, outside this map's regions", 0
         else:
             continue
         found.append(
@@ -353,9 +353,10 @@ def suggest(
                     TypeStatus("local", region, roster.categories[t.category].name, t.id, t.name, MISSING, [], [])
                 )
     near = _region_neighbours(P, everyone)
+    own_regions = {normalize(str(r)) for r in regions_seen if r} | {normalize(r) for r in expected}
     out = []
     for gap in gaps:
-        found = _candidates_for(gap, pool, near, anywhere=anywhere)
+        found = _candidates_for(gap, pool, near, own_regions, anywhere=anywhere)
         keep = found if top is None else found[:top]
         out.append(
             GapCandidates(

@@ -67,6 +67,16 @@ HSDS_RESOURCES = (
     "attributes",
     "taxonomy_terms",
 )
+# HSDS 3.0's own datapackage names its resources in the singular ("organization"); exports
+# in the wild also use the file names. Both mean the same table.
+_RESOURCE_NAMES = {name: name for name in HSDS_RESOURCES} | {
+    "organization": "organizations",
+    "service": "services",
+    "location": "locations",
+    "address": "addresses",
+    "attribute": "attributes",
+    "taxonomy_term": "taxonomy_terms",
+}
 # Columns the import adds to the netmap sheets (kept as attributes, not reported as unknown).
 ADDED_COLUMNS = frozenset({"alternate_name", "hsds_terms", "status", "hsds_id", "hsds_service_id"})
 _ADDRESS_PREFERENCE = {"physical": 0, "": 1, "postal": 2, "virtual": 3}
@@ -133,10 +143,11 @@ def _resources(folder: Path, label: str) -> tuple[dict[str, Path], list[Issue]]:
         for index, resource in enumerate(resources):
             if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
                 continue
-            name = resource["name"].strip().lower()
-            if name not in HSDS_RESOURCES:
+            where = resource.get("path") or f"{resource['name']}.csv"
+            stem = PurePosixPath(where).stem.lower() if isinstance(where, str) else ""
+            name = _RESOURCE_NAMES.get(resource["name"].strip().lower()) or _RESOURCE_NAMES.get(stem)
+            if name is None or name in found:
                 continue
-            where = resource.get("path") or f"{name}.csv"
             relative = PurePosixPath(where) if isinstance(where, str) else None
             # A package names its own files; a path that leaves the folder, or a URL, is refused.
             if relative is None or relative.is_absolute() or ".." in relative.parts or ":" in str(where):
@@ -703,7 +714,8 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
         "# netmap mapping for an HSDS package: which agency type, population and level each",
         "# taxonomy term means. Fill in the blanks you recognise (an agency type or population as",
         "# you would write it in a netmap workbook); leave the rest blank. A term is matched by its",
-        "# code or its name. Run netmap validate PACKAGE --mapping THIS_FILE to check.",
+        "# code or its name. Save it as netmap-mapping.yaml inside the package (every command then",
+        "# uses it), or name it before the command: netmap --mapping THIS_FILE validate PACKAGE",
         "",
         "level: local            # level of an organisation no term places",
         "region_from: [region, city]   # address fields that name an organisation's region",

@@ -448,6 +448,8 @@ def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: 
             style="bold",
         )
     )
+    for a in result["already_partners"]:
+        console.print(Text(f"  skipped {a['name']} ({a['id']}): already partner {a['partner_id']}"))
     shown = [g for g in result["gaps"] if g["candidates"] or g["prospective"] or show_empty]
     if shown:
         table = Table(title="Who could fill each gap (best first)")

@@ -92,10 +92,10 @@ def test_candidates_in_order(north_south, directory, region, expected):
 def test_reasons_say_why(north_south, directory):
     gap = _gap(suggest(north_south, directory), "local-wib", "North")
     assert [c.reason for c in gap.candidates] == [
-        "a Local WIB in north",
-        "a Local WIB in North",
-        "a Local WIB in South, whose partners have 1 tie with North's",
-        "a Local WIB; the directory gives no region",
+        "in north",
+        "in North",
+        "in South, whose partners have 1 tie with North's",
+        "the directory gives no region",
     ]
     assert [c.source_row for c in gap.candidates] == [8, 2, 3, 5]
 
@@ -114,7 +114,7 @@ def test_top_cuts_and_counts_the_rest(north_south, directory):
 def test_state_gaps_take_state_candidates(north_south, directory):
     gap = _gap(suggest(north_south, directory), "state-wib", None)
     assert [c.id for c in gap.candidates] == ["D8"]
-    assert [c.reason for c in gap.candidates] == ["a State WIB"]
+    assert [c.reason for c in gap.candidates] == ["statewide"]
     # The state workforce agency is there: no gap, so nobody is proposed for it.
     assert not [g for g in suggest(north_south, directory).gaps if g.agency_type_id == "state-workforce-agency"]
 
@@ -265,6 +265,7 @@ def test_suggest_command_table(map_folder, directory):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Directory: 8 organisations, 2 already partners" in out
+    assert "skipped north college (D5): already partner N1" in out
     assert "Who could fill each gap" in out
     assert "Alpha Workforce Board" in out and "… and 3 more" in out
     assert "North College + North CBO" in out
@@ -312,3 +313,16 @@ def test_suggest_missing_directory_is_a_usage_error(map_folder, tmp_path):
     result = _cli("suggest", map_folder, "--directory", tmp_path / "nowhere")
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
+
+
+def test_state_gaps_skip_state_agencies_of_other_states(north_south):
+    directory = [
+        {"id": "OR", "name": "Oregon Workforce Board", "agency_type_id": "state-wib", "region": "Oregon"},
+        {"id": "AZ", "name": "Arizona Workforce Board", "agency_type_id": "state-wib", "region": None},
+        {"id": "NW", "name": "North Workforce Board", "agency_type_id": "state-wib", "region": "North"},
+    ]
+    gap = _gap(suggest(north_south, directory), "state-wib", None)
+    assert [(c.id, c.reason) for c in gap.candidates] == [("AZ", "statewide"), ("NW", "in North")]
+    gap = _gap(suggest(north_south, directory, anywhere=True), "state-wib", None)
+    assert [c.id for c in gap.candidates] == ["AZ", "NW", "OR"]
+    assert gap.candidates[-1].reason == "in Oregon, outside this map's regions"

@@ -519,3 +519,27 @@ def test_hsds_mapping_command(make_hsds, tmp_path):
     assert _cli("hsds-mapping", folder, "-o", out, "--force").exit_code == 0
     not_hsds = _cli("hsds-mapping", tmp_path)
     assert not_hsds.exit_code == 2 and "not an HSDS package" in not_hsds.stderr
+
+
+def test_every_hsds_code_is_asserted_here():
+    from netmap.errors import ISSUE_CODES
+
+    text = Path(__file__).read_text(encoding="utf-8")
+    hsds = [code for code in ISSUE_CODES if code.startswith("hsds-")]
+    assert len(hsds) == 11
+    # Each code is compared against an issue somewhere above (as a quoted literal in an assertion).
+    assert [code for code in hsds if f'"{code}"' not in text.split("def test_every_hsds_code")[0]] == []
+
+
+def test_the_standards_singular_resource_names(make_hsds):
+    # HSDS 3.0's own datapackage.json names resources in the singular ("organization").
+    folder = make_hsds()
+    package = json.loads((folder / "datapackage.json").read_text())
+    singular = {"organizations": "organization", "services": "service", "locations": "location",
+                "addresses": "address", "attributes": "attribute", "taxonomy_terms": "taxonomy_term"}  # fmt: skip
+    for resource in package["resources"]:
+        resource["name"] = singular.get(resource["name"], resource["name"])
+    (folder / "datapackage.json").write_text(json.dumps(package))
+    tables = netmap.read_workbook(folder)
+    assert tables.ok
+    assert len(tables["partners"]) == 5 and len(tables["services"]) == 5

@@ -551,7 +551,8 @@ def test_issue_code_from_real_files(files, case):
 def test_every_issue_code_is_tested(files):
     make = type(files)  # conftest's Files helper, one fresh folder per case
     triggered = {check_case(case, make(files.root / f"case{n}")) for n, case in enumerate(CASES)}
-    assert triggered == set(ISSUE_CODES)
+    # The HSDS import's codes are triggered by tests/ingest/test_hsds.py, from HSDS packages.
+    assert triggered == {code for code in ISSUE_CODES if not code.startswith("hsds-")}
 
 
 # -- every fault at once -------------------------------------------------------------------------
