@@ -221,6 +221,9 @@ TUCSON_CANDIDATES = [
     ("Pima County", "Local human service agencies", ["o-tucson-hcd", "o-pcaa"]),
     ("Pima County", "Public companies", ["o-pc-hr", "o-tep"]),
     ("Pima County", "Local economic development agency", ["o-pced", "o-suncorridor"]),
+    # Populations Tucson serves call for these types, which no partner is.
+    ("Pima County", "Vocational Rehabilitation", ["o-des-rsa"]),
+    ("Pima County", "Reentry services", ["o-opcs"]),
 ]
 
 
@@ -229,13 +232,17 @@ def test_the_211_directory_proposes_candidates_for_every_tucson_gap(tucson_and_2
     result = suggest(G, directory)
     assert _proposed(result) == TUCSON_CANDIDATES
     # Every local type Tucson lacks gets at least one candidate from the county.
-    assert {t for r, t, _ in TUCSON_CANDIDATES if r == "Pima County"} == set(TUCSON_MISSING_LOCAL)
+    assert {t for r, t, _ in TUCSON_CANDIDATES[:-2] if r == "Pima County"} == set(TUCSON_MISSING_LOCAL)
+    assert [(g.kind, g.population) for g in result.gaps if g.kind == "population"] == [
+        ("population", "People with disabilities"),
+        ("population", "People with criminal records"),
+    ]
     assert {c.nearness for g in result.gaps for c in g.candidates} == {"in region"}
     assert all(g.more == 0 for g in result.gaps)
     wib = next(g for g in result.gaps if g.agency_type == "Local WIB")
     # The board under its WIOA name is not recognised as the prospective PCWIB row: both are shown.
     assert wib.prospective == ["Pima County Workforce Investment Board"]
-    assert result.directory == {"rows": 33, "already_partners": 2, "candidates": 31, "used": 18}
+    assert result.directory == {"rows": 33, "already_partners": 2, "candidates": 31, "used": 20}
 
 
 def test_the_211_directory_skips_tucsons_partners(tucson_and_211):

@@ -36,7 +36,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import partner_graph, partners, resolve_roster
-from netmap.analysis.gaps import MISSING, roster_gaps
+from netmap.analysis.gaps import MISSING, TypeStatus, roster_gaps
 from netmap.roster import Roster, normalize
 
 __all__ = ["Candidate", "GapCandidates", "Hole", "Introduction", "Suggestions", "suggest"]
@@ -73,6 +73,10 @@ class GapCandidates:
     candidates: list[Candidate] = field(default_factory=list)
     more: int = 0  # candidates beyond ``top``
     prospective: list[str] = field(default_factory=list)  # already listed as prospective partners
+    # "roster": the type is missing from the recommended team; "population": partners serve a
+    # population that calls for this type, and no partner of it serves them.
+    kind: str = "roster"
+    population: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +88,8 @@ class GapCandidates:
             "candidates": [c.to_dict() for c in self.candidates],
             "more": self.more,
             "prospective": list(self.prospective),
+            "kind": self.kind,
+            "population": self.population,
         }
 
 
@@ -341,12 +347,11 @@ def suggest(
         else:
             pool.append(row)
 
-    gaps = [t for t in roster_gaps(G, roster=roster).types if t.status == MISSING]
+    checked = roster_gaps(G, roster=roster)
+    gaps = [t for t in checked.types if t.status == MISSING]
     regions_seen = {d.get("region") for d in everyone.values()}
     extra = [r for r in expected if r not in regions_seen]
     if extra:
-        from netmap.analysis.gaps import TypeStatus
-
         for region in extra:
             for t in roster.roster_types("local"):
                 gaps.append(
@@ -368,6 +373,39 @@ def suggest(
                 keep,
                 len(found) - len(keep),
                 [everyone[p].get("name") or p if p in everyone else p for p in gap.prospective],
+            )
+        )
+    # Types a served population calls for (Vocational Rehabilitation for people with
+    # disabilities, ...), when the roster check has not already listed them for that scope.
+    listed = {(g.agency_type_id, g.region) for g in out}
+    for pg in checked.population_gaps:
+        if (pg.agency_type_id, pg.region) in listed:
+            continue
+        listed.add((pg.agency_type_id, pg.region))
+        atype = roster.agency_types[pg.agency_type_id]
+        scope = TypeStatus(
+            atype.level if atype.level in ("state", "local") else "local",
+            pg.region,
+            roster.categories[atype.category].name,
+            atype.id,
+            atype.name,
+            MISSING,
+            [],
+            [],
+        )
+        found = _candidates_for(scope, pool, near, own_regions, anywhere=anywhere)
+        keep = found if top is None else found[:top]
+        out.append(
+            GapCandidates(
+                scope.level,
+                pg.region,
+                scope.category,
+                atype.id,
+                atype.name,
+                keep,
+                len(found) - len(keep),
+                kind="population",
+                population=pg.population,
             )
         )
     counts = {

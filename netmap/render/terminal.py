@@ -463,7 +463,8 @@ def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: 
                 rows.append((f"… and {g['more']} more", "use --top to see them"))
             for index, (name, why) in enumerate(rows or [("no candidate in the directory", "")]):
                 first = index == 0
-                table.add_row(_t(scope if first else ""), _t(g["agency_type"] if first else ""), _t(name), _t(why))
+                missing = g["agency_type"] + (f" (for {g['population']})" if g.get("population") else "")
+                table.add_row(_t(scope if first else ""), _t(missing if first else ""), _t(name), _t(why))
         console.print(table)
     empty = sum(1 for g in result["gaps"] if not g["candidates"])
     if empty and not show_empty:

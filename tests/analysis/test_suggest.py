@@ -202,6 +202,8 @@ def test_to_dict_keys_are_stable(north_south, directory):
         "candidates",
         "more",
         "prospective",
+        "kind",
+        "population",
     ]
     assert list(d["holes"][0]) == [
         "category_a",
