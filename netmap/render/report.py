@@ -3,6 +3,9 @@
 The report reads top to bottom the way a program officer works: what is wrong and what
 to do (the headline findings), how ready the partnership is (the scorecard), then the
 evidence section by section, the interactive map, and what the report was built from.
+A state team's report adds two sections: the regions side by side (when the map has two
+regions or more, or ``expected_regions`` names more) and, given an earlier snapshot
+(``since``), what changed since then, built by :mod:`netmap.render.diff_report`.
 
 - :func:`report_data` gathers everything the report shows as plain JSON-ready data:
   sections of text, tables (cells as text plus a sort value) and chart geometry. Both
@@ -16,7 +19,8 @@ evidence section by section, the interactive map, and what the report was built 
   SVG drawn here, so they need no script and print as they are.
 - Every text from the workbook is escaped: by Jinja's autoescape in HTML, by
   :func:`md_escape` (applied to every ``{{ }}`` of the Markdown template) in Markdown.
-  No link is ever made from data.
+  No link is ever made from data. Cells, tables, the page frame (``_page.html.j2``), its
+  macros and the policy are shared with the page of changes (:mod:`netmap.render.page`).
 - Contact names, emails and phones appear only with ``include_contacts=True``;
   champions are otherwise described by their job title, as the resilience analysis does.
 
@@ -35,9 +39,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +49,20 @@ import networkx as nx
 import netmap
 from netmap.analysis import Analysis, analyze, select_region
 from netmap.analysis.gaps import MISSING, PERIPHERAL, PRESENT
+from netmap.analysis.regions import regions as compare_regions
 from netmap.errors import UsageError
+from netmap.render.diff_report import DIFF_TOP, change_section, region_view
 from netmap.render.json import to_jsonable
-from netmap.render.map import PALETTE, _own_asset, _sha256, _vis_assets, map_data
+from netmap.render.map import PALETTE, _own_asset, _vis_assets, map_data
+
+# The helpers every netmap page shares, under the short names this module has always used.
+from netmap.render.page import cell as _cell
+from netmap.render.page import content_security_policy, environment, md_escape, section, timestamp, write_text
+from netmap.render.page import fmt_money as _money
+from netmap.render.page import fmt_num as _num
+from netmap.render.page import fmt_pct as _pct
+from netmap.render.page import number as _n
+from netmap.render.page import table as _table
 from netmap.roster import Roster
 
 __all__ = [
@@ -64,10 +78,14 @@ __all__ = [
 FORMATS = ("html", "markdown", "md")
 
 # The sections, in reading order: (id, heading). Ids are stable: tests and links use them.
+# "changes" is there only when the report is given an earlier snapshot (``since``), and
+# "regions" only when the map has two regions or more to compare (see :func:`_regions`).
 SECTIONS = (
     ("findings", "Headline findings"),
     ("scorecard", "Readiness scorecard"),
+    ("changes", "What changed"),
     ("roster-gaps", "Roster gaps"),
+    ("regions", "Regions side by side"),
     ("roles", "Role coverage"),
     ("brokers", "Brokers and key-partner risk"),
     ("formalisation", "Formalisation: agreements"),
@@ -85,72 +103,13 @@ STATUS_TEXT_COLOUR = {PRESENT: "#ffffff", PERIPHERAL: "#000000", MISSING: "#0000
 SEVERITY_LABEL = {"high": "High", "medium": "Medium", "info": "Note"}
 
 CHART_WIDTH = 960
-NOWRAP_BELOW = 24  # characters: a column this narrow never wraps
+# A roster matrix wider than this many scopes shows the symbol alone in each cell (the word
+# stays for screen readers): 30 regions of "◐ peripheral" do not fit a page.
+COMPACT_ABOVE = 8
 CHAR_WIDTH = 7.4  # rough width of a 13 px system-ui character: SVG text cannot be measured here
 
 
 # -- small formatting helpers ----------------------------------------------------------------
-
-
-def _money(x: float | None) -> str:
-    return "" if x is None else f"${x:,.0f}"
-
-
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{round(100 * x)}%"
-
-
-def _num(x: float | None, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    if isinstance(x, float) and x != int(x):
-        return f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return str(int(x)) if isinstance(x, float) else str(x)
-
-
-def _cell(
-    text: Any = "", value: float | None = None, items: list[str] | None = None, *, as_list: bool = False
-) -> dict[str, Any]:
-    """One table cell: the text shown, an optional number to sort by, optional list items.
-
-    ``as_list`` shows the items as a bulleted list in HTML (else they are joined by "; ").
-    """
-    if items is not None:
-        text = "; ".join(str(i) for i in items)
-    return {"text": "" if text is None else str(text), "value": value, "parts": items, "list": as_list}
-
-
-def _n(value: float | None, text: str | None = None) -> dict[str, Any]:
-    """A numeric cell (sorts by the number, blank when there is none)."""
-    return _cell(_num(value) if text is None else text, value)
-
-
-def _table(
-    table_id: str,
-    caption: str,
-    columns: list[tuple[str, bool]],
-    rows: list[list[dict[str, Any]]],
-    *,
-    empty: str = "Nothing to show.",
-    note: str | None = None,
-) -> dict[str, Any]:
-    """A sortable table: ``columns`` are (label, numeric) pairs.
-
-    A column whose every cell is short is marked ``nowrap``: dates, ids and "◐ one partner"
-    read badly broken over two lines.
-    """
-    longest = [max((len(row[i]["text"]) for row in rows), default=0) for i in range(len(columns))]
-    return {
-        "id": table_id,
-        "caption": caption,
-        "columns": [
-            {"label": label, "numeric": numeric, "nowrap": longest[i] <= NOWRAP_BELOW}
-            for i, (label, numeric) in enumerate(columns)
-        ],
-        "rows": rows,
-        "empty": empty,
-        "note": note,
-    }
 
 
 def _days(days: int | None) -> str:
@@ -368,10 +327,7 @@ def _funding_chart(view: nx.MultiDiGraph, roster: Roster) -> tuple[dict[str, Any
 
 
 def _section(section_id: str, **content: Any) -> dict[str, Any]:
-    title = dict(SECTIONS)[section_id]
-    base = {"id": section_id, "title": title, "intro": [], "facts": [], "charts": [], "chart_tables": [], "tables": []}
-    base.update(content)
-    return base
+    return section(section_id, dict(SECTIONS)[section_id], **content)
 
 
 def _findings(a: Analysis) -> dict[str, Any]:
@@ -430,6 +386,26 @@ def _scope_label(level: str, region: str | None) -> str:
     return "statewide" if level == "state" else "no region"
 
 
+def _matrix_cell(t: dict[str, Any] | None, scope: str, name: Any, *, status: str | None = None) -> dict[str, Any]:
+    """One cell of a roster matrix: symbol and word (never colour alone), and the partners behind it.
+
+    ``t`` is a type of :func:`~netmap.analysis.gaps.roster_gaps` (None: the roster does not
+    ask for the type there); ``status`` overrides its status, or stands alone for a region
+    the gap analysis does not know (expected, with no partner listed).
+    """
+    status = status or (t["status"] if t else None)
+    if status is None:
+        return {"status": None, "symbol": "", "text": "", "detail": "", "scope": scope}
+    detail = []
+    prospective = t["prospective"] if t else []
+    if t and t["partners"]:
+        detail.append("partners: " + ", ".join(name(p) for p in t["partners"]))
+    if prospective:
+        detail.append("prospective: " + ", ".join(name(p) for p in prospective))
+    text = status + (" (prospective partner)" if prospective and status == MISSING else "")
+    return {"status": status, "symbol": STATUS_MARK[status], "text": text, "detail": "; ".join(detail), "scope": scope}
+
+
 def _gaps(a: Analysis, name: Any) -> dict[str, Any]:
     gaps = a.gaps.to_dict()
     order = [c.name for c in a.roster.categories.values()]
@@ -446,32 +422,13 @@ def _gaps(a: Analysis, name: Any) -> dict[str, Any]:
             types = list(dict.fromkeys((t["agency_type_id"], t["agency_type"]) for t in rows if t["category"] == cat))
             group_rows = []
             for type_id, type_name in types:
-                row_cells = []
-                for scope in scopes:
-                    t = cells.get((type_id, scope))
-                    if t is None:
-                        row_cells.append({"status": None, "symbol": "", "text": "", "detail": ""})
-                        continue
-                    detail = []
-                    if t["partners"]:
-                        detail.append("partners: " + ", ".join(name(p) for p in t["partners"]))
-                    if t["prospective"]:
-                        detail.append("prospective: " + ", ".join(name(p) for p in t["prospective"]))
-                    text = t["status"] + (
-                        " (prospective partner)" if t["prospective"] and t["status"] == MISSING else ""
-                    )
-                    row_cells.append(
-                        {
-                            "status": t["status"],
-                            "symbol": STATUS_MARK[t["status"]],
-                            "text": text,
-                            "detail": "; ".join(detail),
-                            "scope": _scope_label(level, scope),
-                        }
-                    )
+                row_cells = [
+                    _matrix_cell(cells.get((type_id, scope)), _scope_label(level, scope), name) for scope in scopes
+                ]
                 group_rows.append({"agency_type": type_name, "cells": row_cells})
             groups.append({"category": cat, "rows": group_rows})
         counts = {s: sum(1 for t in rows if t["status"] == s) for s in (PRESENT, PERIPHERAL, MISSING)}
+        columns = [_scope_label(level, s) for s in scopes]
         matrices.append(
             {
                 "id": f"matrix-{level}",
@@ -479,9 +436,10 @@ def _gaps(a: Analysis, name: Any) -> dict[str, Any]:
                 "caption": f"{level.capitalize()} roster: agency types by "
                 + ("state" if level == "state" else "region")
                 + f" ({counts[PRESENT]} present, {counts[PERIPHERAL]} peripheral, {counts[MISSING]} missing)",
-                "columns": [_scope_label(level, s) for s in scopes],
+                "columns": columns,
                 "groups": groups,
                 "counts": counts,
+                "compact": len(columns) > COMPACT_ABOVE,
             }
         )
     chart, chart_table = _coverage_chart(gaps["types"], a.roster)
@@ -533,6 +491,126 @@ def _gaps(a: Analysis, name: Any) -> dict[str, Any]:
         charts=[chart],
         chart_tables=[chart_table],
         tables=[coverage, populations],
+        legend=[{"status": s, "symbol": STATUS_MARK[s]} for s in (PRESENT, PERIPHERAL, MISSING)],
+    )
+
+
+def _regions(G: nx.MultiDiGraph, a: Analysis, name: Any, expected: Sequence[str]) -> dict[str, Any] | None:
+    """Regions side by side (:func:`~netmap.analysis.regions.regions`): the ranking and the matrix.
+
+    None when there are fewer than two regions, counting the expected ones: side by side
+    needs two sides. With one region everything this section would say is already in the
+    report (the local column of the roster matrix, the minimum-team table, the links to
+    the state level); repeating it would add pages to print and answer nothing new.
+    Naming a second region in ``expected`` makes the comparison, and the section, appear.
+    """
+    result = compare_regions(G, roster=a.roster, expected=expected).to_dict()
+    if len(result["region_names"]) < 2:
+        return None
+    ranked = result["regions"]
+    # The cells of the gap analysis carry the partners behind each status (for the hover text);
+    # a region with no partner listed has none, and its status comes from the regions analysis.
+    types = {(t["agency_type_id"], t["region"]): t for t in a.gaps.to_dict()["types"] if t["level"] == "local"}
+    empty = {r["region"] for r in ranked if not r["listed"]}
+    columns = [r["region"] + (" (none listed)" if r["region"] in empty else "") for r in ranked]
+    groups: list[dict[str, Any]] = []
+    for row in result["matrix"]:
+        if not groups or groups[-1]["category"] != row["category"]:
+            groups.append({"category": row["category"], "rows": []})
+        groups[-1]["rows"].append(
+            {
+                "agency_type": row["agency_type"],
+                "cells": [
+                    _matrix_cell(
+                        types.get((row["agency_type_id"], r["region"])),
+                        r["region"],
+                        name,
+                        status=row["cells"][r["region"]],
+                    )
+                    for r in ranked
+                ],
+            }
+        )
+    counts = {s: sum(r[s] for r in ranked) for s in (PRESENT, PERIPHERAL, MISSING)}
+    matrix = {
+        "id": "matrix-regions",
+        "level": "local",
+        "caption": f"Local roster by region, most gaps first ({len(ranked)} regions; {counts[PRESENT]} present, "
+        f"{counts[PERIPHERAL]} peripheral, {counts[MISSING]} missing)",
+        "columns": columns,
+        "groups": groups,
+        "counts": counts,
+        "compact": len(columns) > COMPACT_ABOVE,
+    }
+
+    def partners_text(r: dict[str, Any]) -> str:
+        if not r["listed"]:
+            return "none listed"
+        return (
+            str(r["active"])
+            if r["active"] == r["listed"]
+            else f"{r['active']} ({r['listed'] - r['active']} not active)"
+        )
+
+    rows = [
+        [
+            _n(r["rank"]),
+            _cell(r["region"]),
+            _n(r["active"], partners_text(r)),
+            _n(r["present"]),
+            _n(r["peripheral"]),
+            _n(r["missing"]),
+            _n(
+                r["minimum_met"] / r["minimum_total"] if r["minimum_total"] else None,
+                f"{r['minimum_met']} of {r['minimum_total']}",
+            ),
+            _cell(items=r["state_partner_names"], as_list=True) if r["state_linked"] else _cell("✕ no link"),
+            _cell(items=[name(p) for p in r["connectors"]], as_list=True),
+        ]
+        for r in ranked
+    ]
+    ranking = _table(
+        "table-regions",
+        "Regions ranked by gaps (most first)",
+        [
+            ("Rank", True),
+            ("Region", False),
+            ("Partners", True),
+            ("Present", True),
+            ("Peripheral", True),
+            ("Missing", True),
+            ("Minimum team", True),
+            ("State agencies tied to", False),
+            ("Through", False),
+        ],
+        rows,
+        note="Partners: active partners listed in the region. Present, peripheral and missing count the local agency "
+        "types of the roster there; the minimum-team lines each region lacks are in the minimum-team table above. "
+        "“Through”: the region's partners tied to a state-level partner.",
+    )
+    unlinked = [r["region"] for r in ranked if not r["state_linked"]]
+    facts = [
+        ("Regions with no partner listed", ", ".join(r["region"] for r in ranked if not r["listed"]) or "none"),
+        ("Regions with no tie to a state-level partner", ", ".join(unlinked) or "none"),
+    ]
+    intro = [
+        f"The {len(ranked)} regions side by side, ranked by gaps: most local agency types missing first, then most "
+        "unmet minimum-team lines, then regions with no tie to a state-level partner. ● present, ◐ peripheral and "
+        "○ missing mean what they mean in the roster matrix.",
+    ]
+    if expected:
+        intro.append(
+            "Regions expected whether or not a partner is listed: "
+            + ", ".join(dict.fromkeys(expected))
+            + ". One with no partner listed shows every type missing: it has not been mapped yet."
+        )
+    return _section(
+        "regions",
+        intro=intro,
+        facts=facts,
+        matrices=[matrix],
+        tables=[ranking],
+        tables_first=True,  # the ranking answers "which region lacks whom"; the matrix is its detail
         legend=[{"status": s, "symbol": STATUS_MARK[s]} for s in (PRESENT, PERIPHERAL, MISSING)],
     )
 
@@ -1010,14 +1088,6 @@ def _appendix(
     return _section("appendix", facts=facts, tables=[table])
 
 
-def _generated(value: dt.datetime | dt.date | str | None) -> str:
-    if value is None:
-        value = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return str(value)
-
-
 def report_data(
     G: nx.MultiDiGraph,
     *,
@@ -1029,6 +1099,8 @@ def report_data(
     title: str | None = None,
     top: int | None = 10,
     generated: dt.datetime | str | None = None,
+    expected_regions: Sequence[str] = (),
+    since: nx.MultiDiGraph | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain JSON-ready data.
 
@@ -1052,12 +1124,31 @@ def report_data(
         Rows kept in the broker and resilience tables (None: all).
     generated : datetime or str, optional
         When the report was made (default now, UTC); give one to compare reports.
+    expected_regions : sequence of str
+        Regions that should be there: one with no partner listed is shown in the "Regions
+        side by side" section as such (every type missing), not left out.
+    since : networkx.MultiDiGraph, optional
+        An earlier snapshot of the same partnership: the report gains a "What changed"
+        section (:mod:`netmap.render.diff_report`, judged on the same ``as_of``). With
+        ``region``, both snapshots are narrowed to that region first.
 
     Returns
     -------
     dict
-        ``title``, ``subtitle``, ``meta`` and ``sections`` (one per :data:`SECTIONS`,
-        in order), each with ``intro`` paragraphs, ``facts``, ``charts`` and ``tables``.
+        ``title``, ``subtitle``, ``meta`` and ``sections`` (those of :data:`SECTIONS` that
+        apply, in order), each with ``intro`` paragraphs, ``facts``, ``matrices``, ``charts``
+        and ``tables``.
+
+    Raises
+    ------
+    UsageError
+        ``region`` is not in the map, or ``expected_regions`` is given with ``region``.
+
+    Notes
+    -----
+    The "Regions side by side" section compares every region of the map, so a report on one
+    region leaves it out (everything else in that report is about the one region and the
+    partners listed without one); ``expected_regions`` there would be ignored, so it is refused.
 
     Examples
     --------
@@ -1066,14 +1157,19 @@ def report_data(
     >>> data = report_data(G, as_of="2026-11-24", generated="today")
     >>> data["meta"]["as_of"], len(data["sections"])
     ('2026-11-24', 10)
+    >>> data = report_data(G, as_of="2026-11-24", generated="today", expected_regions=["Santa Cruz County"])
+    >>> [s["id"] for s in data["sections"]][2:5]
+    ['roster-gaps', 'regions', 'roles']
     """
+    if region is not None and expected_regions:
+        raise UsageError("--expect compares the regions of the whole map; it cannot be combined with --region")
     a = analyze(G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts)
     view = select_region(G, region)
 
     def name(pid: str) -> str:
         return str(a.names.get(pid) or pid)
 
-    when = _generated(generated)
+    when = timestamp(generated)
     map_id = str(G.graph.get("map_id") or "netmap")
     partners = sum(
         1 for _, d in view.nodes(data=True) if d.get("label") == "Partner" and d.get("status") in (None, "active")
@@ -1086,10 +1182,26 @@ def report_data(
             f"{partners} active partners",
         ]
     )
+    changes = None
+    if since is not None:
+        # Both snapshots narrowed alike, and judged on the report's day, so the section
+        # compares like with like; names the later snapshot no longer has come from the earlier.
+        changes = change_section(
+            region_view(since, region),
+            region_view(G, region),
+            as_of=a.as_of,
+            seed=seed,
+            top=top or DIFF_TOP,
+            roster=a.roster,
+        )
+    # A report on one region is about that region: comparing every region belongs to the whole map.
+    side_by_side = _regions(G, a, name, expected_regions) if region is None else None
     sections = [
         _findings(a),
         _scorecard(a),
+        *([_section("changes", **changes)] if changes else []),
         _gaps(a, name),
+        *([side_by_side] if side_by_side else []),
         _roles(a, name),
         _brokers(a, name, top),
         _formalisation(a, name),
@@ -1119,6 +1231,8 @@ def report_data(
                 "generated": when,
                 "include_contacts": include_contacts,
                 "partners": partners,
+                "expected_regions": list(expected_regions),
+                "since": str(since.graph.get("map_id") or "netmap") if since is not None else None,
             },
             "sections": sections,
         }
@@ -1126,34 +1240,6 @@ def report_data(
 
 
 # -- rendering --------------------------------------------------------------------------------
-
-
-def _environment(*, markdown: bool = False) -> Any:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-    if markdown:
-        # Markdown has no autoescape: every {{ }} goes through md_escape instead, so a template
-        # line cannot forget it. Structure (pipes, headings, bullets) is template text only.
-        env = Environment(
-            loader=PackageLoader("netmap", "render/templates"),
-            autoescape=False,  # noqa: S701 - not HTML; escaped by finalize=md_escape
-            finalize=md_escape,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        env.filters["block"] = _Block
-        return env
-    return Environment(
-        loader=PackageLoader("netmap", "render/templates"),
-        autoescape=select_autoescape(["html", "j2"], default=True),
-        undefined=StrictUndefined,
-    )
-
-
-def _hashes(texts: list[str]) -> str:
-    return " ".join("'" + _sha256(t) + "'" for t in texts)
 
 
 def render_report_html(
@@ -1167,6 +1253,8 @@ def render_report_html(
     title: str | None = None,
     top: int | None = 10,
     generated: dt.datetime | str | None = None,
+    expected_regions: Sequence[str] = (),
+    since: nx.MultiDiGraph | None = None,
     map: bool = True,
 ) -> str:
     """The report as one self-contained HTML page (see :func:`report_data` for the options).
@@ -1191,6 +1279,8 @@ def render_report_html(
         title=title,
         top=top,
         generated=generated,
+        expected_regions=expected_regions,
+        since=since,
     )
     own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
     scripts, styles = [own_js], [own_css]
@@ -1209,22 +1299,13 @@ def render_report_html(
         map_js = _own_asset("map.js")
         scripts += [vis_js, map_js]
         styles.append(vis_css)
-    # Styles by hash too: no style attribute anywhere (the charts use SVG fill attributes),
-    # so nothing injected into the page could style it either.
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_hashes(scripts)}; "
-        f"style-src {_hashes(styles)}; "
-        "img-src data:; connect-src 'none'; font-src 'none'; frame-src 'none'; child-src 'none'; "
-        "worker-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
-    )
     return (
-        _environment()
+        environment()
         .get_template("report.html.j2")
         .render(
             data=data,
             net=net,
-            csp=csp,
+            csp=content_security_policy(scripts, styles),
             own_js=own_js,
             own_css=own_css,
             vis_js=vis_js,
@@ -1245,6 +1326,8 @@ def render_report_markdown(
     title: str | None = None,
     top: int | None = 10,
     generated: dt.datetime | str | None = None,
+    expected_regions: Sequence[str] = (),
+    since: nx.MultiDiGraph | None = None,
 ) -> str:
     """The report as GitHub-flavoured Markdown: the same sections, the map replaced by a pointer.
 
@@ -1266,8 +1349,10 @@ def render_report_markdown(
         title=title,
         top=top,
         generated=generated,
+        expected_regions=expected_regions,
+        since=since,
     )
-    return _environment(markdown=True).get_template("report.md.j2").render(data=data)
+    return environment(markdown=True).get_template("report.md.j2").render(data=data)
 
 
 def write_report(G: nx.MultiDiGraph, path: str | Path, *, format: str = "html", **options: Any) -> Path:
@@ -1297,59 +1382,4 @@ def write_report(G: nx.MultiDiGraph, path: str | Path, *, format: str = "html", 
     else:
         options.pop("map", None)  # Markdown has no map to leave out
         text = render_report_markdown(G, **options)
-    try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
-
-
-# -- Markdown escaping ------------------------------------------------------------------------
-
-# The characters that mean something inline in CommonMark/GFM wherever they stand,
-# backslash first: emphasis, code, links and images (without "[" there is no link, so
-# "(" and "!" need nothing), raw HTML and entities, table pipes, strikethrough, the "#"
-# that closes a heading, and "$", which GitHub reads as maths.
-_MD_PUNCT = re.compile(r"([\\`*_\[\]<>#|~&$])")
-# A value that opens a line must not open a block: "1. " or "3) " would start a list.
-_MD_LIST_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-# Autolinks need no brackets in GFM (www.x.org, http://x, a@b.org): a backslash before
-# the ":" of "://", before "@", and before a dot that starts a name breaks each pattern.
-_MD_DOMAIN_DOT = re.compile(r"\.(?=[A-Za-z])")
-_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
-
-
-class _Block(str):
-    """Markdown the template made itself (a macro's output), passed through unescaped."""
-
-
-def md_escape(value: Any) -> str:
-    r"""``value`` as Markdown text that renders literally: no markup, no link, no HTML.
-
-    Newlines become ``<br>`` (the one piece of HTML netmap writes), so a value can
-    neither start a block nor break a table row.
-
-    Examples
-    --------
-    >>> print(md_escape("<img src=x> | [a](javascript:alert(1)) *b* www.example.org"))
-    \<img src=x\> \| \[a\](javascript:alert(1)) \*b\* www\.example\.org
-    >>> print(md_escape("- one\n# two"))
-    \- one<br>\# two
-    >>> md_escape(None), md_escape(3)
-    ('', '3')
-    """
-    if isinstance(value, _Block):
-        return str(value)  # a macro's output: already escaped, value by value
-    if value is None:
-        return ""
-    text = str(value).strip()
-    text = _MD_PUNCT.sub(r"\\\1", text)
-    text = text.replace("://", r"\://").replace("@", r"\@")
-    text = _MD_DOMAIN_DOT.sub(r"\\.", text)
-    # A value that opens a line must not open a block: a leading "-" or "+" would make a
-    # list item, "=" or "-" an underline, "1." an ordered list.
-    text = _MD_LIST_START.sub(r"\1\\\2", text)
-    if text[:1] in ("-", "+", "="):
-        text = "\\" + text
-    return "<br>".join(_NEWLINES.split(text))
+    return write_text(path, text)

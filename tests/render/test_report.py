@@ -4,7 +4,10 @@ Chromium) and Markdown (rendered with markdown-it, as a Markdown viewer would)."
 from __future__ import annotations
 
 import base64
+import copy
+import csv
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -13,9 +16,11 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from typer.testing import CliRunner
 
 import netmap
 from netmap.analysis import analyze
+from netmap.cli import app
 from netmap.render.map import _vis_assets, map_data
 from netmap.render.report import (
     SECTIONS,
@@ -25,12 +30,27 @@ from netmap.render.report import (
     report_data,
     write_report,
 )
+from tests.analysis.test_diff import ALLIES, FOUR, without
 from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
 
 AS_OF = "2026-11-24"  # the day the example READMEs were written against
 GENERATED = "2026-11-24T09:00:00Z"
 NAMES = ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"]
 SECTION_IDS = [sid for sid, _ in SECTIONS]
+TITLES = dict(SECTIONS)
+
+
+def section_ids(*, regions: bool, changes: bool = False) -> list[str]:
+    """The sections a report has: "regions" with two regions or more, "changes" with an earlier snapshot."""
+    return [sid for sid in SECTION_IDS if (sid != "regions" or regions) and (sid != "changes" or changes)]
+
+
+# The examples' sections: Tucson is one region (Pima County), so it has no side-by-side comparison.
+EXAMPLE_SECTIONS = {
+    "tucson-behavioral-health": section_ids(regions=False),
+    "oregon-pathways-alliance": section_ids(regions=True),
+    "four-state-coalitions": section_ids(regions=True),
+}
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<!\d)(\(?\d{3}\)?[ .-]?)?\d{3}[ .-]\d{4}(?!\d)")
 
@@ -133,13 +153,15 @@ class Report:
     @classmethod
     def from_markdown(cls, text: str) -> Report:
         root = md_to_dom(text)
-        titles = {f"{i}. {title}": sid for i, (sid, title) in enumerate(SECTIONS, start=1)}
+        titles = {title: sid for sid, title in SECTIONS}
         sections: dict[str, list[Node]] = {}
         order, current = [], None
         for child in root.children:
             if isinstance(child, Node) and child.tag == "h2":
-                current = titles[child.clean()]
+                number, _, title = child.clean().partition(". ")
+                current = titles[title]
                 order.append(current)
+                assert number == str(len(order)), child.clean()  # numbered in order, none skipped
                 sections[current] = []
             elif isinstance(child, Node) and current:
                 sections[current].append(child)
@@ -255,6 +277,7 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
         ]
         texts += [("roles", n[p]) for p in ("OPA", "CTEN", "LEAGUE")]
         rows += [("brokers", "Central Oregon", "no link"), ("roster-gaps", "Portland Metro", "none: met")]
+        rows += [("regions", "Central Oregon", "✕ no link"), ("regions", "Portland Metro", "7 of 7")]
     else:
         for state in ("Tennessee", "Delaware", "California", "Illinois"):
             cells += [
@@ -279,12 +302,14 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("brokers", "Illinois", "11"),  # both champions turning over cut all 11 Illinois partners off
             ("brokers", person["person"], "5"),
             ("brokers", n["PTOP"], "35"),
+            ("regions", "Illinois", "3 of 7"),
+            ("regions", "Delaware", "2 of 7"),
         ]
     return texts, cells, rows
 
 
 def _check_report(report: Report, name: str, G, analysis) -> None:
-    assert report.order == SECTION_IDS
+    assert report.order == EXAMPLE_SECTIONS[name]
     texts, cells, rows = _promises(name, G, analysis)
     for sid, text in texts:
         assert text in report.text(sid), (sid, text)
@@ -303,9 +328,9 @@ def test_html_report_has_every_section_and_finding(examples, name):
     e = examples[name]
     report = Report.from_html(e["html"])
     headings = [n.clean() for n in report.root.all("h2") if n.attrs.get("id", "").endswith("-heading")]
-    assert headings == [f"{i}. {title}" for i, (_, title) in enumerate(SECTIONS, start=1)]
+    assert headings == [f"{i}. {TITLES[sid]}" for i, sid in enumerate(EXAMPLE_SECTIONS[name], start=1)]
     toc = [a.attrs["href"] for a in report.root.by_id("report-title").parent.all("a")]
-    assert toc == [f"#{sid}" for sid in SECTION_IDS]
+    assert toc == [f"#{sid}" for sid in EXAMPLE_SECTIONS[name]]
     _check_report(report, name, e["G"], e["analysis"])
     # Findings, worst first, each with what to do.
     items = [li for li in report.nodes["findings"][0].all("li") if "finding" in li.attrs.get("class", "")]
@@ -338,7 +363,7 @@ def test_report_data_is_json_deterministic_and_leaves_the_graph_alone(examples):
     before = (dict(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph))
     first = report_data(G, as_of=AS_OF, generated=GENERATED)
     assert json.loads(json.dumps(first)) == first
-    assert [s["id"] for s in first["sections"]] == SECTION_IDS
+    assert [s["id"] for s in first["sections"]] == EXAMPLE_SECTIONS["oregon-pathways-alliance"]
     assert report_data(G, as_of=AS_OF, generated=GENERATED) == first
     assert render_report_html(G, as_of=AS_OF, generated=GENERATED) == examples["oregon-pathways-alliance"]["html"]
     assert (dict(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph)) == before
@@ -366,9 +391,8 @@ def _sha(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_one_strict_csp_covers_every_inline_script_and_style(examples, name):
-    html = examples[name]["html"]
+def assert_strict_csp(html: str, scripts: int) -> None:
+    """One policy allows exactly the page's own inline scripts and styles, by hash, and nothing else."""
     root = dom(html)
     metas = [m for m in root.all("meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"]
     assert len(metas) == 1
@@ -382,17 +406,23 @@ def test_one_strict_csp_covers_every_inline_script_and_style(examples, name):
         assert policy[directive] == ["'none'"], directive
     assert policy["img-src"] == ["data:"]
     assert all(src.startswith("'sha256-") for src in policy["script-src"] + policy["style-src"])
-    scripts = [s for s in root.all("script") if s.attrs.get("type") != "application/json"]
-    assert len(scripts) == 3  # the report's, vis-network, the map's
-    assert all(_sha(s.text()) in policy["script-src"] for s in scripts)
+    found = [s for s in root.all("script") if s.attrs.get("type") != "application/json"]
+    assert len(found) == scripts
+    assert all(_sha(s.text()) in policy["script-src"] for s in found)
     assert all(_sha(s.text()) in policy["style-src"] for s in root.all("style"))
-    assert len(policy["script-src"]) == len(scripts)
-    # Nothing else could run or load: no handlers, no style attributes, no sources, no frames.
-    assert not re.search(r"\son[a-z]+\s*=", html.split('<script id="netmap-data"')[0])
+    assert len(policy["script-src"]) == len(found)
+    # Nothing else could run or load: no handlers, no style attributes, no sources, no frames. (Attributes
+    # as the parser reads them: escaped text such as "&lt;svg onload=" in a hostile name is no handler.)
+    assert not any(k.startswith("on") for n in root.iter() for k in n.attrs)
     assert not any("style" in n.attrs for n in root.iter())
     assert not any(n.tag in ("iframe", "frame", "object", "embed", "link", "img", "base") for n in root.iter())
     assert not any("src" in n.attrs for n in root.iter())
     assert all(n.attrs["href"].startswith("#") for n in root.all("a"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_strict_csp_covers_every_inline_script_and_style(examples, name):
+    assert_strict_csp(examples[name]["html"], scripts=3)  # the report's, vis-network, the map's
 
 
 def _without_vis(html: str) -> str:
@@ -418,6 +448,274 @@ def test_no_personal_data_unless_asked(examples, tmp_path):
     champion = next(d["name"] for _, d in G.nodes(data=True) if d.get("label") == "Person" and d.get("champion"))
     assert EMAIL.search(html) and PHONE.search(html) and champion in html
     assert champion in Report.from_markdown(md.read_text(encoding="utf-8")).text("brokers")
+
+
+# -- regions side by side -------------------------------------------------------------------------
+
+
+def read(text: str, fmt: str) -> Report:
+    return Report.from_html(text) if fmt == "html" else Report.from_markdown(text)
+
+
+def render(G, fmt: str, **options) -> str:
+    if fmt == "html":
+        return render_report_html(G, as_of=AS_OF, generated=GENERATED, map=False, **options)
+    return render_report_markdown(G, as_of=AS_OF, generated=GENERATED, **options)
+
+
+def ranking(report: Report) -> list[list[str]]:
+    """The rows of the regions' ranking (its header first)."""
+    (rows,) = [table_rows(t) for n in report.nodes["regions"] for t in n.all("table") if table_rows(t)[0][0] == "Rank"]
+    return rows
+
+
+def region_matrix(report: Report) -> dict[str, dict[str, str]]:
+    """The regions' matrix as {agency type: {column: cell}}."""
+    (rows,) = [
+        table_rows(t) for n in report.nodes["regions"] for t in n.all("table") if table_rows(t)[0][0] == "Agency type"
+    ]
+    return {r[0]: dict(zip(rows[0][1:], r[1:], strict=True)) for r in rows[1:] if len(r) == len(rows[0]) and r[1]}
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_regions_ranked_with_a_region_expected_but_not_listed(fmt):
+    G = netmap.read_graph(FOUR)
+    report = read(render(G, fmt, expected_regions=["Kentucky"]), fmt)
+    assert report.order == section_ids(regions=True)
+    rows = ranking(report)
+    assert rows[0] == [
+        "Rank",
+        "Region",
+        "Partners",
+        "Present",
+        "Peripheral",
+        "Missing",
+        "Minimum team",
+        "State agencies tied to",
+        "Through",
+    ]
+    # Most missing types first; Kentucky has nobody listed, so every local type is missing.
+    assert [r[:7] for r in rows[1:]] == [
+        ["1", "Kentucky", "none listed", "0", "0", "13", "0 of 7"],
+        ["2", "Delaware", "13", "3", "0", "10", "2 of 7"],
+        ["3", "California", "10", "4", "0", "9", "3 of 7"],
+        ["4", "Illinois", "11", "1", "3", "9", "3 of 7"],
+        ["5", "Tennessee", "14", "4", "1", "8", "3 of 7"],
+    ]
+    assert rows[1][7:] == ["✕ no link", ""]
+    illinois = rows[4]
+    for agency in ("Illinois Department of Commerce and Economic Opportunity", "Illinois State Board of Education"):
+        assert agency in illinois[7]
+    assert "Prairie Region Workforce Board" in illinois[8]  # through whom
+    matrix = region_matrix(report)
+    assert list(matrix["Local WIB"]) == ["Kentucky (none listed)", "Delaware", "California", "Illinois", "Tennessee"]
+    assert len(matrix) == 13 and {row["Kentucky (none listed)"] for row in matrix.values()} == {"○ missing"}
+    assert matrix["Local WIB"]["Delaware"] == "○ missing"
+    assert matrix["Local WIB"]["Tennessee"] == "● present"
+    assert matrix["Local community colleges"]["Illinois"] == "◐ peripheral"
+    assert matrix["Local universities"]["Tennessee"] == "◐ peripheral"
+    assert "Kentucky" in report.text("regions") and "not been mapped yet" in report.text("regions")
+    if fmt == "html":
+        # Hover: the partners behind a cell; and the status is in the cell as symbol and word.
+        row = next(
+            tr for tr in report.root.by_id("matrix-regions").all("tr") if tr.clean().startswith("Local universities")
+        )
+        cell = row.all("td")[4]  # Tennessee, the fifth region
+        assert cell.attrs["data-status"] == "peripheral"
+        assert "River Valley State University" in cell.attrs["title"]
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "regions"),
+    [
+        # One region: its column of the roster matrix, its minimum team and its state links
+        # are already in the report, so there is nothing to put side by side.
+        ("tucson-behavioral-health", {}, None),
+        ("tucson-behavioral-health", {"expected_regions": ["Pima County"]}, None),
+        ("tucson-behavioral-health", {"expected_regions": ["Santa Cruz County"]}, ["Santa Cruz County", "Pima County"]),
+        (
+            "oregon-pathways-alliance",
+            {},
+            ["Central Oregon", "Lane", "Mt. Hood", "South Coast", "Willamette Valley", "Portland Metro"],
+        ),
+        # A report on one region is about that region: no comparison of every region.
+        ("oregon-pathways-alliance", {"region": "Lane"}, None),
+    ],
+)
+def test_the_regions_section_is_there_when_there_is_something_to_compare(name, options, regions):
+    data = report_data(netmap.read_graph(EXAMPLES / name), as_of=AS_OF, generated=GENERATED, **options)
+    assert [s["id"] for s in data["sections"]] == section_ids(regions=regions is not None)
+    if regions:
+        section = next(s for s in data["sections"] if s["id"] == "regions")
+        assert [row[1]["text"] for row in section["tables"][0]["rows"]] == regions
+        assert [c.removesuffix(" (none listed)") for c in section["matrices"][0]["columns"]] == regions
+
+
+def test_expected_regions_with_one_region_is_refused():
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    with pytest.raises(netmap.UsageError, match="--expect"):
+        report_data(G, as_of=AS_OF, region="Lane", expected_regions=["Coos"])
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_a_wide_matrix_shows_symbols_and_keeps_the_words_for_screen_readers(fmt):
+    G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+    expected = [f"County {i}" for i in range(1, 9)]  # with Pima County: nine columns
+    report = read(render(G, fmt, expected_regions=expected), fmt)
+    matrix = region_matrix(report)
+    assert len(matrix["Local WIB"]) == 9
+    if fmt == "html":
+        table = report.root.by_id("matrix-regions")
+        assert "compact" in table.attrs["class"]
+        hidden = [n.clean() for n in table.iter() if n.attrs.get("class") == "visually-hidden"]
+        assert len(hidden) == 13 * 9 and set(hidden) <= {
+            "present",
+            "peripheral",
+            "missing",
+            "missing (prospective partner)",
+        }
+        assert matrix["Local community colleges"]["Pima County"] == "● present"  # symbol, then the hidden word
+    else:
+        assert matrix["Local community colleges"]["Pima County"] == "●"
+        assert matrix["Local WIB"]["County 8 (none listed)"] == "○"
+    # The roster matrix of one region keeps its words on screen.
+    assert report.matrix("local", "Pima County", "Local WIB") == "○ missing (prospective partner)"
+
+
+# -- what changed since an earlier snapshot -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory):
+    """The four-state example (2026), and 2027 without its two Illinois state allies."""
+    return netmap.read_graph(FOUR), netmap.read_graph(without(FOUR, tmp_path_factory.mktemp("snap") / "2027", ALLIES))
+
+
+def changes_table(report: Report, caption: str) -> list[list[str]]:
+    for n in report.nodes["changes"]:
+        for t in n.all("table"):
+            captions = [c.clean() for c in t.all("caption")]
+            if caption in captions:
+                return table_rows(t)
+    # Markdown: the caption is the bold paragraph before the table.
+    nodes = report.nodes["changes"]
+    for before, node in itertools.pairwise(nodes):
+        if node.tag == "table" and before.clean() == caption:
+            return table_rows(node)
+    raise AssertionError(f"no table {caption!r}")
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize(
+    ("region", "headline", "lost", "partners"),
+    [
+        (
+            None,
+            "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 1 roster gap(s) opened, "
+            "4 broker(s) risen into the top 10, 4 broker(s) fallen out of the top 10, 3 readiness score(s) changed.",
+            2,
+            (50, 48),
+        ),
+        (
+            "Illinois",
+            "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 1 roster gap(s) opened, "
+            "2 broker(s) risen into the top 10, 2 broker(s) fallen out of the top 10, 3 readiness score(s) changed.",
+            2,
+            (13, 11),  # Illinois's 11 partners and the 2 national ones, then without the allies
+        ),
+        # Tennessee's partners and the national ones are the same in both snapshots; Illinois's
+        # agreement FA10 is not Tennessee's change.
+        ("Tennessee", "Nothing changed between the two snapshots.", 0, (16, 16)),
+    ],
+)
+def test_what_changed_since_the_illinois_allies_left(snapshots, fmt, region, headline, lost, partners):
+    before, after = snapshots
+    report = read(render(after, fmt, since=before, region=region), fmt)
+    assert report.order == section_ids(regions=region is None, changes=True)
+    text = report.text("changes")
+    assert headline in text
+    assert f"four-state-coalitions ({partners[0]} active partners)" in text
+    assert f"2027 ({partners[1]} active partners)" in text
+    counts = dict(r for r in changes_table(report, "Changes by kind")[1:])
+    assert counts["Partners lost"] == str(lost) and counts["Partners gained"] == "0"
+    scorecard = changes_table(report, "Readiness conditions, before and after (0–100)")
+    assert [r[0] for r in scorecard[1:]][:2] == ["Cross-agency partnerships", "Industry engagement"]
+    if lost:
+        partners = changes_table(report, "Partners lost")
+        assert sorted(r[1] for r in partners[1:]) == sorted(ALLIES)
+        assert [
+            "Office of the Governor of Illinois",
+            "IL-GOV",
+            "Governor's office",
+            "Illinois",
+            "leadership",
+            "active",
+        ] in partners
+        assert changes_table(report, "Funding awards lost")[1:] == [
+            ["FF19", "WIOA Title I Adult", "Prairie Region Workforce Board", "$2,500,000"],
+            ["FF22", "PWR Act implementation support", "Prairie State Policy Institute", "$80,000"],
+        ]
+        assert changes_table(report, "Roster gaps opened (the type was at the table and is now missing)")[1:] == [
+            ["State economic development agency", "Economic Development", "state", "Illinois"]
+        ]
+        assert changes_table(report, "Agreements lost")[1][:2] == [
+            "Illinois career pathways steering committee charter",
+            "FA10",
+        ]
+    else:
+        # A quiet year takes a few lines: the counts and the scorecard, no empty tables.
+        captions = [c.clean() for n in report.nodes["changes"] for c in n.all("caption")]
+        if fmt == "html":
+            assert captions == ["Changes by kind", "Readiness conditions, before and after (0–100)"]
+
+
+def test_a_region_new_since_the_earlier_snapshot(tmp_path):
+    # 2026 had no Delaware partner at all: a report on Delaware since then is not an error.
+    with open(FOUR / "partners.csv", encoding="utf-8", newline="") as handle:
+        delaware = {r["id"] for r in csv.DictReader(handle) if r["region"] == "Delaware"}
+    assert len(delaware) == 13
+    before = netmap.read_graph(without(FOUR, tmp_path / "2026", delaware))
+    data = report_data(netmap.read_graph(FOUR), as_of=AS_OF, generated=GENERATED, region="Delaware", since=before)
+    changes = next(s for s in data["sections"] if s["id"] == "changes")
+    assert changes["intro"][0].startswith("13 partner(s) gained, ")
+    gained = next(t for t in changes["tables"] if t["id"] == "table-changes-partners-gained")
+    assert sorted(r[1]["text"] for r in gained["rows"]) == sorted(delaware)
+    assert data["meta"]["since"] == "2026"
+
+
+def test_the_same_snapshot_since_itself_changes_nothing(snapshots):
+    before, _ = snapshots
+    data = report_data(before, as_of=AS_OF, generated=GENERATED, since=copy.deepcopy(before))
+    changes = next(s for s in data["sections"] if s["id"] == "changes")
+    assert changes["intro"][0] == "Nothing changed between the two snapshots."
+    assert [t["id"] for t in changes["tables"]] == ["table-changes-counts", "table-changes-scorecard"]
+    assert {r[1]["text"] for r in changes["tables"][0]["rows"]} == {"0"}
+    assert {r[5]["text"] for r in changes["tables"][1]["rows"]} == {"no change"}
+
+
+def test_report_command_with_expect_and_since(snapshots, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "state.md"
+    later = tmp_path / "2027"
+    without(FOUR, later, ALLIES)
+    args = ["report", str(later), "--since", str(FOUR), "--expect", "Kentucky", "--expect", "Ohio"]
+    result = runner.invoke(app, [*args, "--format", "md", "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.stderr
+    report = Report.from_markdown(out.read_text(encoding="utf-8"))
+    assert report.order == section_ids(regions=True, changes=True)
+    assert [r[1] for r in ranking(report)[1:3]] == ["Kentucky", "Ohio"]
+    assert "2 partner(s) lost" in report.text("changes")
+    # --expect compares the whole map's regions: with --region it is a usage error, and nothing is written.
+    refused = runner.invoke(
+        app, ["report", str(FOUR), "--region", "Illinois", "--expect", "Kentucky", "-o", str(tmp_path / "x.html")]
+    )
+    assert refused.exit_code == 2 and "--expect" in refused.stderr
+    missing = runner.invoke(
+        app, ["report", str(FOUR), "--since", str(tmp_path / "nowhere"), "-o", str(tmp_path / "y.html")]
+    )
+    assert missing.exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2027", "state.md"]
 
 
 # -- hostile data --------------------------------------------------------------------------------
@@ -528,12 +826,24 @@ SHOWN = [  # payload texts the report shows (notes, websites, services and extra
     _p("img", "Stream"),
     _p("md", "Stream"),
     _p("js", "State agency"),
+    _p("img", "Expected region"),  # a region named only in expected_regions: the regions section
+    _p("script", "Old name"),  # a name the earlier snapshot had: "What changed", partners renamed
 ]
+
+
+def _state_options(G) -> dict:
+    """Options that bring in the regions and what-changed sections, with payloads of their own:
+    an expected region, and an earlier snapshot where P3 had another name and P5 was not a partner."""
+    before = copy.deepcopy(G)
+    before.nodes["Partner:P3"]["name"] = _p("script", "Old name")
+    before.remove_node("Partner:P5")
+    return {"expected_regions": [_p("img", "Expected region")], "since": before}
 
 
 def test_markdown_escapes_everything(hostile):
     title = _p("md", "# Title") + " | x"
-    source = render_report_markdown(hostile, as_of=AS_OF, title=title, include_contacts=True)
+    source = render_report_markdown(hostile, as_of=AS_OF, title=title, include_contacts=True, **_state_options(hostile))
+    assert Report.from_markdown(source).order == section_ids(regions=True, changes=True)
     root = md_to_dom(source)
     allowed = {"#root", "h1", "h2", "p", "ol", "ul", "li", "strong", "em", "table", "thead", "tbody", "tr", "th", "td"}
     allowed |= {"code", "br"}  # `netmap map`, and the <br> that stands for a newline in a value
@@ -575,7 +885,7 @@ def test_examples_open_offline(examples, open_page, tmp_path, name):
     assert page.messages == []  # no errors, no CSP violations
     nodes = map_data(e["G"], as_of=AS_OF)["nodes"]
     assert page.js("window.netmap.network.body.nodeIndices.length") == len(nodes)
-    assert page.js("[...document.querySelectorAll('section.report-section')].map(s => s.id)") == SECTION_IDS
+    assert page.js("[...document.querySelectorAll('section.report-section')].map(s => s.id)") == EXAMPLE_SECTIONS[name]
     png = page.page.screenshot(path=str(_shots(tmp_path) / f"report-{name}.png"), full_page=True)
     assert len(png) > 200_000
 
@@ -609,6 +919,39 @@ def test_sorting_tables(examples, open_page, tmp_path):
     page.page.locator("#table-streams thead th").nth(0).locator("button").click()
     names = page.js("[...document.querySelectorAll('#table-streams tbody tr')].map(r => r.cells[0].textContent)")
     assert names == sorted(names, key=str.casefold)
+    assert page.messages == []
+
+
+def test_state_report_opens_offline_and_sorts_its_new_tables(snapshots, open_page, tmp_path):
+    before, after = snapshots
+    out = write_report(after, tmp_path / "state.html", as_of=AS_OF, since=before, expected_regions=["Kentucky"])
+    html = out.read_text(encoding="utf-8")
+    assert_strict_csp(html, scripts=3)
+    page = open_page(out)
+    assert page.requests == [out.resolve().as_uri()]
+    assert page.messages == []
+    ids = page.js("[...document.querySelectorAll('section.report-section')].map(s => s.id)")
+    assert ids == section_ids(regions=True, changes=True)
+    # The ranking sorts by its numbers: fewest missing types first, then back.
+    page.page.locator("#table-regions thead th").nth(5).locator("button").click()
+    missing = [int(v) for v in _column(page, "table-regions", 5)]
+    assert missing == [8, 9, 9, 10, 13]  # Tennessee, California, Illinois, Delaware, Kentucky
+    page.page.locator("#table-regions thead th").nth(1).locator("button").click()
+    regions = page.js("[...document.querySelectorAll('#table-regions tbody tr')].map(r => r.cells[1].textContent)")
+    assert regions == ["California", "Delaware", "Illinois", "Kentucky", "Tennessee"]
+    # "What changed": the lost awards sort by amount, not by the text "$2,500,000".
+    page.page.locator("#table-changes-funding-lost thead th").nth(3).locator("button").click()
+    assert [float(v) for v in _column(page, "table-changes-funding-lost", 3)] == [80000.0, 2500000.0]
+    # Every matrix cell carries its status as a word, not colour alone.
+    words = page.js("[...document.querySelectorAll('#matrix-regions td')].map(td => td.innerText.trim())")
+    assert len(words) == 13 * 5 and all(w.split(" ", 1)[1] in ("present", "peripheral", "missing") for w in words)
+    page.page.emulate_media(media="print")
+    assert page.js("getComputedStyle(document.getElementById('regions')).breakBefore") == "page"
+    assert page.js("getComputedStyle(document.querySelector('#matrix-regions td.st-present')).backgroundColor") == (
+        "rgb(255, 255, 255)"
+    )  # on paper the symbol and word carry the status
+    page.page.emulate_media(media="screen")
+    page.page.locator("#regions").screenshot(path=str(_shots(tmp_path) / "report-regions.png"))
     assert page.messages == []
 
 
@@ -651,6 +994,7 @@ def test_payloads_show_as_text_and_run_nothing(open_page, hostile, tmp_path):
             as_of=AS_OF,
             title=_p("svg", "Title"),
             include_contacts=contacts,
+            **_state_options(hostile),
         )
         page = open_page(out)
         page.page.locator("#network").scroll_into_view_if_needed()

@@ -1,0 +1,722 @@
+"""What changed between two snapshots, as a page to send: one offline HTML file, or Markdown.
+
+``netmap diff OLD NEW -o changes.html`` writes it. The same code gives the report its
+"What changed" section (``netmap report SOURCE --since OLD``), so the page and the report
+say the same things in the same words.
+
+- :func:`change_groups` turns a :class:`~netmap.analysis.diff.Diff` into the tables of each
+  kind of change (cells as text plus a sort value, no markup): headline counts, partners,
+  ties, agreements and funding, roster gaps, brokers, the scorecard before and after.
+- :func:`diff_data` gathers the page: those groups as sections, and an appendix.
+- The HTML page is drawn by the report's own frame, macros, stylesheet and sortable-table
+  script (:mod:`netmap.render.page`), under the same strict Content-Security-Policy: no
+  source but its own inline script and style, by hash. Every value is escaped, by Jinja's
+  autoescape in HTML and by :func:`~netmap.render.page.md_escape` in Markdown.
+- The diff holds no contact details (partners are summarised by id, name, type, region,
+  team and status), so neither does the page.
+
+Examples
+--------
+>>> import copy, netmap, pathlib, tempfile
+>>> old = netmap.read_graph("examples/tucson-behavioral-health")
+>>> new = copy.deepcopy(old)
+>>> new.remove_node("Partner:PCC")
+>>> data = diff_data(old, new, as_of="2026-11-24", generated="today")
+>>> [s["id"] for s in data["sections"]][:2], data["sections"][0]["intro"][0][:17]
+(['summary', 'partners'], '1 partner(s) lost')
+>>> out = write_diff_report(old, new, pathlib.Path(tempfile.mkdtemp()) / "changes.md", format="md", as_of="2026-11-24")
+>>> out.read_text(encoding="utf-8").splitlines()[0]
+'# tucson-behavioral-health: what changed'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+import netmap
+from netmap.analysis._common import resolve_roster
+from netmap.analysis.diff import Diff, diff
+from netmap.errors import UsageError
+from netmap.render.json import to_jsonable
+from netmap.render.map import _own_asset
+from netmap.render.page import (
+    cell,
+    content_security_policy,
+    environment,
+    fmt_money,
+    fmt_num,
+    number,
+    section,
+    table,
+    timestamp,
+    write_text,
+)
+from netmap.roster import Roster
+
+__all__ = [
+    "DIFF_SECTIONS",
+    "DIFF_TOP",
+    "FORMATS",
+    "change_groups",
+    "change_section",
+    "diff_data",
+    "region_view",
+    "render_diff_html",
+    "render_diff_markdown",
+    "write_diff_report",
+]
+
+FORMATS = ("html", "markdown", "md")
+DIFF_TOP = 10  # brokers compared: the top ten by betweenness, as `netmap diff` does
+
+# The page's sections, in reading order: (id, heading). Ids are stable: tests and links use them.
+DIFF_SECTIONS = (
+    ("summary", "At a glance"),
+    ("partners", "Partners gained, lost, renamed and changed"),
+    ("links", "Ties, agreements and funding"),
+    ("gaps", "Roster gaps closed and opened"),
+    ("brokers", "Brokers risen and fallen"),
+    ("scorecard", "Readiness scorecard, before and after"),
+    ("appendix", "Appendix: what this page was built from"),
+)
+
+# Each list of the diff: (key, row of the counts table, words of the headline sentence).
+_KINDS = (
+    ("partners_gained", "Partners gained", "partner(s) gained"),
+    ("partners_lost", "Partners lost", "partner(s) lost"),
+    ("partners_renamed", "Partners renamed", "partner(s) renamed"),
+    ("partners_changed", "Partners changed (type, level, region, team or status)", "partner(s) changed"),
+    ("ties_gained", "Ties gained", "tie(s) gained"),
+    ("ties_lost", "Ties lost", "tie(s) lost"),
+    ("agreements_gained", "Agreements gained", "agreement(s) gained"),
+    ("agreements_lost", "Agreements lost", "agreement(s) lost"),
+    ("funding_gained", "Funding awards gained", "funding award(s) gained"),
+    ("funding_lost", "Funding awards lost", "funding award(s) lost"),
+    ("gaps_closed", "Roster gaps closed", "roster gap(s) closed"),
+    ("gaps_opened", "Roster gaps opened", "roster gap(s) opened"),
+    ("brokers_risen", "Brokers risen into the top {top}", "broker(s) risen into the top {top}"),
+    ("brokers_fallen", "Brokers fallen out of the top {top}", "broker(s) fallen out of the top {top}"),
+)
+
+MATCHING = (
+    "Partners are matched by id (the same id with a new name is renamed, not lost and gained), ties by their two "
+    "partners and kind, agreements and funding awards by id. Roster gaps, brokers and scores come from the analyses "
+    "of both snapshots, judged on the same day."
+)
+
+
+# -- the snapshots ------------------------------------------------------------------------------
+
+
+def region_view(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
+    """A read-only view of ``region``'s partners, those listed without a region, and their agreements.
+
+    Like :func:`netmap.analysis.select_region`, with two differences that comparing
+    snapshots needs: a region the snapshot does not have is not an error (in an earlier
+    snapshot it may simply be new since), and an agreement none of whose parties is in the
+    view is left out (it is another region's change, not this one's).
+
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/four-state-coalitions")
+    >>> agreements = lambda H: sorted(d["id"] for _, d in H.nodes(data=True) if d.get("label") == "Agreement")
+    >>> "FA10" in agreements(G), "FA10" in agreements(region_view(G, "Tennessee"))
+    (True, False)
+    >>> len(region_view(G, "Kentucky")) < len(G)
+    True
+    """
+    if region is None:
+        return G
+    partners = {n for n, d in G.nodes(data=True) if d.get("label") == "Partner" and d.get("region") in (region, None)}
+
+    def kept(n: Any, d: dict[str, Any]) -> bool:
+        if d.get("label") == "Partner":
+            return n in partners
+        if d.get("label") == "Agreement":
+            return any(u in partners for u in G.predecessors(n))
+        return True
+
+    return G.subgraph([n for n, d in G.nodes(data=True) if kept(n, d)])
+
+
+def _names(*graphs: nx.MultiDiGraph) -> dict[str, str]:
+    """Partner id -> name; a later graph's name wins (a partner is shown by its name today)."""
+    out: dict[str, str] = {}
+    for G in graphs:
+        out.update({d["id"]: d.get("name") or d["id"] for _, d in G.nodes(data=True) if d.get("label") == "Partner"})
+    return out
+
+
+def _active(G: nx.MultiDiGraph) -> int:
+    return sum(1 for _, d in G.nodes(data=True) if d.get("label") == "Partner" and d.get("status") in (None, "active"))
+
+
+def _map_id(G: nx.MultiDiGraph) -> str:
+    return str(G.graph.get("map_id") or "netmap")
+
+
+# -- the tables -----------------------------------------------------------------------------------
+
+
+def _signed(change: float | None) -> str:
+    if change is None:
+        return "n/a"
+    if change == 0:
+        return "no change"
+    return ("+" if change > 0 else "-") + fmt_num(abs(change))
+
+
+def _where(level: str | None, region: str | None) -> str:
+    if region is not None:
+        return region
+    return "statewide" if level == "state" else "no region"
+
+
+def change_groups(
+    changes: Diff | Mapping[str, Any],
+    *,
+    names: Mapping[str, str],
+    roster: Roster | None = None,
+    top: int = DIFF_TOP,
+) -> dict[str, dict[str, Any]]:
+    """The tables of each kind of change, grouped as the page's sections are.
+
+    Parameters
+    ----------
+    changes : Diff or its ``to_dict()``
+        What :func:`netmap.analysis.diff.diff` found.
+    names : mapping
+        Partner id -> name, for ties, parties, recipients and brokers.
+    roster : Roster, optional
+        To name agency types in "partners changed" (else their ids are shown).
+    top : int
+        The ``top`` the diff compared brokers in (said in the tables).
+
+    Returns
+    -------
+    dict
+        ``summary``, ``partners``, ``links``, ``gaps``, ``brokers`` and ``scorecard``, each a
+        dict with ``intro`` paragraphs, ``facts`` and ``tables`` (:func:`netmap.render.page.table`).
+        ``summary`` also has ``counts`` (key -> number of changes) and ``headline`` (one sentence).
+
+    Examples
+    --------
+    >>> import copy, netmap
+    >>> from netmap.analysis.diff import diff
+    >>> old = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> new = copy.deepcopy(old)
+    >>> new.nodes["Partner:PCC"]["name"] = "Pima College"
+    >>> groups = change_groups(diff(old, new, as_of="2026-11-24"), names={})
+    >>> groups["summary"]["headline"]
+    '1 partner(s) renamed.'
+    >>> groups["partners"]["tables"][2]["rows"][0][2]["text"]
+    'Pima College'
+    """
+    d = changes.to_dict() if isinstance(changes, Diff) else dict(changes)
+
+    def who(pid: str) -> str:
+        return str(names.get(pid) or pid)
+
+    def type_name(value: Any) -> str:
+        if value is None or value == "":
+            return "(blank)"
+        found = roster.agency_types.get(str(value)) if roster else None
+        return found.name if found else str(value)
+
+    def partner_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [
+            [
+                cell(p.get("name") or p["id"]),
+                cell(p["id"]),
+                cell(p.get("agency_type_name") or ""),
+                cell(p.get("region") or "no region"),
+                cell(p.get("team") or ""),
+                cell(p.get("status") or "active"),
+            ]
+            for p in items
+        ]
+
+    partner_columns = [
+        ("Partner", False),
+        ("Id", False),
+        ("Agency type", False),
+        ("Region", False),
+        ("Team", False),
+        ("Status", False),
+    ]
+
+    def change_text(key: str, v: dict[str, Any]) -> str:
+        show = type_name if key == "agency_type" else (lambda x: "(blank)" if x in (None, "") else str(x))
+        return f"{key.replace('_', ' ')}: {show(v['old'])} → {show(v['new'])}"
+
+    partners = [
+        table(
+            "table-changes-partners-gained",
+            "Partners gained",
+            partner_columns,
+            partner_rows(d["partners_gained"]),
+            empty="No partner joined.",
+        ),
+        table(
+            "table-changes-partners-lost",
+            "Partners lost",
+            partner_columns,
+            partner_rows(d["partners_lost"]),
+            empty="No partner left.",
+        ),
+        table(
+            "table-changes-partners-renamed",
+            "Partners renamed (same id, new name)",
+            [("Id", False), ("Name before", False), ("Name now", False)],
+            [[cell(p["id"]), cell(p["old_name"]), cell(p["new_name"])] for p in d["partners_renamed"]],
+            empty="No partner was renamed.",
+        ),
+        table(
+            "table-changes-partners-changed",
+            "Partners whose agency type, level, region, team or status changed",
+            [("Partner", False), ("Id", False), ("What changed", False)],
+            [
+                [
+                    cell(p.get("name") or p["id"]),
+                    cell(p["id"]),
+                    cell(items=[change_text(k, v) for k, v in p["changes"].items()], as_list=True),
+                ]
+                for p in d["partners_changed"]
+            ],
+            empty="No partner changed its agency type, level, region, team or status.",
+        ),
+    ]
+
+    def tie_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [[cell(who(t["source"])), cell(who(t["target"])), cell(t.get("kind") or "collaboration")] for t in items]
+
+    def agreement_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [
+            [cell(a.get("title") or a["id"]), cell(a["id"]), cell(items=[who(p) for p in a["parties"]], as_list=True)]
+            for a in items
+        ]
+
+    def award_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [
+            [
+                cell(f["id"]),
+                cell(f.get("stream") or ""),
+                cell(who(f["recipient"])),
+                number(f.get("amount"), fmt_money(f.get("amount"))),
+            ]
+            for f in items
+        ]
+
+    tie_columns = [("Partner", False), ("Tied to", False), ("Kind", False)]
+    agreement_columns = [("Agreement", False), ("Id", False), ("Parties", False)]
+    award_columns = [("Award", False), ("Stream", False), ("Recipient", False), ("Amount", True)]
+    links = [
+        table(
+            "table-changes-ties-gained",
+            "Ties gained",
+            tie_columns,
+            tie_rows(d["ties_gained"]),
+            empty="No tie was added.",
+        ),
+        table("table-changes-ties-lost", "Ties lost", tie_columns, tie_rows(d["ties_lost"]), empty="No tie was lost."),
+        table(
+            "table-changes-agreements-gained",
+            "Agreements gained",
+            agreement_columns,
+            agreement_rows(d["agreements_gained"]),
+            empty="No agreement was added.",
+        ),
+        table(
+            "table-changes-agreements-lost",
+            "Agreements lost",
+            agreement_columns,
+            agreement_rows(d["agreements_lost"]),
+            empty="No agreement was lost.",
+        ),
+        table(
+            "table-changes-funding-gained",
+            "Funding awards gained",
+            award_columns,
+            award_rows(d["funding_gained"]),
+            empty="No funding award was added.",
+        ),
+        table(
+            "table-changes-funding-lost",
+            "Funding awards lost",
+            award_columns,
+            award_rows(d["funding_lost"]),
+            empty="No funding award was lost.",
+        ),
+    ]
+
+    gap_columns = [("Agency type", False), ("Category", False), ("Level", False), ("Where", False)]
+
+    def gap_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [
+            [
+                cell(g["agency_type"]),
+                cell(g.get("category") or ""),
+                cell(g["level"]),
+                cell(_where(g["level"], g["region"])),
+            ]
+            for g in items
+        ]
+
+    gaps = [
+        table(
+            "table-changes-gaps-closed",
+            "Roster gaps closed (the type was missing and is now at the table)",
+            gap_columns,
+            gap_rows(d["gaps_closed"]),
+            empty="No roster gap was closed.",
+        ),
+        table(
+            "table-changes-gaps-opened",
+            "Roster gaps opened (the type was at the table and is now missing)",
+            gap_columns,
+            gap_rows(d["gaps_opened"]),
+            empty="No roster gap opened.",
+        ),
+    ]
+
+    brokers = [
+        table(
+            "table-changes-brokers-risen",
+            f"Brokers risen into the top {top} by betweenness",
+            [("Partner", False), ("Rank now", True), ("Betweenness now", True)],
+            [
+                [cell(b.get("name") or b["id"]), number(b["rank"], f"#{b['rank']}"), number(b.get("betweenness"))]
+                for b in d["brokers_risen"]
+            ],
+            empty=f"No partner rose into the top {top}.",
+        ),
+        table(
+            "table-changes-brokers-fallen",
+            f"Brokers fallen out of the top {top} by betweenness",
+            [("Partner", False), ("Rank before", True), ("Still a partner", False)],
+            [
+                [
+                    cell(b.get("name") or b["id"]),
+                    number(b["old_rank"], f"#{b['old_rank']}"),
+                    cell("yes" if b["still_partner"] else "no: left the partnership"),
+                ]
+                for b in d["brokers_fallen"]
+            ],
+            empty=f"No partner fell out of the top {top}.",
+        ),
+    ]
+
+    def score(value: float | None) -> dict[str, Any]:
+        return number(value, "n/a" if value is None else fmt_num(value))
+
+    card = table(
+        "table-changes-scorecard",
+        "Readiness conditions, before and after (0–100)",
+        [
+            ("Condition", False),
+            ("Before", True),
+            ("Rating before", False),
+            ("Now", True),
+            ("Rating now", False),
+            ("Change", True),
+        ],
+        [
+            [
+                cell(c["name"]),
+                score(c["old_score"]),
+                cell(c.get("old_rating") or ""),
+                score(c["new_score"]),
+                cell(c.get("new_rating") or ""),
+                number(c["change"], _signed(c["change"])),
+            ]
+            for c in d["scorecard"]
+        ],
+        empty="The scorecard has no conditions.",
+        note="n/a: the snapshot holds no evidence for the condition, so it is not scored (never guessed).",
+    )
+
+    moved = [c for c in d["scorecard"] if c["change"]]
+    counts = {key: len(d[key]) for key, _, _ in _KINDS}
+    counts["scorecard"] = len(moved)
+    rows = [[cell(label.format(top=top)), number(counts[key])] for key, label, _ in _KINDS]
+    rows.append([cell("Readiness conditions whose score changed"), number(counts["scorecard"])])
+    said = [f"{counts[key]} {words.format(top=top)}" for key, _, words in _KINDS if counts[key]]
+    if moved:
+        said.append(f"{len(moved)} readiness score(s) changed")
+    headline = (", ".join(said) + ".") if said else "Nothing changed between the two snapshots."
+
+    def money_sum(items: list[dict[str, Any]]) -> str:
+        if not items:
+            return "none"
+        priced = [f["amount"] for f in items if f.get("amount") is not None]
+        text = f"{len(items)} award(s)"
+        return text + (f", {fmt_money(sum(priced))}" if priced else "")
+
+    return {
+        "summary": {
+            "intro": [headline],
+            "facts": [
+                ("Funding gained", money_sum(d["funding_gained"])),
+                ("Funding lost", money_sum(d["funding_lost"])),
+            ],
+            "tables": [
+                table("table-changes-counts", "Changes by kind", [("Change", False), ("Count", True)], rows),
+            ],
+            "counts": counts,
+            "headline": headline,
+        },
+        "partners": {
+            "intro": ["Partners are matched by id: the same id with a new name is renamed, not lost and gained."],
+            "facts": [],
+            "tables": partners,
+        },
+        "links": {
+            "intro": ["Ties are matched by their two partners and kind, agreements and funding awards by id."],
+            "facts": [],
+            "tables": links,
+        },
+        "gaps": {
+            "intro": [
+                "A roster gap is an agency type of the roster with no active partner at a level and place. Both "
+                "snapshots are checked against the same roster."
+            ],
+            "facts": [],
+            "tables": gaps,
+        },
+        "brokers": {
+            "intro": [
+                "Brokers sit on the paths between partners who are not tied directly. One has risen when it is among "
+                f"the top {top} by betweenness now and was not before, fallen the other way round."
+            ],
+            "facts": [],
+            "tables": brokers,
+        },
+        "scorecard": {
+            "intro": [
+                "The six readiness conditions scored on each snapshot, judged on the same day: a change comes from "
+                "the partnership, not from the calendar."
+            ],
+            "facts": [],
+            "tables": [card],
+        },
+    }
+
+
+# -- the report's section and the page ------------------------------------------------------------
+
+
+def change_section(
+    old: nx.MultiDiGraph,
+    new: nx.MultiDiGraph,
+    *,
+    as_of: dt.date | str | None = None,
+    seed: int | None = 0,
+    top: int = DIFF_TOP,
+    roster: Roster | None = None,
+) -> dict[str, Any]:
+    """The report's "What changed" section: ``intro``, ``facts`` and ``tables``.
+
+    The counts and the scorecard always; of the other tables only those with rows, so a
+    quiet year takes a few lines of the report. The page (:func:`diff_data`) shows them all.
+
+    Examples
+    --------
+    >>> import copy, netmap
+    >>> old = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> content = change_section(old, copy.deepcopy(old), as_of="2026-11-24")
+    >>> content["intro"][0], [t["id"] for t in content["tables"]]
+    ('Nothing changed between the two snapshots.', ['table-changes-counts', 'table-changes-scorecard'])
+    """
+    changes = diff(old, new, as_of=as_of, seed=seed, top=top)
+    groups = change_groups(changes, names=_names(old, new), roster=roster or resolve_roster(new, None), top=top)
+    tables = list(groups["summary"]["tables"])
+    for key in ("partners", "links", "gaps", "brokers"):
+        tables += [t for t in groups[key]["tables"] if t["rows"]]
+    tables += groups["scorecard"]["tables"]
+    facts = [
+        ("Earlier snapshot", f"{_map_id(old)} ({_active(old)} active partners)"),
+        ("This snapshot", f"{_map_id(new)} ({_active(new)} active partners)"),
+        ("Judged as of", changes.as_of.isoformat()),
+        *groups["summary"]["facts"],
+    ]
+    return {"intro": [groups["summary"]["headline"], MATCHING], "facts": facts, "tables": tables}
+
+
+def diff_data(
+    old: nx.MultiDiGraph,
+    new: nx.MultiDiGraph,
+    *,
+    as_of: dt.date | str | None = None,
+    seed: int | None = 0,
+    top: int = DIFF_TOP,
+    title: str | None = None,
+    generated: dt.datetime | str | None = None,
+    changes: Diff | None = None,
+) -> dict[str, Any]:
+    """Everything the page of changes shows, as plain JSON-ready data.
+
+    Parameters
+    ----------
+    old, new : networkx.MultiDiGraph
+        The earlier and the later snapshot (workbooks or stored maps). Not modified.
+    as_of : date or ISO str, optional
+        The day both are judged on (agreements, funding); default today.
+    seed : int, optional
+        Seed of sampled betweenness and community detection, so pages repeat.
+    top : int
+        Brokers compared: the top ``top`` by betweenness in each snapshot.
+    title : str, optional
+        Default: the later map's id, and the earlier one's when they differ.
+    generated : datetime or str, optional
+        When the page was made (default now, UTC).
+    changes : Diff, optional
+        ``diff(old, new)`` when it is already computed (its ``as_of`` is then the page's).
+
+    Returns
+    -------
+    dict
+        ``title``, ``subtitle``, ``meta`` and ``sections`` (one per :data:`DIFF_SECTIONS`).
+
+    Examples
+    --------
+    >>> import copy, netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> data = diff_data(G, copy.deepcopy(G), as_of="2026-11-24", generated="today")
+    >>> data["meta"]["changed"], [s["id"] for s in data["sections"]][-1]
+    (False, 'appendix')
+    """
+    if changes is None:
+        changes = diff(old, new, as_of=as_of, seed=seed, top=top)
+    roster = resolve_roster(new, None)
+    groups = change_groups(changes, names=_names(old, new), roster=roster, top=top)
+    when = timestamp(generated)
+    old_id, new_id = _map_id(old), _map_id(new)
+    day = changes.as_of.isoformat()
+    titles = dict(DIFF_SECTIONS)
+    summary = groups["summary"]
+    sections = [
+        section(
+            "summary",
+            titles["summary"],
+            intro=[summary["headline"], MATCHING],
+            facts=[
+                ("Earlier snapshot", f"{old_id} ({_active(old)} active partners)"),
+                ("Later snapshot", f"{new_id} ({_active(new)} active partners)"),
+                ("Judged as of", day),
+                *summary["facts"],
+            ],
+            tables=summary["tables"],
+        ),
+        *(
+            section(key, titles[key], intro=groups[key]["intro"], tables=groups[key]["tables"])
+            for key in ("partners", "links", "gaps", "brokers", "scorecard")
+        ),
+        section(
+            "appendix",
+            titles["appendix"],
+            facts=[
+                ("Earlier snapshot", old_id),
+                ("Later snapshot", new_id),
+                ("Roster", f"{roster.title} ({roster.name})" if roster.title else roster.name),
+                ("Judged as of", day),
+                ("Seed (sampled betweenness, Louvain communities)", "none" if seed is None else str(seed)),
+                ("Brokers compared", f"the top {top} by betweenness in each snapshot"),
+                ("Contact details", "none: the comparison holds no personal data"),
+                ("netmap version", netmap.__version__),
+                ("Generated", when),
+            ],
+        ),
+    ]
+    subtitle = " · ".join([f"{old_id} → {new_id}", f"as of {day}", f"{_active(old)} → {_active(new)} active partners"])
+    return to_jsonable(
+        {
+            "title": title
+            or (f"{new_id}: what changed" if old_id == new_id else f"{new_id}: what changed since {old_id}"),
+            "subtitle": subtitle,
+            "meta": {
+                "old_map": old_id,
+                "new_map": new_id,
+                "as_of": day,
+                "seed": seed,
+                "top": top,
+                "version": netmap.__version__,
+                "generated": when,
+                "changed": changes.changed,
+                "counts": summary["counts"],
+            },
+            "sections": sections,
+        }
+    )
+
+
+def render_diff_html(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any) -> str:
+    """The page of changes as one self-contained HTML file (options of :func:`diff_data`).
+
+    It is drawn by the report's frame, stylesheet and sortable-table script, under the same
+    Content-Security-Policy: its one script and one stylesheet by hash, nothing else.
+
+    Examples
+    --------
+    >>> import copy, netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> page = render_diff_html(G, copy.deepcopy(G), as_of="2026-11-24")
+    >>> 'http-equiv="Content-Security-Policy"' in page, 'id="table-changes-counts"' in page
+    (True, True)
+    """
+    data = diff_data(old, new, **options)
+    own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
+    return (
+        environment()
+        .get_template("diff.html.j2")
+        .render(data=data, csp=content_security_policy([own_js], [own_css]), own_js=own_js, own_css=own_css)
+    )
+
+
+def render_diff_markdown(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any) -> str:
+    """The page of changes as GitHub-flavoured Markdown (options of :func:`diff_data`).
+
+    Examples
+    --------
+    >>> import copy, netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> "## 1. At a glance" in render_diff_markdown(G, copy.deepcopy(G), as_of="2026-11-24")
+    True
+    """
+    return environment(markdown=True).get_template("diff.md.j2").render(data=diff_data(old, new, **options))
+
+
+def write_diff_report(
+    old: nx.MultiDiGraph, new: nx.MultiDiGraph, path: str | Path, *, format: str = "html", **options: Any
+) -> Path:
+    """Write the page of what changed from ``old`` to ``new`` to ``path`` (UTF-8), and nothing else.
+
+    Parameters
+    ----------
+    old, new : networkx.MultiDiGraph
+        The earlier and the later snapshot. Not modified.
+    path : str or Path
+        The file to write.
+    format : {"html", "markdown", "md"}
+        One offline HTML file, or Markdown.
+    **options
+        The keyword options of :func:`diff_data` (``as_of``, ``seed``, ``top``, ``title``,
+        ``generated``, ``changes``).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    UsageError
+        Unknown format, or the file cannot be written.
+    """
+    if format not in FORMATS:
+        raise UsageError(f"--format must be html or md (markdown), not {format!r}")
+    render: Callable[..., str] = render_diff_html if format == "html" else render_diff_markdown
+    return write_text(path, render(old, new, **options))

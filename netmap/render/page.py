@@ -1,0 +1,291 @@
+"""What every netmap page shares: cells and sortable tables, the templates' environments, the
+Content-Security-Policy, Markdown escaping.
+
+The report (:mod:`netmap.render.report`) and the page of changes between two snapshots
+(:mod:`netmap.render.diff_report`) are built the same way: a function gathers plain
+JSON-ready data (sections of text, facts and tables whose cells are text plus a sort
+value), and a template draws it, HTML under autoescape or Markdown through
+:func:`md_escape`. Nothing here formats data into markup: that is the templates' work.
+
+Examples
+--------
+>>> t = table("table-x", "Partners", [("Partner", False), ("Ties", True)], [[cell("A"), number(3)]])
+>>> t["columns"][1], t["rows"][0][1]["text"]
+({'label': 'Ties', 'numeric': True, 'nowrap': True}, '3')
+>>> md_escape("*not emphasis*")
+'\\\\*not emphasis\\\\*'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from netmap.errors import UsageError
+from netmap.render.map import _sha256
+
+__all__ = [
+    "NOWRAP_BELOW",
+    "cell",
+    "content_security_policy",
+    "environment",
+    "fmt_money",
+    "fmt_num",
+    "fmt_pct",
+    "md_escape",
+    "number",
+    "section",
+    "table",
+    "timestamp",
+    "write_text",
+]
+
+NOWRAP_BELOW = 24  # characters: a column this narrow never wraps
+
+
+# -- formatting ------------------------------------------------------------------------------
+
+
+def fmt_money(x: float | None) -> str:
+    """``$1,250`` (blank for no amount).
+
+    >>> fmt_money(1250.4), fmt_money(None)
+    ('$1,250', '')
+    """
+    return "" if x is None else f"${x:,.0f}"
+
+
+def fmt_pct(x: float | None) -> str:
+    """A share as a whole percentage (``n/a`` for none).
+
+    >>> fmt_pct(0.456), fmt_pct(None)
+    ('46%', 'n/a')
+    """
+    return "n/a" if x is None else f"{round(100 * x)}%"
+
+
+def fmt_num(x: float | None, digits: int = 3) -> str:
+    """A number without trailing zeros (blank for none or NaN).
+
+    >>> fmt_num(0.25), fmt_num(3.0), fmt_num(None)
+    ('0.25', '3', '')
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if isinstance(x, float) and x != int(x):
+        return f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return str(int(x)) if isinstance(x, float) else str(x)
+
+
+# -- cells, tables, sections ------------------------------------------------------------------
+
+
+def cell(
+    text: Any = "", value: float | None = None, items: list[str] | None = None, *, as_list: bool = False
+) -> dict[str, Any]:
+    """One table cell: the text shown, an optional number to sort by, optional list items.
+
+    ``as_list`` shows the items as a bulleted list in HTML (else they are joined by "; ").
+
+    >>> cell(items=["a", "b"])["text"]
+    'a; b'
+    """
+    if items is not None:
+        text = "; ".join(str(i) for i in items)
+    return {"text": "" if text is None else str(text), "value": value, "parts": items, "list": as_list}
+
+
+def number(value: float | None, text: str | None = None) -> dict[str, Any]:
+    """A numeric cell (sorts by the number, blank when there is none).
+
+    >>> number(1200, "$1,200")["value"]
+    1200
+    """
+    return cell(fmt_num(value) if text is None else text, value)
+
+
+def table(
+    table_id: str,
+    caption: str,
+    columns: Sequence[tuple[str, bool]],
+    rows: list[list[dict[str, Any]]],
+    *,
+    empty: str = "Nothing to show.",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A sortable table: ``columns`` are (label, numeric) pairs.
+
+    A column whose every cell is short is marked ``nowrap``: dates, ids and "◐ one partner"
+    read badly broken over two lines.
+    """
+    longest = [max((len(row[i]["text"]) for row in rows), default=0) for i in range(len(columns))]
+    return {
+        "id": table_id,
+        "caption": caption,
+        "columns": [
+            {"label": label, "numeric": numeric, "nowrap": longest[i] <= NOWRAP_BELOW}
+            for i, (label, numeric) in enumerate(columns)
+        ],
+        "rows": rows,
+        "empty": empty,
+        "note": note,
+    }
+
+
+def section(section_id: str, title: str, **content: Any) -> dict[str, Any]:
+    """One section of a page: ``intro`` paragraphs, ``facts``, ``matrices``, ``charts`` and ``tables``.
+
+    >>> sorted(section("x", "X", intro=["Hello."]))
+    ['chart_tables', 'charts', 'facts', 'id', 'intro', 'matrices', 'tables', 'title']
+    """
+    base = {
+        "id": section_id,
+        "title": title,
+        "intro": [],
+        "facts": [],
+        "matrices": [],
+        "charts": [],
+        "chart_tables": [],
+        "tables": [],
+    }
+    base.update(content)
+    return base
+
+
+def timestamp(value: dt.datetime | dt.date | str | None) -> str:
+    """When a page was made: ``value`` as ISO text, or now (UTC, to the second).
+
+    >>> timestamp(dt.date(2026, 11, 24)), timestamp("today")
+    ('2026-11-24', 'today')
+    """
+    if value is None:
+        value = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value)
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def environment(*, markdown: bool = False) -> Any:
+    """The Jinja environment of netmap's page templates (``render/templates``).
+
+    HTML autoescapes every value. Markdown has no autoescape, so every ``{{ }}`` goes
+    through :func:`md_escape` instead (the environment's ``finalize``): a template line
+    cannot forget it. Structure (pipes, headings, bullets) is template text only.
+    """
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    if markdown:
+        env = Environment(
+            loader=PackageLoader("netmap", "render/templates"),
+            autoescape=False,  # noqa: S701 - not HTML; escaped by finalize=md_escape
+            finalize=md_escape,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters["block"] = _Block
+        return env
+    return Environment(
+        loader=PackageLoader("netmap", "render/templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+    )
+
+
+def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> str:
+    """The policy of a self-contained page: its own inline ``scripts`` and ``styles`` (by SHA-256
+    hash) and nothing else, no network, no frames, no forms.
+
+    Styles go by hash too, so there is no ``style`` attribute anywhere (charts use SVG fill
+    attributes) and nothing injected into the page could style it either.
+
+    >>> policy = content_security_policy(["alert(1)"], [])
+    >>> policy.startswith("default-src 'none'; script-src 'sha256-")
+    True
+    """
+
+    def hashes(texts: Sequence[str]) -> str:
+        return " ".join("'" + _sha256(t) + "'" for t in texts)
+
+    return (
+        "default-src 'none'; "
+        f"script-src {hashes(scripts)}; "
+        f"style-src {hashes(styles)}; "
+        "img-src data:; connect-src 'none'; font-src 'none'; frame-src 'none'; child-src 'none'; "
+        "worker-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
+    )
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write one page (UTF-8, ``\\n`` line ends) to ``path`` and nothing else; return the path.
+
+    Raises
+    ------
+    UsageError
+        The file cannot be written (the message names it, without a traceback).
+    """
+    path = Path(path)
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+# -- Markdown escaping ------------------------------------------------------------------------
+
+# The characters that mean something inline in CommonMark/GFM wherever they stand,
+# backslash first: emphasis, code, links and images (without "[" there is no link, so
+# "(" and "!" need nothing), raw HTML and entities, table pipes, strikethrough, the "#"
+# that closes a heading, and "$", which GitHub reads as maths.
+_MD_PUNCT = re.compile(r"([\\`*_\[\]<>#|~&$])")
+# A value that opens a line must not open a block: "1. " or "3) " would start a list.
+_MD_LIST_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+# Autolinks need no brackets in GFM (www.x.org, http://x, a@b.org): a backslash before
+# the ":" of "://", before "@", and before a dot that starts a name breaks each pattern.
+_MD_DOMAIN_DOT = re.compile(r"\.(?=[A-Za-z])")
+_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+
+
+class _Block(str):
+    """Markdown the template made itself (a macro's output), passed through unescaped."""
+
+
+def md_escape(value: Any) -> str:
+    r"""``value`` as Markdown text that renders literally: no markup, no link, no HTML.
+
+    Newlines become ``<br>`` (the one piece of HTML netmap writes), so a value can
+    neither start a block nor break a table row.
+
+    Examples
+    --------
+    >>> print(md_escape("<img src=x> | [a](javascript:alert(1)) *b* www.example.org"))
+    \<img src=x\> \| \[a\](javascript:alert(1)) \*b\* www\.example\.org
+    >>> print(md_escape("- one\n# two"))
+    \- one<br>\# two
+    >>> md_escape(None), md_escape(3)
+    ('', '3')
+    """
+    if isinstance(value, _Block):
+        return str(value)  # a macro's output: already escaped, value by value
+    if value is None:
+        return ""
+    text = str(value).strip()
+    text = _MD_PUNCT.sub(r"\\\1", text)
+    text = text.replace("://", r"\://").replace("@", r"\@")
+    text = _MD_DOMAIN_DOT.sub(r"\\.", text)
+    # A value that opens a line must not open a block: a leading "-" or "+" would make a
+    # list item, "=" or "-" an underline, "1." an ordered list.
+    text = _MD_LIST_START.sub(r"\1\\\2", text)
+    if text[:1] in ("-", "+", "="):
+        text = "\\" + text
+    return "<br>".join(_NEWLINES.split(text))
