@@ -21,7 +21,6 @@ import netmap
 from netmap.errors import NetmapError, UsageError
 from netmap.ingest.workbook import Limits
 from netmap.render.json import dumps
-from netmap.render.terminal import render_counts, render_issues
 
 app = typer.Typer(
     name="netmap",
@@ -192,6 +191,8 @@ def validate(
     database: DatabaseOpt = None,
 ) -> None:
     """Check a workbook (or a map kept in Neo4j) and report every problem at once."""
+    from netmap.render.terminal import render_counts, render_issues
+
     loaded = netmap.load_roster(roster) if roster else None
     limits = Limits(max_file_bytes=int(max_file_size * 2**20))
     tables = _tables(source, loaded, encoding, map_name, user, database, limits)
@@ -247,6 +248,8 @@ def _as_of(value: str | None):
 
 def _graph(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
     """Read and build; on data errors print them (stderr) and exit 1."""
+    from netmap.render.terminal import render_issues
+
     loaded = netmap.load_roster(roster) if roster else None
     tables = _tables(source, loaded, encoding, *store)
     loaded = tables.roster
@@ -482,15 +485,25 @@ def suggest_command(
         sys.stdout.write(dumps(data) + "\n")
     else:
         terminal.render_suggestions(_stdout(), data, show_empty=show_all)
-    if found.issues:
-        # Rows of the directory that could not be used are reported, not silently skipped;
-        # the suggestions above are still good for the rows that could.
-        console = _stderr()
-        render_issues(console, found.issues)
-        if found.errors:
-            message = f"{len(found.errors)} error(s) in the directory {directory}; those rows were left out"
-            console.print(Text(message, style="red"))
-            raise typer.Exit(1)
+    _directory_issues(found, directory)
+
+
+def _directory_issues(found, directory: str) -> None:
+    """Report the directory rows that could not be used; exit 1 if any is an error.
+
+    The suggestions already written are still good for the rows that could be used, so
+    they are shown first; the exit code still tells a script the directory has errors.
+    """
+    from netmap.render.terminal import render_issues
+
+    if not found.issues:
+        return
+    console = _stderr()
+    render_issues(console, found.issues)
+    if found.errors:
+        message = f"{len(found.errors)} error(s) in the directory {directory}; those rows were left out"
+        console.print(Text(message, style="red"))
+        raise typer.Exit(1)
 
 
 @app.command("hsds-mapping")
@@ -739,6 +752,14 @@ def report(
     since_map: Annotated[
         str | None, typer.Option("--since-map", help="Map name of --since when it is a database.")
     ] = None,
+    directory: Annotated[
+        str | None,
+        typer.Option(
+            "--directory",
+            help="Known organisations that are not partners (partners sheet or HSDS package): "
+            "adds a 'Who could fill the gaps' section.",
+        ),
+    ] = None,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -748,13 +769,16 @@ def report(
     from netmap.render.report import write_report
 
     output = output or Path("report.md" if fmt == "md" else "report.html")
-    with _Steps(3 if since else 2) as step:
+    with _Steps(2 + bool(since) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-        G_since = None
+        G_since = found = None
         if since:
             step("reading the earlier snapshot")
             G_since, _ = _graph(since, roster, encoding, (since_map, user, database))
+        if directory:
+            step("reading the directory")
+            found = netmap.read_workbook(directory, roster=loaded, encoding=encoding, mapping=_mapping(directory))
         step("analysing and writing the report")
         written = write_report(
             G,
@@ -768,8 +792,11 @@ def report(
             title=title,
             expected_regions=expect or (),
             since=G_since,
+            directory=found,
         )
     _stderr().print(Text(f"wrote {written}"))
+    if found is not None:
+        _directory_issues(found, directory)
 
 
 @app.command()
@@ -820,6 +847,7 @@ def demo(
     """Run validate, analyze, map and report on a bundled example and say where the results are."""
     from netmap.demo import run_demo
     from netmap.render import terminal
+    from netmap.render.terminal import render_counts
 
     with _progress(label="demo: {task.description}") as progress:
         result = run_demo(output, example=example, as_of=_as_of(as_of), seed=seed, step=progress)

@@ -54,8 +54,6 @@ from netmap.errors import UsageError
 from netmap.render.diff_report import DIFF_TOP, change_section, region_view
 from netmap.render.json import to_jsonable
 from netmap.render.map import PALETTE, _own_asset, _vis_assets, map_data
-
-# The helpers every netmap page shares, under the short names this module has always used.
 from netmap.render.page import cell as _cell
 from netmap.render.page import content_security_policy, environment, md_escape, section, timestamp, write_text
 from netmap.render.page import fmt_money as _money
@@ -63,6 +61,9 @@ from netmap.render.page import fmt_num as _num
 from netmap.render.page import fmt_pct as _pct
 from netmap.render.page import number as _n
 from netmap.render.page import table as _table
+
+# The helpers every netmap page shares, under the short names this module has always used.
+from netmap.render.suggestions import suggestion_content
 from netmap.roster import Roster
 
 __all__ = [
@@ -86,6 +87,7 @@ SECTIONS = (
     ("changes", "What changed"),
     ("roster-gaps", "Roster gaps"),
     ("regions", "Regions side by side"),
+    ("suggestions", "Who could fill the gaps"),
     ("roles", "Role coverage"),
     ("brokers", "Brokers and key-partner risk"),
     ("formalisation", "Formalisation: agreements"),
@@ -1101,6 +1103,7 @@ def report_data(
     generated: dt.datetime | str | None = None,
     expected_regions: Sequence[str] = (),
     since: nx.MultiDiGraph | None = None,
+    directory: Any = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain JSON-ready data.
 
@@ -1127,6 +1130,9 @@ def report_data(
     expected_regions : sequence of str
         Regions that should be there: one with no partner listed is shown in the "Regions
         side by side" section as such (every type missing), not left out.
+    directory : Tables or list of dict, optional
+        Known organisations that are not partners (a workbook's or an HSDS package's
+        partners): adds a "Who could fill the gaps" section (:mod:`netmap.render.suggestions`).
     since : networkx.MultiDiGraph, optional
         An earlier snapshot of the same partnership: the report gains a "What changed"
         section (:mod:`netmap.render.diff_report`, judged on the same ``as_of``). With
@@ -1202,6 +1208,11 @@ def report_data(
         *([_section("changes", **changes)] if changes else []),
         _gaps(a, name),
         *([side_by_side] if side_by_side else []),
+        *(
+            [_section("suggestions", **suggestion_content(view, directory, roster=a.roster, expected=expected_regions))]
+            if directory is not None
+            else []
+        ),
         _roles(a, name),
         _brokers(a, name, top),
         _formalisation(a, name),
@@ -1233,6 +1244,7 @@ def report_data(
                 "partners": partners,
                 "expected_regions": list(expected_regions),
                 "since": str(since.graph.get("map_id") or "netmap") if since is not None else None,
+                "directory": None if directory is None else str(getattr(directory, "source", "directory")),
             },
             "sections": sections,
         }
@@ -1255,6 +1267,7 @@ def render_report_html(
     generated: dt.datetime | str | None = None,
     expected_regions: Sequence[str] = (),
     since: nx.MultiDiGraph | None = None,
+    directory: Any = None,
     map: bool = True,
 ) -> str:
     """The report as one self-contained HTML page (see :func:`report_data` for the options).
@@ -1281,6 +1294,7 @@ def render_report_html(
         generated=generated,
         expected_regions=expected_regions,
         since=since,
+        directory=directory,
     )
     own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
     scripts, styles = [own_js], [own_css]
@@ -1328,6 +1342,7 @@ def render_report_markdown(
     generated: dt.datetime | str | None = None,
     expected_regions: Sequence[str] = (),
     since: nx.MultiDiGraph | None = None,
+    directory: Any = None,
 ) -> str:
     """The report as GitHub-flavoured Markdown: the same sections, the map replaced by a pointer.
 
@@ -1351,6 +1366,7 @@ def render_report_markdown(
         generated=generated,
         expected_regions=expected_regions,
         since=since,
+        directory=directory,
     )
     return environment(markdown=True).get_template("report.md.j2").render(data=data)
 

@@ -1,0 +1,97 @@
+"""The report's "Who could fill the gaps" section, from :func:`netmap.analysis.suggest.suggest`.
+
+Examples
+--------
+>>> import netmap
+>>> G = netmap.read_graph("examples/tucson-behavioral-health")
+>>> part = suggestion_content(G, [{"id": "D1", "name": "Pima County WIB", "agency_type_id": "local-wib",
+...                                "region": "Pima County"}])
+>>> part["tables"][0]["rows"][0][2]["text"]
+'Pima County WIB'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis.suggest import suggest
+from netmap.render.page import cell, number, table
+from netmap.roster import Roster
+
+__all__ = ["suggestion_content"]
+
+
+def suggestion_content(
+    G: nx.MultiDiGraph,
+    directory: Any,
+    *,
+    roster: Roster | None = None,
+    expected: Sequence[str] = (),
+    top: int | None = 5,
+) -> dict[str, Any]:
+    """Intro, facts and two tables (candidates per gap; introductions across holes).
+
+    ``directory`` is what :func:`~netmap.analysis.suggest.suggest` takes: validated tables
+    (a workbook's or an HSDS package's partners) or plain dicts.
+    """
+    result = suggest(G, directory, roster=roster, expected=expected, top=top).to_dict()
+    rows = []
+    for g in result["gaps"]:
+        scope = g["region"] or "State level"
+        missing = g["agency_type"] + (f" (for {g['population']})" if g["population"] else "")
+        options = [(c["name"], c["reason"]) for c in g["candidates"]]
+        options += [(p, "already listed as a prospective partner") for p in g["prospective"]]
+        if g["more"]:
+            options.append((f"… and {g['more']} more", "netmap suggest --top shows them"))
+        for name, why in options:
+            rows.append([cell(scope), cell(missing), cell(name), cell(why)])
+    candidates = table(
+        "table-candidates",
+        "Candidates for each missing agency type, best first",
+        [("Scope", False), ("Missing type", False), ("Candidate", False), ("Why", False)],
+        rows,
+        empty="The directory holds no organisation of a missing type in or near the regions of this map.",
+        note="“In” a region: the directory places it there. “Near”: in a region whose partners already have ties "
+        "with this region's. Organisations that are partners already (same id or name) are not proposed.",
+    )
+    intro_rows = []
+    for h in result["holes"]:
+        between = f"{h['category_a']} and {h['category_b']}"
+        for i in h["introductions"]:
+            intro_rows.append(
+                [
+                    cell(between),
+                    number(h["ties"]),
+                    cell(f"{i['source_name']} and {i['target_name']}"),
+                    number(i["shared"]),
+                    cell(items=i["shared_names"], as_list=True),
+                ]
+            )
+    introductions = table(
+        "table-introductions",
+        "Introductions across the widest holes between categories",
+        [("Between", False), ("Ties now", True), ("Introduce", False), ("Shared partners", True), ("Who", False)],
+        intro_rows,
+        empty="No two partners across the widest holes share a partner.",
+        note="The category pairs with the fewest ties for their size; pairs of partners across them with no tie "
+        "of their own, ranked by the partners they share (link prediction by common neighbours).",
+    )
+    d = result["directory"]
+    gaps_with = sum(1 for g in result["gaps"] if g["candidates"])
+    facts = [
+        ("Organisations in the directory", str(d["rows"])),
+        ("Already partners (skipped)", ", ".join(a["name"] or a["id"] for a in result["already_partners"]) or "none"),
+        ("Gaps with at least one candidate", f"{gaps_with} of {len(result['gaps'])}"),
+    ]
+    intro = [
+        "Known organisations that are not partners yet, proposed for each agency type the roster check finds "
+        "missing (and each type a served population calls for), nearest first; then pairs of existing partners "
+        "who share partners but have no tie, across the categories that are least connected."
+    ]
+    for h in result["holes"]:
+        for i in h["introductions"][:1]:
+            intro.append(i["explanation"] + ".")
+    return {"intro": intro, "facts": facts, "tables": [candidates, introductions]}
