@@ -40,9 +40,11 @@ SECTION_IDS = [sid for sid, _ in SECTIONS]
 TITLES = dict(SECTIONS)
 
 
-def section_ids(*, regions: bool, changes: bool = False) -> list[str]:
-    """The sections a report has: "regions" with two regions or more, "changes" with an earlier snapshot."""
-    return [sid for sid in SECTION_IDS if (sid != "regions" or regions) and (sid != "changes" or changes)]
+def section_ids(*, regions: bool, changes: bool = False, suggestions: bool = False) -> list[str]:
+    """The sections a report has: "regions" with two regions or more, "changes" with an earlier
+    snapshot, "suggestions" with a directory (tested in test_suggestions.py)."""
+    wanted = {"regions": regions, "changes": changes, "suggestions": suggestions}
+    return [sid for sid in SECTION_IDS if wanted.get(sid, True)]
 
 
 # The examples' sections: Tucson is one region (Pima County), so it has no side-by-side comparison.
