@@ -15,19 +15,79 @@ True
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from netmap.build import build_graph, node_key
 from netmap.errors import InputError, Issue, NetmapError, RosterError, StoreError, UsageError
-from netmap.ingest.hsds import HsdsMapping, is_hsds, read_hsds
-from netmap.ingest.validate import Tables, validate
-from netmap.ingest.workbook import Limits, read_workbook_raw
-from netmap.project import project
-from netmap.roster import Roster, available_rosters, load_roster
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from netmap.build import build_graph, node_key
+    from netmap.ingest.hsds import HsdsMapping
+    from netmap.ingest.validate import Tables
+    from netmap.ingest.workbook import Limits
+    from netmap.project import project
+    from netmap.roster import Roster, available_rosters, load_roster
 
 __version__ = "0.1.0"
+
+# The public names are imported when first used, not with the package: ``netmap --help``
+# and commands that need neither NetworkX nor the readers start faster (PEP 562).
+_LAZY = {
+    "build_graph": "netmap.build",
+    "node_key": "netmap.build",
+    "HsdsMapping": "netmap.ingest.hsds",
+    "is_hsds": "netmap.ingest.hsds",
+    "read_hsds": "netmap.ingest.hsds",
+    "Tables": "netmap.ingest.validate",
+    "validate": "netmap.ingest.validate",
+    "Limits": "netmap.ingest.workbook",
+    "read_workbook_raw": "netmap.ingest.workbook",
+    "project": "netmap.project",
+    "Roster": "netmap.roster",
+    "available_rosters": "netmap.roster",
+    "load_roster": "netmap.roster",
+    "nx": "networkx",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        value = module if name == "nx" else getattr(module, name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_"):
+        # Subpackages (netmap.analysis, netmap.render, ...) as attributes, as after an import.
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    """``netmap.project`` is the function, as when the package imported it eagerly: when the
+    submodule of the same name is imported (which sets it on the package), the function
+    it defines takes its place."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and value.__name__ == f"{__name__}.{name}" and name in _LAZY:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "HsdsMapping",
@@ -97,6 +157,11 @@ def read_workbook(
     >>> tables.counts()["partners"] > 30
     True
     """
+    from netmap.ingest.hsds import is_hsds, read_hsds
+    from netmap.ingest.validate import validate
+    from netmap.ingest.workbook import read_workbook_raw
+    from netmap.roster import Roster, load_roster
+
     if not isinstance(roster, Roster):
         roster = load_roster(roster)
     if is_hsds(source):
@@ -129,6 +194,7 @@ def read_source(
     >>> read_source("examples/tucson-behavioral-health").ok
     True
     """
+    from netmap.roster import Roster, load_roster
     from netmap.store.engines import is_store_uri
 
     if is_store_uri(str(source)):
@@ -157,5 +223,7 @@ def read_graph(
     >>> G.graph["roster"]
     'career-pathways'
     """
+    from netmap.build import build_graph
+
     tables = read_workbook(source, roster=roster, encoding=encoding, mapping=mapping)
     return build_graph(tables, map_id=map_id)

@@ -48,6 +48,17 @@ PARTNER_ATTRS = (
 )
 
 
+def _edges(G: nx.MultiDiGraph) -> Any:
+    """``G.edges(data=True)`` in the same order, without the view machinery (a hot loop)."""
+    if not G.is_multigraph():
+        yield from G.edges(data=True)
+        return
+    for u, nbrs in G._adj.items():  # the graph's own dict of dicts: no view per item
+        for v, keyed in nbrs.items():
+            for d in keyed.values():
+                yield u, v, d
+
+
 def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = None) -> nx.Graph:
     """The partner-partner graph of a netmap graph.
 
@@ -76,31 +87,47 @@ def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = Non
         key_to_id[n] = d["id"]
         P.add_node(d["id"], **{a: d.get(a) for a in PARTNER_ATTRS})
 
+    # Edge data collected in plain dicts (an unordered pair under the order first seen),
+    # then added to the graph in one go, in the same order.
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+
     def tie(u: str, v: str, kind: str, field: str, ref: Any, strength: int | None = None) -> None:
-        if u not in key_to_id or v not in key_to_id or u == v:
+        a = key_to_id.get(u)
+        b = key_to_id.get(v)
+        if a is None or b is None or u == v:
             return
-        a, b = key_to_id[u], key_to_id[v]
-        if not P.has_edge(a, b):
-            P.add_edge(a, b, kinds={}, weight=0, agreements=[], ties=[], awards=[], strength=None)
-        data = P.edges[a, b]
-        data["kinds"][kind] = data["kinds"].get(kind, 0) + 1
+        data = edges.get((a, b)) or edges.get((b, a))
+        if data is None:
+            data = edges[a, b] = {
+                "kinds": {},
+                "weight": 0,
+                "agreements": [],
+                "ties": [],
+                "awards": [],
+                "strength": None,
+            }
+        kinds = data["kinds"]
+        kinds[kind] = kinds.get(kind, 0) + 1
         data["weight"] += 1
         data[field].append(ref)
         if strength is not None and (data["strength"] is None or strength > data["strength"]):
             data["strength"] = strength
 
     parties: dict[str, list[str]] = {}
-    for u, v, d in G.edges(data=True):
+    funds = []
+    for u, v, d in _edges(G):
         rel = d.get("type")
         if rel == "TIED_TO":
             tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))
         elif rel == "PARTY_TO":
             parties.setdefault(v, []).append(u)
+        elif rel == "FUNDS" and d.get("funder_id"):
+            funds.append((v, d))
     for agreement, members in parties.items():
         ident = G.nodes[agreement]["id"]
         for u, v in combinations(sorted(set(members)), 2):
             tie(u, v, "agreement", "agreements", ident)
-    for _, v, d in G.edges(data=True):
-        if d.get("type") == "FUNDS" and d.get("funder_id"):
-            tie(node_key("Partner", d["funder_id"]), v, "funding", "awards", d["award_id"])
+    for v, d in funds:
+        tie(node_key("Partner", d["funder_id"]), v, "funding", "awards", d["award_id"])
+    P.add_edges_from((a, b, data) for (a, b), data in edges.items())
     return P

@@ -9,7 +9,9 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import networkx as nx
@@ -19,14 +21,18 @@ from netmap.roster import Roster, available_rosters, load_roster
 
 __all__ = [
     "ACTIVE",
+    "IGRAPH_THRESHOLD",
     "STATEWIDE",
     "as_date",
+    "cached",
     "is_active",
     "is_state_level",
     "partner_graph",
     "partners",
     "resolve_roster",
+    "shared_cache",
     "side",
+    "use_igraph",
 ]
 
 # Partners whose status is blank or "active" are at the table; prospective and
@@ -56,9 +62,55 @@ def partners(G: nx.MultiDiGraph, *, active_only: bool = True) -> dict[str, dict[
     return out
 
 
+# Above this many partners, ``backend="auto"`` runs the hot algorithms on python-igraph
+# (and numpy/scipy); at or below it, on NetworkX.
+IGRAPH_THRESHOLD = 1000
+BACKENDS = ("auto", "networkx", "igraph")
+
+_CACHE: ContextVar[dict[Any, Any] | None] = ContextVar("netmap_analysis_cache", default=None)
+
+
+@contextmanager
+def shared_cache() -> Iterator[None]:
+    """Within this block, derived graphs (projection, igraph conversion) are built once.
+
+    :func:`netmap.analysis.analyze` opens one per call, so its analyses share one
+    projection; nothing is cached across calls.
+    """
+    token = _CACHE.set({}) if _CACHE.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _CACHE.reset(token)
+
+
+def cached(G: Any, key: str, make: Callable[[], Any]) -> Any:
+    """``make()``, computed once per ``G`` and ``key`` inside :func:`shared_cache`."""
+    cache = _CACHE.get()
+    if cache is None:
+        return make()
+    hit = cache.get((id(G), key))
+    if hit is None or hit[0] is not G:
+        hit = (G, make())
+        cache[(id(G), key)] = hit
+    return hit[1]
+
+
+def use_igraph(backend: str, n: int) -> bool:
+    """Whether an analysis with a fast path takes it, for ``n`` partners."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    return backend == "igraph" or (backend == "auto" and n > IGRAPH_THRESHOLD)
+
+
 def partner_graph(G: nx.MultiDiGraph) -> nx.Graph:
-    """The projected graph of the partners at the table (blank or active status)."""
-    return project(G, statuses=ACTIVE)
+    """The projected graph of the partners at the table (blank or active status).
+
+    Shared by the analyses of one :func:`netmap.analysis.analyze` call: treat it as
+    read-only.
+    """
+    return cached(G, "partner_graph", lambda: project(G, statuses=ACTIVE))
 
 
 def side(data: dict[str, Any], type_level: str | None = None) -> str | None:

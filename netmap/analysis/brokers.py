@@ -36,33 +36,43 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import ACTIVE, is_state_level, partner_graph, partners, resolve_roster
+from netmap.analysis._common import ACTIVE, is_state_level, partner_graph, partners, resolve_roster, use_igraph
 
 __all__ = ["BROKERAGE_ROLES", "Brokers", "brokerage", "brokers", "constraint", "effective_size", "partner_digraph"]
 
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 DEFAULT_EXACT_LIMIT = 3000
 DEFAULT_K = 500
+# Above this many partners the default number of pivots shrinks so that sampled
+# betweenness costs about as much as 500 pivots on 20,000 partners (never under 128).
+SAMPLE_BUDGET = 10_000_000
+MIN_K = 128
 
 
-def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Active partners with an arc for each way a tie can carry information.
+def default_k(n: int) -> int:
+    """Pivots sampled by default for ``n`` partners: 500, fewer on very large maps.
 
-    Undirected ties, shared agreements and funding give arcs both ways; a ``ties``
-    row marked directed gives one arc, source to target.
+    >>> default_k(3001), default_k(100_000)
+    (500, 128)
     """
-    D = nx.DiGraph()
-    keys = {}
+    return max(MIN_K, min(DEFAULT_K, SAMPLE_BUDGET // max(n, 1)))
+
+
+def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tuple[str, str], None]]:
+    """Partner node key -> id, id -> category, and the set of arcs (id pairs) of :func:`partner_digraph`."""
+    keys: dict[str, str] = {}
+    category: dict[str, Any] = {}
+    arcs: dict[tuple[str, str], None] = {}  # a set that keeps the order arcs were found in
     for n, d in G.nodes(data=True):
         if d.get("label") == "Partner" and d.get("status") in ACTIVE:
             keys[n] = d["id"]
-            D.add_node(d["id"], category=d.get("category"))
+            category[d["id"]] = d.get("category")
 
     def arc(u: str, v: str, both: bool = True) -> None:
         if u in keys and v in keys and u != v:
-            D.add_edge(keys[u], keys[v])
+            arcs[keys[u], keys[v]] = None
             if both:
-                D.add_edge(keys[v], keys[u])
+                arcs[keys[v], keys[u]] = None
 
     parties: dict[str, list[str]] = {}
     for u, v, d in G.edges(data=True):
@@ -76,7 +86,39 @@ def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
     for members in parties.values():
         for u, v in combinations(members, 2):
             arc(u, v)
+    return keys, category, arcs
+
+
+def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
+    """Active partners with an arc for each way a tie can carry information.
+
+    Undirected ties, shared agreements and funding give arcs both ways; a ``ties``
+    row marked directed gives one arc, source to target.
+    """
+    _, category, arcs = _arcs(G)
+    D = nx.DiGraph()
+    for pid, cat in category.items():
+        D.add_node(pid, category=cat)
+    D.add_edges_from(arcs)
     return D
+
+
+def _brokerage_fast(nodes: list[Any], group: dict[Any, Any], arcs: Any) -> dict[Any, dict[str, int]]:
+    """:func:`brokerage` on numpy/scipy (see :func:`netmap.analysis._igraph.brokerage_arrays`)."""
+    from netmap.analysis._igraph import brokerage_arrays
+
+    index = {v: i for i, v in enumerate(nodes)}
+    codes: dict[Any, int] = {}
+    group_code = [codes.setdefault(group.get(v), len(codes)) for v in nodes]
+    src = [index[a] for a, _ in arcs]
+    dst = [index[c] for _, c in arcs]
+    table = brokerage_arrays(src, dst, group_code, len(nodes)).tolist()
+    out = {}
+    for v, row in zip(nodes, table, strict=True):
+        counts = dict(zip(BROKERAGE_ROLES, row, strict=True))
+        counts["total"] = sum(row)
+        out[v] = counts
+    return out
 
 
 def effective_size(P: nx.Graph) -> dict[Any, float]:
@@ -126,7 +168,7 @@ def constraint(P: nx.Graph) -> dict[Any, float]:
     return out
 
 
-def brokerage(D: nx.DiGraph, *, attr: str = "category") -> dict[Any, dict[str, int]]:
+def brokerage(D: nx.DiGraph, *, attr: str = "category", backend: str = "auto") -> dict[Any, dict[str, int]]:
     """Gould-Fernandez brokerage counts of every node of a directed graph.
 
     Parameters
@@ -135,6 +177,9 @@ def brokerage(D: nx.DiGraph, *, attr: str = "category") -> dict[Any, dict[str, i
         Arcs are the direction information flows; not modified.
     attr : str
         Node attribute holding the group (netmap uses the partner's category).
+    backend : {"auto", "networkx", "igraph"}
+        ``"igraph"`` (and ``"auto"`` above the size threshold) counts with sparse
+        matrices instead of a loop over two-paths; the counts are the same.
 
     Returns
     -------
@@ -149,6 +194,8 @@ def brokerage(D: nx.DiGraph, *, attr: str = "category") -> dict[Any, dict[str, i
     1
     """
     group = nx.get_node_attributes(D, attr)
+    if use_igraph(backend, D.number_of_nodes()):
+        return _brokerage_fast(list(D), group, [(a, c) for a, c in D.edges() if a != c])
     counts = {n: dict.fromkeys(BROKERAGE_ROLES, 0) for n in D}
     for b in D:
         gb = group.get(b)
@@ -211,6 +258,7 @@ def brokers(
     k: int | None = None,
     seed: int | None = 0,
     exact_limit: int = DEFAULT_EXACT_LIMIT,
+    backend: str = "auto",
 ) -> Brokers:
     """Rank partners as brokers.
 
@@ -221,12 +269,18 @@ def brokers(
     top : int, optional
         Keep only the first ``top`` brokers in ``to_dict()``.
     k : int, optional
-        Pivots for sampled betweenness (default 500); used only above ``exact_limit``
+        Pivots for sampled betweenness (default 500, fewer above 20,000 partners: see
+        :func:`default_k`; the result reports ``k``); used only above ``exact_limit``
         partners, or always when given explicitly.
     seed : int, optional
         Seed of the sampling, so runs repeat.
     exact_limit : int
         Largest partner count for exact betweenness.
+    backend : {"auto", "networkx", "igraph"}
+        ``"igraph"`` (and ``"auto"`` above ``IGRAPH_THRESHOLD`` partners) computes
+        betweenness, cut points and bridges on python-igraph, constraint, effective size
+        and the brokerage census on sparse matrices. Same results: sampled betweenness
+        uses the same ``k`` sources as networkx for the same ``seed``.
 
     Returns
     -------
@@ -238,24 +292,42 @@ def brokers(
     """
     P = partner_graph(G)
     n = P.number_of_nodes()
+    fast = use_igraph(backend, n)
     sampled = k is not None or n > exact_limit
     if sampled:
-        k_used = min(k or DEFAULT_K, n)
-        between = nx.betweenness_centrality(P, k=k_used, seed=seed, normalized=True)
+        k_used = min(k or default_k(n), n)
         result = Brokers("sampled", k_used, seed, top=top)
     else:
-        between = nx.betweenness_centrality(P, normalized=True)
+        k_used = None
         result = Brokers("exact", None, None, top=top)
 
-    gf = brokerage(partner_digraph(G))
-    constraints = constraint(P)
-    effective = effective_size(P)
-    cut_points = set(nx.articulation_points(P))
-    result.articulation_points = sorted(cut_points)
-    result.bridges = sorted(tuple(sorted(e)) for e in nx.bridges(P))
+    if fast:
+        from netmap.analysis import _igraph
 
+        between = _igraph.betweenness(P, k=k_used, seed=seed)
+        _, category, arcs = _arcs(G)
+        gf = _brokerage_fast(list(category), category, arcs)
+        constraints = _igraph.constraint(P)
+        effective = _igraph.effective_size(P)
+        cut_points = _igraph.articulation_points(P)
+        bridge_list = _igraph.bridges(P)
+    else:
+        if sampled:
+            between = nx.betweenness_centrality(P, k=k_used, seed=seed, normalized=True)
+        else:
+            between = nx.betweenness_centrality(P, normalized=True)
+        gf = brokerage(partner_digraph(G), backend="networkx")
+        constraints = constraint(P)
+        effective = effective_size(P)
+        cut_points = set(nx.articulation_points(P))
+        bridge_list = list(nx.bridges(P))
+    result.articulation_points = sorted(cut_points)
+    result.bridges = sorted(tuple(sorted(e)) for e in bridge_list)
+
+    category = {p: d.get("category") for p, d in P.nodes(data=True)}
+    adjacency = P.adj
     for pid, d in P.nodes(data=True):
-        reached = {P.nodes[m].get("category") for m in P.neighbors(pid)} - {d.get("category")}
+        reached = {category[m] for m in adjacency[pid]} - {d.get("category")}
         result.rows.append(
             {
                 "id": pid,
@@ -281,20 +353,21 @@ def _state_links(G: nx.MultiDiGraph, P: nx.Graph) -> list[dict[str, Any]]:
     roster = resolve_roster(G, None)
     info = partners(G)
 
-    def state_side(d: dict[str, Any]) -> bool:
-        return is_state_level(d, roster)
+    state = {pid: is_state_level(d, roster) for pid, d in info.items()}
 
     regions: dict[str, dict[str, Any]] = {}
     for pid, d in info.items():
         region = d.get("region")
-        if region is None or state_side(d) or d.get("level") == "national":
+        if region is None or state[pid] or d.get("level") == "national":
             continue
         entry = regions.setdefault(region, {"region": region, "connectors": [], "links": []})
+        connected = False
         for other in P.neighbors(pid) if pid in P else ():
-            if state_side(info[other]):
+            if state[other]:
                 entry["links"].append({"partner": pid, "state_partner": other})
-                if pid not in entry["connectors"]:
-                    entry["connectors"].append(pid)
+                connected = True
+        if connected:
+            entry["connectors"].append(pid)
     for entry in regions.values():
         entry["linked"] = bool(entry["connectors"])
     return list(regions.values())

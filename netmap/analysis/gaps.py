@@ -190,16 +190,37 @@ def roster_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str
     def connected_to_leadership(pid: str) -> bool:
         return pid in leaders or any(n in leaders for n in P.neighbors(pid))
 
+    # Partners bucketed once (by side, region and type), not filtered again per scope and type.
+    state_side: list[str] = []
+    local_by_region: dict[str | None, list[str]] = {}
+    for k, d in active.items():
+        t = roster.agency_types.get(d.get("agency_type"))
+        if side(d, t.level if t else None) == "state":
+            state_side.append(k)
+        else:
+            local_by_region.setdefault(d.get("region"), []).append(k)
+    waiting_by_type: dict[Any, list[tuple[str, Any]]] = {}
+    for k, d in everyone.items():
+        if d.get("status") == "prospective":
+            waiting_by_type.setdefault(d.get("agency_type"), []).append((k, d.get("region")))
+
     for level in ("state", "local"):
         types = roster.roster_types(level)
         for scope in _scopes(everyone, roster, level):
             if region is not None and scope != region:
                 continue
-            members = {k: d for k, d in active.items() if _in_scope(d, level, scope, roster)}
-            waiting = {k: d for k, d in everyone.items() if d.get("status") == "prospective"}
+            if level == "state":
+                # Partners listed without a region serve the whole state.
+                in_scope = [k for k in state_side if active[k].get("region") in (scope, None)]
+            else:
+                in_scope = local_by_region.get(scope, [])
+            members = {k: active[k] for k in in_scope}
+            by_type: dict[Any, list[str]] = {}
+            for k, d in members.items():
+                by_type.setdefault(d.get("agency_type"), []).append(k)
             present_types: dict[str, list[str]] = {}
             for t in types:
-                ids = [k for k, d in members.items() if d.get("agency_type") == t.id]
+                ids = list(by_type.get(t.id, ()))
                 present_types[t.id] = ids
                 if not ids:
                     status = MISSING
@@ -207,9 +228,7 @@ def roster_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str
                     status = PRESENT
                 else:
                     status = PERIPHERAL
-                prospective = [
-                    k for k, d in waiting.items() if d.get("agency_type") == t.id and (d.get("region") in (scope, None))
-                ]
+                prospective = [k for k, r in waiting_by_type.get(t.id, ()) if r in (scope, None)]
                 result.types.append(
                     TypeStatus(
                         level,
@@ -248,6 +267,9 @@ def _population_gaps(
         key = (G.nodes[v]["id"], partner.get("region"))
         if partner["id"] not in served.setdefault(key, []):
             served[key].append(partner["id"])
+    # (type, region) pairs present, so each check is a lookup: a scan of every partner per
+    # population, region and type grows with the square of the map.
+    present = {(d.get("agency_type"), d.get("region")) for d in active.values()}
     gaps = []
     for (pop_id, where), by in served.items():
         if region is not None and where != region:
@@ -256,10 +278,7 @@ def _population_gaps(
         if population is None:
             continue  # a population the roster does not know calls for no one
         for tid in population.calls_for:
-            there = any(
-                d.get("agency_type") == tid and (d.get("region") == where or d.get("region") is None)
-                for d in active.values()
-            )
+            there = (tid, where) in present or (tid, None) in present
             if not there:
                 gaps.append(PopulationGap(pop_id, population.name, where, tid, roster.agency_types[tid].name, by))
     return gaps

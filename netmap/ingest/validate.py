@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,18 @@ from netmap.errors import ERROR, WARNING, Issue
 from netmap.ingest.cells import cell_text, is_blank, parse_amount, parse_bool, parse_date, parse_strength
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
 from netmap.model import SHEETS, Column, Sheet
-from netmap.roster import Roster, load_roster, normalize
+from netmap.roster import Roster, load_roster
+from netmap.roster import normalize as _normalize
+
+# Cells repeat (the same agency type, level, region on thousands of rows): normalise each
+# distinct text once.
+normalize = functools.lru_cache(maxsize=1 << 16)(_normalize)
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
+    return {normalize(c): c for c in choices}
+
 
 __all__ = ["Tables", "validate"]
 
@@ -395,7 +407,7 @@ def _parse_cell(
         return ids, True
     if kind == "choice":
         text = cell_text(value)
-        by_key = {normalize(c): c for c in column.choices}
+        by_key = _choice_keys(tuple(column.choices))
         hit = by_key.get(normalize(text)) or by_key.get(normalize(_CHOICE_SYNONYMS.get(text.casefold(), "")))
         if hit:
             return hit, True

@@ -1,8 +1,12 @@
-"""The facilitator's map: one self-contained, offline, safe HTML file drawn with pyvis.
+"""The facilitator's map: one self-contained, offline, safe HTML file drawn with vis-network.
 
-pyvis holds the network (nodes, edges, physics options); netmap renders it with its
-own autoescaped template instead of pyvis's, because pyvis's page loads scripts from
-CDNs and inserts raw HTML (heading, select menu, "href" tooltips). Here:
+netmap builds vis-network's node and edge lists itself, in one pass over the partner
+graph (pyvis's ``Network.from_nx`` scans every edge for each edge it adds), with
+pyvis's physics defaults as the base of its options, and renders them with its own
+autoescaped template instead of pyvis's, because pyvis's page loads scripts from CDNs
+and inserts raw HTML (heading, select menu, "href" tooltips). pyvis is not imported at
+all (it imports IPython); its vis-network files are read from the installed package.
+Above ``FAST_LAYOUT_ABOVE`` partners the layout runs on python-igraph. Here:
 
 - every script and style is inlined (vis-network comes from the pyvis package) and a
   Content-Security-Policy forbids any other source, so the file opens from disk with
@@ -28,11 +32,15 @@ Examples
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import math
+import random
 from collections import defaultdict
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -49,6 +57,9 @@ __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "render_map_html", "write_map"]
 SIZE_BY = ("degree", "betweenness", "brokerage")
 LAYOUTS = ("auto", "physics", "fixed")
 FIXED_LAYOUT_ABOVE = 300  # partners; above this "auto" precomputes positions
+# Partners above which the layout runs on python-igraph's Fruchterman-Reingold (when
+# installed) instead of NetworkX's spring layout, which takes minutes at 10,000 partners.
+FAST_LAYOUT_ABOVE = 1000
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
@@ -81,11 +92,18 @@ KIND_PRIORITY = (
 
 
 def _vis_assets() -> tuple[str, str]:
-    """The vis-network script and stylesheet shipped inside the pyvis package."""
-    base = resources.files("pyvis").joinpath("templates").joinpath("lib").joinpath("vis-9.1.2")
+    """The vis-network script and stylesheet shipped inside the pyvis package.
+
+    The files are found without importing pyvis, whose import pulls in IPython and
+    numpy (a quarter of a second the map does not need).
+    """
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("No module named 'pyvis'", name="pyvis")
+    base = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
     return (
-        base.joinpath("vis-network.min.js").read_text(encoding="utf-8"),
-        base.joinpath("vis-network.css").read_text(encoding="utf-8"),
+        (base / "vis-network.min.js").read_text(encoding="utf-8"),
+        (base / "vis-network.css").read_text(encoding="utf-8"),
     )
 
 
@@ -103,7 +121,9 @@ def _positions(P: nx.Graph, seed: int | None) -> dict[str, tuple[float, float]]:
 
     Regions sit on a circle (partners without a region in the middle) and each is laid
     out on its own, so a facilitator can point at "the Lane partners". The page uses it
-    as the final layout (``fixed``) or as the start that physics refines.
+    as the final layout (``fixed``) or as the start that physics refines. Above
+    ``FAST_LAYOUT_ABOVE`` partners each region is laid out by python-igraph, when it is
+    installed (:func:`_fast_layouts`).
     """
     if P.number_of_nodes() == 0:
         return {}
@@ -112,6 +132,7 @@ def _positions(P: nx.Graph, seed: int | None) -> dict[str, tuple[float, float]]:
         groups[d.get("region") if d.get("level") not in ("state", "national") else None].append(n)
     named = sorted(r for r in groups if r is not None)
     ring = 0.0 if not named else 260 + 90 * math.sqrt(P.number_of_nodes())
+    fast = _fast_layouts(P, groups, seed) if P.number_of_nodes() > FAST_LAYOUT_ABOVE else None
     out: dict[str, tuple[float, float]] = {}
     for index, region in enumerate([None, *named]):
         members = groups.get(region, [])
@@ -122,16 +143,80 @@ def _positions(P: nx.Graph, seed: int | None) -> dict[str, tuple[float, float]]:
         else:
             angle = 2 * math.pi * (index - 1) / len(named)
             cx, cy = ring * math.cos(angle), ring * math.sin(angle)
-        sub = P.subgraph(members)
         scale = 70 * math.sqrt(len(members)) + 40
-        local = (
-            nx.spring_layout(sub, seed=seed, iterations=60, scale=scale)
-            if len(members) > 1
-            else {members[0]: (0.0, 0.0)}
-        )
+        if len(members) == 1:
+            local = {members[0]: (0.0, 0.0)}
+        elif fast is not None:
+            local = _rescale(members, fast[region], scale)
+        else:
+            local = nx.spring_layout(_subgraph(P, members), seed=seed, iterations=60, scale=scale)
         for n, (x, y) in local.items():
             out[n] = (round(cx + float(x), 1), round(cy + float(y), 1))
     return out
+
+
+def _subgraph(P: nx.Graph, members: list[str]) -> nx.Graph:
+    """``P.subgraph(members)`` as a graph of its own whose nodes and edges come in a fixed order.
+
+    A subgraph view lists its nodes in the order of a set, which changes from one run of
+    Python to the next; the same seed must give the same map.
+    """
+    inside = set(members)
+    sub = nx.Graph()
+    sub.add_nodes_from(members)
+    sub.add_edges_from(
+        (a, b, {} if w is None else {"weight": w}) for a, b, w in P.edges(members, data="weight") if b in inside
+    )
+    return sub
+
+
+def _fast_layouts(
+    P: nx.Graph, groups: dict[str | None, list[str]], seed: int | None
+) -> dict[str | None, list[tuple[float, float]]] | None:
+    """Fruchterman-Reingold positions of each group's members, by python-igraph.
+
+    One pass over the edges sorts them into groups; each group is laid out from seeded
+    random starting positions with igraph's random numbers drawn from a seeded generator
+    too, so the same graph and seed give the same map. None when python-igraph is not
+    installed (the caller falls back to NetworkX).
+    """
+    try:
+        import igraph
+    except ImportError:
+        return None
+    where: dict[str, tuple[str | None, int]] = {}
+    for region, members in groups.items():
+        for i, n in enumerate(members):
+            where[n] = (region, i)
+    edges: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+    for a, b in P.edges():
+        (ra, ia), (rb, ib) = where[a], where[b]
+        if ra == rb:
+            edges[ra].append((ia, ib))
+    rng = random.Random(seed)  # noqa: S311 - a layout, not a secret
+    out: dict[str | None, list[tuple[float, float]]] = {}
+    igraph.set_random_number_generator(random.Random(seed))  # noqa: S311
+    try:
+        for region, members in groups.items():
+            n = len(members)
+            if n < 2:
+                continue
+            side = math.sqrt(n)
+            start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in range(n)]
+            graph = igraph.Graph(n=n, edges=edges.get(region, []))
+            layout = graph.layout_fruchterman_reingold(seed=start, niter=200, grid="auto")
+            out[region] = [(float(x), float(y)) for x, y in layout.coords]
+    finally:
+        igraph.set_random_number_generator(random)  # igraph's default: the random module
+    return out
+
+
+def _rescale(members: list[str], coords: list[tuple[float, float]], scale: float) -> dict[str, tuple[float, float]]:
+    """Centre ``coords`` and scale them into [-scale, scale], as ``nx.spring_layout`` does."""
+    mx = sum(x for x, _ in coords) / len(coords)
+    my = sum(y for _, y in coords) / len(coords)
+    top = max((max(abs(x - mx), abs(y - my)) for x, y in coords), default=0.0) or 1.0
+    return {n: ((x - mx) * scale / top, (y - my) * scale / top) for n, (x, y) in zip(members, coords, strict=True)}
 
 
 def map_data(
@@ -146,6 +231,7 @@ def map_data(
     seed: int | None = 0,
     as_of: dt.date | str | None = None,
     region: str | None = None,
+    analysis: Any = None,
 ) -> dict[str, Any]:
     """Everything the map page shows, as plain JSON-ready data.
 
@@ -173,6 +259,9 @@ def map_data(
         Day agreements and funding are judged on.
     region : str, optional
         Draw one region (with the partners listed without a region).
+    analysis : netmap.analysis.Analysis, optional
+        The analysis of the same map, region and seed, already made (the report has
+        one): its roster gaps and brokers are drawn instead of being computed again.
 
     Returns
     -------
@@ -183,15 +272,39 @@ def map_data(
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
     if layout not in LAYOUTS:
         raise UsageError(f"--layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    with _quiet_gc():
+        return _map_data(G, roster, title, size_by, gaps, include_contacts, layout, seed, as_of, region, analysis)
+
+
+@contextlib.contextmanager
+def _quiet_gc():
+    """No cycle collection while the page data is built: it makes hundreds of thousands of
+    small dicts and lists, none of them cyclic, and on a big graph each full collection
+    walks the whole graph (a third of the time at 10,000 partners). Restored on exit."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _map_data(
+    G, roster, title, size_by, gaps, include_contacts, layout, seed, as_of, region, analysis
+) -> dict[str, Any]:
     # Only what the map shows is computed: the roster gaps and the brokers.
     roster = resolve_roster(G, roster)
     view = select_region(G, region)
-    result = SimpleNamespace(
-        gaps=roster_gaps(view, roster=roster, region=region),
-        # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick.
-        brokers=brokers(view, seed=seed, k=128 if len(partners(view)) > 1000 else None),
-        as_of=as_date(as_of),
-    )
+    if analysis is not None:
+        result = SimpleNamespace(gaps=analysis.gaps, brokers=analysis.brokers, as_of=as_date(as_of))
+    else:
+        result = SimpleNamespace(
+            gaps=roster_gaps(view, roster=roster, region=region),
+            # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick.
+            brokers=brokers(view, seed=seed, k=128 if len(partners(view)) > 1000 else None),
+            as_of=as_date(as_of),
+        )
     info = partners(view)
     P = partner_graph(view)
     broker_rows = {r["id"]: r for r in result.brokers.rows}
@@ -318,11 +431,13 @@ def map_data(
                     "arrows": "to",
                 }
             )
+    # Ids of the tie edges are unique (one per partner pair): look them up, not scan for them.
+    by_id = {edge["id"]: edge for edge in edges if edge["id"].startswith("t:")}
     for u, v, e in view.edges(data=True):
         if e.get("type") == "TIED_TO" and e.get("directed"):
             a, b = view.nodes[u]["id"], view.nodes[v]["id"]
-            for edge in edges:
-                if edge["id"] in (f"t:{a}|{b}", f"t:{b}|{a}") and edge["kinds"] == [e.get("kind") or "collaboration"]:
+            for edge in (by_id.get(f"t:{a}|{b}"), by_id.get(f"t:{b}|{a}")):
+                if edge is not None and edge["kinds"] == [e.get("kind") or "collaboration"]:
                     edge["arrows"] = "to" if edge["from"] == f"p:{a}" else "from"
 
     ghosts = []
@@ -380,12 +495,21 @@ def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph):
     """Ghost nodes for missing agency types, each tied to the best-connected partner of its scope."""
     nodes, edges = [], []
     first_of: dict[tuple[str, str | None], str] = {}
+    # The anchor of each scope, found once per scope (a big map has thousands of gaps).
+    by_region: dict[str | None, list[str]] = defaultdict(list)
+    state_by_region: dict[str | None, list[str]] = defaultdict(list)
+    for k, d in info.items():
+        (state_by_region if d.get("level") == "state" else by_region)[d.get("region")].append(k)
+    anchors: dict[tuple[str, str | None], str | None] = {}
     for i, t in enumerate(result.gaps.missing):
-        if t.level == "state":
-            members = [k for k, d in info.items() if d.get("level") == "state" and d.get("region") in (t.region, None)]
-        else:
-            members = [k for k, d in info.items() if d.get("region") == t.region and d.get("level") != "state"]
-        anchor = max(members, key=lambda k: (P.degree(k), k), default=None)
+        scope = ("state" if t.level == "state" else "local", t.region)
+        if scope not in anchors:
+            if t.level == "state":
+                members = state_by_region.get(t.region, []) + (state_by_region.get(None, []) if t.region else [])
+            else:
+                members = by_region.get(t.region, [])
+            anchors[scope] = max(members, key=lambda k: (P.degree(k), k), default=None)
+        anchor = anchors[scope]
         target = f"p:{anchor}" if anchor is not None else first_of.setdefault((t.level, t.region), f"g:{i}")
         where = t.region or ("state level" if t.level == "state" else "no region")
         node = {
@@ -435,19 +559,41 @@ def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph):
     return {"nodes": nodes, "edges": edges}
 
 
+# pyvis's option defaults after ``Network().force_atlas_2based(gravity=-160,
+# central_gravity=0.004, spring_length=150, spring_strength=0.05, damping=0.5,
+# overlap=0.8)``, written out so that drawing a map does not import pyvis (and IPython).
+# tests/render/test_map.py checks they still equal what pyvis gives.
+_PYVIS_BASE = {
+    "configure": {"enabled": False},
+    "edges": {"color": {"inherit": True}, "smooth": {"enabled": True, "type": "dynamic"}},
+    "interaction": {"dragNodes": True, "hideEdgesOnDrag": False, "hideNodesOnDrag": False},
+    "physics": {
+        "enabled": True,
+        "forceAtlas2Based": {
+            "avoidOverlap": 0.8,
+            "centralGravity": 0.004,
+            "damping": 0.5,
+            "gravitationalConstant": -160,
+            "springConstant": 0.05,
+            "springLength": 150,
+        },
+        "solver": "forceAtlas2Based",
+        "stabilization": {
+            "enabled": True,
+            "fit": True,
+            "iterations": 1000,
+            "onlyDynamicEdges": False,
+            "updateInterval": 50,
+        },
+    },
+}
+
+
 def _options(fixed: bool, count: int) -> dict[str, Any]:
-    """vis-network options, set through pyvis so that its defaults stay the base."""
-    from pyvis.network import Network
+    """vis-network options: pyvis's defaults (``_PYVIS_BASE``) with netmap's settings."""
+    import copy
 
-    net = Network(directed=False)
-    # Strong repulsion and long springs: labels must not overlap on a wall.
-    net.force_atlas_2based(
-        gravity=-160, central_gravity=0.004, spring_length=150, spring_strength=0.05, damping=0.5, overlap=0.8
-    )
-    options = net.options.to_json()
-    import json
-
-    opts = json.loads(options)
+    opts = copy.deepcopy(_PYVIS_BASE)
     opts["physics"]["enabled"] = not fixed
     opts["physics"]["stabilization"] = {
         "enabled": not fixed,

@@ -1,0 +1,355 @@
+"""Fast paths of the analyses on python-igraph and numpy/scipy, for large maps.
+
+Each function takes the NetworkX partner graph (or arrays derived from it) and returns
+what its NetworkX counterpart returns, keyed by partner id. igraph, numpy and scipy are
+imported here, lazily, so that ``import netmap`` stays quick; the conversion of a graph
+is cached inside :func:`netmap.analysis._common.shared_cache` (one ``analyze`` call).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from netmap.analysis._common import cached
+
+__all__ = [
+    "IGraph",
+    "articulation_points",
+    "betweenness",
+    "bridges",
+    "connected_components",
+    "constraint",
+    "effective_size",
+    "louvain",
+    "to_igraph",
+]
+
+
+@dataclass
+class IGraph:
+    """An undirected igraph copy of a NetworkX graph, with the node order kept."""
+
+    graph: Any  # igraph.Graph
+    nodes: list[Any]
+    index: dict[Any, int]
+
+
+def to_igraph(P: nx.Graph) -> IGraph:
+    """The simple undirected igraph graph of ``P`` (self-loops dropped), vertices in ``P``'s order."""
+
+    def make() -> IGraph:
+        import igraph as ig
+
+        nodes = list(P)
+        index = {v: i for i, v in enumerate(nodes)}
+        edges = [(index[a], index[b]) for a, b in P.edges() if a != b]
+        return IGraph(ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, index)
+
+    return cached(P, "igraph", make)
+
+
+def adjacency(P: nx.Graph) -> Any:
+    """The 0/1 symmetric adjacency matrix of ``P`` (CSR, no diagonal), in ``P``'s node order."""
+
+    def make() -> Any:
+        import numpy as np
+        from scipy import sparse
+
+        ig_ = to_igraph(P)
+        n = len(ig_.nodes)
+        edges = np.array(ig_.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        rows = np.concatenate([edges[:, 0], edges[:, 1]])
+        cols = np.concatenate([edges[:, 1], edges[:, 0]])
+        A = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        A.sum_duplicates()
+        A.data[:] = 1.0
+        return A
+
+    return cached(P, "adjacency", make)
+
+
+def betweenness(P: nx.Graph, *, k: int | None = None, seed: int | None = 0) -> dict[Any, float]:
+    """Normalised betweenness as ``nx.betweenness_centrality(P, k=k, seed=seed)`` computes it.
+
+    With ``k``, the same ``k`` sources networkx samples (``random.Random(seed).sample``
+    of the node list) are used, and networkx's (3.5 and later) rescaling of sampled
+    betweenness: sources over (k - 1)(n - 2), the other nodes over k(n - 2).
+    """
+    g = to_igraph(P)
+    n = len(g.nodes)
+    if n < 3:
+        return dict.fromkeys(g.nodes, 0.0)
+    if k is None or k >= n:
+        raw = g.graph.betweenness(directed=False)
+        scale = 2 / ((n - 1) * (n - 2))
+        return {v: raw[i] * scale for i, v in enumerate(g.nodes)}
+    sources = random.Random(seed).sample(g.nodes, k)  # noqa: S311 (seeded sampling, not secrets)
+    raw = g.graph.betweenness(directed=False, sources=[g.index[s] for s in sources])
+    chosen = set(sources)
+    scale_source = 2 / ((k - 1) * (n - 2)) if k > 1 else math.nan
+    scale_other = 2 / (k * (n - 2))
+    return {v: raw[i] * (scale_source if v in chosen else scale_other) for i, v in enumerate(g.nodes)}
+
+
+def constraint(P: nx.Graph) -> dict[Any, float]:
+    """Burt's constraint, unweighted (as :func:`netmap.analysis.brokers.constraint`), on sparse matrices.
+
+    c_i = sum over neighbours j of (p_ij + sum_q p_iq p_qj)^2 with p_ij = 1/deg(i); NaN for isolates.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    A = adjacency(P)
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+    Pm = sparse.diags(inv) @ A
+    indirect = (Pm @ Pm).multiply(A)  # p_iq p_qj summed over q, kept only where j is a neighbour
+    total = (Pm + indirect).tocsr()
+    total.data **= 2
+    c = np.asarray(total.sum(axis=1)).ravel()
+    c[deg == 0] = np.nan
+    return dict(zip(to_igraph(P).nodes, c.tolist(), strict=True))
+
+
+def effective_size(P: nx.Graph) -> dict[Any, float]:
+    """Burt's effective size, unweighted: n - 2t/n (n neighbours, t ties among them); NaN for isolates."""
+    import numpy as np
+
+    A = adjacency(P)
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    ties = np.asarray((A @ A).multiply(A).sum(axis=1)).ravel() / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(deg > 0, deg - 2 * ties / np.where(deg > 0, deg, 1), np.nan)
+    return dict(zip(to_igraph(P).nodes, out.tolist(), strict=True))
+
+
+def connected_components(P: nx.Graph) -> list[set[Any]]:
+    g = to_igraph(P)
+    return [{g.nodes[i] for i in members} for members in g.graph.connected_components()]
+
+
+def articulation_points(P: nx.Graph) -> set[Any]:
+    g = to_igraph(P)
+    return {g.nodes[i] for i in g.graph.articulation_points()}
+
+
+def bridges(P: nx.Graph) -> list[tuple[Any, Any]]:
+    g = to_igraph(P)
+    out = []
+    for e in g.graph.bridges():
+        a, b = g.graph.es[e].tuple
+        out.append((g.nodes[a], g.nodes[b]))
+    return out
+
+
+def louvain(P: nx.Graph, *, seed: int | None = 0) -> list[set[Any]]:
+    """Louvain communities (igraph ``community_multilevel``), seeded; the RNG is restored after."""
+    import igraph as ig
+
+    g = to_igraph(P)
+    ig.set_random_number_generator(random.Random(seed))  # noqa: S311
+    try:
+        clusters = g.graph.community_multilevel()
+    finally:
+        ig.set_random_number_generator(random)  # igraph's default: the random module
+    return [{g.nodes[i] for i in members} for members in clusters]
+
+
+def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
+    """Gould-Fernandez counts from arcs ``src[i] -> dst[i]`` (no self-loops, no duplicates).
+
+    ``group`` holds each node's group as an integer code. Returns an ``n x 5`` integer array in
+    the order coordinator, itinerant, gatekeeper, representative, liaison.
+
+    For broker b, the two-paths a -> b -> c (a != c) by the groups (x, y) of a and c number
+    in(b, x) * out(b, y), less the a = c returns (reciprocal arcs) and the closed ones
+    (an arc a -> c), which are counted arc by arc with one sparse product.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    group = np.asarray(group, dtype=np.int64)
+    K = int(group.max()) + 1 if n else 1
+    m = len(src)
+    A = sparse.csr_matrix((np.ones(m), (src, dst)), shape=(n, n))
+    onehot = sparse.csr_matrix((np.ones(n), (np.arange(n), group)), shape=(n, K))
+    inn = np.asarray((A.T @ onehot).todense())  # in[b, x]: predecessors of b in group x
+    out = np.asarray((A @ onehot).todense())  # out[b, y]: successors of b in group y
+    counts = inn[:, :, None] * out[:, None, :]  # n x K x K
+    recip = np.asarray((A.multiply(A.T) @ onehot).todense())  # a -> b -> a, by group of a
+    idx = np.arange(K)
+    counts[:, idx, idx] -= recip
+    # Closed two-paths: for each arc a -> b, the c with a -> c and b -> c.
+    closed = A[src].multiply(A[dst]).tocsr() @ onehot  # m x K, by group of c
+    closed = np.asarray(closed.todense()) if sparse.issparse(closed) else np.asarray(closed)
+    flat = counts.reshape(n * K, K)
+    np.add.at(flat, dst * K + group[src], -closed)
+    counts = flat.reshape(n, K, K)
+    gb = group[:, None, None]
+    x = idx[None, :, None]
+    y = idx[None, None, :]
+    same_ac = x == y
+    coordinator = same_ac & (x == gb)
+    itinerant = same_ac & (x != gb)
+    representative = ~same_ac & (x == gb)
+    gatekeeper = ~same_ac & (y == gb)
+    liaison = ~same_ac & (x != gb) & (y != gb)
+    roles = [coordinator, itinerant, gatekeeper, representative, liaison]
+    result = np.stack([(counts * mask).sum(axis=(1, 2)) for mask in roles], axis=1)
+    return np.rint(result).astype(np.int64)
+
+
+def removal_impacts(P: nx.Graph) -> tuple[set[Any], dict[Any, tuple[int, list[Any]]]]:
+    """What removing each node of ``P`` does to its largest connected component.
+
+    Returns the baseline largest component (the first of the largest in ``P``'s node order,
+    as ``max(nx.connected_components(P), key=len)`` picks it) and, for every node, the size
+    of the largest component once it is gone and the nodes of the baseline largest
+    component (other than itself) no longer in it, sorted.
+
+    Only articulation points split a component. Their pieces come from the block-cut tree
+    (blocks and cut points, from igraph's biconnected components): the pieces are the
+    subtrees under the cut point and the rest of its component, so every removal costs
+    the size of its answer rather than a pass over the graph.
+    """
+    g = to_igraph(P)
+    nodes = g.nodes
+    n = len(nodes)
+    if n == 0:
+        return set(), {}
+    # Vertex indices are positions in P's node order, so "first in order" is "smallest index".
+    membership = g.graph.connected_components().membership
+    size: dict[int, int] = {}
+    first: dict[int, int] = {}
+    second: dict[int, int] = {}
+    for v, c in enumerate(membership):
+        size[c] = size.get(c, 0) + 1
+        if c not in first:
+            first[c] = v
+        elif c not in second:
+            second[c] = v
+    ranked = sorted(size, key=lambda c: (-size[c], first[c]))
+    core_c = ranked[0]
+    core_idx = [v for v in range(n) if membership[v] == core_c]
+    core_ids = sorted(nodes[v] for v in core_idx)
+
+    blocks, cut_list = g.graph.biconnected_components(return_articulation_points=True)
+    cuts = set(cut_list)
+    # Block-cut tree: block b is tree node n + b, a cut point is its own vertex index.
+    tree: dict[int, list[int]] = {}
+    own: dict[int, list[int]] = {}  # the vertices a tree node stands for
+    for b, members in enumerate(blocks):
+        t = n + b
+        own[t] = [v for v in members if v not in cuts]
+        for v in members:
+            if v in cuts:
+                tree.setdefault(t, []).append(v)
+                tree.setdefault(v, []).append(t)
+    for v in cuts:
+        own[v] = [v]
+    # Iterative DFS over the forest: Euler order of vertices, subtree intervals and minima.
+    order: list[int] = []
+    tin: dict[int, int] = {}
+    tout: dict[int, int] = {}
+    parent: dict[int, int | None] = {}
+    children: dict[int, list[int]] = {}
+    postorder: list[int] = []
+    for root in range(n, n + len(blocks)):
+        if root in tin:
+            continue
+        parent[root] = None
+        stack = [(root, iter(tree.get(root, ())))]
+        tin[root] = len(order)
+        order.extend(own[root])
+        children[root] = []
+        while stack:
+            t, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                tout[t] = len(order)
+                postorder.append(t)
+                stack.pop()
+                continue
+            if nxt == parent[t] or nxt in tin:
+                continue
+            parent[nxt] = t
+            children[t].append(nxt)
+            children[nxt] = []
+            tin[nxt] = len(order)
+            order.extend(own[nxt])
+            stack.append((nxt, iter(tree.get(nxt, ()))))
+    # Each tree (one component) is a contiguous span of the Euler order: minima of its
+    # prefixes and suffixes give the smallest vertex outside a subtree.
+    span: dict[int, tuple[int, int]] = {}
+    for t, p in parent.items():
+        if p is None:
+            span[membership[order[tin[t]]] if tout[t] > tin[t] else -1] = (tin[t], tout[t])
+    submin: dict[int, int] = {}
+    for t in postorder:  # children before parents
+        m = min(own[t]) if own[t] else n
+        for ch in children[t]:
+            m = min(m, submin[ch])
+        submin[t] = m
+    prefix_min = [n] * len(order)
+    suffix_min = [n] * len(order)
+    for lo, hi in span.values():
+        running = n
+        for i in range(lo, hi):
+            running = min(running, order[i])
+            prefix_min[i] = running
+        running = n
+        for i in range(hi - 1, lo - 1, -1):
+            running = min(running, order[i])
+            suffix_min[i] = running
+
+    def best_other(c: int) -> tuple[int, int] | None:
+        for other in ranked[:2]:
+            if other != c:
+                return (size[other], first[other])
+        return None
+
+    impacts: dict[Any, tuple[int, list[Any]]] = {}
+    for v in range(n):
+        c = membership[v]
+        candidates: list[tuple[int, int, Any]] = []  # (size, first index, piece)
+        other = best_other(c)
+        if other is not None:
+            candidates.append((other[0], other[1], "other"))
+        if v in cuts:
+            kids = children[v]
+            inside = 0
+            for ch in kids:
+                piece = tout[ch] - tin[ch]
+                inside += piece
+                candidates.append((piece, submin[ch], ch))
+            rest = size[c] - 1 - inside
+            if rest > 0:
+                # The rest of the component: outside v's subtree in the Euler order of its tree.
+                lo, hi = tin[v], tout[v]
+                c_lo, c_hi = span[c]
+                smallest = min(prefix_min[lo - 1] if lo > c_lo else n, suffix_min[hi] if hi < c_hi else n)
+                candidates.append((rest, smallest, "rest"))
+        elif size[c] > 1:
+            candidates.append((size[c] - 1, second[c] if v == first[c] else first[c], "self"))
+        size_after, _, chosen = max(candidates, key=lambda x: (x[0], -x[1])) if candidates else (0, 0, "other")
+        if c != core_c:
+            cut_off: list[Any] = []
+        elif chosen == "other":
+            cut_off = [p for p in core_ids if p != nodes[v]]
+        elif chosen == "self":
+            cut_off = []
+        elif chosen == "rest":
+            cut_off = sorted(nodes[u] for u in order[tin[v] : tout[v]] if u != v)
+        else:
+            drop = {nodes[u] for u in order[tin[chosen] : tout[chosen]]}
+            drop.add(nodes[v])
+            cut_off = [p for p in core_ids if p not in drop]
+        impacts[nodes[v]] = (size_after, cut_off)
+    return {nodes[v] for v in core_idx}, impacts

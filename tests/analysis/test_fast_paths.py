@@ -1,0 +1,178 @@
+"""The igraph / numpy fast paths give the NetworkX paths' results (issue 8)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import networkx as nx
+import pytest
+
+from netmap.analysis import _igraph, brokerage, brokers, health, resilience
+from netmap.analysis._common import use_igraph
+from netmap.analysis.brokers import constraint, effective_size
+
+pytest.importorskip("igraph")
+pytest.importorskip("scipy")
+
+CATEGORIES = ("education", "employers", "workforce-development", "human-services", None)
+
+
+def netmap_graph(P: nx.Graph, *, directed_share: float = 0.0, seed: int = 0) -> nx.MultiDiGraph:
+    """A netmap graph whose partner projection is ``P`` (nodes get categories, regions, types)."""
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph(roster="career-pathways")
+    for v in P:
+        pid = str(v)
+        G.add_node(
+            f"Partner:{pid}",
+            label="Partner",
+            id=pid,
+            name=f"Org {pid}",
+            category=P.nodes[v].get("category", CATEGORIES[rng.randrange(len(CATEGORIES))]),
+            agency_type=rng.choice(["local-community-colleges", "private-businesses", "local-wib"]),
+            region=rng.choice(["North", "South", None]),
+        )
+    for i, (a, b) in enumerate(P.edges()):
+        directed = rng.random() < directed_share
+        G.add_edge(
+            f"Partner:{a}", f"Partner:{b}", key=f"TIED_TO:{i}", type="TIED_TO", kind="referral", directed=directed
+        )
+    return G
+
+
+def small_graphs() -> list[nx.Graph]:
+    graphs = [
+        nx.path_graph(5),
+        nx.star_graph(6),
+        nx.complete_graph(4),
+        nx.barbell_graph(4, 2),
+        nx.disjoint_union(nx.cycle_graph(5), nx.path_graph(5)),
+        nx.karate_club_graph(),
+    ]
+    two = nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (10, 11), (11, 12)])
+    two.add_node(20)  # an isolate
+    graphs.append(two)
+    # Equal largest components: the first in node order counts as the largest.
+    graphs.append(nx.Graph([(0, 1), (1, 2), (5, 6), (6, 7), (7, 8), (3, 4), (4, 9), (9, 10)]))
+    return [nx.relabel_nodes(g, {v: str(v) for v in g}) for g in graphs]
+
+
+def medium_graphs() -> list[nx.Graph]:
+    plc = nx.powerlaw_cluster_graph(400, 2, 0.3, seed=3)
+    planted = nx.planted_partition_graph(6, 80, 0.12, 0.004, seed=5)
+    for v in planted:
+        planted.nodes[v]["category"] = CATEGORIES[v // 80 % len(CATEGORIES)]
+    tree_ish = nx.random_labeled_tree(300, seed=2)  # every inner node is a cut point
+    tree_ish.add_edges_from([(0, 150), (10, 20)])
+    return [nx.relabel_nodes(g, {v: str(v) for v in g}) for g in (plc, planted, tree_ish)]
+
+
+ALL = small_graphs() + medium_graphs()
+
+
+def close(a: dict, b: dict, tol: float = 1e-9) -> bool:
+    assert set(a) == set(b)
+    return all((math.isnan(a[k]) and math.isnan(b[k])) or abs(a[k] - b[k]) <= tol for k in a)
+
+
+def test_backend_contract():
+    assert use_igraph("igraph", 3) and not use_igraph("networkx", 10**6)
+    assert not use_igraph("auto", 10) and use_igraph("auto", 10**6)
+    with pytest.raises(ValueError):
+        use_igraph("graph-tool", 5)
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_exact_measures_match(P):
+    assert close(_igraph.betweenness(P), nx.betweenness_centrality(P))
+    assert close(_igraph.constraint(P), constraint(P), 1e-12)
+    assert close(_igraph.effective_size(P), effective_size(P), 1e-12)
+    assert _igraph.articulation_points(P) == set(nx.articulation_points(P))
+    assert sorted(tuple(sorted(e)) for e in _igraph.bridges(P)) == sorted(tuple(sorted(e)) for e in nx.bridges(P))
+    assert sorted(map(sorted, _igraph.connected_components(P))) == sorted(map(sorted, nx.connected_components(P)))
+
+
+def test_constraint_matches_networkx_itself():
+    P = small_graphs()[5]
+    ours = _igraph.constraint(P)
+    assert all(abs(ours[v] - c) < 1e-12 for v, c in nx.constraint(P).items())
+    eff = _igraph.effective_size(P)
+    assert all(abs(eff[v] - c) < 1e-12 for v, c in nx.effective_size(P).items())
+
+
+@pytest.mark.parametrize("P", medium_graphs()[:2], ids=["powerlaw", "planted"])
+def test_sampled_betweenness_equals_networkx_sample(P):
+    ours = _igraph.betweenness(P, k=50, seed=7)
+    theirs = nx.betweenness_centrality(P, k=50, seed=7)
+    assert close(ours, theirs)
+
+
+def test_sampled_betweenness_ranks_like_exact_on_3000_partners():
+    from scipy.stats import spearmanr
+
+    P = nx.relabel_nodes(nx.powerlaw_cluster_graph(3000, 3, 0.2, seed=11), str)
+    exact = _igraph.betweenness(P)
+    sampled = _igraph.betweenness(P, k=500, seed=0)
+    nodes = list(P)
+    rho = spearmanr([exact[v] for v in nodes], [sampled[v] for v in nodes]).statistic
+    assert rho > 0.9
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_brokerage_census_matches(P):
+    G = netmap_graph(P, directed_share=0.3, seed=1)
+    from netmap.analysis.brokers import partner_digraph
+
+    D = partner_digraph(G)
+    assert brokerage(D, backend="igraph") == brokerage(D, backend="networkx")
+
+
+def test_brokerage_hand_made():
+    D = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "b"), ("b", "d"), ("a", "d"), ("e", "b")])
+    nx.set_node_attributes(D, {"a": 1, "b": 2, "c": 2, "d": 3, "e": 1}, "category")
+    assert brokerage(D, backend="igraph") == brokerage(D, backend="networkx")
+
+
+def strip(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k not in ("communities", "communities_vs_categories_nmi", "silos")}
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_brokers_resilience_health_match(P):
+    G = netmap_graph(P, seed=2)
+    assert brokers(G, backend="igraph").to_dict() == brokers(G, backend="networkx").to_dict()
+    sampled = brokers(G, backend="igraph", k=5, seed=3).to_dict()
+    assert sampled == brokers(G, backend="networkx", k=5, seed=3).to_dict()
+    assert sampled["betweenness_method"] == "sampled" and sampled["k"] == min(5, len(P)) and sampled["seed"] == 3
+    fast, slow = resilience(G, as_of="2026-11-24", backend="igraph"), resilience(G, as_of="2026-11-24")
+    assert fast.to_dict() == resilience(G, as_of="2026-11-24", backend="networkx").to_dict()
+    assert slow.to_dict() == fast.to_dict()
+    assert strip(health(G, backend="igraph").to_dict()) == strip(health(G, backend="networkx").to_dict())
+
+
+@pytest.mark.parametrize("P", medium_graphs()[:2], ids=["powerlaw", "planted"])
+def test_louvain_quality_matches(P):
+    G = netmap_graph(P, seed=4)
+    fast = _igraph.louvain(P, seed=1)
+    slow = nx.community.louvain_communities(P, seed=1)
+    assert sorted(v for c in fast for v in c) == sorted(P)
+    assert abs(nx.community.modularity(P, fast) - nx.community.modularity(P, slow)) < 0.03
+    # Seeded: the same seed gives the same communities, and the global RNG is left alone.
+    state = random.getstate()
+    again = _igraph.louvain(P, seed=1)
+    assert random.getstate() == state
+    assert sorted(map(sorted, again)) == sorted(map(sorted, fast))
+    assert (
+        health(G, backend="igraph", seed=1).to_dict()["communities"]
+        == health(G, backend="igraph", seed=1).to_dict()["communities"]
+    )
+
+
+def test_fast_paths_do_not_modify_the_graph():
+    G = netmap_graph(medium_graphs()[0], seed=5)
+    before = nx.to_dict_of_dicts(G), dict(G.nodes(data=True))
+    brokers(G, backend="igraph")
+    resilience(G, backend="igraph")
+    health(G, backend="igraph")
+    assert (nx.to_dict_of_dicts(G), dict(G.nodes(data=True))) == before
