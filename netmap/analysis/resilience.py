@@ -32,6 +32,9 @@ import networkx as nx
 from netmap.analysis._common import as_date, is_state_level, partner_graph, partners, resolve_roster, use_igraph
 from netmap.analysis.formalisation import is_current
 
+# Partners above which "auto" computes resilience from the block-cut tree (see resilience()).
+RESILIENCE_FAST_ABOVE = 50
+
 __all__ = ["Resilience", "resilience"]
 
 
@@ -113,7 +116,11 @@ def resilience(
     day = as_date(as_of)
     P = partner_graph(G)
     info = partners(G)
-    fast = use_igraph(backend, P.number_of_nodes())
+    # The block-cut tree answers every removal at once and equals the one-by-one NetworkX
+    # path (tests/analysis/test_fast_paths.py); removing partners one by one copies the graph
+    # per partner, already 2-3 s at 300 partners, so "auto" takes it from a small size on.
+    n = P.number_of_nodes()
+    fast = use_igraph(backend, 0) or (backend == "auto" and n > RESILIENCE_FAST_ABOVE)
     if fast:
         from netmap.analysis import _igraph
 
