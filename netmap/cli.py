@@ -129,6 +129,10 @@ SourceArg = Annotated[
 ]
 MapOpt = Annotated[str | None, typer.Option("--map", help="Name of the map in the database.")]
 UserOpt = Annotated[str, typer.Option("--user", help="Database user (password from NEO4J_PASSWORD).")]
+ExpectOpt = Annotated[
+    list[str] | None,
+    typer.Option("--expect", help="A region that should be there even with no partner listed (repeatable)."),
+]
 DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Neo4j database (default: the server's).")]
 
 
@@ -366,10 +370,7 @@ def brokers(
 @handled
 def regions_command(
     source: SourceArg,
-    expect: Annotated[
-        list[str] | None,
-        typer.Option("--expect", help="A region that should be there even with no partner listed (repeatable)."),
-    ] = None,
+    expect: ExpectOpt = None,
     roster: RosterOpt = None,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
@@ -452,10 +453,7 @@ def suggest_command(
             "or an HSDS 3.0 package.",
         ),
     ],
-    expect: Annotated[
-        list[str] | None,
-        typer.Option("--expect", help="A region that should be there even with no partner listed (repeatable)."),
-    ] = None,
+    expect: ExpectOpt = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Candidates shown per gap.")] = 5,
     anywhere: Annotated[
         bool, typer.Option("--anywhere", help="Also propose organisations from regions not tied to the gap's region.")
@@ -477,7 +475,7 @@ def suggest_command(
         step("reading the map")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         step("reading the directory")
-        found = netmap.read_workbook(directory, roster=loaded, encoding=encoding, mapping=_mapping(directory))
+        found = _read_directory(directory, loaded, encoding)
         step("matching candidates and predicting links")
         result = suggest(G, found, roster=loaded, expected=expect or (), top=top, anywhere=anywhere, holes=holes)
     data = result.to_dict() | {"directory_issues": [i.to_dict() for i in found.issues]}
@@ -486,6 +484,11 @@ def suggest_command(
     else:
         terminal.render_suggestions(_stdout(), data, show_empty=show_all)
     _directory_issues(found, directory)
+
+
+def _read_directory(directory: str, roster, encoding):
+    """The directory of known organisations (a workbook, CSV folder or HSDS package), validated."""
+    return netmap.read_workbook(directory, roster=roster, encoding=encoding, mapping=_mapping(directory))
 
 
 def _directory_issues(found, directory: str) -> None:
@@ -778,7 +781,7 @@ def report(
             G_since, _ = _graph(since, roster, encoding, (since_map, user, database))
         if directory:
             step("reading the directory")
-            found = netmap.read_workbook(directory, roster=loaded, encoding=encoding, mapping=_mapping(directory))
+            found = _read_directory(directory, loaded, encoding)
         step("analysing and writing the report")
         written = write_report(
             G,

@@ -350,19 +350,21 @@ def suggest(
     checked = roster_gaps(G, roster=roster)
     gaps = [t for t in checked.types if t.status == MISSING]
     regions_seen = {d.get("region") for d in everyone.values()}
-    extra = [r for r in expected if r not in regions_seen]
-    if extra:
-        for region in extra:
-            for t in roster.roster_types("local"):
-                gaps.append(
-                    TypeStatus("local", region, roster.categories[t.category].name, t.id, t.name, MISSING, [], [])
-                )
+
+    def scope(level: str, region: str | None, type_id: str) -> TypeStatus:
+        t = roster.agency_types[type_id]
+        return TypeStatus(level, region, roster.categories[t.category].name, t.id, t.name, MISSING, [], [])
+
+    for region in (r for r in expected if r not in regions_seen):
+        gaps += [scope("local", region, t.id) for t in roster.roster_types("local")]
     near = _region_neighbours(P, everyone)
     own_regions = {normalize(str(r)) for r in regions_seen if r} | {normalize(r) for r in expected}
-    out = []
-    for gap in gaps:
+    out: list[GapCandidates] = []
+
+    def propose(gap: TypeStatus, **extra: Any) -> None:
         found = _candidates_for(gap, pool, near, own_regions, anywhere=anywhere)
         keep = found if top is None else found[:top]
+        prospective = [everyone[p].get("name") or p if p in everyone else p for p in gap.prospective]
         out.append(
             GapCandidates(
                 gap.level,
@@ -372,9 +374,13 @@ def suggest(
                 gap.agency_type,
                 keep,
                 len(found) - len(keep),
-                [everyone[p].get("name") or p if p in everyone else p for p in gap.prospective],
+                prospective,
+                **extra,
             )
         )
+
+    for gap in gaps:
+        propose(gap)
     # Types a served population calls for (Vocational Rehabilitation for people with
     # disabilities, ...), when the roster check has not already listed them for that scope.
     listed = {(g.agency_type_id, g.region) for g in out}
@@ -382,31 +388,11 @@ def suggest(
         if (pg.agency_type_id, pg.region) in listed:
             continue
         listed.add((pg.agency_type_id, pg.region))
-        atype = roster.agency_types[pg.agency_type_id]
-        scope = TypeStatus(
-            atype.level if atype.level in ("state", "local") else "local",
-            pg.region,
-            roster.categories[atype.category].name,
-            atype.id,
-            atype.name,
-            MISSING,
-            [],
-            [],
-        )
-        found = _candidates_for(scope, pool, near, own_regions, anywhere=anywhere)
-        keep = found if top is None else found[:top]
-        out.append(
-            GapCandidates(
-                scope.level,
-                pg.region,
-                scope.category,
-                atype.id,
-                atype.name,
-                keep,
-                len(found) - len(keep),
-                kind="population",
-                population=pg.population,
-            )
+        level = roster.agency_types[pg.agency_type_id].level
+        propose(
+            scope(level if level in ("state", "local") else "local", pg.region, pg.agency_type_id),
+            kind="population",
+            population=pg.population,
         )
     counts = {
         "rows": len(rows),

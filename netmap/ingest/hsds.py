@@ -235,6 +235,15 @@ class _Reader:
         self.services_of: dict[str, list[str]] = defaultdict(list)
         self.funding_of: dict[str, int] = defaultdict(int)
 
+    def read_indexes(self) -> None:
+        """Organisations, services, their terms and what each organisation owns, checked as read."""
+        self.require_columns("organizations", ("id", "name"))
+        self.index("organizations", self.orgs)
+        if self.require_columns("services", ("id", "organization_id", "name")):
+            self.index("services", self.services)
+        self.read_terms()
+        self.index_owners()
+
     def index_owners(self) -> None:
         """Services and funding rows per organisation (read once: directories run to 10,000s)."""
         for sid, (_, svc) in self.services.items():
@@ -625,12 +634,7 @@ def read_hsds_raw(
         return book
 
     reader = _Reader(tables, mapping, roster)
-    reader.require_columns("organizations", ("id", "name"))
-    reader.index("organizations", reader.orgs)
-    if reader.require_columns("services", ("id", "organization_id", "name")):
-        reader.index("services", reader.services)
-    reader.read_terms()
-    reader.index_owners()
+    reader.read_indexes()
     header, rows, kept = reader.partners()
     sheets = {"partners": (tables["organizations"].file, header, rows)}
     if "services" in tables:
@@ -694,13 +698,11 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
     path = Path(source)
     folder = path.parent if path.is_file() else path
     label = str(folder)
-    files, issues = _resources(folder, label)
-    tables, more = _read_tables(files, label, encoding, Limits())
+    # Problems in the package are reported when it is read as a SOURCE, not here.
+    files, _ = _resources(folder, label)
+    tables, _ = _read_tables(files, label, encoding, Limits())
     reader = _Reader(tables, HsdsMapping(), roster)
-    reader.index("organizations", reader.orgs)
-    reader.index("services", reader.services)
-    reader.read_terms()
-    reader.index_owners()
+    reader.read_indexes()
     used: dict[str, int] = defaultdict(int)
     for (_entity, _link), terms in reader.entity_terms.items():
         for term in terms:
@@ -747,5 +749,4 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
         "regions:           # address value: region name, e.g. a city to its workforce area",
         "",
     ]
-    del issues, more  # problems in the package are reported when it is read, not here
     return "\n".join(lines)
