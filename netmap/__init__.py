@@ -168,7 +168,10 @@ def read_workbook(
         return read_hsds(source, roster=roster, mapping=mapping, encoding=encoding, limits=limits)
     if mapping is not None:
         raise UsageError(f"{source} is not an HSDS package; --mapping applies to HSDS packages only")
-    return validate(read_workbook_raw(source, encoding=encoding, limits=limits), roster)
+    from netmap._gc import gc_paused
+
+    with gc_paused():
+        return validate(read_workbook_raw(source, encoding=encoding, limits=limits), roster)
 
 
 def read_source(

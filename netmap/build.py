@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 
+from netmap._gc import gc_paused
 from netmap.errors import InputError
 from netmap.ingest.validate import Tables
 from netmap.roster import normalize
@@ -44,6 +46,7 @@ def node_key(label: str, ident: str) -> str:
     return f"{label}:{ident}"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # streams, services and regions repeat on many rows
 def slug(text: str) -> str:
     """A stable id for things named by text (streams, services, regions)."""
     return normalize(text).replace(" ", "-") or re.sub(r"\s+", "-", text.strip().casefold())
@@ -79,6 +82,7 @@ _TAKEN: dict[str, set[str]] = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)
 def extra_attr(sheet: str, header: str) -> str:
     """The attribute an unknown column of ``sheet`` becomes: ``extra_attr("partners", "Board seat")``."""
     name = re.sub(r"\W+", "_", header.strip()).strip("_") or "column"
@@ -87,6 +91,8 @@ def extra_attr(sheet: str, header: str) -> str:
 
 def _extras(sheet: str, record: dict[str, Any]) -> dict[str, Any]:
     """Unknown columns become attributes (see :func:`extra_attr`)."""
+    if not record.get("extra"):
+        return {}
     return {extra_attr(sheet, key): value for key, value in record.get("extra", {}).items()}
 
 
@@ -123,6 +129,11 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
     """
     if not tables.ok:
         raise InputError(tables.issues)
+    with gc_paused():
+        return _build(tables, map_id)
+
+
+def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
     roster = tables.roster
     map_id = map_id or tables.map_id or default_map_id(tables.source)
     G = nx.MultiDiGraph(
@@ -134,14 +145,37 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
         extra_sheets={k: [dict(r) for r in v] for k, v in tables.extra_sheets.items()},
     )
 
+    # Nodes and edges go straight into the graph's own dicts, exactly as
+    # ``G.add_node``/``G.add_edge`` would put them (same attribute order, a repeated edge
+    # key updates the edge). The public methods cost several microseconds per call in
+    # argument handling and cache clearing, which at a million edges is most of the
+    # build; tests check the result equals a graph built through them.
+    nodes, succ, pred = G._node, G._succ, G._pred
+
     def add_node(label: str, ident: str, **attrs: Any) -> str:
-        key = node_key(label, ident)
-        if key not in G:
-            G.add_node(key, label=label, id=ident, map_id=map_id, **attrs)
+        key = f"{label}:{ident}"
+        if key not in nodes:
+            nodes[key] = {"label": label, "id": ident, "map_id": map_id, **attrs}
+            succ[key] = {}
+            pred[key] = {}
         return key
 
+    def put(u: str, v: str, key: str, data: dict[str, Any]) -> None:
+        for n in (u, v):
+            if n not in nodes:  # as add_edge does for an end it has not seen
+                nodes[n] = {}
+                succ[n] = {}
+                pred[n] = {}
+        keyed = succ[u].get(v)
+        if keyed is None:
+            succ[u][v] = pred[v][u] = {key: data}
+        elif key in keyed:
+            keyed[key].update(data)
+        else:
+            keyed[key] = data
+
     def add_edge(u: str, v: str, rel: str, key: str | None = None, **attrs: Any) -> None:
-        G.add_edge(u, v, key=key or rel, type=rel, map_id=map_id, **attrs)
+        put(u, v, key or rel, {"type": rel, "map_id": map_id, **attrs})
 
     # The roster lives in the graph too, so a gap is a query as well as a function.
     for cat in roster.categories.values():
@@ -257,20 +291,21 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
             add_edge(pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :])
 
     for t in tables["ties"]:
-        add_edge(
-            node_key("Partner", t["source_id"]),
-            node_key("Partner", t["target_id"]),
-            "TIED_TO",
-            key=f"TIED_TO:{t['_row']}",
-            kind=t["kind"] or "collaboration",
-            kind_as_written=t["kind"],
-            strength=t["strength"],
+        data = {
+            "type": "TIED_TO",
+            "map_id": map_id,
+            "kind": t["kind"] or "collaboration",
+            "kind_as_written": t["kind"],
+            "strength": t["strength"],
             # None (blank cell) is kept apart from "no" so the workbook can be written back as it was.
-            directed=t["directed"],
-            notes=t["notes"],
-            **_row_attrs("ties", t),
-            **_extras("ties", t),
-        )
+            "directed": t["directed"],
+            "notes": t["notes"],
+            "_sheet": "ties",
+            "_row": t["_row"],
+        }
+        if t["extra"]:
+            data.update(_extras("ties", t))
+        put(f"Partner:{t['source_id']}", f"Partner:{t['target_id']}", f"TIED_TO:{t['_row']}", data)
 
     for c in tables["contacts"]:
         # The id must not spell the name out: ids end up in maps and exports.

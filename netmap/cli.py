@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import typer
 from rich.console import Console
@@ -38,6 +39,12 @@ class _State:
     debug = False
     quiet = False
     mapping: Path | None = None
+    # The graphs and tables a command read, kept to the end of the process: freeing a
+    # million small objects one by one takes longer than the operating system takes to
+    # reclaim the whole process (see run()).
+    # Only under run(), which ends the process itself; in-process callers (tests) free them.
+    keep: ClassVar[list[Any]] = []
+    fast_exit = False
 
 
 def _stdout() -> Console:
@@ -58,8 +65,13 @@ def handled(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from netmap._gc import gc_paused
+
         try:
-            return func(*args, **kwargs)
+            # A command is one short pass over one map: the cyclic collector would only
+            # walk the map's millions of objects again and again (see netmap._gc).
+            with gc_paused():
+                return func(*args, **kwargs)
         except typer.Exit:
             raise
         except NetmapError as exc:
@@ -262,7 +274,10 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
         render_issues(console, tables.issues)
         console.print(Text(f"{len(tables.errors)} error(s) in {source}; run netmap validate for details", style="red"))
         raise typer.Exit(1)
-    return netmap.build_graph(tables), loaded
+    G = netmap.build_graph(tables)
+    if _State.fast_exit:
+        _State.keep.extend((tables, G))
+    return G, loaded
 
 
 def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None)):
@@ -284,6 +299,14 @@ def analyze(
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
     top: Annotated[int, typer.Option("--top", min=1, help="Brokers and risks to list.")] = 10,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            min=0,
+            help="Rows per table in the terminal (most urgent first); 0 shows all. --json always has every row.",
+        ),
+    ] = 25,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -300,13 +323,13 @@ def analyze(
     console = _stdout()
     doc = result.to_dict()
     console.print(Text(f"netmap analysis of {source} (as of {doc['as_of']})", style="bold"))
-    terminal.render_findings(console, result.findings)
+    terminal.render_findings(console, result.findings, limit=limit)
     terminal.render_scorecard(console, doc["scorecard"])
-    terminal.render_gaps(console, doc["gaps"])
-    terminal.render_roles(console, doc["roles"])
-    terminal.render_brokers(console, doc["brokers"])
-    terminal.render_formalisation(console, doc["formalisation"])
-    terminal.render_funding(console, doc["funding"])
+    terminal.render_gaps(console, doc["gaps"], limit=limit)
+    terminal.render_roles(console, doc["roles"], limit=limit)
+    terminal.render_brokers(console, doc["brokers"], limit=limit)
+    terminal.render_formalisation(console, doc["formalisation"], limit=limit)
+    terminal.render_funding(console, doc["funding"], limit=limit)
     terminal.render_resilience(console, doc["resilience"], top=top)
     terminal.render_health(console, doc["health"])
 
@@ -869,9 +892,29 @@ def demo(
 
 
 def run() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script.
+
+    The process ends with ``os._exit`` once its output is flushed, as mypy and other
+    tools do: the interpreter's own exit would free every node and edge of the map one
+    by one (most of a second at 10,000 partners), work no one waits for. Files are
+    closed by the commands themselves before they return.
+    """
+    code: int | str | None = 0
+    _State.fast_exit = True
     try:
         app()
+    except SystemExit as exc:
+        code = exc.code
     except UsageError as exc:  # raised outside a command (should not happen)
         _stderr().print(Text(f"netmap: {exc}"))
-        sys.exit(2)
+        code = 2
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, OSError):
+            code = code or 1  # the reader went away (netmap ... | head): nothing more to say
+    os._exit(code)

@@ -9,8 +9,6 @@ it: ``kinds`` counts each reason (``{"collaboration": 1, "agreement": 2}``),
 Examples
 --------
 >>> import networkx as nx
-
-from netmap.build import node_key
 >>> G = nx.MultiDiGraph()
 >>> for p in "ABC":
 ...     G.add_node(f"Partner:{p}", label="Partner", id=p, name=p)
@@ -25,14 +23,16 @@ from netmap.build import node_key
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
 import networkx as nx
 
+from netmap._gc import gc_paused
 from netmap.build import node_key
 
-__all__ = ["PARTNER_ATTRS", "project"]
+__all__ = ["PARTNER_ATTRS", "iter_edges", "project"]
 
 # Partner attributes carried over to the projected graph.
 PARTNER_ATTRS = (
@@ -48,7 +48,7 @@ PARTNER_ATTRS = (
 )
 
 
-def _edges(G: nx.MultiDiGraph) -> Any:
+def iter_edges(G: nx.MultiDiGraph) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
     """``G.edges(data=True)`` in the same order, without the view machinery (a hot loop)."""
     if not G.is_multigraph():
         yield from G.edges(data=True)
@@ -77,6 +77,11 @@ def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = Non
         :data:`PARTNER_ATTRS`; edges carry ``kinds``, ``weight``, ``agreements``,
         ``ties``, ``awards`` and ``strength`` (the strongest tie row, if any).
     """
+    with gc_paused():
+        return _project(G, statuses)
+
+
+def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.Graph:
     P = nx.Graph(map_id=G.graph.get("map_id"), roster=G.graph.get("roster"))
     key_to_id: dict[str, str] = {}
     for n, d in G.nodes(data=True):
@@ -115,7 +120,7 @@ def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = Non
 
     parties: dict[str, list[str]] = {}
     funds = []
-    for u, v, d in _edges(G):
+    for u, v, d in iter_edges(G):
         rel = d.get("type")
         if rel == "TIED_TO":
             tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))

@@ -16,7 +16,9 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -274,10 +276,21 @@ def load_roster(source: str | Path | None = None) -> Roster:
         except (OSError, UnicodeDecodeError) as exc:
             raise RosterError(f"roster {label}: cannot read it as UTF-8 text ({exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = _yaml(text)
     except yaml.YAMLError as exc:
         raise RosterError(f"roster {label}: not valid YAML ({exc})") from None
-    return _parse(data, label)
+    # A deep copy: _parse builds fresh objects, but the cached tree must never be shared.
+    return _parse(copy.deepcopy(data), label)
+
+
+@functools.lru_cache(maxsize=8)
+def _yaml(text: str) -> Any:
+    """Parse roster YAML once per text (a command loads its roster several times).
+
+    libyaml's safe loader when PyYAML has it (ten times faster, same safe subset),
+    else PyYAML's own.
+    """
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
 def _parse(data: Any, label: str) -> Roster:

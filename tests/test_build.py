@@ -195,3 +195,31 @@ def test_any_csv_bytes_give_a_graph_or_an_input_error(tmp_path_factory, partners
     else:
         assert isinstance(G, nx.MultiDiGraph)
         assert tables.ok
+
+
+def _public_api_graph(tables, map_id):
+    """The same graph built through ``G.add_node``/``G.add_edge`` only, as a reference."""
+    G = build_graph(tables, map_id=map_id)
+    H = nx.MultiDiGraph(**copy.deepcopy(G.graph))
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **d)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=k, **d)
+    return G, H
+
+
+@pytest.mark.parametrize("example", ["tucson-behavioral-health", "four-state-coalitions", "oregon-pathways-alliance"])
+def test_direct_writes_give_the_graph_the_public_api_gives(example):
+    from tests.conftest import EXAMPLES
+
+    G, H = _public_api_graph(netmap.read_workbook(EXAMPLES / example), example)
+    assert nx.utils.graphs_equal(G, H)
+    # Same order of nodes, neighbours and edge keys, and the same attribute order.
+    assert list(G.nodes(data=True)) == list(H.nodes(data=True))
+    assert [list(d) for _, d in G.nodes(data=True)] == [list(d) for _, d in H.nodes(data=True)]
+    assert list(G.edges(keys=True, data=True)) == list(H.edges(keys=True, data=True))
+    # The predecessor dicts are filled too, sharing the edge dicts as add_edge makes them.
+    assert all(set(G.pred[n]) == set(H.pred[n]) for n in G)
+    assert all(G._pred[v][u] is G._succ[u][v] for u, v in G.edges())
+    G.add_edge("Partner:x", "Partner:y")  # the graph stays an ordinary, mutable NetworkX graph
+    assert G.has_edge("Partner:x", "Partner:y") and "Partner:x" in G.pred["Partner:y"]

@@ -205,6 +205,37 @@ def test_analyze_prints_findings_first(two_folder):
         assert text in out
 
 
+@pytest.mark.parametrize(
+    ("limit", "shown"),
+    [
+        ("2", ["… and 20 more findings", "… and 8 more agreements", "… and 16 more funded partners", "and 18 more"]),
+        ("0", []),
+    ],
+)
+def test_analyze_caps_long_tables_and_says_how_many_more(limit, shown):
+    """A state map lists thousands of funded partners: the terminal shows the first few."""
+    args = ("analyze", EXAMPLES / "four-state-coalitions", "--as-of", "2026-07-01")
+    result = run(*args, "--limit", limit)
+    assert result.exit_code == 0, result.output
+    for line in shown:
+        assert line in result.stdout
+    assert ("more" in result.stdout and "--limit 0 shows all" in result.stdout) == bool(shown)
+    default = run(*args)  # 25 rows per table: this example fits
+    assert "--limit 0 shows all" not in default.stdout
+    assert "Headline findings" in default.stdout
+
+
+def test_analyze_leaves_a_wide_roster_matrix_to_the_coverage_table(tmp_path):
+    regions = [f"Region {i}" for i in range(14)]
+    rows = [["id", "name", "agency_type", "level", "region"]]
+    rows += [[f"P{i}", f"WIB {i}", "Local WIB", "local", r] for i, r in enumerate(regions)]
+    folder = write_csv_workbook(tmp_path / "wide", {"partners": rows})
+    shown = run("analyze", folder).stdout
+    assert "Local roster: 14 regions, too many columns for a terminal" in shown
+    assert "Minimum team coverage" in shown
+    assert "Region 13" in run("analyze", folder, "--limit", "0").stdout
+
+
 def test_analyze_json_is_pure_and_complete(two_folder):
     result = run("analyze", two_folder, "--json", "--as-of", "2026-11-24")
     assert result.exit_code == 0
@@ -316,3 +347,42 @@ def test_no_progress_when_output_is_piped():
     result = run("analyze", EXAMPLES / "four-state-coalitions", "--as-of", "2026-07-01")
     assert result.exit_code == 0
     assert "analysing (betweenness" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stream", "text"),
+    [
+        (["validate", EXAMPLES / "tucson-behavioral-health"], 0, "stdout", "OK"),
+        (["analyze", EXAMPLES / "tucson-behavioral-health", "--json"], 0, "stdout", '"scorecard"'),
+        (["validate", "no-such-folder"], 2, "stderr", "no such file or folder"),
+        (["no-such-command"], 2, "stderr", "No such command"),
+    ],
+)
+def test_the_console_script_ends_with_the_exit_code_and_all_its_output(args, code, stream, text):
+    """run() ends the process with os._exit once output is flushed: nothing may be lost."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "netmap", *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == code, done.stderr
+    assert text in getattr(done, stream)
+    if "--json" in args:
+        assert json.loads(done.stdout)["map_id"] == "tucson-behavioral-health"
+
+
+def test_the_console_script_exits_1_on_data_errors_with_every_issue(bad):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "netmap", "analyze", str(bad)], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 1
+    assert "empty-required" in done.stderr
+    assert done.stdout == ""

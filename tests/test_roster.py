@@ -193,3 +193,13 @@ def test_malformed_rosters_raise_roster_error(tmp_path, text, message):
 def test_missing_roster_names_the_shipped_ones(tmp_path):
     with pytest.raises(RosterError, match="career-pathways"):
         load_roster(tmp_path / "nope.yaml")
+
+
+def test_each_load_is_a_fresh_roster_though_the_yaml_is_parsed_once():
+    first = load_roster()
+    first.add_custom_type("Makerspace")
+    first.role_chart.clear()
+    second = load_roster()
+    assert "custom-makerspace" not in second.agency_types
+    assert second.match_agency_type("Makerspace") is None
+    assert second.role_chart  # the parsed YAML is copied, never shared

@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from netmap._gc import gc_paused
 from netmap.analysis._common import as_date, partners, region_names, resolve_roster, shared_cache
 from netmap.analysis.brokers import Brokers, brokerage, brokers
 from netmap.analysis.findings import Finding, findings
@@ -152,7 +153,7 @@ def analyze(
     -------
     Analysis
     """
-    with shared_cache():
+    with shared_cache(), gc_paused():
         roster = resolve_roster(G, roster)
         day = as_date(as_of)
         view = select_region(G, region)

@@ -25,8 +25,10 @@ __all__ = [
     "STATEWIDE",
     "as_date",
     "cached",
+    "edges_of",
     "is_active",
     "is_state_level",
+    "nodes_of",
     "partner_graph",
     "partners",
     "resolve_roster",
@@ -54,11 +56,50 @@ def is_active(data: dict[str, Any]) -> bool:
 
 
 def partners(G: nx.MultiDiGraph, *, active_only: bool = True) -> dict[str, dict[str, Any]]:
-    """Partner id -> node attributes, in workbook order."""
-    out = {}
-    for _, d in G.nodes(data=True):
-        if d.get("label") == "Partner" and (not active_only or is_active(d)):
-            out[d["id"]] = d
+    """Partner id -> node attributes, in workbook order (a new dict each call)."""
+    everyone = cached(G, "partners", lambda: {d["id"]: d for d in nodes_of(G, "Partner").values()})
+    if not active_only:
+        return dict(everyone)
+    return {k: d for k, d in everyone.items() if is_active(d)}
+
+
+def nodes_of(G: nx.MultiDiGraph, label: str) -> dict[str, dict[str, Any]]:
+    """Node key -> attributes of the nodes labelled ``label``, in ``G.nodes`` order.
+
+    One pass over ``G`` indexes every label; within :func:`shared_cache` the analyses
+    share it. Treat the result as read-only.
+    """
+    return cached(G, "nodes-by-label", lambda: _nodes_by_label(G)).get(label, {})
+
+
+def edges_of(G: nx.MultiDiGraph, rel: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(u, v, data)`` of the edges of type ``rel``, in ``G.edges`` order.
+
+    One pass over ``G`` indexes every type, so seven analyses of a map with a million
+    edges read it once, not seven times; within :func:`shared_cache` they share it.
+    Treat the result as read-only.
+    """
+    return cached(G, "edges-by-type", lambda: _edges_by_type(G)).get(rel, [])
+
+
+def _nodes_by_label(G: nx.MultiDiGraph) -> dict[Any, dict[str, dict[str, Any]]]:
+    out: dict[Any, dict[str, dict[str, Any]]] = {}
+    for n, d in G.nodes(data=True):
+        out.setdefault(d.get("label"), {})[n] = d
+    return out
+
+
+def _edges_by_type(G: nx.MultiDiGraph) -> dict[Any, list[tuple[str, str, dict[str, Any]]]]:
+    out: dict[Any, list[tuple[str, str, dict[str, Any]]]] = {}
+    # The loop of iter_edges, inlined: this is the one full pass over a million edges.
+    for u, nbrs in G._adj.items():
+        for v, keyed in nbrs.items():
+            for d in keyed.values():
+                rel = d.get("type")
+                found = out.get(rel)
+                if found is None:
+                    found = out[rel] = []
+                found.append((u, v, d))
     return out
 
 

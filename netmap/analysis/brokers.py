@@ -36,7 +36,15 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import ACTIVE, is_state_level, partner_graph, partners, resolve_roster, use_igraph
+from netmap.analysis._common import (
+    ACTIVE,
+    edges_of,
+    is_state_level,
+    partner_graph,
+    partners,
+    resolve_roster,
+    use_igraph,
+)
 
 __all__ = ["BROKERAGE_ROLES", "Brokers", "brokerage", "brokers", "constraint", "effective_size", "partner_digraph"]
 
@@ -75,13 +83,12 @@ def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tupl
                 arcs[keys[v], keys[u]] = None
 
     parties: dict[str, list[str]] = {}
-    for u, v, d in G.edges(data=True):
-        rel = d.get("type")
-        if rel == "TIED_TO":
-            arc(u, v, both=not d.get("directed"))
-        elif rel == "PARTY_TO":
-            parties.setdefault(v, []).append(u)
-        elif rel == "FUNDS" and d.get("funder_id"):
+    for u, v, d in edges_of(G, "TIED_TO"):
+        arc(u, v, both=not d.get("directed"))
+    for u, v, _ in edges_of(G, "PARTY_TO"):
+        parties.setdefault(v, []).append(u)
+    for _, v, d in edges_of(G, "FUNDS"):
+        if d.get("funder_id"):
             arc(f"Partner:{d['funder_id']}", v)
     for members in parties.values():
         for u, v in combinations(members, 2):

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, partner_graph, partners
+from netmap.analysis._common import as_date, edges_of, nodes_of, partner_graph, partners
 
 __all__ = ["Formalisation", "formalisation", "is_current"]
 
@@ -91,7 +91,7 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
     result = Formalisation(day, within_days)
     info = partners(G)
     current: dict[str, set[str]] = {pid: set() for pid in info}
-    agreement_nodes = {n: d for n, d in G.nodes(data=True) if d.get("label") == "Agreement"}
+    agreement_nodes = nodes_of(G, "Agreement")
     for n, d in agreement_nodes.items():
         members = [G.nodes[u]["id"] for u, _, e in G.in_edges(n, data=True) if e.get("type") == "PARTY_TO"]
         # In the order the agreement lists its parties, however the graph was put together.
@@ -133,7 +133,7 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
             else:
                 result.unbacked_leadership_ties.append(tuple(sorted((a, b))))
 
-    with_roles = {G.nodes[u]["id"] for u, _, e in G.edges(data=True) if e.get("type") == "PERFORMS"}
+    with_roles = {G.nodes[u]["id"] for u, _, _ in edges_of(G, "PERFORMS")}
     for pid, d in info.items():
         if pid in with_roles and not current[pid]:
             result.roles_without_agreement.append({"id": pid, "name": d.get("name"), "team": d.get("team")})

@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, partners, resolve_roster
+from netmap.analysis._common import as_date, edges_of, partners, resolve_roster
 
 __all__ = ["Funding", "add_months", "funding", "hhi"]
 
@@ -115,9 +115,7 @@ def funding(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_mo
     result = Funding(day, within_months)
 
     awards: list[dict[str, Any]] = []
-    for u, v, d in G.edges(data=True):
-        if d.get("type") != "FUNDS":
-            continue
+    for u, v, d in edges_of(G, "FUNDS"):
         awards.append(
             {
                 "award_id": d["award_id"],

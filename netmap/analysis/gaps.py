@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import STATEWIDE, partner_graph, partners, resolve_roster, side
+from netmap.analysis._common import STATEWIDE, edges_of, partner_graph, partners, resolve_roster, side
 from netmap.roster import Roster
 
 __all__ = ["MISSING", "PERIPHERAL", "PRESENT", "RosterGaps", "roster_gaps"]
@@ -258,9 +258,7 @@ def _population_gaps(
 ) -> list[PopulationGap]:
     """Populations served in a region whose calling partner type is absent there and statewide."""
     served: dict[tuple[str, str | None], list[str]] = {}
-    for u, v, d in G.edges(data=True):
-        if d.get("type") != "SERVES":
-            continue
+    for u, v, _ in edges_of(G, "SERVES"):
         partner = G.nodes[u]
         if partner.get("id") not in active:
             continue

@@ -29,7 +29,16 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, is_state_level, partner_graph, partners, resolve_roster, use_igraph
+from netmap.analysis._common import (
+    as_date,
+    edges_of,
+    is_state_level,
+    nodes_of,
+    partner_graph,
+    partners,
+    resolve_roster,
+    use_igraph,
+)
 from netmap.analysis.formalisation import is_current
 
 # Partners above which "auto" computes resilience from the block-cut tree (see resilience()).
@@ -152,10 +161,10 @@ def resilience(
         result.partners.append(row)
     result.partners.sort(key=lambda r: (*_rank(r), -r["degree"], str(r["name"])))
 
-    current = {d["id"] for _, d in G.nodes(data=True) if d.get("label") == "Agreement" and is_current(d, day)}
+    current = {d["id"] for d in nodes_of(G, "Agreement").values() if is_current(d, day)}
     champions: dict[str, list[dict[str, Any]]] = {}
-    for u, v, e in G.edges(data=True):
-        if e.get("type") == "WORKS_AT" and G.nodes[u].get("champion") and G.nodes[v]["id"] in P:
+    for u, v, _ in edges_of(G, "WORKS_AT"):
+        if G.nodes[u].get("champion") and G.nodes[v]["id"] in P:
             champions.setdefault(G.nodes[v]["id"], []).append(G.nodes[u])
 
     def informal_ties(pid: str) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import partners, resolve_roster
+from netmap.analysis._common import edges_of, partners, resolve_roster
 from netmap.roster import Roster
 
 __all__ = ["RoleGaps", "role_gaps"]
@@ -99,8 +99,8 @@ def role_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str |
     roster = resolve_roster(G, roster)
     active = {k: d for k, d in partners(G).items() if region is None or d.get("region") in (region, None)}
     recorded: dict[str, set[str]] = {k: set() for k in active}
-    for u, v, d in G.edges(data=True):
-        if d.get("type") == "PERFORMS" and G.nodes[u]["id"] in recorded:
+    for u, v, _ in edges_of(G, "PERFORMS"):
+        if G.nodes[u]["id"] in recorded:
             recorded[G.nodes[u]["id"]].add(G.nodes[v]["id"])
 
     result = RoleGaps()

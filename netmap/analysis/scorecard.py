@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import is_state_level, partner_graph, partners, resolve_roster
+from netmap.analysis._common import edges_of, is_state_level, partner_graph, partners, resolve_roster
 from netmap.analysis.brokers import Brokers, brokers
 from netmap.analysis.formalisation import Formalisation, formalisation, is_current
 from netmap.analysis.funding import Funding, funding
@@ -161,9 +161,8 @@ def scorecard(
     # 2. Industry engagement --------------------------------------------------------
     employers = {k: d for k, d in info.items() if d.get("category") == "employers"}
     recorded: dict[str, set[str]] = {}
-    for u, v, e in G.edges(data=True):
-        if e.get("type") == "PERFORMS":
-            recorded.setdefault(G.nodes[u]["id"], set()).add(G.nodes[v]["id"])
+    for u, v, _ in edges_of(G, "PERFORMS"):
+        recorded.setdefault(G.nodes[u]["id"], set()).add(G.nodes[v]["id"])
     if not employers:
         card.conditions.append(
             Condition(*CONDITIONS[1], 0.0, ["no employer is among the active partners"], {"employers": 0})

@@ -77,7 +77,25 @@ def _t(value: object) -> Text:
     return Text(str(value))
 
 
-def render_findings(console: Console, findings: Sequence) -> None:
+# A roster matrix with more region columns than this is unreadable in a terminal; the
+# coverage table (one row per region) says the same thing.
+MATRIX_MAX_SCOPES = 12
+
+
+def _cap(items: Sequence[Any], limit: int | None) -> Sequence[Any]:
+    """The first ``limit`` items (all when ``limit`` is None or 0)."""
+    return items[:limit] if limit else items
+
+
+def _more(console: Console, items: Sequence[Any], limit: int | None, what: str) -> None:
+    """Say how many rows a capped table left out, and where to find them."""
+    if limit and len(items) > limit:
+        hint = "--limit 0 shows all; --json and netmap report list every one"
+        console.print(Text(f"… and {len(items) - limit} more {what} ({hint})", style="dim"))
+
+
+def render_findings(console: Console, findings: Sequence, *, limit: int | None = None) -> None:
+    """Findings, most severe first; with ``limit``, that many and how many more."""
     if not findings:
         console.print(Text("No findings: nothing missing, fragile or expiring was found.", style="green"))
         return
@@ -85,9 +103,10 @@ def render_findings(console: Console, findings: Sequence) -> None:
     table.add_column("", no_wrap=True)
     table.add_column("finding", overflow="fold")
     table.add_column("what to do", overflow="fold")
-    for f in findings:
+    for f in _cap(findings, limit):
         table.add_row(Text(f.severity, style=_SEVERITY.get(f.severity, "")), _t(f.text), _t(f.action))
     console.print(table)
+    _more(console, findings, limit, "findings")
 
 
 def render_scorecard(console: Console, card: dict) -> None:
@@ -99,13 +118,27 @@ def render_scorecard(console: Console, card: dict) -> None:
     console.print(table)
 
 
-def render_gaps(console: Console, gaps: dict) -> None:
-    """The roster as a matrix: agency types down, (level, region) scopes across."""
+def render_gaps(console: Console, gaps: dict, *, limit: int | None = None) -> None:
+    """The roster as a matrix: agency types down, (level, region) scopes across.
+
+    With ``limit``, the coverage and population tables show that many rows (least
+    covered regions first) and a matrix wider than :data:`MATRIX_MAX_SCOPES` regions is
+    left to the coverage table.
+    """
     for level in ("state", "local"):
         rows = [t for t in gaps["types"] if t["level"] == level]
         if not rows:
             continue
         scopes = list(dict.fromkeys(t["region"] for t in rows))
+        if limit and len(scopes) > MATRIX_MAX_SCOPES:
+            console.print(
+                Text(
+                    f"{level.capitalize()} roster: {len(scopes)} regions, too many columns for a terminal; "
+                    "see the coverage table, netmap regions or netmap report",
+                    style="dim",
+                )
+            )
+            continue
         table = Table(title=f"{level.capitalize()} roster: ● present  ◐ peripheral  ○ missing")
         table.add_column("category", overflow="fold")
         table.add_column("agency type", overflow="fold")
@@ -125,35 +158,46 @@ def render_gaps(console: Console, gaps: dict) -> None:
     cover = Table(title="Minimum team coverage")
     for name in ("level", "region", "met", "missing"):
         cover.add_column(name, overflow="fold")
-    for c in gaps["coverage"]:
+    coverage = gaps["coverage"]
+    if limit and len(coverage) > limit:
+        coverage = sorted(coverage, key=lambda c: c["met"] - c["total"])  # least covered first
+    for c in _cap(coverage, limit):
         cover.add_row(_t(c["level"]), _t(c["region"] or "-"), _t(f"{c['met']}/{c['total']}"), _t("; ".join(c["unmet"])))
     console.print(cover)
+    _more(console, coverage, limit, "regions")
     if gaps["population_gaps"]:
         pops = Table(title="Populations served without the partner they call for")
         for name in ("population", "region", "missing partner type", "served by"):
             pops.add_column(name, overflow="fold")
-        for g in gaps["population_gaps"]:
+        for g in _cap(gaps["population_gaps"], limit):
             pops.add_row(
                 _t(g["population"]), _t(g["region"] or "-"), _t(g["agency_type"]), _t(", ".join(g["served_by"]))
             )
         console.print(pops)
+        _more(console, gaps["population_gaps"], limit, "population gaps")
 
 
-def render_roles(console: Console, roles: dict) -> None:
+def _names(names: Sequence[str], limit: int | None) -> str:
+    """Names joined by commas; past ``limit`` of them, how many more."""
+    more = f" and {len(names) - limit} more" if limit and len(names) > limit else ""
+    return ", ".join(_cap(names, limit)) + more
+
+
+def render_roles(console: Console, roles: dict, *, limit: int | None = None) -> None:
     table = Table(title="Role coverage (recorded / expected of partners with no roles recorded)")
     for name in ("role", "recorded", "expected", "by"):
         table.add_column(name, overflow="fold")
     for c in roles["coverage"]:
         style = "red" if c["in_chart"] and not c["recorded"] else ""
         table.add_row(
-            Text(c["role"], style=style), _t(c["recorded"]), _t(c["expected"]), _t(", ".join(c["recorded_by"]))
+            Text(c["role"], style=style), _t(c["recorded"]), _t(c["expected"]), _t(_names(c["recorded_by"], limit))
         )
     console.print(table)
-    line = "intermediary: " + (", ".join(roles["intermediaries"]) if roles["has_intermediary"] else "none recorded")
+    line = "intermediary: " + (_names(roles["intermediaries"], limit) if roles["has_intermediary"] else "none recorded")
     console.print(_t(line))
 
 
-def render_brokers(console: Console, result: dict) -> None:
+def render_brokers(console: Console, result: dict, *, limit: int | None = None) -> None:
     method = result["betweenness_method"]
     if method == "sampled":
         method += f" (k={result['k']}, seed={result['seed']})"
@@ -192,13 +236,20 @@ def render_brokers(console: Console, result: dict) -> None:
         links = Table(title="Links from each region to the state level")
         links.add_column("region")
         links.add_column("through", overflow="fold")
-        for s in result["state_links"]:
+        state_links = result["state_links"]
+        if limit and len(state_links) > limit:
+            state_links = sorted(state_links, key=lambda s: bool(s["links"]))  # regions with no link first
+        for s in _cap(state_links, limit):
             through = ", ".join(sorted({f"{x['partner']} -> {x['state_partner']}" for x in s["links"]}))
             links.add_row(_t(s["region"]), Text(through or "no link", style="" if through else "red"))
         console.print(links)
+        _more(console, state_links, limit, "regions")
 
 
-def render_formalisation(console: Console, formal: dict) -> None:
+_AGREEMENT_URGENCY = {"expired": 0, "expiring": 1}
+
+
+def render_formalisation(console: Console, formal: dict, *, limit: int | None = None) -> None:
     share = formal["backed_share"]
     console.print(
         _t(
@@ -210,7 +261,10 @@ def render_formalisation(console: Console, formal: dict) -> None:
         table = Table(title=f"Agreements as of {formal['as_of']}")
         for name in ("agreement", "type", "parties", "expires", "state"):
             table.add_column(name, overflow="fold")
-        for a in formal["agreements"]:
+        agreements = formal["agreements"]
+        if limit and len(agreements) > limit:
+            agreements = sorted(agreements, key=lambda a: _AGREEMENT_URGENCY.get(a["state"], 2))  # expired first
+        for a in _cap(agreements, limit):
             style = {"expired": "red", "expiring": "yellow"}.get(a["state"], "")
             table.add_row(
                 _t(a["title"] or a["id"]),
@@ -220,29 +274,29 @@ def render_formalisation(console: Console, formal: dict) -> None:
                 Text(a["state"], style=style),
             )
         console.print(table)
+        _more(console, agreements, limit, "agreements")
     if formal["roles_without_agreement"]:
-        console.print(
-            _t(
-                "Roles but no current agreement: "
-                + ", ".join(r["name"] or r["id"] for r in formal["roles_without_agreement"])
-            )
-        )
+        without = formal["roles_without_agreement"]
+        names = ", ".join(r["name"] or r["id"] for r in _cap(without, limit))
+        more = f" and {len(without) - limit} more" if limit and len(without) > limit else ""
+        console.print(_t(f"Roles but no current agreement: {names}{more}"))
 
 
-def render_funding(console: Console, money: dict) -> None:
+def render_funding(console: Console, money: dict, *, limit: int | None = None) -> None:
     if not money["partners"]:
         console.print(_t("No funding recorded."))
         return
     table = Table(title="Funding by partner (most dependent first)")
     for name in ("partner", "streams", "amount", "HHI", "basis"):
         table.add_column(name, overflow="fold")
-    for p in money["partners"]:
+    for p in _cap(money["partners"], limit):
         table.add_row(_t(p["name"] or p["id"]), _t(p["streams"]), _t(p["amount"]), _t(p["hhi"]), _t(p["hhi_basis"]))
     console.print(table)
+    _more(console, money["partners"], limit, "funded partners")
     streams = Table(title=f"Streams (ending within {money['within_months']} months of {money['as_of']})")
     for name in ("stream", "awards", "amount", "ends", "state"):
         streams.add_column(name, overflow="fold")
-    for s in money["streams"]:
+    for s in _cap(money["streams"], limit):
         streams.add_row(
             _t(s["stream"]),
             _t(s["awards"]),
@@ -251,6 +305,7 @@ def render_funding(console: Console, money: dict) -> None:
             Text(s["state"], style="yellow" if s["state"] == "ending" else ""),
         )
     console.print(streams)
+    _more(console, money["streams"], limit, "streams")
 
 
 def render_resilience(console: Console, res: dict, top: int = 5) -> None:

@@ -797,3 +797,41 @@ def test_partners_without_an_id_column_do_not_flood_references(files):
     )
     tables = netmap.read_workbook(folder)
     assert "unknown-reference" not in [i.code for i in tables.issues]
+
+
+# -- the column-wise parser -------------------------------------------------------------
+
+MIXED = ["1", 1, 1.0, True, "yes", " 1 ", None, "  ", 0, False, "no", 3, "3", "x"]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column"),
+    [("ties", "strength"), ("ties", "directed"), ("ties", "kind"), ("funding", "amount"), ("agreements", "signed")],
+)
+def test_each_distinct_cell_is_parsed_once_and_equal_values_of_other_types_apart(sheet, column):
+    """True == 1 == 1.0 to a dict, but an Excel TRUE, 1 and 1.0 are three cells: the column
+    parser must give each the result the one-cell parser gives it."""
+    from netmap.ingest.validate import _parse_column, _parse_value
+    from netmap.model import SHEETS
+    from netmap.roster import load_roster
+
+    roster = load_roster()
+    spec = SHEETS[sheet].column(column)
+    parsed, special = _parse_column(roster, spec, tuple(MIXED))
+    one_by_one = [_parse_value(roster, spec, cell) for cell in MIXED]
+    assert parsed == [r[0] for r in one_by_one]
+    assert [type(v) for v in parsed] == [type(r[0]) for r in one_by_one]
+    noted = [i for i, r in enumerate(one_by_one) if not r[1] or r[2] or r[3]]
+    assert [i for i, _ in special] == noted
+
+
+def test_text_only_and_mixed_columns_give_the_same_records(files):
+    """A CSV column (text only) takes the fast path; the same values typed in Excel do not."""
+    ties = [["source_id", "target_id", "strength", "directed"], ["P1", "P2", "2", "yes"], ["P2", "P1", "9", "no"]]
+    typed = [ties[0], ["P1", "P2", 2, True], ["P2", "P1", 9, False]]
+    from_csv = netmap.read_workbook(files.csv({"partners": P, "ties": ties}))
+    from_xlsx = netmap.read_workbook(files.xlsx({"partners": P, "ties": typed}))
+    strip = lambda tables: [(i.code, i.row, i.column, i.value) for i in tables.issues]  # noqa: E731
+    assert strip(from_csv) == strip(from_xlsx) == [("out-of-range", 3, "strength", "9")]
+    assert [(r["strength"], r["directed"]) for r in from_csv["ties"]] == [(2, True)]
+    assert [(r["strength"], r["directed"]) for r in from_xlsx["ties"]] == [(2, True)]
