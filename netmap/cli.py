@@ -912,6 +912,8 @@ def run() -> None:
         if code is not None:
             print(code, file=sys.stderr)
         code = 0 if code is None else 1
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage writes its data at a normal exit
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

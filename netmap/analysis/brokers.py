@@ -46,7 +46,16 @@ from netmap.analysis._common import (
     use_igraph,
 )
 
-__all__ = ["BROKERAGE_ROLES", "Brokers", "brokerage", "brokers", "constraint", "effective_size", "partner_digraph"]
+__all__ = [
+    "BROKERAGE_ROLES",
+    "Brokers",
+    "brokerage",
+    "brokers",
+    "constraint",
+    "effective_size",
+    "partner_digraph",
+    "state_links",
+]
 
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 DEFAULT_EXACT_LIMIT = 3000
@@ -353,6 +362,21 @@ def brokers(
     result.rows.sort(key=lambda r: (-(r["betweenness"] or 0.0), -r["brokerage"]["total"], str(r["name"]), r["id"]))
     result.state_links = _state_links(G, P)
     return result
+
+
+def state_links(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """For every region: its partners tied to state-level partners, and to whom.
+
+    The ``state_links`` of :func:`brokers`, without the centralities.
+
+    Examples
+    --------
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/four-state-coalitions")
+    >>> sorted(s["region"] for s in state_links(G) if not s["linked"])
+    []
+    """
+    return _state_links(G, partner_graph(G))
 
 
 def _state_links(G: nx.MultiDiGraph, P: nx.Graph) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import partners, resolve_roster
-from netmap.analysis.brokers import brokers
+from netmap.analysis.brokers import state_links
 from netmap.analysis.gaps import MISSING, PERIPHERAL, PRESENT, roster_gaps
 from netmap.roster import Roster
 
@@ -115,7 +115,7 @@ def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Seque
         }
         for t in types
     ]
-    links = {s["region"]: s for s in brokers(G).state_links}
+    links = {s["region"]: s for s in state_links(G)}
     requirements = roster.minimum_teams.get("local", ())
     rows = []
     for name in names:

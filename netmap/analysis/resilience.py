@@ -131,9 +131,9 @@ def resilience(
     n = P.number_of_nodes()
     fast = use_igraph(backend, 0) or (backend == "auto" and n > RESILIENCE_FAST_ABOVE)
     if fast:
-        from netmap.analysis import _igraph
+        from netmap.analysis._blockcut import removal_impacts
 
-        core, removals = _igraph.removal_impacts(P)
+        core, removals = removal_impacts(P, native=use_igraph(backend, n))
     else:
         core, removals = _largest(P), None
     category = {p: d.get("category") for p, d in P.nodes(data=True)}

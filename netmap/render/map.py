@@ -32,9 +32,7 @@ Examples
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import math
 import random
@@ -47,6 +45,7 @@ from typing import Any
 
 import networkx as nx
 
+from netmap._gc import gc_paused
 from netmap.analysis import brokers, roster_gaps, select_region
 from netmap.analysis._common import as_date, partner_graph, partners, resolve_roster
 from netmap.errors import UsageError
@@ -272,22 +271,9 @@ def map_data(
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
     if layout not in LAYOUTS:
         raise UsageError(f"--layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-    with _quiet_gc():
+    # No cycle collection while the page data is built (see netmap._gc).
+    with gc_paused():
         return _map_data(G, roster, title, size_by, gaps, include_contacts, layout, seed, as_of, region, analysis)
-
-
-@contextlib.contextmanager
-def _quiet_gc():
-    """No cycle collection while the page data is built: it makes hundreds of thousands of
-    small dicts and lists, none of them cyclic, and on a big graph each full collection
-    walks the whole graph (a third of the time at 10,000 partners). Restored on exit."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _map_data(

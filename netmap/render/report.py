@@ -1104,6 +1104,7 @@ def report_data(
     expected_regions: Sequence[str] = (),
     since: nx.MultiDiGraph | None = None,
     directory: Any = None,
+    analysis: Analysis | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain JSON-ready data.
 
@@ -1137,6 +1138,9 @@ def report_data(
         An earlier snapshot of the same partnership: the report gains a "What changed"
         section (:mod:`netmap.render.diff_report`, judged on the same ``as_of``). With
         ``region``, both snapshots are narrowed to that region first.
+    analysis : netmap.analysis.Analysis, optional
+        ``analyze(G, ...)`` already made with the same roster, region, as_of, seed, top and
+        include_contacts (:func:`render_report_html` makes one and shares it with the map).
 
     Returns
     -------
@@ -1169,7 +1173,9 @@ def report_data(
     """
     if region is not None and expected_regions:
         raise UsageError("--expect compares the regions of the whole map; it cannot be combined with --region")
-    a = analyze(G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts)
+    a = analysis or analyze(
+        G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts
+    )
     view = select_region(G, region)
 
     def name(pid: str) -> str:
@@ -1282,6 +1288,10 @@ def render_report_html(
     >>> 'http-equiv="Content-Security-Policy"' in page, 'id="roster-gaps"' in page
     (True, True)
     """
+    if region is not None and expected_regions:
+        raise UsageError("--expect compares the regions of the whole map; it cannot be combined with --region")
+    # One analysis for the report and its map: the brokers are the costly part of both.
+    a = analyze(G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts)
     data = report_data(
         G,
         roster=roster,
@@ -1295,6 +1305,7 @@ def render_report_html(
         expected_regions=expected_regions,
         since=since,
         directory=directory,
+        analysis=a,
     )
     own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
     scripts, styles = [own_js], [own_css]
@@ -1308,6 +1319,7 @@ def render_report_html(
             seed=seed,
             as_of=as_of,
             region=region,
+            analysis=a,
         )
         vis_js, vis_css = _vis_assets()
         map_js = _own_asset("map.js")

@@ -176,3 +176,21 @@ def test_fast_paths_do_not_modify_the_graph():
     resilience(G, backend="igraph")
     health(G, backend="igraph")
     assert (nx.to_dict_of_dicts(G), dict(G.nodes(data=True))) == before
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_block_cut_tree_from_networkx_or_igraph_gives_the_same_impacts(P):
+    from netmap.analysis._blockcut import removal_impacts
+
+    Q = P.copy()
+    Q.add_nodes_from(["isolated-1", "isolated-2"])  # isolates belong to no block
+    Q.add_edge("pair-a", "pair-b")  # a second component of two
+    assert removal_impacts(Q, native=True) == removal_impacts(Q, native=False)
+    core, impacts = removal_impacts(Q)
+    biggest = max(nx.connected_components(Q), key=len)
+    assert core == biggest
+    for v in list(Q)[:25]:  # against removing the node and recounting
+        R = Q.copy()
+        R.remove_node(v)
+        after = max((len(c) for c in nx.connected_components(R)), default=0)
+        assert impacts[v][0] == after
