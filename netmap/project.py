@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
@@ -32,7 +31,7 @@ import networkx as nx
 from netmap._gc import gc_paused
 from netmap.build import node_key
 
-__all__ = ["PARTNER_ATTRS", "iter_edges", "project"]
+__all__ = ["PARTNER_ATTRS", "project"]
 
 # Partner attributes carried over to the projected graph.
 PARTNER_ATTRS = (
@@ -46,17 +45,6 @@ PARTNER_ATTRS = (
     "status",
     "industry",
 )
-
-
-def iter_edges(G: nx.MultiDiGraph) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
-    """``G.edges(data=True)`` in the same order, without the view machinery (a hot loop)."""
-    if not G.is_multigraph():
-        yield from G.edges(data=True)
-        return
-    for u, nbrs in G._adj.items():  # the graph's own dict of dicts: no view per item
-        for v, keyed in nbrs.items():
-            for d in keyed.values():
-                yield u, v, d
 
 
 def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = None) -> nx.Graph:
@@ -120,14 +108,18 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
 
     parties: dict[str, list[str]] = {}
     funds = []
-    for u, v, d in iter_edges(G):
-        rel = d.get("type")
-        if rel == "TIED_TO":
-            tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))
-        elif rel == "PARTY_TO":
-            parties.setdefault(v, []).append(u)
-        elif rel == "FUNDS" and d.get("funder_id"):
-            funds.append((v, d))
+    # The graph's own dict of dicts, read directly (no view or generator per edge): this
+    # loop reads every edge of the map.
+    for u, nbrs in G._adj.items():
+        for v, keyed in nbrs.items():
+            for d in keyed.values():
+                rel = d.get("type")
+                if rel == "TIED_TO":
+                    tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))
+                elif rel == "PARTY_TO":
+                    parties.setdefault(v, []).append(u)
+                elif rel == "FUNDS" and d.get("funder_id"):
+                    funds.append((v, d))
     for agreement, members in parties.items():
         ident = G.nodes[agreement]["id"]
         for u, v in combinations(sorted(set(members)), 2):

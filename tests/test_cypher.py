@@ -48,6 +48,7 @@ STORE_PROPERTIES = (
     "map_id",
     "version",
     "key",
+    "uid",
     "_order",
     "roster",
     "source",

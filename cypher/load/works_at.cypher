@@ -1,8 +1,9 @@
 // Load (:Person)-[:WORKS_AT]->(:Partner) relationships of one version of a map, after its nodes.
-// Idempotent: a relationship is identified by its two ends and its key.
-// Parameters: $map (map name), $version (version being loaded), $rows (list of maps {source: Person id, target: Partner id, key: text, props: map})
+// Idempotent: a relationship is identified by its two ends and its key. The ends are found
+// by their uid, one indexed property (a composite-key lookup costs twice as much on FalkorDB).
+// Parameters: $prefix (the version's key prefix: a node's uid is the prefix followed by its id), $rows (list of maps {source: Person id, target: Partner id, key: text, props: map})
 UNWIND $rows AS row
-MATCH (a:Person {map_id: $map, version: $version, id: row.source})
-MATCH (b:Partner {map_id: $map, version: $version, id: row.target})
+MATCH (a:Person {uid: $prefix + row.source})
+MATCH (b:Partner {uid: $prefix + row.target})
 MERGE (a)-[r:WORKS_AT {key: row.key}]->(b)
 SET r += row.props

@@ -47,7 +47,7 @@ import networkx as nx
 
 from netmap._gc import gc_paused
 from netmap.analysis import brokers, roster_gaps, select_region
-from netmap.analysis._common import as_date, partner_graph, partners, resolve_roster
+from netmap.analysis._common import as_date, edges_of, partner_graph, partners, resolve_roster, shared_cache
 from netmap.errors import UsageError
 from netmap.roster import Roster
 
@@ -271,8 +271,9 @@ def map_data(
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
     if layout not in LAYOUTS:
         raise UsageError(f"--layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-    # No cycle collection while the page data is built (see netmap._gc).
-    with gc_paused():
+    # No cycle collection while the page data is built (see netmap._gc); one projection
+    # and one edge index for the gaps, the brokers and the drawing.
+    with gc_paused(), shared_cache():
         return _map_data(G, roster, title, size_by, gaps, include_contacts, layout, seed, as_of, region, analysis)
 
 
@@ -307,19 +308,18 @@ def _map_data(
     agreements: dict[str, list[str]] = defaultdict(list)
     funding: dict[str, list[str]] = defaultdict(list)
     contacts: dict[str, list[str]] = defaultdict(list)
-    for u, v, e in view.edges(data=True):
-        rel = e.get("type")
-        if rel == "PERFORMS":
-            roles[view.nodes[u]["id"]].append(view.nodes[v]["name"])
-        elif rel == "PARTY_TO":
-            a = view.nodes[v]
-            agreements[view.nodes[u]["id"]].append(f"{a.get('title') or a['id']} ({a.get('type') or 'agreement'})")
-        elif rel == "FUNDS":
-            funding[view.nodes[v]["id"]].append(view.nodes[u]["name"])
-        elif rel == "WORKS_AT" and include_contacts:
-            p = view.nodes[u]
-            parts = [p.get("name"), p.get("title"), p.get("email"), p.get("phone")]
-            contacts[view.nodes[v]["id"]].append(", ".join(x for x in parts if x))
+    nodes_of_view = view.nodes
+    for u, v, _ in edges_of(view, "PERFORMS"):
+        roles[nodes_of_view[u]["id"]].append(nodes_of_view[v]["name"])
+    for u, v, _ in edges_of(view, "PARTY_TO"):
+        a = nodes_of_view[v]
+        agreements[nodes_of_view[u]["id"]].append(f"{a.get('title') or a['id']} ({a.get('type') or 'agreement'})")
+    for u, v, _ in edges_of(view, "FUNDS"):
+        funding[nodes_of_view[v]["id"]].append(nodes_of_view[u]["name"])
+    for u, v, _ in edges_of(view, "WORKS_AT") if include_contacts else ():
+        p = nodes_of_view[u]
+        parts = [p.get("name"), p.get("title"), p.get("email"), p.get("phone")]
+        contacts[nodes_of_view[v]["id"]].append(", ".join(x for x in parts if x))
 
     if size_by == "degree":
         measure = {pid: float(P.degree(pid)) for pid in P}

@@ -37,6 +37,7 @@ from netmap.errors import StoreError, UsageError
 from netmap.model import NODE_LABELS, REL_TYPES
 from netmap.store.engines import Engine
 from netmap.store.rows import META_JSON, GraphRows, graph_rows, rows_graph
+from netmap.store.statements import statement
 
 __all__ = ["LoadSummary", "drop_map", "list_maps", "load_map", "read_map", "read_rows"]
 
@@ -44,6 +45,8 @@ __all__ = ["LoadSummary", "drop_map", "list_maps", "load_map", "read_map", "read
 Progress = Callable[[int, int, str], None]
 # Properties that say where a thing sits, not what it is: a moved row is not an update.
 _POSITION = {"_order", "_row"}
+# Properties the store adds to every node to find it, not part of what it is.
+_STORE_KEYS = ("map_id", "version", "id", "key", "uid")
 
 
 def _file(name: str) -> str:
@@ -175,6 +178,18 @@ def read_map(engine: Engine, name: str) -> nx.MultiDiGraph:
     return rows_graph(rows, map_id=name)
 
 
+def key_prefix(name: str, version: str) -> str:
+    """What a node's ``uid`` starts with in version ``version`` of map ``name``.
+
+    The version (a fixed-length hash), then the map name with its length, so no two
+    (map, version) pairs share a prefix and ``prefix + id`` is unique per node of a label.
+
+    >>> key_prefix("tucson", "0123456789abcdef0123")
+    '0123456789abcdef0123:6:tucson:'
+    """
+    return f"{version}:{len(name)}:{name}:"
+
+
 def _identity(kind: str, row: dict[str, Any]) -> tuple[Any, ...]:
     if kind in REL_TYPES:
         return (row["source"], row["target"], row.get("key") or row["props"].get("key"))
@@ -183,9 +198,7 @@ def _identity(kind: str, row: dict[str, Any]) -> tuple[Any, ...]:
 
 def _content(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     """What a row says about its thing, in a form equal for a row sent and read back."""
-    props = {
-        k: v for k, v in row["props"].items() if k not in _POSITION and k not in ("map_id", "version", "id", "key")
-    }
+    props = {k: v for k, v in row["props"].items() if k not in _POSITION and k not in _STORE_KEYS}
     for name, value in row.items():
         if name not in ("id", "source", "target", "key", "props") and value is not None:
             props[name] = value  # dates sent beside the props as text
@@ -194,7 +207,10 @@ def _content(kind: str, row: dict[str, Any]) -> dict[str, Any]:
 
 def _compare(summary: LoadSummary, old: GraphRows | None, new: GraphRows) -> None:
     for kind, items in [*new.nodes.items(), *new.rels.items()]:
-        before_rows = (old.nodes if kind in NODE_LABELS else old.rels).get(kind, []) if old else []
+        if old is None:  # a first load: everything is new, no need to compare contents
+            summary.add(kind, created=len({_identity(kind, r) for r in items}))
+            continue
+        before_rows = (old.nodes if kind in NODE_LABELS else old.rels).get(kind, [])
         before = {_identity(kind, r): _content(kind, r) for r in before_rows}
         after = {_identity(kind, r): _content(kind, r) for r in items}
         created = sum(1 for k in after if k not in before)
@@ -275,9 +291,11 @@ def load_map(
 
     if previous != version:
         total = _batch_count(rows, batch_size)
+        given = {"map": name, "version": version, "prefix": key_prefix(name, version)}
         for number, (stmt, kind, first, items) in enumerate(_batches(rows, batch_size), start=1):
             try:
-                engine.run(stmt, {"map": name, "version": version, "rows": items}, write=True)
+                wanted = statement(stmt).parameters
+                engine.run(stmt, {**{k: v for k, v in given.items() if k in wanted}, "rows": items}, write=True)
             except StoreError as exc:
                 raise StoreError(
                     f"batch {number} of {total} ({kind} rows {first}-{first + len(items) - 1}) failed: {exc}; "

@@ -128,7 +128,8 @@ def rows_graph(rows: GraphRows, *, map_id: str) -> nx.MultiDiGraph:
     nodes = []
     for label, items in rows.nodes.items():
         for row in items:
-            attrs = {k: v for k, v in row["props"].items() if k not in ("map_id", "version", "id", "key")}
+            # uid: the store's lookup key (version prefix + id), not an attribute of the thing.
+            attrs = {k: v for k, v in row["props"].items() if k not in ("map_id", "version", "id", "key", "uid")}
             attrs.update(_dates(row, DATE_PROPERTIES.get(label, ())))
             nodes.append((attrs.pop("_order", 0), label, row["id"], attrs))
     for _, label, ident, attrs in sorted(nodes, key=lambda n: n[0]):

@@ -116,9 +116,10 @@ def test_driver_errors_become_one_line_messages():
 
 def test_the_falkordb_schema_is_the_neo4j_schema_translated():
     pairs = falkordb_schema()
-    assert len(pairs) == len(schema_statements()) == 11
+    assert len(pairs) == len(schema_statements()) == 21
     assert pairs[0] == ("Map", ["id"])
     assert ("Person", ["map_id", "version", "id"]) in pairs
+    assert ("Person", ["uid"]) in pairs  # the one-property key loads find relationship ends by
 
 
 def test_applying_the_schema_twice_is_harmless(engine):

@@ -80,6 +80,20 @@ def test_example_reads_back_exactly(engine, target, name):
     assert H.graph["columns"] == G.graph["columns"]
 
 
+def test_every_node_carries_its_lookup_key_and_read_back_leaves_it_out(engine, target):
+    """Relationship ends are found by ``uid`` (one indexed property): version prefix + id."""
+    from netmap.store.load import key_prefix
+
+    G = example("tucson-behavioral-health")
+    name = target.name("uid")
+    summary = load_map(G, engine, map_name=name, batch_size=25)
+    prefix = key_prefix(name, summary.version)
+    for label in ("Partner", "Agreement", "AgencyType"):
+        rows = engine.run(f"read/{'agency_type' if label == 'AgencyType' else label.lower()}", {"map": name})
+        assert rows and all(r["props"]["uid"] == prefix + r["id"] for r in rows)
+    assert all("uid" not in d for _, d in read_map(engine, name).nodes(data=True))
+
+
 def test_loading_twice_changes_nothing(engine, target):
     G = example("tucson-behavioral-health")
     name = target.name("tucson")
