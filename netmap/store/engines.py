@@ -82,6 +82,8 @@ class Engine(abc.ABC):
 
     #: What the connection is to, safe to print: ``neo4j://host:7687 (database neo4j)``.
     label: str
+    #: Load batches that may be in flight at once (see :func:`netmap.store.load.load_map`).
+    write_depth: int = 1
 
     def run(self, name: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
         """Run the statement ``cypher/<name>.cypher`` with ``params``; rows as dicts.
@@ -251,7 +253,14 @@ class FalkorEngine(Engine):
     The graph is named by ``database`` (default ``netmap``). Each statement is atomic;
     there are no multi-statement transactions, which is why loads stage a new version and
     switch to it in one statement (see :mod:`netmap.store.load`).
+
+    Two load batches are in flight at once: the client spends about as long writing a
+    batch's parameters into the request as the server spends running it, so the next
+    batch is prepared while the server works (the client's connection pool is
+    thread-safe; the server runs writes one at a time, in the order they arrive).
     """
+
+    write_depth = 2
 
     def __init__(self, uri: str, *, password: str | None = None, database: str | None = None, timeout: float = 30):
         try:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -234,6 +235,75 @@ def _batches(rows: GraphRows, size: int) -> Iterator[tuple[str, str, int, list[d
             yield (f"load/{_file(kind)}", kind, start + 1, items[start : start + size])
 
 
+def _write_batches(
+    engine: Engine,
+    rows: GraphRows,
+    name: str,
+    version: str,
+    size: int,
+    summary: LoadSummary,
+    progress: Progress | None,
+) -> None:
+    """Write every batch of the new version: all node batches, then all relationship batches.
+
+    Up to ``engine.write_depth`` batches are in flight at once, never more (memory stays
+    flat in the number of batches), and never a relationship batch before every node batch
+    is done (its ends must be there).
+    """
+    total = _batch_count(rows, size)
+    given = {"map": name, "version": version, "prefix": key_prefix(name, version)}
+    done = 0
+
+    def send(stmt: str, items: list[dict[str, Any]]) -> None:
+        wanted = statement(stmt).parameters
+        engine.run(stmt, {**{k: v for k, v in given.items() if k in wanted}, "rows": items}, write=True)
+
+    def finished(number: int, kind: str, first: int, items: list[dict[str, Any]], error: BaseException | None) -> None:
+        nonlocal done
+        if error is not None and not isinstance(error, StoreError):
+            raise error  # a bug, not the database: let it show as one
+        if error is not None:
+            raise StoreError(
+                f"batch {number} of {total} ({kind} rows {first}-{first + len(items) - 1}) failed: {error}; "
+                f"map {name!r} still shows its previous version; run the load again to complete it"
+            ) from None
+        done += 1
+        summary.batches = done
+        if progress is not None:
+            progress(done, total, kind)
+
+    numbered = enumerate(_batches(rows, size), start=1)
+    if engine.write_depth <= 1:
+        for number, (stmt, kind, first, items) in numbered:
+            try:
+                send(stmt, items)
+            except StoreError as exc:
+                finished(number, kind, first, items, exc)
+            finished(number, kind, first, items, None)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=engine.write_depth, thread_name_prefix="netmap-load") as pool:
+        pending: deque = deque()
+
+        def settle() -> None:
+            number, kind, first, items, future = pending.popleft()
+            finished(number, kind, first, items, future.exception())
+
+        phase = None
+        for number, (stmt, kind, first, items) in numbered:
+            this_phase = kind in NODE_LABELS
+            if phase is not None and this_phase != phase:
+                while pending:  # every node is written before the first relationship
+                    settle()
+            phase = this_phase
+            if len(pending) >= engine.write_depth:
+                settle()
+            pending.append((number, kind, first, items, pool.submit(send, stmt, items)))
+        while pending:
+            settle()
+
+
 def _batch_count(rows: GraphRows, size: int) -> int:
     return sum(-(-len(items) // size) for items in [*rows.nodes.values(), *rows.rels.values()])
 
@@ -290,20 +360,7 @@ def load_map(
         _compare(summary, read_rows(engine, name) if info else None, rows)
 
     if previous != version:
-        total = _batch_count(rows, batch_size)
-        given = {"map": name, "version": version, "prefix": key_prefix(name, version)}
-        for number, (stmt, kind, first, items) in enumerate(_batches(rows, batch_size), start=1):
-            try:
-                wanted = statement(stmt).parameters
-                engine.run(stmt, {**{k: v for k, v in given.items() if k in wanted}, "rows": items}, write=True)
-            except StoreError as exc:
-                raise StoreError(
-                    f"batch {number} of {total} ({kind} rows {first}-{first + len(items) - 1}) failed: {exc}; "
-                    f"map {name!r} still shows its previous version; run the load again to complete it"
-                ) from None
-            summary.batches = number
-            if progress is not None:
-                progress(number, total, kind)
+        _write_batches(engine, rows, name, version, batch_size, summary, progress)
         nodes, rels = rows.count()
         found = engine.run("store/version_count", {"map": name, "version": version})[0]
         if (found["nodes"], found["relationships"]) != (nodes, rels):
