@@ -34,6 +34,7 @@ from typing import Any
 
 import networkx as nx
 
+from netmap._gc import gc_paused
 from netmap.errors import StoreError, UsageError
 from netmap.model import NODE_LABELS, REL_TYPES
 from netmap.store.engines import Engine
@@ -345,8 +346,9 @@ def load_map(
     if batch_size < 1:
         raise UsageError(f"--batch-size must be at least 1, not {batch_size}")
     name = map_name or G.graph.get("map_id") or "map"
-    rows = graph_rows(G)
-    version = rows.fingerprint()
+    with gc_paused():  # a row per node and relationship: millions of small dicts (see netmap._gc)
+        rows = graph_rows(G)
+        version = rows.fingerprint()
     engine.apply_schema()
     info = map_info(engine, name)
     previous = info.get("version") if info else None
