@@ -40,6 +40,7 @@ from netmap.analysis._common import (
     ACTIVE,
     edges_of,
     is_state_level,
+    nodes_of,
     partner_graph,
     partners,
     resolve_roster,
@@ -80,8 +81,8 @@ def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tupl
     keys: dict[str, str] = {}
     category: dict[str, Any] = {}
     arcs: dict[tuple[str, str], None] = {}  # a set that keeps the order arcs were found in
-    for n, d in G.nodes(data=True):
-        if d.get("label") == "Partner" and d.get("status") in ACTIVE:
+    for n, d in nodes_of(G, "Partner").items():
+        if d.get("status") in ACTIVE:
             keys[n] = d["id"]
             category[d["id"]] = d.get("category")
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import edges_of, is_state_level, partner_graph, partners, resolve_roster
+from netmap.analysis._common import edges_of, is_state_level, nodes_of, partner_graph, partners, resolve_roster
 from netmap.analysis.brokers import Brokers, brokers
 from netmap.analysis.formalisation import Formalisation, formalisation, is_current
 from netmap.analysis.funding import Funding, funding
@@ -259,9 +259,7 @@ def scorecard(
     # 6. Performance measurement -----------------------------------------------------------
     day = formal.as_of
     sharing = [
-        d["id"]
-        for _, d in G.nodes(data=True)
-        if d.get("label") == "Agreement" and d.get("type") == "data-sharing" and is_current(d, day)
+        d["id"] for d in nodes_of(G, "Agreement").values() if d.get("type") == "data-sharing" and is_current(d, day)
     ]
     sharing_ties = sum(1 for _, _, e in P.edges(data=True) if "data-sharing" in e["kinds"])
     measuring = [k for k, r in recorded.items() if "measure-performance" in r and k in info]

@@ -676,8 +676,8 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
             if referenced <= valid:
                 continue
         kept = []
-        clean = {id(r) for r in tables.records[sheet]}
-        for record in sorted([*tables.records[sheet], *rejected.get(sheet, [])], key=lambda r: r["_row"]):
+        clean = {id(r) for r in records}
+        for record in sorted([*records, *rejected.get(sheet, [])], key=lambda r: r["_row"]):
             ok = id(record) in clean
             for column in columns:
                 value = record.get(column)

@@ -276,10 +276,8 @@ def render_formalisation(console: Console, formal: dict, *, limit: int | None = 
         console.print(table)
         _more(console, agreements, limit, "agreements")
     if formal["roles_without_agreement"]:
-        without = formal["roles_without_agreement"]
-        names = ", ".join(r["name"] or r["id"] for r in _cap(without, limit))
-        more = f" and {len(without) - limit} more" if limit and len(without) > limit else ""
-        console.print(_t(f"Roles but no current agreement: {names}{more}"))
+        names = [r["name"] or r["id"] for r in formal["roles_without_agreement"]]
+        console.print(_t(f"Roles but no current agreement: {_names(names, limit)}"))
 
 
 def render_funding(console: Console, money: dict, *, limit: int | None = None) -> None:

@@ -276,11 +276,12 @@ def _write_batches(
     numbered = enumerate(_batches(rows, size), start=1)
     if engine.write_depth <= 1:
         for number, (stmt, kind, first, items) in numbered:
+            error: StoreError | None = None
             try:
                 send(stmt, items)
             except StoreError as exc:
-                finished(number, kind, first, items, exc)
-            finished(number, kind, first, items, None)
+                error = exc
+            finished(number, kind, first, items, error)
         return
     from concurrent.futures import ThreadPoolExecutor
 
