@@ -23,7 +23,7 @@ import networkx as nx
 
 from netmap._gc import gc_paused
 from netmap.analysis._common import as_date, partners, region_names, resolve_roster, shared_cache
-from netmap.analysis.brokers import Brokers, brokerage, brokers
+from netmap.analysis.brokers import Brokers, brokerage, brokers, start_brokers
 from netmap.analysis.findings import Finding, findings
 from netmap.analysis.formalisation import Formalisation, formalisation
 from netmap.analysis.funding import Funding, funding
@@ -50,6 +50,7 @@ __all__ = [
     "roster_gaps",
     "scorecard",
     "select_region",
+    "start_brokers",
 ]
 
 
@@ -157,12 +158,18 @@ def analyze(
         roster = resolve_roster(G, roster)
         day = as_date(as_of)
         view = select_region(G, region)
-        gaps = roster_gaps(view, roster=roster, region=region)
-        roles = role_gaps(view, roster=roster)
-        links = brokers(view, top=top, seed=seed, backend=backend)
-        formal = formalisation(view, as_of=day)
-        money = funding(view, as_of=day)
-        network = health(view, seed=seed, backend=backend)
+        # The brokers (the slowest analysis) on the second core, the others meanwhile.
+        links_job = start_brokers(view, top=top, seed=seed, backend=backend)
+        try:
+            gaps = roster_gaps(view, roster=roster, region=region)
+            roles = role_gaps(view, roster=roster)
+            formal = formalisation(view, as_of=day)
+            money = funding(view, as_of=day)
+            network = health(view, seed=seed, backend=backend)
+            resil = resilience(view, as_of=day, include_contacts=include_contacts, backend=backend)
+            links = links_job.result()
+        finally:
+            links_job.cancel()
         card = scorecard(
             view,
             roster=roster,
@@ -185,7 +192,7 @@ def analyze(
             brokers=links,
             formalisation=formal,
             funding=money,
-            resilience=resilience(view, as_of=day, include_contacts=include_contacts, backend=backend),
+            resilience=resil,
             health=network,
             scorecard=card,
         )

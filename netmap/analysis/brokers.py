@@ -36,8 +36,10 @@ from typing import Any
 
 import networkx as nx
 
+from netmap import _background
 from netmap.analysis._common import (
     ACTIVE,
+    IGRAPH_THRESHOLD,
     edges_of,
     is_state_level,
     nodes_of,
@@ -55,6 +57,7 @@ __all__ = [
     "constraint",
     "effective_size",
     "partner_digraph",
+    "start_brokers",
     "state_links",
 ]
 
@@ -363,6 +366,37 @@ def brokers(
     result.rows.sort(key=lambda r: (-(r["betweenness"] or 0.0), -r["brokerage"]["total"], str(r["name"]), r["id"]))
     result.state_links = _state_links(G, P)
     return result
+
+
+def start_brokers(G: nx.MultiDiGraph, **options: Any) -> _background.Pending:
+    """:func:`brokers` of ``G`` with ``options``, started on a second core when that pays.
+
+    On a large map (fast path, above ``IGRAPH_THRESHOLD`` partners) the brokers are the
+    slowest analysis, so :func:`netmap.analysis.analyze` and the map compute them in a
+    forked worker (see :mod:`netmap._background`) while they do the rest. The projection,
+    the edge index and the igraph copy are made first, here, so that both processes
+    share them instead of each building its own. Elsewhere the brokers are computed when
+    the result is asked for. Either way ``.result()`` is what ``brokers(G, **options)``
+    returns.
+
+    Examples
+    --------
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/four-state-coalitions")
+    >>> start_brokers(G, seed=0).result().to_dict() == brokers(G, seed=0).to_dict()
+    True
+    """
+    P = partner_graph(G)
+    n = P.number_of_nodes()
+    if n <= IGRAPH_THRESHOLD or not use_igraph(options.get("backend", "auto"), n):
+        return _background.later(brokers, G, **options)
+    from netmap.analysis import _igraph
+
+    nodes_of(G, "Partner")
+    edges_of(G, "TIED_TO")
+    partners(G)
+    _igraph.to_igraph(P)
+    return _background.start(brokers, G, **options)
 
 
 def state_links(G: nx.MultiDiGraph) -> list[dict[str, Any]]:

@@ -137,7 +137,7 @@ def resilience(
     else:
         core, removals = _largest(P), None
     category = {p: d.get("category") for p, d in P.nodes(data=True)}
-    result = Resilience(len(core), _cross(P))
+    result = Resilience(len(core), sum(1 for a, b in P.edges() if category[a] != category[b]))
     same_kind = Counter((d.get("agency_type"), d.get("region")) for d in info.values())
 
     for pid in P:

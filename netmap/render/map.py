@@ -46,12 +46,12 @@ from typing import Any
 import networkx as nx
 
 from netmap._gc import gc_paused
-from netmap.analysis import brokers, roster_gaps, select_region
+from netmap.analysis import roster_gaps, select_region, start_brokers
 from netmap.analysis._common import as_date, edges_of, partner_graph, partners, resolve_roster, shared_cache
 from netmap.errors import UsageError
 from netmap.roster import Roster
 
-__all__ = ["LAYOUTS", "SIZE_BY", "map_data", "render_map_html", "write_map"]
+__all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
 
 SIZE_BY = ("degree", "betweenness", "brokerage")
 LAYOUTS = ("auto", "physics", "fixed")
@@ -285,19 +285,28 @@ def _map_data(
     view = select_region(G, region)
     if analysis is not None:
         result = SimpleNamespace(gaps=analysis.gaps, brokers=analysis.brokers, as_of=as_date(as_of))
+        links_job = None
     else:
+        # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick. On
+        # a large map the brokers run on the second core while the layout is computed.
+        k = 128 if len(partners(view)) > 1000 else None
+        links_job = start_brokers(view, seed=seed, k=k)
         result = SimpleNamespace(
-            gaps=roster_gaps(view, roster=roster, region=region),
-            # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick.
-            brokers=brokers(view, seed=seed, k=128 if len(partners(view)) > 1000 else None),
-            as_of=as_date(as_of),
+            gaps=roster_gaps(view, roster=roster, region=region), brokers=None, as_of=as_date(as_of)
         )
+    try:
+        return _draw(G, view, roster, result, links_job, title, size_by, gaps, include_contacts, layout, seed, region)
+    finally:
+        if links_job is not None:
+            links_job.cancel()
+
+
+def _draw(G, view, roster, result, links_job, title, size_by, gaps, include_contacts, layout, seed, region):
+    """The page data; waits for the brokers (``links_job``) only once layout and tooltips are done."""
     info = partners(view)
     P = partner_graph(view)
-    broker_rows = {r["id"]: r for r in result.brokers.rows}
-    cut_points = set(result.brokers.articulation_points)
-    ranked = [r["id"] for r in result.brokers.rows if (r["betweenness"] or 0) > 0]
-    top_brokers = set(ranked[: max(3, len(ranked) // 20)])
+    use_fixed = layout == "fixed" or (layout == "auto" and P.number_of_nodes() > FIXED_LAYOUT_ABOVE)
+    pos = _positions(P, seed)  # the fixed layout, or the start physics refines
 
     categories = [c for c in roster.categories.values() if any(d.get("category") == c.id for d in info.values())]
     # A category keeps its colour from map to map: colours follow the roster's order.
@@ -321,6 +330,13 @@ def _map_data(
         parts = [p.get("name"), p.get("title"), p.get("email"), p.get("phone")]
         contacts[nodes_of_view[v]["id"]].append(", ".join(x for x in parts if x))
 
+    if links_job is not None:
+        result.brokers = links_job.result()
+    broker_rows = {r["id"]: r for r in result.brokers.rows}
+    cut_points = set(result.brokers.articulation_points)
+    ranked = [r["id"] for r in result.brokers.rows if (r["betweenness"] or 0) > 0]
+    top_brokers = set(ranked[: max(3, len(ranked) // 20)])
+
     if size_by == "degree":
         measure = {pid: float(P.degree(pid)) for pid in P}
     elif size_by == "betweenness":
@@ -328,9 +344,6 @@ def _map_data(
     else:
         measure = {pid: float(broker_rows[pid]["brokerage"]["total"]) for pid in P}
     size = _scale(measure)
-
-    use_fixed = layout == "fixed" or (layout == "auto" and P.number_of_nodes() > FIXED_LAYOUT_ABOVE)
-    pos = _positions(P, seed)  # the fixed layout, or the start physics refines
 
     nodes: list[dict[str, Any]] = []
     for pid, d in info.items():
@@ -607,6 +620,53 @@ def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
+def page_data(data: dict[str, Any]) -> dict[str, Any]:
+    """:func:`map_data`'s result as the page carries it, edges packed into tables.
+
+    A state map has ~50,000 edges; written out as objects (ids, colours, dash patterns
+    and tooltips each time) they were 60 % of a 18 MB page. Packed, an edge is a row of
+    small integers: its ends as indexes into ``nodes``, and its kind, style (colour and
+    dashes), arrows and tooltip as indexes into tables of the distinct values. ``map.js``
+    unpacks them into the objects it drew before; edge ids become ``e0``, ``e1``, ...
+
+    >>> data = {"nodes": [{"id": "p:A"}, {"id": "p:B"}], "edges": [
+    ...     {"from": "p:A", "to": "p:B", "kind": "referral", "color": "#0072B2", "dashes": [2, 6],
+    ...      "width": 2, "arrows": "to", "tooltip": [["referral", "1"]]}]}
+    >>> page_data(data)["edges"]["rows"]
+    [[0, 1, 0, 0, 2, 0, 0]]
+    """
+    index = {n["id"]: i for i, n in enumerate(data["nodes"])}
+    kinds: dict[Any, int] = {}
+    styles: dict[Any, int] = {}
+    arrows: dict[Any, int] = {}
+    tooltips: dict[Any, int] = {}
+    values: dict[str, list[Any]] = {"kinds": [], "styles": [], "arrows": [], "tooltips": []}
+    rows = []
+    # One loop with the lookups written out: it runs once per edge of a state map.
+    for e in data["edges"]:
+        kind, colour, dashes, arrow, tooltip = e["kind"], e["color"], e["dashes"], e["arrows"], e["tooltip"]
+        k = kinds.get(kind)
+        if k is None:
+            k = kinds[kind] = len(kinds)
+            values["kinds"].append(kind)
+        style_key = (colour, tuple(dashes)) if isinstance(dashes, list) else (colour, dashes)
+        st = styles.get(style_key)
+        if st is None:
+            st = styles[style_key] = len(styles)
+            values["styles"].append([colour, dashes])
+        a = arrows.get(arrow)
+        if a is None:
+            a = arrows[arrow] = len(arrows)
+            values["arrows"].append(arrow)
+        tip_key = tuple(map(tuple, tooltip))
+        t = tooltips.get(tip_key)
+        if t is None:
+            t = tooltips[tip_key] = len(tooltips)
+            values["tooltips"].append(tooltip)
+        rows.append([index[e["from"]], index[e["to"]], k, st, e["width"], a, t])
+    return {**data, "edges": {**values, "rows": rows}}
+
+
 def render_map_html(data: dict[str, Any]) -> str:
     """The page for :func:`map_data`'s result: one string of HTML, everything inlined."""
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -624,7 +684,7 @@ def render_map_html(data: dict[str, Any]) -> str:
         "connect-src 'none'; form-action 'none'; base-uri 'none'; frame-src 'none'; object-src 'none'"
     )
     return env.get_template("map.html.j2").render(
-        data=data, csp=csp, vis_js=vis_js, vis_css=vis_css, own_js=own_js, own_css=own_css
+        data=data, page=page_data(data), csp=csp, vis_js=vis_js, vis_css=vis_css, own_js=own_js, own_css=own_css
     )
 
 

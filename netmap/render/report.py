@@ -53,7 +53,7 @@ from netmap.analysis.regions import regions as compare_regions
 from netmap.errors import UsageError
 from netmap.render.diff_report import DIFF_TOP, change_section, region_view
 from netmap.render.json import to_jsonable
-from netmap.render.map import PALETTE, _own_asset, _vis_assets, map_data
+from netmap.render.map import PALETTE, _own_asset, _vis_assets, map_data, page_data
 from netmap.render.page import cell as _cell
 from netmap.render.page import content_security_policy, environment, md_escape, section, timestamp, write_text
 from netmap.render.page import fmt_money as _money
@@ -1331,6 +1331,7 @@ def render_report_html(
         .render(
             data=data,
             net=net,
+            net_page=page_data(net) if net else None,
             csp=content_security_policy(scripts, styles),
             own_js=own_js,
             own_css=own_css,

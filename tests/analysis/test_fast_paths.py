@@ -194,3 +194,28 @@ def test_block_cut_tree_from_networkx_or_igraph_gives_the_same_impacts(P):
         R.remove_node(v)
         after = max((len(c) for c in nx.connected_components(R)), default=0)
         assert impacts[v][0] == after
+
+
+def test_brokers_on_the_second_core_equal_brokers_here(monkeypatch):
+    """Above IGRAPH_THRESHOLD partners analyze() and the map run brokers() in a forked
+    worker (netmap._background) while the other analyses run: same results as in one
+    process, for the whole analysis and for the brokers alone."""
+    from netmap._background import ENV, parallel_enabled
+    from netmap.analysis import analyze, start_brokers
+    from netmap.analysis._common import IGRAPH_THRESHOLD, shared_cache
+
+    P = nx.relabel_nodes(nx.powerlaw_cluster_graph(IGRAPH_THRESHOLD + 200, 2, 0.3, seed=7), str)
+    G = netmap_graph(P, directed_share=0.2, seed=5)
+    with shared_cache():
+        job = start_brokers(G, seed=4, top=10)
+        assert job.forked is parallel_enabled()
+        assert job.result().to_dict() == brokers(G, seed=4, top=10).to_dict()
+        # The plain-NetworkX path and small maps never fork.
+        assert not start_brokers(G, backend="networkx").forked
+        small = netmap_graph(nx.relabel_nodes(nx.path_graph(IGRAPH_THRESHOLD), str))
+        assert not start_brokers(small, backend="igraph").forked
+    parallel = analyze(G, as_of="2026-11-24", seed=1).to_dict()
+    monkeypatch.setenv(ENV, "0")
+    with shared_cache():
+        assert not start_brokers(G).forked
+    assert analyze(G, as_of="2026-11-24", seed=1).to_dict() == parallel

@@ -80,3 +80,41 @@ def test_nmi_and_ei_helpers():
     P = nx.Graph([(1, 2)])
     nx.set_node_attributes(P, {1: "x", 2: "x"}, "category")
     assert ei_index(P) == -1.0
+
+
+def test_category_modularity_by_hand(make_graph):
+    # Two 4-cliques of 6 ties each, one by category, and one tie between them: m = 13, each
+    # category has 6 ties inside and weighted degree 13, so Q = 2 * (6/13 - (13/26)^2).
+    rows = [["id", "name", "agency_type"]] + [[f"E{i}", f"E{i}", "CC"] for i in range(4)]
+    rows += [[f"W{i}", f"W{i}", "WIB"] for i in range(4)]
+    ties = [["source_id", "target_id"]]
+    ties += [[f"E{i}", f"E{j}"] for i in range(4) for j in range(i + 1, 4)]
+    ties += [[f"W{i}", f"W{j}"] for i in range(4) for j in range(i + 1, 4)]
+    ties += [["E0", "W0"]]
+    d = health(make_graph({"partners": rows, "ties": ties})).to_dict()
+    assert d["category_modularity"] == round(12 / 13 - 0.5, 6) == 0.423077
+
+
+@pytest.mark.parametrize("with_agreement", [False, True])
+def test_category_modularity_is_networkx_weighted_modularity(six, make_graph, with_agreement):
+    import networkx as nx
+
+    from netmap.analysis._common import partner_graph
+
+    if with_agreement:  # a shared agreement on top of a tie gives the pair weight 2
+        G = make_graph(
+            {
+                "partners": [["id", "name", "agency_type"], ["A", "A", "CC"], ["B", "B", "WIB"], ["C", "C", "CC"]],
+                "ties": [["source_id", "target_id"], ["A", "B"], ["B", "C"], ["A", "C"]],
+                "agreements": [["id", "title", "type", "parties"], ["M1", "MOU", "MOU", "A;B"]],
+            }
+        )
+    else:
+        G = six
+    P = partner_graph(G)
+    assert with_agreement is (max(w for _, _, w in P.edges(data="weight")) == 2)
+    groups: dict = {}
+    for p, c in P.nodes(data="category"):
+        groups.setdefault(c, set()).add(p)
+    ordered = [groups[c] for c in sorted(groups, key=str)]
+    assert health(G).to_dict()["category_modularity"] == round(nx.community.modularity(P, ordered), 6)

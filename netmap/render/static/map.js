@@ -2,6 +2,18 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("netmap-data").textContent);
+  // Edges come packed (netmap.render.map.page_data): a row of indexes per edge into the
+  // node list and into tables of kinds, styles, arrows and tooltips. Unpacked here into
+  // one object per edge.
+  data.edges = (function (packed) {
+    return packed.rows.map(function (r, i) {
+      var style = packed.styles[r[3]];
+      return {
+        id: "e" + i, from: data.nodes[r[0]].id, to: data.nodes[r[1]].id, kind: packed.kinds[r[2]],
+        color: style[0], dashes: style[1], width: r[4], arrows: packed.arrows[r[5]], tooltip: packed.tooltips[r[6]]
+      };
+    });
+  })(data.edges);
   var DIM = { background: "#eeeeee", border: "#dddddd" };
 
   // A tooltip is a plain string: vis-network shows strings with innerText, so nothing in
