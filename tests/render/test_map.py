@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import netmap
 from netmap.cli import app
-from netmap.render.map import map_data, write_map
+from netmap.render.map import map_data, page_data, write_map
 from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
 
 AS_OF = "2026-11-24"
@@ -356,3 +356,28 @@ def test_unicode_survives(tmp_path, open_page):
     page = open_page(out)
     options = page.js("[...document.querySelectorAll('#partner-names option')].map(o => o.value)")
     assert options == ["Tohono O’odham Nation — Café 東京 ñ"]
+
+
+@pytest.mark.parametrize("name", ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"])
+def test_the_page_packs_edges_without_losing_what_is_drawn(name):
+    data = map_data(netmap.read_graph(EXAMPLES / name), as_of=AS_OF)
+    packed = page_data(data)
+    assert {k: v for k, v in packed.items() if k != "edges"} == {k: v for k, v in data.items() if k != "edges"}
+    tables = packed["edges"]
+    assert len(tables["rows"]) == len(data["edges"]) > 0
+    # Unpacked as map.js does, every edge is drawn from, to, styled and titled as before.
+    for row, edge in zip(tables["rows"], data["edges"], strict=True):
+        ends, kind, style, width, arrows, tooltip = row[:2], row[2], row[3], row[4], row[5], row[6]
+        assert [data["nodes"][i]["id"] for i in ends] == [edge["from"], edge["to"]]
+        assert tables["kinds"][kind] == edge["kind"]
+        assert tables["styles"][style] == [edge["color"], edge["dashes"]]
+        assert (width, tables["arrows"][arrows], tables["tooltips"][tooltip]) == (
+            edge["width"],
+            edge["arrows"],
+            edge["tooltip"],
+        )
+    # Each distinct value is stored once.
+    for table in ("kinds", "arrows"):
+        assert len(tables[table]) == len(set(tables[table]))
+    assert len(tables["styles"]) == len({json.dumps(s) for s in tables["styles"]})
+    assert len(tables["tooltips"]) == len({json.dumps(t) for t in tables["tooltips"]})
