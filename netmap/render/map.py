@@ -45,6 +45,7 @@ from typing import Any
 
 import networkx as nx
 
+from netmap import _background
 from netmap._gc import gc_paused
 from netmap.analysis import roster_gaps, select_region, start_brokers
 from netmap.analysis._common import as_date, edges_of, partner_graph, partners, resolve_roster, shared_cache
@@ -283,30 +284,39 @@ def _map_data(
     # Only what the map shows is computed: the roster gaps and the brokers.
     roster = resolve_roster(G, roster)
     view = select_region(G, region)
-    if analysis is not None:
-        result = SimpleNamespace(gaps=analysis.gaps, brokers=analysis.brokers, as_of=as_date(as_of))
-        links_job = None
-    else:
-        # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick. On
-        # a large map the brokers run on the second core while the layout is computed.
-        k = 128 if len(partners(view)) > 1000 else None
-        links_job = start_brokers(view, seed=seed, k=k)
-        result = SimpleNamespace(
-            gaps=roster_gaps(view, roster=roster, region=region), brokers=None, as_of=as_date(as_of)
-        )
-    try:
-        return _draw(G, view, roster, result, links_job, title, size_by, gaps, include_contacts, layout, seed, region)
-    finally:
-        if links_job is not None:
-            links_job.cancel()
-
-
-def _draw(G, view, roster, result, links_job, title, size_by, gaps, include_contacts, layout, seed, region):
-    """The page data; waits for the brokers (``links_job``) only once layout and tooltips are done."""
-    info = partners(view)
     P = partner_graph(view)
     use_fixed = layout == "fixed" or (layout == "auto" and P.number_of_nodes() > FIXED_LAYOUT_ABOVE)
-    pos = _positions(P, seed)  # the fixed layout, or the start physics refines
+    jobs = []
+    try:
+        if analysis is not None:
+            result = SimpleNamespace(gaps=analysis.gaps, brokers=analysis.brokers, as_of=as_date(as_of))
+            links_job = None
+        else:
+            # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick.
+            k = 128 if len(partners(view)) > 1000 else None
+            links_job = start_brokers(view, seed=seed, k=k)
+            jobs.append(links_job)
+        # The fixed layout, or the start physics refines. On a large map it and the brokers
+        # are computed by workers while the gaps, tooltips and edges are made here.
+        big = P.number_of_nodes() > FAST_LAYOUT_ABOVE
+        layout_job = (_background.start if big else _background.later)(_positions, P, seed)
+        jobs.append(layout_job)
+        if analysis is None:
+            result = SimpleNamespace(
+                gaps=roster_gaps(view, roster=roster, region=region), brokers=None, as_of=as_date(as_of)
+            )
+        return _page(
+            G, view, roster, result, links_job, layout_job, use_fixed, title, size_by, gaps, include_contacts, region
+        )
+    finally:
+        for job in jobs:
+            job.cancel()
+
+
+def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size_by, gaps, include_contacts, region):
+    """The page data; waits for the layout and the brokers only once tooltips and edges are made."""
+    info = partners(view)
+    P = partner_graph(view)
 
     categories = [c for c in roster.categories.values() if any(d.get("category") == c.id for d in info.values())]
     # A category keeps its colour from map to map: colours follow the roster's order.
@@ -330,6 +340,8 @@ def _draw(G, view, roster, result, links_job, title, size_by, gaps, include_cont
         parts = [p.get("name"), p.get("title"), p.get("email"), p.get("phone")]
         contacts[nodes_of_view[v]["id"]].append(", ".join(x for x in parts if x))
 
+    edges = _edges(view, P, info)
+    pos = layout_job.result()
     if links_job is not None:
         result.brokers = links_job.result()
     broker_rows = {r["id"]: r for r in result.brokers.rows}
@@ -388,57 +400,6 @@ def _draw(G, view, roster, result, links_job, title, size_by, gaps, include_cont
             node["x"], node["y"] = pos[pid]
         nodes.append(node)
 
-    edges: list[dict[str, Any]] = []
-    for a, b, e in P.edges(data=True):
-        kinds = {k: c for k, c in e["kinds"].items() if k != "funding"}
-        if kinds:
-            main = next(k for k in KIND_PRIORITY if k in kinds)
-            colour_, dashes, width = EDGE_STYLES[main]
-            edges.append(
-                {
-                    "id": f"t:{a}|{b}",
-                    "from": f"p:{a}",
-                    "to": f"p:{b}",
-                    "kind": main,
-                    "kinds": sorted(kinds),
-                    "tooltip": [[k, str(c)] for k, c in sorted(kinds.items())],
-                    "color": colour_,
-                    "dashes": dashes,
-                    "width": width + (1 if (e.get("strength") or 0) >= 3 else 0),
-                    "arrows": "",
-                }
-            )
-    for u, v, e in view.edges(data=True):
-        if e.get("type") == "FUNDS" and e.get("funder_id") in info and view.nodes[v]["id"] in info:
-            src, dst = e["funder_id"], view.nodes[v]["id"]
-            if src == dst:
-                continue
-            amount = e.get("amount")
-            colour_, dashes, width = EDGE_STYLES["funding"]
-            edges.append(
-                {
-                    "id": f"f:{e['award_id']}",
-                    "from": f"p:{src}",
-                    "to": f"p:{dst}",
-                    "kind": "funding",
-                    "kinds": ["funding"],
-                    "tooltip": [["Funding", view.nodes[u]["name"]]]
-                    + ([["Amount", f"${amount:,.0f}"]] if amount is not None else []),
-                    "color": colour_,
-                    "dashes": dashes,
-                    "width": width,
-                    "arrows": "to",
-                }
-            )
-    # Ids of the tie edges are unique (one per partner pair): look them up, not scan for them.
-    by_id = {edge["id"]: edge for edge in edges if edge["id"].startswith("t:")}
-    for u, v, e in view.edges(data=True):
-        if e.get("type") == "TIED_TO" and e.get("directed"):
-            a, b = view.nodes[u]["id"], view.nodes[v]["id"]
-            for edge in (by_id.get(f"t:{a}|{b}"), by_id.get(f"t:{b}|{a}")):
-                if edge is not None and edge["kinds"] == [e.get("kind") or "collaboration"]:
-                    edge["arrows"] = "to" if edge["from"] == f"p:{a}" else "from"
-
     ghosts = []
     if gaps:
         ghosts = _ghosts(result, info, P)
@@ -478,6 +439,70 @@ def _draw(G, view, roster, result, links_job, title, size_by, gaps, include_cont
         },
         "options": _options(use_fixed, len(nodes)),
     }
+
+
+def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The drawn edges: one per tied partner pair (styled by its main kind) and one per award."""
+    edges: list[dict[str, Any]] = []
+    # Pairs tied the same ways share their kind, kinds and tooltip: worked out once per mix
+    # (a state map has ~50,000 pairs and a few dozen mixes).
+    styles: dict[tuple[tuple[str, int], ...], tuple[str, list[str], list[list[str]]]] = {}
+    for a, b, e in P.edges(data=True):
+        mix = tuple(sorted((k, c) for k, c in e["kinds"].items() if k != "funding"))
+        if not mix:
+            continue
+        style = styles.get(mix)
+        if style is None:
+            main = next(k for k in KIND_PRIORITY if k in dict(mix))
+            style = styles[mix] = (main, [k for k, _ in mix], [[k, str(c)] for k, c in mix])
+        main, kinds, tooltip = style
+        colour_, dashes, width = EDGE_STYLES[main]
+        edges.append(
+            {
+                "id": f"t:{a}|{b}",
+                "from": f"p:{a}",
+                "to": f"p:{b}",
+                "kind": main,
+                "kinds": list(kinds),
+                "tooltip": [list(pair) for pair in tooltip],
+                "color": colour_,
+                "dashes": dashes,
+                "width": width + (1 if (e.get("strength") or 0) >= 3 else 0),
+                "arrows": "",
+            }
+        )
+    nodes = view.nodes
+    for u, v, e in edges_of(view, "FUNDS"):
+        if e.get("funder_id") in info and nodes[v]["id"] in info:
+            src, dst = e["funder_id"], nodes[v]["id"]
+            if src == dst:
+                continue
+            amount = e.get("amount")
+            colour_, dashes, width = EDGE_STYLES["funding"]
+            edges.append(
+                {
+                    "id": f"f:{e['award_id']}",
+                    "from": f"p:{src}",
+                    "to": f"p:{dst}",
+                    "kind": "funding",
+                    "kinds": ["funding"],
+                    "tooltip": [["Funding", nodes[u]["name"]]]
+                    + ([["Amount", f"${amount:,.0f}"]] if amount is not None else []),
+                    "color": colour_,
+                    "dashes": dashes,
+                    "width": width,
+                    "arrows": "to",
+                }
+            )
+    # Ids of the tie edges are unique (one per partner pair): look them up, not scan for them.
+    by_id = {edge["id"]: edge for edge in edges if edge["id"].startswith("t:")}
+    for u, v, e in edges_of(view, "TIED_TO"):
+        if e.get("directed"):
+            a, b = nodes[u]["id"], nodes[v]["id"]
+            for edge in (by_id.get(f"t:{a}|{b}"), by_id.get(f"t:{b}|{a}")):
+                if edge is not None and edge["kinds"] == [e.get("kind") or "collaboration"]:
+                    edge["arrows"] = "to" if edge["from"] == f"p:{a}" else "from"
+    return edges
 
 
 def _subtitle(result, region: str | None, count: int) -> str:
