@@ -386,3 +386,22 @@ def test_the_console_script_exits_1_on_data_errors_with_every_issue(bad):
     assert done.returncode == 1
     assert "empty-required" in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("fast_exit", [True, False])
+def test_the_collector_stays_off_only_when_the_process_ends_with_the_command(monkeypatch, fast_exit):
+    """Under run() the process is discarded after the command: switching the cyclic
+    collector back on would make it walk the whole map once more first. In-process
+    callers (tests, notebooks) get it back as they had it."""
+    import gc
+
+    from netmap.cli import _State
+
+    monkeypatch.setattr(_State, "fast_exit", fast_exit)
+    assert gc.isenabled()
+    try:
+        result = run("validate", EXAMPLES / "tucson-behavioral-health")
+        assert result.exit_code == 0 and "OK" in result.output
+        assert gc.isenabled() is not fast_exit
+    finally:
+        gc.enable()
