@@ -106,20 +106,16 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
         if strength is not None and (data["strength"] is None or strength > data["strength"]):
             data["strength"] = strength
 
+    # The edges by type, from the index the analyses share (within one analyze() call the
+    # map's million edges are scanned once, for the projection and everything else).
+    from netmap.analysis._common import edges_of
+
+    for u, v, d in edges_of(G, "TIED_TO"):
+        tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))
     parties: dict[str, list[str]] = {}
-    funds = []
-    # The graph's own dict of dicts, read directly (no view or generator per edge): this
-    # loop reads every edge of the map.
-    for u, nbrs in G._adj.items():
-        for v, keyed in nbrs.items():
-            for d in keyed.values():
-                rel = d.get("type")
-                if rel == "TIED_TO":
-                    tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))
-                elif rel == "PARTY_TO":
-                    parties.setdefault(v, []).append(u)
-                elif rel == "FUNDS" and d.get("funder_id"):
-                    funds.append((v, d))
+    for u, v, _ in edges_of(G, "PARTY_TO"):
+        parties.setdefault(v, []).append(u)
+    funds = [(v, d) for _, v, d in edges_of(G, "FUNDS") if d.get("funder_id")]
     for agreement, members in parties.items():
         ident = G.nodes[agreement]["id"]
         for u, v in combinations(sorted(set(members)), 2):
