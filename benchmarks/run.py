@@ -894,6 +894,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "batch_size": args.batch_size,
             "stage_cap": args.stage_cap,
             "store_cap": args.store_cap,
+            "speedup_cap": args.speedup_cap,
         },
     )
     # Detect the backend keyword in a child: importing netmap here would put its import
