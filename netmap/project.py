@@ -65,7 +65,11 @@ def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = Non
         :data:`PARTNER_ATTRS`; edges carry ``kinds``, ``weight``, ``agreements``,
         ``ties``, ``awards`` and ``strength`` (the strongest tie row, if any).
     """
-    with gc_paused():
+    # One edge index for the three edge types read here (and for whatever else the caller's
+    # shared cache, if any, serves).
+    from netmap.analysis._common import shared_cache
+
+    with gc_paused(), shared_cache():
         return _project(G, statuses)
 
 

@@ -9,10 +9,11 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -33,6 +34,7 @@ __all__ = [
     "partners",
     "resolve_roster",
     "shared_cache",
+    "shares_cache",
     "side",
     "use_igraph",
 ]
@@ -124,6 +126,25 @@ def shared_cache() -> Iterator[None]:
     finally:
         if token is not None:
             _CACHE.reset(token)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def shares_cache(func: F) -> F:
+    """Run ``func`` inside its own :func:`shared_cache` (or the caller's, if one is open).
+
+    An analysis asks for the edge index, the projection and the igraph copy from several
+    helpers; called on its own, each would build them again. With this decorator one call
+    builds each once; inside :func:`netmap.analysis.analyze` they come from its cache.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with shared_cache():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def cached(G: Any, key: str, make: Callable[[], Any]) -> Any:

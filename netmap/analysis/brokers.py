@@ -46,6 +46,7 @@ from netmap.analysis._common import (
     partner_graph,
     partners,
     resolve_roster,
+    shares_cache,
     use_igraph,
 )
 
@@ -275,6 +276,7 @@ def _clean(x: float) -> float | None:
     return None if x is None or math.isnan(x) else round(float(x), 6)
 
 
+@shares_cache
 def brokers(
     G: nx.MultiDiGraph,
     *,
@@ -410,13 +412,13 @@ def start_brokers(G: nx.MultiDiGraph, **options: Any) -> _background.Pending:
         return _background.later(brokers, G, **options)
     from netmap.analysis import _igraph
 
-    nodes_of(G, "Partner")
-    edges_of(G, "TIED_TO")
+    # The projection above built the edge index; the node index and the igraph copy too.
     partners(G)
     _igraph.to_igraph(P)
     return _background.start(brokers, G, **options)
 
 
+@shares_cache
 def state_links(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
     """For every region: its partners tied to state-level partners, and to whom.
 

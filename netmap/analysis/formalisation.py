@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, edges_of, nodes_of, partner_graph, partners
+from netmap.analysis._common import as_date, edges_of, nodes_of, partner_graph, partners, shares_cache
 
 __all__ = ["Formalisation", "formalisation", "is_current"]
 
@@ -69,6 +69,7 @@ class Formalisation:
         }
 
 
+@shares_cache
 def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_days: int = 90) -> Formalisation:
     """Agreements behind leadership ties, partners with roles but no agreement, expiries.
 

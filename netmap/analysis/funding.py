@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, edges_of, partners, resolve_roster
+from netmap.analysis._common import as_date, edges_of, partners, resolve_roster, shares_cache
 
 __all__ = ["Funding", "add_months", "funding", "hhi"]
 
@@ -89,6 +89,7 @@ class Funding:
         }
 
 
+@shares_cache
 def funding(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_months: int = 6) -> Funding:
     """Funding dependence of the partnership.
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import STATEWIDE, edges_of, partner_graph, partners, resolve_roster, side
+from netmap.analysis._common import STATEWIDE, edges_of, partner_graph, partners, resolve_roster, shares_cache, side
 from netmap.roster import Roster
 
 __all__ = ["MISSING", "PERIPHERAL", "PRESENT", "RosterGaps", "roster_gaps"]
@@ -161,6 +161,7 @@ def _in_scope(d: dict[str, Any], level: str, region: str | None, roster: Roster)
     return s != "state" and d.get("region") == region
 
 
+@shares_cache
 def roster_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str | None = None) -> RosterGaps:
     """Check the partnership against the roster, level by level and region by region.
 

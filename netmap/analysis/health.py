@@ -30,17 +30,23 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import partner_graph, use_igraph
+from netmap.analysis._common import partner_graph, shares_cache, use_igraph
 
-__all__ = ["Health", "ei_index", "health", "normalized_mutual_information"]
+__all__ = ["Health", "cross_ties", "ei_index", "health", "normalized_mutual_information"]
 
 SILO_SHARE = 0.8  # a community this dominated by one category is a silo
 SILO_MIN_SIZE = 3
 
 
+def cross_ties(P: nx.Graph, attr: str = "category") -> int:
+    """Ties between nodes whose ``attr`` differs."""
+    group = {v: d.get(attr) for v, d in P.nodes(data=True)}
+    return sum(1 for a, b in P.edges() if group[a] != group[b])
+
+
 def ei_index(P: nx.Graph, attr: str = "category") -> float | None:
     """Krackhardt and Stern's E-I index of a graph's ties across ``attr`` groups."""
-    external = sum(1 for a, b in P.edges if P.nodes[a].get(attr) != P.nodes[b].get(attr))
+    external = cross_ties(P, attr)
     total = P.number_of_edges()
     return None if total == 0 else round((2 * external - total) / total, 6)
 
@@ -115,6 +121,7 @@ class Health:
         }
 
 
+@shares_cache
 def health(G: nx.MultiDiGraph, *, seed: int | None = 0, backend: str = "auto") -> Health:
     """Whole-network measures of the partner graph.
 

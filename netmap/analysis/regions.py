@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import partners, resolve_roster
+from netmap.analysis._common import partners, resolve_roster, shares_cache
 from netmap.analysis.brokers import state_links
 from netmap.analysis.gaps import MISSING, PERIPHERAL, PRESENT, roster_gaps
 from netmap.roster import Roster
@@ -71,6 +71,7 @@ class Regions:
         }
 
 
+@shares_cache
 def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Sequence[str] = ()) -> Regions:
     """Compare the regions of ``G`` side by side.
 

@@ -37,9 +37,11 @@ from netmap.analysis._common import (
     partner_graph,
     partners,
     resolve_roster,
+    shares_cache,
     use_igraph,
 )
 from netmap.analysis.formalisation import is_current
+from netmap.analysis.health import cross_ties
 
 # Partners above which "auto" computes resilience from the block-cut tree (see resilience()).
 RESILIENCE_FAST_ABOVE = 50
@@ -49,10 +51,6 @@ __all__ = ["Resilience", "resilience"]
 
 def _largest(P: nx.Graph) -> set[str]:
     return max(nx.connected_components(P), key=len, default=set())
-
-
-def _cross(P: nx.Graph) -> int:
-    return sum(1 for a, b in P.edges if P.nodes[a].get("category") != P.nodes[b].get("category"))
 
 
 @dataclass
@@ -87,7 +85,7 @@ def _impact(P: nx.Graph, after: nx.Graph, core: set[str], gone: str | None) -> d
         # Partners (other than the one leaving) no longer in the main body of the network.
         "largest_component_loss": len(cut_off),
         "cut_off": cut_off,
-        "cross_category_ties_lost": _cross(P) - _cross(after),
+        "cross_category_ties_lost": cross_ties(P) - cross_ties(after),
     }
 
 
@@ -95,6 +93,7 @@ def _rank(row: dict[str, Any]) -> tuple[Any, ...]:
     return (-row["largest_component_loss"], -len(row.get("types_lost", [])), -row["cross_category_ties_lost"])
 
 
+@shares_cache
 def resilience(
     G: nx.MultiDiGraph,
     *,
@@ -137,7 +136,7 @@ def resilience(
     else:
         core, removals = _largest(P), None
     category = {p: d.get("category") for p, d in P.nodes(data=True)}
-    result = Resilience(len(core), sum(1 for a, b in P.edges() if category[a] != category[b]))
+    result = Resilience(len(core), cross_ties(P))
     same_kind = Counter((d.get("agency_type"), d.get("region")) for d in info.values())
 
     for pid in P:

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import edges_of, partners, resolve_roster
+from netmap.analysis._common import edges_of, partners, resolve_roster, shares_cache
 from netmap.roster import Roster
 
 __all__ = ["RoleGaps", "role_gaps"]
@@ -80,6 +80,7 @@ class RoleGaps:
         }
 
 
+@shares_cache
 def role_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str | None = None) -> RoleGaps:
     """Role coverage, uncovered and single-partner roles, advisory-only employers, intermediary.
 

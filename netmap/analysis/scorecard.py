@@ -21,7 +21,15 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import edges_of, is_state_level, nodes_of, partner_graph, partners, resolve_roster
+from netmap.analysis._common import (
+    edges_of,
+    is_state_level,
+    nodes_of,
+    partner_graph,
+    partners,
+    resolve_roster,
+    shares_cache,
+)
 from netmap.analysis.brokers import Brokers, brokers
 from netmap.analysis.formalisation import Formalisation, formalisation, is_current
 from netmap.analysis.funding import Funding, funding
@@ -97,6 +105,7 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{round(100 * x)}%"
 
 
+@shares_cache
 def scorecard(
     G: nx.MultiDiGraph,
     *,

@@ -35,7 +35,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import partner_graph, partners, resolve_roster
+from netmap.analysis._common import partner_graph, partners, resolve_roster, shares_cache
 from netmap.analysis.gaps import MISSING, TypeStatus, roster_gaps
 from netmap.roster import Roster, normalize
 
@@ -283,6 +283,7 @@ def _holes(
     return result
 
 
+@shares_cache
 def suggest(
     G: nx.MultiDiGraph,
     directory: Any,

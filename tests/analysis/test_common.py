@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 
+import netmap
+from netmap import project
+from netmap.analysis import brokers, formalisation, funding, health, resilience, role_gaps, roster_gaps
 from netmap.analysis._common import edges_of, nodes_of, partners, shared_cache
+from tests.conftest import EXAMPLES
 
 
 def _graph() -> nx.MultiDiGraph:
@@ -49,3 +54,32 @@ def test_indexes_are_built_once_per_graph_within_shared_cache_and_not_kept_after
         assert edges_of(G2, "TIED_TO") is not first  # another graph, its own index
     G.add_edge("Partner:A", "Partner:B", key="TIED_TO:4", type="TIED_TO")
     assert len(edges_of(G, "TIED_TO")) == 3  # outside the block every call reads the graph afresh
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda G: roster_gaps(G),
+        lambda G: role_gaps(G),
+        lambda G: brokers(G),
+        lambda G: formalisation(G, as_of="2026-11-24"),
+        lambda G: funding(G, as_of="2026-11-24"),
+        lambda G: health(G),
+        lambda G: resilience(G, as_of="2026-11-24"),
+        lambda G: project(G),
+    ],
+    ids=["roster_gaps", "role_gaps", "brokers", "formalisation", "funding", "health", "resilience", "project"],
+)
+def test_an_analysis_called_alone_indexes_the_edges_once(monkeypatch, run):
+    """Each helper asks for the edge index; outside analyze() the analysis's own shared
+    cache builds it once per call (and a second call builds it afresh: nothing leaks)."""
+    from netmap.analysis import _common
+
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    real = _common._edges_by_type
+    calls = []
+    monkeypatch.setattr(_common, "_edges_by_type", lambda g: calls.append(g) or real(g))
+    run(G)
+    assert len(calls) == 1
+    run(G)
+    assert len(calls) == 2
