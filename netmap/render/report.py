@@ -1090,6 +1090,11 @@ def _appendix(
     return _section("appendix", facts=facts, tables=[table])
 
 
+def _check_region_options(region: str | None, expected_regions: Sequence[str]) -> None:
+    if region is not None and expected_regions:
+        raise UsageError("--expect compares the regions of the whole map; it cannot be combined with --region")
+
+
 def report_data(
     G: nx.MultiDiGraph,
     *,
@@ -1171,8 +1176,7 @@ def report_data(
     >>> [s["id"] for s in data["sections"]][2:5]
     ['roster-gaps', 'regions', 'roles']
     """
-    if region is not None and expected_regions:
-        raise UsageError("--expect compares the regions of the whole map; it cannot be combined with --region")
+    _check_region_options(region, expected_regions)
     a = analysis or analyze(
         G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts
     )
@@ -1288,8 +1292,7 @@ def render_report_html(
     >>> 'http-equiv="Content-Security-Policy"' in page, 'id="roster-gaps"' in page
     (True, True)
     """
-    if region is not None and expected_regions:
-        raise UsageError("--expect compares the regions of the whole map; it cannot be combined with --region")
+    _check_region_options(region, expected_regions)  # before the analysis, not after it
     # One analysis for the report and its map: the brokers are the costly part of both.
     a = analyze(G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts)
     data = report_data(
