@@ -24,14 +24,19 @@ def test_communities_repeat_with_the_seed(six):
     assert health(six, seed=3).to_dict() == health(six, seed=3).to_dict()
 
 
-def test_silo_detection(make_graph):
+def two_cliques() -> dict:
+    """Two 4-cliques of 6 ties each, one per category (education, workforce), and one tie between them."""
     rows = [["id", "name", "agency_type"]] + [[f"E{i}", f"E{i}", "CC"] for i in range(4)]
     rows += [[f"W{i}", f"W{i}", "WIB"] for i in range(4)]
     ties = [["source_id", "target_id"]]
     ties += [[f"E{i}", f"E{j}"] for i in range(4) for j in range(i + 1, 4)]
     ties += [[f"W{i}", f"W{j}"] for i in range(4) for j in range(i + 1, 4)]
     ties += [["E0", "W0"]]
-    d = health(make_graph({"partners": rows, "ties": ties})).to_dict()
+    return {"partners": rows, "ties": ties}
+
+
+def test_silo_detection(make_graph):
+    d = health(make_graph(two_cliques())).to_dict()
     assert len(d["silos"]) == 2
     assert {s["dominant_category"] for s in d["silos"]} == {"education", "workforce-development"}
     assert d["communities_vs_categories_nmi"] == 1.0
@@ -83,15 +88,9 @@ def test_nmi_and_ei_helpers():
 
 
 def test_category_modularity_by_hand(make_graph):
-    # Two 4-cliques of 6 ties each, one by category, and one tie between them: m = 13, each
-    # category has 6 ties inside and weighted degree 13, so Q = 2 * (6/13 - (13/26)^2).
-    rows = [["id", "name", "agency_type"]] + [[f"E{i}", f"E{i}", "CC"] for i in range(4)]
-    rows += [[f"W{i}", f"W{i}", "WIB"] for i in range(4)]
-    ties = [["source_id", "target_id"]]
-    ties += [[f"E{i}", f"E{j}"] for i in range(4) for j in range(i + 1, 4)]
-    ties += [[f"W{i}", f"W{j}"] for i in range(4) for j in range(i + 1, 4)]
-    ties += [["E0", "W0"]]
-    d = health(make_graph({"partners": rows, "ties": ties})).to_dict()
+    # m = 13; each category has 6 ties inside and weighted degree 13, so
+    # Q = 2 * (6/13 - (13/26)^2).
+    d = health(make_graph(two_cliques())).to_dict()
     assert d["category_modularity"] == round(12 / 13 - 0.5, 6) == 0.423077
 
 
