@@ -75,47 +75,57 @@ def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = Non
 
 def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.Graph:
     P = nx.Graph(map_id=G.graph.get("map_id"), roster=G.graph.get("roster"))
+    from netmap.analysis._common import edges_of, nodes_of
+
     key_to_id: dict[str, str] = {}
-    for n, d in G.nodes(data=True):
-        if d.get("label") != "Partner":
-            continue
+    # Into the graph's own dicts, as ``P.add_node`` would put them (ids are unique).
+    node, adj = P._node, P._adj
+    for n, d in nodes_of(G, "Partner").items():
         if statuses is not None and d.get("status") not in statuses:
             continue
-        key_to_id[n] = d["id"]
-        P.add_node(d["id"], **{a: d.get(a) for a in PARTNER_ATTRS})
+        ident = key_to_id[n] = d["id"]
+        node[ident] = {a: d.get(a) for a in PARTNER_ATTRS}
+        adj[ident] = {}
 
-    # Edge data collected in plain dicts (an unordered pair under the order first seen),
-    # then added to the graph in one go, in the same order.
+    # Edge data collected in plain dicts under the unordered pair (its ids sorted: which
+    # way round a pair is kept does not matter, the graph is undirected), then put into
+    # the graph in one go, in the order the pairs were first seen.
     edges: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def tie(u: str, v: str, kind: str, field: str, ref: Any, strength: int | None = None) -> None:
+    def edge(pair: tuple[str, str]) -> dict[str, Any]:
+        data = edges[pair] = {"kinds": {}, "weight": 0, "agreements": [], "ties": [], "awards": [], "strength": None}
+        return data
+
+    def tie(u: str, v: str, kind: str, field: str, ref: Any) -> None:
         a = key_to_id.get(u)
         b = key_to_id.get(v)
         if a is None or b is None or u == v:
             return
-        data = edges.get((a, b)) or edges.get((b, a))
-        if data is None:
-            data = edges[a, b] = {
-                "kinds": {},
-                "weight": 0,
-                "agreements": [],
-                "ties": [],
-                "awards": [],
-                "strength": None,
-            }
+        pair = (a, b) if a < b else (b, a)
+        data = edges.get(pair) or edge(pair)
         kinds = data["kinds"]
         kinds[kind] = kinds.get(kind, 0) + 1
         data["weight"] += 1
         data[field].append(ref)
-        if strength is not None and (data["strength"] is None or strength > data["strength"]):
-            data["strength"] = strength
 
     # The edges by type, from the index the analyses share (within one analyze() call the
     # map's million edges are scanned once, for the projection and everything else).
-    from netmap.analysis._common import edges_of
-
+    # Ties are half a million rows on a national map: this loop is ``tie`` written out.
     for u, v, d in edges_of(G, "TIED_TO"):
-        tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"), d.get("strength"))
+        a = key_to_id.get(u)
+        b = key_to_id.get(v)
+        if a is None or b is None or u == v:
+            continue
+        pair = (a, b) if a < b else (b, a)
+        data = edges.get(pair) or edge(pair)
+        kinds = data["kinds"]
+        kind = d.get("kind") or "collaboration"
+        kinds[kind] = kinds.get(kind, 0) + 1
+        data["weight"] += 1
+        data["ties"].append(d.get("_row"))
+        strength = d.get("strength")
+        if strength is not None and (data["strength"] is None or strength > data["strength"]):
+            data["strength"] = strength
     parties: dict[str, list[str]] = {}
     for u, v, _ in edges_of(G, "PARTY_TO"):
         parties.setdefault(v, []).append(u)
@@ -126,5 +136,8 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
             tie(u, v, "agreement", "agreements", ident)
     for v, d in funds:
         tie(node_key("Partner", d["funder_id"]), v, "funding", "awards", d["award_id"])
-    P.add_edges_from((a, b, data) for (a, b), data in edges.items())
+    # Straight into the graph's adjacency, as ``P.add_edges_from`` would put them (both
+    # ends are nodes already, and each pair comes once), without its per-edge copying.
+    for (a, b), data in edges.items():
+        adj[a][b] = adj[b][a] = data
     return P

@@ -88,3 +88,21 @@ def test_single_partner_and_no_ties(tmp_path):
     folder = write_csv_workbook(tmp_path / "one", {"partners": [["id", "name", "agency_type"], ["A", "A", "CC"]]})
     P = project(netmap.read_graph(folder))
     assert (P.number_of_nodes(), P.number_of_edges()) == (1, 0)
+
+
+@pytest.mark.parametrize("example", ["tucson-behavioral-health", "four-state-coalitions", "oregon-pathways-alliance"])
+def test_direct_writes_give_the_projection_the_public_api_gives(example):
+    from tests.conftest import EXAMPLES
+
+    P = project(netmap.read_graph(EXAMPLES / example))
+    H = nx.Graph(**P.graph)
+    H.add_nodes_from(P.nodes(data=True))
+    H.add_edges_from(P.edges(data=True))
+    assert nx.utils.graphs_equal(P, H)
+    assert P.number_of_edges() > 10
+    # Same node order and attribute order; one data dict shared by both directions.
+    assert list(P.nodes(data=True)) == list(H.nodes(data=True))
+    assert [list(d) for _, d in P.nodes(data=True)] == [list(d) for _, d in H.nodes(data=True)]
+    assert all(P.adj[u][v] is P.adj[v][u] for u, v in P.edges())
+    P.add_edge("x", "y")  # still an ordinary, mutable NetworkX graph
+    assert P.has_edge("y", "x")

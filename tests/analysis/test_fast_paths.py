@@ -134,6 +134,25 @@ def test_brokerage_hand_made():
     assert brokerage(D, backend="igraph") == brokerage(D, backend="networkx")
 
 
+@pytest.mark.parametrize(
+    ("src", "dst", "group", "expected"),
+    [
+        ([], [], [], []),  # no partners
+        ([], [], [0, 1], [[0] * 5, [0] * 5]),  # no arcs
+        # 2 -> 0 -> 1 open (gatekeeper of 0), 0 -> 1 -> 2 open (representative of 1),
+        # 1 -> 2 -> 0 closed by 1 -> 0, 1 -> 0 -> 1 a return: none of them count.
+        ([0, 1, 2, 1], [1, 2, 0, 0], [0, 0, 1], [[0, 0, 1, 0, 0], [0, 0, 0, 1, 0], [0] * 5]),
+        # A triangle tied both ways is closed every way round.
+        ([0, 1, 1, 2, 0, 2], [1, 0, 2, 1, 2, 0], [0, 1, 2], [[0] * 5] * 3),
+        # A star: the hub brokers each pair of leaves both ways (two liaisons, two itinerants).
+        ([0, 1, 0, 2, 0, 3], [1, 0, 2, 0, 3, 0], [0, 1, 2, 1], [[0, 2, 0, 0, 4], [0] * 5, [0] * 5, [0] * 5]),
+    ],
+    ids=["empty", "no-arcs", "mixed", "closed-triangle", "star"],
+)
+def test_brokerage_arrays_hand_counted(src, dst, group, expected):
+    assert _igraph.brokerage_arrays(src, dst, group, len(group)).tolist() == expected
+
+
 def strip(d: dict) -> dict:
     return {k: v for k, v in d.items() if k not in ("communities", "communities_vs_categories_nmi", "silos")}
 
