@@ -25,6 +25,7 @@ __all__ = [
     "bridges",
     "connected_components",
     "constraint",
+    "degree_and_reach",
     "effective_size",
     "louvain",
     "to_igraph",
@@ -129,6 +130,32 @@ def effective_size(P: nx.Graph) -> dict[Any, float]:
     return dict(zip(to_igraph(P).nodes, out.tolist(), strict=True))
 
 
+def degree_and_reach(P: nx.Graph) -> tuple[dict[Any, int], dict[Any, int]]:
+    """Each node's degree, and how many categories other than its own its neighbours are in.
+
+    ``P`` has no self-loops (a projection never does). A neighbour without a category
+    reaches none.
+    """
+    import numpy as np
+
+    g = to_igraph(P)
+    n = len(g.nodes)
+    codes: dict[Any, int] = {None: -1}
+    category = np.array(
+        [codes.setdefault(d.get("category"), len(codes) - 1) for _, d in P.nodes(data=True)], dtype=np.int64
+    )
+    edges = np.array(g.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = np.concatenate([edges[:, 0], edges[:, 1]])
+    others = np.concatenate([edges[:, 1], edges[:, 0]])
+    K = len(codes)
+    seen = category[others]
+    keep = (seen >= 0) & (seen != category[ends])
+    pairs = distinct(ends[keep] * K + seen[keep])  # (node, category reached), once each
+    reach = np.bincount(pairs // K, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    degree = np.bincount(ends, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    return dict(zip(g.nodes, degree.tolist(), strict=True)), dict(zip(g.nodes, reach.tolist(), strict=True))
+
+
 def connected_components(P: nx.Graph) -> list[set[Any]]:
     g = to_igraph(P)
     return [{g.nodes[i] for i in members} for members in g.graph.connected_components()]
@@ -212,8 +239,7 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
     # Closed two-paths, triangle by triangle (each triangle's corners sorted, x < y < z).
     # ``forward[e]``/``backward[e]``: whether the undirected edge e = (lo, hi) carries the
     # arc lo -> hi / hi -> lo.
-    pairs = np.sort(np.minimum(src, dst) * n + np.maximum(src, dst))
-    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs  # unique, sorted
+    pairs = distinct(np.minimum(src, dst) * n + np.maximum(src, dst))
     forward = _member(codes, pairs)
     backward = _member(codes, (pairs % n) * n + pairs // n)
     if len(pairs):
@@ -244,6 +270,20 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
     )
     counts -= np.bincount(b * 5 + role, minlength=n * 5).reshape(n, 5)
     return counts.astype(np.int64)
+
+
+def distinct(codes: Any) -> Any:
+    """The distinct values of an int64 array, sorted: ``np.unique`` by sorting, which on a
+    million codes is several times faster than the hashing numpy 2 does there.
+
+    >>> import numpy as np
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    import numpy as np
+
+    codes = np.sort(codes)
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
 
 
 def _member(sorted_codes: Any, codes: Any) -> Any:

@@ -114,6 +114,56 @@ def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tupl
     return keys, category, arcs
 
 
+def _arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
+    """:func:`_arcs` as arrays: active partner ids and categories, and the arcs between them.
+
+    The arcs (``src[i] -> dst[i]``, indexes into the ids) are those of
+    :func:`partner_digraph`, each once, in no particular order: the census does not need
+    one, and half a million ties are read with C-level lookups instead of a call per tie.
+    """
+    import numpy as np
+
+    from netmap.analysis import _igraph
+
+    index: dict[str, int] = {}  # node key -> position
+    ids: list[str] = []
+    categories: list[Any] = []
+    for n, d in nodes_of(G, "Partner").items():
+        if d.get("status") in ACTIVE:
+            index[n] = len(ids)
+            ids.append(d["id"])
+            categories.append(d.get("category"))
+    get = index.get
+
+    ties = edges_of(G, "TIED_TO")
+    count = len(ties)
+    u = np.fromiter((get(a, -1) for a, _, _ in ties), dtype=np.int64, count=count)
+    v = np.fromiter((get(b, -1) for _, b, _ in ties), dtype=np.int64, count=count)
+    one_way = np.fromiter((bool(d.get("directed")) for _, _, d in ties), dtype=bool, count=count)
+    # Pairs that give arcs both ways besides undirected ties: co-parties, funder and recipient.
+    first: list[int] = []
+    second: list[int] = []
+    parties: dict[str, list[str]] = {}
+    for a, agreement, _ in edges_of(G, "PARTY_TO"):
+        parties.setdefault(agreement, []).append(a)
+    for members in parties.values():
+        for a, b in combinations(members, 2):
+            first.append(get(a, -1))
+            second.append(get(b, -1))
+    for _, b, d in edges_of(G, "FUNDS"):
+        if d.get("funder_id"):
+            first.append(get(f"Partner:{d['funder_id']}", -1))
+            second.append(get(b, -1))
+    both_u = np.concatenate([u[~one_way], np.asarray(first, dtype=np.int64)])
+    both_v = np.concatenate([v[~one_way], np.asarray(second, dtype=np.int64)])
+    src = np.concatenate([u[one_way], both_u, both_v])
+    dst = np.concatenate([v[one_way], both_v, both_u])
+    keep = (src >= 0) & (dst >= 0) & (src != dst)  # both ends active partners, no loops
+    n = len(ids)
+    codes = _igraph.distinct(src[keep] * n + dst[keep])
+    return ids, categories, codes // max(n, 1), codes % max(n, 1)
+
+
 def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Active partners with an arc for each way a tie can carry information.
 
@@ -132,14 +182,19 @@ def _brokerage_fast(nodes: list[Any], group: dict[Any, Any], arcs: Any) -> dict[
     """:func:`brokerage` on numpy/scipy (see :func:`netmap.analysis._igraph.brokerage_arrays`)."""
     import numpy as np
 
-    from netmap.analysis._igraph import brokerage_arrays
-
     index = {v: i for i, v in enumerate(nodes)}
-    codes: dict[Any, int] = {}
-    group_code = [codes.setdefault(group.get(v), len(codes)) for v in nodes]
     # Both ends of every arc in one pass of C-level lookups (a million arcs on a large map).
     ends = np.fromiter(map(index.__getitem__, chain.from_iterable(arcs)), dtype=np.int64, count=2 * len(arcs))
-    table = brokerage_arrays(ends[0::2], ends[1::2], group_code, len(nodes)).tolist()
+    return _census(nodes, [group.get(v) for v in nodes], ends[0::2], ends[1::2])
+
+
+def _census(nodes: list[Any], groups: list[Any], src: Any, dst: Any) -> dict[Any, dict[str, int]]:
+    """Brokerage counts of ``nodes`` (groups alongside) from arcs given as index arrays."""
+    from netmap.analysis._igraph import brokerage_arrays
+
+    codes: dict[Any, int] = {}
+    group_code = [codes.setdefault(g, len(codes)) for g in groups]
+    table = brokerage_arrays(src, dst, group_code, len(nodes)).tolist()
     out = {}
     for v, row in zip(nodes, table, strict=True):
         counts = dict(zip(BROKERAGE_ROLES, row, strict=True))
@@ -344,12 +399,12 @@ def brokers(
         run = _background.start if split else _background.later
         between_job = run(_igraph.betweenness, P, k=k_used, seed=seed)
         try:
-            _, category, arcs = _arcs(G)
-            gf = _brokerage_fast(list(category), category, arcs)
+            gf = _census(*_arc_arrays(G))
             constraints = _igraph.constraint(P)
             effective = _igraph.effective_size(P)
             cut_points = _igraph.articulation_points(P)
             bridge_list = _igraph.bridges(P)
+            degree, reached = _igraph.degree_and_reach(P)
             between = between_job.result()
         finally:
             between_job.cancel()
@@ -363,26 +418,26 @@ def brokers(
         effective = effective_size(P)
         cut_points = set(nx.articulation_points(P))
         bridge_list = list(nx.bridges(P))
+        category = {p: d.get("category") for p, d in P.nodes(data=True)}
+        degree = dict(P.degree())
+        reached = {p: len({category[m] for m in P.adj[p]} - {d.get("category"), None}) for p, d in P.nodes(data=True)}
     result.articulation_points = sorted(cut_points)
     result.bridges = sorted(tuple(sorted(e)) for e in bridge_list)
 
-    category = {p: d.get("category") for p, d in P.nodes(data=True)}
-    adjacency = P.adj
     for pid, d in P.nodes(data=True):
-        reached = {category[m] for m in adjacency[pid]} - {d.get("category")}
         result.rows.append(
             {
                 "id": pid,
                 "name": d.get("name"),
                 "category": d.get("category"),
                 "region": d.get("region"),
-                "degree": P.degree(pid),
+                "degree": degree[pid],
                 "betweenness": _clean(between.get(pid, 0.0)),
                 "brokerage": gf.get(pid, dict.fromkeys((*BROKERAGE_ROLES, "total"), 0)),
                 "constraint": _clean(constraints.get(pid, math.nan)),
                 "effective_size": _clean(effective.get(pid, math.nan)),
                 "articulation_point": pid in cut_points,
-                "categories_reached": len(reached - {None}),
+                "categories_reached": reached[pid],
             }
         )
     result.rows.sort(key=lambda r: (-(r["betweenness"] or 0.0), -r["brokerage"]["total"], str(r["name"]), r["id"]))

@@ -170,6 +170,48 @@ def test_brokers_resilience_health_match(P):
     assert strip(health(G, backend="igraph").to_dict()) == strip(health(G, backend="networkx").to_dict())
 
 
+def with_every_arc_source(P: nx.Graph, seed: int) -> nx.MultiDiGraph:
+    """``netmap_graph`` plus what else gives arcs: agreements, funding, directed ties, and
+    partners the brokers leave out (former, prospective) or cannot place (no category)."""
+    rng = random.Random(seed)
+    G = netmap_graph(P, directed_share=0.3, seed=seed)
+    ids = [str(v) for v in P]
+    for v in rng.sample(ids, len(ids) // 10):
+        G.nodes[f"Partner:{v}"]["status"] = rng.choice(["former", "prospective"])
+    for v in rng.sample(ids, len(ids) // 10):
+        G.nodes[f"Partner:{v}"]["category"] = None
+    for i in range(len(ids) // 8):
+        G.add_node(f"Agreement:M{i}", label="Agreement", id=f"M{i}")
+        for party in rng.sample(ids, rng.randint(2, 5)):
+            G.add_edge(f"Partner:{party}", f"Agreement:M{i}", type="PARTY_TO")
+    for i in range(len(ids) // 5):
+        funder, recipient = rng.sample(ids, 2)
+        G.add_edge(
+            "FundingStream:wioa",
+            f"Partner:{recipient}",
+            key=f"FUNDS:F{i}",
+            type="FUNDS",
+            funder_id=funder,
+            award_id=f"F{i}",
+        )
+    G.add_edge(
+        "FundingStream:wioa", f"Partner:{ids[0]}", key="FUNDS:none", type="FUNDS", funder_id=None, award_id="none"
+    )
+    return G
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_brokers_match_with_agreements_funding_and_directed_ties(P):
+    G = with_every_arc_source(P, seed=3)
+    fast = brokers(G, backend="igraph").to_dict()
+    assert fast == brokers(G, backend="networkx").to_dict()
+    # The census counts the arcs partner_digraph draws, whichever path made them.
+    from netmap.analysis.brokers import partner_digraph
+
+    counts = brokerage(partner_digraph(G), backend="networkx")
+    assert {r["id"]: r["brokerage"] for r in fast["brokers"]} == counts
+
+
 @pytest.mark.parametrize("P", medium_graphs()[:2], ids=["powerlaw", "planted"])
 def test_louvain_quality_matches(P):
     G = netmap_graph(P, seed=4)
