@@ -20,6 +20,7 @@ from netmap.analysis._common import cached
 
 __all__ = [
     "IGraph",
+    "Triangles",
     "articulation_points",
     "betweenness",
     "bridges",
@@ -29,6 +30,7 @@ __all__ = [
     "effective_size",
     "louvain",
     "to_igraph",
+    "triangles",
 ]
 
 
@@ -55,24 +57,38 @@ def to_igraph(P: nx.Graph) -> IGraph:
     return cached(P, "igraph", make)
 
 
-def adjacency(P: nx.Graph) -> Any:
-    """The 0/1 symmetric adjacency matrix of ``P`` (CSR, no diagonal), in ``P``'s node order."""
+@dataclass
+class Triangles:
+    """The edges of an igraph copy as sorted pair codes ``lo * n + hi``, and its triangles."""
 
-    def make() -> Any:
+    n: int
+    pairs: Any  # sorted int64 codes of the undirected edges
+    corners: Any  # t x 3 int64, each row sorted
+    degree: Any  # float64 per node
+
+
+def triangles(P: nx.Graph) -> Triangles:
+    """Edges and triangles of ``P`` (igraph lists the triangles in C), cached like the copy."""
+
+    def make() -> Triangles:
         import numpy as np
-        from scipy import sparse
 
-        ig_ = to_igraph(P)
-        n = len(ig_.nodes)
-        edges = np.array(ig_.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        rows = np.concatenate([edges[:, 0], edges[:, 1]])
-        cols = np.concatenate([edges[:, 1], edges[:, 0]])
-        A = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-        A.sum_duplicates()
-        A.data[:] = 1.0
-        return A
+        g = to_igraph(P)
+        n = len(g.nodes)
+        edges = np.array(g.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        lo, hi = edges.min(axis=1), edges.max(axis=1)
+        degree = np.bincount(np.concatenate([lo, hi]), minlength=n).astype(np.float64)
+        return Triangles(n, distinct(lo * n + hi), _triangle_corners(g.graph), degree)
 
-    return cached(P, "adjacency", make)
+    return cached(P, "triangles", make)
+
+
+def _triangle_corners(graph: Any) -> Any:
+    import numpy as np
+
+    found = graph.list_triangles()
+    corners = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
+    return np.sort(corners.reshape(-1, 3), axis=1)
 
 
 def betweenness(P: nx.Graph, *, k: int | None = None, seed: int | None = 0) -> dict[Any, float]:
@@ -99,32 +115,46 @@ def betweenness(P: nx.Graph, *, k: int | None = None, seed: int | None = 0) -> d
 
 
 def constraint(P: nx.Graph) -> dict[Any, float]:
-    """Burt's constraint, unweighted (as :func:`netmap.analysis.brokers.constraint`), on sparse matrices.
+    """Burt's constraint, unweighted (as :func:`netmap.analysis.brokers.constraint`), from triangles.
 
-    c_i = sum over neighbours j of (p_ij + sum_q p_iq p_qj)^2 with p_ij = 1/deg(i); NaN for isolates.
+    c_i = sum over neighbours j of (p_ij + sum_q p_iq p_qj)^2 with p_ij = 1/deg(i); NaN for
+    isolates. The q of a pair (i, j) are the third corners of the triangles on the edge i-j,
+    so each triangle adds its share to its three edges, both ways round.
     """
     import numpy as np
-    from scipy import sparse
 
-    A = adjacency(P)
-    deg = np.asarray(A.sum(axis=1)).ravel()
+    t = triangles(P)
+    n, pairs, deg = t.n, t.pairs, t.degree
     inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
-    Pm = sparse.diags(inv) @ A
-    indirect = (Pm @ Pm).multiply(A)  # p_iq p_qj summed over q, kept only where j is a neighbour
-    total = (Pm + indirect).tocsr()
-    total.data **= 2
-    c = np.asarray(total.sum(axis=1)).ravel()
+    lo, hi = pairs // max(n, 1), pairs % max(n, 1)
+    x, y, z = t.corners.T
+    xy, yz, xz = (np.searchsorted(pairs, u * n + v) for u, v in ((x, y), (y, z), (x, z)))
+    m = len(pairs)
+    # Indirect shares of each edge, lo -> hi and hi -> lo: for i -> j through q, p_iq p_qj.
+    up = (
+        np.bincount(xy, inv[x] * inv[z], minlength=m)
+        + np.bincount(yz, inv[y] * inv[x], minlength=m)
+        + np.bincount(xz, inv[x] * inv[y], minlength=m)
+    )
+    down = (
+        np.bincount(xy, inv[y] * inv[z], minlength=m)
+        + np.bincount(yz, inv[z] * inv[x], minlength=m)
+        + np.bincount(xz, inv[z] * inv[y], minlength=m)
+    )
+    c = np.bincount(lo, (inv[lo] + up) ** 2, minlength=n) + np.bincount(hi, (inv[hi] + down) ** 2, minlength=n)
+    c = c.astype(np.float64)  # bincount of no edges at all gives integers
     c[deg == 0] = np.nan
     return dict(zip(to_igraph(P).nodes, c.tolist(), strict=True))
 
 
 def effective_size(P: nx.Graph) -> dict[Any, float]:
-    """Burt's effective size, unweighted: n - 2t/n (n neighbours, t ties among them); NaN for isolates."""
+    """Burt's effective size, unweighted: n - 2t/n (n neighbours, t ties among them, that is
+    the triangles it is a corner of); NaN for isolates."""
     import numpy as np
 
-    A = adjacency(P)
-    deg = np.asarray(A.sum(axis=1)).ravel()
-    ties = np.asarray((A @ A).multiply(A).sum(axis=1)).ravel() / 2
+    t = triangles(P)
+    deg = t.degree
+    ties = np.bincount(t.corners.reshape(-1), minlength=t.n).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(deg > 0, deg - 2 * ties / np.where(deg > 0, deg, 1), np.nan)
     return dict(zip(to_igraph(P).nodes, out.tolist(), strict=True))
@@ -242,14 +272,8 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
     pairs = distinct(np.minimum(src, dst) * n + np.maximum(src, dst))
     forward = _member(codes, pairs)
     backward = _member(codes, (pairs % n) * n + pairs // n)
-    if len(pairs):
-        undirected = ig.Graph(n=n, edges=np.stack([pairs // n, pairs % n], axis=1).tolist())
-        found = undirected.list_triangles()
-        triangles = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
-        triangles = np.sort(triangles.reshape(-1, 3), axis=1)
-    else:
-        triangles = np.zeros((0, 3), dtype=np.int64)
-    corners = triangles.T
+    undirected = ig.Graph(n=n, edges=np.stack([pairs // max(n, 1), pairs % max(n, 1)], axis=1).tolist())
+    corners = _triangle_corners(undirected).T
     xy, yz, xz = (np.searchsorted(pairs, corners[u] * n + corners[v]) for u, v in ((0, 1), (1, 2), (0, 2)))
     arcs = {
         (0, 1): forward[xy], (1, 0): backward[xy],

@@ -93,6 +93,26 @@ def test_exact_measures_match(P):
     assert sorted(map(sorted, _igraph.connected_components(P))) == sorted(map(sorted, nx.connected_components(P)))
 
 
+@pytest.mark.parametrize(
+    ("P", "expected"),
+    [
+        (nx.Graph(), {}),
+        (nx.empty_graph(["x"]), {"x": (math.nan, math.nan)}),
+        (nx.Graph([("a", "b")]), {"a": (1.0, 1.0), "b": (1.0, 1.0)}),
+        # A triangle: each pair's share is 1/2 + 1/4, twice: 1.125; effective size 2 - 2/2.
+        (nx.complete_graph(["a", "b", "c"]), dict.fromkeys("abc", (1.125, 1.0))),
+    ],
+    ids=["empty", "isolate", "one-tie", "triangle"],
+)
+def test_constraint_and_effective_size_worked_by_hand(P, expected):
+    got = {v: (_igraph.constraint(P)[v], _igraph.effective_size(P)[v]) for v in P}
+    assert set(got) == set(expected)
+    for v, pair in expected.items():
+        assert all(
+            (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b) for a, b in zip(got[v], pair, strict=True)
+        )
+
+
 def test_constraint_matches_networkx_itself():
     P = small_graphs()[5]
     ours = _igraph.constraint(P)
