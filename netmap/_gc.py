@@ -15,6 +15,11 @@ Examples
 False
 >>> gc.isenabled()
 True
+
+A process that ends with ``os._exit`` (the console script) never needs its map freed:
+:func:`keep_to_exit` holds what a stage is done with, because freeing millions of small
+objects one by one takes seconds that the operating system's reclaiming of the whole
+process does not.
 """
 
 from __future__ import annotations
@@ -22,8 +27,27 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from typing import Any
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "keep_to_exit", "keeping_to_exit"]
+
+_kept: list[Any] | None = None
+
+
+def keeping_to_exit() -> None:
+    """From now on :func:`keep_to_exit` keeps; only for a process that ends with ``os._exit``."""
+    global _kept
+    if _kept is None:
+        _kept = []
+
+
+def keep_to_exit(*objects: Any) -> None:
+    """Hold ``objects`` to the end of the process, if :func:`keeping_to_exit` was called.
+
+    Otherwise (a library caller, a test) nothing is kept and they are freed as usual.
+    """
+    if _kept is not None:
+        _kept.extend(objects)
 
 
 @contextlib.contextmanager

@@ -13,13 +13,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 import netmap
+from netmap._gc import keep_to_exit, keeping_to_exit
 from netmap.errors import NetmapError, UsageError
 from netmap.ingest.workbook import Limits
 from netmap.render.json import dumps
@@ -40,11 +41,9 @@ class _State:
     debug = False
     quiet = False
     mapping: Path | None = None
-    # The graphs and tables a command read, kept to the end of the process: freeing a
-    # million small objects one by one takes longer than the operating system takes to
-    # reclaim the whole process (see run()).
-    # Only under run(), which ends the process itself; in-process callers (tests) free them.
-    keep: ClassVar[list[Any]] = []
+    # Under run(), which ends the process itself: the collector stays off and what a
+    # command read is kept to the end (netmap._gc.keep_to_exit). In-process callers
+    # (tests) free it as usual.
     fast_exit = False
 
 
@@ -282,8 +281,7 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
         console.print(Text(f"{len(tables.errors)} error(s) in {source}; run netmap validate for details", style="red"))
         raise typer.Exit(1)
     G = netmap.build_graph(tables)
-    if _State.fast_exit:
-        _State.keep.extend((tables, G))
+    keep_to_exit(tables, G)
     return G, loaded
 
 
@@ -908,6 +906,7 @@ def run() -> None:
     """
     code: int | str | None = 0
     _State.fast_exit = True
+    keeping_to_exit()
     try:
         app()
     except SystemExit as exc:

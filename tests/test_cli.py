@@ -405,3 +405,34 @@ def test_the_collector_stays_off_only_when_the_process_ends_with_the_command(mon
         assert gc.isenabled() is not fast_exit
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("keeping", [True, False])
+def test_what_a_command_read_is_kept_only_when_the_process_ends_with_it(monkeypatch, keeping):
+    """Under run() (keeping_to_exit) the graph a command built and the analyses' shared
+    cache are held to the end of the process, whose os._exit frees them at once; in
+    process (tests, notebooks) they are freed when the command is done."""
+    import weakref
+
+    from netmap import _gc
+    from netmap.analysis import _common
+
+    made: list[weakref.ref] = []
+
+    def watch(make):
+        def watched(*args, **kwargs):
+            graph = make(*args, **kwargs)
+            made.append(weakref.ref(graph))
+            return graph
+
+        return watched
+
+    monkeypatch.setattr(netmap, "build_graph", watch(netmap.build_graph))
+    monkeypatch.setattr(_common, "project", watch(_common.project))
+    monkeypatch.setattr(_gc, "_kept", [] if keeping else None)
+    result = run("analyze", EXAMPLES / "tucson-behavioral-health", "--as-of", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    monkeypatch.undo()
+    assert len(made) == 2  # the map and its partner graph
+    alive = [ref() is not None for ref in made]
+    assert all(alive) if keeping else not any(alive)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from netmap._gc import keep_to_exit
 from netmap.project import project
 from netmap.roster import Roster, available_rosters, load_roster
 
@@ -125,6 +126,9 @@ def shared_cache() -> Iterator[None]:
         yield
     finally:
         if token is not None:
+            # The console script ends its process without freeing this (the projection,
+            # the edge index: seconds of freeing at 100,000 partners); elsewhere it is freed.
+            keep_to_exit(_CACHE.get())
             _CACHE.reset(token)
 
 
