@@ -48,10 +48,19 @@ def to_igraph(P: nx.Graph) -> IGraph:
 
     def make() -> IGraph:
         import igraph as ig
+        import numpy as np
 
         nodes = list(P)
         index = {v: i for i, v in enumerate(nodes)}
-        edges = [(index[a], index[b]) for a, b in P.edges() if a != b]
+        # The edges in ``P.edges()`` order (which fixes igraph's edge ids, and with them
+        # the order Louvain and the searches visit), read off the adjacency with C-level
+        # lookups: ``P.edges()`` gives (n, m) for each neighbour m of n not listed before n.
+        lists = P._adj.values()  # the dicts themselves: iterating the read-only views is Python code
+        sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(nodes))
+        ends = np.fromiter(map(index.__getitem__, chain.from_iterable(lists)), dtype=np.int64, count=int(sizes.sum()))
+        starts = np.repeat(np.arange(len(nodes), dtype=np.int64), sizes)
+        keep = ends > starts  # self-loops dropped
+        edges = np.stack([starts[keep], ends[keep]], axis=1).tolist()
         return IGraph(ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, index)
 
     return cached(P, "igraph", make)

@@ -300,3 +300,17 @@ def test_brokers_on_the_second_core_equal_brokers_here(monkeypatch):
     with shared_cache():
         assert not start_brokers(G).forked
     assert analyze(G, as_of="2026-11-24", seed=1).to_dict() == parallel
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_igraph_copy_keeps_the_edge_order_of_networkx(P):
+    """igraph's edge ids follow P.edges() (Louvain and the searches visit edges in that
+    order), self-loops left out, isolates kept."""
+    Q = P.copy()
+    first = next(iter(Q))
+    Q.add_edge(first, first)  # a self-loop
+    Q.add_node("isolated")
+    g = _igraph.to_igraph(Q)
+    assert g.nodes == list(Q)
+    assert g.graph.get_edgelist() == [(g.index[a], g.index[b]) for a, b in Q.edges() if a != b]
+    assert _igraph.to_igraph(nx.Graph()).graph.vcount() == 0
