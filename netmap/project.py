@@ -96,35 +96,26 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
         data = edges[pair] = {"kinds": {}, "weight": 0, "agreements": [], "ties": [], "awards": [], "strength": None}
         return data
 
-    def tie(u: str, v: str, kind: str, field: str, ref: Any) -> None:
+    def tie(u: str, v: str, kind: str, field: str, ref: Any) -> dict[str, Any] | None:
+        """Count one tie, agreement or award between two node keys; its pair's data, if kept."""
         a = key_to_id.get(u)
         b = key_to_id.get(v)
         if a is None or b is None or u == v:
-            return
+            return None
         pair = (a, b) if a < b else (b, a)
         data = edges.get(pair) or edge(pair)
         kinds = data["kinds"]
         kinds[kind] = kinds.get(kind, 0) + 1
         data["weight"] += 1
         data[field].append(ref)
+        return data
 
     # The edges by type, from the index the analyses share (within one analyze() call the
     # map's million edges are scanned once, for the projection and everything else).
-    # Ties are half a million rows on a national map: this loop is ``tie`` written out.
     for u, v, d in edges_of(G, "TIED_TO"):
-        a = key_to_id.get(u)
-        b = key_to_id.get(v)
-        if a is None or b is None or u == v:
-            continue
-        pair = (a, b) if a < b else (b, a)
-        data = edges.get(pair) or edge(pair)
-        kinds = data["kinds"]
-        kind = d.get("kind") or "collaboration"
-        kinds[kind] = kinds.get(kind, 0) + 1
-        data["weight"] += 1
-        data["ties"].append(d.get("_row"))
+        data = tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"))
         strength = d.get("strength")
-        if strength is not None and (data["strength"] is None or strength > data["strength"]):
+        if data is not None and strength is not None and (data["strength"] is None or strength > data["strength"]):
             data["strength"] = strength
     parties: dict[str, list[str]] = {}
     for u, v, _ in edges_of(G, "PARTY_TO"):
