@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -27,8 +28,10 @@ __all__ = [
     "connected_components",
     "constraint",
     "degree_and_reach",
+    "edge_arrays",
     "effective_size",
     "louvain",
+    "tie_counts",
     "to_igraph",
     "triangles",
 ]
@@ -43,6 +46,28 @@ class IGraph:
     index: dict[Any, int]
 
 
+def edge_arrays(P: nx.Graph) -> tuple[Any, Any, Any]:
+    """``P.edges()`` as two arrays of node indexes (``P``'s node order), self-loops included,
+    and which entries of the adjacency, read row by row, they are (to line up edge data).
+
+    Read off the adjacency dicts with C-level lookups: ``P.edges()`` gives (n, m) for each
+    neighbour m of n not listed before n.
+    """
+
+    def make() -> tuple[Any, Any, Any]:
+        import numpy as np
+
+        index = {v: i for i, v in enumerate(P)}
+        lists = P._adj.values()  # the dicts themselves: iterating the read-only views is Python code
+        sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(index))
+        ends = np.fromiter(map(index.__getitem__, chain.from_iterable(lists)), dtype=np.int64, count=int(sizes.sum()))
+        starts = np.repeat(np.arange(len(index), dtype=np.int64), sizes)
+        first = ends >= starts
+        return starts[first], ends[first], first
+
+    return cached(P, "edge-arrays", make)
+
+
 def to_igraph(P: nx.Graph) -> IGraph:
     """The simple undirected igraph graph of ``P`` (self-loops dropped), vertices in ``P``'s order."""
 
@@ -51,19 +76,44 @@ def to_igraph(P: nx.Graph) -> IGraph:
         import numpy as np
 
         nodes = list(P)
-        index = {v: i for i, v in enumerate(nodes)}
-        # The edges in ``P.edges()`` order (which fixes igraph's edge ids, and with them
-        # the order Louvain and the searches visit), read off the adjacency with C-level
-        # lookups: ``P.edges()`` gives (n, m) for each neighbour m of n not listed before n.
-        lists = P._adj.values()  # the dicts themselves: iterating the read-only views is Python code
-        sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(nodes))
-        ends = np.fromiter(map(index.__getitem__, chain.from_iterable(lists)), dtype=np.int64, count=int(sizes.sum()))
-        starts = np.repeat(np.arange(len(nodes), dtype=np.int64), sizes)
-        keep = ends > starts  # self-loops dropped
-        edges = np.stack([starts[keep], ends[keep]], axis=1).tolist()
-        return IGraph(ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, index)
+        # Edges in ``P.edges()`` order, which fixes igraph's edge ids (and with them the order
+        # Louvain and the searches visit edges).
+        u, v, _ = edge_arrays(P)
+        loop = u == v
+        edges = np.stack([u[~loop], v[~loop]], axis=1).tolist()
+        return IGraph(ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, {n: i for i, n in enumerate(nodes)})
 
     return cached(P, "igraph", make)
+
+
+def tie_counts(P: nx.Graph, group: list[Any]) -> tuple[Counter[Any], Counter[Any], Counter[Any], Counter[Any], int]:
+    """Per group (``group[i]`` is node i's): ties touching it, of which crossing to another
+    group, weight inside it, and weighted degree; and the number of crossing ties.
+
+    What :func:`netmap.analysis.health.health` counts edge by edge, from arrays; ``weight``
+    is an integer edge attribute (1 if missing), as in a projection.
+    """
+    import numpy as np
+
+    u, v, first = edge_arrays(P)
+    entries = (d.get("weight", 1) for nbrs in P._adj.values() for d in nbrs.values())
+    weight = np.fromiter(entries, dtype=np.int64, count=len(first))[first]
+    codes: dict[Any, int] = {}
+    code = np.array([codes.setdefault(g, len(codes)) for g in group], dtype=np.int64)
+    K = len(codes)
+    cu, cv = code[u], code[v]
+    cross = cu != cv
+    same = ~cross
+
+    def per_group(*parts: tuple[Any, Any]) -> Counter[Any]:
+        total = sum(np.bincount(c, weights=w, minlength=K) for c, w in parts)
+        return Counter({g: round(x) for g, x in zip(codes, np.asarray(total).tolist(), strict=True) if x})
+
+    touching = per_group((cu, None), (cv[cross], None))
+    crossing = per_group((cu[cross], None), (cv[cross], None))
+    inside = per_group((cu[same], weight[same]))
+    strength = per_group((cu, weight), (cv, weight))
+    return touching, crossing, inside, strength, int(cross.sum())
 
 
 @dataclass

@@ -84,6 +84,31 @@ def _modularity(cats: list[Any], inside: Counter[Any], strength: Counter[Any]) -
     return sum(inside[c] / m - strength[c] * strength[c] * norm for c in cats)
 
 
+def _tie_counts(
+    P: nx.Graph, category_of: dict[Any, Any]
+) -> tuple[Counter[Any], Counter[Any], Counter[Any], Counter[Any], int]:
+    """Per category: ties touching it, of which to another category, weight inside it,
+    weighted degree; and the number of ties across categories (see ``_igraph.tie_counts``)."""
+    touching: Counter[Any] = Counter()
+    crossing: Counter[Any] = Counter()
+    inside: Counter[Any] = Counter()
+    strength: Counter[Any] = Counter()
+    external = 0
+    for a, b, w in P.edges(data="weight", default=1):
+        ca, cb = category_of[a], category_of[b]
+        touching[ca] += 1
+        strength[ca] += w
+        strength[cb] += w
+        if ca != cb:
+            external += 1
+            touching[cb] += 1
+            crossing[ca] += 1
+            crossing[cb] += 1
+        else:
+            inside[ca] += w
+    return touching, crossing, inside, strength, external
+
+
 @dataclass
 class Health:
     """Result of :func:`health`."""
@@ -158,25 +183,12 @@ def health(G: nx.MultiDiGraph, *, seed: int | None = 0, backend: str = "auto") -
 
     category_of = {p: d.get("category") for p, d in P.nodes(data=True)}
     cats = sorted(set(category_of.values()), key=str)
-    touching: Counter[Any] = Counter()  # ties with at least one end in the category
-    crossing: Counter[Any] = Counter()  # of which, ties to another category
-    inside: Counter[Any] = Counter()  # weight of the ties within the category
-    strength: Counter[Any] = Counter()  # weighted degree of the category's partners
-    external = 0
     # One pass gives the E-I indexes and the category modularity (networkx's modularity
     # walks the graph again per category).
-    for a, b, w in P.edges(data="weight", default=1):
-        ca, cb = category_of[a], category_of[b]
-        touching[ca] += 1
-        strength[ca] += w
-        strength[cb] += w
-        if ca != cb:
-            external += 1
-            touching[cb] += 1
-            crossing[ca] += 1
-            crossing[cb] += 1
-        else:
-            inside[ca] += w
+    if fast:
+        touching, crossing, inside, strength, external = _igraph.tie_counts(P, list(category_of.values()))
+    else:
+        touching, crossing, inside, strength, external = _tie_counts(P, category_of)
     category_ei: dict[str, float | None] = {}
     for cat in cats:
         total, ext = touching[cat], crossing[cat]

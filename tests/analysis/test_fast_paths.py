@@ -314,3 +314,27 @@ def test_igraph_copy_keeps_the_edge_order_of_networkx(P):
     assert g.nodes == list(Q)
     assert g.graph.get_edgelist() == [(g.index[a], g.index[b]) for a, b in Q.edges() if a != b]
     assert _igraph.to_igraph(nx.Graph()).graph.vcount() == 0
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_tie_counts_by_category_match_the_edge_loop(P):
+    from netmap.analysis.health import _tie_counts
+
+    rng = random.Random(6)
+    Q = P.copy()
+    first = next(iter(Q))
+    Q.add_edge(first, first)  # a self-loop counts once, inside its category, weight twice
+    Q.add_node("isolated")
+    for _, _, d in Q.edges(data=True):
+        if rng.random() < 0.7:
+            d["weight"] = rng.randint(1, 4)  # the others weigh 1
+    category = {v: rng.choice([*CATEGORIES[:3], None]) for v in Q}
+    slow = _tie_counts(Q, category)
+    fast = _igraph.tie_counts(Q, list(category.values()))
+    assert fast == slow
+    touching, crossing, inside, strength, external = fast
+    assert external == sum(1 for a, b in Q.edges() if category[a] != category[b])
+    assert sum(strength.values()) == 2 * Q.size(weight="weight")
+    assert sum(touching.values()) == Q.number_of_edges() + external  # a crossing tie touches two
+    assert sum(crossing.values()) == 2 * external
+    assert sum(inside.values()) == sum(w for a, b, w in Q.edges(data="weight", default=1) if category[a] == category[b])
