@@ -68,6 +68,13 @@ def edge_arrays(P: nx.Graph) -> tuple[Any, Any, Any]:
     return cached(P, "edge-arrays", make)
 
 
+def _simple_edges(P: nx.Graph) -> tuple[Any, Any]:
+    """The edges of the igraph copy, as two index arrays (``u < v``): :func:`edge_arrays` without loops."""
+    u, v, _ = edge_arrays(P)
+    loop = u == v
+    return u[~loop], v[~loop]
+
+
 def to_igraph(P: nx.Graph) -> IGraph:
     """The simple undirected igraph graph of ``P`` (self-loops dropped), vertices in ``P``'s order."""
 
@@ -78,9 +85,7 @@ def to_igraph(P: nx.Graph) -> IGraph:
         nodes = list(P)
         # Edges in ``P.edges()`` order, which fixes igraph's edge ids (and with them the order
         # Louvain and the searches visit edges).
-        u, v, _ = edge_arrays(P)
-        loop = u == v
-        edges = np.stack([u[~loop], v[~loop]], axis=1).tolist()
+        edges = np.stack(_simple_edges(P), axis=1).tolist()
         return IGraph(ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, {n: i for i, n in enumerate(nodes)})
 
     return cached(P, "igraph", make)
@@ -134,8 +139,7 @@ def triangles(P: nx.Graph) -> Triangles:
 
         g = to_igraph(P)
         n = len(g.nodes)
-        edges = np.array(g.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        lo, hi = edges.min(axis=1), edges.max(axis=1)
+        lo, hi = _simple_edges(P)
         degree = np.bincount(np.concatenate([lo, hi]), minlength=n).astype(np.float64)
         return Triangles(n, distinct(lo * n + hi), _triangle_corners(g.graph), degree)
 
@@ -233,9 +237,9 @@ def degree_and_reach(P: nx.Graph) -> tuple[dict[Any, int], dict[Any, int]]:
     category = np.array(
         [codes.setdefault(d.get("category"), len(codes) - 1) for _, d in P.nodes(data=True)], dtype=np.int64
     )
-    edges = np.array(g.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    ends = np.concatenate([edges[:, 0], edges[:, 1]])
-    others = np.concatenate([edges[:, 1], edges[:, 0]])
+    u, v = _simple_edges(P)
+    ends = np.concatenate([u, v])
+    others = np.concatenate([v, u])
     K = len(codes)
     seen = category[others]
     keep = (seen >= 0) & (seen != category[ends])
