@@ -23,14 +23,16 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from netmap.errors import ERROR, WARNING, Issue, UsageError
+from netmap.ingest import csvfast
 from netmap.model import SHEETS
 
-__all__ = ["Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
+__all__ = ["ColumnRows", "Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
 
 # Sheets that `netmap init` writes for people, not data: never read as data.
 TEMPLATE_SHEETS = ("readme", "lists")
@@ -59,14 +61,87 @@ class RawRow:
     cells: list[Any]
 
 
+class ColumnRows(Sequence[RawRow]):
+    """The rows of a sheet read column by column, made into :class:`RawRow` only when asked.
+
+    A large plain CSV file is read as columns (see :mod:`netmap.ingest.csvfast`), and it
+    is checked as columns too; this keeps them as they are, while everything that walks a
+    sheet row by row still can.
+
+    >>> rows = ColumnRows([["007", "7"], ["Pima CC", "Pima One Stop"]], first_row=2)
+    >>> len(rows), rows[1]
+    (2, RawRow(row=3, cells=['7', 'Pima One Stop']))
+    """
+
+    def __init__(self, columns: list[list[Any]], *, first_row: int) -> None:
+        self.columns = columns
+        self.first_row = first_row
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    @overload
+    def __getitem__(self, index: int) -> RawRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RawRow]: ...
+    def __getitem__(self, index: int | slice) -> RawRow | list[RawRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return RawRow(self.first_row + index, [column[index] for column in self.columns])
+
+    def __iter__(self) -> Iterator[RawRow]:
+        for index, cells in enumerate(zip(*self.columns, strict=True)):
+            yield RawRow(self.first_row + index, list(cells))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the list it stands for
+
+    def __repr__(self) -> str:
+        return f"ColumnRows({len(self)} rows from row {self.first_row})"
+
+
 @dataclass
 class RawSheet:
     name: str  # normalised sheet name (lower case)
     title: str  # the sheet or file name as written
     file: str
     header: list[str]
-    rows: list[RawRow] = field(default_factory=list)
+    rows: list[RawRow] | ColumnRows = field(default_factory=list)
     header_row: int = 1
+
+    def columns(self) -> list[Sequence[Any]]:
+        """The cells column by column, one per header cell (missing cells are ``None``).
+
+        >>> sheet = RawSheet("partners", "partners", "partners.csv", ["id", "name"],
+        ...     [RawRow(2, ["007", "Pima CC"]), RawRow(3, ["7"])])
+        >>> sheet.columns()
+        [('007', '7'), ('Pima CC', None)]
+        """
+        width = len(self.header)
+        if isinstance(self.rows, ColumnRows):
+            return list(self.rows.columns)
+        if not self.rows:
+            return [()] * width
+        grid = [r.cells for r in self.rows]
+        if any(len(cells) != width for cells in grid):
+            # Ragged rows (reported by the reader): missing cells are empty, cells past the
+            # header are not this sheet's data.
+            grid = [
+                cells[:width] if len(cells) >= width else [*cells, *([None] * (width - len(cells)))] for cells in grid
+            ]
+        return list(zip(*grid, strict=True))
+
+    def row_numbers(self) -> list[int]:
+        """The row number of each row, in order."""
+        if isinstance(self.rows, ColumnRows):
+            return list(range(self.rows.first_row, self.rows.first_row + len(self.rows)))
+        return [r.row for r in self.rows]
 
 
 @dataclass
@@ -215,6 +290,12 @@ def _read_csv_file(
     if problem is not None or text is None:
         book.issues.append(problem)
         return
+    if size >= csvfast.FAST_CSV_BYTES:
+        columns = csvfast.plain_columns(text, max_rows=limits.max_rows + 1, max_cell_chars=limits.max_cell_chars)
+        if columns is not None and len(columns) <= limits.max_columns:
+            del text
+            _columns_to_sheet(book, name, path.stem.strip(), display, columns)
+            return
     # csv's default 128 KiB field cap would raise mid-file; we check length ourselves.
     csv.field_size_limit(max(limits.max_file_bytes, 2**20))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -526,14 +607,26 @@ def _to_sheet(
                         )
                     )
         sheet.rows.append(RawRow(excel_row, cells))
+    _add_sheet(book, sheet)
+
+
+def _columns_to_sheet(book: RawWorkbook, name: str, title: str, display: str, columns: list[list[str]]) -> None:
+    """A sheet from the columns of a plain CSV file (header cell first, nothing to report)."""
+    header = ["" if _blank(column[0]) else column[0].strip() for column in columns]
+    data = [column[1:] for column in columns]
+    _add_sheet(book, RawSheet(name, title, display, header, ColumnRows(data, first_row=2), 1))
+
+
+def _add_sheet(book: RawWorkbook, sheet: RawSheet) -> None:
+    name = sheet.name
     book.sheets[name] = sheet
     if name not in SHEETS:
         book.issues.append(
             Issue(
                 "unknown-sheet",
-                f"sheet {title!r} is not a netmap sheet; its rows are kept as extra data but not analysed",
+                f"sheet {sheet.title!r} is not a netmap sheet; its rows are kept as extra data but not analysed",
                 WARNING,
-                file=display,
+                file=sheet.file,
                 sheet=name,
                 suggestions=tuple(_closest_sheets(name)),
             )
