@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -339,6 +340,8 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
     if spec.name == "partners":
         _resolve_agency_types(check, tables.roster, values, row_numbers, bad, derived)
     for name in spec.required_columns:
+        if None not in values[name]:
+            continue  # the usual case, seen at C speed
         column_failed = failed.get(name, set())
         for i in [i for i, v in enumerate(values[name]) if v is None]:
             if i not in column_failed:
@@ -346,7 +349,7 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
                 bad[i] = 1
     if spec.name in ("agreements", "funding"):
         _check_date_order(check, spec.name, values, row_numbers, bad)
-    if spec.name == "ties":
+    if spec.name == "ties" and any(map(operator.eq, values["source_id"], values["target_id"])):
         for i, (a, b) in enumerate(zip(values["source_id"], values["target_id"], strict=True)):
             if a is not None and a == b:
                 check.add(
@@ -390,8 +393,11 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
         rejected.extend(r for i, r in enumerate(records) if bad[i])
     if key_cols == ("id",):
         return [r for i, r in enumerate(records) if not bad[i]] if any(bad) else records
+    row_keys = _row_keys(spec.name, records, values, bad)
+    if not any(bad) and len(set(row_keys)) == n:
+        return records  # no row repeats another (checked at C speed): all are kept
     kept: list[dict[str, Any]] = []
-    for i, key in enumerate(_row_keys(spec.name, records, values, bad)):
+    for i, key in enumerate(row_keys):
         if bad[i]:
             continue
         if key in first_row_of:
@@ -645,14 +651,18 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
     id_index = next((i for i, h in enumerate(partner_sheet.header) if header_key(h) == "id"), None)
     if id_index is None:
         return  # without ids nothing can be referenced; missing-column says so once
-    defined: set[str] = set()
-    for value in partner_sheet.columns()[id_index]:
-        if not is_blank(value):
-            defined.add(cell_text(value))
     valid = {p["id"] for p in tables["partners"]}
-    by_norm: dict[str, list[str]] = {}
-    for pid in defined:
-        by_norm.setdefault(pid.casefold().replace(" ", ""), []).append(pid)
+
+    @functools.cache
+    def defined() -> set[str]:
+        return {cell_text(v) for v in partner_sheet.columns()[id_index] if not is_blank(v)}
+
+    @functools.cache
+    def by_norm() -> dict[str, list[str]]:
+        ids: dict[str, list[str]] = {}
+        for pid in defined():
+            ids.setdefault(pid.casefold().replace(" ", ""), []).append(pid)
+        return ids
 
     for sheet, columns in _REFERENCES.items():
         if sheet not in tables.records:
@@ -664,7 +674,7 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
             # to a valid partner, so every row is kept as it is.
             referenced: set[Any] = set()
             for column in columns:
-                referenced.update(r[column] for r in records)
+                referenced.update(map(operator.itemgetter(column), records))
             referenced.discard(None)
             if referenced <= valid:
                 continue
@@ -679,10 +689,10 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
                     if pid in valid:
                         continue
                     ok = False
-                    if pid in defined:
+                    if pid in defined():
                         continue  # that partner's own row has an error already
-                    close = by_norm.get(pid.casefold().replace(" ", "")) or difflib.get_close_matches(
-                        pid, sorted(defined), n=3, cutoff=0.6
+                    close = by_norm().get(pid.casefold().replace(" ", "")) or difflib.get_close_matches(
+                        pid, sorted(defined()), n=3, cutoff=0.6
                     )
                     hint = " (separate partner ids with ';')" if column == "parties" and "," in pid else ""
                     check.add(
