@@ -290,22 +290,41 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
         if pop_id:
             add_edge(pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :])
 
+    # The ties are most of the edges (500,000 on a national map): ``put`` written out, with
+    # each partner's node key made once, so that the dicts are looked up with keys whose
+    # hash is already known instead of a fresh string per end per row.
+    partner_key = {d["id"]: n for n, d in nodes.items() if d.get("label") == "Partner"}
     for t in tables["ties"]:
+        kind = t["kind"]
+        row = t["_row"]
         data = {
             "type": "TIED_TO",
             "map_id": map_id,
-            "kind": t["kind"] or "collaboration",
-            "kind_as_written": t["kind"],
+            "kind": kind or "collaboration",
+            "kind_as_written": kind,
             "strength": t["strength"],
             # None (blank cell) is kept apart from "no" so the workbook can be written back as it was.
             "directed": t["directed"],
             "notes": t["notes"],
             "_sheet": "ties",
-            "_row": t["_row"],
+            "_row": row,
         }
         if t["extra"]:
             data.update(_extras("ties", t))
-        put(f"Partner:{t['source_id']}", f"Partner:{t['target_id']}", f"TIED_TO:{t['_row']}", data)
+        u = partner_key.get(t["source_id"])
+        v = partner_key.get(t["target_id"])
+        key = f"TIED_TO:{row}"
+        if u is None or v is None:
+            put(f"Partner:{t['source_id']}", f"Partner:{t['target_id']}", key, data)
+            continue
+        out = succ[u]
+        keyed = out.get(v)
+        if keyed is None:
+            out[v] = pred[v][u] = {key: data}
+        elif key in keyed:
+            keyed[key].update(data)
+        else:
+            keyed[key] = data
 
     for c in tables["contacts"]:
         # The id must not spell the name out: ids end up in maps and exports.
