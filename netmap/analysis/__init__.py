@@ -22,8 +22,17 @@ from typing import Any
 import networkx as nx
 
 from netmap._gc import gc_paused
-from netmap.analysis._common import as_date, partners, region_names, resolve_roster, shared_cache
-from netmap.analysis.brokers import Brokers, brokerage, brokers, start_brokers
+from netmap.analysis._common import (
+    IGRAPH_THRESHOLD,
+    as_date,
+    partner_graph,
+    partners,
+    region_names,
+    resolve_roster,
+    shared_cache,
+    use_igraph,
+)
+from netmap.analysis.brokers import Brokers, brokerage, brokers, pivots, start_brokers
 from netmap.analysis.findings import Finding, findings
 from netmap.analysis.formalisation import Formalisation, formalisation
 from netmap.analysis.funding import Funding, funding
@@ -158,18 +167,24 @@ def analyze(
         roster = resolve_roster(G, roster)
         day = as_date(as_of)
         view = select_region(G, region)
-        # The brokers (the slowest analysis) on the second core, the others meanwhile.
-        links_job = start_brokers(view, top=top, seed=seed, backend=backend)
-        try:
-            gaps = roster_gaps(view, roster=roster, region=region)
-            roles = role_gaps(view, roster=roster)
-            formal = formalisation(view, as_of=day)
-            money = funding(view, as_of=day)
-            network = health(view, seed=seed, backend=backend)
-            resil = resilience(view, as_of=day, include_contacts=include_contacts, backend=backend)
-            links = links_job.result()
-        finally:
-            links_job.cancel()
+        # On a large map the C-heavy parts of health, resilience and the brokers go to a
+        # worker process on the second core now, before the projection (the worker needs
+        # only the arcs); the analyses below pick them up as they need them (the brokers
+        # last, as they need the most), doing the rest here meanwhile.
+        n = len(partners(view))
+        sent = None
+        if n > IGRAPH_THRESHOLD and use_igraph(backend, n):
+            from netmap.analysis import _offload
+
+            sent = _offload.send(view, health_seed=seed, brokers=(pivots(n), seed))
+            _offload.attach(partner_graph(view), sent)
+        gaps = roster_gaps(view, roster=roster, region=region)
+        roles = role_gaps(view, roster=roster)
+        formal = formalisation(view, as_of=day)
+        money = funding(view, as_of=day)
+        network = health(view, seed=seed, backend=backend)
+        resil = resilience(view, as_of=day, include_contacts=include_contacts, backend=backend)
+        links = brokers(view, top=top, seed=seed, backend=backend)
         card = scorecard(
             view,
             roster=roster,

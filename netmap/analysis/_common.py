@@ -26,6 +26,7 @@ __all__ = [
     "IGRAPH_THRESHOLD",
     "STATEWIDE",
     "as_date",
+    "cache_worker",
     "cached",
     "edges_of",
     "is_active",
@@ -33,6 +34,9 @@ __all__ = [
     "nodes_of",
     "partner_graph",
     "partners",
+    "prefetched",
+    "put_prefetched",
+    "recorded_roles",
     "resolve_roster",
     "shared_cache",
     "shares_cache",
@@ -64,6 +68,26 @@ def partners(G: nx.MultiDiGraph, *, active_only: bool = True) -> dict[str, dict[
     if not active_only:
         return dict(everyone)
     return {k: d for k, d in everyone.items() if is_active(d)}
+
+
+def recorded_roles(G: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Partner id -> ids of the roles it performs (partners with a ``roles`` row only).
+
+    Shared by the role gaps and the scorecard within one :func:`shared_cache`; read-only.
+    """
+
+    def make() -> dict[str, set[str]]:
+        nodes = G._node  # the node dicts themselves: G.nodes[...] is a view per lookup
+        out: dict[str, set[str]] = {}
+        for u, v, _ in edges_of(G, "PERFORMS"):
+            pid = nodes[u]["id"]
+            found = out.get(pid)
+            if found is None:
+                found = out[pid] = set()
+            found.add(nodes[v]["id"])
+        return out
+
+    return cached(G, "recorded-roles", make)
 
 
 def nodes_of(G: nx.MultiDiGraph, label: str) -> dict[str, dict[str, Any]]:
@@ -126,6 +150,9 @@ def shared_cache() -> Iterator[None]:
         yield
     finally:
         if token is not None:
+            worker = (_CACHE.get() or {}).pop(_WORKER, None)
+            if worker is not None:
+                worker.close()
             # The console script ends its process without freeing this (the projection,
             # the edge index: seconds of freeing at 100,000 partners); elsewhere it is freed.
             keep_to_exit(_CACHE.get())
@@ -151,8 +178,12 @@ def shares_cache(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def cached(G: Any, key: str, make: Callable[[], Any]) -> Any:
-    """``make()``, computed once per ``G`` and ``key`` inside :func:`shared_cache`."""
+def cached(G: Any, key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, computed once per ``G`` and ``key`` inside :func:`shared_cache`.
+
+    If a worker was asked for it (:func:`put_prefetched`), its answer, or ``make()`` if the
+    worker failed.
+    """
     cache = _CACHE.get()
     if cache is None:
         return make()
@@ -160,7 +191,56 @@ def cached(G: Any, key: str, make: Callable[[], Any]) -> Any:
     if hit is None or hit[0] is not G:
         hit = (G, make())
         cache[(id(G), key)] = hit
+    elif isinstance(hit[1], _Prefetched):
+        try:
+            value = hit[1].future.result()
+        except Exception:  # noqa: BLE001 - whatever went wrong there, the answer is computed here
+            value = make()
+        hit = cache[(id(G), key)] = (G, value)
     return hit[1]
+
+
+def prefetched(G: Any, key: Any) -> bool:
+    """Whether the open :func:`shared_cache` has ``G``'s ``key``, computed or being computed."""
+    cache = _CACHE.get()
+    hit = None if cache is None else cache.get((id(G), key))
+    return hit is not None and hit[0] is G
+
+
+class _Prefetched:
+    """A cache entry a worker is computing (a ``concurrent.futures.Future``)."""
+
+    __slots__ = ("future",)
+
+    def __init__(self, future: Any) -> None:
+        self.future = future
+
+
+_WORKER = "worker"  # the cache's worker process, if one was started
+
+
+def put_prefetched(G: Any, key: Any, future: Any) -> None:
+    """Let :func:`cached` take ``G``'s ``key`` from ``future`` (inside :func:`shared_cache`)."""
+    cache = _CACHE.get()
+    if cache is not None:
+        cache[(id(G), key)] = (G, _Prefetched(future))
+
+
+def cache_worker() -> Any:
+    """The worker process of the open :func:`shared_cache`, started on first use (None
+    outside one, or if it cannot start). It is stopped when that cache closes."""
+    cache = _CACHE.get()
+    if cache is None:
+        return None
+    worker = cache.get(_WORKER)
+    if worker is None:
+        from netmap._worker import Worker
+
+        try:
+            worker = cache[_WORKER] = Worker.start()
+        except OSError:
+            return None
+    return worker
 
 
 def use_igraph(backend: str, n: int) -> bool:

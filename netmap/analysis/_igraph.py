@@ -20,17 +20,33 @@ import networkx as nx
 from netmap.analysis._common import cached
 
 __all__ = [
+    "EdgeSet",
     "IGraph",
     "Triangles",
     "articulation_points",
     "betweenness",
     "bridges",
+    "category_codes",
     "connected_components",
     "constraint",
     "degree_and_reach",
     "edge_arrays",
+    "edge_set",
     "effective_size",
     "louvain",
+    "node_list",
+    "pairs_of",
+    "raw_betweenness",
+    "raw_bridges",
+    "raw_components",
+    "raw_constraint",
+    "raw_cut_points",
+    "raw_degree_and_reach",
+    "raw_effective_size",
+    "raw_louvain",
+    "raw_structure",
+    "sample_sources",
+    "structure",
     "tie_counts",
     "to_igraph",
     "triangles",
@@ -68,24 +84,46 @@ def edge_arrays(P: nx.Graph) -> tuple[Any, Any, Any]:
     return cached(P, "edge-arrays", make)
 
 
+def pairs_of(n: int, u: Any, v: Any) -> tuple[Any, Any]:
+    """The simple undirected edges among ``u[i] - v[i]`` (loops and repeats dropped), as
+    index arrays ``lo < hi`` sorted by ``(lo, hi)``: the edge order of every igraph copy.
+
+    Sorted, not in ``P.edges()`` order, so that a worker process that knows the ties only as
+    arrays (see :mod:`netmap.analysis._offload`) builds the same igraph graph, with the same
+    edge ids, as this process builds from the NetworkX graph: Louvain and the searches visit
+    edges in that order.
+
+    >>> lo, hi = pairs_of(3, [2, 0, 1, 1], [0, 2, 1, 0])
+    >>> lo.tolist(), hi.tolist()
+    ([0, 0], [1, 2])
+    """
+    import numpy as np
+
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    keep = u != v
+    lo, hi = np.minimum(u, v)[keep], np.maximum(u, v)[keep]
+    codes = distinct(lo * n + hi)
+    return codes // max(n, 1), codes % max(n, 1)
+
+
 def _simple_edges(P: nx.Graph) -> tuple[Any, Any]:
-    """The edges of the igraph copy, as two index arrays (``u < v``): :func:`edge_arrays` without loops."""
+    """The edges of the igraph copy, as two index arrays (see :func:`pairs_of`)."""
     u, v, _ = edge_arrays(P)
-    loop = u == v
-    return u[~loop], v[~loop]
+    return pairs_of(len(P), u, v)
 
 
 def to_igraph(P: nx.Graph) -> IGraph:
-    """The simple undirected igraph graph of ``P`` (self-loops dropped), vertices in ``P``'s order."""
+    """The simple undirected igraph graph of ``P`` (self-loops dropped), vertices in ``P``'s
+    order, edges sorted by their ends' indexes (:func:`pairs_of`)."""
 
     def make() -> IGraph:
         import igraph as ig
         import numpy as np
 
-        nodes = list(P)
-        # Edges in ``P.edges()`` order, which fixes igraph's edge ids (and with them the order
-        # Louvain and the searches visit edges).
-        edges = np.stack(_simple_edges(P), axis=1).tolist()
+        nodes = node_list(P)
+        es = edge_set(P)
+        edges = np.stack([es.lo, es.hi], axis=1).tolist()
         return IGraph(ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, {n: i for i, n in enumerate(nodes)})
 
     return cached(P, "igraph", make)
@@ -131,19 +169,72 @@ class Triangles:
     degree: Any  # float64 per node
 
 
+class EdgeSet:
+    """A simple undirected graph as arrays: ``n`` nodes, edges ``lo[i] - hi[i]`` (``lo < hi``).
+
+    What the fast paths compute from, in this process (made from a NetworkX partner graph,
+    its igraph copy shared through the cache) or in a worker process (made from the arrays
+    alone, see :mod:`netmap.analysis._offload`). Edge ids are positions in the arrays.
+
+    >>> import numpy as np
+    >>> es = EdgeSet(3, np.array([0, 1]), np.array([1, 2]))
+    >>> raw_cut_points(es), raw_bridges(es)
+    ([1], [(0, 1), (1, 2)])
+    """
+
+    def __init__(self, n: int, lo: Any, hi: Any, make_graph: Any = None) -> None:
+        self.n, self.lo, self.hi = n, lo, hi
+        self._make_graph = make_graph  # where the igraph graph comes from, if not from the arrays
+        self._graph: Any = None
+        self._triangles: Triangles | None = None
+
+    @property
+    def graph(self) -> Any:
+        if self._graph is None and self._make_graph is not None:
+            self._graph = self._make_graph()
+        if self._graph is None:
+            import igraph as ig
+            import numpy as np
+
+            self._graph = ig.Graph(n=self.n, edges=np.stack([self.lo, self.hi], axis=1).tolist(), directed=False)
+        return self._graph
+
+    @property
+    def triangles(self) -> Triangles:
+        if self._triangles is None:
+            import numpy as np
+
+            n, lo, hi = self.n, self.lo, self.hi
+            degree = np.bincount(np.concatenate([lo, hi]), minlength=n).astype(np.float64)
+            self._triangles = Triangles(n, distinct(lo * n + hi), _triangle_corners(self.graph), degree)
+        return self._triangles
+
+
+def edge_set(P: nx.Graph) -> EdgeSet:
+    """``P`` as an :class:`EdgeSet` (its igraph copy and triangles made once per cache)."""
+
+    def make() -> EdgeSet:
+        lo, hi = _simple_edges(P)
+        # The igraph copy only if something is computed here (not when a worker does it all).
+        return EdgeSet(len(P), lo, hi, lambda: to_igraph(P).graph)
+
+    return cached(P, "edge-set", make)
+
+
+def node_list(P: nx.Graph) -> list[Any]:
+    """``list(P)``, once per cache: node index i is ``node_list(P)[i]`` everywhere here."""
+    return cached(P, "node-list", lambda: list(P))
+
+
+def _raw(P: nx.Graph, key: tuple[Any, ...], compute: Any) -> Any:
+    """``compute(edge_set(P))``, once per cache; or what a worker computed for ``key``
+    (:func:`netmap.analysis._offload.prefetch` puts it there)."""
+    return cached(P, ("raw", *key), lambda: compute(edge_set(P)))
+
+
 def triangles(P: nx.Graph) -> Triangles:
     """Edges and triangles of ``P`` (igraph lists the triangles in C), cached like the copy."""
-
-    def make() -> Triangles:
-        import numpy as np
-
-        g = to_igraph(P)
-        n = len(g.nodes)
-        lo, hi = _simple_edges(P)
-        degree = np.bincount(np.concatenate([lo, hi]), minlength=n).astype(np.float64)
-        return Triangles(n, distinct(lo * n + hi), _triangle_corners(g.graph), degree)
-
-    return cached(P, "triangles", make)
+    return edge_set(P).triangles
 
 
 def _triangle_corners(graph: Any) -> Any:
@@ -154,39 +245,50 @@ def _triangle_corners(graph: Any) -> Any:
     return np.sort(corners.reshape(-1, 3), axis=1)
 
 
+def sample_sources(nodes: list[Any], k: int | None, seed: int | None) -> list[int] | None:
+    """Indexes of the ``k`` pivots networkx samples (``random.Random(seed).sample`` of the
+    node list); None for exact betweenness (no ``k``, or ``k`` at least the node count)."""
+    n = len(nodes)
+    if k is None or k >= n or n < 3:
+        return None
+    index = {v: i for i, v in enumerate(nodes)}
+    return [index[s] for s in random.Random(seed).sample(nodes, k)]  # noqa: S311 (seeded sampling, not secrets)
+
+
+def raw_betweenness(es: EdgeSet, sources: list[int] | None) -> Any:
+    """Normalised betweenness per node index, exact (``sources`` None) or from the pivots
+    ``sources``, rescaled as networkx (3.5 and later) rescales sampled betweenness: pivots
+    over (k - 1)(n - 2), the other nodes over k(n - 2)."""
+    import numpy as np
+
+    n = es.n
+    if n < 3:
+        return np.zeros(n)
+    if sources is None:
+        return np.asarray(es.graph.betweenness(directed=False), dtype=np.float64) * (2 / ((n - 1) * (n - 2)))
+    k = len(sources)
+    raw = np.asarray(es.graph.betweenness(directed=False, sources=sources), dtype=np.float64)
+    scale = np.full(n, 2 / (k * (n - 2)))
+    scale[sources] = 2 / ((k - 1) * (n - 2)) if k > 1 else math.nan
+    return raw * scale
+
+
 def betweenness(P: nx.Graph, *, k: int | None = None, seed: int | None = 0) -> dict[Any, float]:
     """Normalised betweenness as ``nx.betweenness_centrality(P, k=k, seed=seed)`` computes it.
 
-    With ``k``, the same ``k`` sources networkx samples (``random.Random(seed).sample``
-    of the node list) are used, and networkx's (3.5 and later) rescaling of sampled
-    betweenness: sources over (k - 1)(n - 2), the other nodes over k(n - 2).
+    With ``k``, the same ``k`` sources networkx samples are used (see :func:`sample_sources`).
     """
-    g = to_igraph(P)
-    n = len(g.nodes)
-    if n < 3:
-        return dict.fromkeys(g.nodes, 0.0)
-    if k is None or k >= n:
-        raw = g.graph.betweenness(directed=False)
-        scale = 2 / ((n - 1) * (n - 2))
-        return {v: raw[i] * scale for i, v in enumerate(g.nodes)}
-    sources = random.Random(seed).sample(g.nodes, k)  # noqa: S311 (seeded sampling, not secrets)
-    raw = g.graph.betweenness(directed=False, sources=[g.index[s] for s in sources])
-    chosen = set(sources)
-    scale_source = 2 / ((k - 1) * (n - 2)) if k > 1 else math.nan
-    scale_other = 2 / (k * (n - 2))
-    return {v: raw[i] * (scale_source if v in chosen else scale_other) for i, v in enumerate(g.nodes)}
+    nodes = node_list(P)
+    sources = sample_sources(nodes, k, seed)
+    values = _raw(P, ("betweenness", k, seed), lambda es: raw_betweenness(es, sources))
+    return dict(zip(nodes, values.tolist(), strict=True))
 
 
-def constraint(P: nx.Graph) -> dict[Any, float]:
-    """Burt's constraint, unweighted (as :func:`netmap.analysis.brokers.constraint`), from triangles.
-
-    c_i = sum over neighbours j of (p_ij + sum_q p_iq p_qj)^2 with p_ij = 1/deg(i); NaN for
-    isolates. The q of a pair (i, j) are the third corners of the triangles on the edge i-j,
-    so each triangle adds its share to its three edges, both ways round.
-    """
+def raw_constraint(es: EdgeSet) -> Any:
+    """Burt's constraint per node index (NaN for isolates); see :func:`constraint`."""
     import numpy as np
 
-    t = triangles(P)
+    t = es.triangles
     n, pairs, deg = t.n, t.pairs, t.degree
     inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
     lo, hi = pairs // max(n, 1), pairs % max(n, 1)
@@ -207,20 +309,61 @@ def constraint(P: nx.Graph) -> dict[Any, float]:
     c = np.bincount(lo, (inv[lo] + up) ** 2, minlength=n) + np.bincount(hi, (inv[hi] + down) ** 2, minlength=n)
     c = c.astype(np.float64)  # bincount of no edges at all gives integers
     c[deg == 0] = np.nan
-    return dict(zip(to_igraph(P).nodes, c.tolist(), strict=True))
+    return c
+
+
+def constraint(P: nx.Graph) -> dict[Any, float]:
+    """Burt's constraint, unweighted (as :func:`netmap.analysis.brokers.constraint`), from triangles.
+
+    c_i = sum over neighbours j of (p_ij + sum_q p_iq p_qj)^2 with p_ij = 1/deg(i); NaN for
+    isolates. The q of a pair (i, j) are the third corners of the triangles on the edge i-j,
+    so each triangle adds its share to its three edges, both ways round.
+    """
+    return dict(zip(node_list(P), _raw(P, ("constraint",), raw_constraint).tolist(), strict=True))
+
+
+def raw_effective_size(es: EdgeSet) -> Any:
+    """Burt's effective size per node index (NaN for isolates); see :func:`effective_size`."""
+    import numpy as np
+
+    t = es.triangles
+    deg = t.degree
+    ties = np.bincount(t.corners.reshape(-1), minlength=t.n).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(deg > 0, deg - 2 * ties / np.where(deg > 0, deg, 1), np.nan)
 
 
 def effective_size(P: nx.Graph) -> dict[Any, float]:
     """Burt's effective size, unweighted: n - 2t/n (n neighbours, t ties among them, that is
     the triangles it is a corner of); NaN for isolates."""
+    return dict(zip(node_list(P), _raw(P, ("effective_size",), raw_effective_size).tolist(), strict=True))
+
+
+def category_codes(categories: list[Any]) -> list[int]:
+    """Each category as an integer code (-1: none), numbered in order of first appearance.
+
+    >>> category_codes(["b", None, "a", "b"])
+    [0, -1, 1, 0]
+    """
+    codes: dict[Any, int] = {None: -1}
+    return [codes.setdefault(c, len(codes) - 1) for c in categories]
+
+
+def raw_degree_and_reach(es: EdgeSet, categories: list[int]) -> tuple[Any, Any]:
+    """Degree, and categories other than its own reached by a neighbour, per node index."""
     import numpy as np
 
-    t = triangles(P)
-    deg = t.degree
-    ties = np.bincount(t.corners.reshape(-1), minlength=t.n).astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(deg > 0, deg - 2 * ties / np.where(deg > 0, deg, 1), np.nan)
-    return dict(zip(to_igraph(P).nodes, out.tolist(), strict=True))
+    n = es.n
+    category = np.asarray(categories, dtype=np.int64)
+    K = int(category.max()) + 2 if n else 1
+    ends = np.concatenate([es.lo, es.hi])
+    others = np.concatenate([es.hi, es.lo])
+    seen = category[others]
+    keep = (seen >= 0) & (seen != category[ends])
+    pairs = distinct(ends[keep] * K + seen[keep])  # (node, category reached), once each
+    reach = np.bincount(pairs // K, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    degree = np.bincount(ends, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    return degree, reach
 
 
 def degree_and_reach(P: nx.Graph) -> tuple[dict[Any, int], dict[Any, int]]:
@@ -229,56 +372,63 @@ def degree_and_reach(P: nx.Graph) -> tuple[dict[Any, int], dict[Any, int]]:
     ``P`` has no self-loops (a projection never does). A neighbour without a category
     reaches none.
     """
-    import numpy as np
+    nodes = node_list(P)
+    codes = category_codes([d.get("category") for _, d in P.nodes(data=True)])
+    degree, reach = _raw(P, ("degree_and_reach",), lambda es: raw_degree_and_reach(es, codes))
+    return dict(zip(nodes, degree.tolist(), strict=True)), dict(zip(nodes, reach.tolist(), strict=True))
 
-    g = to_igraph(P)
-    n = len(g.nodes)
-    codes: dict[Any, int] = {None: -1}
-    category = np.array(
-        [codes.setdefault(d.get("category"), len(codes) - 1) for _, d in P.nodes(data=True)], dtype=np.int64
-    )
-    u, v = _simple_edges(P)
-    ends = np.concatenate([u, v])
-    others = np.concatenate([v, u])
-    K = len(codes)
-    seen = category[others]
-    keep = (seen >= 0) & (seen != category[ends])
-    pairs = distinct(ends[keep] * K + seen[keep])  # (node, category reached), once each
-    reach = np.bincount(pairs // K, minlength=n) if n else np.zeros(0, dtype=np.int64)
-    degree = np.bincount(ends, minlength=n) if n else np.zeros(0, dtype=np.int64)
-    return dict(zip(g.nodes, degree.tolist(), strict=True)), dict(zip(g.nodes, reach.tolist(), strict=True))
+
+def raw_components(es: EdgeSet) -> list[int]:
+    """The connected component of each node index (igraph's numbering)."""
+    return list(es.graph.connected_components().membership)
+
+
+def _groups(nodes: list[Any], membership: list[int]) -> list[set[Any]]:
+    groups: dict[int, set[Any]] = {}
+    for v, c in zip(nodes, membership, strict=True):
+        groups.setdefault(c, set()).add(v)
+    return [groups[c] for c in sorted(groups)]
 
 
 def connected_components(P: nx.Graph) -> list[set[Any]]:
-    g = to_igraph(P)
-    return [{g.nodes[i] for i in members} for members in g.graph.connected_components()]
+    return _groups(node_list(P), _raw(P, ("components",), raw_components))
+
+
+def raw_cut_points(es: EdgeSet) -> list[int]:
+    return sorted(es.graph.articulation_points())
 
 
 def articulation_points(P: nx.Graph) -> set[Any]:
-    g = to_igraph(P)
-    return {g.nodes[i] for i in g.graph.articulation_points()}
+    nodes = node_list(P)
+    return {nodes[i] for i in _raw(P, ("cut_points",), raw_cut_points)}
+
+
+def raw_bridges(es: EdgeSet) -> list[tuple[int, int]]:
+    """The bridges as (lo, hi) node-index pairs (edge ids are positions in the arrays)."""
+    lo, hi = es.lo, es.hi
+    return [(int(lo[e]), int(hi[e])) for e in es.graph.bridges()]
 
 
 def bridges(P: nx.Graph) -> list[tuple[Any, Any]]:
-    g = to_igraph(P)
-    out = []
-    for e in g.graph.bridges():
-        a, b = g.graph.es[e].tuple
-        out.append((g.nodes[a], g.nodes[b]))
-    return out
+    nodes = node_list(P)
+    return [(nodes[a], nodes[b]) for a, b in _raw(P, ("bridges",), raw_bridges)]
+
+
+def raw_louvain(es: EdgeSet, seed: int | None) -> list[int]:
+    """Louvain community of each node index (igraph ``community_multilevel``), seeded; the
+    RNG is restored after."""
+    import igraph as ig
+
+    ig.set_random_number_generator(random.Random(seed))  # noqa: S311
+    try:
+        return list(es.graph.community_multilevel().membership)
+    finally:
+        ig.set_random_number_generator(random)  # igraph's default: the random module
 
 
 def louvain(P: nx.Graph, *, seed: int | None = 0) -> list[set[Any]]:
-    """Louvain communities (igraph ``community_multilevel``), seeded; the RNG is restored after."""
-    import igraph as ig
-
-    g = to_igraph(P)
-    ig.set_random_number_generator(random.Random(seed))  # noqa: S311
-    try:
-        clusters = g.graph.community_multilevel()
-    finally:
-        ig.set_random_number_generator(random)  # igraph's default: the random module
-    return [{g.nodes[i] for i in members} for members in clusters]
+    """Louvain communities (igraph ``community_multilevel``), seeded."""
+    return _groups(node_list(P), _raw(P, ("louvain", seed), lambda es: raw_louvain(es, seed)))
 
 
 def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
@@ -383,8 +533,13 @@ def _member(sorted_codes: Any, codes: Any) -> Any:
     return sorted_codes[at] == codes
 
 
+def raw_structure(es: EdgeSet) -> tuple[list[int], list[list[int]], list[int]]:
+    """Component of each node index, biconnected blocks and cut points, by node index."""
+    blocks, cuts = es.graph.biconnected_components(return_articulation_points=True)
+    return list(es.graph.connected_components().membership), [list(b) for b in blocks], list(cuts)
+
+
 def structure(P: nx.Graph) -> tuple[list[Any], list[int], list[list[int]], list[int]]:
     """Nodes, component membership, biconnected blocks and cut points, by node index."""
-    g = to_igraph(P)
-    blocks, cuts = g.graph.biconnected_components(return_articulation_points=True)
-    return g.nodes, g.graph.connected_components().membership, [list(b) for b in blocks], list(cuts)
+    membership, blocks, cuts = _raw(P, ("structure",), raw_structure)
+    return node_list(P), membership, blocks, cuts

@@ -41,11 +41,13 @@ from netmap import _background
 from netmap.analysis._common import (
     ACTIVE,
     IGRAPH_THRESHOLD,
+    cached,
     edges_of,
     is_state_level,
     nodes_of,
     partner_graph,
     partners,
+    prefetched,
     resolve_roster,
     shares_cache,
     use_igraph,
@@ -59,6 +61,7 @@ __all__ = [
     "constraint",
     "effective_size",
     "partner_digraph",
+    "pivots",
     "start_brokers",
     "state_links",
 ]
@@ -69,10 +72,6 @@ DEFAULT_K = 500
 # Above this many partners the default number of pivots shrinks so that sampled
 # betweenness costs about as much as 500 pivots on 20,000 partners (never under 128).
 SAMPLE_BUDGET = 10_000_000
-# Largest partner count at which brokers() computes betweenness in a worker process.
-BETWEENNESS_WORKER_MAX = 50_000
-# Pivots x partners from which sampled betweenness is worth a worker of its own.
-HEAVY_BETWEENNESS = 2_000_000
 MIN_K = 128
 
 
@@ -113,6 +112,17 @@ def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tupl
         for u, v in combinations(members, 2):
             arc(u, v)
     return keys, category, arcs
+
+
+def arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
+    """:func:`_arc_arrays`, made once per shared cache."""
+    return cached(G, "arc-arrays", lambda: _arc_arrays(G))
+
+
+def census_codes(categories: list[Any]) -> list[int]:
+    """Each category as an integer code, numbered in order of first appearance."""
+    codes: dict[Any, int] = {}
+    return [codes.setdefault(g, len(codes)) for g in categories]
 
 
 def _arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
@@ -194,9 +204,12 @@ def _census(nodes: list[Any], groups: list[Any], src: Any, dst: Any) -> dict[Any
     """Brokerage counts of ``nodes`` (groups alongside) from arcs given as index arrays."""
     from netmap.analysis._igraph import brokerage_arrays
 
-    codes: dict[Any, int] = {}
-    group_code = [codes.setdefault(g, len(codes)) for g in groups]
-    table = brokerage_arrays(src, dst, group_code, len(nodes)).tolist()
+    return _census_rows(nodes, brokerage_arrays(src, dst, census_codes(groups), len(nodes)))
+
+
+def _census_rows(nodes: list[Any], table: Any) -> dict[Any, dict[str, int]]:
+    """The ``n x 5`` census table as one dict of role counts (and total) per node."""
+    table = table.tolist()
     out = {}
     for v, row in zip(nodes, table, strict=True):
         counts = dict(zip(BROKERAGE_ROLES, row, strict=True))
@@ -378,38 +391,30 @@ def brokers(
     P = partner_graph(G)
     n = P.number_of_nodes()
     fast = use_igraph(backend, n)
-    sampled = k is not None or n > exact_limit
-    if sampled:
-        k_used = min(k or default_k(n), n)
-        result = Brokers("sampled", k_used, seed, top=top)
-    else:
-        k_used = None
-        result = Brokers("exact", None, None, top=top)
+    k_used = pivots(n, k=k, exact_limit=exact_limit)
+    sampled = k_used is not None
+    result = Brokers("sampled", k_used, seed, top=top) if sampled else Brokers("exact", None, None, top=top)
 
     if fast:
-        from netmap.analysis import _igraph
+        from netmap.analysis import _igraph, _offload
 
-        # Betweenness (C code, the largest part) in a worker of its own on a large map,
-        # while the census, constraint and cut points are computed here. Only when it is
-        # heavy (exact, or many pivots: the map's 128 pivots take 0.1 s at 10,000
-        # partners), and not on the largest maps: there analyze() already keeps both cores
-        # busy, and a third process slows the memory-bound analyses more than it saves
-        # (measured at 100,000 partners: +2 s; at 10,000: -0.4 s).
-        _igraph.to_igraph(P)
-        heavy = k_used is None or k_used * n >= HEAVY_BETWEENNESS
-        split = heavy and IGRAPH_THRESHOLD < n <= BETWEENNESS_WORKER_MAX
-        run = _background.start if split else _background.later
-        between_job = run(_igraph.betweenness, P, k=k_used, seed=seed)
-        try:
-            gf = _census(*_arc_arrays(G))
-            constraints = _igraph.constraint(P)
-            effective = _igraph.effective_size(P)
-            cut_points = _igraph.articulation_points(P)
-            bridge_list = _igraph.bridges(P)
-            degree, reached = _igraph.degree_and_reach(P)
-            between = between_job.result()
-        finally:
-            between_job.cancel()
+        # The C-heavy measures on a worker process (if start_brokers or analyze() has not
+        # asked one already), while the state links are made here; computed here if there is
+        # no worker (one CPU, NETMAP_PARALLEL=0) or it fails.
+        if not prefetched(P, ("raw", "betweenness", k_used, seed)) and n > IGRAPH_THRESHOLD:
+            _offload.prefetch(G, brokers=(k_used, seed))
+        result.state_links = _state_links(G, P)
+        ids, categories, src, dst = arc_arrays(G)
+        table = cached(
+            G, ("raw", "census"), lambda: _igraph.brokerage_arrays(src, dst, census_codes(categories), len(ids))
+        )
+        gf = _census_rows(ids, table)
+        between = _igraph.betweenness(P, k=k_used, seed=seed)
+        constraints = _igraph.constraint(P)
+        effective = _igraph.effective_size(P)
+        cut_points = _igraph.articulation_points(P)
+        bridge_list = _igraph.bridges(P)
+        degree, reached = _igraph.degree_and_reach(P)
     else:
         if sampled:
             between = nx.betweenness_centrality(P, k=k_used, seed=seed, normalized=True)
@@ -426,6 +431,7 @@ def brokers(
     result.articulation_points = sorted(cut_points)
     result.bridges = sorted(tuple(sorted(e)) for e in bridge_list)
 
+    no_brokerage = dict.fromkeys((*BROKERAGE_ROLES, "total"), 0)
     for pid, d in P.nodes(data=True):
         result.rows.append(
             {
@@ -435,7 +441,7 @@ def brokers(
                 "region": d.get("region"),
                 "degree": degree[pid],
                 "betweenness": _clean(between.get(pid, 0.0)),
-                "brokerage": gf.get(pid, dict.fromkeys((*BROKERAGE_ROLES, "total"), 0)),
+                "brokerage": gf.get(pid) or dict(no_brokerage),
                 "constraint": _clean(constraints.get(pid, math.nan)),
                 "effective_size": _clean(effective.get(pid, math.nan)),
                 "articulation_point": pid in cut_points,
@@ -443,20 +449,20 @@ def brokers(
             }
         )
     result.rows.sort(key=lambda r: (-(r["betweenness"] or 0.0), -r["brokerage"]["total"], str(r["name"]), r["id"]))
-    result.state_links = _state_links(G, P)
+    if not fast:
+        result.state_links = _state_links(G, P)
     return result
 
 
 def start_brokers(G: nx.MultiDiGraph, **options: Any) -> _background.Pending:
-    """:func:`brokers` of ``G`` with ``options``, started on a second core when that pays.
+    """:func:`brokers` of ``G`` with ``options``, its heavy part started on a second core.
 
-    On a large map (fast path, above ``IGRAPH_THRESHOLD`` partners) the brokers are the
-    slowest analysis, so :func:`netmap.analysis.analyze` and the map compute them in a
-    forked worker (see :mod:`netmap._background`) while they do the rest. The projection,
-    the edge index and the igraph copy are made first, here, so that both processes
-    share them instead of each building its own. Elsewhere the brokers are computed when
-    the result is asked for. Either way ``.result()`` is what ``brokers(G, **options)``
-    returns.
+    On a large map (fast path, above ``IGRAPH_THRESHOLD`` partners) the brokers' C-heavy
+    measures go to a worker process (see :mod:`netmap.analysis._offload`) now, so that
+    :func:`netmap.analysis.analyze` and the map do the rest meanwhile; ``.result()``
+    then only gathers them into rows. Elsewhere the brokers are computed when the result
+    is asked for. Either way ``.result()`` is what ``brokers(G, **options)`` returns, and
+    must be asked for inside the same :func:`netmap.analysis._common.shared_cache`.
 
     Examples
     --------
@@ -465,16 +471,24 @@ def start_brokers(G: nx.MultiDiGraph, **options: Any) -> _background.Pending:
     >>> start_brokers(G, seed=0).result().to_dict() == brokers(G, seed=0).to_dict()
     True
     """
-    P = partner_graph(G)
-    n = P.number_of_nodes()
-    if n <= IGRAPH_THRESHOLD or not use_igraph(options.get("backend", "auto"), n):
-        return _background.later(brokers, G, **options)
-    from netmap.analysis import _igraph
+    n = len(partners(G))  # the partner graph's nodes, known before it is built
+    if n > IGRAPH_THRESHOLD and use_igraph(options.get("backend", "auto"), n):
+        from netmap.analysis import _offload
 
-    # The projection above built the edge index; the node index and the igraph copy too.
-    partners(G)
-    _igraph.to_igraph(P)
-    return _background.start(brokers, G, **options)
+        k = pivots(n, k=options.get("k"), exact_limit=options.get("exact_limit", DEFAULT_EXACT_LIMIT))
+        _offload.prefetch(G, brokers=(k, options.get("seed", 0)))
+    return _background.later(brokers, G, **options)
+
+
+def pivots(n: int, *, k: int | None = None, exact_limit: int = DEFAULT_EXACT_LIMIT) -> int | None:
+    """The pivots :func:`brokers` samples betweenness with on ``n`` partners (None: exact).
+
+    >>> pivots(300), pivots(300, k=50), pivots(100_000)
+    (None, 50, 128)
+    """
+    if k is None and n <= exact_limit:
+        return None
+    return min(k or default_k(n), n)
 
 
 @shares_cache
@@ -498,20 +512,21 @@ def _state_links(G: nx.MultiDiGraph, P: nx.Graph) -> list[dict[str, Any]]:
     roster = resolve_roster(G, None)
     info = partners(G)
 
-    state = {pid: is_state_level(d, roster) for pid, d in info.items()}
+    state = {pid for pid, d in info.items() if is_state_level(d, roster)}
 
     regions: dict[str, dict[str, Any]] = {}
+    adj = P._adj  # the neighbour dicts themselves, not a view per partner
+    none: dict[str, Any] = {}
     for pid, d in info.items():
         region = d.get("region")
-        if region is None or state[pid] or d.get("level") == "national":
+        if region is None or pid in state or d.get("level") == "national":
             continue
-        entry = regions.setdefault(region, {"region": region, "connectors": [], "links": []})
-        connected = False
-        for other in P.neighbors(pid) if pid in P else ():
-            if state[other]:
-                entry["links"].append({"partner": pid, "state_partner": other})
-                connected = True
-        if connected:
+        entry = regions.get(region)
+        if entry is None:
+            entry = regions[region] = {"region": region, "connectors": [], "links": []}
+        found = [other for other in adj.get(pid, none) if other in state]
+        if found:
+            entry["links"].extend({"partner": pid, "state_partner": other} for other in found)
             entry["connectors"].append(pid)
     for entry in regions.values():
         entry["linked"] = bool(entry["connectors"])

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import edges_of, partners, resolve_roster, shares_cache
+from netmap.analysis._common import partners, recorded_roles, resolve_roster, shares_cache
 from netmap.roster import Roster
 
 __all__ = ["RoleGaps", "role_gaps"]
@@ -99,24 +99,24 @@ def role_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str |
     """
     roster = resolve_roster(G, roster)
     active = {k: d for k, d in partners(G).items() if region is None or d.get("region") in (region, None)}
-    recorded: dict[str, set[str]] = {k: set() for k in active}
-    for u, v, _ in edges_of(G, "PERFORMS"):
-        if G.nodes[u]["id"] in recorded:
-            recorded[G.nodes[u]["id"]].add(G.nodes[v]["id"])
+    performs = recorded_roles(G)
+    none: set[str] = set()
+    recorded = {k: performs.get(k, none) for k in active}
 
     result = RoleGaps()
     result.partners_without_roles = [k for k, roles in recorded.items() if not roles]
+    # Who performs each role, in one pass over the partners (in their order).
+    by_role: dict[str, list[str]] = {}
+    for k, roles in recorded.items():
+        for r in roles:
+            by_role.setdefault(r, []).append(k)
+    type_of = {k: active[k].get("agency_type") for k in result.partners_without_roles}
     chart_roles = [r for r in roster.roles.values() if r.in_chart]
-    other_roles = [r for r in roster.roles.values() if not r.in_chart and any(r.id in s for s in recorded.values())]
+    other_roles = [r for r in roster.roles.values() if not r.in_chart and r.id in by_role]
     for role in chart_roles + other_roles:
-        by = [k for k, roles in recorded.items() if role.id in roles]
-        expected = [
-            k
-            for k in result.partners_without_roles
-            if active[k].get("agency_type") in roster.agency_types
-            and role.id in roster.expected_roles(active[k]["agency_type"])
-        ]
-        result.coverage.append(RoleCoverage(role.id, role.name, role.in_chart, by, expected))
+        expecting = {t for t in roster.agency_types if role.id in roster.expected_roles(t)}
+        expected = [k for k, t in type_of.items() if t in expecting]
+        result.coverage.append(RoleCoverage(role.id, role.name, role.in_chart, by_role.get(role.id, []), expected))
 
     for k, d in active.items():
         if d.get("category") != "employers" or not recorded[k]:

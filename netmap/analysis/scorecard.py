@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import networkx as nx
 
 from netmap.analysis._common import (
-    edges_of,
     is_state_level,
     nodes_of,
     partner_graph,
     partners,
+    recorded_roles,
     resolve_roster,
     shares_cache,
 )
@@ -169,9 +170,7 @@ def scorecard(
 
     # 2. Industry engagement --------------------------------------------------------
     employers = {k: d for k, d in info.items() if d.get("category") == "employers"}
-    recorded: dict[str, set[str]] = {}
-    for u, v, _ in edges_of(G, "PERFORMS"):
-        recorded.setdefault(G.nodes[u]["id"], set()).add(G.nodes[v]["id"])
+    recorded = recorded_roles(G)
     if not employers:
         card.conditions.append(
             Condition(*CONDITIONS[1], 0.0, ["no employer is among the active partners"], {"employers": 0})
@@ -270,7 +269,9 @@ def scorecard(
     sharing = [
         d["id"] for d in nodes_of(G, "Agreement").values() if d.get("type") == "data-sharing" and is_current(d, day)
     ]
-    sharing_ties = sum(1 for _, _, e in P.edges(data=True) if "data-sharing" in e["kinds"])
+    # Each tie is in the adjacency twice (a projection has no self-loops); read without views.
+    ties = chain.from_iterable(map(dict.values, P._adj.values()))
+    sharing_ties = sum("data-sharing" in e["kinds"] for e in ties) // 2
     measuring = [k for k, r in recorded.items() if "measure-performance" in r and k in info]
     if not sharing and not sharing_ties and not measuring:
         card.conditions.append(

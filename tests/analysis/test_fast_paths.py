@@ -278,42 +278,90 @@ def test_block_cut_tree_from_networkx_or_igraph_gives_the_same_impacts(P):
 
 
 def test_brokers_on_the_second_core_equal_brokers_here(monkeypatch):
-    """Above IGRAPH_THRESHOLD partners analyze() and the map run brokers() in a forked
-    worker (netmap._background) while the other analyses run: same results as in one
+    """Above IGRAPH_THRESHOLD partners analyze() and the map send the C-heavy measures to a
+    worker process (netmap._worker) while the other analyses run: same results as in one
     process, for the whole analysis and for the brokers alone."""
-    from netmap._background import ENV, parallel_enabled
+    from netmap._worker import ENV, enabled
     from netmap.analysis import analyze, start_brokers
-    from netmap.analysis._common import IGRAPH_THRESHOLD, shared_cache
+    from netmap.analysis._common import IGRAPH_THRESHOLD, partner_graph, prefetched, shared_cache
 
     P = nx.relabel_nodes(nx.powerlaw_cluster_graph(IGRAPH_THRESHOLD + 200, 2, 0.3, seed=7), str)
     G = netmap_graph(P, directed_share=0.2, seed=5)
     with shared_cache():
         job = start_brokers(G, seed=4, top=10)
-        assert job.forked is parallel_enabled()
+        # 1,200 partners: exact betweenness (k None), asked of the worker with the census.
+        assert prefetched(partner_graph(G), ("raw", "betweenness", None, 4)) is enabled()
+        assert prefetched(G, ("raw", "census")) is enabled()
         assert job.result().to_dict() == brokers(G, seed=4, top=10).to_dict()
-        # The plain-NetworkX path and small maps never fork.
-        assert not start_brokers(G, backend="networkx").forked
+    with shared_cache():
+        # The plain-NetworkX path and small maps never start a worker.
+        start_brokers(G, backend="networkx")
         small = netmap_graph(nx.relabel_nodes(nx.path_graph(IGRAPH_THRESHOLD), str))
-        assert not start_brokers(small, backend="igraph").forked
+        start_brokers(small, backend="igraph")
+        assert not prefetched(partner_graph(small), ("raw", "betweenness", None, 0))
+        assert not prefetched(partner_graph(G), ("raw", "betweenness", None, 0))
     parallel = analyze(G, as_of="2026-11-24", seed=1).to_dict()
     monkeypatch.setenv(ENV, "0")
     with shared_cache():
-        assert not start_brokers(G).forked
+        start_brokers(G)
+        assert not prefetched(partner_graph(G), ("raw", "betweenness", None, 0))
     assert analyze(G, as_of="2026-11-24", seed=1).to_dict() == parallel
 
 
+def test_a_worker_killed_midway_changes_no_result():
+    """The parts a dead worker did not send are computed in this process."""
+    import os
+    import signal
+
+    from netmap._worker import enabled
+    from netmap.analysis import _offload, analyze
+    from netmap.analysis._common import IGRAPH_THRESHOLD, cache_worker, shared_cache
+
+    if not enabled():
+        pytest.skip("no worker on a single CPU or with NETMAP_PARALLEL=0")
+
+    P = nx.relabel_nodes(nx.powerlaw_cluster_graph(IGRAPH_THRESHOLD + 300, 3, 0.2, seed=2), str)
+    G = netmap_graph(P, directed_share=0.1, seed=3)
+    expected = analyze(G, as_of="2026-11-24", seed=2, backend="igraph").to_dict()
+    with shared_cache():
+        assert _offload.prefetch(G, health_seed=2, brokers=(None, 2))
+        os.kill(cache_worker().pid, signal.SIGKILL)
+        assert analyze(G, as_of="2026-11-24", seed=2, backend="igraph").to_dict() == expected
+
+
 @pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
-def test_igraph_copy_keeps_the_edge_order_of_networkx(P):
-    """igraph's edge ids follow P.edges() (Louvain and the searches visit edges in that
-    order), self-loops left out, isolates kept."""
+def test_igraph_copy_has_the_edges_sorted_by_their_ends(P):
+    """igraph's edge ids follow the (lo, hi) index pairs in order (Louvain and the searches
+    visit edges in that order, in this process and in a worker alike), self-loops left out,
+    isolates kept."""
     Q = P.copy()
     first = next(iter(Q))
     Q.add_edge(first, first)  # a self-loop
     Q.add_node("isolated")
     g = _igraph.to_igraph(Q)
     assert g.nodes == list(Q)
-    assert g.graph.get_edgelist() == [(g.index[a], g.index[b]) for a, b in Q.edges() if a != b]
+    expected = sorted(tuple(sorted((g.index[a], g.index[b]))) for a, b in Q.edges() if a != b)
+    assert g.graph.get_edgelist() == expected
     assert _igraph.to_igraph(nx.Graph()).graph.vcount() == 0
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_the_worker_builds_the_partner_graph_from_the_arcs(P):
+    """What netmap.analysis._offload sends (the arcs without direction) is the partner
+    graph's edge set exactly, with agreements, funding, directed ties and inactive
+    partners, so the worker's igraph graph is the one made here."""
+    from netmap.analysis._common import partner_graph, shared_cache
+    from netmap.analysis.brokers import arc_arrays
+
+    G = with_every_arc_source(P, seed=9)
+    with shared_cache():
+        ids, _, src, dst = arc_arrays(G)
+        Q = partner_graph(G)
+        assert ids == list(Q)
+        lo, hi = _igraph.pairs_of(len(ids), src, dst)
+        es = _igraph.edge_set(Q)
+        assert (lo.tolist(), hi.tolist()) == (es.lo.tolist(), es.hi.tolist())
+        assert len(lo) == Q.number_of_edges()
 
 
 @pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")

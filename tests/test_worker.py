@@ -1,0 +1,85 @@
+"""Tests of netmap._worker: a fresh process computing on arrays, and what its faults do."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from netmap._worker import ENV, Worker, WorkerError, enabled
+
+
+@pytest.fixture
+def worker():
+    w = Worker.start()
+    yield w
+    w.close()
+
+
+def test_parts_come_back_by_key(worker):
+    parts = worker.submit("echo", {"a": 1, "b": np.arange(3)}, keys=["a", "b"])
+    assert parts["a"].result(timeout=60) == 1
+    assert parts["b"].result(timeout=60).tolist() == [0, 1, 2]
+
+
+def test_jobs_run_in_order_and_a_big_one_does_not_block(worker):
+    # 40 MB through a 64 KB pipe: written from a thread while the worker reads it.
+    big = np.arange(5_000_000, dtype=np.int64)
+    first = worker.submit("echo", {"big": big}, keys=["big"])
+    second = worker.submit("echo", {"small": "x"}, keys=["small"])
+    assert second["small"].result(timeout=60) == "x"
+    assert first["big"].done()
+    assert int(first["big"].result().sum()) == int(big.sum())
+
+
+def test_the_graph_job_computes_on_arrays(worker):
+    # A path 0 - 1 - 2 and an isolated node 3.
+    arguments = {"n": 4, "lo": np.array([0, 1]), "hi": np.array([1, 2]), "parts": [("cut_points",), ("components",)]}
+    parts = worker.submit("analysis", arguments, keys=[("cut_points",), ("components",)])
+    assert parts["cut_points",].result(timeout=60) == [1]
+    assert parts["components",].result(timeout=60) == [0, 0, 0, 1]
+
+
+def test_a_failing_job_fails_its_parts_not_the_worker(worker):
+    arguments = {"n": 2, "lo": np.array([0]), "hi": np.array([1]), "parts": [("cut_points",), ("no-such-part",)]}
+    parts = worker.submit("analysis", arguments, keys=[("cut_points",), ("no-such-part",)])
+    assert parts["cut_points",].result(timeout=60) == []
+    with pytest.raises(WorkerError, match="ValueError: unknown part"):
+        parts["no-such-part",].result(timeout=60)
+    assert worker.submit("echo", {"after": 2}, keys=["after"])["after"].result(timeout=60) == 2
+
+
+def test_only_named_jobs_run(worker):
+    with pytest.raises(ValueError, match=r"unknown worker job 'os\.system'"):
+        worker.submit("os.system", {}, keys=[])
+
+
+def test_a_killed_worker_fails_what_it_owes(worker):
+    os.kill(worker.pid, signal.SIGKILL)
+    owed = worker.submit("echo", {"a": 1}, keys=["a"])
+    with pytest.raises(WorkerError):
+        owed["a"].result(timeout=60)
+
+
+def test_close_fails_what_is_still_pending():
+    w = Worker.start()
+    # A key the job never sends stays pending until the worker goes.
+    pending = w.submit("echo", {"a": 1}, keys=["never"])
+    w.close()
+    with pytest.raises(WorkerError, match=r"closed|stopped"):
+        pending["never"].result(timeout=60)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", False), ("off", False), ("no", False), ("1", True)])
+def test_switched_off_by_environment(monkeypatch, value, expected):
+    monkeypatch.setenv(ENV, value)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert enabled() is expected
+
+
+def test_one_cpu_means_no_worker(monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert enabled() is False
