@@ -87,35 +87,60 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
         node[ident] = {a: d.get(a) for a in PARTNER_ATTRS}
         adj[ident] = {}
 
-    # Edge data collected in plain dicts under the unordered pair (its ids sorted: which
-    # way round a pair is kept does not matter, the graph is undirected), then put into
-    # the graph in one go, in the order the pairs were first seen.
-    edges: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def edge(pair: tuple[str, str]) -> dict[str, Any]:
-        data = edges[pair] = {"kinds": {}, "weight": 0, "agreements": [], "ties": [], "awards": [], "strength": None}
+    # Edge data written straight into the graph's adjacency, as ``P.add_edge`` would put it
+    # (both ends are nodes already), without its per-edge argument handling: each node's
+    # neighbours are in the order its ties were first seen, as add_edge would leave them.
+    def edge(a: str, b: str) -> dict[str, Any]:
+        data = adj[a][b] = adj[b][a] = {
+            "kinds": {},
+            "weight": 0,
+            "agreements": [],
+            "ties": [],
+            "awards": [],
+            "strength": None,
+        }
         return data
 
-    def tie(u: str, v: str, kind: str, field: str, ref: Any) -> dict[str, Any] | None:
-        """Count one tie, agreement or award between two node keys; its pair's data, if kept."""
+    def tie(u: str, v: str, kind: str, field: str, ref: Any) -> None:
+        """Count one agreement or award between two node keys."""
         a = key_to_id.get(u)
         b = key_to_id.get(v)
         if a is None or b is None or u == v:
-            return None
-        pair = (a, b) if a < b else (b, a)
-        data = edges.get(pair) or edge(pair)
+            return
+        data = adj[a].get(b) or edge(a, b)
         kinds = data["kinds"]
         kinds[kind] = kinds.get(kind, 0) + 1
         data["weight"] += 1
         data[field].append(ref)
-        return data
 
     # The edges by type, from the index the analyses share (within one analyze() call the
-    # map's million edges are scanned once, for the projection and everything else).
+    # map's million edges are scanned once, for the projection and everything else). The
+    # ties, most of them, in a loop of their own: one dict made per new pair, no call per tie.
+    get_id = key_to_id.get
     for u, v, d in edges_of(G, "TIED_TO"):
-        data = tie(u, v, d.get("kind") or "collaboration", "ties", d.get("_row"))
+        a = get_id(u)
+        b = get_id(v)
+        if a is None or b is None or u == v:
+            continue
+        nbrs = adj[a]
+        data = nbrs.get(b)
+        kind = d.get("kind") or "collaboration"
         strength = d.get("strength")
-        if data is not None and strength is not None and (data["strength"] is None or strength > data["strength"]):
+        if data is None:
+            nbrs[b] = adj[b][a] = {
+                "kinds": {kind: 1},
+                "weight": 1,
+                "agreements": [],
+                "ties": [d.get("_row")],
+                "awards": [],
+                "strength": strength,
+            }
+            continue
+        kinds = data["kinds"]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        data["weight"] += 1
+        data["ties"].append(d.get("_row"))
+        if strength is not None and (data["strength"] is None or strength > data["strength"]):
             data["strength"] = strength
     parties: dict[str, list[str]] = {}
     for u, v, _ in edges_of(G, "PARTY_TO"):
@@ -127,8 +152,4 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
             tie(u, v, "agreement", "agreements", ident)
     for v, d in funds:
         tie(node_key("Partner", d["funder_id"]), v, "funding", "awards", d["award_id"])
-    # Straight into the graph's adjacency, as ``P.add_edges_from`` would put them (both
-    # ends are nodes already, and each pair comes once), without its per-edge copying.
-    for (a, b), data in edges.items():
-        adj[a][b] = adj[b][a] = data
     return P

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import as_date, edges_of, nodes_of, partner_graph, partners, shares_cache
+from netmap.analysis._common import as_date, nodes_of, partner_graph, partners, recorded_roles, shares_cache
 
 __all__ = ["Formalisation", "formalisation", "is_current"]
 
@@ -126,15 +126,20 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
 
     P = partner_graph(G)
     leaders = {pid for pid, d in info.items() if d.get("team") == "leadership"}
-    for a, b, e in P.edges(data=True):
-        if a in leaders and b in leaders:
-            result.leadership_ties += 1
-            if current[a] & current[b] & set(e["agreements"]):
-                result.leadership_ties_backed += 1
-            else:
-                result.unbacked_leadership_ties.append(tuple(sorted((a, b))))
+    # The ties among leaders in P.edges() order (each once, from its end first in node
+    # order), reading only the leaders' neighbours instead of every tie of the map.
+    done: set[str] = set()
+    for a in [p for p in P if p in leaders]:
+        done.add(a)
+        for b, e in P._adj[a].items():
+            if b in leaders and b not in done:
+                result.leadership_ties += 1
+                if current[a] & current[b] & set(e["agreements"]):
+                    result.leadership_ties_backed += 1
+                else:
+                    result.unbacked_leadership_ties.append(tuple(sorted((a, b))))
 
-    with_roles = {G.nodes[u]["id"] for u, _, _ in edges_of(G, "PERFORMS")}
+    with_roles = recorded_roles(G)
     for pid, d in info.items():
         if pid in with_roles and not current[pid]:
             result.roles_without_agreement.append({"id": pid, "name": d.get("name"), "team": d.get("team")})

@@ -116,13 +116,15 @@ def funding(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_mo
     result = Funding(day, within_months)
 
     awards: list[dict[str, Any]] = []
+    nodes = G._node  # the node dicts themselves: G.nodes[...] makes a view per lookup
     for u, v, d in edges_of(G, "FUNDS"):
+        stream = nodes[u]
         awards.append(
             {
                 "award_id": d["award_id"],
-                "stream_id": G.nodes[u]["id"],
-                "stream": G.nodes[u]["name"],
-                "recipient": G.nodes[v]["id"],
+                "stream_id": stream["id"],
+                "stream": stream["name"],
+                "recipient": nodes[v]["id"],
                 "funder": d.get("funder_id"),
                 "source": d.get("source"),
                 "amount": d.get("amount"),

@@ -41,7 +41,7 @@ from netmap.analysis._common import (
     use_igraph,
 )
 from netmap.analysis.formalisation import is_current
-from netmap.analysis.health import cross_ties
+from netmap.analysis.health import cross_counts, cross_ties
 
 # Partners above which "auto" computes resilience from the block-cut tree (see resilience()).
 RESILIENCE_FAST_ABOVE = 50
@@ -135,8 +135,8 @@ def resilience(
         core, removals = removal_impacts(P, native=use_igraph(backend, n))
     else:
         core, removals = _largest(P), None
-    category = {p: d.get("category") for p, d in P.nodes(data=True)}
-    result = Resilience(len(core), cross_ties(P))
+    crossing, total_crossing = cross_counts(P, fast=use_igraph(backend, n))
+    result = Resilience(len(core), total_crossing)
     same_kind = Counter((d.get("agency_type"), d.get("region")) for d in info.values())
 
     for pid in P:
@@ -149,7 +149,7 @@ def resilience(
                 "largest_component": largest,
                 "largest_component_loss": len(cut_off),
                 "cut_off": cut_off,
-                "cross_category_ties_lost": sum(1 for o in P[pid] if category[o] != category[pid]),
+                "cross_category_ties_lost": crossing[pid],
             }
         else:
             after = P.copy()

@@ -386,3 +386,18 @@ def test_tie_counts_by_category_match_the_edge_loop(P):
     assert sum(touching.values()) == Q.number_of_edges() + external  # a crossing tie touches two
     assert sum(crossing.values()) == 2 * external
     assert sum(inside.values()) == sum(w for a, b, w in Q.edges(data="weight", default=1) if category[a] == category[b])
+
+
+@pytest.mark.parametrize("P", ALL, ids=lambda g: f"n{g.number_of_nodes()}m{g.number_of_edges()}")
+def test_cross_category_counts_from_arrays_match_the_neighbour_loop(P):
+    from netmap.analysis.health import cross_counts, cross_ties
+
+    rng = random.Random(8)
+    Q = P.copy()
+    for v in Q:
+        Q.nodes[v]["category"] = rng.choice(CATEGORIES)  # None among them: a group of its own
+    Q.add_node("isolated", category="education")
+    slow = cross_counts(Q)
+    assert cross_counts(Q, fast=True) == slow
+    assert slow[1] == cross_ties(Q)
+    assert slow[0]["isolated"] == 0
