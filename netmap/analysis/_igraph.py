@@ -431,8 +431,11 @@ def louvain(P: nx.Graph, *, seed: int | None = 0) -> list[set[Any]]:
     return _groups(node_list(P), _raw(P, ("louvain", seed), lambda es: raw_louvain(es, seed)))
 
 
-def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
+def brokerage_arrays(src: Any, dst: Any, group: Any, n: int, *, under: EdgeSet | None = None) -> Any:
     """Gould-Fernandez counts from arcs ``src[i] -> dst[i]`` (no self-loops, no duplicates).
+
+    ``under``, if given, is the undirected graph under the arcs (``pairs_of(n, src, dst)``,
+    as the partner graph is), whose triangles are then not listed again.
 
     ``group`` holds each node's group as an integer code. Returns an ``n x 5`` integer array in
     the order coordinator, itinerant, gatekeeper, representative, liaison.
@@ -446,7 +449,6 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
     >>> brokerage_arrays([0, 1], [1, 2], [0, 1, 1], 3)[1].tolist()  # a -> b -> c, b and c alike
     [0, 0, 1, 0, 0]
     """
-    import igraph as ig
     import numpy as np
 
     src = np.asarray(src, dtype=np.int64)
@@ -482,11 +484,12 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int) -> Any:
     # Closed two-paths, triangle by triangle (each triangle's corners sorted, x < y < z).
     # ``forward[e]``/``backward[e]``: whether the undirected edge e = (lo, hi) carries the
     # arc lo -> hi / hi -> lo.
-    pairs = distinct(np.minimum(src, dst) * n + np.maximum(src, dst))
+    if under is None:
+        under = EdgeSet(n, *pairs_of(n, src, dst))
+    pairs = under.triangles.pairs
     forward = _member(codes, pairs)
     backward = _member(codes, (pairs % n) * n + pairs // n)
-    undirected = ig.Graph(n=n, edges=np.stack([pairs // max(n, 1), pairs % max(n, 1)], axis=1).tolist())
-    corners = _triangle_corners(undirected).T
+    corners = under.triangles.corners.T
     xy, yz, xz = (np.searchsorted(pairs, corners[u] * n + corners[v]) for u, v in ((0, 1), (1, 2), (0, 2)))
     arcs = {
         (0, 1): forward[xy], (1, 0): backward[xy],

@@ -70,7 +70,7 @@ def run_job(
         elif name == "degree_and_reach":
             value = _igraph.raw_degree_and_reach(es, categories or [-1] * n)
         elif name == "census" and arcs is not None:
-            value = _igraph.brokerage_arrays(*arcs)
+            value = _igraph.brokerage_arrays(*arcs, under=es)  # es is the graph under the arcs
         else:
             raise ValueError(f"unknown part {key!r}")
         yield key, value

@@ -405,8 +405,11 @@ def brokers(
             _offload.prefetch(G, brokers=(k_used, seed))
         result.state_links = _state_links(G, P)
         ids, categories, src, dst = arc_arrays(G)
+        # P is the undirected graph under the arcs (same nodes, same order): its triangles serve.
         table = cached(
-            G, ("raw", "census"), lambda: _igraph.brokerage_arrays(src, dst, census_codes(categories), len(ids))
+            G,
+            ("raw", "census"),
+            lambda: _igraph.brokerage_arrays(src, dst, census_codes(categories), len(ids), under=_igraph.edge_set(P)),
         )
         gf = _census_rows(ids, table)
         between = _igraph.betweenness(P, k=k_used, seed=seed)
