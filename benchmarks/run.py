@@ -565,11 +565,20 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
+def _shown(path: Path) -> str:
+    """A path as the results file keeps it: relative to the repository when inside it (the
+    file is committed; where this machine keeps the checkout is nobody's business)."""
+    try:
+        return str(path.resolve().relative_to(REPO.resolve()))
+    except ValueError:
+        return path.name
+
+
 def run_size(size: int, args: argparse.Namespace, work: Path, backend_supported: bool) -> dict[str, Any]:
     """Every stage at one size."""
     source = ensure_workbook(args.data, size, args.seed)
     cache = work / f"graph-{size}.pickle"
-    out: dict[str, Any] = {"workbook": str(source)}
+    out: dict[str, Any] = {"workbook": _shown(source)}
     cap = args.cap
     # The stage cap keeps a hung stage from eating the whole run; the plain-NetworkX
     # comparison gets --cap exactly, as the issue asks.

@@ -1,10 +1,12 @@
 """Run one pure computation in a forked worker process while the caller goes on.
 
-The analyses of a large map are pure functions of a graph that is already in memory.
-On a two-core laptop the slowest of them (the brokers: sampled betweenness, the
-brokerage census, constraint) can run on the second core while the others run on the
-first. A forked child sees the parent's graph without copying or pickling it; only the
-result travels back, pickled, through a pipe.
+The layout of a large map is a pure function of its partner graph, already in memory:
+on a two-core laptop it runs on the second core while the page's tooltips and edges are
+made on the first. A forked child sees the parent's graph without pickling it; only the
+result travels back, pickled, through a pipe. It is not free: every page of the map that
+either process writes while the child lives (reference counts included) is copied, so
+work that needs only arrays goes to :mod:`netmap._worker` instead, a fresh process that
+shares nothing.
 
 Where fork is not available or not safe (Windows, macOS), with a single CPU, or with
 ``NETMAP_PARALLEL=0`` in the environment, :func:`start` runs nothing and
@@ -138,9 +140,9 @@ def start(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Pending:
     if not parallel_enabled():
         return job
     read, write = os.pipe()
-    # Python 3.12+ warns about forking a process with threads (numpy's BLAS pool): the
-    # worker runs Python and igraph/scipy sparse code only, never BLAS, and exits with
-    # os._exit, so the warning does not apply.
+    # Python 3.12+ warns about forking a process with threads (numpy's BLAS pool, the
+    # analysis worker's pipe threads): the child runs Python and igraph code only, never
+    # BLAS, touches no pipe of the worker, and exits with os._exit, so it does not apply.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()

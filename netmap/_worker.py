@@ -30,6 +30,7 @@ import contextlib
 import gc
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -208,6 +209,8 @@ def main() -> None:  # pragma: no cover - runs in the worker process
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     # Whatever a library prints must not corrupt the messages.
     sys.stdout = sys.stderr
+    # Ctrl-C reaches the whole process group: the command handles it and stops this worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The jobs make big lists of small objects and no cycles: the cyclic collector would
     # walk them over and over (building an igraph graph of 500,000 edges: 3 s instead of 0.2 s).
     gc.disable()

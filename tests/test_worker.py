@@ -83,3 +83,11 @@ def test_one_cpu_means_no_worker(monkeypatch):
     monkeypatch.delenv(ENV, raising=False)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     assert enabled() is False
+
+
+def test_ctrl_c_is_the_commands_to_handle(worker):
+    """Ctrl-C reaches the whole process group: the worker leaves it to the command (which
+    stops it), and does not print a traceback of its own."""
+    assert worker.submit("echo", {"a": 1}, keys=["a"])["a"].result(timeout=60) == 1  # started and serving
+    os.kill(worker.pid, signal.SIGINT)
+    assert worker.submit("echo", {"b": 2}, keys=["b"])["b"].result(timeout=60) == 2

@@ -155,7 +155,7 @@ def analyze(
         Name champions in the resilience results (personal data).
     backend : {"auto", "networkx", "igraph"}
         Where the hot algorithms run (brokers, health, resilience): ``"auto"`` takes
-        python-igraph and numpy/scipy above ``IGRAPH_THRESHOLD`` partners and NetworkX at
+        python-igraph and numpy above ``IGRAPH_THRESHOLD`` partners and NetworkX at
         or below it; ``"networkx"`` and ``"igraph"`` force one. Results agree (sampled
         betweenness exactly for the same seed; Louvain communities by partition quality).
 

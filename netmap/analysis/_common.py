@@ -131,7 +131,7 @@ def _edges_by_type(G: nx.MultiDiGraph) -> dict[Any, list[tuple[str, str, dict[st
 
 
 # Above this many partners, ``backend="auto"`` runs the hot algorithms on python-igraph
-# (and numpy/scipy); at or below it, on NetworkX.
+# (and numpy); at or below it, on NetworkX.
 IGRAPH_THRESHOLD = 1000
 BACKENDS = ("auto", "networkx", "igraph")
 

@@ -1,9 +1,11 @@
-"""Fast paths of the analyses on python-igraph and numpy/scipy, for large maps.
+"""Fast paths of the analyses on python-igraph and numpy, for large maps.
 
-Each function takes the NetworkX partner graph (or arrays derived from it) and returns
-what its NetworkX counterpart returns, keyed by partner id. igraph, numpy and scipy are
-imported here, lazily, so that ``import netmap`` stays quick; the conversion of a graph
-is cached inside :func:`netmap.analysis._common.shared_cache` (one ``analyze`` call).
+Each public function takes the NetworkX partner graph and returns what its NetworkX
+counterpart returns, keyed by partner id. Each computes through a ``raw_*`` function of an
+:class:`EdgeSet` (node indexes and edge arrays only), which a worker process can run too
+(:mod:`netmap.analysis._offload`); its answer reaches the function through the cache. igraph
+and numpy are imported here, lazily, so that ``import netmap`` stays quick; conversions are
+cached inside :func:`netmap.analysis._common.shared_cache` (one ``analyze`` call).
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
 
 
 def _brokerage_fast(nodes: list[Any], group: dict[Any, Any], arcs: Any) -> dict[Any, dict[str, int]]:
-    """:func:`brokerage` on numpy/scipy (see :func:`netmap.analysis._igraph.brokerage_arrays`)."""
+    """:func:`brokerage` on numpy (see :func:`netmap.analysis._igraph.brokerage_arrays`)."""
     import numpy as np
 
     index = {v: i for i, v in enumerate(nodes)}
@@ -275,8 +275,8 @@ def brokerage(D: nx.DiGraph, *, attr: str = "category", backend: str = "auto") -
     attr : str
         Node attribute holding the group (netmap uses the partner's category).
     backend : {"auto", "networkx", "igraph"}
-        ``"igraph"`` (and ``"auto"`` above the size threshold) counts with sparse
-        matrices instead of a loop over two-paths; the counts are the same.
+        ``"igraph"`` (and ``"auto"`` above the size threshold) counts with arrays, from
+        the triangles igraph lists, instead of a loop over two-paths; the counts are the same.
 
     Returns
     -------
@@ -377,8 +377,10 @@ def brokers(
     backend : {"auto", "networkx", "igraph"}
         ``"igraph"`` (and ``"auto"`` above ``IGRAPH_THRESHOLD`` partners) computes
         betweenness, cut points and bridges on python-igraph, constraint, effective size
-        and the brokerage census on sparse matrices. Same results: sampled betweenness
-        uses the same ``k`` sources as networkx for the same ``seed``.
+        and the brokerage census with numpy from its triangles; above that threshold a
+        worker process computes them meanwhile when it can (see
+        :mod:`netmap.analysis._offload`). Same results: sampled betweenness uses the same
+        ``k`` sources as networkx for the same ``seed``.
 
     Returns
     -------
