@@ -32,23 +32,29 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Pending", "later", "parallel_enabled", "start"]
+__all__ = ["Pending", "later", "parallel_enabled", "second_core", "start"]
 
 ENV = "NETMAP_PARALLEL"
 
 
-def parallel_enabled() -> bool:
-    """Whether :func:`start` forks: Linux, two or more usable CPUs, not switched off."""
+def second_core() -> bool:
+    """Whether netmap may use a second process: two or more usable CPUs, and not switched
+    off with ``NETMAP_PARALLEL=0`` (this module's forks and :mod:`netmap._worker` alike)."""
     if os.environ.get(ENV, "").strip().lower() in ("0", "false", "no", "off"):
-        return False
-    # macOS and Windows: fork is missing or unsafe once system frameworks are loaded.
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     return cpus >= 2
+
+
+def parallel_enabled() -> bool:
+    """Whether :func:`start` forks: Linux, and :func:`second_core`."""
+    # macOS and Windows: fork is missing or unsafe once system frameworks are loaded.
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    return second_core()
 
 
 class Pending:

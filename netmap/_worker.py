@@ -39,9 +39,9 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["JOBS", "Worker", "WorkerError", "enabled"]
+from netmap._background import ENV, second_core
 
-ENV = "NETMAP_PARALLEL"
+__all__ = ["ENV", "JOBS", "Worker", "WorkerError", "enabled"]
 
 
 class WorkerError(RuntimeError):
@@ -49,14 +49,9 @@ class WorkerError(RuntimeError):
 
 
 def enabled() -> bool:
-    """Whether a worker may be started: two or more usable CPUs, not switched off."""
-    if os.environ.get(ENV, "").strip().lower() in ("0", "false", "no", "off"):
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return cpus >= 2
+    """Whether a worker may be started: two or more usable CPUs, not switched off with
+    ``NETMAP_PARALLEL=0`` (see :func:`netmap._background.second_core`)."""
+    return second_core()
 
 
 def _echo(**values: Any) -> Iterator[tuple[str, Any]]:
