@@ -204,6 +204,7 @@ def with_every_arc_source(P: nx.Graph, seed: int) -> nx.MultiDiGraph:
         G.add_node(f"Agreement:M{i}", label="Agreement", id=f"M{i}")
         for party in rng.sample(ids, rng.randint(2, 5)):
             G.add_edge(f"Partner:{party}", f"Agreement:M{i}", type="PARTY_TO")
+    G.add_node("FundingStream:wioa", label="FundingStream", id="wioa", name="WIOA Title I")
     for i in range(len(ids) // 5):
         funder, recipient = rng.sample(ids, 2)
         G.add_edge(
@@ -401,3 +402,19 @@ def test_cross_category_counts_from_arrays_match_the_neighbour_loop(P):
     assert cross_counts(Q, fast=True) == slow
     assert slow[1] == cross_ties(Q)
     assert slow[0]["isolated"] == 0
+
+
+def test_one_region_of_a_large_map_gets_the_same_analysis_with_or_without_the_worker(monkeypatch):
+    """--region analyses a view of the map: the worker reads the view's arcs, not the map's."""
+    from netmap._worker import ENV, enabled
+    from netmap.analysis import analyze, select_region
+    from netmap.analysis._common import IGRAPH_THRESHOLD, partners, shared_cache
+
+    P = nx.relabel_nodes(nx.powerlaw_cluster_graph(IGRAPH_THRESHOLD * 3, 2, 0.2, seed=11), str)
+    G = with_every_arc_source(P, seed=12)
+    with shared_cache():
+        assert len(partners(select_region(G, "North"))) > IGRAPH_THRESHOLD  # the fast path, the worker
+    parallel = analyze(G, region="North", as_of="2026-11-24", seed=3).to_dict()
+    monkeypatch.setenv(ENV, "0")
+    assert not enabled()
+    assert analyze(G, region="North", as_of="2026-11-24", seed=3).to_dict() == parallel
