@@ -133,6 +133,7 @@ class Worker:
 
     def _read(self) -> None:
         stdout = self._proc.stdout
+        why = "the worker stopped before sending this part"
         try:
             while stdout is not None:
                 message = _receive(stdout)
@@ -150,10 +151,10 @@ class Worker:
                     future = self._pending.pop((number, key), None)
                 if future is not None:  # else a part nobody asked for
                     future.set_result(value)
-        except Exception:  # noqa: BLE001, S110 - a broken pipe or message: the caller computes it
-            pass
+        except Exception as exc:  # noqa: BLE001 - a broken pipe or message: the caller computes it
+            why = f"the worker's reply could not be read ({type(exc).__name__}: {exc})"
         finally:
-            self._fail_all("the worker stopped before sending this part")
+            self._fail_all(why)
 
     def _fail_all(self, why: str) -> None:
         with self._lock:

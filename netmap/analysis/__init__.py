@@ -172,7 +172,6 @@ def analyze(
         # only the arcs); the analyses below pick them up as they need them (the brokers
         # last, as they need the most), doing the rest here meanwhile.
         n = len(partners(view))
-        sent = None
         if n > IGRAPH_THRESHOLD and use_igraph(backend, n):
             from netmap.analysis import _offload
 

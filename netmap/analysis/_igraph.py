@@ -120,13 +120,8 @@ def to_igraph(P: nx.Graph) -> IGraph:
     order, edges sorted by their ends' indexes (:func:`pairs_of`)."""
 
     def make() -> IGraph:
-        import igraph as ig
-        import numpy as np
-
         nodes = node_list(P)
-        es = edge_set(P)
-        edges = np.stack([es.lo, es.hi], axis=1).tolist()
-        return IGraph(ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, {n: i for i, n in enumerate(nodes)})
+        return IGraph(edge_set(P).graph, nodes, {n: i for i, n in enumerate(nodes)})
 
     return cached(P, "igraph", make)
 
@@ -174,9 +169,10 @@ class Triangles:
 class EdgeSet:
     """A simple undirected graph as arrays: ``n`` nodes, edges ``lo[i] - hi[i]`` (``lo < hi``).
 
-    What the fast paths compute from, in this process (made from a NetworkX partner graph,
-    its igraph copy shared through the cache) or in a worker process (made from the arrays
-    alone, see :mod:`netmap.analysis._offload`). Edge ids are positions in the arrays.
+    What the fast paths compute from, in this process (made from a NetworkX partner graph
+    by :func:`edge_set`) or in a worker process (from the arrays alone, see
+    :mod:`netmap.analysis._offload`); its igraph graph is built from the arrays either way,
+    so edge ids are positions in the arrays.
 
     >>> import numpy as np
     >>> es = EdgeSet(3, np.array([0, 1]), np.array([1, 2]))
@@ -184,16 +180,13 @@ class EdgeSet:
     ([1], [(0, 1), (1, 2)])
     """
 
-    def __init__(self, n: int, lo: Any, hi: Any, make_graph: Any = None) -> None:
+    def __init__(self, n: int, lo: Any, hi: Any) -> None:
         self.n, self.lo, self.hi = n, lo, hi
-        self._make_graph = make_graph  # where the igraph graph comes from, if not from the arrays
-        self._graph: Any = None
+        self._graph: Any = None  # made on first use: not when a worker computes it all
         self._triangles: Triangles | None = None
 
     @property
     def graph(self) -> Any:
-        if self._graph is None and self._make_graph is not None:
-            self._graph = self._make_graph()
         if self._graph is None:
             import igraph as ig
             import numpy as np
@@ -215,12 +208,7 @@ class EdgeSet:
 def edge_set(P: nx.Graph) -> EdgeSet:
     """``P`` as an :class:`EdgeSet` (its igraph copy and triangles made once per cache)."""
 
-    def make() -> EdgeSet:
-        lo, hi = _simple_edges(P)
-        # The igraph copy only if something is computed here (not when a worker does it all).
-        return EdgeSet(len(P), lo, hi, lambda: to_igraph(P).graph)
-
-    return cached(P, "edge-set", make)
+    return cached(P, "edge-set", lambda: EdgeSet(len(P), *_simple_edges(P)))
 
 
 def node_list(P: nx.Graph) -> list[Any]:
@@ -230,7 +218,7 @@ def node_list(P: nx.Graph) -> list[Any]:
 
 def _raw(P: nx.Graph, key: tuple[Any, ...], compute: Any) -> Any:
     """``compute(edge_set(P))``, once per cache; or what a worker computed for ``key``
-    (:func:`netmap.analysis._offload.prefetch` puts it there)."""
+    (:func:`netmap.analysis._offload.attach` puts it there)."""
     return cached(P, ("raw", *key), lambda: compute(edge_set(P)))
 
 
@@ -439,8 +427,10 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int, *, under: EdgeSet |
     ``under``, if given, is the undirected graph under the arcs (``pairs_of(n, src, dst)``,
     as the partner graph is), whose triangles are then not listed again.
 
-    ``group`` holds each node's group as an integer code. Returns an ``n x 5`` integer array in
-    the order coordinator, itinerant, gatekeeper, representative, liaison.
+    ``group`` holds each node's group as an integer code (any integers, such as
+    :func:`category_codes` gives, with -1 for none: only which nodes share one counts).
+    Returns an ``n x 5`` integer array in the order coordinator, itinerant, gatekeeper,
+    representative, liaison.
 
     For broker b, the two-paths a -> b -> c (a != c) by the groups (x, y) of a and c number
     in(b, x) * out(b, y), less the a = c returns (reciprocal arcs) and the closed ones (an
@@ -456,6 +446,8 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int, *, under: EdgeSet |
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
     group = np.asarray(group, dtype=np.int64)
+    if n:
+        group = group - group.min()  # from 0, as the counts by group are indexed
     K = int(group.max()) + 1 if n else 1
     inn = np.bincount(dst * K + group[src], minlength=n * K).reshape(n, K)  # in[b, x]
     out = np.bincount(src * K + group[dst], minlength=n * K).reshape(n, K)  # out[b, y]

@@ -116,7 +116,7 @@ def send(
     worker = cache_worker()
     if worker is None:
         return None
-    from netmap.analysis.brokers import arc_arrays, census_codes
+    from netmap.analysis.brokers import arc_arrays
 
     ids, categories, src, dst = arc_arrays(G)
     n = len(ids)
@@ -128,8 +128,8 @@ def send(
     if brokers is not None:
         k, seed = brokers
         arguments["sources"] = _igraph.sample_sources(ids, k, seed)
-        arguments["categories"] = _igraph.category_codes(categories)
-        arguments["arcs"] = (src, dst, census_codes(categories), n)
+        codes = arguments["categories"] = _igraph.category_codes(categories)
+        arguments["arcs"] = (src, dst, codes, n)
         keys += [
             ("betweenness", k, seed),
             ("constraint",),

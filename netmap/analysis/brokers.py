@@ -119,12 +119,6 @@ def arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
     return cached(G, "arc-arrays", lambda: _arc_arrays(G))
 
 
-def census_codes(categories: list[Any]) -> list[int]:
-    """Each category as an integer code, numbered in order of first appearance."""
-    codes: dict[Any, int] = {}
-    return [codes.setdefault(g, len(codes)) for g in categories]
-
-
 def _arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
     """:func:`_arcs` as arrays: active partner ids and categories, and the arcs between them.
 
@@ -202,9 +196,9 @@ def _brokerage_fast(nodes: list[Any], group: dict[Any, Any], arcs: Any) -> dict[
 
 def _census(nodes: list[Any], groups: list[Any], src: Any, dst: Any) -> dict[Any, dict[str, int]]:
     """Brokerage counts of ``nodes`` (groups alongside) from arcs given as index arrays."""
-    from netmap.analysis._igraph import brokerage_arrays
+    from netmap.analysis._igraph import brokerage_arrays, category_codes
 
-    return _census_rows(nodes, brokerage_arrays(src, dst, census_codes(groups), len(nodes)))
+    return _census_rows(nodes, brokerage_arrays(src, dst, category_codes(groups), len(nodes)))
 
 
 def _census_rows(nodes: list[Any], table: Any) -> dict[Any, dict[str, int]]:
@@ -411,7 +405,9 @@ def brokers(
         table = cached(
             G,
             ("raw", "census"),
-            lambda: _igraph.brokerage_arrays(src, dst, census_codes(categories), len(ids), under=_igraph.edge_set(P)),
+            lambda: _igraph.brokerage_arrays(
+                src, dst, _igraph.category_codes(categories), len(ids), under=_igraph.edge_set(P)
+            ),
         )
         gf = _census_rows(ids, table)
         between = _igraph.betweenness(P, k=k_used, seed=seed)

@@ -166,8 +166,10 @@ def test_brokerage_hand_made():
         ([0, 1, 1, 2, 0, 2], [1, 0, 2, 1, 2, 0], [0, 1, 2], [[0] * 5] * 3),
         # A star: the hub brokers each pair of leaves both ways (two liaisons, two itinerants).
         ([0, 1, 0, 2, 0, 3], [1, 0, 2, 0, 3, 0], [0, 1, 2, 1], [[0, 2, 0, 0, 4], [0] * 5, [0] * 5, [0] * 5]),
+        # The same star with category_codes' -1 (no category) among the codes.
+        ([0, 1, 0, 2, 0, 3], [1, 0, 2, 0, 3, 0], [-1, 0, 1, 0], [[0, 2, 0, 0, 4], [0] * 5, [0] * 5, [0] * 5]),
     ],
-    ids=["empty", "no-arcs", "mixed", "closed-triangle", "star"],
+    ids=["empty", "no-arcs", "mixed", "closed-triangle", "star", "star-uncategorised-hub"],
 )
 def test_brokerage_arrays_hand_counted(src, dst, group, expected):
     assert _igraph.brokerage_arrays(src, dst, group, len(group)).tolist() == expected
