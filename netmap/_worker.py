@@ -9,7 +9,9 @@ the parent, a third of it in the kernel). This worker is a new interpreter inste
 shares nothing, receives the arrays (a few megabytes, pickled through a pipe) and sends
 back arrays, part by part, as each is ready.
 
-Only the functions named in :data:`JOBS` run in it. A job is a generator of
+A job is a function of netmap named ``"module:function"`` (only names under the
+``netmap`` package are accepted, checked by :func:`job_function`, so the pipe cannot
+name other code, and this module knows no analysis by name). It is a generator of
 ``(key, value)`` parts; :meth:`Worker.submit` returns one :class:`concurrent.futures.Future`
 per key. If the worker cannot start, dies, or a part fails, the futures fail and the caller
 computes the value itself (:func:`netmap.analysis._common.cached` does), so a fault of the
@@ -18,7 +20,7 @@ worker never changes an answer. ``NETMAP_PARALLEL=0`` or a single CPU: no worker
 Examples
 --------
 >>> worker = Worker.start()
->>> parts = worker.submit("echo", {"a": 1, "b": 2}, keys=["a", "b"])
+>>> parts = worker.submit("netmap._worker:echo", {"a": 1, "b": 2}, keys=["a", "b"])
 >>> parts["b"].result(timeout=60)
 2
 >>> worker.close()
@@ -28,8 +30,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
@@ -41,7 +45,7 @@ from typing import Any, BinaryIO
 
 from netmap._background import ENV, second_core
 
-__all__ = ["ENV", "JOBS", "Worker", "WorkerError", "enabled"]
+__all__ = ["ENV", "Worker", "WorkerError", "echo", "enabled", "job_function"]
 
 
 class WorkerError(RuntimeError):
@@ -54,19 +58,35 @@ def enabled() -> bool:
     return second_core()
 
 
-def _echo(**values: Any) -> Iterator[tuple[str, Any]]:
+def echo(**values: Any) -> Iterator[tuple[str, Any]]:
     """A job for tests: each keyword back as a part."""
     yield from values.items()
 
 
-def _analysis_job(**arrays: Any) -> Iterator[tuple[Any, Any]]:
-    from netmap.analysis._offload import run_job
-
-    yield from run_job(**arrays)
+_JOB_NAME = re.compile(r"netmap(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
 
 
-# The only code the worker runs: a name sent through the pipe is looked up here.
-JOBS: dict[str, Callable[..., Iterator[tuple[Any, Any]]]] = {"echo": _echo, "analysis": _analysis_job}
+def job_function(name: str) -> Callable[..., Iterator[tuple[Any, Any]]]:
+    """The function a job name (``"netmap.some.module:function"``) stands for.
+
+    Raises
+    ------
+    ValueError
+        The name is not of that form, or names nothing.
+
+    >>> job_function("netmap._worker:echo") is echo
+    True
+    """
+    if not isinstance(name, str) or not _JOB_NAME.fullmatch(name):
+        raise ValueError(f"unknown worker job {name!r}")
+    module, _, function = name.partition(":")
+    try:
+        found = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"unknown worker job {name!r}") from exc
+    if not callable(found):
+        raise ValueError(f"unknown worker job {name!r}")
+    return found
 
 
 class Worker:
@@ -102,9 +122,8 @@ class Worker:
         return self._proc.pid
 
     def submit(self, job: str, arguments: dict[str, Any], *, keys: list[Any]) -> dict[Any, Future[Any]]:
-        """Send ``JOBS[job](**arguments)`` to the worker; a future for each part in ``keys``."""
-        if job not in JOBS:
-            raise ValueError(f"unknown worker job {job!r}")
+        """Send ``job_function(job)(**arguments)`` to the worker; a future for each part in ``keys``."""
+        job_function(job)  # an unknown name fails here, in the caller, not in the worker
         with self._lock:
             number = self._jobs
             self._jobs += 1
@@ -220,7 +239,7 @@ def main() -> None:  # pragma: no cover - runs in the worker process
             return
         number, job, arguments = message
         try:
-            for key, value in JOBS[job](**arguments):
+            for key, value in job_function(job)(**arguments):
                 _send(stdout, (number, key, True, value))
         except BrokenPipeError:
             return

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,29 @@ import networkx as nx
 from netmap._gc import gc_paused
 from netmap.errors import InputError
 from netmap.ingest.validate import Tables
-from netmap.roster import normalize
+from netmap.roster import Roster, normalize
 
-__all__ = ["build_graph", "extra_attr", "node_key", "partners_of", "slug"]
+__all__ = ["build_graph", "built_with", "extra_attr", "node_key", "partners_of", "slug"]
+
+# The roster each graph was built with, the object itself: a custom roster (or the custom
+# agency types validation added to one) cannot be loaded again by the name in G.graph.
+_ROSTERS: weakref.WeakKeyDictionary[nx.MultiDiGraph, Roster] = weakref.WeakKeyDictionary()
+
+
+def built_with(G: nx.Graph) -> Roster | None:
+    """The roster :func:`build_graph` built ``G`` (or the graph a view of ``G`` shows) with.
+
+    None for a graph made elsewhere (read from a pickle, put together by hand).
+    """
+    seen = 0
+    while G is not None and seen < 16:  # a view's graph, a view of a view, ...
+        found = _ROSTERS.get(G)
+        if found is not None:
+            return found
+        G = getattr(G, "_graph", None)
+        seen += 1
+    return None
+
 
 # Names netmap and the store use on every node or relationship; an unknown column may not take them.
 _RESERVED = {"label", "id", "name", "map_id", "_sheet", "_row", "type", "key", "version", "_order"}
@@ -77,7 +98,7 @@ _TAKEN: dict[str, set[str]] = {
     "agreements": {"id", "parties", "title", "type", "signed", "expires", "status"},
     "funding": {"award_id", "stream_as_written", "amount", "start", "end", "source", "program", "funder_id"},
     "services": {"population", "population_as_written", "service_as_written"},
-    "ties": {"kind", "kind_as_written", "strength", "directed", "notes"},
+    "ties": {"kind", "kind_as_written", "strength", "directed", "notes", "start", "end"},
     "contacts": {"title", "email", "phone", "champion"},
 }  # fmt: skip
 
@@ -130,7 +151,9 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
     if not tables.ok:
         raise InputError(tables.issues)
     with gc_paused():
-        return _build(tables, map_id)
+        G = _build(tables, map_id)
+    _ROSTERS[G] = tables.roster
+    return G
 
 
 def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
@@ -306,6 +329,8 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
             # None (blank cell) is kept apart from "no" so the workbook can be written back as it was.
             "directed": t["directed"],
             "notes": t["notes"],
+            "start": t["start"],
+            "end": t["end"],
             "_sheet": "ties",
             "_row": row,
         }

@@ -251,7 +251,12 @@ def validate(
 
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Analyse one region (with state-wide partners).")]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Judge agreements and funding on this day (YYYY-MM-DD; default today).")
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Analyse the partnership on this day (YYYY-MM-DD; default today): only ties, agreements and "
+        "funding current then count.",
+    ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of sampled betweenness and community detection.")]
 
@@ -385,9 +390,9 @@ def brokers(
     from netmap.analysis import select_region
     from netmap.render import terminal
 
-    _as_of(as_of)  # accepted by every analysis command; brokerage does not depend on the date
-    G, _ = _graph(source, roster, encoding, (map_name, user, database))
-    result = find_brokers(select_region(G, region), top=top, seed=seed).to_dict()
+    day = _as_of(as_of)
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+    result = find_brokers(select_region(G, region), top=top, seed=seed, as_of=day, roster=loaded).to_dict()
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
@@ -489,6 +494,7 @@ def suggest_command(
     holes: Annotated[int, typer.Option("--holes", min=0, help="Category pairs to propose introductions across.")] = 3,
     show_all: Annotated[bool, typer.Option("--all", help="List gaps with no candidate too.")] = False,
     roster: RosterOpt = None,
+    as_of: AsOfOpt = None,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -505,7 +511,16 @@ def suggest_command(
         step("reading the directory")
         found = _read_directory(directory, loaded, encoding)
         step("matching candidates and predicting links")
-        result = suggest(G, found, roster=loaded, expected=expect or (), top=top, anywhere=anywhere, holes=holes)
+        result = suggest(
+            G,
+            found,
+            roster=loaded,
+            expected=expect or (),
+            top=top,
+            anywhere=anywhere,
+            holes=holes,
+            as_of=_as_of(as_of),
+        )
     data = result.to_dict() | {"directory_issues": [i.to_dict() for i in found.issues]}
     if as_json:
         sys.stdout.write(dumps(data) + "\n")
@@ -848,6 +863,7 @@ def export(
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite what is there.")] = False,
     roster: RosterOpt = None,
+    as_of: AsOfOpt = None,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -857,7 +873,9 @@ def export(
     from netmap.export.graph import export_graph
 
     G, _ = _graph(source, roster, encoding, (map_name, user, database))
-    written = export_graph(G, output, format=fmt, include_contacts=include_contacts, overwrite=force)
+    written = export_graph(
+        G, output, format=fmt, include_contacts=include_contacts, overwrite=force, as_of=_as_of(as_of)
+    )
     for path in written:
         _stderr().print(Text(f"wrote {path}"))
 

@@ -78,7 +78,11 @@ REL_ENDPOINTS: dict[str, tuple[str, str]] = {
     "TIED_TO": ("Partner", "Partner"),
 }
 # Properties stored as dates (sent to the database as ISO text, converted there).
-DATE_PROPERTIES: dict[str, tuple[str, ...]] = {"Agreement": ("signed", "expires"), "FUNDS": ("start", "end")}
+DATE_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "Agreement": ("signed", "expires"),
+    "FUNDS": ("start", "end"),
+    "TIED_TO": ("start", "end"),
+}
 
 # --- controlled vocabularies ------------------------------------------------------
 
@@ -242,6 +246,8 @@ SHEETS: dict[str, Sheet] = {
             Column("strength", "strength", help="1 (weak) to 3 (strong).", width=10),
             Column("directed", "bool", help="yes if the tie runs one way (source to target).", width=10),
             Column("notes", "text", help="What the tie is about.", width=30),
+            Column("start", "date", help="When the tie began, as YYYY-MM-DD (blank: always).", width=12),
+            Column("end", "date", help="When it ended, as YYYY-MM-DD (blank: still running).", width=12),
         ),
         help="One row per working relationship between two partners.",
         key=("source_id", "target_id", "kind"),

@@ -1,28 +1,45 @@
-"""Project the multi-typed graph onto partners (DESIGN section 4).
+"""The network as of a date: which rows make a partner tie, and the partner graph they make.
 
-Two partners are tied when a ``ties`` row links them, when they are parties to the
-same agreement, or when one funds the other. The projected edge keeps what produced
-it: ``kinds`` counts each reason (``{"collaboration": 1, "agreement": 2}``),
-``agreements``, ``ties`` and ``awards`` list the ids or rows behind it, and
-``weight`` is the total count.
+DESIGN section 5b. An analysis is of the partnership on one day. On that day:
+
+- a ``ties`` row is current unless its optional ``start`` is later or its ``end`` earlier;
+- an agreement is current when it is signed (its status is not ``draft``, and its
+  ``signed`` date, if given, has come) and has not lapsed (status ``expired`` or
+  ``terminated``, or an ``expires`` date that has passed). An agreement with no dates and
+  no status counts as signed and open-ended: most workbooks leave them blank;
+- a funding award is current from its ``start`` to its ``end`` (both optional, inclusive).
+
+Anything else is ``lapsed`` (it ended) or ``planned`` (it has not begun). Only current
+rows make partner ties (:func:`current_edges` is the one place that decides); lapsed and
+planned ones stay in the graph, to be listed, drawn dashed and exported with a flag.
+
+Two partners are tied when a current ``ties`` row links them, when they are parties to
+the same current agreement, or when one funds the other through a current award. The
+projected edge keeps what produced it: ``kinds`` counts each reason
+(``{"collaboration": 1, "agreement": 2}``), ``agreements``, ``ties`` and ``awards`` list
+the ids or rows behind it, and ``weight`` is the total count.
 
 Examples
 --------
+>>> import datetime as dt
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> for p in "ABC":
 ...     G.add_node(f"Partner:{p}", label="Partner", id=p, name=p)
->>> G.add_node("Agreement:M1", label="Agreement", id="M1")
+>>> G.add_node("Agreement:M1", label="Agreement", id="M1", expires=dt.date(2025, 6, 30))
 >>> for p in "ABC":
 ...     _ = G.add_edge(f"Partner:{p}", "Agreement:M1", key="PARTY_TO", type="PARTY_TO")
 >>> _ = G.add_edge("Partner:A", "Partner:B", key="TIED_TO:2", type="TIED_TO", kind="referral", _row=2)
->>> P = project(G)
+>>> P = project(G, as_of="2025-01-01")
 >>> P.number_of_edges(), P.edges["A", "B"]["kinds"], P.edges["A", "B"]["weight"]
 (3, {'referral': 1, 'agreement': 1}, 2)
+>>> project(G, as_of="2026-01-01").number_of_edges()  # the MOU has lapsed
+1
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import combinations
 from typing import Any
 
@@ -30,8 +47,25 @@ import networkx as nx
 
 from netmap._gc import gc_paused
 from netmap.build import node_key
+from netmap.graphcache import cached, edges_of, nodes_of, shared_cache
 
-__all__ = ["PARTNER_ATTRS", "project"]
+__all__ = [
+    "CURRENT",
+    "LAPSED",
+    "PARTNER_ATTRS",
+    "PLANNED",
+    "agreement_state",
+    "as_date",
+    "award_state",
+    "current_edges",
+    "edge_state",
+    "project",
+    "tie_state",
+]
+
+CURRENT, LAPSED, PLANNED = "current", "lapsed", "planned"
+# The relationship types whose rows are dated; every other edge is always current.
+DATED = ("TIED_TO", "PARTY_TO", "FUNDS", "ADMINISTERS")
 
 # Partner attributes carried over to the projected graph.
 PARTNER_ATTRS = (
@@ -47,13 +81,143 @@ PARTNER_ATTRS = (
 )
 
 
-def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = None) -> nx.Graph:
-    """The partner-partner graph of a netmap graph.
+def as_date(value: dt.date | str | None) -> dt.date:
+    """The analysis date: a date, ISO text (``"2026-11-24"``), or None for today.
+
+    >>> as_date("2026-11-24"), as_date(dt.datetime(2026, 11, 24, 9, 30))
+    (datetime.date(2026, 11, 24), datetime.date(2026, 11, 24))
+    """
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _span_state(start: dt.date | None, end: dt.date | None, day: dt.date) -> str:
+    if start is not None and start > day:
+        return PLANNED
+    if end is not None and end < day:
+        return LAPSED
+    return CURRENT
+
+
+def tie_state(data: dict[str, Any], day: dt.date) -> str:
+    """State of a ``ties`` row (edge attributes) on ``day``: its optional ``start``/``end``.
+
+    >>> tie_state({"end": dt.date(2024, 12, 31)}, dt.date(2025, 1, 1)), tie_state({}, dt.date(2025, 1, 1))
+    ('lapsed', 'current')
+    """
+    return _span_state(data.get("start"), data.get("end"), day)
+
+
+def award_state(data: dict[str, Any], day: dt.date) -> str:
+    """State of a funding award (``FUNDS`` edge attributes) on ``day``, from ``start`` to ``end``.
+
+    >>> award_state({"start": dt.date(2027, 7, 1)}, dt.date(2026, 12, 7))
+    'planned'
+    """
+    return _span_state(data.get("start"), data.get("end"), day)
+
+
+def agreement_state(data: dict[str, Any], day: dt.date) -> str:
+    """State of an agreement (node attributes) on ``day``.
+
+    Lapsed: status ``expired`` or ``terminated``, or ``expires`` before ``day``. Planned:
+    status ``draft`` (unsigned), or a ``signed`` date after ``day``. Else current.
+
+    >>> day = dt.date(2026, 12, 7)
+    >>> [agreement_state(a, day) for a in ({}, {"status": "draft"}, {"expires": dt.date(2010, 6, 30)})]
+    ['current', 'planned', 'lapsed']
+    """
+    status = data.get("status")
+    expires = data.get("expires")
+    if status in ("expired", "terminated") or (expires is not None and expires < day):
+        return LAPSED
+    signed = data.get("signed")
+    if status == "draft" or (signed is not None and signed > day):
+        return PLANNED
+    return CURRENT
+
+
+def _states(G: nx.MultiDiGraph, day: dt.date) -> tuple[dict[str, str], dict[Any, str]]:
+    """Agreement node key -> state, and award id -> state, on ``day`` (once per cache)."""
+
+    def make() -> tuple[dict[str, str], dict[Any, str]]:
+        agreements = {n: agreement_state(d, day) for n, d in nodes_of(G, "Agreement").items()}
+        awards = {d.get("award_id"): award_state(d, day) for _, _, d in edges_of(G, "FUNDS")}
+        return agreements, awards
+
+    return cached(G, ("relationship-states", day), make)
+
+
+def edge_state(G: nx.MultiDiGraph, u: Any, v: Any, data: dict[str, Any], as_of: dt.date | str | None = None) -> str:
+    """State on ``as_of`` of any edge of ``G``: dated relationships by the rules above, every
+    other edge (``IS_A``, ``PERFORMS``, ...) ``"current"``.
+
+    Exports and the map use it to flag and dash what :func:`current_edges` leaves out.
+    """
+    rel = data.get("type")
+    if rel not in DATED:
+        return CURRENT
+    day = as_date(as_of)
+    if rel == "TIED_TO":
+        return tie_state(data, day)
+    agreements, awards = _states(G, day)
+    if rel == "PARTY_TO":
+        return agreements.get(v, CURRENT)
+    return awards.get(data.get("award_id"), CURRENT)
+
+
+def current_edges(G: nx.MultiDiGraph, rel: str, as_of: dt.date | str | None = None) -> list[tuple[str, str, dict]]:
+    """``(u, v, data)`` of the edges of type ``rel`` that are current on ``as_of``.
+
+    The one rule of which rows make a partner tie: the projection, the brokers' arcs, the
+    worker's arrays, resilience and the suggestions all read their ties, agreement
+    memberships and awards from here. Cached per graph and date inside a
+    :func:`netmap.graphcache.shared_cache`; read-only. With nothing lapsed or planned it
+    is the edge index's own list.
+    """
+    day = as_date(as_of)
+    every = edges_of(G, rel)
+    if rel not in DATED:
+        return every
+
+    def make() -> list[tuple[str, str, dict]]:
+        if rel == "TIED_TO":
+            # Most maps date no tie: one pass that finds none keeps the list as it is.
+            dated = [e for e in every if e[2].get("start") is not None or e[2].get("end") is not None]
+            if not dated:
+                return every
+            return [e for e in every if tie_state(e[2], day) == CURRENT]
+        agreements, awards = _states(G, day)
+        if rel == "PARTY_TO":
+            if all(s == CURRENT for s in agreements.values()):
+                return every
+            return [e for e in every if agreements.get(e[1], CURRENT) == CURRENT]
+        if all(s == CURRENT for s in awards.values()):
+            return every
+        return [e for e in every if awards.get(e[2].get("award_id"), CURRENT) == CURRENT]
+
+    return cached(G, ("current-edges", rel, day), make)
+
+
+def project(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date | str | None = None,
+    statuses: tuple[str | None, ...] | None = None,
+) -> nx.Graph:
+    """The partner-partner graph of a netmap graph on one day.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
         A graph made by :func:`netmap.build_graph`. Not modified.
+    as_of : date or ISO str, optional
+        The day whose current ties, agreements and awards make the edges (default today).
     statuses : tuple, optional
         Keep only partners whose ``status`` is in this tuple (``None`` stands for a
         blank status). By default every partner is kept.
@@ -67,15 +231,13 @@ def project(G: nx.MultiDiGraph, *, statuses: tuple[str | None, ...] | None = Non
     """
     # One edge index for the three edge types read here (and for whatever else the caller's
     # shared cache, if any, serves).
-    from netmap.analysis._common import shared_cache
-
+    day = as_date(as_of)
     with gc_paused(), shared_cache():
-        return _project(G, statuses)
+        return _project(G, day, statuses)
 
 
-def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.Graph:
-    P = nx.Graph(map_id=G.graph.get("map_id"), roster=G.graph.get("roster"))
-    from netmap.analysis._common import edges_of, nodes_of
+def _project(G: nx.MultiDiGraph, day: dt.date, statuses: tuple[str | None, ...] | None) -> nx.Graph:
+    P = nx.Graph(map_id=G.graph.get("map_id"), roster=G.graph.get("roster"), as_of=day)
 
     key_to_id: dict[str, str] = {}
     # Into the graph's own dicts, as ``P.add_node`` would put them (ids are unique).
@@ -117,7 +279,7 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
     # map's million edges are scanned once, for the projection and everything else). The
     # ties, most of them, in a loop of their own: one dict made per new pair, no call per tie.
     get_id = key_to_id.get
-    for u, v, d in edges_of(G, "TIED_TO"):
+    for u, v, d in current_edges(G, "TIED_TO", day):
         a = get_id(u)
         b = get_id(v)
         if a is None or b is None or u == v:
@@ -143,9 +305,9 @@ def _project(G: nx.MultiDiGraph, statuses: tuple[str | None, ...] | None) -> nx.
         if strength is not None and (data["strength"] is None or strength > data["strength"]):
             data["strength"] = strength
     parties: dict[str, list[str]] = {}
-    for u, v, _ in edges_of(G, "PARTY_TO"):
+    for u, v, _ in current_edges(G, "PARTY_TO", day):
         parties.setdefault(v, []).append(u)
-    funds = [(v, d) for _, v, d in edges_of(G, "FUNDS") if d.get("funder_id")]
+    funds = [(v, d) for _, v, d in current_edges(G, "FUNDS", day) if d.get("funder_id")]
     for agreement, members in parties.items():
         ident = G.nodes[agreement]["id"]
         for u, v in combinations(sorted(set(members)), 2):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import netmap
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -228,4 +230,15 @@ def make_hsds(tmp_path: Path):
         return folder
 
     make.mapping = HSDS_PIMA_MAPPING
+    return make
+
+
+@pytest.fixture
+def make_graph(tmp_path):
+    """Build a graph from {sheet: rows}; each call gets its own folder."""
+    counter = iter(range(1000))
+
+    def make(sheets, **options):
+        return netmap.read_graph(write_csv_workbook(tmp_path / f"map{next(counter)}", sheets), **options)
+
     return make

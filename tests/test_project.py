@@ -15,7 +15,7 @@ def G(small_workbook):
 
 
 def test_projection_edges_and_kinds(G):
-    P = project(G)
+    P = project(G, as_of="2026-01-15")
     assert sorted(P.nodes) == ["007", "P1", "P2", "P3", "P4"]
     edges = {frozenset((u, v)): d for u, v, d in P.edges(data=True)}
     assert set(edges) == {
@@ -106,3 +106,60 @@ def test_direct_writes_give_the_projection_the_public_api_gives(example):
     assert all(P.adj[u][v] is P.adj[v][u] for u, v in P.edges())
     P.add_edge("x", "y")  # still an ordinary, mutable NetworkX graph
     assert P.has_edge("y", "x")
+
+
+@pytest.mark.parametrize(
+    ("day", "pairs"),
+    [
+        # Before the MOU was signed (2024-01-15) and before the awards began (2025-07-01):
+        # only the ties rows.
+        ("2024-01-01", {("P1", "P2"), ("P1", "P4")}),
+        # Everything runs.
+        ("2026-01-15", {("P1", "P2"), ("P1", "P4"), ("007", "P1"), ("007", "P2"), ("P2", "P3"), ("007", "P3")}),
+        # The awards ended 2026-06-30: the funding ties are gone, the MOU (to 2026-12-31) stays.
+        ("2026-07-01", {("P1", "P2"), ("P1", "P4"), ("007", "P1"), ("007", "P2")}),
+        # The MOU expired too.
+        ("2027-01-01", {("P1", "P2"), ("P1", "P4")}),
+    ],
+)
+def test_projection_is_of_its_date(G, day, pairs):
+    P = project(G, as_of=day)
+    assert {tuple(sorted(e)) for e in P.edges} == pairs
+    assert P.graph["as_of"].isoformat() == day
+
+
+def dated_book(agreement_status: str = "", tie_end: str = "") -> dict:
+    """A and B are tied only through C (a chain A - C - B) and, perhaps, by an MOU and a tie
+    row: while those are current C is no cut point and A - B is no bridge."""
+    return {
+        "partners": [["id", "name", "agency_type"], ["A", "A", "CC"], ["B", "B", "AJC"], ["C", "C", "CC"]],
+        "agreements": [
+            ["id", "parties", "signed", "expires", "status"],
+            ["M", "A;B", "2010-01-01", "", agreement_status],
+        ],
+        "ties": [
+            ["source_id", "target_id", "start", "end"],
+            ["A", "C", "", ""],
+            ["C", "B", "", ""],
+            ["A", "B", "2020-01-01", tie_end],
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "tie_end", "cut"),
+    [
+        ("active", "", []),  # MOU and tie current: a triangle, no cut point
+        ("expired", "2024-12-31", ["C"]),  # both lapsed: C holds A and B together
+        ("draft", "2024-12-31", ["C"]),  # a draft binds no one
+        ("terminated", "", []),  # the tie row alone keeps the triangle
+    ],
+)
+def test_lapsed_and_planned_rows_never_enter_a_measure(make_graph, status, tie_end, cut):
+    from netmap.analysis import analyze
+
+    G = make_graph(dated_book(status, tie_end))
+    result = analyze(G, as_of="2026-12-07")
+    assert result.brokers.articulation_points == cut
+    assert result.health.to_dict()["density"] == (1.0 if not cut else round(2 / 3, 6))
+    assert [tuple(b) for b in result.brokers.to_dict()["bridges"]] == ([("A", "C"), ("B", "C")] if cut else [])

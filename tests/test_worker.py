@@ -19,7 +19,7 @@ def worker():
 
 
 def test_parts_come_back_by_key(worker):
-    parts = worker.submit("echo", {"a": 1, "b": np.arange(3)}, keys=["a", "b"])
+    parts = worker.submit("netmap._worker:echo", {"a": 1, "b": np.arange(3)}, keys=["a", "b"])
     assert parts["a"].result(timeout=60) == 1
     assert parts["b"].result(timeout=60).tolist() == [0, 1, 2]
 
@@ -27,8 +27,8 @@ def test_parts_come_back_by_key(worker):
 def test_jobs_run_in_order_and_a_big_one_does_not_block(worker):
     # 40 MB through a 64 KB pipe: written from a thread while the worker reads it.
     big = np.arange(5_000_000, dtype=np.int64)
-    first = worker.submit("echo", {"big": big}, keys=["big"])
-    second = worker.submit("echo", {"small": "x"}, keys=["small"])
+    first = worker.submit("netmap._worker:echo", {"big": big}, keys=["big"])
+    second = worker.submit("netmap._worker:echo", {"small": "x"}, keys=["small"])
     assert second["small"].result(timeout=60) == "x"
     assert first["big"].done()
     assert int(first["big"].result().sum()) == int(big.sum())
@@ -37,18 +37,18 @@ def test_jobs_run_in_order_and_a_big_one_does_not_block(worker):
 def test_the_graph_job_computes_on_arrays(worker):
     # A path 0 - 1 - 2 and an isolated node 3.
     arguments = {"n": 4, "lo": np.array([0, 1]), "hi": np.array([1, 2]), "parts": [("cut_points",), ("components",)]}
-    parts = worker.submit("analysis", arguments, keys=[("cut_points",), ("components",)])
+    parts = worker.submit("netmap.analysis._offload:run_job", arguments, keys=[("cut_points",), ("components",)])
     assert parts["cut_points",].result(timeout=60) == [1]
     assert parts["components",].result(timeout=60) == [0, 0, 0, 1]
 
 
 def test_a_failing_job_fails_its_parts_not_the_worker(worker):
     arguments = {"n": 2, "lo": np.array([0]), "hi": np.array([1]), "parts": [("cut_points",), ("no-such-part",)]}
-    parts = worker.submit("analysis", arguments, keys=[("cut_points",), ("no-such-part",)])
+    parts = worker.submit("netmap.analysis._offload:run_job", arguments, keys=[("cut_points",), ("no-such-part",)])
     assert parts["cut_points",].result(timeout=60) == []
     with pytest.raises(WorkerError, match="ValueError: unknown part"):
         parts["no-such-part",].result(timeout=60)
-    assert worker.submit("echo", {"after": 2}, keys=["after"])["after"].result(timeout=60) == 2
+    assert worker.submit("netmap._worker:echo", {"after": 2}, keys=["after"])["after"].result(timeout=60) == 2
 
 
 def test_only_named_jobs_run(worker):
@@ -58,7 +58,7 @@ def test_only_named_jobs_run(worker):
 
 def test_a_killed_worker_fails_what_it_owes(worker):
     os.kill(worker.pid, signal.SIGKILL)
-    owed = worker.submit("echo", {"a": 1}, keys=["a"])
+    owed = worker.submit("netmap._worker:echo", {"a": 1}, keys=["a"])
     with pytest.raises(WorkerError):
         owed["a"].result(timeout=60)
 
@@ -66,7 +66,7 @@ def test_a_killed_worker_fails_what_it_owes(worker):
 def test_close_fails_what_is_still_pending():
     w = Worker.start()
     # A key the job never sends stays pending until the worker goes.
-    pending = w.submit("echo", {"a": 1}, keys=["never"])
+    pending = w.submit("netmap._worker:echo", {"a": 1}, keys=["never"])
     w.close()
     with pytest.raises(WorkerError, match=r"closed|stopped"):
         pending["never"].result(timeout=60)
@@ -88,6 +88,7 @@ def test_one_cpu_means_no_worker(monkeypatch):
 def test_ctrl_c_is_the_commands_to_handle(worker):
     """Ctrl-C reaches the whole process group: the worker leaves it to the command (which
     stops it), and does not print a traceback of its own."""
-    assert worker.submit("echo", {"a": 1}, keys=["a"])["a"].result(timeout=60) == 1  # started and serving
+    # started and serving:
+    assert worker.submit("netmap._worker:echo", {"a": 1}, keys=["a"])["a"].result(timeout=60) == 1
     os.kill(worker.pid, signal.SIGINT)
-    assert worker.submit("echo", {"b": 2}, keys=["b"])["b"].result(timeout=60) == 2
+    assert worker.submit("netmap._worker:echo", {"b": 2}, keys=["b"])["b"].result(timeout=60) == 2

@@ -175,15 +175,15 @@ def analyze(
         if n > IGRAPH_THRESHOLD and use_igraph(backend, n):
             from netmap.analysis import _offload
 
-            sent = _offload.send(view, health_seed=seed, brokers=(pivots(n), seed))
-            _offload.attach(partner_graph(view), sent)
+            sent = _offload.send(view, as_of=day, health_seed=seed, brokers=(pivots(n), seed))
+            _offload.attach(partner_graph(view, day), sent)
         gaps = roster_gaps(view, roster=roster, region=region)
         roles = role_gaps(view, roster=roster)
         formal = formalisation(view, as_of=day)
-        money = funding(view, as_of=day)
-        network = health(view, seed=seed, backend=backend)
-        resil = resilience(view, as_of=day, include_contacts=include_contacts, backend=backend)
-        links = brokers(view, top=top, seed=seed, backend=backend)
+        money = funding(view, as_of=day, roster=roster)
+        network = health(view, seed=seed, backend=backend, as_of=day)
+        resil = resilience(view, as_of=day, include_contacts=include_contacts, backend=backend, roster=roster)
+        links = brokers(view, top=top, seed=seed, backend=backend, as_of=day, roster=roster)
         card = scorecard(
             view,
             roster=roster,

@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,9 +32,12 @@ import networkx as nx
 
 from netmap import _worker
 from netmap.analysis import _igraph
-from netmap.analysis._common import cache_worker, partner_graph, put_prefetched
+from netmap.analysis._common import as_date, cache_worker, partner_graph, put_prefetched
 
-__all__ = ["Sent", "attach", "prefetch", "run_job", "send"]
+__all__ = ["JOB", "Sent", "attach", "prefetch", "run_job", "send"]
+
+# The worker runs a job by the name of its function; this is the analyses' job.
+JOB = "netmap.analysis._offload:run_job"
 
 
 def run_job(
@@ -88,6 +92,7 @@ class Sent:
 def send(
     G: nx.MultiDiGraph,
     *,
+    as_of: dt.date | str | None = None,
     health_seed: int | None = None,
     brokers: tuple[int | None, int | None] | None = None,
 ) -> Sent | None:
@@ -102,6 +107,8 @@ def send(
     ----------
     G : networkx.MultiDiGraph
         The netmap graph (or region view) the analyses run on.
+    as_of : date or ISO str, optional
+        The analysis date: its current rows make the arcs (default today).
     health_seed : int, optional
         Compute components, Louvain communities (this seed) and the block-cut structure.
     brokers : (k, seed), optional
@@ -118,7 +125,7 @@ def send(
         return None
     from netmap.analysis.brokers import arc_arrays
 
-    ids, categories, src, dst = arc_arrays(G)
+    ids, categories, src, dst = arc_arrays(G, as_of)
     n = len(ids)
     lo, hi = _igraph.pairs_of(n, src, dst)
     arguments: dict[str, Any] = {"n": n, "lo": lo, "hi": hi}
@@ -140,7 +147,7 @@ def send(
             ("census",),
         ]
     arguments["parts"] = keys
-    futures = worker.submit("analysis", arguments, keys=keys)
+    futures = worker.submit(JOB, arguments, keys=keys)
     census = futures.pop(("census",), None)
     if census is not None:
         put_prefetched(G, ("raw", "census"), census)
@@ -164,9 +171,11 @@ def attach(P: nx.Graph, sent: Sent | None) -> bool:
 def prefetch(
     G: nx.MultiDiGraph,
     *,
+    as_of: dt.date | str | None = None,
     health_seed: int | None = None,
     brokers: tuple[int | None, int | None] | None = None,
 ) -> bool:
-    """:func:`send` then :func:`attach` to ``partner_graph(G)``, built meanwhile."""
-    sent = send(G, health_seed=health_seed, brokers=brokers)
-    return attach(partner_graph(G), sent)
+    """:func:`send` then :func:`attach` to ``partner_graph(G, as_of)``, built meanwhile."""
+    day = as_date(as_of)
+    sent = send(G, as_of=day, health_seed=health_seed, brokers=brokers)
+    return attach(partner_graph(G, day), sent)

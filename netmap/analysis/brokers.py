@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from itertools import chain, combinations, repeat
@@ -41,8 +42,9 @@ from netmap import _background
 from netmap.analysis._common import (
     ACTIVE,
     IGRAPH_THRESHOLD,
+    as_date,
     cached,
-    edges_of,
+    current_edges,
     is_state_level,
     nodes_of,
     partner_graph,
@@ -52,6 +54,7 @@ from netmap.analysis._common import (
     shares_cache,
     use_igraph,
 )
+from netmap.roster import Roster
 
 __all__ = [
     "BROKERAGE_ROLES",
@@ -84,8 +87,10 @@ def default_k(n: int) -> int:
     return max(MIN_K, min(DEFAULT_K, SAMPLE_BUDGET // max(n, 1)))
 
 
-def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tuple[str, str], None]]:
-    """Partner node key -> id, id -> category, and the set of arcs (id pairs) of :func:`partner_digraph`."""
+def _arcs(G: nx.MultiDiGraph, day: dt.date) -> tuple[dict[str, str], dict[str, Any], dict[tuple[str, str], None]]:
+    """Partner node key -> id, id -> category, and the set of arcs (id pairs) of :func:`partner_digraph`.
+
+    The rows are those current on ``day`` (:func:`netmap.project.current_edges`)."""
     keys: dict[str, str] = {}
     category: dict[str, Any] = {}
     arcs: dict[tuple[str, str], None] = {}  # a set that keeps the order arcs were found in
@@ -101,11 +106,11 @@ def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tupl
                 arcs[keys[v], keys[u]] = None
 
     parties: dict[str, list[str]] = {}
-    for u, v, d in edges_of(G, "TIED_TO"):
+    for u, v, d in current_edges(G, "TIED_TO", day):
         arc(u, v, both=not d.get("directed"))
-    for u, v, _ in edges_of(G, "PARTY_TO"):
+    for u, v, _ in current_edges(G, "PARTY_TO", day):
         parties.setdefault(v, []).append(u)
-    for _, v, d in edges_of(G, "FUNDS"):
+    for _, v, d in current_edges(G, "FUNDS", day):
         if d.get("funder_id"):
             arc(f"Partner:{d['funder_id']}", v)
     for members in parties.values():
@@ -114,12 +119,13 @@ def _arcs(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, Any], dict[tupl
     return keys, category, arcs
 
 
-def arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
-    """:func:`_arc_arrays`, made once per shared cache."""
-    return cached(G, "arc-arrays", lambda: _arc_arrays(G))
+def arc_arrays(G: nx.MultiDiGraph, as_of: dt.date | str | None = None) -> tuple[list[str], list[Any], Any, Any]:
+    """:func:`_arc_arrays` on ``as_of`` (default today), made once per shared cache."""
+    day = as_date(as_of)
+    return cached(G, ("arc-arrays", day), lambda: _arc_arrays(G, day))
 
 
-def _arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
+def _arc_arrays(G: nx.MultiDiGraph, day: dt.date) -> tuple[list[str], list[Any], Any, Any]:
     """:func:`_arcs` as arrays: active partner ids and categories, and the arcs between them.
 
     The arcs (``src[i] -> dst[i]``, indexes into the ids) are those of
@@ -140,7 +146,7 @@ def _arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
             categories.append(d.get("category"))
     get = index.get
 
-    ties = edges_of(G, "TIED_TO")
+    ties = current_edges(G, "TIED_TO", day)
     count = len(ties)
     # map() over itemgetters keeps the loops in C (no Python frame per tie); -1: not active.
     u = np.fromiter(map(get, map(itemgetter(0), ties), repeat(-1)), dtype=np.int64, count=count)
@@ -150,13 +156,13 @@ def _arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
     first: list[int] = []
     second: list[int] = []
     parties: dict[str, list[str]] = {}
-    for a, agreement, _ in edges_of(G, "PARTY_TO"):
+    for a, agreement, _ in current_edges(G, "PARTY_TO", day):
         parties.setdefault(agreement, []).append(a)
     for members in parties.values():
         for a, b in combinations(members, 2):
             first.append(get(a, -1))
             second.append(get(b, -1))
-    for _, b, d in edges_of(G, "FUNDS"):
+    for _, b, d in current_edges(G, "FUNDS", day):
         if d.get("funder_id"):
             first.append(get(f"Partner:{d['funder_id']}", -1))
             second.append(get(b, -1))
@@ -170,13 +176,13 @@ def _arc_arrays(G: nx.MultiDiGraph) -> tuple[list[str], list[Any], Any, Any]:
     return ids, categories, codes // max(n, 1), codes % max(n, 1)
 
 
-def partner_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Active partners with an arc for each way a tie can carry information.
+def partner_digraph(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None) -> nx.DiGraph:
+    """Active partners with an arc for each way a tie current on ``as_of`` can carry information.
 
     Undirected ties, shared agreements and funding give arcs both ways; a ``ties``
     row marked directed gives one arc, source to target.
     """
-    _, category, arcs = _arcs(G)
+    _, category, arcs = _arcs(G, as_date(as_of))
     D = nx.DiGraph()
     for pid, cat in category.items():
         D.add_node(pid, category=cat)
@@ -351,8 +357,10 @@ def brokers(
     seed: int | None = 0,
     exact_limit: int = DEFAULT_EXACT_LIMIT,
     backend: str = "auto",
+    as_of: dt.date | str | None = None,
+    roster: Roster | None = None,
 ) -> Brokers:
-    """Rank partners as brokers.
+    """Rank partners as brokers, on the network of ``as_of``.
 
     Parameters
     ----------
@@ -375,6 +383,10 @@ def brokers(
         worker process computes them meanwhile when it can (see
         :mod:`netmap.analysis._offload`). Same results: sampled betweenness uses the same
         ``k`` sources as networkx for the same ``seed``.
+    as_of : date or ISO str, optional
+        The day whose current ties, agreements and awards make the network (default today).
+    roster : Roster, optional
+        Decides who is state level for the state links (default: the graph's own).
 
     Returns
     -------
@@ -384,7 +396,9 @@ def brokers(
         ``constraint``, ``effective_size``, ``articulation_point``,
         ``categories_reached``.
     """
-    P = partner_graph(G)
+    day = as_date(as_of)
+    roster = resolve_roster(G, roster)
+    P = partner_graph(G, day)
     n = P.number_of_nodes()
     fast = use_igraph(backend, n)
     k_used = pivots(n, k=k, exact_limit=exact_limit)
@@ -398,9 +412,9 @@ def brokers(
         # asked one already), while the state links are made here; computed here if there is
         # no worker (one CPU, NETMAP_PARALLEL=0) or it fails.
         if not prefetched(P, ("raw", "betweenness", k_used, seed)) and n > IGRAPH_THRESHOLD:
-            _offload.prefetch(G, brokers=(k_used, seed))
-        result.state_links = _state_links(G, P)
-        ids, categories, src, dst = arc_arrays(G)
+            _offload.prefetch(G, as_of=day, brokers=(k_used, seed))
+        result.state_links = _state_links(G, P, roster)
+        ids, categories, src, dst = arc_arrays(G, day)
         # P is the undirected graph under the arcs (same nodes, same order): its triangles serve.
         table = cached(
             G,
@@ -421,7 +435,7 @@ def brokers(
             between = nx.betweenness_centrality(P, k=k_used, seed=seed, normalized=True)
         else:
             between = nx.betweenness_centrality(P, normalized=True)
-        gf = brokerage(partner_digraph(G), backend="networkx")
+        gf = brokerage(partner_digraph(G, as_of=day), backend="networkx")
         constraints = constraint(P)
         effective = effective_size(P)
         cut_points = set(nx.articulation_points(P))
@@ -451,7 +465,7 @@ def brokers(
         )
     result.rows.sort(key=lambda r: (-(r["betweenness"] or 0.0), -r["brokerage"]["total"], str(r["name"]), r["id"]))
     if not fast:
-        result.state_links = _state_links(G, P)
+        result.state_links = _state_links(G, P, roster)
     return result
 
 
@@ -477,7 +491,7 @@ def start_brokers(G: nx.MultiDiGraph, **options: Any) -> _background.Pending:
         from netmap.analysis import _offload
 
         k = pivots(n, k=options.get("k"), exact_limit=options.get("exact_limit", DEFAULT_EXACT_LIMIT))
-        _offload.prefetch(G, brokers=(k, options.get("seed", 0)))
+        _offload.prefetch(G, as_of=options.get("as_of"), brokers=(k, options.get("seed", 0)))
     return _background.later(brokers, G, **options)
 
 
@@ -493,8 +507,10 @@ def pivots(n: int, *, k: int | None = None, exact_limit: int = DEFAULT_EXACT_LIM
 
 
 @shares_cache
-def state_links(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """For every region: its partners tied to state-level partners, and to whom.
+def state_links(
+    G: nx.MultiDiGraph, *, roster: Roster | None = None, as_of: dt.date | str | None = None
+) -> list[dict[str, Any]]:
+    """For every region: its partners tied to state-level partners on ``as_of``, and to whom.
 
     The ``state_links`` of :func:`brokers`, without the centralities.
 
@@ -505,12 +521,11 @@ def state_links(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
     >>> sorted(s["region"] for s in state_links(G) if not s["linked"])
     []
     """
-    return _state_links(G, partner_graph(G))
+    return _state_links(G, partner_graph(G, as_of), resolve_roster(G, roster))
 
 
-def _state_links(G: nx.MultiDiGraph, P: nx.Graph) -> list[dict[str, Any]]:
+def _state_links(G: nx.MultiDiGraph, P: nx.Graph, roster: Roster) -> list[dict[str, Any]]:
     """For every region: its partners tied to state-level partners, and to whom."""
-    roster = resolve_roster(G, None)
     info = partners(G)
 
     state = {pid for pid, d in info.items() if is_state_level(d, roster)}

@@ -21,19 +21,15 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, nodes_of, partner_graph, partners, recorded_roles, shares_cache
+from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state
 
 __all__ = ["Formalisation", "formalisation", "is_current"]
 
 
 def is_current(agreement: dict[str, Any], as_of: dt.date) -> bool:
-    """Whether an agreement (node attributes) binds its parties on ``as_of``."""
-    if agreement.get("status") in ("expired", "terminated", "draft"):
-        return False
-    expires = agreement.get("expires")
-    signed = agreement.get("signed")
-    if expires is not None and expires < as_of:
-        return False
-    return not (signed is not None and signed > as_of)
+    """Whether an agreement (node attributes) binds its parties on ``as_of``
+    (:func:`netmap.project.agreement_state`)."""
+    return agreement_state(agreement, as_of) == CURRENT
 
 
 @dataclass
@@ -99,10 +95,12 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
         listed = {pid: i for i, pid in enumerate(d.get("parties") or ())}
         members.sort(key=lambda pid: listed.get(pid, len(listed)))
         expires = d.get("expires")
-        if d.get("status") in ("expired", "terminated") or (expires is not None and expires < day):
+        found = agreement_state(d, day)
+        if found == LAPSED:
             state = "expired"
-        elif d.get("status") == "draft":
-            state = "draft"
+        elif found == PLANNED:
+            # Unsigned, or signed with a start still to come.
+            state = "draft" if d.get("status") == "draft" else "planned"
         elif expires is not None and (expires - day).days <= within_days:
             state = "expiring"
         else:
@@ -124,7 +122,7 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
                 if pid in current:
                     current[pid].add(d["id"])
 
-    P = partner_graph(G)
+    P = partner_graph(G, day)
     leaders = {pid for pid, d in info.items() if d.get("team") == "leadership"}
     # The ties among leaders in P.edges() order (each once, from its end first in node
     # order), reading only the leaders' neighbours instead of every tie of the map.

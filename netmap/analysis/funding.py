@@ -1,5 +1,9 @@
 """Funding: who lives on which streams, how concentrated, what ends soon, who funds whom.
 
+Funding is what is current on the analysis date: an award counts from its ``start`` to its
+``end``. An award that ended is history (a partner all of whose awards ended within the
+last 24 months has *lapsed* funding); one that has not started is planned.
+
 Concentration is the Herfindahl-Hirschman index of a partner's funding across
 streams: the sum of squared shares, 1.0 for a single stream. Shares are of amounts
 when every award to the partner has one, else of award counts (``hhi_basis`` says
@@ -23,8 +27,13 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, edges_of, partners, resolve_roster, shares_cache
+from netmap.project import CURRENT, LAPSED, PLANNED, award_state
+from netmap.roster import Roster
 
-__all__ = ["Funding", "add_months", "funding", "hhi"]
+__all__ = ["LAPSED_WITHIN_MONTHS", "Funding", "add_months", "funding", "hhi"]
+
+# Funding that ended within this many months is news (a lapsed-funding finding); older is history.
+LAPSED_WITHIN_MONTHS = 24
 
 
 def hhi(values: list[float]) -> float | None:
@@ -46,7 +55,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     datetime.date(2027, 2, 28)
     """
     month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
+    year, month = day.year + month // 12, month % 12 + 1  # floor division: negative months too
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, d)
@@ -61,10 +70,13 @@ class Funding:
 
     as_of: dt.date
     within_months: int
+    lapsed_within_months: int = LAPSED_WITHIN_MONTHS
     partners: list[dict[str, Any]] = field(default_factory=list)
     streams: list[dict[str, Any]] = field(default_factory=list)
     flows: list[dict[str, Any]] = field(default_factory=list)
     categories: list[dict[str, Any]] = field(default_factory=list)
+    awards: list[dict[str, Any]] = field(default_factory=list)
+    lapsed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def single_stream(self) -> list[dict[str, Any]]:
@@ -72,70 +84,127 @@ class Funding:
 
     @property
     def ending(self) -> list[dict[str, Any]]:
+        """Streams whose last current award ends within ``within_months``."""
         return [s for s in self.streams if s["state"] == "ending"]
+
+    @property
+    def ending_awards(self) -> list[dict[str, Any]]:
+        """Current awards that end within ``within_months`` (whatever their stream does)."""
+        return [a for a in self.awards if a["state"] == CURRENT and a["ending"]]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
             "within_months": self.within_months,
+            "lapsed_within_months": self.lapsed_within_months,
             "partners": self.partners,
             "single_stream": [
                 {"id": p["id"], "name": p["name"], "stream": p["stream_names"][0]} for p in self.single_stream
             ],
             "streams": self.streams,
             "ending": self.ending,
+            "ending_awards": self.ending_awards,
+            "lapsed": self.lapsed,
+            "awards": self.awards,
             "flows": self.flows,
             "categories": self.categories,
         }
 
 
 @shares_cache
-def funding(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_months: int = 6) -> Funding:
-    """Funding dependence of the partnership.
+def funding(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date | str | None = None,
+    within_months: int = 6,
+    lapsed_within_months: int = LAPSED_WITHIN_MONTHS,
+    roster: Roster | None = None,
+) -> Funding:
+    """Funding dependence of the partnership on ``as_of``.
+
+    Only awards current on the day (:func:`netmap.project.award_state`) are funding: a
+    partner's streams are its current awards, concentration and the category shares are
+    of current money. Ended and planned awards are listed in ``awards`` with their state.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
         A netmap graph. Not modified.
     as_of : date or ISO str, optional
-        The day to judge "ending" on (default today).
+        The analysis date (default today).
     within_months : int
-        Awards whose end falls within this many months of ``as_of`` are "ending".
+        A current award whose end falls within this many months of ``as_of`` is
+        ending; a stream is ending when its last current award is.
+    lapsed_within_months : int
+        A partner whose awards all ended within this many months before ``as_of`` (and
+        none is current) has lapsed funding.
+    roster : Roster, optional
+        Names the categories (default: the graph's own).
 
     Returns
     -------
     Funding
-        ``partners`` (streams, amount, HHI per funded partner, most dependent first),
-        ``streams`` (awards, total, state: active / ending / ended), ``flows`` (who
-        funds whom), ``categories`` (each category's share of the money and awards).
+        ``partners`` (current streams, amount, HHI per funded partner, most dependent
+        first), ``streams`` (current awards, total, state: active / ending / ended /
+        planned, and ``ends``: the end of its last current award), ``lapsed`` (partners
+        whose funding ended, with the awards and end dates), ``ending_awards``, ``flows``
+        (who funds whom now), ``categories`` (each category's share of current money
+        and awards) and ``awards`` (every award, with its ``state``).
+
+    Examples
+    --------
+    A stream with two awards that end two years apart ends with the later one:
+
+    >>> import datetime as dt
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> for p in "AB":
+    ...     _ = G.add_node(f"Partner:{p}", label="Partner", id=p, name=p)
+    >>> _ = G.add_node("FundingStream:s", label="FundingStream", id="s", name="PtoP")
+    >>> for award, p, end in [("F1", "A", dt.date(2027, 3, 31)), ("F2", "B", dt.date(2029, 3, 31))]:
+    ...     _ = G.add_edge("FundingStream:s", f"Partner:{p}", key=award, type="FUNDS", award_id=award, end=end)
+    >>> s = funding(G, as_of="2026-12-07").streams[0]
+    >>> s["state"], s["ends"].isoformat()
+    ('active', '2029-03-31')
+    >>> [a["award_id"] for a in funding(G, as_of="2026-12-07").ending_awards]
+    ['F1']
     """
     day = as_date(as_of)
     horizon = add_months(day, within_months)
-    roster = resolve_roster(G, None)
+    since = add_months(day, -lapsed_within_months)
+    roster = resolve_roster(G, roster)
     info = partners(G, active_only=False)
-    result = Funding(day, within_months)
+    result = Funding(day, within_months, lapsed_within_months)
 
     awards: list[dict[str, Any]] = []
     nodes = G._node  # the node dicts themselves: G.nodes[...] makes a view per lookup
     for u, v, d in edges_of(G, "FUNDS"):
         stream = nodes[u]
+        state = award_state(d, day)
+        end = d.get("end")
         awards.append(
             {
                 "award_id": d["award_id"],
                 "stream_id": stream["id"],
                 "stream": stream["name"],
                 "recipient": nodes[v]["id"],
+                "recipient_name": nodes[v].get("name"),
                 "funder": d.get("funder_id"),
                 "source": d.get("source"),
                 "amount": d.get("amount"),
                 "start": d.get("start"),
-                "end": d.get("end"),
+                "end": end,
+                "state": state,
+                "ending": state == CURRENT and end is not None and end <= horizon,
+                "days_left": (end - day).days if state == CURRENT and end is not None else None,
             }
         )
     awards.sort(key=lambda a: a["award_id"])
+    result.awards = awards
+    current = [a for a in awards if a["state"] == CURRENT]
 
     by_partner: dict[str, list[dict[str, Any]]] = {}
-    for a in awards:
+    for a in current:
         by_partner.setdefault(a["recipient"], []).append(a)
     for pid, mine in by_partner.items():
         streams: dict[str, float] = {}
@@ -159,25 +228,58 @@ def funding(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_mo
         )
     result.partners.sort(key=lambda p: (-(p["hhi"] or 0), p["streams"], str(p["name"])))
 
+    # Lapsed: no current award, and the last one ended within the window (older history
+    # is not news). A planned award is named: the gap may already be bridged.
+    every_by_partner: dict[str, list[dict[str, Any]]] = {}
+    for a in awards:
+        every_by_partner.setdefault(a["recipient"], []).append(a)
+    for pid, mine in every_by_partner.items():
+        if pid in by_partner:
+            continue
+        ended = [a for a in mine if a["state"] == LAPSED and a["end"] is not None]
+        if not ended or max(a["end"] for a in ended) < since:
+            continue
+        result.lapsed.append(
+            {
+                "id": pid,
+                "name": info.get(pid, {}).get("name"),
+                "ended": max(a["end"] for a in ended),
+                "awards": [
+                    {"award_id": a["award_id"], "stream": a["stream"], "end": a["end"]}
+                    for a in sorted(ended, key=lambda a: (a["end"], a["award_id"]))
+                ],
+                "planned": [
+                    {"award_id": a["award_id"], "stream": a["stream"], "start": a["start"]}
+                    for a in mine
+                    if a["state"] == PLANNED
+                ],
+            }
+        )
+    result.lapsed.sort(key=lambda p: (-p["ended"].toordinal(), str(p["name"])))
+
     by_stream: dict[str, list[dict[str, Any]]] = {}
     for a in awards:
         by_stream.setdefault(a["stream_id"], []).append(a)
     for sid, mine in by_stream.items():
-        ends = [a["end"] for a in mine if a["end"] is not None]
-        soon = sorted(e for e in ends if day <= e <= horizon)
-        if soon:
-            state, when = "ending", soon[0]  # an award ends within the horizon
-        elif ends and len(ends) == len(mine) and max(ends) < day:
-            state, when = "ended", max(ends)
+        live = [a for a in mine if a["state"] == CURRENT]
+        if live:
+            ends = [a["end"] for a in live]
+            # A stream runs until its last current award ends (open-ended: no end).
+            when = None if None in ends else max(ends)
+            state = "ending" if when is not None and when <= horizon else "active"
+        elif any(a["state"] == PLANNED for a in mine):
+            state, when = "planned", None
         else:
-            state, when = "active", max(ends) if ends and len(ends) == len(mine) else None
-        amounts = [a["amount"] for a in mine if a["amount"] is not None]
+            ended = [a["end"] for a in mine if a["end"] is not None]
+            state, when = "ended", max(ended) if ended else None
+        amounts = [a["amount"] for a in live if a["amount"] is not None]
         result.streams.append(
             {
                 "id": sid,
                 "stream": mine[0]["stream"],
-                "awards": len(mine),
-                "recipients": sorted({a["recipient"] for a in mine}),
+                "awards": len(live),
+                "awards_all": len(mine),
+                "recipients": sorted({a["recipient"] for a in live}),
                 "sources": sorted({a["source"] for a in mine if a["source"]}),
                 "amount": round(sum(amounts), 2) if amounts else None,
                 "ends": when,
@@ -194,13 +296,13 @@ def funding(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_mo
             "stream": a["stream"],
             "amount": a["amount"],
         }
-        for a in awards
+        for a in current
         if a["funder"]
     ]
 
-    total_amount = sum(a["amount"] or 0.0 for a in awards)
+    total_amount = sum(a["amount"] or 0.0 for a in current)
     cats: dict[str, dict[str, float]] = {}
-    for a in awards:
+    for a in current:
         cat = info.get(a["recipient"], {}).get("category")
         entry = cats.setdefault(cat, {"amount": 0.0, "awards": 0})
         entry["amount"] += a["amount"] or 0.0
@@ -211,7 +313,7 @@ def funding(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_mo
             "amount": round(e["amount"], 2),
             "amount_share": round(e["amount"] / total_amount, 3) if total_amount else None,
             "awards": int(e["awards"]),
-            "award_share": round(e["awards"] / len(awards), 3),
+            "award_share": round(e["awards"] / len(current), 3),
         }
         for c, e in sorted(cats.items(), key=lambda kv: -kv[1]["amount"])
     ]

@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -173,7 +174,9 @@ class Health:
 
 
 @shares_cache
-def health(G: nx.MultiDiGraph, *, seed: int | None = 0, backend: str = "auto") -> Health:
+def health(
+    G: nx.MultiDiGraph, *, seed: int | None = 0, backend: str = "auto", as_of: dt.date | str | None = None
+) -> Health:
     """Whole-network measures of the partner graph.
 
     Parameters
@@ -186,12 +189,14 @@ def health(G: nx.MultiDiGraph, *, seed: int | None = 0, backend: str = "auto") -
         ``"igraph"`` (and ``"auto"`` above ``IGRAPH_THRESHOLD`` partners) finds components
         and Louvain communities with python-igraph (seeded likewise; its communities are of
         the same quality as networkx's, not necessarily the same sets).
+    as_of : date or ISO str, optional
+        The day whose current ties, agreements and awards make the network (default today).
 
     Returns
     -------
     Health
     """
-    P = partner_graph(G)
+    P = partner_graph(G, as_of)
     n, m = P.number_of_nodes(), P.number_of_edges()
     fast = use_igraph(backend, n)
     if fast:

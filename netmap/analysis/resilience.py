@@ -33,15 +33,14 @@ from netmap.analysis._common import (
     as_date,
     edges_of,
     is_state_level,
-    nodes_of,
     partner_graph,
     partners,
     resolve_roster,
     shares_cache,
     use_igraph,
 )
-from netmap.analysis.formalisation import is_current
 from netmap.analysis.health import cross_counts, cross_ties
+from netmap.roster import Roster
 
 # Partners above which "auto" computes resilience from the block-cut tree (see resilience()).
 RESILIENCE_FAST_ABOVE = 50
@@ -100,6 +99,7 @@ def resilience(
     as_of: dt.date | str | None = None,
     include_contacts: bool = False,
     backend: str = "auto",
+    roster: Roster | None = None,
 ) -> Resilience:
     """Simulate each partner and each champion leaving, one at a time.
 
@@ -108,13 +108,16 @@ def resilience(
     G : networkx.MultiDiGraph
         A netmap graph. Not modified.
     as_of : date or ISO str, optional
-        Agreements current on this day count as formal ties (default today).
+        The day whose current ties, agreements and awards make the network; its current
+        agreements and awards are the formal ties (default today).
     include_contacts : bool
         Name the champions (personal data); otherwise they are shown by job title.
     backend : {"auto", "networkx", "igraph"}
         ``"igraph"`` (and ``"auto"`` above ``IGRAPH_THRESHOLD`` partners) gets every
         partner's departure from the block-cut tree in one pass (only cut points split a
         component) instead of recomputing components per partner. Same results.
+    roster : Roster, optional
+        Decides who is state level for the turnover scenario (default: the graph's own).
 
     Returns
     -------
@@ -122,7 +125,8 @@ def resilience(
         ``partners`` and ``people``, each ranked by what the network loses, worst first.
     """
     day = as_date(as_of)
-    P = partner_graph(G)
+    roster = resolve_roster(G, roster)
+    P = partner_graph(G, day)
     info = partners(G)
     # The block-cut tree answers every removal at once and equals the one-by-one NetworkX
     # path (tests/analysis/test_fast_paths.py); removing partners one by one copies the graph
@@ -160,17 +164,18 @@ def resilience(
         result.partners.append(row)
     result.partners.sort(key=lambda r: (*_rank(r), -r["degree"], str(r["name"])))
 
-    current = {d["id"] for d in nodes_of(G, "Agreement").values() if is_current(d, day)}
     champions: dict[str, list[dict[str, Any]]] = {}
     for u, v, _ in edges_of(G, "WORKS_AT"):
         if G.nodes[u].get("champion") and G.nodes[v]["id"] in P:
             champions.setdefault(G.nodes[v]["id"], []).append(G.nodes[u])
 
+    # P holds only what is current on the day: a tie with no agreement and no award behind
+    # it is informal, carried by people alone.
     def informal_ties(pid: str) -> list[tuple[str, str]]:
         return [
             (pid, other)
             for other in P.neighbors(pid)
-            if not (set(P.edges[pid, other]["agreements"]) & current) and not P.edges[pid, other]["awards"]
+            if not P.edges[pid, other]["agreements"] and not P.edges[pid, other]["awards"]
         ]
 
     for pid, people in champions.items():
@@ -194,7 +199,6 @@ def resilience(
     # Turnover: the state government allies of one region leave together, as after a
     # change of administration (the Illinois case: first the commerce department's
     # contact, then the governor's office lead).
-    roster = resolve_roster(G, None)
     allies: dict[str | None, list[str]] = {}
     for pid in champions:
         d = info[pid]

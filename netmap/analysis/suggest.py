@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -294,6 +295,7 @@ def suggest(
     anywhere: bool = False,
     holes: int = 3,
     per_hole: int = 3,
+    as_of: dt.date | str | None = None,
 ) -> Suggestions:
     """Candidates from a directory for every missing agency type, and introductions across holes.
 
@@ -316,6 +318,9 @@ def suggest(
         Also propose candidates from regions not tied to the gap's region.
     holes, per_hole : int
         How many category pairs to bridge, and introductions proposed for each.
+    as_of : date or ISO str, optional
+        The day whose current ties make the network the introductions bridge (default today):
+        an expired agreement neither counts as a tie nor makes two partners "share" one.
 
     Returns
     -------
@@ -335,7 +340,7 @@ def suggest(
     """
     roster = resolve_roster(G, roster)
     everyone = partners(G, active_only=False)
-    P = partner_graph(G)
+    P = partner_graph(G, as_of)
     ids = set(everyone)
     names = {normalize(str(d.get("name") or "")): pid for pid, d in everyone.items() if d.get("name")}
     rows = _records(directory)

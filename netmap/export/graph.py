@@ -137,6 +137,7 @@ import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 
 from netmap.errors import UsageError
+from netmap.project import CURRENT, DATED, agreement_state, as_date, edge_state
 
 __all__ = ["FORMATS", "export_graph", "neutralise"]
 
@@ -198,6 +199,7 @@ def export_graph(
     format: str,
     include_contacts: bool = False,
     overwrite: bool = False,
+    as_of: dt.date | str | None = None,
 ) -> list[Path]:
     """Write ``G`` as GraphML, GEXF, node-link JSON or a folder of CSV files.
 
@@ -215,6 +217,9 @@ def export_graph(
         Keep ``Person`` nodes and ``WORKS_AT`` relationships (personal data); left out otherwise.
     overwrite : bool
         Replace an existing file, or the CSV files of a folder that holds any.
+    as_of : date or ISO str, optional
+        The day the ``current`` flag of agreements, ties rows and awards is judged on
+        (default today). Lapsed and planned ones are exported too, flagged.
 
     Returns
     -------
@@ -240,6 +245,7 @@ def export_graph(
     if format not in (*FORMATS, WORKBOOK):
         raise UsageError(f"unknown export format {format!r}; choose one of {', '.join((*FORMATS, WORKBOOK))}")
     target = Path(path)
+    day = as_date(as_of)
     if format == WORKBOOK:
         # The sheets netmap reads, e.g. to turn an HSDS package into a workbook people edit.
         from netmap.export.workbook import write_workbook
@@ -251,7 +257,7 @@ def export_graph(
         return sorted(folder.glob("*.csv"))
     if format == "csv":
         _check_folder(target, overwrite)
-        nodes, edges = _csv_tables(G, include_contacts)
+        nodes, edges = _csv_tables(G, include_contacts, day)
         target.mkdir(parents=True, exist_ok=True)
         written = []
         for name, (header, rows) in (("nodes.csv", nodes), ("edges.csv", edges)):
@@ -265,13 +271,13 @@ def export_graph(
     _check_file(target, overwrite)
     # Everything is converted and serialised in memory first, so a failure leaves no half-written file.
     if format == "json":
-        data = _json_bytes(G, include_contacts)
+        data = _json_bytes(G, include_contacts, day)
     else:
         buffer = io.BytesIO()
         if format == "graphml":
-            _write_graphml(_xml_graph(G, include_contacts, gexf=False), buffer)
+            _write_graphml(_xml_graph(G, include_contacts, day, gexf=False), buffer)
         else:
-            nx.write_gexf(_xml_graph(G, include_contacts, gexf=True), buffer, version="1.2draft")
+            nx.write_gexf(_xml_graph(G, include_contacts, day, gexf=True), buffer, version="1.2draft")
         data = buffer.getvalue()
     target.parent.mkdir(parents=True, exist_ok=True)
     return [_write(target, data, overwrite)]
@@ -315,17 +321,30 @@ def _is_personal_node(data: Mapping[Any, Any]) -> bool:
 
 
 def _kept(
-    G: nx.MultiDiGraph, include_contacts: bool
+    G: nx.MultiDiGraph, include_contacts: bool, day: dt.date
 ) -> tuple[list[tuple[Any, Mapping[Any, Any]]], list[tuple[Any, Any, Any, Mapping[Any, Any]]]]:
-    """The nodes and edges to export, in the graph's order."""
-    nodes = [(n, d) for n, d in G.nodes(data=True) if include_contacts or not _is_personal_node(d)]
+    """The nodes and edges to export, in the graph's order.
+
+    Agreements and the dated relationships (ties rows, agreement memberships, awards) carry
+    ``current`` (a boolean) and ``state`` (current, lapsed or planned) on ``day``, so a tool
+    reading the file can leave out what netmap's measures leave out.
+    """
+    nodes = [
+        (n, _dated(d, agreement_state(d, day)) if d.get("label") == "Agreement" else d)
+        for n, d in G.nodes(data=True)
+        if include_contacts or not _is_personal_node(d)
+    ]
     kept = {n for n, _ in nodes}
     edges = [
-        (u, v, k, d)
+        (u, v, k, _dated(d, edge_state(G, u, v, d, day)) if d.get("type") in DATED else d)
         for u, v, k, d in G.edges(keys=True, data=True)
         if u in kept and v in kept and (include_contacts or d.get("type") != "WORKS_AT")
     ]
     return nodes, edges
+
+
+def _dated(data: Mapping[Any, Any], state: str) -> dict[Any, Any]:
+    return {**data, "current": state == CURRENT, "state": state}
 
 
 class _Keys:
@@ -457,9 +476,9 @@ def _attrs(
 # --- GraphML and GEXF -------------------------------------------------------------
 
 
-def _xml_graph(G: nx.MultiDiGraph, include_contacts: bool, *, gexf: bool) -> nx.MultiDiGraph:
+def _xml_graph(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date, *, gexf: bool) -> nx.MultiDiGraph:
     """A copy of ``G`` that networkx writes as GraphML or GEXF and Gephi reads as meant."""
-    nodes, edges = _kept(G, include_contacts)
+    nodes, edges = _kept(G, include_contacts, day)
     key_of = _Keys(_xml_text)
     H = nx.MultiDiGraph()
     for n, d in nodes:
@@ -543,8 +562,8 @@ def _node_link_names() -> dict[str, str]:
     return {"link": "edges", "name": "key"}
 
 
-def _json_bytes(G: nx.MultiDiGraph, include_contacts: bool) -> bytes:
-    nodes, edges = _kept(G, include_contacts)
+def _json_bytes(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date) -> bytes:
+    nodes, edges = _kept(G, include_contacts, day)
     key_of = _Keys(_clean)
     H = nx.MultiDiGraph()
     H.graph.update(_json_value(dict(G.graph)))
@@ -565,8 +584,8 @@ def _json_bytes(G: nx.MultiDiGraph, include_contacts: bool) -> bytes:
 _Table = tuple[list[str], list[list[Any]]]
 
 
-def _csv_tables(G: nx.MultiDiGraph, include_contacts: bool) -> tuple[_Table, _Table]:
-    nodes, edges = _kept(G, include_contacts)
+def _csv_tables(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date) -> tuple[_Table, _Table]:
+    nodes, edges = _kept(G, include_contacts, day)
     key_of = _Keys(_clean)
     node_rows = []
     for n, d in nodes:

@@ -96,7 +96,7 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
         "source_id": source,
         "target_id": target,
         "kind": d.get("kind_as_written"),
-        **{k: d.get(k) for k in ("strength", "directed", "notes")},
+        **{k: d.get(k) for k in ("strength", "directed", "notes", "start", "end")},
     }
 
 

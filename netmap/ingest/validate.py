@@ -347,7 +347,7 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
             if i not in column_failed:
                 check.add("empty-required", f"the required cell {name!r} is empty", row=row_numbers[i], column=name)
                 bad[i] = 1
-    if spec.name in ("agreements", "funding"):
+    if spec.name in ("agreements", "funding", "ties"):
         _check_date_order(check, spec.name, values, row_numbers, bad)
     if spec.name == "ties" and any(map(operator.eq, values["source_id"], values["target_id"])):
         for i, (a, b) in enumerate(zip(values["source_id"], values["target_id"], strict=True)):

@@ -50,6 +50,7 @@ from netmap._gc import gc_paused
 from netmap.analysis import roster_gaps, select_region, start_brokers
 from netmap.analysis._common import as_date, edges_of, partner_graph, partners, resolve_roster, shared_cache
 from netmap.errors import UsageError
+from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
 from netmap.roster import Roster
 
 __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
@@ -76,6 +77,10 @@ EDGE_STYLES = {
     "co-location": ("#56B4E9", [4, 4], 2),
     "governance": ("#D55E00", False, 3),
     "other": ("#aaaaaa", [3, 3], 1),
+    # Ties, agreements and awards that have ended or not begun on the map's date: shown
+    # (so nobody thinks them forgotten) but faint and dashed, never counted in a measure.
+    "lapsed": ("#9a9a9a", [2, 6], 1),
+    "planned": ("#9a9a9a", [8, 8], 1),
 }
 # Which kind draws a merged edge when a pair is tied several ways.
 KIND_PRIORITY = (
@@ -284,17 +289,18 @@ def _map_data(
     # Only what the map shows is computed: the roster gaps and the brokers.
     roster = resolve_roster(G, roster)
     view = select_region(G, region)
-    P = partner_graph(view)
+    day = analysis.as_of if analysis is not None else as_date(as_of)
+    P = partner_graph(view, day)
     use_fixed = layout == "fixed" or (layout == "auto" and P.number_of_nodes() > FIXED_LAYOUT_ABOVE)
     jobs = []
     try:
         if analysis is not None:
-            result = SimpleNamespace(gaps=analysis.gaps, brokers=analysis.brokers, as_of=as_date(as_of))
+            result = SimpleNamespace(gaps=analysis.gaps, brokers=analysis.brokers, as_of=day)
             links_job = None
         else:
             # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick.
             k = 128 if len(partners(view)) > 1000 else None
-            links_job = start_brokers(view, seed=seed, k=k)
+            links_job = start_brokers(view, seed=seed, k=k, as_of=day, roster=roster)
             jobs.append(links_job)
         # The fixed layout, or the start physics refines. On a large map it and the brokers
         # are computed by workers while the gaps, tooltips and edges are made here.
@@ -302,9 +308,7 @@ def _map_data(
         layout_job = (_background.start if big else _background.later)(_positions, P, seed)
         jobs.append(layout_job)
         if analysis is None:
-            result = SimpleNamespace(
-                gaps=roster_gaps(view, roster=roster, region=region), brokers=None, as_of=as_date(as_of)
-            )
+            result = SimpleNamespace(gaps=roster_gaps(view, roster=roster, region=region), brokers=None, as_of=day)
         return _page(
             G, view, roster, result, links_job, layout_job, use_fixed, title, size_by, gaps, include_contacts, region
         )
@@ -316,7 +320,8 @@ def _map_data(
 def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size_by, gaps, include_contacts, region):
     """The page data; waits for the layout and the brokers only once tooltips and edges are made."""
     info = partners(view)
-    P = partner_graph(view)
+    day = result.as_of
+    P = partner_graph(view, day)
 
     categories = [c for c in roster.categories.values() if any(d.get("category") == c.id for d in info.values())]
     # A category keeps its colour from map to map: colours follow the roster's order.
@@ -340,7 +345,7 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
         parts = [p.get("name"), p.get("title"), p.get("email"), p.get("phone")]
         contacts[nodes_of_view[v]["id"]].append(", ".join(x for x in parts if x))
 
-    edges = _edges(view, P, info)
+    edges = _edges(view, P, info, day)
     pos = layout_job.result()
     if links_job is not None:
         result.brokers = links_job.result()
@@ -441,8 +446,9 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
     }
 
 
-def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The drawn edges: one per tied partner pair (styled by its main kind) and one per award."""
+def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
+    """The drawn edges: one per tied partner pair (styled by its main kind), one per current
+    award, and one faint dashed edge per pair tied only by lapsed or planned rows."""
     edges: list[dict[str, Any]] = []
     # Pairs tied the same ways share their kind, kinds and tooltip: worked out once per mix
     # (a state map has ~50,000 pairs and a few dozen mixes).
@@ -472,7 +478,7 @@ def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]]) 
             }
         )
     nodes = view.nodes
-    for u, v, e in edges_of(view, "FUNDS"):
+    for u, v, e in current_edges(view, "FUNDS", day):
         if e.get("funder_id") in info and nodes[v]["id"] in info:
             src, dst = e["funder_id"], nodes[v]["id"]
             if src == dst:
@@ -502,7 +508,67 @@ def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]]) 
             for edge in (by_id.get(f"t:{a}|{b}"), by_id.get(f"t:{b}|{a}")):
                 if edge is not None and edge["kinds"] == [e.get("kind") or "collaboration"]:
                     edge["arrows"] = "to" if edge["from"] == f"p:{a}" else "from"
+    edges.extend(_not_current(view, P, info, day))
     return edges
+
+
+def _not_current(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date) -> list[dict]:
+    """Pairs of partners tied only by rows that are lapsed or planned on ``day``, one edge each."""
+    nodes = view.nodes
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def note(a: str, b: str, state: str, what: str) -> None:
+        if a != b and a in info and b in info and not P.has_edge(a, b):
+            found.setdefault((min(a, b), max(a, b)), []).append((state, what))
+
+    for u, v, e in edges_of(view, "TIED_TO"):
+        state = tie_state(e, day)
+        if state != CURRENT:
+            end = e.get("end") if state == LAPSED else e.get("start")
+            note(nodes[u]["id"], nodes[v]["id"], state, f"{e.get('kind') or 'collaboration'} tie" + _when(state, end))
+    members: dict[str, list[str]] = {}
+    for u, v, _ in edges_of(view, "PARTY_TO"):
+        members.setdefault(v, []).append(nodes[u]["id"])
+    for agreement, ids in members.items():
+        a = nodes[agreement]
+        state = agreement_state(a, day)
+        if state != CURRENT:
+            when = _when(state, a.get("expires") if state == LAPSED else a.get("signed"))
+            what = f"{a.get('title') or a['id']} ({a.get('type') or 'agreement'}){when}"
+            for i, first in enumerate(ids):
+                for second in ids[i + 1 :]:
+                    note(first, second, state, what)
+    for u, v, e in edges_of(view, "FUNDS"):
+        state = award_state(e, day)
+        if state != CURRENT and e.get("funder_id"):
+            when = _when(state, e.get("end") if state == LAPSED else e.get("start"))
+            note(e["funder_id"], nodes[v]["id"], state, f"{nodes[u]['name']} award{when}")
+    edges = []
+    for (a, b), why in found.items():
+        # Lapsed wins the style when a pair has both: it is the one to renew.
+        kind = LAPSED if any(state == LAPSED for state, _ in why) else PLANNED
+        colour_, dashes, width = EDGE_STYLES[kind]
+        edges.append(
+            {
+                "id": f"x:{a}|{b}",
+                "from": f"p:{a}",
+                "to": f"p:{b}",
+                "kind": kind,
+                "kinds": sorted({state for state, _ in why}),
+                "tooltip": [["Lapsed" if state == LAPSED else "Planned", what] for state, what in why],
+                "color": colour_,
+                "dashes": dashes,
+                "width": width,
+                "arrows": "",
+            }
+        )
+    return edges
+
+
+def _when(state: str, day: dt.date | None) -> str:
+    if day is None:
+        return ""
+    return f", ended {day.isoformat()}" if state == LAPSED else f", starts {day.isoformat()}"
 
 
 def _subtitle(result, region: str | None, count: int) -> str:

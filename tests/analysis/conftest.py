@@ -43,17 +43,6 @@ def six(tmp_path):
     return netmap.read_graph(write_csv_workbook(tmp_path / "six", SIX))
 
 
-@pytest.fixture
-def make_graph(tmp_path):
-    """Build a graph from {sheet: rows}; each call gets its own folder."""
-    counter = iter(range(1000))
-
-    def make(sheets):
-        return netmap.read_graph(write_csv_workbook(tmp_path / f"map{next(counter)}", sheets))
-
-    return make
-
-
 # The "two regions" map: a state team without a region, North and West.
 # S2 sits on the leadership team with no ties; N3 (TANF) is tied to no one, so it is
 # peripheral; P1 is only prospective and X1 a former partner: neither fills a gap.

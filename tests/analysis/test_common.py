@@ -73,12 +73,12 @@ def test_indexes_are_built_once_per_graph_within_shared_cache_and_not_kept_after
 def test_an_analysis_called_alone_indexes_the_edges_once(monkeypatch, run):
     """Each helper asks for the edge index; outside analyze() the analysis's own shared
     cache builds it once per call (and a second call builds it afresh: nothing leaks)."""
-    from netmap.analysis import _common
+    from netmap import graphcache
 
     G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
-    real = _common._edges_by_type
+    real = graphcache._edges_by_type
     calls = []
-    monkeypatch.setattr(_common, "_edges_by_type", lambda g: calls.append(g) or real(g))
+    monkeypatch.setattr(graphcache, "_edges_by_type", lambda g: calls.append(g) or real(g))
     run(G)
     assert len(calls) == 1
     run(G)

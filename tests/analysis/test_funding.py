@@ -24,12 +24,17 @@ def test_partners_hhi_by_hand(two):
 def test_single_stream_and_ending(two):
     d = funding(two, as_of=AS_OF, within_months=6).to_dict()
     assert d["single_stream"] == [{"id": "W1", "name": "West WIB", "stream": "WIOA Title I Adult"}]
-    assert [(s["stream"], s["ends"]) for s in d["ending"]] == [
-        ("WIOA Title I Adult", dt.date(2027, 3, 31)),
-        ("Community Foundation grant", dt.date(2026, 12, 31)),
+    # WIOA's awards end 2027-03-31 (W1) and 2027-06-30 (N1): the stream runs to its last
+    # current award, past the 6-month horizon (2027-05-24), so only the foundation grant ends.
+    assert [(s["stream"], s["ends"]) for s in d["ending"]] == [("Community Foundation grant", dt.date(2026, 12, 31))]
+    # W1's own award is ending all the same: that is a finding about W1's award.
+    assert [(a["award_id"], a["recipient"], a["end"], a["days_left"]) for a in d["ending_awards"]] == [
+        ("F2", "W1", dt.date(2027, 3, 31), 127),
+        ("F5", "N1", dt.date(2026, 12, 31), 37),
     ]
     states = {s["stream"]: s["state"] for s in d["streams"]}
-    assert states["Perkins V"] == "active"
+    assert (states["WIOA Title I Adult"], states["Perkins V"]) == ("active", "active")
+    assert {s["stream"]: s["ends"] for s in d["streams"]}["WIOA Title I Adult"] == dt.date(2027, 6, 30)
     assert states["Adult Education and Family Literacy Act"] == "active"
     assert funding(two, as_of="2028-07-01").to_dict()["streams"][0]["state"] == "ended"
 
@@ -57,3 +62,62 @@ def test_helpers():
 def test_no_funding_sheet(make_graph):
     d = funding(make_graph({"partners": [["id", "name", "agency_type"], ["A", "A", "CC"]]})).to_dict()
     assert d["partners"] == [] and d["streams"] == [] and d["categories"] == []
+
+
+# -- the funding of a date (DESIGN section 5b) ---------------------------------------------
+
+PARTNERS = [
+    ["id", "name", "agency_type"],
+    ["V", "Valley Unified", "local-secondary-education-providers"],
+    ["C", "Coast College", "CC"],
+    ["S", "State Agency", "State Workforce Agency"],
+]
+
+
+def lapsing_book() -> dict:
+    """Valley: a grant ended 2019 and a current one; Coast: its only award ended 2025-09-30;
+    the state agency: an award that ended 2020 (history) and one planned for 2027."""
+    return {
+        "partners": PARTNERS,
+        "funding": [
+            ["id", "stream", "recipient_id", "funder_id", "amount", "start", "end"],
+            ["A1", "California Career Pathways Trust", "V", "", "900000", "2014-07-01", "2019-06-30"],
+            ["A2", "Perkins V", "V", "S", "100000", "2025-07-01", "2028-06-30"],
+            ["A3", "Strong Workforce", "C", "S", "50000", "2023-10-01", "2025-09-30"],
+            ["A4", "Old grant", "S", "", "10000", "2018-01-01", "2020-06-30"],
+            ["A5", "New grant", "S", "", "20000", "2027-01-01", "2027-12-31"],
+        ],
+    }
+
+
+def test_ended_awards_are_not_funding(make_graph):
+    d = funding(make_graph(lapsing_book()), as_of="2026-12-07").to_dict()
+    # Valley lives on one current stream; the 2019 grant is history, not a second stream.
+    assert [(p["id"], p["streams"], p["stream_names"], p["amount"]) for p in d["partners"]] == [
+        ("V", 1, ["Perkins V"], 100000.0)
+    ]
+    assert d["single_stream"] == [{"id": "V", "name": "Valley Unified", "stream": "Perkins V"}]
+    # The chart is of current money only: one category, all of it.
+    assert [(c["amount"], c["amount_share"], c["awards"]) for c in d["categories"]] == [(100000.0, 1.0, 1)]
+    assert [(f["funder"], f["recipient"]) for f in d["flows"]] == [("S", "V")]
+    states = {a["award_id"]: a["state"] for a in d["awards"]}
+    assert states == {"A1": "lapsed", "A2": "current", "A3": "lapsed", "A4": "lapsed", "A5": "planned"}
+    streams = {s["stream"]: (s["state"], s["ends"], s["awards"]) for s in d["streams"]}
+    assert streams["California Career Pathways Trust"] == ("ended", dt.date(2019, 6, 30), 0)
+    assert streams["New grant"] == ("planned", None, 0)
+
+
+def test_lapsed_funding_names_the_partner_and_the_end(make_graph):
+    d = funding(make_graph(lapsing_book()), as_of="2026-12-07").to_dict()
+    # Coast's only award ended 14 months ago: lapsed. The state agency's last award ended in
+    # 2020 (over 24 months ago): history, even with a grant planned for 2027.
+    assert [(p["id"], p["ended"], [a["award_id"] for a in p["awards"]]) for p in d["lapsed"]] == [
+        ("C", dt.date(2025, 9, 30), ["A3"])
+    ]
+    # On 2027-09-01 the planned grant runs: the state agency is funded; Coast's award ended 23
+    # months before, still within 24 (not within 12, when asked for); on 2027-10-01 it is history.
+    later = funding(make_graph(lapsing_book()), as_of="2027-09-01").to_dict()
+    assert [p["id"] for p in later["partners"]] == ["S", "V"]
+    assert [p["id"] for p in later["lapsed"]] == ["C"]
+    assert funding(make_graph(lapsing_book()), as_of="2027-09-01", lapsed_within_months=12).lapsed == []
+    assert funding(make_graph(lapsing_book()), as_of="2027-10-01").lapsed == []

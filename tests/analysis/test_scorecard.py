@@ -29,9 +29,10 @@ def test_six_conditions_with_evidence(two):
 
 
 def test_sustainable_funding_by_hand(two):
-    # 3 kinds of source -> 1; 1 of 3 funded partners on one stream -> 2/3; 2 of 4 streams ending -> 1/2
+    # 3 kinds of source -> 1; 1 of 3 funded partners on one stream -> 2/3; 1 of 4 streams ending
+    # (WIOA runs to its last award, 2027-06-30; only the foundation grant ends) -> 3/4
     c = _cond(scorecard(two, as_of=AS_OF), "sustainable-funding")
-    assert c["score"] == pytest.approx(100 * (1 + 2 / 3 + 1 / 2) / 3, abs=0.1)
+    assert c["score"] == pytest.approx(100 * (1 + 2 / 3 + 3 / 4) / 3, abs=0.1)
     assert c["rating"] == "strong"
 
 

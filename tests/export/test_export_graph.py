@@ -122,11 +122,23 @@ def csv_cell(value: Any) -> str:
     return neutral(as_text(value))
 
 
-def public(G: nx.MultiDiGraph, include_contacts: bool):
-    nodes = [(n, d) for n, d in G.nodes(data=True) if include_contacts or d.get("label") != "Person"]
+def public(G: nx.MultiDiGraph, include_contacts: bool, as_of=None):
+    """What an export holds: every node and edge but personal data, the dated ones flagged."""
+    from netmap.project import DATED, agreement_state, as_date, edge_state
+
+    day = as_date(as_of)
+
+    def flag(d, state):
+        return {**d, "current": state == "current", "state": state}
+
+    nodes = [
+        (n, flag(d, agreement_state(d, day)) if d.get("label") == "Agreement" else d)
+        for n, d in G.nodes(data=True)
+        if include_contacts or d.get("label") != "Person"
+    ]
     kept = {n for n, _ in nodes}
     edges = [
-        (u, v, k, d)
+        (u, v, k, flag(d, edge_state(G, u, v, d, day)) if d.get("type") in DATED else d)
         for u, v, k, d in G.edges(keys=True, data=True)
         if u in kept and v in kept and (include_contacts or d.get("type") != "WORKS_AT")
     ]
@@ -731,3 +743,55 @@ def test_workbook_format_reads_back_without_contacts_unless_asked(examples, tmp_
     assert tables.ok
     original = netmap.read_workbook(EXAMPLES / "tucson-behavioral-health").counts()
     assert tables.counts() == original | {"contacts": contacts}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_lapsed_and_planned_rows_are_exported_flagged(tmp_path, make_graph, fmt):
+    """An expired MOU, a draft, an ended award and an ended tie row are all in the file,
+    with current false and their state; what runs on the day is current."""
+    G = make_graph(
+        {
+            "partners": [["id", "name", "agency_type"], ["A", "A", "CC"], ["B", "B", "AJC"], ["C", "C", "CC"]],
+            "agreements": [
+                ["id", "parties", "expires", "status"],
+                ["OLD", "A;B", "2010-06-30", ""],
+                ["NEW", "A;C", "", "draft"],
+                ["NOW", "B;C", "2030-01-01", "active"],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id", "start", "end"],
+                ["F1", "CCPT", "A", "B", "2014-07-01", "2019-06-30"],
+            ],
+            "ties": [["source_id", "target_id", "end"], ["A", "C", "2020-12-31"], ["B", "C", ""]],
+        }
+    )
+    out = export_graph(G, tmp_path / ("g.json" if fmt == "json" else "g"), format=fmt, as_of="2026-12-07")
+    if fmt == "json":
+        doc = json.loads(out[0].read_text(encoding="utf-8"))
+        agreements = {n["id"]: (n["current"], n["state"]) for n in doc["nodes"] if n["label"] == "Agreement"}
+        rels = sorted(
+            (e["type"], e["source"], e["target"], e["current"], e["state"]) for e in doc["edges"] if "state" in e
+        )
+    else:
+        with (tmp_path / "g" / "nodes.csv").open(encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+        agreements = {r["id"]: (r["current"] == "true", r["state"]) for r in rows if r["label"] == "Agreement"}
+        with (tmp_path / "g" / "edges.csv").open(encoding="utf-8-sig") as fh:
+            rels = sorted(
+                (r["type"], r["source"], r["target"], r["current"] == "true", r["state"])
+                for r in csv.DictReader(fh)
+                if r["state"]
+            )
+    assert agreements == {"OLD": (False, "lapsed"), "NEW": (False, "planned"), "NOW": (True, "current")}
+    assert rels == [
+        ("ADMINISTERS", "Partner:B", "FundingStream:ccpt", False, "lapsed"),
+        ("FUNDS", "FundingStream:ccpt", "Partner:A", False, "lapsed"),
+        ("PARTY_TO", "Partner:A", "Agreement:NEW", False, "planned"),
+        ("PARTY_TO", "Partner:A", "Agreement:OLD", False, "lapsed"),
+        ("PARTY_TO", "Partner:B", "Agreement:NOW", True, "current"),
+        ("PARTY_TO", "Partner:B", "Agreement:OLD", False, "lapsed"),
+        ("PARTY_TO", "Partner:C", "Agreement:NEW", False, "planned"),
+        ("PARTY_TO", "Partner:C", "Agreement:NOW", True, "current"),
+        ("TIED_TO", "Partner:A", "Partner:C", False, "lapsed"),
+        ("TIED_TO", "Partner:B", "Partner:C", True, "current"),
+    ]
