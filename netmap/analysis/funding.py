@@ -77,6 +77,7 @@ class Funding:
     categories: list[dict[str, Any]] = field(default_factory=list)
     awards: list[dict[str, Any]] = field(default_factory=list)
     lapsed: list[dict[str, Any]] = field(default_factory=list)
+    by_stream_category: dict[str, Any] = field(default_factory=dict)
 
     @property
     def single_stream(self) -> list[dict[str, Any]]:
@@ -108,6 +109,7 @@ class Funding:
             "awards": self.awards,
             "flows": self.flows,
             "categories": self.categories,
+            "by_stream_category": self.by_stream_category,
         }
 
 
@@ -189,6 +191,7 @@ def funding(
                 "stream": stream["name"],
                 "recipient": nodes[v]["id"],
                 "recipient_name": nodes[v].get("name"),
+                "recipient_category": nodes[v].get("category"),
                 "funder": d.get("funder_id"),
                 "source": d.get("source"),
                 "amount": d.get("amount"),
@@ -317,4 +320,27 @@ def funding(
         }
         for c, e in sorted(cats.items(), key=lambda kv: -kv[1]["amount"])
     ]
+    result.by_stream_category = _by_stream_category(current)
     return result
+
+
+def _by_stream_category(current: list[dict[str, Any]]) -> dict[str, Any]:
+    """Current money per stream split by the recipients' categories (the report's chart).
+
+    Amounts when any current award has one (awards without are counted in ``unpriced``),
+    else award counts; streams largest first.
+    """
+    by_amount = any(a["amount"] is not None for a in current)
+    totals: dict[str, dict[str | None, float]] = {}
+    for a in current:
+        cats = totals.setdefault(a["stream"], {})
+        cat = a["recipient_category"]
+        cats[cat] = cats.get(cat, 0.0) + ((a["amount"] or 0.0) if by_amount else 1.0)
+    streams = sorted(totals, key=lambda s: (-sum(totals[s].values()), s))
+    return {
+        "basis": "amount" if by_amount else "count",
+        "unpriced": sum(1 for a in current if a["amount"] is None) if by_amount else 0,
+        "streams": [
+            {"stream": s, "total": round(sum(totals[s].values()), 2), "by_category": totals[s]} for s in streams
+        ],
+    }

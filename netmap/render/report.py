@@ -264,21 +264,16 @@ def _coverage_chart(types: list[dict[str, Any]], roster: Roster) -> tuple[dict[s
     return chart, table
 
 
-def _funding_chart(view: nx.MultiDiGraph, roster: Roster) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Funding by stream, stacked by the recipients' categories (amounts, else award counts)."""
+def _funding_chart(m: dict[str, Any], roster: Roster) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Current funding by stream, stacked by the recipients' categories (amounts, else award counts)."""
     colours = category_colours(roster)
-    awards = []
-    for u, v, e in view.edges(data=True):
-        if e.get("type") == "FUNDS":
-            awards.append((view.nodes[u]["name"], view.nodes[v].get("category"), e.get("amount")))
-    if not awards:
+    split = m["by_stream_category"]
+    if not split.get("streams"):
         return None, None
-    by_amount = any(a is not None for _, _, a in awards)
-    unpriced = sum(1 for _, _, a in awards if a is None)
-    totals: dict[str, dict[str | None, float]] = defaultdict(lambda: defaultdict(float))
-    for stream, cat, amount in awards:
-        totals[stream][cat] += (amount or 0.0) if by_amount else 1.0
-    streams = sorted(totals, key=lambda s: (-sum(totals[s].values()), s))
+    by_amount = split["basis"] == "amount"
+    unpriced = split["unpriced"]
+    totals = {s["stream"]: s["by_category"] for s in split["streams"]}
+    streams = [s["stream"] for s in split["streams"]]
     cat_order = [*roster.categories, None]
     used = [c for c in cat_order if any(totals[s].get(c) for s in streams)]
 
@@ -291,10 +286,10 @@ def _funding_chart(view: nx.MultiDiGraph, roster: Roster) -> tuple[dict[str, Any
     bars = []
     for s in streams:
         segs = [
-            (f"{cat_name(c)}: {fmt(totals[s][c])}", totals[s][c], colours.get(c, PALETTE[-1]), "#000") for c in used
+            (f"{cat_name(c)}: {fmt(totals[s].get(c, 0.0))}", totals[s].get(c, 0.0), colours.get(c, PALETTE[-1]), "#000") for c in used
         ]
         bars.append((s, segs, fmt(sum(totals[s].values()))))
-    what = "amount awarded" if by_amount else "number of awards (no amounts are recorded)"
+    what = "amount of its current awards" if by_amount else "number of current awards (no amounts are recorded)"
     desc = (
         f"Each bar is a funding stream; its length is the {what}, split by the category of the recipients. "
         + " ".join(f"{s}: {fmt(sum(totals[s].values()))}." for s in streams)
@@ -303,7 +298,7 @@ def _funding_chart(view: nx.MultiDiGraph, roster: Roster) -> tuple[dict[str, Any
         desc += f" {unpriced} award(s) without an amount are not drawn."
     chart = _stacked_bars(
         "chart-funding",
-        "Funding by stream and recipient category",
+        f"Current funding by stream and recipient category (as of {m['as_of']})",
         desc,
         bars,
         [(cat_name(c), colours.get(c, PALETTE[-1])) for c in used],
@@ -311,12 +306,12 @@ def _funding_chart(view: nx.MultiDiGraph, roster: Roster) -> tuple[dict[str, Any
     chart["note"] = f"{unpriced} award(s) have no amount and are not drawn." if by_amount and unpriced else None
     table = _table(
         "table-funding-by-stream-category",
-        f"Funding by stream and recipient category ({'amount' if by_amount else 'awards'})",
+        f"Current funding by stream and recipient category ({'amount' if by_amount else 'awards'})",
         [("Stream", False), *[(cat_name(c), True) for c in used], ("Total", True)],
         [
             [
                 _cell(s),
-                *[_n(totals[s].get(c) or None, fmt(totals[s][c]) if totals[s].get(c) else "") for c in used],
+                *[_n(totals[s].get(c) or None, fmt(totals[s].get(c, 0.0)) if totals[s].get(c) else "") for c in used],
                 _n(sum(totals[s].values()), fmt(sum(totals[s].values()))),
             ]
             for s in streams
@@ -869,10 +864,10 @@ def _formalisation(a: Analysis, name: Any) -> dict[str, Any]:
     return _section("formalisation", intro=intro, facts=facts, tables=[table])
 
 
-def _funding(a: Analysis, view: nx.MultiDiGraph, name: Any) -> dict[str, Any]:
+def _funding(a: Analysis, name: Any) -> dict[str, Any]:
     m = a.funding.to_dict()
     cat = a.category_name
-    if not m["partners"]:
+    if not m["awards"]:
         return _section("funding", intro=["The workbook records no funding."])
     streams = _table(
         "table-streams",
@@ -894,9 +889,11 @@ def _funding(a: Analysis, view: nx.MultiDiGraph, name: Any) -> dict[str, Any]:
                 _cell(", ".join(s["sources"])),
                 _n(s["amount"], _money(s["amount"])),
                 _cell(s["ends"].isoformat() if s["ends"] else ""),
-                _cell({"ending": "! ending", "ended": "✕ ended"}.get(s["state"], s["state"])),
+                _cell({"ending": "! ending", "planned": "… planned"}.get(s["state"], s["state"])),
             ]
+            # Ended streams are history: their awards are in the table of awards not current.
             for s in m["streams"]
+            if s["state"] != "ended"
         ],
     )
     partners = _table(
@@ -956,28 +953,71 @@ def _funding(a: Analysis, view: nx.MultiDiGraph, name: Any) -> dict[str, Any]:
             for c in m["categories"]
         ],
     )
+    lapsed = _table(
+        "table-funding-lapsed",
+        f"Partners whose funding lapsed (all awards ended within {m['lapsed_within_months']} months)",
+        [("Partner", False), ("Ended", False), ("Awards that ended", False), ("Planned", False)],
+        [
+            [
+                _cell(p["name"] or p["id"]),
+                _cell(p["ended"].isoformat()),
+                _cell(items=[f"{x['stream']} ({x['award_id']}, ended {x['end'].isoformat()})" for x in p["awards"]]),
+                _cell(items=[f"{x['stream']} ({x['award_id']})" for x in p["planned"]]),
+            ]
+            for p in m["lapsed"]
+        ],
+        empty="No partner's funding has lapsed.",
+    )
+    not_current = [x for x in m["awards"] if x["state"] != "current"]
+    history = _table(
+        "table-awards-not-current",
+        f"Awards not current on {m['as_of']} (ended or not yet begun): listed, never counted",
+        [("Award", False), ("Stream", False), ("Recipient", False), ("Start", False), ("End", False), ("State", False)],
+        [
+            [
+                _cell(x["award_id"]),
+                _cell(x["stream"]),
+                _cell(name(x["recipient"])),
+                _cell(x["start"].isoformat() if x["start"] else ""),
+                _cell(x["end"].isoformat() if x["end"] else ""),
+                _cell("✕ ended" if x["state"] == "lapsed" else "… planned"),
+            ]
+            for x in not_current
+        ],
+        empty="Every award is current.",
+    )
     facts = [
         (
             "Partners on a single stream",
             "; ".join(f"{p['name'] or p['id']} ({p['stream']})" for p in m["single_stream"]) or "none",
         ),
         (
-            f"Streams ending within {m['within_months']} months",
+            f"Streams ending within {m['within_months']} months (their last current award ends)",
             "; ".join(f"{s['stream']} (ends {s['ends'].isoformat()})" for s in m["ending"]) or "none",
         ),
+        (
+            f"Awards ending within {m['within_months']} months",
+            "; ".join(
+                f"{x['stream']} to {name(x['recipient'])} (ends {x['end'].isoformat()})" for x in m["ending_awards"]
+            )
+            or "none",
+        ),
+        ("Partners whose funding lapsed", "; ".join(f"{p['name'] or p['id']}" for p in m["lapsed"]) or "none"),
     ]
+    live = [s for s in m["streams"] if s["awards"]]
     intro = [
-        f"{len(m['streams'])} stream(s) fund {len(m['partners'])} partner(s). A partner living on one stream stops "
-        "when that stream stops; braided funding lasts."
+        f"On {m['as_of']}, {len(live)} stream(s) fund {len(m['partners'])} partner(s) through current awards; "
+        f"{len(not_current)} award(s) have ended or not yet begun and are listed apart. A partner living on one "
+        "stream stops when that stream stops; braided funding lasts."
     ]
-    chart, chart_table = _funding_chart(view, a.roster)
+    chart, chart_table = _funding_chart(m, a.roster)
     return _section(
         "funding",
         intro=intro,
         facts=facts,
         charts=[chart] if chart else [],
         chart_tables=[chart_table] if chart_table else [],
-        tables=[streams, partners, flows, categories],
+        tables=[streams, partners, lapsed, flows, categories, history],
     )
 
 
@@ -1226,7 +1266,7 @@ def report_data(
         _roles(a, name),
         _brokers(a, name, top),
         _formalisation(a, name),
-        _funding(a, view, name),
+        _funding(a, name),
         _health(a, name),
         _section(
             "map",
