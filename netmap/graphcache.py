@@ -173,14 +173,20 @@ def put_prefetched(G: Any, key: Any, future: Any) -> None:
 
 def cache_worker() -> Any:
     """The worker process of the open :func:`shared_cache`, started on first use (None
-    outside one, or if it cannot start). It is stopped when that cache closes."""
+    outside one, if workers are switched off (``NETMAP_PARALLEL=0``, one CPU), or if it
+    cannot start). It is stopped when that cache closes.
+
+    The analyses reach the worker only through here, so they never import its client.
+    """
     cache = _CACHE.get()
     if cache is None:
         return None
     worker = cache.get(_WORKER)
     if worker is None:
-        from netmap._worker import Worker
+        from netmap._worker import Worker, enabled
 
+        if not enabled():
+            return None
         try:
             worker = cache[_WORKER] = Worker.start()
         except OSError:

@@ -4,7 +4,8 @@ On a large map (fast path) the C-heavy parts of the brokers and of network healt
 resilience (betweenness, the brokerage census, constraint and effective size, cut points and
 bridges, components, biconnected blocks, Louvain) need only the partner graph's edges
 and a few per-node codes, as arrays. :func:`send` reads those arrays off the map's arcs,
-before the NetworkX projection is built, and sends them to a :class:`netmap._worker.Worker`;
+before the NetworkX projection is built, and sends them to the shared cache's worker
+(:func:`netmap.graphcache.cache_worker`);
 :func:`attach` then puts one future per result into the shared cache under the key the
 fast path would compute it under (``_igraph._raw``), so the analyses pick the worker's
 answers up unchanged, or compute them here if the worker failed. The worker is a fresh
@@ -30,7 +31,6 @@ from typing import Any
 
 import networkx as nx
 
-from netmap import _worker
 from netmap.analysis import _igraph
 from netmap.analysis._common import as_date, cache_worker, partner_graph, put_prefetched
 
@@ -98,7 +98,7 @@ def send(
 ) -> Sent | None:
     """Send the array work of ``G``'s analyses to a worker; None if there is no worker.
 
-    Needs only the map's arcs (``brokers.arc_arrays``), not its partner graph: the partner
+    Needs only the map's arcs (``arcs.arc_arrays``), not its partner graph: the partner
     graph's edges are the arcs without direction (:func:`netmap.analysis._igraph.pairs_of`),
     so the worker starts while this process builds the NetworkX projection. Then
     :func:`attach` the result to the projection.
@@ -118,12 +118,10 @@ def send(
     in (the worker is stopped when it closes). The brokerage census (of the arcs) is put
     into the cache now; the other parts wait for :func:`attach`.
     """
-    if not _worker.enabled():
-        return None
     worker = cache_worker()
     if worker is None:
         return None
-    from netmap.analysis.brokers import arc_arrays
+    from netmap.analysis.arcs import arc_arrays
 
     ids, categories, src, dst = arc_arrays(G, as_of)
     n = len(ids)

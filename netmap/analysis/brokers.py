@@ -32,21 +32,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from itertools import chain, combinations, repeat
-from operator import itemgetter, methodcaller
+from itertools import chain
 from typing import Any
 
 import networkx as nx
 
 from netmap import _background
 from netmap.analysis._common import (
-    ACTIVE,
     IGRAPH_THRESHOLD,
     as_date,
     cached,
-    current_edges,
     is_state_level,
-    nodes_of,
     partner_graph,
     partners,
     prefetched,
@@ -54,6 +50,7 @@ from netmap.analysis._common import (
     shares_cache,
     use_igraph,
 )
+from netmap.analysis.arcs import arc_arrays, partner_digraph
 from netmap.roster import Roster
 
 __all__ = [
@@ -85,109 +82,6 @@ def default_k(n: int) -> int:
     (500, 128)
     """
     return max(MIN_K, min(DEFAULT_K, SAMPLE_BUDGET // max(n, 1)))
-
-
-def _arcs(G: nx.MultiDiGraph, day: dt.date) -> tuple[dict[str, str], dict[str, Any], dict[tuple[str, str], None]]:
-    """Partner node key -> id, id -> category, and the set of arcs (id pairs) of :func:`partner_digraph`.
-
-    The rows are those current on ``day`` (:func:`netmap.project.current_edges`)."""
-    keys: dict[str, str] = {}
-    category: dict[str, Any] = {}
-    arcs: dict[tuple[str, str], None] = {}  # a set that keeps the order arcs were found in
-    for n, d in nodes_of(G, "Partner").items():
-        if d.get("status") in ACTIVE:
-            keys[n] = d["id"]
-            category[d["id"]] = d.get("category")
-
-    def arc(u: str, v: str, both: bool = True) -> None:
-        if u in keys and v in keys and u != v:
-            arcs[keys[u], keys[v]] = None
-            if both:
-                arcs[keys[v], keys[u]] = None
-
-    parties: dict[str, list[str]] = {}
-    for u, v, d in current_edges(G, "TIED_TO", day):
-        arc(u, v, both=not d.get("directed"))
-    for u, v, _ in current_edges(G, "PARTY_TO", day):
-        parties.setdefault(v, []).append(u)
-    for _, v, d in current_edges(G, "FUNDS", day):
-        if d.get("funder_id"):
-            arc(f"Partner:{d['funder_id']}", v)
-    for members in parties.values():
-        for u, v in combinations(members, 2):
-            arc(u, v)
-    return keys, category, arcs
-
-
-def arc_arrays(G: nx.MultiDiGraph, as_of: dt.date | str | None = None) -> tuple[list[str], list[Any], Any, Any]:
-    """:func:`_arc_arrays` on ``as_of`` (default today), made once per shared cache."""
-    day = as_date(as_of)
-    return cached(G, ("arc-arrays", day), lambda: _arc_arrays(G, day))
-
-
-def _arc_arrays(G: nx.MultiDiGraph, day: dt.date) -> tuple[list[str], list[Any], Any, Any]:
-    """:func:`_arcs` as arrays: active partner ids and categories, and the arcs between them.
-
-    The arcs (``src[i] -> dst[i]``, indexes into the ids) are those of
-    :func:`partner_digraph`, each once, in no particular order: the census does not need
-    one, and half a million ties are read with C-level lookups instead of a call per tie.
-    """
-    import numpy as np
-
-    from netmap.analysis import _igraph
-
-    index: dict[str, int] = {}  # node key -> position
-    ids: list[str] = []
-    categories: list[Any] = []
-    for n, d in nodes_of(G, "Partner").items():
-        if d.get("status") in ACTIVE:
-            index[n] = len(ids)
-            ids.append(d["id"])
-            categories.append(d.get("category"))
-    get = index.get
-
-    ties = current_edges(G, "TIED_TO", day)
-    count = len(ties)
-    # map() over itemgetters keeps the loops in C (no Python frame per tie); -1: not active.
-    u = np.fromiter(map(get, map(itemgetter(0), ties), repeat(-1)), dtype=np.int64, count=count)
-    v = np.fromiter(map(get, map(itemgetter(1), ties), repeat(-1)), dtype=np.int64, count=count)
-    one_way = np.fromiter(map(methodcaller("get", "directed"), map(itemgetter(2), ties)), dtype=bool, count=count)
-    # Pairs that give arcs both ways besides undirected ties: co-parties, funder and recipient.
-    first: list[int] = []
-    second: list[int] = []
-    parties: dict[str, list[str]] = {}
-    for a, agreement, _ in current_edges(G, "PARTY_TO", day):
-        parties.setdefault(agreement, []).append(a)
-    for members in parties.values():
-        for a, b in combinations(members, 2):
-            first.append(get(a, -1))
-            second.append(get(b, -1))
-    for _, b, d in current_edges(G, "FUNDS", day):
-        if d.get("funder_id"):
-            first.append(get(f"Partner:{d['funder_id']}", -1))
-            second.append(get(b, -1))
-    both_u = np.concatenate([u[~one_way], np.asarray(first, dtype=np.int64)])
-    both_v = np.concatenate([v[~one_way], np.asarray(second, dtype=np.int64)])
-    src = np.concatenate([u[one_way], both_u, both_v])
-    dst = np.concatenate([v[one_way], both_v, both_u])
-    keep = (src >= 0) & (dst >= 0) & (src != dst)  # both ends active partners, no loops
-    n = len(ids)
-    codes = _igraph.distinct(src[keep] * n + dst[keep])
-    return ids, categories, codes // max(n, 1), codes % max(n, 1)
-
-
-def partner_digraph(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None) -> nx.DiGraph:
-    """Active partners with an arc for each way a tie current on ``as_of`` can carry information.
-
-    Undirected ties, shared agreements and funding give arcs both ways; a ``ties``
-    row marked directed gives one arc, source to target.
-    """
-    _, category, arcs = _arcs(G, as_date(as_of))
-    D = nx.DiGraph()
-    for pid, cat in category.items():
-        D.add_node(pid, category=cat)
-    D.add_edges_from(arcs)
-    return D
 
 
 def _brokerage_fast(nodes: list[Any], group: dict[Any, Any], arcs: Any) -> dict[Any, dict[str, int]]:

@@ -286,7 +286,8 @@ def _funding_chart(m: dict[str, Any], roster: Roster) -> tuple[dict[str, Any] | 
     bars = []
     for s in streams:
         segs = [
-            (f"{cat_name(c)}: {fmt(totals[s].get(c, 0.0))}", totals[s].get(c, 0.0), colours.get(c, PALETTE[-1]), "#000") for c in used
+            (f"{cat_name(c)}: {fmt(totals[s].get(c, 0.0))}", totals[s].get(c, 0.0), colours.get(c, PALETTE[-1]), "#000")
+            for c in used
         ]
         bars.append((s, segs, fmt(sum(totals[s].values()))))
     what = "amount of its current awards" if by_amount else "number of current awards (no amounts are recorded)"

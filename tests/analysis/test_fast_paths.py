@@ -327,7 +327,7 @@ def test_a_worker_killed_midway_changes_no_result():
     G = netmap_graph(P, directed_share=0.1, seed=3)
     expected = analyze(G, as_of="2026-11-24", seed=2, backend="igraph").to_dict()
     with shared_cache():
-        assert _offload.prefetch(G, health_seed=2, brokers=(None, 2))
+        assert _offload.prefetch(G, as_of="2026-11-24", health_seed=2, brokers=(None, 2))
         os.kill(cache_worker().pid, signal.SIGKILL)
         assert analyze(G, as_of="2026-11-24", seed=2, backend="igraph").to_dict() == expected
 
