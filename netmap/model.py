@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "TIE_KINDS",
     "Column",
     "Sheet",
+    "header_key",
 ]
 
 # --- node labels and relationship types (DESIGN section 4) -----------------------
@@ -279,3 +281,12 @@ SHEETS: dict[str, Sheet] = {
 }
 
 SHEET_ORDER: tuple[str, ...] = tuple(SHEETS)
+
+
+def header_key(name: str) -> str:
+    """Column names are case-insensitive; spaces and hyphens count as underscores.
+
+    >>> header_key(" Agency-Type ")
+    'agency_type'
+    """
+    return re.sub(r"[\s\-]+", "_", name.strip().casefold())

@@ -32,7 +32,7 @@ from typing import Any
 from netmap.errors import ERROR, WARNING, Issue
 from netmap.ingest.cells import cell_text, is_blank, parse_amount, parse_bool, parse_date, parse_strength
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
-from netmap.model import SHEETS, Column, Sheet
+from netmap.model import SHEETS, Column, Sheet, header_key
 from netmap.roster import Roster, load_roster
 from netmap.roster import normalize as _normalize
 
@@ -121,11 +121,6 @@ class Tables:
         rows = [{k: v for k, v in r.items() if k != "extra"} | r.get("extra", {}) for r in self[sheet]]
         frame = pd.DataFrame(rows, dtype=object)
         return frame if rows else pd.DataFrame(columns=columns, dtype=object)
-
-
-def header_key(name: str) -> str:
-    """Column names are case-insensitive; spaces and hyphens count as underscores."""
-    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
 
 
 class _SheetCheck:

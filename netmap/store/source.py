@@ -17,11 +17,11 @@ from typing import Any
 import networkx as nx
 
 from netmap.errors import UsageError
-from netmap.export.workbook import sheet_rows
 from netmap.ingest.validate import Tables, validate
 from netmap.ingest.workbook import RawRow, RawSheet, RawWorkbook
 from netmap.model import SHEET_ORDER
 from netmap.roster import Roster, available_rosters, load_roster
+from netmap.sheets import sheet_rows
 from netmap.store.engines import connect, where
 from netmap.store.load import read_map
 
