@@ -239,7 +239,7 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("formalisation", "(TA01)"),
             ("formalisation", "(TA03)"),
             ("formalisation", "TA02, 68 days left"),
-            ("formalisation", "15 of 15"),
+            ("formalisation", "8 of 8"),
             ("funding", "Community foundation emergency assistance grant (ends 2026-12-31)"),
             ("funding", "Behavioral health peer workforce grant (ends 2027-03-31)"),
         ]
@@ -273,7 +273,7 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("formalisation", "(OA01)"),
             ("formalisation", "(OA04)"),
             ("formalisation", "OA02, 52 days left"),
-            ("formalisation", "47 of 69"),
+            ("formalisation", "19 of 27"),
             ("funding", "Oregon pathways state grant (ends 2027-03-31)"),
             ("brokers", f"Key partner: {n['MHCC']}. If it left, 6 partner(s) would be cut off"),
         ]
