@@ -457,9 +457,10 @@ def diff_command(
         step("reading the earlier snapshot")
         G_old, _ = _graph(old, roster, encoding, (old_map, user, database))
         step("reading the later snapshot")
-        G_new, _ = _graph(new, roster, encoding, (new_map, user, database))
+        G_new, loaded = _graph(new, roster, encoding, (new_map, user, database))
         step("analysing both")
-        changes = diff(G_old, G_new, as_of=_as_of(as_of), seed=seed)
+        # One roster for both snapshots (the one given, else the later snapshot's); the page takes it from here.
+        changes = diff(G_old, G_new, as_of=_as_of(as_of), seed=seed, roster=loaded)
         if output:
             step("writing the page")
             written = write_diff_report(

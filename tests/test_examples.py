@@ -105,7 +105,8 @@ def test_oregon(results):
     assert sorted(d["roles"]["intermediaries"]) == ["CTEN", "LEAGUE", "OPA"]
     assert sorted(_ids(d["formalisation"]["expired"])) == ["OA01", "OA04"]
     assert [(a["id"], a["days_left"]) for a in d["formalisation"]["expiring"]] == [("OA02", 52)]
-    assert (d["formalisation"]["leadership_ties_backed"], d["formalisation"]["leadership_ties"]) == (47, 69)
+    assert (d["formalisation"]["leadership_ties_backed"], d["formalisation"]["leadership_ties"]) == (19, 27)
+    assert len(d["formalisation"]["signed_only_leadership_pairs"]) == 28
     assert [s["stream"] for s in d["funding"]["ending"]] == ["Oregon pathways state grant"]
     unlinked = [s["region"] for s in d["brokers"]["state_links"] if not s["linked"]]
     assert unlinked == ["Central Oregon"]

@@ -1,5 +1,11 @@
 """Formalisation: how much of the partnership rests on written agreements.
 
+The backed share is measured over *working* ties: a pair of leadership-team partners
+counts when a ``ties`` row or a funding award links them, and it is backed when a current
+agreement both are party to covers it. Signing the same agreement is not a working tie in
+itself (a six-party MOU would otherwise make fifteen "backed" pairs); pairs whose only
+link is a current agreement are listed apart, as ``signed_only``.
+
 An agreement is **current** on the ``as_of`` date unless its status is expired or
 terminated, or its ``expires`` date has passed. Drafts are not current either: an
 unsigned MOU binds no one.
@@ -41,6 +47,7 @@ class Formalisation:
     leadership_ties: int = 0
     leadership_ties_backed: int = 0
     unbacked_leadership_ties: list[tuple[str, str]] = field(default_factory=list)
+    signed_only: list[tuple[str, str]] = field(default_factory=list)
     roles_without_agreement: list[dict[str, Any]] = field(default_factory=list)
     agreements: list[dict[str, Any]] = field(default_factory=list)
 
@@ -58,6 +65,7 @@ class Formalisation:
             "leadership_ties_backed": self.leadership_ties_backed,
             "backed_share": self.backed_share,
             "unbacked_leadership_ties": [list(t) for t in self.unbacked_leadership_ties],
+            "signed_only_leadership_pairs": [list(t) for t in self.signed_only],
             "roles_without_agreement": self.roles_without_agreement,
             "agreements": self.agreements,
             "expired": [a for a in self.agreements if a["state"] == "expired"],
@@ -81,8 +89,29 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
     Returns
     -------
     Formalisation
-        ``backed_share`` is the share of ties among leadership-team partners that a
-        current agreement backs (None when the leadership team has no ties).
+        ``leadership_ties`` counts the pairs of leadership-team partners with a working
+        tie (a ``ties`` row or a funding award between them); ``leadership_ties_backed``
+        those of them that a current agreement both are party to covers, and
+        ``backed_share`` their share (None when no leadership pair has a working tie).
+        ``unbacked_leadership_ties`` lists the working pairs no current agreement covers;
+        ``signed_only`` the pairs that share a current agreement and nothing else
+        ("signed together, no recorded working tie"), counted in neither number.
+
+    Examples
+    --------
+    Three leaders under one MOU, one of the three pairs working together:
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> for p in "ABC":
+    ...     G.add_node(f"Partner:{p}", label="Partner", id=p, team="leadership")
+    >>> G.add_node("Agreement:M", label="Agreement", id="M", parties=["A", "B", "C"])
+    >>> for p in "ABC":
+    ...     _ = G.add_edge(f"Partner:{p}", "Agreement:M", key="PARTY_TO", type="PARTY_TO")
+    >>> _ = G.add_edge("Partner:A", "Partner:B", key="TIED_TO:2", type="TIED_TO", _row=2)
+    >>> r = formalisation(G, as_of="2026-01-01")
+    >>> r.leadership_ties, r.leadership_ties_backed, r.signed_only
+    (1, 1, [('A', 'C'), ('B', 'C')])
     """
     day = as_date(as_of)
     result = Formalisation(day, within_days)
@@ -131,11 +160,19 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
         done.add(a)
         for b, e in P._adj[a].items():
             if b in leaders and b not in done:
-                result.leadership_ties += 1
-                if current[a] & current[b] & set(e["agreements"]):
-                    result.leadership_ties_backed += 1
-                else:
-                    result.unbacked_leadership_ties.append(tuple(sorted((a, b))))
+                pair = (a, b) if a <= b else (b, a)
+                # Both parties to the same agreement, and that agreement current today
+                # (the projection may still carry lapsed ones: judge them here, not there).
+                covered = bool(current[a] & current[b] & set(e["agreements"]))
+                if e["ties"] or e["awards"]:
+                    result.leadership_ties += 1
+                    if covered:
+                        result.leadership_ties_backed += 1
+                    else:
+                        result.unbacked_leadership_ties.append(pair)
+                elif covered:
+                    result.signed_only.append(pair)
+    result.signed_only.sort()
 
     with_roles = recorded_roles(G)
     for pid, d in info.items():

@@ -6,12 +6,15 @@ say the same things in the same words.
 
 - :func:`change_groups` turns a :class:`~netmap.analysis.diff.Diff` into the tables of each
   kind of change (cells as text plus a sort value, no markup): headline counts, partners,
-  ties, agreements and funding, roster gaps, brokers, the scorecard before and after.
+  ties, agreements (lost, gained, expired, renewed) and funding (awards, current streams),
+  roster, population and role gaps, brokers and cut points, the scorecard before and after.
 - :func:`diff_data` gathers the page: those groups as sections, and an appendix.
 - The HTML page is drawn by the report's own frame, macros, stylesheet and sortable-table
   script (:mod:`netmap.render.page`), under the same strict Content-Security-Policy: no
   source but its own inline script and style, by hash. Every value is escaped, by Jinja's
   autoescape in HTML and by :func:`~netmap.render.page.md_escape` in Markdown.
+- The roster named on the page is the one the diff judged both snapshots by
+  (``Diff.roster``): the page never looks one up for itself.
 - The diff holds no contact details (partners are summarised by id, name, type, region,
   team and status), so neither does the page.
 
@@ -39,7 +42,6 @@ from typing import Any
 import networkx as nx
 
 import netmap
-from netmap.analysis._common import resolve_roster
 from netmap.analysis.diff import Diff, diff
 from netmap.errors import UsageError
 from netmap.render.json import to_jsonable
@@ -79,8 +81,8 @@ DIFF_SECTIONS = (
     ("summary", "At a glance"),
     ("partners", "Partners gained, lost, renamed and changed"),
     ("links", "Ties, agreements and funding"),
-    ("gaps", "Roster gaps closed and opened"),
-    ("brokers", "Brokers risen and fallen"),
+    ("gaps", "Gaps closed and opened: roster, populations, roles"),
+    ("brokers", "Brokers and cut points"),
     ("scorecard", "Readiness scorecard, before and after"),
     ("appendix", "Appendix: what this page was built from"),
 )
@@ -97,16 +99,31 @@ _KINDS = (
     ("agreements_lost", "Agreements lost", "agreement(s) lost"),
     ("funding_gained", "Funding awards gained", "funding award(s) gained"),
     ("funding_lost", "Funding awards lost", "funding award(s) lost"),
+    ("agreements_expired", "Agreements no longer current", "agreement(s) no longer current"),
+    ("agreements_renewed", "Agreements renewed or newly current", "agreement(s) renewed or newly current"),
+    ("streams_lapsed", "Funding streams lapsed", "funding stream(s) lapsed"),
+    ("streams_new", "Funding streams new", "new funding stream(s)"),
+    ("partner_streams_lapsed", "Partners' streams lapsed", "partner stream(s) lapsed"),
+    ("partner_streams_new", "Partners' streams new", "new partner stream(s)"),
     ("gaps_closed", "Roster gaps closed", "roster gap(s) closed"),
     ("gaps_opened", "Roster gaps opened", "roster gap(s) opened"),
+    ("population_gaps_closed", "Population gaps closed", "population gap(s) closed"),
+    ("population_gaps_opened", "Population gaps opened", "population gap(s) opened"),
+    ("role_gaps_closed", "Role gaps closed", "role gap(s) closed"),
+    ("role_gaps_opened", "Role gaps opened", "role gap(s) opened"),
     ("brokers_risen", "Brokers risen into the top {top}", "broker(s) risen into the top {top}"),
     ("brokers_fallen", "Brokers fallen out of the top {top}", "broker(s) fallen out of the top {top}"),
+    ("cut_points_gained", "Cut points gained", "cut point(s) gained"),
+    ("cut_points_lost", "Cut points lost", "cut point(s) lost"),
 )
+
+# How a role gap reads, by the diff's ``gap`` value.
+_ROLE_GAPS = {"uncovered": "uncovered (no partner)", "single_partner": "one partner only"}
 
 MATCHING = (
     "Partners are matched by id (the same id with a new name is renamed, not lost and gained), ties by their two "
-    "partners and kind, agreements and funding awards by id. Roster gaps, brokers and scores come from the analyses "
-    "of both snapshots, judged on the same day."
+    "partners and kind, agreements and funding awards by id. Gaps, current agreements and streams, brokers, cut "
+    "points and scores come from the analyses of both snapshots, judged on the same day against the same roster."
 )
 
 
@@ -157,6 +174,12 @@ def _active(G: nx.MultiDiGraph) -> int:
 
 def _map_id(G: nx.MultiDiGraph) -> str:
     return str(G.graph.get("map_id") or "netmap")
+
+
+def _roster_text(roster: Roster | None) -> str:
+    if roster is None:
+        return "not recorded with the comparison"
+    return f"{roster.title} ({roster.name})" if roster.title else roster.name
 
 
 # -- the tables -----------------------------------------------------------------------------------
@@ -217,6 +240,9 @@ def change_groups(
     'Pima College'
     """
     d = changes.to_dict() if isinstance(changes, Diff) else dict(changes)
+    # A diff saved by an older netmap lacks the newer lists: they show as empty.
+    for key, _, _ in _KINDS:
+        d.setdefault(key, [])
 
     def who(pid: str) -> str:
         return str(names.get(pid) or pid)
@@ -311,6 +337,41 @@ def change_groups(
             for f in items
         ]
 
+    # The short lists of the tables below read "A; B" in HTML and Markdown alike.
+    def state_text(state: Any, expires: Any) -> str:
+        if state is None:
+            return "not listed"
+        return f"{state} (ends {expires})" if expires else str(state)
+
+    def state_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [
+            [
+                cell(a.get("title") or a["id"]),
+                cell(a["id"]),
+                cell(items=[who(p) for p in a.get("parties") or []]),
+                cell(state_text(a.get("old_state"), a.get("old_expires"))),
+                cell(state_text(a.get("new_state"), a.get("new_expires"))),
+            ]
+            for a in items
+        ]
+
+    def stream_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [
+            [
+                cell(f.get("stream") or f["id"]),
+                cell(items=[who(p) for p in f.get("recipients") or []]),
+                cell(f.get("old_state") or "not listed"),
+                cell(f.get("new_state") or "not listed"),
+            ]
+            for f in items
+        ]
+
+    def partner_stream_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [[cell(p.get("name") or who(p["id"])), cell(p["id"]), cell(p.get("stream") or "")] for p in items]
+
+    state_columns = [("Agreement", False), ("Id", False), ("Parties", False), ("Before", False), ("Now", False)]
+    stream_columns = [("Stream", False), ("Recipients", False), ("Before", False), ("Now", False)]
+    partner_stream_columns = [("Partner", False), ("Id", False), ("Stream", False)]
     tie_columns = [("Partner", False), ("Tied to", False), ("Kind", False)]
     agreement_columns = [("Agreement", False), ("Id", False), ("Parties", False)]
     award_columns = [("Award", False), ("Stream", False), ("Recipient", False), ("Amount", True)]
@@ -351,6 +412,48 @@ def change_groups(
             award_rows(d["funding_lost"]),
             empty="No funding award was lost.",
         ),
+        table(
+            "table-changes-agreements-expired",
+            "Agreements current before and not now (expired, terminated, back to draft, or no longer listed)",
+            state_columns,
+            state_rows(d["agreements_expired"]),
+            empty="No agreement stopped being current.",
+        ),
+        table(
+            "table-changes-agreements-renewed",
+            "Agreements current now that were not before, or renewed to a later end",
+            state_columns,
+            state_rows(d["agreements_renewed"]),
+            empty="No agreement was renewed or became current.",
+        ),
+        table(
+            "table-changes-streams-lapsed",
+            "Funding streams current before and not now",
+            stream_columns,
+            stream_rows(d["streams_lapsed"]),
+            empty="No funding stream lapsed.",
+        ),
+        table(
+            "table-changes-streams-new",
+            "Funding streams current now and not before",
+            stream_columns,
+            stream_rows(d["streams_new"]),
+            empty="No funding stream is new.",
+        ),
+        table(
+            "table-changes-partner-streams-lapsed",
+            "Partners' funding streams lapsed",
+            partner_stream_columns,
+            partner_stream_rows(d["partner_streams_lapsed"]),
+            empty="No partner lost a funding stream.",
+        ),
+        table(
+            "table-changes-partner-streams-new",
+            "Partners' funding streams new",
+            partner_stream_columns,
+            partner_stream_rows(d["partner_streams_new"]),
+            empty="No partner gained a funding stream.",
+        ),
     ]
 
     gap_columns = [("Agency type", False), ("Category", False), ("Level", False), ("Where", False)]
@@ -364,6 +467,35 @@ def change_groups(
                 cell(_where(g["level"], g["region"])),
             ]
             for g in items
+        ]
+
+    population_columns = [("Population", False), ("Calls for", False), ("Where", False), ("Served by", False)]
+
+    def population_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        return [
+            [
+                cell(g["population"]),
+                cell(g["agency_type"]),
+                cell(g.get("region") or "no region"),
+                cell(items=[who(p) for p in g.get("served_by") or []]),
+            ]
+            for g in items
+        ]
+
+    role_columns = [("Role", False), ("Gap", False), ("Partners before", False), ("Partners now", False)]
+
+    def role_rows(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        def partners_cell(ids: list[str]) -> dict[str, Any]:
+            return cell(items=[who(p) for p in ids]) if ids else cell("none")
+
+        return [
+            [
+                cell(r["role"]),
+                cell(_ROLE_GAPS.get(r["gap"], r["gap"])),
+                partners_cell(r.get("partners_before") or []),
+                partners_cell(r.get("partners_now") or []),
+            ]
+            for r in items
         ]
 
     gaps = [
@@ -380,6 +512,34 @@ def change_groups(
             gap_columns,
             gap_rows(d["gaps_opened"]),
             empty="No roster gap opened.",
+        ),
+        table(
+            "table-changes-population-gaps-closed",
+            "Population gaps closed (a population served with the partner type it calls for now at the table)",
+            population_columns,
+            population_rows(d["population_gaps_closed"]),
+            empty="No population gap was closed.",
+        ),
+        table(
+            "table-changes-population-gaps-opened",
+            "Population gaps opened (a population served without the partner type it calls for)",
+            population_columns,
+            population_rows(d["population_gaps_opened"]),
+            empty="No population gap opened.",
+        ),
+        table(
+            "table-changes-role-gaps-closed",
+            "Role gaps closed",
+            role_columns,
+            role_rows(d["role_gaps_closed"]),
+            empty="No role gap was closed.",
+        ),
+        table(
+            "table-changes-role-gaps-opened",
+            "Role gaps opened",
+            role_columns,
+            role_rows(d["role_gaps_opened"]),
+            empty="No role gap opened.",
         ),
     ]
 
@@ -407,6 +567,27 @@ def change_groups(
                 for b in d["brokers_fallen"]
             ],
             empty=f"No partner fell out of the top {top}.",
+        ),
+        table(
+            "table-changes-cut-points-gained",
+            "Cut points gained (partners whose leaving would now split the network)",
+            [("Partner", False), ("Id", False)],
+            [[cell(c.get("name") or who(c["id"])), cell(c["id"])] for c in d["cut_points_gained"]],
+            empty="No partner became a cut point.",
+        ),
+        table(
+            "table-changes-cut-points-lost",
+            "Cut points lost (the network no longer splits without them)",
+            [("Partner", False), ("Id", False), ("Still a partner", False)],
+            [
+                [
+                    cell(c.get("name") or who(c["id"])),
+                    cell(c["id"]),
+                    cell("yes" if c.get("still_partner", True) else "no: left the partnership"),
+                ]
+                for c in d["cut_points_lost"]
+            ],
+            empty="No partner stopped being a cut point.",
         ),
     ]
 
@@ -439,11 +620,11 @@ def change_groups(
         note="n/a: the snapshot holds no evidence for the condition, so it is not scored (never guessed).",
     )
 
-    moved = [c for c in d["scorecard"] if c["change"]]
+    moved = [c for c in d["scorecard"] if c["change"] or c.get("old_rating") != c.get("new_rating")]
     counts = {key: len(d[key]) for key, _, _ in _KINDS}
     counts["scorecard"] = len(moved)
     rows = [[cell(label.format(top=top)), number(counts[key])] for key, label, _ in _KINDS]
-    rows.append([cell("Readiness conditions whose score changed"), number(counts["scorecard"])])
+    rows.append([cell("Readiness conditions whose score or rating changed"), number(counts["scorecard"])])
     said = [f"{counts[key]} {words.format(top=top)}" for key, _, words in _KINDS if counts[key]]
     if moved:
         said.append(f"{len(moved)} readiness score(s) changed")
@@ -475,14 +656,20 @@ def change_groups(
             "tables": partners,
         },
         "links": {
-            "intro": ["Ties are matched by their two partners and kind, agreements and funding awards by id."],
+            "intro": [
+                "Ties are matched by their two partners and kind, agreements and funding awards by id. An agreement "
+                "or a funding stream is current when it binds or pays on the day judged: one can stop being current "
+                "with no row lost, and a stream can lapse while another award of it is gained."
+            ],
             "facts": [],
             "tables": links,
         },
         "gaps": {
             "intro": [
-                "A roster gap is an agency type of the roster with no active partner at a level and place. Both "
-                "snapshots are checked against the same roster."
+                "A roster gap is an agency type of the roster with no active partner at a level and place; a "
+                "population gap, a population partners serve without the partner type it calls for; a role gap, a "
+                "role of the role chart no partner performs, or only one. Both snapshots are checked against the "
+                "same roster."
             ],
             "facts": [],
             "tables": gaps,
@@ -490,7 +677,8 @@ def change_groups(
         "brokers": {
             "intro": [
                 "Brokers sit on the paths between partners who are not tied directly. One has risen when it is among "
-                f"the top {top} by betweenness now and was not before, fallen the other way round."
+                f"the top {top} by betweenness now and was not before, fallen the other way round. A cut point is a "
+                "partner whose leaving would split the network in two."
             ],
             "facts": [],
             "tables": brokers,
@@ -531,8 +719,8 @@ def change_section(
     >>> content["intro"][0], [t["id"] for t in content["tables"]]
     ('Nothing changed between the two snapshots.', ['table-changes-counts', 'table-changes-scorecard'])
     """
-    changes = diff(old, new, as_of=as_of, seed=seed, top=top)
-    groups = change_groups(changes, names=_names(old, new), roster=roster or resolve_roster(new, None), top=top)
+    changes = diff(old, new, as_of=as_of, seed=seed, top=top, roster=roster)
+    groups = change_groups(changes, names=_names(old, new), roster=changes.roster, top=top)
     tables = list(groups["summary"]["tables"])
     for key in ("partners", "links", "gaps", "brokers"):
         tables += [t for t in groups[key]["tables"] if t["rows"]]
@@ -556,6 +744,7 @@ def diff_data(
     title: str | None = None,
     generated: dt.datetime | str | None = None,
     changes: Diff | None = None,
+    roster: Roster | None = None,
 ) -> dict[str, Any]:
     """Everything the page of changes shows, as plain JSON-ready data.
 
@@ -574,7 +763,11 @@ def diff_data(
     generated : datetime or str, optional
         When the page was made (default now, UTC).
     changes : Diff, optional
-        ``diff(old, new)`` when it is already computed (its ``as_of`` is then the page's).
+        ``diff(old, new)`` when it is already computed (its ``as_of`` and roster are then
+        the page's).
+    roster : Roster, optional
+        The roster to judge both snapshots by when ``changes`` is not given (default: the
+        one the later snapshot was built with, as :func:`~netmap.analysis.diff.diff` says).
 
     Returns
     -------
@@ -590,8 +783,8 @@ def diff_data(
     (False, 'appendix')
     """
     if changes is None:
-        changes = diff(old, new, as_of=as_of, seed=seed, top=top)
-    roster = resolve_roster(new, None)
+        changes = diff(old, new, as_of=as_of, seed=seed, top=top, roster=roster)
+    roster = changes.roster
     groups = change_groups(changes, names=_names(old, new), roster=roster, top=top)
     when = timestamp(generated)
     old_id, new_id = _map_id(old), _map_id(new)
@@ -621,7 +814,7 @@ def diff_data(
             facts=[
                 ("Earlier snapshot", old_id),
                 ("Later snapshot", new_id),
-                ("Roster", f"{roster.title} ({roster.name})" if roster.title else roster.name),
+                ("Roster", _roster_text(roster)),
                 ("Judged as of", day),
                 ("Seed (sampled betweenness, Louvain communities)", "none" if seed is None else str(seed)),
                 ("Brokers compared", f"the top {top} by betweenness in each snapshot"),
@@ -704,7 +897,7 @@ def write_diff_report(
         One offline HTML file, or Markdown.
     **options
         The keyword options of :func:`diff_data` (``as_of``, ``seed``, ``top``, ``title``,
-        ``generated``, ``changes``).
+        ``generated``, ``changes``, ``roster``).
 
     Returns
     -------

@@ -472,9 +472,39 @@ def render_diff(console: Console, result: dict[str, Any]) -> None:
 
     block("Funding gained", result["funding_gained"], award, "green")
     block("Funding lost", result["funding_lost"], award, "red")
+
+    def state(a: dict[str, Any]) -> str:
+        def one(value: Any, expires: Any) -> str:
+            return "not listed" if value is None else f"{value}" + (f" (ends {expires})" if expires else "")
+
+        was, now = one(a.get("old_state"), a.get("old_expires")), one(a.get("new_state"), a.get("new_expires"))
+        named = " ".join(x for x in (a["id"], a.get("title")) if x)
+        return f"{named} ({', '.join(a.get('parties') or [])}): {was} -> {now}"
+
+    # Older saved diffs lack the newer lists: .get, shown as nothing.
+    block("Agreements no longer current", result.get("agreements_expired", []), state, "red")
+    block("Agreements renewed or newly current", result.get("agreements_renewed", []), state, "green")
+    stream = lambda f: (  # noqa: E731
+        f"{f['stream']} ({', '.join(f.get('recipients') or [])}): "
+        f"{f.get('old_state') or 'not listed'} -> {f.get('new_state') or 'not listed'}"
+    )
+    block("Funding streams lapsed", result.get("streams_lapsed", []), stream, "red")
+    block("Funding streams new", result.get("streams_new", []), stream, "green")
+    mine = lambda p: f"{p.get('name') or p['id']} ({p['id']}): {p['stream']}"  # noqa: E731
+    block("Partners' streams lapsed", result.get("partner_streams_lapsed", []), mine, "red")
+    block("Partners' streams new", result.get("partner_streams_new", []), mine, "green")
     gap = lambda g: f"{g['agency_type']} ({g['level']}, {g['region'] or 'statewide'})"  # noqa: E731
     block("Roster gaps closed", result["gaps_closed"], gap, "green")
     block("Roster gaps opened", result["gaps_opened"], gap, "red")
+    population = lambda g: f"{g['population']}: {g['agency_type']} ({g['region'] or 'no region'})"  # noqa: E731
+    block("Population gaps closed", result.get("population_gaps_closed", []), population, "green")
+    block("Population gaps opened", result.get("population_gaps_opened", []), population, "red")
+    role = lambda r: (  # noqa: E731
+        f"{r['role']}: {'uncovered' if r['gap'] == 'uncovered' else 'one partner only'} "
+        f"({', '.join(r.get('partners_before') or []) or 'none'} -> {', '.join(r.get('partners_now') or []) or 'none'})"
+    )
+    block("Role gaps closed", result.get("role_gaps_closed", []), role, "green")
+    block("Role gaps opened", result.get("role_gaps_opened", []), role, "red")
     block("Brokers risen", result["brokers_risen"], lambda b: f"{b['name']} (now #{b['rank']})", "")
     block(
         "Brokers fallen",
@@ -482,7 +512,14 @@ def render_diff(console: Console, result: dict[str, Any]) -> None:
         lambda b: f"{b['name']} (was #{b['old_rank']}{'' if b['still_partner'] else ', no longer a partner'})",
         "",
     )
-    moved = [c for c in result["scorecard"] if c["change"]]
+    block("Cut points gained", result.get("cut_points_gained", []), lambda c: f"{c.get('name') or c['id']}", "red")
+    block(
+        "Cut points lost",
+        result.get("cut_points_lost", []),
+        lambda c: f"{c.get('name') or c['id']}" + ("" if c.get("still_partner", True) else " (no longer a partner)"),
+        "green",
+    )
+    moved = [c for c in result["scorecard"] if c["change"] or c.get("old_rating") != c.get("new_rating")]
     block(
         "Scorecard",
         moved,

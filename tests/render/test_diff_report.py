@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -20,7 +21,7 @@ from netmap.render.diff_report import (
     render_diff_markdown,
     write_diff_report,
 )
-from tests.analysis.test_diff import ALLIES, FOUR, without
+from tests.analysis.test_diff import ALLIES, FOUR, NORTH, a_year_on, without
 from tests.conftest import write_csv_workbook
 from tests.render.test_report import (
     AS_OF,
@@ -38,8 +39,9 @@ from tests.render.test_report import (
 
 SECTION_IDS = [sid for sid, _ in DIFF_SECTIONS]
 HEADLINE = (
-    "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 1 roster gap(s) opened, "
-    "4 broker(s) risen into the top 10, 4 broker(s) fallen out of the top 10, 3 readiness score(s) changed."
+    "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 1 funding stream(s) lapsed, "
+    "2 partner stream(s) lapsed, 1 roster gap(s) opened, 4 broker(s) risen into the top 10, 4 broker(s) fallen out "
+    "of the top 10, 2 cut point(s) gained, 3 readiness score(s) changed."
 )
 
 
@@ -125,11 +127,23 @@ def test_the_illinois_allies_leaving(snapshots, fmt):
         "Agreements lost": "1",
         "Funding awards gained": "0",
         "Funding awards lost": "2",
+        "Agreements no longer current": "0",  # FA10 was a draft: lost, but it bound no one
+        "Agreements renewed or newly current": "0",
+        "Funding streams lapsed": "1",
+        "Funding streams new": "0",
+        "Partners' streams lapsed": "2",
+        "Partners' streams new": "0",
         "Roster gaps closed": "0",
         "Roster gaps opened": "1",
+        "Population gaps closed": "0",
+        "Population gaps opened": "0",
+        "Role gaps closed": "0",
+        "Role gaps opened": "0",
         "Brokers risen into the top 10": "4",
         "Brokers fallen out of the top 10": "4",
-        "Readiness conditions whose score changed": "3",
+        "Cut points gained": "2",
+        "Cut points lost": "0",
+        "Readiness conditions whose score or rating changed": "3",
     }
     assert sorted(page.table("Partners lost")[1:]) == [
         [
@@ -158,6 +172,19 @@ def test_the_illinois_allies_leaving(snapshots, fmt):
     assert page.table("Roster gaps opened (the type was at the table and is now missing)")[1:] == [
         ["State economic development agency", "Economic Development", "state", "Illinois"]
     ]
+    # FF22 was the PWR Act stream's only award; FF19 one of several WIOA Title I Adult awards.
+    assert page.table("Funding streams current before and not now")[1:] == [
+        ["PWR Act implementation support", "Prairie State Policy Institute", "active", "not listed"]
+    ]
+    assert page.table("Partners' funding streams lapsed")[1:] == [
+        ["Prairie Region Workforce Board", "IL-WDB", "WIOA Title I Adult"],
+        ["Prairie State Policy Institute", "IL-CONS", "PWR Act implementation support"],
+    ]
+    # Without the state allies, the high schools and the state board hang on one partner each.
+    assert page.table("Cut points gained (partners whose leaving would now split the network)")[1:] == [
+        ["Prairie Region High School District", "IL-HS"],
+        ["Illinois State Board of Education", "IL-ISBE"],
+    ]
     fallen = page.table("Brokers fallen out of the top 10 by betweenness")[1:]
     assert fallen[0] == ["Illinois Department of Commerce and Economic Opportunity", "#2", "no: left the partnership"]
     assert ["Illinois Community College Board", "#6", "yes"] in fallen
@@ -165,7 +192,8 @@ def test_the_illinois_allies_leaving(snapshots, fmt):
     assert risen[0][:2] == ["River Valley Community College", "#5"]
     card = {r[0]: r[1:] for r in page.table("Readiness conditions, before and after (0–100)")[1:]}
     assert len(card) == 6
-    assert card["Cross-agency partnerships"] == ["65.2", "developing", "66.2", "developing", "+1"]
+    # Formalisation counts working ties only (see the CHANGELOG): both snapshots score lower than they did.
+    assert card["Cross-agency partnerships"] == ["63.6", "developing", "65", "developing", "+1.4"]
     assert card["Policy alignment"] == ["84.7", "strong", "83.3", "strong", "-1.4"]
     assert card["Industry engagement"][-1] == "no change"
     appendix = page.text("appendix")
@@ -179,7 +207,7 @@ def test_the_same_snapshot_twice_changes_nothing(snapshots):
     assert data["title"] == "four-state-coalitions: what changed"
     assert data["sections"][0]["intro"][0] == "Nothing changed between the two snapshots."
     lists = [t for s in data["sections"][1:5] for t in s["tables"]]
-    assert len(lists) == 14 and all(t["rows"] == [] and t["empty"].startswith("No ") for t in lists)
+    assert len(lists) == 26 and all(t["rows"] == [] and t["empty"].startswith("No ") for t in lists)
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
@@ -238,6 +266,122 @@ def test_write_diff_report_refuses_what_it_cannot_do(snapshots, tmp_path, path, 
 def test_one_strict_csp_for_the_page(snapshots):
     old, new, _ = snapshots
     assert_strict_csp(render(old, new, "html"), scripts=1)  # the sortable-table script, nothing else
+
+
+# -- everything the analysis says: the hand-made North map, a year on ----------------------------
+
+
+@pytest.fixture
+def north(tmp_path):
+    """The North map of tests/analysis/test_diff.py and the same a year on (a VR office joins, M1 is
+    renewed, M2 terminated, the county levy gone, E offers training facilities), as workbook folders."""
+    return write_csv_workbook(tmp_path / "north-2025", NORTH), write_csv_workbook(tmp_path / "north-2026", a_year_on())
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_a_year_on_in_north(north, fmt):
+    old, new = (netmap.read_graph(p) for p in north)
+    page = Changes.read(render(old, new, fmt), fmt)
+    assert page.order == SECTION_IDS
+    summary = page.text("summary")
+    for said in (
+        "1 agreement(s) no longer current",
+        "1 agreement(s) renewed or newly current",
+        "1 funding stream(s) lapsed",
+        "1 new funding stream(s)",
+        "1 population gap(s) closed",
+        "2 role gap(s) closed",
+        "1 role gap(s) opened",
+        "1 cut point(s) gained",
+        "2 cut point(s) lost",
+    ):
+        assert said in summary, said
+    assert page.table(
+        "Population gaps closed (a population served with the partner type it calls for now at the table)"
+    )[1:] == [["People with disabilities", "Vocational Rehabilitation", "North", "North College"]]
+    assert page.table("Population gaps opened (a population served without the partner type it calls for)") == []
+    assert page.table("Agreements current now that were not before, or renewed to a later end")[1:] == [
+        ["M1", "M1", "North College; North Workforce Board", "expired (ends 2025-06-30)", "current (ends 2028-06-30)"]
+    ]
+    rows = page.table(
+        "Agreements current before and not now (expired, terminated, back to draft, or no longer listed)"
+    )[1:]
+    assert [r[0] for r in rows] == ["M2"] and rows[0][3:] == ["current (ends 2027-06-30)", "expired (ends 2027-06-30)"]
+    assert page.table("Funding streams current before and not now")[1:] == [
+        ["County levy", "North Human Services", "active", "not listed"]
+    ]
+    assert page.table("Funding streams current now and not before")[1:] == [
+        ["State VR grant", "North Vocational Rehabilitation", "not listed", "active"]
+    ]
+    assert page.table("Role gaps closed")[1:] == [
+        ["Provide training facilities and equipment", "uncovered (no partner)", "none", "North Plastics"],
+        [
+            "Provide labor market information",
+            "one partner only",
+            "North Workforce Board",
+            "North College; North Workforce Board",
+        ],
+    ]
+    assert page.table("Role gaps opened")[1:] == [
+        ["Provide training facilities and equipment", "one partner only", "none", "North Plastics"]
+    ]
+    assert page.table("Cut points gained (partners whose leaving would now split the network)")[1:] == [
+        ["North Human Services", "H"]
+    ]
+    assert page.table("Cut points lost (the network no longer splits without them)")[1:] == [
+        ["North College", "C", "yes"],
+        ["North Workforce Board", "W", "yes"],
+    ]
+    card = {r[0]: r[1:] for r in page.table("Readiness conditions, before and after (0–100)")[1:]}
+    assert card["Industry engagement"] == ["50", "developing", "100", "strong", "+50"]
+
+
+def test_the_page_names_the_roster_the_diff_used(north, tmp_path):
+    # A roster of its own (same content, another name): the page says it, and the diff judged both by it.
+    shipped = Path(netmap.__file__).parent / "data" / "rosters"
+    text = (shipped / "career-pathways.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: career-pathways", "name: north-custom", 1)
+    text = text.replace("title: Career pathways recommended leadership team", "title: North roster", 1)
+    text = text.replace("calls_for: [vocational-rehabilitation]", "calls_for: []", 1)
+    (tmp_path / "north.yaml").write_text(text, encoding="utf-8")
+    custom = netmap.load_roster(tmp_path / "north.yaml")
+    old, new = (netmap.read_graph(p) for p in north)
+    data = diff_data(old, new, as_of=AS_OF, generated=GENERATED, roster=custom)
+    appendix = dict(data["sections"][-1]["facts"])
+    assert appendix["Roster"] == "North roster (north-custom)"
+    assert data["meta"]["counts"]["population_gaps_closed"] == 0  # this roster asks for no VR partner
+    # Given a diff, the page takes its roster from it (never the snapshot's own).
+    changes = diff(old, new, as_of=AS_OF, roster=custom)
+    assert dict(diff_data(old, new, generated=GENERATED, changes=changes)["sections"][-1]["facts"])["Roster"] == (
+        "North roster (north-custom)"
+    )
+    # And `netmap diff --roster FILE -o page` judges both snapshots by it.
+    out = tmp_path / "north.md"
+    result = run("diff", *north, "--as-of", AS_OF, "--roster", tmp_path / "north.yaml", "-o", out, "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "North roster (north-custom)" in out.read_text(encoding="utf-8")
+
+
+def test_the_terminal_says_it_too(north):
+    result = run("diff", *north, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for line in (
+        "Population gaps closed (1)",
+        "  People with disabilities: Vocational Rehabilitation (North)",
+        "Agreements renewed or newly current (1)",
+        "  M1 (C, W): expired (ends 2025-06-30) -> current (ends 2028-06-30)",
+        "Agreements no longer current (1)",
+        "Funding streams lapsed (1)",
+        "  County levy (H): active -> not listed",
+        "Partners' streams new (1)",
+        "Role gaps closed (2)",
+        "  Provide labor market information: one partner only (W -> C, W)",
+        "Cut points gained (1)",
+        "Cut points lost (2)",
+        "  Industry engagement: 50.0 (developing) -> 100.0 (strong)",
+    ):
+        assert line in out.splitlines(), line
 
 
 # -- hostile data -------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("formalisation", "(TA01)"),
             ("formalisation", "(TA03)"),
             ("formalisation", "TA02, 68 days left"),
-            ("formalisation", "15 of 15"),
+            ("formalisation", "8 of 8"),
             ("funding", "Community foundation emergency assistance grant (ends 2026-12-31)"),
             ("funding", "Behavioral health peer workforce grant (ends 2027-03-31)"),
         ]
@@ -273,7 +273,7 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("formalisation", "(OA01)"),
             ("formalisation", "(OA04)"),
             ("formalisation", "OA02, 52 days left"),
-            ("formalisation", "47 of 69"),
+            ("formalisation", "19 of 27"),
             ("funding", "Oregon pathways state grant (ends 2027-03-31)"),
             ("brokers", f"Key partner: {n['MHCC']}. If it left, 6 partner(s) would be cut off"),
         ]
@@ -613,15 +613,19 @@ def changes_table(report: Report, caption: str) -> list[list[str]]:
     [
         (
             None,
-            "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 1 roster gap(s) opened, "
-            "4 broker(s) risen into the top 10, 4 broker(s) fallen out of the top 10, 3 readiness score(s) changed.",
+            "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 1 funding stream(s) "
+            "lapsed, 2 partner stream(s) lapsed, 1 roster gap(s) opened, 4 broker(s) risen into the top 10, "
+            "4 broker(s) fallen out of the top 10, 2 cut point(s) gained, 3 readiness score(s) changed.",
             2,
             (50, 48),
         ),
         (
             "Illinois",
-            "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 1 roster gap(s) opened, "
-            "2 broker(s) risen into the top 10, 2 broker(s) fallen out of the top 10, 3 readiness score(s) changed.",
+            # In Illinois alone, FF19 was the WIOA Title I Adult stream's only award too.
+            "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 2 funding stream(s) "
+            "lapsed, 2 partner stream(s) lapsed, 1 roster gap(s) opened, 1 role gap(s) opened, 2 broker(s) risen into "
+            "the top 10, 2 broker(s) fallen out of the top 10, 2 cut point(s) gained, 1 cut point(s) lost, "
+            "3 readiness score(s) changed.",
             2,
             (13, 11),  # Illinois's 11 partners and the 2 national ones, then without the allies
         ),
