@@ -701,7 +701,7 @@ def group(instances: Iterable[Finding]) -> list[Finding]:
             continue
         items = tuple(i for f in fs for i in f.items)
         c = CODES.get(code)
-        names = [next(iter(i.values()), "") for i in items]
+        names = list(dict.fromkeys(next(iter(i.values()), "") for i in items))
         text = (c.many if c else "{n} findings of kind " + code + ": {names}.").format(n=len(fs), names=_list(names))
         severity = min((f.severity for f in fs), key=_ORDER.__getitem__)
         action = (c.many_action if c else None) or fs[0].action
