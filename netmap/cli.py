@@ -333,7 +333,7 @@ def analyze(
     console = _stdout()
     doc = result.to_dict()
     console.print(Text(f"netmap analysis of {source} (as of {doc['as_of']})", style="bold"))
-    terminal.render_findings(console, result.findings, limit=limit)
+    terminal.render_findings(console, result.findings, limit=limit, do_first=result.do_first)
     terminal.render_scorecard(console, doc["scorecard"])
     terminal.render_gaps(console, doc["gaps"], limit=limit)
     terminal.render_roles(console, doc["roles"], limit=limit)
@@ -903,7 +903,7 @@ def demo(
         result = run_demo(output, example=example, as_of=_as_of(as_of), seed=seed, step=progress)
     console = _stdout()
     render_counts(console, f"example {result.example}", result.tables.counts(), len(result.tables.warnings))
-    terminal.render_findings(console, result.analysis.findings)
+    terminal.render_findings(console, result.analysis.findings, do_first=result.analysis.do_first)
     console.print(Text("Open these (they work offline):", style="bold"))
     for what, path in (
         ("report", result.outputs["report"]),

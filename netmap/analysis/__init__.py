@@ -10,13 +10,14 @@ Examples
 >>> from netmap.analysis import analyze
 >>> result = analyze(netmap.read_graph("examples/tucson-behavioral-health"), as_of="2026-11-24")
 >>> sorted(result.to_dict())[:4]
-['as_of', 'brokers', 'findings', 'formalisation']
+['as_of', 'brokers', 'do_first', 'findings']
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -33,7 +34,7 @@ from netmap.analysis._common import (
     use_igraph,
 )
 from netmap.analysis.brokers import Brokers, brokerage, brokers, pivots, start_brokers
-from netmap.analysis.findings import Finding, findings
+from netmap.analysis.findings import Finding, do_first, findings
 from netmap.analysis.formalisation import Formalisation, formalisation
 from netmap.analysis.funding import Funding, funding
 from netmap.analysis.gaps import RosterGaps, roster_gaps
@@ -85,9 +86,15 @@ class Analysis:
         cat = self.roster.categories.get(category_id or "")
         return cat.name if cat else str(category_id)
 
-    @property
+    @cached_property
     def findings(self) -> list[Finding]:
+        """Every finding, grouped by code, the "do first" ones first (computed once)."""
         return findings(self)
+
+    @property
+    def do_first(self) -> list[Finding]:
+        """At most five findings to act on first (see :func:`~netmap.analysis.findings.do_first`)."""
+        return do_first(self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +102,7 @@ class Analysis:
             "roster": self.roster.name,
             "as_of": self.as_of.isoformat(),
             "region": self.region,
+            "do_first": [f.to_dict() for f in self.do_first],
             "findings": [f.to_dict() for f in self.findings],
             "scorecard": self.scorecard.to_dict(),
             "gaps": self.gaps.to_dict(),
@@ -195,7 +203,7 @@ def analyze(
             network=network,
             links=links,
         )
-        return Analysis(
+        result = Analysis(
             map_id=G.graph.get("map_id"),
             roster=roster,
             as_of=day,
@@ -210,3 +218,6 @@ def analyze(
             health=network,
             scorecard=card,
         )
+        # The findings read no scorecard; the scorecard's ratings then agree with them.
+        result.scorecard = card.agree(result.findings)
+        return result

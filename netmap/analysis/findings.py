@@ -1,43 +1,347 @@
-"""Headline findings: the results of every analysis, said in plain words, worst first.
+"""Headline findings: the results of every analysis, said in plain words, grouped, worst first.
 
 Each finding names what is wrong, where, and what to do next, so a program officer can
-act on it without reading the tables.
+act on it without reading the tables. Every finding carries a stable ``code`` (one kind
+of problem) and the readiness condition it bears on (``condition``, an id of
+:data:`netmap.analysis.scorecard.CONDITIONS`, or None), so the scorecard can agree with it.
+
+Grouping
+    The instances of one code make one finding: five regions with an incomplete minimum
+    team are one finding, "The minimum local team is incomplete in 5 regions: ...", whose
+    ``items`` are the rows of a table (region, met, total, missing). A code with a single
+    instance keeps its specific sentence (and a one-row ``items``).
+
+Reach
+    How much of the partnership a finding touches, counted in what it names: the
+    requirements unmet, the partners cut off or left without, the regions unlinked, the
+    roles uncovered, the agreements lapsed (one per instance otherwise). The table below
+    says what each code counts.
+
+Do first
+    :func:`do_first` picks at most :data:`DO_FIRST` findings: high before medium (a note,
+    severity ``info``, is never one), the largest reach first within a severity, and the
+    order of :data:`CODES` between equals. :func:`findings` returns them first, then the rest
+    in the same order.
+
+The codes (severity, the condition they bear on, what their reach counts):
+
+=========================  ========  =========================  =====================================
+code                       severity  condition                  reach
+=========================  ========  =========================  =====================================
+state-team-incomplete      high      policy-alignment           unmet requirements
+min-team-incomplete        high      cross-agency-partnerships  unmet requirements
+population-gap             high      cross-agency-partnerships  partners serving the population
+role-uncovered             high      program-alignment          roles
+intermediary-missing       high      cross-agency-partnerships  1 (the partnership)
+key-partner                high*     cross-agency-partnerships  partners cut off + types lost
+key-person                 high      cross-agency-partnerships  partners cut off
+state-turnover             high      policy-alignment           partners cut off
+type-peripheral            medium    cross-agency-partnerships  agency types
+role-single-partner        medium    program-alignment          roles
+employer-advisory-only     medium    industry-engagement        employers
+roles-without-agreement    medium    cross-agency-partnerships  partners
+agreement-expired          medium    cross-agency-partnerships  parties of the agreements
+agreement-expiring         medium    cross-agency-partnerships  parties of the agreements
+agreements-unbacked        medium    cross-agency-partnerships  leadership ties not backed
+funding-single-stream      medium    sustainable-funding        partners
+funding-stream-ending      medium    sustainable-funding        recipients of the streams
+state-link-missing         medium    policy-alignment           regions
+network-split              medium*   cross-agency-partnerships  partners outside the largest part
+silo                       info      cross-agency-partnerships  partners in the clusters
+=========================  ========  =========================  =====================================
+
+(*) key-partner is medium when nobody would be cut off (only agency types lost);
+network-split is a note when no partner is isolated.
+
+A finding that needs something the roster does not define is not produced: no
+"intermediary-missing" unless the roster defines the coordinating role or the intermediary
+agency type, no "employer-advisory-only" without an ``employers`` category; the roster,
+role and population findings come from the roster's own lists. The roster is always
+``analysis.roster``.
+
+Adding a finding: add a :class:`Code` to :data:`CODES` (its place there breaks ties for
+"do first") and a function ``analysis -> list[Finding]`` to :data:`BUILDERS` that makes one
+finding per instance with :func:`make`; grouping, ordering and the scorecard cap follow.
 
 Examples
 --------
->>> f = Finding("high", "gaps", "No Local TANF provider in Pima County.", "Invite one.")
->>> f.to_dict()["severity"]
-'high'
+>>> f = make("agreement-expired", "Agreement A1 has expired.", "Renew it.", items=[{"agreement": "A1"}])
+>>> d = f.to_dict()
+>>> d["code"], d["severity"], d["condition"], d["items"]
+('agreement-expired', 'medium', 'cross-agency-partnerships', [{'agreement': 'A1'}])
+>>> g = group([f, make("agreement-expired", "Agreement A2 has expired.", "Renew it.", items=[{"agreement": "A2"}])])
+>>> [x.text for x in g]
+['2 agreements have expired: A1, A2.']
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from netmap.analysis import Analysis
 
-__all__ = ["Finding", "findings"]
+__all__ = ["BUILDERS", "CODES", "DO_FIRST", "Code", "Finding", "do_first", "findings", "group", "make"]
 
-_ORDER = {"high": 0, "medium": 1, "info": 2}
+SEVERITIES = ("high", "medium", "info")
+_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+# At most this many "do first" items: a program officer acts on a handful, not on fifteen.
+DO_FIRST = 5
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of finding.
+
+    ``many`` is the sentence of a group of instances: ``{n}`` is how many, ``{names}`` the
+    first column of their items (four, then "and k more"); ``many_action`` what to do about
+    them (default: the first instance's action).
+    """
+
+    code: str
+    severity: str
+    area: str
+    condition: str | None
+    title: str
+    many: str
+    many_action: str | None = None
+
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code(
+            "state-team-incomplete",
+            "high",
+            "roster",
+            "policy-alignment",
+            "minimum state team incomplete",
+            "The minimum state team is incomplete in {n} places: {names}.",
+            "Invite an agency of each missing kind to the leadership team (the table lists them by place).",
+        ),
+        Code(
+            "min-team-incomplete",
+            "high",
+            "roster",
+            "cross-agency-partnerships",
+            "minimum local team incomplete",
+            "The minimum local team is incomplete in {n} regions: {names}.",
+            "Invite an agency of each missing kind to the leadership team (the table lists them by region).",
+        ),
+        Code(
+            "population-gap",
+            "high",
+            "populations",
+            "cross-agency-partnerships",
+            "population served without the partner it calls for",
+            "In {n} cases a population is served without the partner type it calls for: {names}.",
+            "Bring a partner of each missing type to the table, starting with the populations served most widely.",
+        ),
+        Code(
+            "role-uncovered",
+            "high",
+            "roles",
+            "program-alignment",
+            "role of the role chart played by no one",
+            "{n} roles of the role chart are played by no partner: {names}.",
+        ),
+        Code(
+            "intermediary-missing",
+            "high",
+            "roles",
+            "cross-agency-partnerships",
+            "no intermediary",
+            "{n} partnerships have no intermediary.",
+        ),
+        Code(
+            "key-partner",
+            "high",
+            "resilience",
+            "cross-agency-partnerships",
+            "key partner",
+            "{n} key partners: {names}.",
+        ),
+        Code(
+            "key-person",
+            "high",
+            "resilience",
+            "cross-agency-partnerships",
+            "key person",
+            "{n} key people: {names}.",
+        ),
+        Code(
+            "state-turnover",
+            "high",
+            "resilience",
+            "policy-alignment",
+            "state champions turning over together",
+            "State champions turning over together would cut partners off in {n} places: {names}.",
+        ),
+        Code(
+            "type-peripheral",
+            "medium",
+            "roster",
+            "cross-agency-partnerships",
+            "agency type tied to no one on the leadership team",
+            "{n} agency types are present but tied to no one on the leadership team: {names}.",
+        ),
+        Code(
+            "role-single-partner",
+            "medium",
+            "roles",
+            "program-alignment",
+            "role resting on one partner",
+            "{n} roles rest on a single partner: {names}.",
+        ),
+        Code(
+            "employer-advisory-only",
+            "medium",
+            "industry",
+            "industry-engagement",
+            "employers that only advise",
+            "{n} employers only advise: {names}.",
+        ),
+        Code(
+            "roles-without-agreement",
+            "medium",
+            "agreements",
+            "cross-agency-partnerships",
+            "roles with no agreement",
+            "{n} partners play roles with no current agreement: {names}.",
+        ),
+        Code(
+            "agreement-expired",
+            "medium",
+            "agreements",
+            "cross-agency-partnerships",
+            "agreement expired",
+            "{n} agreements have expired: {names}.",
+            "Renew them or record the partners' current arrangements.",
+        ),
+        Code(
+            "agreement-expiring",
+            "medium",
+            "agreements",
+            "cross-agency-partnerships",
+            "agreement expiring",
+            "{n} agreements expire soon: {names}.",
+            "Start the renewals now.",
+        ),
+        Code(
+            "agreements-unbacked",
+            "medium",
+            "agreements",
+            "cross-agency-partnerships",
+            "leadership ties without an agreement",
+            "{n} leadership teams have most ties unwritten.",
+        ),
+        Code(
+            "funding-single-stream",
+            "medium",
+            "funding",
+            "sustainable-funding",
+            "partners on one funding stream",
+            "{n} partners live on a single funding stream: {names}.",
+        ),
+        Code(
+            "funding-stream-ending",
+            "medium",
+            "funding",
+            "sustainable-funding",
+            "funding stream ending",
+            "{n} funding streams end soon: {names}.",
+            "Plan the follow-on funding before each ends.",
+        ),
+        Code(
+            "state-link-missing",
+            "medium",
+            "state-local",
+            "policy-alignment",
+            "region not tied to the state level",
+            "{n} regions have no partner tied to a state-level partner: {names}.",
+            "Connect each region's leadership to the state team.",
+        ),
+        Code(
+            "network-split",
+            "medium",
+            "health",
+            "cross-agency-partnerships",
+            "network in separate parts",
+            "The network falls apart in {n} ways.",
+        ),
+        Code(
+            "silo",
+            "info",
+            "health",
+            "cross-agency-partnerships",
+            "possible silo",
+            "{n} clusters of partners are mostly one category: {names}.",
+            "Pair their members with partners from other sectors.",
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
 class Finding:
+    """One headline finding.
+
+    ``items`` are the rows of its table (one per instance, the same keys in each);
+    ``reach`` is how much of the partnership it touches (see the module docstring).
+    """
+
     severity: str  # high, medium or info
     area: str
     text: str
     action: str
+    code: str
+    condition: str | None = None
+    items: tuple[dict[str, Any], ...] = ()
+    reach: int = 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "area": self.area, "text": self.text, "action": self.action}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "area": self.area,
+            "condition": self.condition,
+            "text": self.text,
+            "action": self.action,
+            "reach": self.reach,
+            "items": [dict(i) for i in self.items],
+        }
+
+
+def make(
+    code: str,
+    text: str,
+    action: str,
+    *,
+    items: Iterable[dict[str, Any]] = (),
+    reach: int = 1,
+    severity: str | None = None,
+) -> Finding:
+    """A finding of a registered code (severity, area and condition from :data:`CODES`).
+
+    Raises
+    ------
+    KeyError
+        ``code`` is not in :data:`CODES`.
+    """
+    c = CODES[code]
+    return Finding(severity or c.severity, c.area, text, action, code, c.condition, tuple(items), reach)
+
+
+def _list(values: Sequence[Any], limit: int = 4) -> str:
+    shown = [str(v) for v in values[:limit]]
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return ", ".join(shown) + more
 
 
 def _names(ids: list[str], names: dict[str, str], limit: int = 4) -> str:
-    shown = [names.get(i) or i for i in ids[:limit]]
-    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
-    return ", ".join(shown) + more
+    return _list([names.get(i) or i for i in ids], limit)
 
 
 def _where(region: str | None, level: str) -> str:
@@ -46,216 +350,385 @@ def _where(region: str | None, level: str) -> str:
     return f"at the state level in {region}" if level == "state" else f"in {region}"
 
 
-def findings(analysis: Analysis) -> list[Finding]:
-    """The headline findings of a full analysis, most severe first."""
-    out: list[Finding] = []
-    names = analysis.names
+def _scope(region: str | None, level: str) -> str:
+    """A region's name in a table row."""
+    if region is not None:
+        return region
+    return "statewide" if level == "state" else "no region"
 
-    for cov in analysis.gaps.coverage():
-        if cov["unmet"]:
-            out.append(
-                Finding(
-                    "high",
-                    "roster",
-                    f"The minimum {cov['level']} team is incomplete {_where(cov['region'], cov['level'])}: "
-                    f"{cov['met']} of {cov['total']} met; missing {'; '.join(cov['unmet'])}.",
-                    "Invite an agency of each missing kind to the leadership team.",
-                )
-            )
-    for gap in analysis.gaps.population_gaps:
+
+# -- builders: one finding per instance ------------------------------------------------------
+
+
+def _teams(a: Analysis) -> list[Finding]:
+    out = []
+    for cov in a.gaps.coverage():
+        if not cov["unmet"]:
+            continue
+        level = cov["level"]
         out.append(
-            Finding(
-                "high",
-                "populations",
-                f"{gap.population} are served {_where(gap.region, 'local')} "
-                f"(by {_names(gap.served_by, names)}) but no {gap.agency_type} is a partner there.",
-                f"Bring a {gap.agency_type} partner to the table.",
-            )
-        )
-    peripheral = analysis.gaps.peripheral
-    if peripheral:
-        listed = "; ".join(f"{t.agency_type} {_where(t.region, t.level)}" for t in peripheral[:5])
-        out.append(
-            Finding(
-                "medium",
-                "roster",
-                f"{len(peripheral)} agency type(s) are present but tied to no one on the leadership team: {listed}.",
-                "Connect these partners to a leadership-team member, or bring them onto the team.",
+            make(
+                "state-team-incomplete" if level == "state" else "min-team-incomplete",
+                f"The minimum {level} team is incomplete {_where(cov['region'], level)}: "
+                f"{cov['met']} of {cov['total']} met; missing {'; '.join(cov['unmet'])}.",
+                "Invite an agency of each missing kind to the leadership team.",
+                items=[
+                    {
+                        "region": _scope(cov["region"], level),
+                        "met": cov["met"],
+                        "total": cov["total"],
+                        "missing": list(cov["unmet"]),
+                    }
+                ],
+                reach=len(cov["unmet"]),
             )
         )
-    uncovered = analysis.roles.uncovered
-    if uncovered:
-        out.append(
-            Finding(
-                "high",
-                "roles",
-                f"{len(uncovered)} role(s) of the role chart are played by no partner: "
-                + ", ".join(c.role for c in uncovered[:6])
-                + ("…" if len(uncovered) > 6 else "")
-                + ".",
-                "Agree who takes on each role and record it in the roles sheet.",
-            )
+    return out
+
+
+def _populations(a: Analysis) -> list[Finding]:
+    return [
+        make(
+            "population-gap",
+            f"{gap.population} are served {_where(gap.region, 'local')} "
+            f"(by {_names(gap.served_by, a.names)}) but no {gap.agency_type} is a partner there.",
+            f"Bring a {gap.agency_type} partner to the table.",
+            items=[
+                {
+                    "population": gap.population,
+                    "region": _scope(gap.region, "local"),
+                    "missing": gap.agency_type,
+                    "served_by": [a.names.get(i) or i for i in gap.served_by],
+                }
+            ],
+            reach=max(1, len(gap.served_by)),
         )
-    single = analysis.roles.single_partner
-    if single:
-        out.append(
-            Finding(
-                "medium",
-                "roles",
-                f"{len(single)} role(s) rest on a single partner: "
-                + ", ".join(f"{c.role} ({names.get(c.recorded[0], c.recorded[0])})" for c in single[:5])
-                + ".",
-                "Line up a second partner for each, so one departure does not leave the role empty.",
-            )
+        for gap in a.gaps.population_gaps
+    ]
+
+
+def _peripheral(a: Analysis) -> list[Finding]:
+    return [
+        make(
+            "type-peripheral",
+            f"{t.agency_type} {_where(t.region, t.level)} is present but tied to no one on the leadership team "
+            f"({_names(t.partners, a.names)}).",
+            "Connect these partners to a leadership-team member, or bring them onto the team.",
+            items=[
+                {
+                    "agency_type": t.agency_type,
+                    "region": _scope(t.region, t.level),
+                    "partners": [a.names.get(i) or i for i in t.partners],
+                }
+            ],
         )
-    if analysis.roles.advisory_only_employers:
-        out.append(
-            Finding(
-                "medium",
-                "industry",
-                "Employers that only advise: "
-                + ", ".join(e["name"] or e["id"] for e in analysis.roles.advisory_only_employers)
-                + ".",
+        for t in a.gaps.peripheral
+    ]
+
+
+def _roles(a: Analysis) -> list[Finding]:
+    out = [
+        make(
+            "role-uncovered",
+            f"No partner plays the role '{c.role}' of the role chart.",
+            "Agree who takes on each role and record it in the roles sheet.",
+            items=[{"role": c.role, "expected_of": len(c.expected)}],
+        )
+        for c in a.roles.uncovered
+    ]
+    out += [
+        make(
+            "role-single-partner",
+            f"The role '{c.role}' rests on a single partner: {a.names.get(c.recorded[0]) or c.recorded[0]}.",
+            "Line up a second partner for each, so one departure does not leave the role empty.",
+            items=[{"role": c.role, "partner": a.names.get(c.recorded[0]) or c.recorded[0]}],
+        )
+        for c in a.roles.single_partner
+    ]
+    # Advisory-only employers need an employer category to mean anything.
+    if "employers" in a.roster.categories:
+        out += [
+            make(
+                "employer-advisory-only",
+                f"Employers that only advise: {e['name'] or e['id']}.",
                 "Engage them in program design, training or hiring, not only in advisory meetings.",
+                items=[{"employer": e["name"] or e["id"], "roles": list(e["roles"])}],
             )
-        )
-    if not analysis.roles.intermediaries:
+            for e in a.roles.advisory_only_employers
+        ]
+    # Only a roster that knows an intermediary can say one is missing.
+    role = a.roster.roles.get("coordinate-partnership")
+    knows = role is not None or "intermediary-organization" in a.roster.agency_types
+    if knows and not a.roles.intermediaries:
+        record = f"record the role '{role.name}'" if role else "list it as an intermediary organization"
         out.append(
-            Finding(
-                "high",
-                "roles",
+            make(
+                "intermediary-missing",
                 "No partner is recorded as the intermediary coordinating the partnership.",
-                "Name an intermediary and record the role 'Coordinate the partnership (intermediary)'.",
+                f"Name an intermediary and {record}.",
+                items=[{"partnership": a.map_id or "this map"}],
             )
         )
-    key = analysis.resilience.partners[0] if analysis.resilience.partners else None
+    return out
+
+
+def _resilience(a: Analysis) -> list[Finding]:
+    out = []
+    res = a.resilience
+    key = res.partners[0] if res.partners else None
     if key and (key["largest_component_loss"] or key["types_lost"]):
         out.append(
-            Finding(
-                "high" if key["largest_component_loss"] else "medium",
-                "resilience",
+            make(
+                "key-partner",
                 f"Key partner: if {key['name']} left, {key['largest_component_loss']} partner(s) would be cut off"
                 + (f" and {', '.join(key['types_lost'])} would go missing" if key["types_lost"] else "")
                 + ".",
                 "Build ties that do not run through this partner, and formalise its role in an agreement.",
+                items=[
+                    {
+                        "partner": key["name"],
+                        "cut_off": key["largest_component_loss"],
+                        "types_lost": list(key["types_lost"]),
+                    }
+                ],
+                reach=key["largest_component_loss"] + len(key["types_lost"]),
+                severity="high" if key["largest_component_loss"] else "medium",
             )
         )
-    person = analysis.resilience.people[0] if analysis.resilience.people else None
+    person = res.people[0] if res.people else None
     if person and person["largest_component_loss"]:
         out.append(
-            Finding(
-                "high",
-                "resilience",
+            make(
+                "key-person",
                 f"Key person: if the champion at {person['partner_name']} ({person['person']}) left, "
                 f"{person['informal_ties_lost']} informal tie(s) would go with them and "
                 f"{person['largest_component_loss']} partner(s) would be cut off.",
                 "Put these relationships into written agreements and involve a second person at the agency.",
+                items=[
+                    {
+                        "partner": person["partner_name"],
+                        "person": person["person"],
+                        "informal_ties": person["informal_ties_lost"],
+                        "cut_off": person["largest_component_loss"],
+                    }
+                ],
+                reach=person["largest_component_loss"],
             )
         )
-    turnover = analysis.resilience.turnover[0] if analysis.resilience.turnover else None
+    turnover = res.turnover[0] if res.turnover else None
     if turnover and turnover["largest_component_loss"]:
         where = turnover["region"] or "the state"
         out.append(
-            Finding(
-                "high",
-                "resilience",
+            make(
+                "state-turnover",
                 f"If the state-level champions in {where} ({', '.join(turnover['partner_names'])}) turned over "
                 f"together, as after a change of administration, {turnover['informal_ties_lost']} informal tie(s) "
                 f"would go and {turnover['largest_component_loss']} partner(s) would be cut off.",
                 "Secure these state relationships in writing and involve more than one person per agency.",
+                items=[
+                    {
+                        "region": where,
+                        "partners": list(turnover["partner_names"]),
+                        "informal_ties": turnover["informal_ties_lost"],
+                        "cut_off": turnover["largest_component_loss"],
+                    }
+                ],
+                reach=turnover["largest_component_loss"],
             )
         )
-    formal = analysis.formalisation
-    if formal.roles_without_agreement:
-        ids = [r["id"] for r in formal.roles_without_agreement]
-        out.append(
-            Finding(
-                "medium",
-                "agreements",
-                f"{len(ids)} partner(s) play roles with no current agreement: {_names(ids, names)}.",
-                "Formalise their roles in an MOU.",
-            )
+    return out
+
+
+def _agreements(a: Analysis) -> list[Finding]:
+    formal = a.formalisation
+    out = [
+        make(
+            "roles-without-agreement",
+            f"{a.names.get(r['id']) or r['id']} plays roles with no current agreement.",
+            "Formalise their roles in an MOU.",
+            items=[{"partner": a.names.get(r["id"]) or r["id"]}],
         )
-    for a in formal.to_dict()["expired"]:
-        out.append(
-            Finding(
-                "medium",
-                "agreements",
-                f"Agreement {a['title'] or a['id']} has expired"
-                + (f" ({a['expires'].isoformat()})" if a["expires"] else "")
-                + ".",
-                "Renew it or record the partners' current arrangement.",
+        for r in formal.roles_without_agreement
+    ]
+    for ag in formal.agreements:
+        label = ag["title"] or ag["id"]
+        ended = f" ({ag['expires'].isoformat()})" if ag["expires"] else ""
+        parties = max(1, len(ag.get("parties") or ()))
+        if ag["state"] == "expired":
+            out.append(
+                make(
+                    "agreement-expired",
+                    f"Agreement {label} has expired{ended}.",
+                    "Renew it or record the partners' current arrangement.",
+                    items=[{"agreement": label, "expired": ag["expires"]}],
+                    reach=parties,
+                )
             )
-        )
-    for a in formal.to_dict()["expiring"]:
-        out.append(
-            Finding(
-                "medium",
-                "agreements",
-                f"Agreement {a['title'] or a['id']} expires in {a['days_left']} day(s).",
-                "Start the renewal now.",
+        elif ag["state"] == "expiring":
+            out.append(
+                make(
+                    "agreement-expiring",
+                    f"Agreement {label} expires in {ag['days_left']} day(s).",
+                    "Start the renewal now.",
+                    items=[{"agreement": label, "expires": ag["expires"], "days_left": ag["days_left"]}],
+                    reach=parties,
+                )
             )
-        )
     if formal.backed_share is not None and formal.backed_share < 0.5:
+        unbacked = formal.leadership_ties - formal.leadership_ties_backed
         out.append(
-            Finding(
-                "medium",
-                "agreements",
+            make(
+                "agreements-unbacked",
                 f"Only {round(100 * formal.backed_share)}% of ties among leadership-team partners are backed by a "
                 "current agreement.",
                 "Put the core working relationships in writing.",
+                items=[
+                    {
+                        "leadership_ties": formal.leadership_ties,
+                        "backed": formal.leadership_ties_backed,
+                        "share": formal.backed_share,
+                    }
+                ],
+                reach=unbacked,
             )
         )
-    money = analysis.funding
-    if money.single_stream:
-        ids = [p["id"] for p in money.single_stream]
+    return out
+
+
+def _funding(a: Analysis) -> list[Finding]:
+    money = a.funding
+    out = []
+    for p in money.single_stream:
+        name, stream = a.names.get(p["id"]) or p["name"] or p["id"], p["stream_names"][0]
         out.append(
-            Finding(
-                "medium",
-                "funding",
-                f"{len(ids)} partner(s) live on a single funding stream: {_names(ids, names)}.",
+            make(
+                "funding-single-stream",
+                f"{name} lives on a single funding stream ({stream}).",
                 "Braid a second stream into their work.",
+                items=[{"partner": name, "stream": stream}],
             )
         )
     for s in money.ending:
         out.append(
-            Finding(
-                "medium",
-                "funding",
+            make(
+                "funding-stream-ending",
                 f"Funding stream {s['stream']} ends on {s['ends'].isoformat()}.",
                 "Plan the follow-on funding before it ends.",
+                items=[{"stream": s["stream"], "ends": s["ends"], "recipients": len(s["recipients"])}],
+                reach=max(1, len(s["recipients"])),
             )
         )
-    for link in analysis.brokers.state_links:
-        if not link["linked"]:
-            out.append(
-                Finding(
-                    "medium",
-                    "state-local",
-                    f"No partner in {link['region']} is tied to a state-level partner.",
-                    "Connect the region's leadership to the state team.",
-                )
-            )
-    for c in analysis.health.to_dict()["silos"]:
+    return out
+
+
+def _state_links(a: Analysis) -> list[Finding]:
+    return [
+        make(
+            "state-link-missing",
+            f"No partner in {link['region']} is tied to a state-level partner.",
+            "Connect the region's leadership to the state team.",
+            items=[{"region": link["region"]}],
+        )
+        for link in a.brokers.state_links
+        if not link["linked"]
+    ]
+
+
+def _health(a: Analysis) -> list[Finding]:
+    out = []
+    for c in a.health.to_dict()["silos"]:
+        category = a.category_name(c["dominant_category"])
         out.append(
-            Finding(
-                "info",
-                "health",
+            make(
+                "silo",
                 f"A cluster of {c['size']} partners is {round(100 * c['dominant_share'])}% one category "
-                f"({analysis.category_name(c['dominant_category'])}): a possible silo.",
+                f"({category}): a possible silo.",
                 "Pair its members with partners from other sectors.",
+                items=[{"category": category, "partners": c["size"], "share": c["dominant_share"]}],
+                reach=c["size"],
             )
         )
-    if analysis.health.components and len(analysis.health.components) > 1:
-        isolated = analysis.health.isolates
+    parts = a.health.components
+    if parts and len(parts) > 1:
+        isolated = a.health.isolates
+        largest = max(len(p) for p in parts)
         out.append(
-            Finding(
-                "medium" if isolated else "info",
-                "health",
-                f"The network falls into {len(analysis.health.components)} separate parts"
-                + (f"; {len(isolated)} partner(s) have no ties at all: {_names(isolated, names)}" if isolated else "")
+            make(
+                "network-split",
+                f"The network falls into {len(parts)} separate parts"
+                + (f"; {len(isolated)} partner(s) have no ties at all: {_names(isolated, a.names)}" if isolated else "")
                 + ".",
                 "Record the missing ties, or connect the parts.",
+                items=[{"parts": len(parts), "isolated": len(isolated)}],
+                reach=sum(len(p) for p in parts) - largest,
+                severity="medium" if isolated else "info",
             )
         )
-    return sorted(out, key=lambda f: _ORDER[f.severity])
+    return out
+
+
+# In this order; a new kind of finding adds its function here (and its code to CODES).
+BUILDERS: list[Callable[[Analysis], list[Finding]]] = [
+    _teams,
+    _populations,
+    _peripheral,
+    _roles,
+    _resilience,
+    _agreements,
+    _funding,
+    _state_links,
+    _health,
+]
+
+
+# -- grouping and ordering --------------------------------------------------------------------
+
+
+def group(instances: Iterable[Finding]) -> list[Finding]:
+    """One finding per code: the instances of a code merged, their items in one table.
+
+    A code with one instance keeps it as it is. A group takes the code's ``many``
+    sentence, its most severe severity, the sum of the reaches and the first action.
+    Codes keep the order of their first instance.
+    """
+    by_code: dict[str, list[Finding]] = {}
+    for f in instances:
+        by_code.setdefault(f.code, []).append(f)
+    out = []
+    for code, fs in by_code.items():
+        if len(fs) == 1:
+            out.append(fs[0])
+            continue
+        items = tuple(i for f in fs for i in f.items)
+        c = CODES.get(code)
+        names = list(dict.fromkeys(next(iter(i.values()), "") for i in items))
+        text = (c.many if c else "{n} findings of kind " + code + ": {names}.").format(n=len(fs), names=_list(names))
+        severity = min((f.severity for f in fs), key=_ORDER.__getitem__)
+        action = (c.many_action if c else None) or fs[0].action
+        out.append(
+            replace(fs[0], severity=severity, text=text, action=action, items=items, reach=sum(f.reach for f in fs))
+        )
+    return out
+
+
+def _rank(f: Finding) -> tuple[int, int, int]:
+    codes = list(CODES)
+    return (_ORDER[f.severity], -f.reach, codes.index(f.code) if f.code in codes else len(codes))
+
+
+def do_first(items: Sequence[Finding], *, limit: int = DO_FIRST) -> list[Finding]:
+    """At most ``limit`` findings to act on first: high, then medium; larger reach first.
+
+    Notes (severity ``info``) are never among them; ties keep the order of :data:`CODES`.
+    """
+    return sorted((f for f in items if f.severity != "info"), key=_rank)[:limit]
+
+
+def findings(analysis: Analysis) -> list[Finding]:
+    """The headline findings of a full analysis: grouped by code, the "do first" ones first.
+
+    The order is that of :func:`do_first` throughout: severity, then reach, then the
+    order of :data:`CODES`; so the first ``len(do_first(...))`` are the ones to act on.
+    """
+    instances = [f for build in BUILDERS for f in build(analysis)]
+    return sorted(group(instances), key=_rank)

@@ -1,11 +1,12 @@
 """The program officer's report: every analysis of one map in one offline file, HTML or Markdown.
 
-The report reads top to bottom the way a program officer works: what is wrong and what
-to do (the headline findings), how ready the partnership is (the scorecard), then the
-evidence section by section, the interactive map, and what the report was built from.
-A state team's report adds two sections: the regions side by side (when the map has two
-regions or more, or ``expected_regions`` names more) and, given an earlier snapshot
-(``since``), what changed since then, built by :mod:`netmap.render.diff_report`.
+The report reads top to bottom the way a program officer works: a short summary (size,
+readiness, what to do first), what is wrong and what to do (the headline findings, the
+"do first" ones leading, each kind grouped with a table of where), how ready the
+partnership is (the scorecard), then the evidence section by section, the interactive
+map, and what the report was built from. A state team's report adds two sections: the
+regions side by side (when the map has two regions or more, or ``expected_regions`` names
+more) and, given an earlier snapshot (``since``), what changed since then, built by :mod:`netmap.render.diff_report`.
 
 - :func:`report_data` gathers everything the report shows as plain JSON-ready data:
   sections of text, tables (cells as text plus a sort value) and chart geometry. Both
@@ -30,7 +31,7 @@ Examples
 >>> G = netmap.read_graph("examples/tucson-behavioral-health")
 >>> data = report_data(G, as_of="2026-11-24", generated="2026-11-24T09:00:00Z")
 >>> [s["id"] for s in data["sections"]][:3]
-['findings', 'scorecard', 'roster-gaps']
+['summary', 'findings', 'scorecard']
 >>> out = write_report(G, pathlib.Path(tempfile.mkdtemp()) / "report.md", format="markdown", as_of="2026-11-24")
 >>> out.read_text(encoding="utf-8").splitlines()[0]
 '# tucson-behavioral-health'
@@ -82,6 +83,7 @@ FORMATS = ("html", "markdown", "md")
 # "changes" is there only when the report is given an earlier snapshot (``since``), and
 # "regions" only when the map has two regions or more to compare (see :func:`_regions`).
 SECTIONS = (
+    ("summary", "Summary"),
     ("findings", "Headline findings"),
     ("scorecard", "Readiness scorecard"),
     ("changes", "What changed"),
@@ -328,26 +330,85 @@ def _section(section_id: str, **content: Any) -> dict[str, Any]:
     return section(section_id, dict(SECTIONS)[section_id], **content)
 
 
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _finding_table(index: int, f: Any) -> dict[str, Any] | None:
+    """The table of a grouped finding's instances (None for a single instance)."""
+    if len(f.items) < 2:
+        return None
+    keys = list(f.items[0])
+    numeric = [all(isinstance(row.get(k), (int, float)) for row in f.items) for k in keys]
+
+    def cell(value: Any, is_number: bool) -> dict[str, Any]:
+        if is_number:
+            return _n(value)
+        if isinstance(value, (list, tuple)):
+            return _cell(items=[str(v) for v in value], as_list=True)
+        return _cell("" if value is None else to_jsonable(value))
+
+    rows = [[cell(row.get(k), numeric[i]) for i, k in enumerate(keys)] for row in f.items]
+    return _table(
+        f"table-finding-{index}-{f.code}", f.text, [(_label(k), numeric[i]) for i, k in enumerate(keys)], rows
+    )
+
+
 def _findings(a: Analysis) -> dict[str, Any]:
+    first = len(a.do_first)
     items = [
         {
+            "code": f.code,
             "severity": f.severity,
             "label": SEVERITY_LABEL.get(f.severity, f.severity),
             "area": f.area,
             "text": f.text,
             "action": f.action,
+            "do_first": i < first,
+            "table": _finding_table(i, f),
         }
-        for f in a.findings
+        for i, f in enumerate(a.findings)
     ]
     counts = {s: sum(1 for f in items if f["severity"] == s) for s in SEVERITY_LABEL}
     if items:
         intro = [
             f"{len(items)} finding(s): {counts['high']} high, {counts['medium']} medium, {counts['info']} to note. "
-            "Each says what is missing or fragile, where, and what to do next. The sections below hold the evidence."
+            "Each says what is missing or fragile, where, and what to do next; findings of one kind are "
+            "grouped, with a table of where. The sections below hold the evidence.",
         ]
+        if first:
+            intro.append(
+                f"Do first: the {first} most pressing, high before medium, then those that touch the most "
+                "partners, regions or requirements."
+            )
     else:
         intro = ["No findings: nothing missing, fragile or expiring was found."]
     return _section("findings", intro=intro, findings=items, counts=counts)
+
+
+def _summary(a: Analysis, partners: int) -> dict[str, Any]:
+    """A few sentences for whoever reads only the top: size, readiness, what to do first."""
+    card = a.scorecard.to_dict()
+    regions = sorted({c["region"] for c in a.gaps.coverage() if c["level"] == "local" and c["region"] is not None})
+    where = f"in {len(regions)} region(s)" if regions else "with no region listed"
+    overall = card["overall"]
+    if overall is None:
+        ready = "No readiness condition can be measured from this workbook."
+    else:
+        ready = (
+            f"Readiness is {card['overall_rating']} ({_num(overall)} of 100, over {card['measured']} measurable "
+            "condition(s))"
+        )
+        if card["high_findings"] and overall >= 70:
+            ready += ": the scores alone would say strong, but high findings are open"
+        ready += "."
+    counts = {s: sum(1 for f in a.findings if f.severity == s) for s in SEVERITY_LABEL}
+    intro = [
+        f"As of {a.as_of.isoformat()}, {partners} active partner(s) {where}. {ready} "
+        f"{counts['high']} high and {counts['medium']} medium finding(s)"
+        + (", of which to do first:" if a.do_first else ".")
+    ]
+    return _section("summary", intro=intro, bullets=[f"{f.text} {f.action}" for f in a.do_first])
 
 
 def _scorecard(a: Analysis) -> dict[str, Any]:
@@ -1212,9 +1273,9 @@ def report_data(
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
     >>> data = report_data(G, as_of="2026-11-24", generated="today")
     >>> data["meta"]["as_of"], len(data["sections"])
-    ('2026-11-24', 10)
+    ('2026-11-24', 11)
     >>> data = report_data(G, as_of="2026-11-24", generated="today", expected_regions=["Santa Cruz County"])
-    >>> [s["id"] for s in data["sections"]][2:5]
+    >>> [s["id"] for s in data["sections"]][3:6]
     ['roster-gaps', 'regions', 'roles']
     """
     _check_region_options(region, expected_regions)
@@ -1254,6 +1315,7 @@ def report_data(
     # A report on one region is about that region: comparing every region belongs to the whole map.
     side_by_side = _regions(G, a, name, expected_regions) if region is None else None
     sections = [
+        _summary(a, partners),
         _findings(a),
         _scorecard(a),
         *([_section("changes", **changes)] if changes else []),
@@ -1408,7 +1470,7 @@ def render_report_markdown(
     >>> import netmap
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
     >>> text = render_report_markdown(G, as_of="2026-11-24", generated="today")
-    >>> "## 3. Roster gaps" in text
+    >>> "## 4. Roster gaps" in text
     True
     """
     data = report_data(

@@ -94,23 +94,74 @@ def _more(console: Console, items: Sequence[Any], limit: int | None, what: str) 
         console.print(Text(f"… and {len(items) - limit} more {what} ({hint})", style="dim"))
 
 
-def render_findings(console: Console, findings: Sequence, *, limit: int | None = None) -> None:
-    """Findings, most severe first; with ``limit``, that many and how many more."""
-    if not findings:
-        console.print(Text("No findings: nothing missing, fragile or expiring was found.", style="green"))
-        return
-    table = Table(title="Headline findings", show_header=True, expand=False)
+def _cell_text(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+# A grouped finding shows this many rows of its table under its sentence (JSON and the
+# report have every row).
+ITEM_LINES = 6
+
+
+def _finding_text(f: Any) -> Text:
+    """A finding's sentence and, for a group, the first rows of its table.
+
+    A one-column table is left out: the sentence already names its rows.
+    """
+    text = Text(f.text)
+    items = getattr(f, "items", ())
+    if len(items) > 1 and len(items[0]) > 1:
+        for row in items[:ITEM_LINES]:
+            text.append("\n  · " + " · ".join(_cell_text(v) for v in row.values()), style="dim")
+        if len(items) > ITEM_LINES:
+            text.append(f"\n  … and {len(items) - ITEM_LINES} more", style="dim")
+    return text
+
+
+def _findings_table(title: str, findings: Sequence, *, numbered: bool = False) -> Table:
+    table = Table(title=title, show_header=True, expand=False)
+    if numbered:
+        table.add_column("", no_wrap=True, justify="right")
     table.add_column("", no_wrap=True)
     table.add_column("finding", overflow="fold")
     table.add_column("what to do", overflow="fold")
-    for f in _cap(findings, limit):
-        table.add_row(Text(f.severity, style=_SEVERITY.get(f.severity, "")), _t(f.text), _t(f.action))
-    console.print(table)
-    _more(console, findings, limit, "findings")
+    for i, f in enumerate(findings, start=1):
+        cells = [Text(f.severity, style=_SEVERITY.get(f.severity, "")), _finding_text(f), _t(f.action)]
+        table.add_row(*([Text(str(i))] if numbered else []), *cells)
+    return table
+
+
+def render_findings(
+    console: Console, findings: Sequence, *, limit: int | None = None, do_first: Sequence | None = None
+) -> None:
+    """Findings, most severe first; with ``limit``, that many and how many more.
+
+    With ``do_first`` (the analysis's "do first" findings, which lead ``findings``), those
+    come first in a numbered table of their own, then the rest (``limit`` caps the rest).
+    """
+    if not findings:
+        console.print(Text("No findings: nothing missing, fragile or expiring was found.", style="green"))
+        return
+    if not do_first:
+        console.print(_findings_table("Headline findings", _cap(findings, limit)))
+        _more(console, findings, limit, "findings")
+        return
+    first = {id(f) for f in do_first}
+    rest = [f for f in findings if id(f) not in first]
+    console.print(_findings_table("Headline findings: do first", do_first, numbered=True))
+    if rest:
+        console.print(_findings_table("Other findings", _cap(rest, limit)))
+        _more(console, rest, limit, "findings")
 
 
 def render_scorecard(console: Console, card: dict) -> None:
-    table = Table(title=f"Readiness scorecard (overall: {card['overall_rating']})")
+    held = card.get("high_findings") or []
+    # Say so when the rating is lower than the score alone would make it.
+    capped = held and card["overall"] is not None and card["overall"] >= 70
+    note = f", held back from strong by {len(held)} kind(s) of open high finding" if capped else ""
+    table = Table(title=f"Readiness scorecard (overall: {card['overall_rating']}{note})")
     for name in ("condition", "score", "rating", "evidence"):
         table.add_column(name, overflow="fold")
     for c in card["conditions"]:

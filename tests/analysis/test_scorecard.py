@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+import netmap
 from netmap.analysis import analyze
 from netmap.analysis.scorecard import NOT_MEASURABLE, scorecard
 from netmap.errors import UsageError
-from tests.analysis.conftest import AS_OF
+from netmap.roster import load_roster
+from tests.analysis.conftest import AS_OF, TWO
+from tests.conftest import EXAMPLES, write_csv_workbook
 
 
 def _cond(card, cid):
@@ -49,10 +52,31 @@ def test_performance_measurement_is_not_measurable_without_data(two):
 
 
 def test_industry_engagement_by_hand(two):
-    # N4 has roles, all advisory -> 0 of 1 engaged; N4 is tied to N2 (education) -> 1 of 1
+    # N4 has roles, all advisory -> 0 of 1 engaged; an employer is tied to education in North
+    # (N4 - N2) but not in West -> 1 of 2 regions
     c = _cond(scorecard(two, as_of=AS_OF), "industry-engagement")
-    assert c["score"] == 50.0
+    assert c["score"] == 25.0
+    assert "an employer is tied to an education partner: 1 of 2 region(s)" in c["evidence"]
     assert any("advisory only: North Hospital" in e for e in c["evidence"])
+
+
+def test_program_alignment_by_hand(two):
+    # no articulation agreement -> 0; 1 of the 5 program-design roles (N2 designs) -> 1/5;
+    # education tied to workforce development in North (N2 - N1) but not in West -> 1/2
+    c = _cond(scorecard(two, as_of=AS_OF), "program-alignment")
+    assert c["score"] == pytest.approx(100 * (0 + 1 / 5 + 1 / 2) / 3, abs=0.1)
+
+
+def test_cross_agency_partnerships_by_hand(two):
+    # requirements 7 of 20 (state 2/6, North 4/7, West 1/7); leadership categories
+    # workforce, human services, education: 3 of 6; category pairs joined by a tie:
+    # workforce-education (N1 - N2) and education-employers (N2 - N4): 2 of 15;
+    # leadership ties backed: 3 of 4 (W1 - S1 rests on the expired M3)
+    c = _cond(scorecard(two, as_of=AS_OF), "cross-agency-partnerships")
+    assert c["score"] == pytest.approx(100 * (7 / 20 + 3 / 6 + 2 / 15 + 3 / 4) / 4, abs=0.1)
+    assert "2 of 15 pairs of categories are joined by a current tie" in c["evidence"]
+    # The E-I index is reported, not scored.
+    assert any(e.startswith("E-I index across categories (not scored)") for e in c["evidence"])
 
 
 def test_no_employers_scores_zero(make_graph):
@@ -70,6 +94,7 @@ def test_analyze_is_repeatable_and_has_every_part(two):
         "roster",
         "as_of",
         "region",
+        "do_first",
         "findings",
         "scorecard",
         "gaps",
@@ -83,15 +108,15 @@ def test_analyze_is_repeatable_and_has_every_part(two):
 
 
 def test_findings_name_what_is_wrong(two):
-    texts = [f["text"] for f in analyze(two, as_of=AS_OF).to_dict()["findings"]]
+    found = analyze(two, as_of=AS_OF).to_dict()["findings"]
+    texts = [f["text"] for f in found]
     joined = "\n".join(texts)
-    assert "People with disabilities are served in North (by North College) but no Vocational Rehabilitation" in joined
-    assert "The minimum local team is incomplete in West: 1 of 7 met" in joined
+    assert "The minimum local team is incomplete in 2 regions: North, West." in joined
     assert "Employers that only advise: North Hospital." in joined
     assert "Agreement M2 expires in 21 day(s)." in joined
     assert "Agreement M3 has expired (2025-06-30)." in joined
-    assert "1 partner(s) live on a single funding stream: West WIB." in joined
-    severities = [f["severity"] for f in analyze(two, as_of=AS_OF).to_dict()["findings"]]
+    assert "West WIB lives on a single funding stream (WIOA Title I Adult)." in joined
+    severities = [f["severity"] for f in found]
     assert severities == sorted(severities, key=["high", "medium", "info"].index)
 
 
@@ -112,3 +137,161 @@ def test_analyze_does_not_mutate(two):
     edges = list(two.edges(keys=True, data=True))
     analyze(two, as_of=AS_OF)
     assert dict(two.nodes(data=True)) == nodes and list(two.edges(keys=True, data=True)) == edges
+
+
+# -- a missing kind of partner never lowers a score -------------------------------------------
+
+_SHIPPED = load_roster()
+# Leadership-team partners of the "two regions" map, one per category and level it has.
+_LEADERS = ("S1", "S2", "N1", "N2")
+
+
+def _joined(agency_type):
+    """The "two regions" map with one active partner of ``agency_type`` (outside the leadership
+    team), in a region the map has, tied to each leadership-team partner of _LEADERS in turn."""
+    state = agency_type.level in ("state", "national")
+    level, region = (agency_type.level, "") if state else ("local", "North")
+    for leader in _LEADERS:
+        sheets = {k: [list(r) for r in v] for k, v in TWO.items()}
+        sheets["partners"].append(["NEW", "Newcomer", agency_type.name, level, region, "stakeholder", "active"])
+        sheets["ties"].append(["NEW", leader, "collaboration"])
+        yield leader, sheets
+
+
+@pytest.mark.parametrize("agency_type", list(_SHIPPED.agency_types.values()), ids=lambda t: t.id)
+def test_adding_a_partner_of_any_type_never_lowers_a_score(two, make_graph, agency_type):
+    before = {c["id"]: c["score"] for c in scorecard(two, as_of=AS_OF).to_dict()["conditions"]}
+    for leader, sheets in _joined(agency_type):
+        after = {c["id"]: c["score"] for c in scorecard(make_graph(sheets), as_of=AS_OF).to_dict()["conditions"]}
+        for cid, old in before.items():
+            if old is not None:  # not measurable before: anything is no drop
+                assert after[cid] is not None and after[cid] >= old, (agency_type.name, leader, cid, old, after[cid])
+
+
+def test_a_new_employer_tied_to_the_board_keeps_industry_engagement(two, make_graph):
+    # The old measure (employers tied to education / employers) fell from 1/1 to 1/2 here;
+    # the regional one stays at 1 of 2 regions.
+    sheets = {k: [list(r) for r in v] for k, v in TWO.items()}
+    sheets["partners"].append(["NEW", "North Bakery", "Private businesses", "local", "North", "", "active"])
+    sheets["ties"].append(["NEW", "N1", "collaboration"])
+    c = _cond(scorecard(make_graph(sheets), as_of=AS_OF), "industry-engagement")
+    assert c["score"] == 25.0
+
+
+# -- the roster decides what can be measured ---------------------------------------------------
+
+# Two categories, two local types, a minimum team: no roles, no populations, no employers.
+BARE_ROSTER = """
+name: bare
+categories:
+  - {id: workforce-development, name: Workforce}
+  - {id: education, name: Schools}
+agency_types:
+  - {id: board, name: Local WIB, category: workforce-development, level: local}
+  - {id: college, name: Local community colleges, category: education, level: local}
+minimum_teams:
+  local: [{id: both, name: A board and a college, any_of: [board, college]}]
+"""
+
+BARE_MAP = {
+    "partners": [
+        ["id", "name", "agency_type", "level", "region", "team"],
+        ["B", "Valley Board", "Local WIB", "local", "Valley", "leadership"],
+        ["C", "Valley College", "Local community colleges", "local", "Valley", "leadership"],
+    ],
+    "ties": [["source_id", "target_id", "kind"], ["B", "C", "collaboration"]],
+}
+
+
+@pytest.fixture
+def bare(tmp_path):
+    """The bare map built with the bare roster, and that roster."""
+    path = tmp_path / "bare.yaml"
+    path.write_text(BARE_ROSTER, encoding="utf-8")
+    roster = load_roster(path)
+    return netmap.read_graph(write_csv_workbook(tmp_path / "bare", BARE_MAP), roster=roster), roster
+
+
+def test_a_roster_without_employers_cannot_measure_industry_engagement(bare):
+    G, roster = bare
+    card = analyze(G, roster=roster, as_of=AS_OF).scorecard.to_dict()
+    c = next(c for c in card["conditions"] if c["id"] == "industry-engagement")
+    assert (c["score"], c["rating"]) == (None, NOT_MEASURABLE)
+    assert c["evidence"] == [f"{NOT_MEASURABLE}: the roster bare defines no employer category"]
+    # With the shipped roster the same map has no employer: a measured 0.
+    shipped = _cond(scorecard(G, roster=_SHIPPED, as_of=AS_OF), "industry-engagement")
+    assert shipped["score"] == 0.0
+
+
+def test_a_roster_without_roles_leaves_the_role_measures_out(bare):
+    G, roster = bare
+    card = {c["id"]: c for c in analyze(G, roster=roster, as_of=AS_OF).scorecard.to_dict()["conditions"]}
+    # Program alignment: no articulation (0) and education tied to workforce in Valley (1);
+    # the program-design roles are left out, not counted as 0.
+    program = card["program-alignment"]
+    assert program["score"] == 50.0
+    assert "the roster defines no program-design role" in program["evidence"]
+    # Cross-agency: requirement 1 of 1; 2 of 2 categories on the team; 1 of 1 pair joined;
+    # no agreement backs the one leadership tie (0).
+    assert card["cross-agency-partnerships"]["score"] == pytest.approx(100 * 3 / 4)
+    assert "leadership team spans 2 of 2 categories" in card["cross-agency-partnerships"]["evidence"]
+    assert all(c["score"] != 0.0 for c in card.values())
+
+
+# -- the scorecard agrees with the findings ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tucson():
+    return analyze(netmap.read_graph(EXAMPLES / "tucson-behavioral-health"), as_of=AS_OF)
+
+
+def test_a_condition_with_an_open_high_finding_is_not_strong(tucson):
+    # Program alignment measures 100 (articulation, 5 of 5 design roles, education tied to
+    # the one-stop) but "Provide training facilities and equipment" is played by no one.
+    c = _cond(tucson.scorecard, "program-alignment")
+    assert (c["score"], c["rating"], c["high_findings"]) == (100.0, "developing", ["role-uncovered"])
+    assert c["evidence"][-1] == (
+        "rated developing, not strong, while a high finding on it is open: role of the role chart played by no one"
+    )
+    # Without the findings the measure alone would say strong.
+    raw = {c.id: c for c in tucson.scorecard.conditions}
+    assert raw["program-alignment"].score == 100.0
+
+
+@pytest.mark.parametrize("name", ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"])
+def test_no_example_is_strong_above_an_open_high_finding(name):
+    a = analyze(netmap.read_graph(EXAMPLES / name), as_of=AS_OF)
+    card = a.to_dict()["scorecard"]
+    high = [f for f in a.findings if f.severity == "high"]
+    assert high  # every example has some
+    assert card["overall_rating"] != "strong"
+    for c in card["conditions"]:
+        if any(f.condition == c["id"] for f in high):
+            assert c["rating"] != "strong", (name, c["id"])
+
+
+def test_agree_caps_only_strong_ratings_and_keeps_scores():
+    from netmap.analysis.findings import make
+    from netmap.analysis.scorecard import Condition, Scorecard
+
+    card = Scorecard(
+        [
+            Condition("industry-engagement", "Industry engagement", 90.0, [], {}),
+            Condition("program-alignment", "Program alignment", 50.0, [], {}),
+            Condition("sustainable-funding", "Sustainable funding", 80.0, [], {}),
+        ]
+    )
+    open_ = [
+        make("role-uncovered", "x", "y"),  # high, program alignment (already developing)
+        make("employer-advisory-only", "x", "y"),  # medium: caps nothing
+    ]
+    d = card.agree(open_).to_dict()
+    assert [(c["score"], c["rating"]) for c in d["conditions"]] == [
+        (90.0, "strong"),
+        (50.0, "developing"),
+        (80.0, "strong"),
+    ]
+    assert d["overall"] == pytest.approx(73.3) and d["overall_rating"] == "developing"
+    assert d["high_findings"] == ["role-uncovered"]
+    assert card.to_dict()["overall_rating"] == "strong"  # agree() made a new scorecard
