@@ -36,9 +36,9 @@ def test_sustainable_funding_by_hand(two):
 
 
 def test_policy_alignment_by_hand(two):
-    # state minimum team 2/6; both regions tied to the state; no policy role recorded
+    # state minimum team 2/5; both regions tied to the state; no policy role recorded
     c = _cond(scorecard(two, as_of=AS_OF), "policy-alignment")
-    assert c["score"] == pytest.approx(100 * (2 / 6 + 1 + 0) / 3, abs=0.1)
+    assert c["score"] == pytest.approx(100 * (2 / 5 + 1 + 0) / 3, abs=0.1)
     assert c["rating"] == "developing"
 
 
@@ -85,7 +85,8 @@ def test_findings_name_what_is_wrong(two):
     texts = [f["text"] for f in analyze(two, as_of=AS_OF).to_dict()["findings"]]
     joined = "\n".join(texts)
     assert "People with disabilities are served in North (by North College) but no Vocational Rehabilitation" in joined
-    assert "The minimum local team is incomplete in West: 1 of 7 met" in joined
+    # West has a WIB but no workforce service provider: not even the board-and-providers line.
+    assert "The minimum local team is incomplete in West: 0 of 7 met" in joined
     assert "Employers that only advise: North Hospital." in joined
     assert "Agreement M2 expires in 21 day(s)." in joined
     assert "Agreement M3 has expired (2025-06-30)." in joined
