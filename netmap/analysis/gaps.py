@@ -379,10 +379,7 @@ def roster_gaps(
         if region is not None:
             # The region's own scope; at the state level, the statewide one when the state
             # partners are not listed by region (partners without a region serve them all).
-            if level == "local" or region in scopes:
-                scopes = [region]
-            else:
-                scopes = [w for w in scopes if w is STATEWIDE]
+            scopes = [STATEWIDE] if level == "state" and region not in scopes and STATEWIDE in scopes else [region]
         for where in scopes:
             if level == "state":
                 # Partners listed without a region serve the whole state.

@@ -281,3 +281,22 @@ def test_employers_count_at_their_own_level(make_graph, level, region, state_sta
     r = roster_gaps(G)
     statuses = {(t.level, t.region): t.status for t in r.types if t.agency_type_id == "private-businesses"}
     assert statuses == {("state", None): state_status, ("local", "North"): local_status}
+
+
+def test_a_region_with_nobody_listed_is_checked_only_when_asked(make_graph):
+    # State partners listed by region: South has none of its own and no local partner.
+    G = make_graph(
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region"],
+                ["S", "Labor", "State workforce agency", "state", "North"],
+                ["N", "North College", "CC", "local", "North"],
+            ]
+        }
+    )
+    assert roster_gaps(G, region="South").assessed_levels == []
+    cover = roster_gaps(G, region="South", scope="all").coverage()
+    assert [(c["level"], c["region"], c["met"], c["total"]) for c in cover] == [
+        ("state", "South", 0, 5),
+        ("local", "South", 0, 7),
+    ]
