@@ -21,6 +21,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "Requirement",
     "Role",
     "Roster",
+    "Rule",
     "available_rosters",
     "load_roster",
     "normalize",
@@ -91,14 +93,99 @@ class AgencyType:
     aliases: tuple[str, ...] = ()
 
 
+GROUP_KEYS = ("any_of", "all_of")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A minimum-team expression: ``any_of`` or ``all_of`` a list of agency type ids and rules.
+
+    Examples
+    --------
+    >>> rule = Rule("all_of", ("local-wib", Rule("any_of", ("one-stop", "ajc"))))
+    >>> rule.holds({"one-stop"}), rule.holds({"local-wib", "ajc"})
+    (False, True)
+    >>> rule.missing({"one-stop"})
+    ['local-wib']
+    >>> rule.types()
+    ('local-wib', 'one-stop', 'ajc')
+    """
+
+    op: str
+    items: tuple[str | Rule, ...]
+
+    def holds(self, present: Collection[str]) -> bool:
+        """Whether the agency types in ``present`` satisfy the rule."""
+        held = (_holds(item, present) for item in self.items)
+        return all(held) if self.op == "all_of" else any(held)
+
+    def types(self) -> tuple[str, ...]:
+        """Every agency type id the rule names, in order, once each."""
+        out: dict[str, None] = {}
+        for item in self.items:
+            out.update(dict.fromkeys(item.types() if isinstance(item, Rule) else (item,)))
+        return tuple(out)
+
+    def met(self, present: Collection[str], name: Callable[[str], str] = str) -> list[str]:
+        """Labels of the rule's items that hold (types by ``name``, groups described)."""
+        return [_label(item, name) for item in self.items if _holds(item, present)]
+
+    def missing(self, present: Collection[str], name: Callable[[str], str] = str) -> list[str]:
+        """What must be added for the rule to hold: one label per thing to add, [] if it holds.
+
+        ``all_of``: each item that does not hold (a nested group as what it still lacks).
+        ``any_of``: one label naming the alternatives, each reduced to what it still lacks.
+        """
+        if self.holds(present):
+            return []
+        if self.op == "all_of":
+            out: list[str] = []
+            for item in self.items:
+                if isinstance(item, Rule):
+                    out.extend(item.missing(present, name))
+                elif item not in present:
+                    out.append(name(item))
+            return out
+        options = []
+        for item in self.items:
+            lacks = item.missing(present, name) if isinstance(item, Rule) else [name(item)]
+            # An alternative that still needs several things reads as one bracketed "and".
+            options.append(lacks[0] if len(lacks) == 1 else "(" + " and ".join(lacks) + ")")
+        return [" or ".join(options)]
+
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        """The rule in words: ``"Local WIB and Local workforce agencies"``."""
+        joiner = " and " if self.op == "all_of" else " or "
+        return joiner.join(_label(item, name) for item in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {self.op: [item.to_dict() if isinstance(item, Rule) else item for item in self.items]}
+
+
+def _holds(item: str | Rule, present: Collection[str]) -> bool:
+    return item.holds(present) if isinstance(item, Rule) else item in present
+
+
+def _label(item: str | Rule, name: Callable[[str], str]) -> str:
+    if isinstance(item, Rule):
+        text = item.describe(name)
+        return f"({text})" if len(item.items) > 1 else text
+    return name(item)
+
+
 @dataclass(frozen=True)
 class Requirement:
-    """One line of a minimum team: met by a partner of any of ``any_of``."""
+    """One line of a minimum team: met when ``rule`` holds over the agency types present."""
 
     id: str
     name: str
     level: str
-    any_of: tuple[str, ...]
+    rule: Rule
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """Every agency type id the line names."""
+        return self.rule.types()
 
 
 @dataclass(frozen=True)
@@ -179,8 +266,15 @@ class Roster:
         return self.categories[self.agency_types[agency_type_id].category]
 
     def roster_types(self, level: str | None = None) -> list[AgencyType]:
-        """The agency types of the recommended team (``in_roster``), optionally of one level."""
-        return [t for t in self.agency_types.values() if t.in_roster and (level is None or t.level == level)]
+        """The agency types of the recommended team (``in_roster``), optionally those checked at one level.
+
+        A type of level ``any`` (the shipped roster's employers) is level-neutral: it is
+        checked at every level, so it is among both the state and the local types.
+
+        >>> [t.name for t in load_roster().roster_types("state") if t.level == "any"]
+        ['Private businesses', 'Public companies']
+        """
+        return [t for t in self.agency_types.values() if t.in_roster and (level is None or t.level in (level, "any"))]
 
     def expected_roles(self, agency_type_id: str) -> tuple[str, ...]:
         """Role ids the role chart expects of a partner of this agency type."""
@@ -365,16 +459,15 @@ def _parse(data: Any, label: str) -> Roster:
     if not isinstance(raw_teams, dict):
         raise fail("'minimum_teams' must map a level to a list of requirements")
     for level, reqs in raw_teams.items():
+        reqs = reqs or []
+        if not isinstance(reqs, list) or not all(isinstance(r, dict) for r in reqs):
+            raise fail(f"minimum team {level!r} must be a list of requirements (mappings)")
         built = []
-        for i, entry in enumerate(reqs or []):
+        for i, entry in enumerate(reqs):
             rid = text(entry, "id", f"minimum_teams.{level}[{i}]")
-            any_of = tuple(entry.get("any_of") or ())
-            for t in any_of:
-                if t not in types:
-                    raise fail(f"minimum team {level}/{rid} names unknown agency type {t!r}")
-            if not any_of:
-                raise fail(f"minimum team {level}/{rid} lists no agency types")
-            built.append(Requirement(rid, text(entry, "name", rid), str(level), any_of))
+            where = f"minimum team {level}/{rid}"
+            rule = _rule({k: entry[k] for k in GROUP_KEYS if k in entry}, types, where, fail)
+            built.append(Requirement(rid, text(entry, "name", rid), str(level), rule))
         teams[str(level)] = tuple(built)
 
     chart: dict[str, tuple[str, ...]] = {}
@@ -415,6 +508,38 @@ def _parse(data: Any, label: str) -> Roster:
         ((p.id, (p.id, p.name, *p.aliases)) for p in populations.values()), "population", fail
     )
     return roster
+
+
+def _rule(
+    entry: Any, types: dict[str, AgencyType], where: str, fail: Callable[[str], RosterError], nested: bool = False
+) -> Rule:
+    """Read one ``{any_of: [...]}`` or ``{all_of: [...]}`` group, its nested groups included."""
+    if not isinstance(entry, dict):
+        raise fail(f"{where}: a group must be a mapping with 'any_of' or 'all_of', not {entry!r}")
+    keys = [k for k in GROUP_KEYS if k in entry]
+    if len(keys) == 2:
+        raise fail(f"{where}: give either 'any_of' or 'all_of', not both (nest one inside the other)")
+    if not keys:
+        raise fail(f"{where}: needs 'any_of' or 'all_of' listing agency types")
+    # Only the group key inside a nested group: a stray key is most likely a misspelt one.
+    extra = sorted(str(k) for k in entry if k not in GROUP_KEYS)
+    if extra and nested:
+        raise fail(f"{where}: a nested group takes only 'any_of' or 'all_of', not {', '.join(extra)}")
+    op = keys[0]
+    raw = entry[op]
+    if not isinstance(raw, list):
+        raise fail(f"{where}: '{op}' must be a list of agency type ids or groups")
+    if not raw:
+        raise fail(f"{where}: the '{op}' group is empty")
+    items: list[str | Rule] = []
+    for j, item in enumerate(raw):
+        if isinstance(item, str):
+            if item not in types:
+                raise fail(f"{where}: names unknown agency type {item!r}")
+            items.append(item)
+        else:
+            items.append(_rule(item, types, f"{where}, {op}[{j}]", fail, nested=True))
+    return Rule(op, tuple(items))
 
 
 def _keys(entries, what: str, fail) -> dict[str, str]:

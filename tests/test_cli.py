@@ -271,7 +271,8 @@ def test_gaps_json_contract(two_folder):
 
 def test_gaps_region(two_folder):
     doc = json.loads(run("gaps", two_folder, "--json", "--region", "West").stdout)
-    assert {m["region"] for m in doc["missing"]} == {"West"}
+    # West's local types, and the state level that serves it (its state partners have no region).
+    assert {(m["level"], m["region"]) for m in doc["missing"]} == {("local", "West"), ("state", None)}
     table = run("gaps", two_folder, "--region", "West").stdout
     assert "○" in table and "West" in table
 

@@ -52,6 +52,14 @@ def test_examples_validate_without_issues(name):
 def test_tucson(results):
     d = results["tucson-behavioral-health"]
     assert _missing(d, "local", "Pima County") == set(TUCSON_MISSING_LOCAL)
+    # No state partner: the state level is not assessed, and no partner is tied to the state.
+    gaps = d["gaps"]
+    assert (gaps["assessed_levels"], [n["level"] for n in gaps["not_assessed"]]) == (["local"], ["state"])
+    assert not any(t["level"] == "state" for t in gaps["types"]) and gaps["state_tied"] is False
+    (cover,) = gaps["coverage"]
+    # The one-stop alone does not meet "board(s) and providers": the prospective WIB is missing.
+    assert (cover["region"], cover["met"], cover["total"]) == ("Pima County", 4, 7)
+    assert cover["missing"][0] == "Workforce board(s) and workforce service providers: Local WIB"
     wib = next(t for t in d["gaps"]["types"] if t["agency_type"] == "Local WIB" and t["region"] == "Pima County")
     assert wib["prospective"] == ["PCWIB"]
     assert [t["agency_type"] for t in d["gaps"]["peripheral"]] == ["Local faith-based organizations"]
@@ -84,13 +92,24 @@ def test_oregon(results):
         "State economic development agency",
         "State community-based organizations",
         "State faith-based organizations",
+        "Private businesses",  # employers are checked at every level; Oregon's are all local
+        "Public companies",
     }
     assert "Local WIB" in _missing(d, "local", "Mt. Hood")
     assert {"Local workforce agencies", "Local adult basic education providers", "Local TANF providers"} <= _missing(
         d, "local", "Lane"
     )
     cover = {(c["level"], c["region"]): c for c in d["gaps"]["coverage"]}
-    assert cover[("local", "Portland Metro")]["unmet"] == []
+    assert (cover[("state", None)]["met"], cover[("state", None)]["total"]) == (3, 5)
+    # A TANF provider without a human service agency meets half of an "and" line.
+    assert cover[("local", "Portland Metro")]["missing"] == [
+        "TANF providers and human service agencies: Local human service agencies"
+    ]
+    assert {r: cover[("local", r)]["met"] for r in ("Portland Metro", "Mt. Hood", "Lane")} == {
+        "Portland Metro": 6,
+        "Mt. Hood": 3,
+        "Lane": 2,
+    }
     assert "Workforce board(s) and workforce service providers" in cover[("local", "Central Oregon")]["unmet"]
     assert [(t["agency_type"], t["region"]) for t in d["gaps"]["peripheral"]] == [
         ("Local faith-based organizations", "Mt. Hood")
@@ -135,6 +154,11 @@ def test_four_states_gaps(results):
     d = results["four-state-coalitions"]
     for state in ("Tennessee", "Delaware", "California", "Illinois"):
         assert {"State human service agency", "State adult education agency"} <= _missing(d, "state", state)
+    cover = {(c["level"], c["region"]): (c["met"], c["total"]) for c in d["gaps"]["coverage"]}
+    assert cover == {
+        **{("state", s): (n, 5) for s, n in [("Tennessee", 3), ("Delaware", 2), ("California", 2), ("Illinois", 2)]},
+        **{("local", s): (2, 7) for s in ("Tennessee", "Delaware", "California", "Illinois")},
+    }
     assert not _missing(d, "state", None)  # the national partners open no scope of their own
     assert "Local WIB" in _missing(d, "local", "Delaware")
     assert _pop_gaps(d) >= {
@@ -210,11 +234,10 @@ def _proposed(result):
 
 
 # What `netmap suggest examples/tucson-behavioral-health --directory examples/pima-county-211`
-# proposes (the README says it in words): state gaps first, then Pima County's, names in order.
+# proposes (the README says it in words): Pima County's gaps, names in order. Tucson lists no
+# state partner, so its state level is not assessed and the directory's state agencies are not
+# proposed.
 TUCSON_CANDIDATES = [
-    (None, "State secondary education agency", ["o-ade"]),
-    (None, "State human service agency", ["o-des"]),
-    (None, "State economic development agency", ["o-aca"]),
     ("Pima County", "Local WIB", ["o-pcwdb"]),
     ("Pima County", "Local secondary education providers", ["o-amphi", "o-marana-usd", "o-jted", "o-susd", "o-tusd"]),
     ("Pima County", "Local universities", ["o-ua"]),
@@ -243,7 +266,7 @@ def test_the_211_directory_proposes_candidates_for_every_tucson_gap(tucson_and_2
     wib = next(g for g in result.gaps if g.agency_type == "Local WIB")
     # The board under its WIOA name is not recognised as the prospective PCWIB row: both are shown.
     assert wib.prospective == ["Pima County Workforce Investment Board"]
-    assert result.directory == {"rows": 33, "already_partners": 2, "candidates": 31, "used": 20}
+    assert result.directory == {"rows": 33, "already_partners": 2, "candidates": 31, "used": 17}
 
 
 def test_the_211_directory_skips_tucsons_partners(tucson_and_211):

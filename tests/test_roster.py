@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from netmap.errors import RosterError
-from netmap.roster import available_rosters, load_roster, normalize
+from netmap.roster import Rule, available_rosters, load_roster, normalize
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,14 @@ def test_shipped_roster_has_the_six_categories_and_22_types(roster):
         "employers": 2,
         "economic-development": 2,
     }
-    assert {t.level for t in types} == {"state", "local"}
-    assert len(roster.roster_types("state")) == 9
-    assert len(roster.roster_types("local")) == 13
+    # 9 state, 11 local and the 2 employer types, which are level-neutral: checked at both levels.
+    levels = {}
+    for t in types:
+        levels[t.level] = levels.get(t.level, 0) + 1
+    assert levels == {"state": 9, "local": 11, "any": 2}
+    assert {t.id for t in types if t.level == "any"} == {"private-businesses", "public-companies"}
+    assert len(roster.roster_types("state")) == 9 + 2
+    assert len(roster.roster_types("local")) == 11 + 2
 
 
 def test_added_types_are_marked_outside_the_roster(roster):
@@ -47,18 +52,63 @@ def test_added_types_are_marked_outside_the_roster(roster):
     assert "vocational-rehabilitation" in roster.populations["people-with-disabilities"].calls_for
 
 
-def test_minimum_teams(roster):
-    assert [r.id for r in roster.minimum_teams["state"]] == [
-        "workforce-development",
-        "human-services",
-        "secondary-education",
-        "postsecondary-education",
-        "adult-basic-education",
-        "economic-development",
-    ]
-    assert len(roster.minimum_teams["local"]) == 7
-    tanf = next(r for r in roster.minimum_teams["local"] if r.id == "tanf-and-human-services")
-    assert tanf.any_of == ("local-tanf-providers", "local-human-service-agencies")
+def _rules(team):
+    return {r.id: r.rule.to_dict() for r in team}
+
+
+def test_minimum_teams_read_as_the_toolkit_lists_them(roster):
+    # The toolkit's state list has five lines; "secondary and post-secondary education" is one.
+    assert _rules(roster.minimum_teams["state"]) == {
+        "workforce-development": {"any_of": ["state-workforce-agency", "state-wib"]},
+        "human-services": {"any_of": ["state-human-service-agency"]},
+        "secondary-and-postsecondary-education": {
+            "all_of": ["state-secondary-education-agency", "state-postsecondary-education-agency"]
+        },
+        "adult-basic-education": {"any_of": ["state-adult-education-agency"]},
+        "economic-development": {"any_of": ["state-economic-development-agency"]},
+    }
+    # Seven local lines; a board and its providers, TANF and human services: both of each.
+    assert _rules(roster.minimum_teams["local"]) == {
+        "workforce-board-and-providers": {"all_of": ["local-wib", "local-workforce-agencies"]},
+        "postsecondary": {"any_of": ["local-community-colleges", "local-universities"]},
+        "adult-education": {"any_of": ["local-adult-basic-education-providers"]},
+        "tanf-and-human-services": {"all_of": ["local-tanf-providers", "local-human-service-agencies"]},
+        "economic-development": {"any_of": ["local-economic-development-agency"]},
+        "cbos": {"any_of": ["local-community-based-organizations", "local-faith-based-organizations"]},
+        "local-businesses": {"any_of": ["private-businesses", "public-companies"]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("present", "held", "missing"),
+    [
+        # any_of[ A, all_of[B, any_of[C, D]] ]
+        (set(), False, ["A or (B and C or D)"]),
+        ({"A"}, True, []),
+        ({"B"}, False, ["A or C or D"]),
+        ({"C"}, False, ["A or B"]),
+        ({"B", "D"}, True, []),
+    ],
+)
+def test_nested_rule(present, held, missing):
+    rule = Rule("any_of", ("A", Rule("all_of", ("B", Rule("any_of", ("C", "D"))))))
+    assert rule.holds(present) is held
+    assert rule.missing(present) == missing
+    assert rule.types() == ("A", "B", "C", "D")
+
+
+@pytest.mark.parametrize(
+    ("present", "met", "missing"),
+    [
+        (set(), [], ["A", "C or D"]),
+        ({"A", "D"}, ["A", "(C or D)"], []),
+        ({"C"}, ["(C or D)"], ["A"]),
+    ],
+)
+def test_all_of_names_each_missing_part(present, met, missing):
+    rule = Rule("all_of", ("A", Rule("any_of", ("C", "D"))))
+    assert (rule.met(present), rule.missing(present)) == (met, missing)
+    assert rule.holds(present) is (not missing)
 
 
 def test_role_chart_by_partner_type(roster):
@@ -181,6 +231,46 @@ minimum_teams:
             "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
             "minimum_teams: {local: [{id: m, name: M, any_of: [ghost]}]}\n",
             "unknown agency type 'ghost'",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M, any_of: [t, {all_of: [t, ghost]}]}]}\n",
+            r"minimum team local/m, any_of\[1\]: names unknown agency type 'ghost'",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M, all_of: []}]}\n",
+            "minimum team local/m: the 'all_of' group is empty",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {state: [{id: m, name: M, any_of: [t, {any_of: []}]}]}\n",
+            r"minimum team state/m, any_of\[1\]: the 'any_of' group is empty",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M, any_of: [t], all_of: [t]}]}\n",
+            "minimum team local/m: give either 'any_of' or 'all_of', not both",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M}]}\n",
+            "minimum team local/m: needs 'any_of' or 'all_of'",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M, all_of: [t, {anyof: [t]}]}]}\n",
+            "needs 'any_of' or 'all_of'",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M, all_of: [t, {any_of: [t], note: x}]}]}\n",
+            "a nested group takes only 'any_of' or 'all_of', not note",
+        ),
+        (
+            "categories: [{id: c, name: C}]\nagency_types: [{id: t, name: T, category: c}]\n"
+            "minimum_teams: {local: [{id: m, name: M, all_of: t}]}\n",
+            "'all_of' must be a list",
         ),
         ("categories: {", "not valid YAML"),
     ],

@@ -7,6 +7,18 @@ are at the table but tied to no one on the leadership team, and **missing** when
 active partner has that type. The minimum state and local teams are checked the same
 way, and the populations partners serve are checked for the partner types they call for.
 
+A minimum-team requirement is a rule over the agency types present (``any_of`` /
+``all_of``, nested as the roster writes it); each line's result names the parts met and
+the parts missing. Agency types of level ``any`` (the shipped roster's employers) are
+checked at every level assessed; a partner of such a type counts at the level its own
+``level`` column gives, and with no level it counts locally in its region, or at every
+level assessed when it has no region either.
+
+Scope: only the levels the map lists are assessed by default (``scope="auto"``). A map
+with no state-level partner gets no state roster and no state minimum team, only a
+``not_assessed`` entry that says how to include it; the same for a map with no local
+partner. ``scope="state"``, ``"local"`` or ``"all"`` chooses the levels instead.
+
 Examples
 --------
 >>> import netmap
@@ -23,12 +35,23 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import STATEWIDE, edges_of, partner_graph, partners, resolve_roster, shares_cache, side
+from netmap.analysis._common import (
+    STATEWIDE,
+    edges_of,
+    is_state_level,
+    partner_graph,
+    partners,
+    resolve_roster,
+    shares_cache,
+    side,
+)
 from netmap.roster import Roster
 
-__all__ = ["MISSING", "PERIPHERAL", "PRESENT", "RosterGaps", "roster_gaps"]
+__all__ = ["LEVELS", "MISSING", "PERIPHERAL", "PRESENT", "SCOPES", "NotAssessed", "RosterGaps", "roster_gaps"]
 
 PRESENT, PERIPHERAL, MISSING = "present", "peripheral", "missing"
+LEVELS = ("state", "local")
+SCOPES = ("auto", "state", "local", "all")
 
 
 @dataclass
@@ -57,6 +80,13 @@ class TypeStatus:
 
 @dataclass
 class RequirementStatus:
+    """One minimum-team line in one scope.
+
+    ``parts_met`` and ``parts_missing`` are the line's items that hold and what must be
+    added for it to hold, by agency type name (``["Local WIB"]`` for a board-and-providers
+    line with only a one-stop at the table); ``rule`` is the line in words.
+    """
+
     level: str
     region: str | None
     requirement_id: str
@@ -64,6 +94,21 @@ class RequirementStatus:
     met: bool
     partners: list[str]
     on_leadership_team: bool
+    rule: str = ""
+    parts_met: list[str] = field(default_factory=list)
+    parts_missing: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class NotAssessed:
+    """A level the roster check left out, why, and how to include it."""
+
+    level: str
+    reason: str
+    how_to_include: str
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -91,6 +136,12 @@ class RosterGaps:
     types: list[TypeStatus] = field(default_factory=list)
     minimum_teams: list[RequirementStatus] = field(default_factory=list)
     population_gaps: list[PopulationGap] = field(default_factory=list)
+    scope: str = "auto"
+    assessed_levels: list[str] = field(default_factory=lambda: list(LEVELS))
+    not_assessed: list[NotAssessed] = field(default_factory=list)
+    #: Whether some active local partner is tied to a state-level partner; None when no
+    #: local partner is at the table (nothing to tie). False on a local-only map.
+    state_tied: bool | None = None
 
     @property
     def missing(self) -> list[TypeStatus]:
@@ -101,7 +152,12 @@ class RosterGaps:
         return [t for t in self.types if t.status == PERIPHERAL]
 
     def coverage(self) -> list[dict[str, Any]]:
-        """Minimum-team coverage per (level, region): met requirements out of all."""
+        """Minimum-team coverage per (level, region): met requirements out of all.
+
+        Only the levels assessed have lines: a level left out is in ``not_assessed``.
+        ``missing`` names, per unmet line, what it lacks (``"Workforce board(s) and
+        workforce service providers: Local WIB"``).
+        """
         groups: dict[tuple[str, str | None], list[RequirementStatus]] = {}
         for r in self.minimum_teams:
             groups.setdefault((r.level, r.region), []).append(r)
@@ -113,13 +169,19 @@ class RosterGaps:
                 "total": len(reqs),
                 "share": round(sum(r.met for r in reqs) / len(reqs), 3) if reqs else None,
                 "unmet": [r.requirement for r in reqs if not r.met],
+                "missing": [f"{r.requirement}: {'; '.join(r.parts_missing)}" for r in reqs if not r.met],
             }
             for (level, region), reqs in groups.items()
+            if level in self.assessed_levels
         ]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "roster": self.roster,
+            "scope": self.scope,
+            "assessed_levels": list(self.assessed_levels),
+            "not_assessed": [n.to_dict() for n in self.not_assessed],
+            "state_tied": self.state_tied,
             "leadership_recorded": self.leadership_recorded,
             "missing": [t.to_dict() for t in self.missing],
             "peripheral": [t.to_dict() for t in self.peripheral],
@@ -152,17 +214,91 @@ def _scopes(everyone: dict[str, dict[str, Any]], roster: Roster, level: str) -> 
     return regions or [STATEWIDE]
 
 
-def _in_scope(d: dict[str, Any], level: str, region: str | None, roster: Roster) -> bool:
+def _counts_at(d: dict[str, Any], roster: Roster) -> tuple[str, ...]:
+    """The levels a partner counts at in the roster check.
+
+    Its own ``level`` decides (national counts as state, regional as local), else its
+    agency type's. A partner of a level-neutral type (level ``any``) with no level of its
+    own counts locally in its region; with no region either, nothing ties it to one
+    place, so it counts at every level assessed.
+    """
     t = roster.agency_types.get(d.get("agency_type"))
     s = side(d, t.level if t else None)
-    if level == "state":
-        # Partners listed without a region serve the whole state.
-        return s == "state" and (d.get("region") == region or d.get("region") is None)
-    return s != "state" and d.get("region") == region
+    if s is not None:
+        return (s,)
+    if t is not None and t.level == "any" and d.get("region") is None:
+        return LEVELS
+    return ("local",)
+
+
+def _listed_levels(everyone: dict[str, dict[str, Any]], roster: Roster, region: str | None) -> set[str]:
+    """The levels the map lists a partner at (any status), within ``region`` if given.
+
+    A state-level partner (:func:`~netmap.analysis._common.is_state_level`) lists the
+    state level; a local one, or any partner other than a national or state one placed
+    in a region, lists the local level. National partners and level-neutral ones
+    without level or region list neither: a federal agency or a statewide employer does
+    not make a county's map a state map.
+    """
+    listed: set[str] = set()
+    for d in everyone.values():
+        r = d.get("region")
+        if is_state_level(d, roster):
+            if region is None or r in (region, None):
+                listed.add("state")
+            continue
+        if d.get("level") == "national" or (region is not None and r != region):
+            continue
+        t = roster.agency_types.get(d.get("agency_type"))
+        if side(d, t.level if t else None) == "local" or r is not None:
+            listed.add("local")
+    return listed
+
+
+def _assessed(scope: str, listed: set[str]) -> tuple[list[str], list[NotAssessed]]:
+    """The levels to assess for ``scope`` and a note for each level left out."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
+    chosen = {"auto": listed, "state": {"state"}, "local": {"local"}, "all": set(LEVELS)}[scope]
+    assessed = [level for level in LEVELS if level in chosen]
+    notes = []
+    for level in LEVELS:
+        if level in chosen:
+            continue
+        if scope == "auto":
+            reason = f"the map lists no {level}-level partner"
+            how = (
+                f"list the {level}-level partners (level '{level}'), or pass --scope {level} or --scope all"
+                f" to check the {level} roster anyway"
+            )
+        else:
+            reason = f"scope {scope!r} leaves the {level} level out"
+            how = f"pass --scope {level} or --scope all"
+        notes.append(NotAssessed(level, reason, how))
+    return assessed, notes
+
+
+def _state_tied(active: dict[str, dict[str, Any]], roster: Roster, P: nx.Graph, region: str | None) -> bool | None:
+    """Whether an active local partner (of ``region`` if given) is tied to a state-level one."""
+    state = {k for k, d in active.items() if is_state_level(d, roster)}
+    local = [
+        k
+        for k, d in active.items()
+        if k not in state
+        and d.get("level") != "national"
+        and "local" in _counts_at(d, roster)
+        and (region is None or d.get("region") == region)
+    ]
+    if not local:
+        return None
+    adj = P._adj  # the neighbour dicts themselves, not a view per partner
+    return any(other in state for k in local for other in adj.get(k, {}))
 
 
 @shares_cache
-def roster_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str | None = None) -> RosterGaps:
+def roster_gaps(
+    G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str | None = None, scope: str = "auto"
+) -> RosterGaps:
     """Check the partnership against the roster, level by level and region by region.
 
     Parameters
@@ -172,33 +308,62 @@ def roster_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str
     roster : Roster, optional
         Default: the roster ``G`` was built with.
     region : str, optional
-        Only this region (its local scope, and its state scope if the state partners
-        are listed by region).
+        Only this region: its local scope, and the state scope that serves it (the
+        state partners listed under it, or else those listed without a region).
+    scope : {"auto", "state", "local", "all"}
+        The levels to assess. ``"auto"``: the levels the map lists partners at (within
+        ``region`` if given); a level left out is reported in ``not_assessed``.
 
     Returns
     -------
     RosterGaps
         ``to_dict()["missing"]`` lists each missing type with ``level``, ``region``,
-        ``category`` and ``agency_type``.
+        ``category`` and ``agency_type``; ``assessed_levels`` and ``not_assessed`` say
+        which levels were checked.
+
+    Raises
+    ------
+    ValueError
+        ``scope`` is not one of the four.
+
+    Examples
+    --------
+    A county map with no state partner: the state level is not assessed.
+
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> result = roster_gaps(G)
+    >>> result.assessed_levels, [n.level for n in result.not_assessed], result.state_tied
+    (['local'], ['state'], False)
+    >>> wib = next(r for r in result.minimum_teams if r.requirement_id == "workforce-board-and-providers")
+    >>> wib.met, wib.parts_met, wib.parts_missing
+    (False, ['Local workforce agencies'], ['Local WIB'])
     """
     roster = resolve_roster(G, roster)
     everyone = partners(G, active_only=False)
+    assessed, left_out = _assessed(scope, _listed_levels(everyone, roster, region))
     active = {k: d for k, d in everyone.items() if d.get("status") in (None, "active")}
     P = partner_graph(G)
     leaders = {k for k, d in active.items() if d.get("team") == "leadership"}
-    result = RosterGaps(roster.name, bool(leaders))
+    result = RosterGaps(roster.name, bool(leaders), scope=scope, assessed_levels=assessed, not_assessed=left_out)
+    result.state_tied = _state_tied(active, roster, P, region)
 
     def connected_to_leadership(pid: str) -> bool:
         return pid in leaders or any(n in leaders for n in P.neighbors(pid))
 
-    # Partners bucketed once (by side, region and type), not filtered again per scope and type.
+    def type_name(tid: str) -> str:
+        t = roster.agency_types.get(tid)
+        return t.name if t else tid
+
+    # Partners bucketed once (by level, region and type), not filtered again per scope and type.
+    # A level-neutral partner with no level and no region sits in both buckets.
     state_side: list[str] = []
     local_by_region: dict[str | None, list[str]] = {}
     for k, d in active.items():
-        t = roster.agency_types.get(d.get("agency_type"))
-        if side(d, t.level if t else None) == "state":
+        levels = _counts_at(d, roster)
+        if "state" in levels:
             state_side.append(k)
-        else:
+        if "local" in levels:
             local_by_region.setdefault(d.get("region"), []).append(k)
     # Prospective partners by (type, region) and by type in workbook order: a scope looks up
     # its own instead of filtering every prospect of the type (500 regions x 9,000 prospects).
@@ -208,37 +373,37 @@ def roster_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str
             waiting.setdefault((d.get("agency_type"), d.get("region")), []).append(k)
     order = {k: i for i, k in enumerate(everyone)}
 
-    for level in ("state", "local"):
+    for level in assessed:
         types = roster.roster_types(level)
-        for scope in _scopes(everyone, roster, level):
-            if region is not None and scope != region:
-                continue
+        scopes = _scopes(everyone, roster, level)
+        if region is not None:
+            # The region's own scope; at the state level, the statewide one when the state
+            # partners are not listed by region (partners without a region serve them all).
+            scopes = [STATEWIDE] if level == "state" and region not in scopes and STATEWIDE in scopes else [region]
+        for where in scopes:
             if level == "state":
                 # Partners listed without a region serve the whole state.
-                in_scope = [k for k in state_side if active[k].get("region") in (scope, None)]
+                in_scope = [k for k in state_side if active[k].get("region") in (where, None)]
             else:
-                in_scope = local_by_region.get(scope, [])
-            members = {k: active[k] for k in in_scope}
+                in_scope = local_by_region.get(where, [])
             by_type: dict[Any, list[str]] = {}
-            for k, d in members.items():
-                by_type.setdefault(d.get("agency_type"), []).append(k)
-            present_types: dict[str, list[str]] = {}
+            for k in in_scope:
+                by_type.setdefault(active[k].get("agency_type"), []).append(k)
             for t in types:
                 ids = list(by_type.get(t.id, ()))
-                present_types[t.id] = ids
                 if not ids:
                     status = MISSING
                 elif not leaders or any(connected_to_leadership(k) for k in ids):
                     status = PRESENT
                 else:
                     status = PERIPHERAL
-                prospective = list(waiting.get((t.id, scope), ()))
-                if scope is not None and (t.id, None) in waiting:
+                prospective = list(waiting.get((t.id, where), ()))
+                if where is not None and (t.id, None) in waiting:
                     prospective = sorted([*prospective, *waiting[t.id, None]], key=order.__getitem__)
                 result.types.append(
                     TypeStatus(
                         level,
-                        scope,
+                        where,
                         roster.categories[t.category].name,
                         t.id,
                         t.name,
@@ -247,12 +412,24 @@ def roster_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str
                         prospective,
                     )
                 )
+            # Every member's type counts, not only the roster types checked above: a
+            # requirement may name a type outside the recommended team.
+            present = set(by_type)
             for req in roster.minimum_teams.get(level, ()):
-                ids = [k for tid in req.any_of for k in present_types.get(tid, [])]
-                if not ids:  # a requirement may name types outside the roster's 22
-                    ids = [k for k, d in members.items() if d.get("agency_type") in req.any_of]
+                ids = [k for tid in req.types for k in by_type.get(tid, ())]
                 result.minimum_teams.append(
-                    RequirementStatus(level, scope, req.id, req.name, bool(ids), ids, any(k in leaders for k in ids))
+                    RequirementStatus(
+                        level,
+                        where,
+                        req.id,
+                        req.name,
+                        req.rule.holds(present),
+                        ids,
+                        any(k in leaders for k in ids),
+                        req.rule.describe(type_name),
+                        req.rule.met(present, type_name),
+                        req.rule.missing(present, type_name),
+                    )
                 )
 
     result.population_gaps = _population_gaps(G, roster, active, region)

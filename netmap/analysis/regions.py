@@ -6,6 +6,13 @@ state-level partners (from :func:`~netmap.analysis.brokers.brokers`). Regions ar
 by gaps, most first. A region named in ``expected`` but with no partner listed is shown
 with every type missing, not dropped.
 
+The scope rule of :func:`~netmap.analysis.gaps.roster_gaps` applies: on a map that lists
+no local partner (``scope="auto"``) or with ``scope="state"``, the local roster is not
+assessed, so the matrix is empty and every row's type and minimum-team counts are 0;
+``not_assessed`` says why. Each row's ``state_linked`` says whether the region is tied to
+a state-level partner; on a map with no state-level partner at all it is False for every
+region, and ``state_listed`` is False.
+
 Examples
 --------
 >>> import netmap
@@ -23,9 +30,9 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import partners, resolve_roster, shares_cache
+from netmap.analysis._common import is_state_level, partners, resolve_roster, shares_cache
 from netmap.analysis.brokers import state_links
-from netmap.analysis.gaps import MISSING, PERIPHERAL, PRESENT, roster_gaps
+from netmap.analysis.gaps import LEVELS, MISSING, PERIPHERAL, PRESENT, NotAssessed, roster_gaps
 from netmap.roster import Roster
 
 __all__ = ["RegionRow", "Regions", "regions"]
@@ -62,17 +69,28 @@ class Regions:
     region_names: list[str]
     matrix: list[dict[str, Any]] = field(default_factory=list)
     regions: list[RegionRow] = field(default_factory=list)
+    scope: str = "auto"
+    assessed_levels: list[str] = field(default_factory=lambda: list(LEVELS))
+    not_assessed: list[NotAssessed] = field(default_factory=list)
+    #: Whether the map lists any state-level partner (any status) for the regions to tie to.
+    state_listed: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "regions": [r.to_dict() for r in self.regions],
             "region_names": list(self.region_names),
             "matrix": self.matrix,
+            "scope": self.scope,
+            "assessed_levels": list(self.assessed_levels),
+            "not_assessed": [n.to_dict() for n in self.not_assessed],
+            "state_listed": self.state_listed,
         }
 
 
 @shares_cache
-def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Sequence[str] = ()) -> Regions:
+def regions(
+    G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Sequence[str] = (), scope: str = "auto"
+) -> Regions:
     """Compare the regions of ``G`` side by side.
 
     Parameters
@@ -84,6 +102,9 @@ def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Seque
     expected : sequence of str
         Regions that should be there (e.g. every workforce region of the state); those with
         no partner listed are shown with every local type missing.
+    scope : {"auto", "state", "local", "all"}
+        The levels assessed, as in :func:`~netmap.analysis.gaps.roster_gaps`; the
+        regions' local rosters are compared only when the local level is assessed.
 
     Returns
     -------
@@ -95,7 +116,8 @@ def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Seque
     roster = resolve_roster(G, roster)
     everyone = partners(G, active_only=False)
     active = partners(G)
-    gaps = roster_gaps(G, roster=roster)
+    gaps = roster_gaps(G, roster=roster, scope=scope)
+    local_assessed = "local" in gaps.assessed_levels
     names: list[str] = []
     for d in everyone.values():
         if d.get("region") is not None and d["region"] not in names:
@@ -106,7 +128,7 @@ def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Seque
 
     local = [t for t in gaps.types if t.level == "local"]
     status: dict[tuple[str, str], str] = {(t.agency_type_id, t.region): t.status for t in local if t.region}
-    types = roster.roster_types("local")
+    types = roster.roster_types("local") if local_assessed else []
     matrix = [
         {
             "category": roster.categories[t.category].name,
@@ -117,7 +139,7 @@ def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Seque
         for t in types
     ]
     links = {s["region"]: s for s in state_links(G)}
-    requirements = roster.minimum_teams.get("local", ())
+    requirements = roster.minimum_teams.get("local", ()) if local_assessed else ()
     rows = []
     for name in names:
         cells = [row["cells"][name] for row in matrix]
@@ -145,4 +167,5 @@ def regions(G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Seque
     rows.sort(key=lambda r: (-r.missing, -(r.minimum_total - r.minimum_met), r.state_linked, r.region))
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
-    return Regions(names, matrix, rows)
+    state_listed = any(is_state_level(d, roster) for d in everyone.values())
+    return Regions(names, matrix, rows, scope, list(gaps.assessed_levels), list(gaps.not_assessed), state_listed)

@@ -43,7 +43,9 @@ def test_three_regions_side_by_side(three_regions):
     assert (north.listed, north.active, north.present, north.peripheral, north.missing) == (3, 3, 2, 1, 10)
     assert north.state_linked and north.state_partners == ["S1"] and north.connectors == ["N1"]
     assert north.state_partner_names == ["State Workforce Agency"]
-    assert (north.minimum_met, north.minimum_total) == (3, 7)
+    # College and CBO lines; the one-stop alone does not meet "board(s) and providers".
+    assert (north.minimum_met, north.minimum_total) == (2, 7)
+    assert "Workforce board(s) and workforce service providers" in north.minimum_unmet
     assert "Local WIB" in north.missing_types and "Local community colleges" not in north.missing_types
     south, east = rows["South"], rows["East"]
     assert (south.listed, south.active, south.missing) == (1, 0, 13)
@@ -57,6 +59,36 @@ def test_three_regions_side_by_side(three_regions):
     assert len(result.matrix) == 13
 
 
+def test_regions_follow_the_scope_rule(tmp_path):
+    # Two counties, no state-level partner: the local rosters are compared, the state level is
+    # not assessed, and no region is tied to a state partner.
+    G = netmap.read_graph(
+        write_csv_workbook(
+            tmp_path / "counties",
+            {
+                "partners": [
+                    ["id", "name", "agency_type", "level", "region"],
+                    ["A", "A College", "CC", "local", "A County"],
+                    ["B", "B One Stop", "American Job Center", "local", "B County"],
+                    ["B2", "B WIB", "Local WIB", "local", "B County"],
+                ],
+                "ties": [["source_id", "target_id"], ["B", "B2"]],
+            },
+        )
+    )
+    result = regions(G)
+    d = result.to_dict()
+    assert (d["scope"], d["assessed_levels"], d["state_listed"]) == ("auto", ["local"], False)
+    assert [n["level"] for n in d["not_assessed"]] == ["state"]
+    rows = {r.region: r for r in result.regions}
+    assert (rows["A County"].minimum_met, rows["B County"].minimum_met) == (1, 1)
+    assert not any(r.state_linked for r in result.regions)
+    # With the state level asked for alone, there is no local roster to compare.
+    state_only = regions(G, scope="state")
+    assert state_only.matrix == [] and [r.minimum_total for r in state_only.regions] == [0, 0]
+    assert [n.level for n in state_only.not_assessed] == ["local"]
+
+
 def test_the_input_graph_is_not_changed(three_regions):
     before = (list(three_regions.nodes(data=True)), list(three_regions.edges(keys=True, data=True)))
     regions(three_regions, expected=["East"])
@@ -67,7 +99,8 @@ def test_four_states_ranked_and_linked():
     result = regions(netmap.read_graph(EXAMPLES / "four-state-coalitions"))
     assert [r.region for r in result.regions] == ["Delaware", "California", "Illinois", "Tennessee"]
     rows = {r.region: r for r in result.regions}
-    assert (rows["Delaware"].minimum_met, rows["Tennessee"].minimum_met) == (2, 3)
+    # Tennessee's one-stop without a local WIB no longer meets the board-and-providers line.
+    assert (rows["Delaware"].minimum_met, rows["Tennessee"].minimum_met) == (2, 2)
     assert sorted(rows["Illinois"].state_partners) == ["IL-DCEO", "IL-ICCB", "IL-ISBE"]
     assert all(r.state_linked for r in result.regions)
 

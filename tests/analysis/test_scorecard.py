@@ -40,9 +40,9 @@ def test_sustainable_funding_by_hand(two):
 
 
 def test_policy_alignment_by_hand(two):
-    # state minimum team 2/6; both regions tied to the state; no policy role recorded
+    # state minimum team 2/5; both regions tied to the state; no policy role recorded
     c = _cond(scorecard(two, as_of=AS_OF), "policy-alignment")
-    assert c["score"] == pytest.approx(100 * (2 / 6 + 1 + 0) / 3, abs=0.1)
+    assert c["score"] == pytest.approx(100 * (2 / 5 + 1 + 0) / 3, abs=0.1)
     assert c["rating"] == "developing"
 
 

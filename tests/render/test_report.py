@@ -278,8 +278,12 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("brokers", f"Key partner: {n['MHCC']}. If it left, 6 partner(s) would be cut off"),
         ]
         texts += [("roles", n[p]) for p in ("OPA", "CTEN", "LEAGUE")]
-        rows += [("brokers", "Central Oregon", "no link"), ("roster-gaps", "Portland Metro", "none: met")]
-        rows += [("regions", "Central Oregon", "✕ no link"), ("regions", "Portland Metro", "7 of 7")]
+        # Portland Metro has a TANF provider but no human service agency: the "and" line is unmet.
+        rows += [
+            ("brokers", "Central Oregon", "no link"),
+            ("roster-gaps", "Portland Metro", "TANF providers and human service agencies"),
+        ]
+        rows += [("regions", "Central Oregon", "✕ no link"), ("regions", "Portland Metro", "6 of 7")]
     else:
         for state in ("Tennessee", "Delaware", "California", "Illinois"):
             cells += [
@@ -304,7 +308,7 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("brokers", "Illinois", "11"),  # both champions turning over cut all 11 Illinois partners off
             ("brokers", person["person"], "5"),
             ("brokers", n["PTOP"], "35"),
-            ("regions", "Illinois", "3 of 7"),
+            ("regions", "Illinois", "2 of 7"),
             ("regions", "Delaware", "2 of 7"),
         ]
     return texts, cells, rows
@@ -500,9 +504,9 @@ def test_regions_ranked_with_a_region_expected_but_not_listed(fmt):
     assert [r[:7] for r in rows[1:]] == [
         ["1", "Kentucky", "none listed", "0", "0", "13", "0 of 7"],
         ["2", "Delaware", "13", "3", "0", "10", "2 of 7"],
-        ["3", "California", "10", "4", "0", "9", "3 of 7"],
-        ["4", "Illinois", "11", "1", "3", "9", "3 of 7"],
-        ["5", "Tennessee", "14", "4", "1", "8", "3 of 7"],
+        ["3", "California", "10", "4", "0", "9", "2 of 7"],
+        ["4", "Illinois", "11", "1", "3", "9", "2 of 7"],
+        ["5", "Tennessee", "14", "4", "1", "8", "2 of 7"],
     ]
     assert rows[1][7:] == ["✕ no link", ""]
     illinois = rows[4]
@@ -538,7 +542,8 @@ def test_regions_ranked_with_a_region_expected_but_not_listed(fmt):
         (
             "oregon-pathways-alliance",
             {},
-            ["Central Oregon", "Lane", "Mt. Hood", "South Coast", "Willamette Valley", "Portland Metro"],
+            # Lane first: its board without a WorkSource center meets half an "and" line (2 of 7).
+            ["Lane", "Central Oregon", "Mt. Hood", "South Coast", "Willamette Valley", "Portland Metro"],
         ),
         # A report on one region is about that region: no comparison of every region.
         ("oregon-pathways-alliance", {"region": "Lane"}, None),
