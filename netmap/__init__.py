@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from netmap.project import project
     from netmap.roster import Roster, available_rosters, load_roster
 
-__version__ = "0.1.0"
+from netmap._version import __version__
 
 # The public names are imported when first used, not with the package: ``netmap --help``
 # and commands that need neither NetworkX nor the readers start faster (PEP 562).

@@ -259,6 +259,13 @@ AsOfOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of sampled betweenness and community detection.")]
+ScopeOpt = Annotated[
+    str,
+    typer.Option(
+        "--scope",
+        help="Roster levels to assess: auto (the levels the map lists partners at), state, local or all.",
+    ),
+]
 
 
 def _as_of(value: str | None):
@@ -271,6 +278,15 @@ def _as_of(value: str | None):
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _scope(value: str) -> str:
+    """Check --scope; an unknown one is a usage error."""
+    from netmap.analysis.gaps import SCOPES
+
+    if value not in SCOPES:
+        raise UsageError(f"--scope {value!r} is not one of {', '.join(SCOPES)}")
+    return value
 
 
 def _graph(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
@@ -290,14 +306,14 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
     return G, loaded
 
 
-def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None)):
+def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto"):
     from netmap.analysis import analyze
 
     with _Steps(2) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, store)
         step("analysing (betweenness, brokerage, resilience)")
-        return analyze(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top)
+        return analyze(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope))
 
 
 @app.command()
@@ -307,6 +323,7 @@ def analyze(
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
+    scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
     top: Annotated[int, typer.Option("--top", min=1, help="Brokers and risks to list.")] = 10,
     limit: Annotated[
@@ -326,7 +343,7 @@ def analyze(
     """Run every analysis: findings first, then the scorecard, gaps, roles, brokers and more."""
     from netmap.render import terminal
 
-    result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database))
+    result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database), scope)
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
@@ -351,6 +368,7 @@ def gaps(
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
+    scope: ScopeOpt = "auto",
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -361,9 +379,9 @@ def gaps(
     from netmap.analysis import roster_gaps, select_region
     from netmap.render import terminal
 
-    _as_of(as_of)  # accepted by every analysis command; roster gaps do not depend on the date
+    day, chosen = _as_of(as_of), _scope(scope)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-    result = roster_gaps(select_region(G, region), roster=loaded, region=region).to_dict()
+    result = roster_gaps(select_region(G, region), roster=loaded, region=region, scope=chosen, as_of=day).to_dict()
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
@@ -405,6 +423,8 @@ def regions_command(
     source: SourceArg,
     expect: ExpectOpt = None,
     roster: RosterOpt = None,
+    as_of: AsOfOpt = None,
+    scope: ScopeOpt = "auto",
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -415,8 +435,9 @@ def regions_command(
     from netmap.analysis.regions import regions
     from netmap.render import terminal
 
+    day, chosen = _as_of(as_of), _scope(scope)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-    result = regions(G, roster=loaded, expected=expect or ()).to_dict()
+    result = regions(G, roster=loaded, expected=expect or (), scope=chosen, as_of=day).to_dict()
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
@@ -463,9 +484,7 @@ def diff_command(
         changes = diff(G_old, G_new, as_of=_as_of(as_of), seed=seed, roster=loaded)
         if output:
             step("writing the page")
-            written = write_diff_report(
-                G_old, G_new, output, format=fmt or "html", seed=seed, title=title, changes=changes
-            )
+            written = write_diff_report(changes, output, format=fmt or "html", title=title, version=netmap.__version__)
     if output:
         # The page is the output asked for; the terminal says where it is (and --json still prints).
         _stderr().print(Text(f"wrote {written}"))
@@ -496,6 +515,7 @@ def suggest_command(
     show_all: Annotated[bool, typer.Option("--all", help="List gaps with no candidate too.")] = False,
     roster: RosterOpt = None,
     as_of: AsOfOpt = None,
+    scope: ScopeOpt = "auto",
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -521,6 +541,7 @@ def suggest_command(
             anywhere=anywhere,
             holes=holes,
             as_of=_as_of(as_of),
+            scope=_scope(scope),
         )
     data = result.to_dict() | {"directory_issues": [i.to_dict() for i in found.issues]}
     if as_json:
@@ -604,6 +625,7 @@ def map_command(
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
+    scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
@@ -611,25 +633,24 @@ def map_command(
     encoding: EncodingOpt = None,
 ) -> None:
     """Draw the partnership as one self-contained, offline HTML map."""
+    from netmap.pipeline import run
     from netmap.render.map import write_map
 
-    with _Steps(2) as step:
+    with _Steps(3) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-        step("laying out and writing the map")
-        written = write_map(
+        step("analysing (gaps, brokers)")
+        a = run(
             G,
-            output,
             roster=loaded,
-            title=title,
-            size_by=size_by,
-            gaps=not no_gaps,
-            include_contacts=include_contacts,
-            layout=layout,
-            seed=seed,
-            as_of=_as_of(as_of),
             region=region,
+            as_of=_as_of(as_of),
+            seed=seed,
+            include_contacts=include_contacts,
+            scope=_scope(scope),
         )
+        step("laying out and writing the map")
+        written = write_map(G, a, output, title=title, size_by=size_by, gaps=not no_gaps, layout=layout)
     _stderr().print(Text(f"wrote {written}"))
 
 
@@ -782,6 +803,7 @@ def report(
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
+    scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
     expect: Annotated[
         list[str] | None,
@@ -813,6 +835,7 @@ def report(
     encoding: EncodingOpt = None,
 ) -> None:
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
+    from netmap.pipeline import run
     from netmap.render.report import write_report
 
     output = output or Path("report.md" if fmt == "md" else "report.html")
@@ -827,20 +850,20 @@ def report(
             step("reading the directory")
             found = _read_directory(directory, loaded, encoding)
         step("analysing and writing the report")
-        written = write_report(
+        # One analysis: the report, its map and its sections of changes and candidates draw it.
+        a = run(
             G,
-            output,
-            format=fmt,
             roster=loaded,
             region=region,
             as_of=_as_of(as_of),
             seed=seed,
             include_contacts=include_contacts,
-            title=title,
+            scope=_scope(scope),
             expected_regions=expect or (),
             since=G_since,
             directory=found,
         )
+        written = write_report(G, a, output, format=fmt, title=title, version=netmap.__version__)
     _stderr().print(Text(f"wrote {written}"))
     if found is not None:
         _directory_issues(found, directory)

@@ -64,6 +64,8 @@ def run_demo(
     Writes ``analysis.json``, ``map.html``, ``report.html`` and ``report.md``. Nothing else
     is written, and no server is needed.
     """
+    from netmap._version import __version__
+    from netmap.pipeline import run
     from netmap.render.json import dumps
     from netmap.render.map import write_map
     from netmap.render.report import write_report
@@ -80,16 +82,15 @@ def run_demo(
     tables = netmap.read_workbook(source)
     G = netmap.build_graph(tables)
     tell(2, total, "analysing the partnership")
-    from netmap.analysis import analyze
-
-    analysis = analyze(G, as_of=as_of, seed=seed)
+    # One analysis, drawn by the map and both reports.
+    analysis = run(G, as_of=as_of, seed=seed)
     result = DemoResult(example, source, tables, analysis)
     result.outputs["analysis"] = out / "analysis.json"
     result.outputs["analysis"].write_text(dumps(analysis) + "\n", encoding="utf-8")
     tell(3, total, "drawing the map")
-    result.outputs["map"] = write_map(G, out / "map.html", as_of=analysis.as_of, seed=seed)
+    result.outputs["map"] = write_map(G, analysis, out / "map.html")
     tell(4, total, "writing the report")
-    result.outputs["report"] = write_report(G, out / "report.html", format="html", as_of=analysis.as_of, seed=seed)
+    result.outputs["report"] = write_report(G, analysis, out / "report.html", format="html", version=__version__)
     tell(5, total, "writing the Markdown report")
-    result.outputs["markdown"] = write_report(G, out / "report.md", format="md", as_of=analysis.as_of, seed=seed)
+    result.outputs["markdown"] = write_report(G, analysis, out / "report.md", format="md", version=__version__)
     return result

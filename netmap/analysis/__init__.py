@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -39,6 +40,7 @@ from netmap.analysis.formalisation import Formalisation, formalisation
 from netmap.analysis.funding import Funding, funding
 from netmap.analysis.gaps import RosterGaps, roster_gaps
 from netmap.analysis.health import Health, health
+from netmap.analysis.regions import Regions, regions
 from netmap.analysis.resilience import Resilience, resilience
 from netmap.analysis.roles import RoleGaps, role_gaps
 from netmap.analysis.scorecard import Scorecard, scorecard
@@ -55,6 +57,7 @@ __all__ = [
     "formalisation",
     "funding",
     "health",
+    "region_view",
     "resilience",
     "role_gaps",
     "roster_gaps",
@@ -81,6 +84,19 @@ class Analysis:
     resilience: Resilience
     health: Health
     scorecard: Scorecard
+    # The options the analysis was made with, for the views to say (they compute nothing).
+    scope: str = "auto"
+    seed: int | None = 0
+    top: int | None = None
+    include_contacts: bool = False
+    expected_regions: tuple[str, ...] = ()
+    partners_active: int = 0
+    # The regions side by side (a whole map of two regions or more, counting the expected
+    # ones); what changed since an earlier snapshot; who could fill the gaps. None when not
+    # asked for or not applicable (netmap.pipeline.run adds the last two).
+    regions: Regions | None = None
+    changes: Any = None
+    suggestions: Any = None
 
     def category_name(self, category_id: str | None) -> str:
         cat = self.roster.categories.get(category_id or "")
@@ -102,6 +118,8 @@ class Analysis:
             "roster": self.roster.name,
             "as_of": self.as_of.isoformat(),
             "region": self.region,
+            "scope": self.scope,
+            "assessed_levels": list(self.gaps.assessed_levels),
             "do_first": [f.to_dict() for f in self.do_first],
             "findings": [f.to_dict() for f in self.findings],
             "scorecard": self.scorecard.to_dict(),
@@ -112,6 +130,9 @@ class Analysis:
             "funding": self.funding.to_dict(),
             "resilience": self.resilience.to_dict(),
             "health": self.health.to_dict(),
+            **({"regions": self.regions.to_dict()} if self.regions is not None else {}),
+            **({"changes": self.changes.to_dict()} if self.changes is not None else {}),
+            **({"suggestions": self.suggestions.to_dict()} if self.suggestions is not None else {}),
         }
 
 
@@ -128,8 +149,36 @@ def select_region(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
     known = [r for r in region_names(G) if r is not None]
     if region not in known:
         raise UsageError(f"no region {region!r} in this map; its regions are: {', '.join(known) or 'none'}")
-    keep = [n for n, d in G.nodes(data=True) if d.get("label") != "Partner" or d.get("region") in (region, None)]
-    return G.subgraph(keep)
+    return region_view(G, region)
+
+
+def region_view(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
+    """A read-only view of ``region``'s partners, those listed without a region, and their agreements.
+
+    Like :func:`select_region`, but a region the map does not have is no error (in an
+    earlier snapshot it may simply be new since). An agreement none of whose parties is in
+    the view is left out: it is another region's.
+
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/four-state-coalitions")
+    >>> agreements = lambda H: sorted(d["id"] for _, d in H.nodes(data=True) if d.get("label") == "Agreement")
+    >>> "FA10" in agreements(G), "FA10" in agreements(region_view(G, "Tennessee"))
+    (True, False)
+    >>> len(region_view(G, "Kentucky")) < len(G)
+    True
+    """
+    if region is None:
+        return G
+    kept = {n for n, d in G.nodes(data=True) if d.get("label") == "Partner" and d.get("region") in (region, None)}
+
+    def keep(n: Any, d: dict[str, Any]) -> bool:
+        if d.get("label") == "Partner":
+            return n in kept
+        if d.get("label") == "Agreement":
+            return any(u in kept for u in G.predecessors(n))
+        return True
+
+    return G.subgraph([n for n, d in G.nodes(data=True) if keep(n, d)])
 
 
 def analyze(
@@ -142,6 +191,8 @@ def analyze(
     top: int | None = None,
     include_contacts: bool = False,
     backend: str = "auto",
+    scope: str = "auto",
+    expected_regions: Sequence[str] = (),
 ) -> Analysis:
     """Run every analysis on ``G`` (optionally one region of it).
 
@@ -154,7 +205,8 @@ def analyze(
     region : str, optional
         Analyse this region's partners (with the partners listed without a region).
     as_of : date or ISO str, optional
-        The day agreements and funding are judged on (default today).
+        The day the partnership is analysed on (default today): only the ties,
+        agreements and awards current then count (:mod:`netmap.project`).
     seed : int, optional
         Seed of every randomised step (sampled betweenness, Louvain).
     top : int, optional
@@ -166,6 +218,12 @@ def analyze(
         python-igraph and numpy above ``IGRAPH_THRESHOLD`` partners and NetworkX at
         or below it; ``"networkx"`` and ``"igraph"`` force one. Results agree (sampled
         betweenness exactly for the same seed; Louvain communities by partition quality).
+    scope : {"auto", "state", "local", "all"}
+        The roster levels assessed (:func:`~netmap.analysis.gaps.roster_gaps`); ``"auto"``:
+        the levels the map lists partners at.
+    expected_regions : sequence of str
+        Regions that should be there: with ``region`` None, the regions side by side
+        (``Analysis.regions``) show one with no partner listed as such.
 
     Returns
     -------
@@ -185,7 +243,7 @@ def analyze(
 
             sent = _offload.send(view, as_of=day, health_seed=seed, brokers=(pivots(n), seed))
             _offload.attach(partner_graph(view, day), sent)
-        gaps = roster_gaps(view, roster=roster, region=region)
+        gaps = roster_gaps(view, roster=roster, region=region, scope=scope, as_of=day)
         roles = role_gaps(view, roster=roster)
         formal = formalisation(view, as_of=day)
         money = funding(view, as_of=day, roster=roster)
@@ -203,6 +261,20 @@ def analyze(
             network=network,
             links=links,
         )
+        side_by_side = None
+        if region is None:
+            # Side by side needs two sides: with one region the rest of the analysis says it all.
+            side_by_side = regions(
+                view,
+                roster=roster,
+                expected=expected_regions,
+                scope=scope,
+                as_of=day,
+                gaps=gaps,
+                links=links.state_links,
+            )
+            if len(side_by_side.region_names) < 2:
+                side_by_side = None
         result = Analysis(
             map_id=G.graph.get("map_id"),
             roster=roster,
@@ -217,6 +289,13 @@ def analyze(
             resilience=resil,
             health=network,
             scorecard=card,
+            scope=scope,
+            seed=seed,
+            top=top,
+            include_contacts=include_contacts,
+            expected_regions=tuple(expected_regions),
+            partners_active=n,
+            regions=side_by_side,
         )
         # The findings read no scorecard; the scorecard's ratings then agree with them.
         result.scorecard = card.agree(result.findings)

@@ -27,8 +27,8 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis import Analysis, analyze
-from netmap.analysis._common import as_date, resolve_roster
+from netmap.analysis import Analysis, analyze, region_view
+from netmap.analysis._common import as_date, partners, resolve_roster
 from netmap.roster import Roster
 
 __all__ = ["Diff", "diff"]
@@ -74,9 +74,13 @@ class Diff:
     scorecard: list[dict[str, Any]] = field(default_factory=list)
     # The roster both snapshots were judged against (renderers name types and roles with it).
     roster: Roster | None = field(default=None, repr=False)
+    # What a view says about the two snapshots, recorded here so that it computes nothing:
+    # their map ids and active partners, the names of every partner (the later name wins),
+    # the region compared (None: the whole map) and the options of the comparison.
+    snapshots: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def _lists(self) -> dict[str, list[dict[str, Any]]]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("as_of", "roster", "scorecard")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("as_of", "roster", "scorecard", "snapshots")}
 
     @property
     def changed(self) -> bool:
@@ -276,6 +280,9 @@ def diff(
     seed: int | None = 0,
     top: int = 10,
     roster: Roster | None = None,
+    region: str | None = None,
+    old_analysis: Analysis | None = None,
+    new_analysis: Analysis | None = None,
 ) -> Diff:
     """Compare two snapshots of a partnership.
 
@@ -312,7 +319,22 @@ def diff(
     """
     day = as_date(as_of)
     roster = resolve_roster(new, roster)
+    old, new = region_view(old, region), region_view(new, region)
     result = Diff(day, roster=roster)
+    p_all_old, p_all_new = partners(old, active_only=False), partners(new, active_only=False)
+    result.snapshots = {
+        "old_map": str(old.graph.get("map_id") or "netmap"),
+        "new_map": str(new.graph.get("map_id") or "netmap"),
+        "old_active": len(partners(old)),
+        "new_active": len(partners(new)),
+        "names": {
+            **{k: d.get("name") or k for k, d in p_all_old.items()},
+            **{k: d.get("name") or k for k, d in p_all_new.items()},
+        },
+        "region": region,
+        "seed": seed,
+        "top": top,
+    }
     p_old, p_new = _partners(old), _partners(new)
     result.partners_gained = [_summary(p_new[k]) for k in p_new if k not in p_old]
     result.partners_lost = [_summary(p_old[k]) for k in p_old if k not in p_new]
@@ -331,8 +353,9 @@ def diff(
     result.agreements_gained, result.agreements_lost = _gained_lost(_agreements(old), _agreements(new))
     result.funding_gained, result.funding_lost = _gained_lost(_awards(old), _awards(new))
 
-    a_old = analyze(old, roster=roster, as_of=day, seed=seed)
-    a_new = analyze(new, roster=roster, as_of=day, seed=seed)
+    # An analysis already made of the same snapshot, day and roster (the report's) is reused.
+    a_old = old_analysis or analyze(old, roster=roster, as_of=day, seed=seed)
+    a_new = new_analysis or analyze(new, roster=roster, as_of=day, seed=seed)
     missing_old = {(t.level, t.region, t.agency_type_id): t for t in a_old.gaps.missing}
     missing_new = {(t.level, t.region, t.agency_type_id): t for t in a_new.gaps.missing}
 

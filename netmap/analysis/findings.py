@@ -45,8 +45,12 @@ agreement-expiring         medium    cross-agency-partnerships  parties of the a
 agreements-unbacked        medium    cross-agency-partnerships  leadership ties not backed
 funding-single-stream      medium    sustainable-funding        partners
 funding-stream-ending      medium    sustainable-funding        recipients of the streams
+funding-lapsed             medium    sustainable-funding        partners
+funding-award-ending       medium    sustainable-funding        partners (awards whose stream goes on)
+state-tie-missing          medium    policy-alignment           1 (no state level listed, no tie to it)
 state-link-missing         medium    policy-alignment           regions
 network-split              medium*   cross-agency-partnerships  partners outside the largest part
+level-not-assessed         info      (none)                     1 per level left out
 silo                       info      cross-agency-partnerships  partners in the clusters
 =========================  ========  =========================  =====================================
 
@@ -255,6 +259,32 @@ CODES: dict[str, Code] = {
             "Plan the follow-on funding before each ends.",
         ),
         Code(
+            "funding-lapsed",
+            "medium",
+            "funding",
+            "sustainable-funding",
+            "funding lapsed",
+            "{n} partners' funding has lapsed: {names}.",
+            "Find each a current award, or record the funding that replaced the ended ones.",
+        ),
+        Code(
+            "funding-award-ending",
+            "medium",
+            "funding",
+            "sustainable-funding",
+            "award ending",
+            "{n} partners' awards end soon: {names}.",
+            "Line up each recipient's next award before its current one ends.",
+        ),
+        Code(
+            "state-tie-missing",
+            "medium",
+            "state-local",
+            "policy-alignment",
+            "no tie to the state level",
+            "{n} maps have no partner tied to a state-level partner: {names}.",
+        ),
+        Code(
             "state-link-missing",
             "medium",
             "state-local",
@@ -270,6 +300,14 @@ CODES: dict[str, Code] = {
             "cross-agency-partnerships",
             "network in separate parts",
             "The network falls apart in {n} ways.",
+        ),
+        Code(
+            "level-not-assessed",
+            "info",
+            "roster",
+            None,
+            "level not assessed",
+            "{n} levels of the roster are not assessed: {names}.",
         ),
         Code(
             "silo",
@@ -621,7 +659,69 @@ def _funding(a: Analysis) -> list[Finding]:
     return out
 
 
+def _funding_lapsed(a: Analysis) -> list[Finding]:
+    out = []
+    for p in a.funding.lapsed:
+        name = a.names.get(p["id"]) or p["name"] or p["id"]
+        last = p["awards"][-1]
+        planned = f"; {len(p['planned'])} award(s) planned" if p["planned"] else ""
+        out.append(
+            make(
+                "funding-lapsed",
+                f"{name}'s funding has lapsed: its last award ({last['stream']}) ended on {p['ended'].isoformat()}"
+                f"{planned}.",
+                "Find it a current award, or record the funding that replaced the ended one.",
+                items=[{"partner": name, "ended": p["ended"], "streams": [x["stream"] for x in p["awards"]]}],
+            )
+        )
+    # An award that ends soon is its recipient's problem even when the stream goes on; when
+    # the whole stream ends, funding-stream-ending says so once for all its recipients.
+    ending_streams = {s["stream"] for s in a.funding.ending}
+    for x in a.funding.ending_awards:
+        if x["stream"] in ending_streams:
+            continue
+        name = a.names.get(x["recipient"]) or x["recipient_name"] or x["recipient"]
+        out.append(
+            make(
+                "funding-award-ending",
+                f"{name}'s award from {x['stream']} ({x['award_id']}) ends on {x['end'].isoformat()}, "
+                f"in {x['days_left']} day(s), though the stream goes on.",
+                "Line up the next award before this one ends.",
+                items=[{"partner": name, "stream": x["stream"], "award": x["award_id"], "ends": x["end"]}],
+            )
+        )
+    return out
+
+
+def _scope_findings(a: Analysis) -> list[Finding]:
+    out = [
+        make(
+            "level-not-assessed",
+            f"The {n.level} level of the roster is not assessed: {n.reason}.",
+            f"To include it, {n.how_to_include}.",
+            items=[{"level": n.level, "reason": n.reason}],
+        )
+        for n in a.gaps.not_assessed
+    ]
+    # A local map with no state partner listed cannot say which region lacks a state link
+    # (none has one): one finding, that nothing here reaches the state level.
+    if "state" not in a.gaps.assessed_levels and a.gaps.state_tied is False:
+        where = a.region or a.map_id or "this map"
+        out.append(
+            make(
+                "state-tie-missing",
+                f"No partner of {where} is tied to a state-level partner (the map lists none, and no tie reaches one).",
+                "Record the ties your partners have with state agencies (list those agencies as state-level "
+                "partners), or build them.",
+                items=[{"map": where}],
+            )
+        )
+    return out
+
+
 def _state_links(a: Analysis) -> list[Finding]:
+    if "state" not in a.gaps.assessed_levels:
+        return []  # with no state level listed, _scope_findings says it once
     return [
         make(
             "state-link-missing",
@@ -676,6 +776,8 @@ BUILDERS: list[Callable[[Analysis], list[Finding]]] = [
     _resilience,
     _agreements,
     _funding,
+    _funding_lapsed,
+    _scope_findings,
     _state_links,
     _health,
 ]

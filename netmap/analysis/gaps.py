@@ -30,6 +30,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,7 +298,12 @@ def _state_tied(active: dict[str, dict[str, Any]], roster: Roster, P: nx.Graph, 
 
 @shares_cache
 def roster_gaps(
-    G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str | None = None, scope: str = "auto"
+    G: nx.MultiDiGraph,
+    *,
+    roster: Roster | None = None,
+    region: str | None = None,
+    scope: str = "auto",
+    as_of: dt.date | str | None = None,
 ) -> RosterGaps:
     """Check the partnership against the roster, level by level and region by region.
 
@@ -313,6 +319,9 @@ def roster_gaps(
     scope : {"auto", "state", "local", "all"}
         The levels to assess. ``"auto"``: the levels the map lists partners at (within
         ``region`` if given); a level left out is reported in ``not_assessed``.
+    as_of : date or ISO str, optional
+        The day whose current ties decide who is tied to the leadership team (present or
+        peripheral) and to the state level (default today).
 
     Returns
     -------
@@ -343,7 +352,7 @@ def roster_gaps(
     everyone = partners(G, active_only=False)
     assessed, left_out = _assessed(scope, _listed_levels(everyone, roster, region))
     active = {k: d for k, d in everyone.items() if d.get("status") in (None, "active")}
-    P = partner_graph(G)
+    P = partner_graph(G, as_of)
     leaders = {k for k, d in active.items() if d.get("team") == "leadership"}
     result = RosterGaps(roster.name, bool(leaders), scope=scope, assessed_levels=assessed, not_assessed=left_out)
     result.state_tied = _state_tied(active, roster, P, region)

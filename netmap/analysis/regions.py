@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ import networkx as nx
 
 from netmap.analysis._common import is_state_level, partners, resolve_roster, shares_cache
 from netmap.analysis.brokers import state_links
-from netmap.analysis.gaps import LEVELS, MISSING, PERIPHERAL, PRESENT, NotAssessed, roster_gaps
+from netmap.analysis.gaps import LEVELS, MISSING, PERIPHERAL, PRESENT, NotAssessed, RosterGaps, roster_gaps
 from netmap.roster import Roster
 
 __all__ = ["RegionRow", "Regions", "regions"]
@@ -89,7 +90,14 @@ class Regions:
 
 @shares_cache
 def regions(
-    G: nx.MultiDiGraph, *, roster: Roster | None = None, expected: Sequence[str] = (), scope: str = "auto"
+    G: nx.MultiDiGraph,
+    *,
+    roster: Roster | None = None,
+    expected: Sequence[str] = (),
+    scope: str = "auto",
+    as_of: dt.date | str | None = None,
+    gaps: RosterGaps | None = None,
+    links: list[dict[str, Any]] | None = None,
 ) -> Regions:
     """Compare the regions of ``G`` side by side.
 
@@ -105,6 +113,11 @@ def regions(
     scope : {"auto", "state", "local", "all"}
         The levels assessed, as in :func:`~netmap.analysis.gaps.roster_gaps`; the
         regions' local rosters are compared only when the local level is assessed.
+    as_of : date or ISO str, optional
+        The day whose current ties count (default today).
+    gaps, links : optional
+        The roster gaps (of the whole map, same roster, scope and day) and the state links
+        (:func:`~netmap.analysis.brokers.state_links`) when already computed.
 
     Returns
     -------
@@ -116,7 +129,7 @@ def regions(
     roster = resolve_roster(G, roster)
     everyone = partners(G, active_only=False)
     active = partners(G)
-    gaps = roster_gaps(G, roster=roster, scope=scope)
+    gaps = gaps or roster_gaps(G, roster=roster, scope=scope, as_of=as_of)
     local_assessed = "local" in gaps.assessed_levels
     names: list[str] = []
     for d in everyone.values():
@@ -138,13 +151,13 @@ def regions(
         }
         for t in types
     ]
-    links = {s["region"]: s for s in state_links(G)}
+    by_region = {s["region"]: s for s in (links if links is not None else state_links(G, roster=roster, as_of=as_of))}
     requirements = roster.minimum_teams.get("local", ()) if local_assessed else ()
     rows = []
     for name in names:
         cells = [row["cells"][name] for row in matrix]
         met = [r for r in gaps.minimum_teams if r.level == "local" and r.region == name and r.met]
-        link = links.get(name, {})
+        link = by_region.get(name, {})
         state_partners = list(dict.fromkeys(x["state_partner"] for x in link.get("links", [])))
         rows.append(
             RegionRow(

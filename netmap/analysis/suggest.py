@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -143,6 +144,8 @@ class Suggestions:
     holes: list[Hole]
     directory: dict[str, int]
     already_partners: list[dict[str, Any]]
+    # Where the directory came from (its file or folder name; never a full path).
+    source: str = "directory"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -296,6 +299,7 @@ def suggest(
     holes: int = 3,
     per_hole: int = 3,
     as_of: dt.date | str | None = None,
+    scope: str = "auto",
 ) -> Suggestions:
     """Candidates from a directory for every missing agency type, and introductions across holes.
 
@@ -321,6 +325,8 @@ def suggest(
     as_of : date or ISO str, optional
         The day whose current ties make the network the introductions bridge (default today):
         an expired agreement neither counts as a tie nor makes two partners "share" one.
+    scope : {"auto", "state", "local", "all"}
+        The levels whose gaps get candidates, as in :func:`~netmap.analysis.gaps.roster_gaps`.
 
     Returns
     -------
@@ -353,7 +359,7 @@ def suggest(
         else:
             pool.append(row)
 
-    checked = roster_gaps(G, roster=roster)
+    checked = roster_gaps(G, roster=roster, scope=scope, as_of=as_of)
     gaps = [t for t in checked.types if t.status == MISSING]
     regions_seen = {d.get("region") for d in everyone.values()}
 
@@ -406,4 +412,7 @@ def suggest(
         "candidates": len(pool),
         "used": len({c.id for g in out for c in g.candidates}),
     }
-    return Suggestions(out, _holes(P, roster, everyone, holes=holes, per_hole=per_hole), counts, already)
+    source = str(getattr(directory, "source", None) or "directory")
+    return Suggestions(
+        out, _holes(P, roster, everyone, holes=holes, per_hole=per_hole), counts, already, source=Path(source).name
+    )

@@ -41,8 +41,8 @@ from typing import Any
 
 import networkx as nx
 
-import netmap
-from netmap.analysis.diff import Diff, diff
+from netmap.analysis import region_view
+from netmap.analysis.diff import Diff
 from netmap.errors import UsageError
 from netmap.render.json import to_jsonable
 from netmap.render.map import _own_asset
@@ -128,36 +128,6 @@ MATCHING = (
 
 
 # -- the snapshots ------------------------------------------------------------------------------
-
-
-def region_view(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
-    """A read-only view of ``region``'s partners, those listed without a region, and their agreements.
-
-    Like :func:`netmap.analysis.select_region`, with two differences that comparing
-    snapshots needs: a region the snapshot does not have is not an error (in an earlier
-    snapshot it may simply be new since), and an agreement none of whose parties is in the
-    view is left out (it is another region's change, not this one's).
-
-    >>> import netmap
-    >>> G = netmap.read_graph("examples/four-state-coalitions")
-    >>> agreements = lambda H: sorted(d["id"] for _, d in H.nodes(data=True) if d.get("label") == "Agreement")
-    >>> "FA10" in agreements(G), "FA10" in agreements(region_view(G, "Tennessee"))
-    (True, False)
-    >>> len(region_view(G, "Kentucky")) < len(G)
-    True
-    """
-    if region is None:
-        return G
-    partners = {n for n, d in G.nodes(data=True) if d.get("label") == "Partner" and d.get("region") in (region, None)}
-
-    def kept(n: Any, d: dict[str, Any]) -> bool:
-        if d.get("label") == "Partner":
-            return n in partners
-        if d.get("label") == "Agreement":
-            return any(u in partners for u in G.predecessors(n))
-        return True
-
-    return G.subgraph([n for n, d in G.nodes(data=True) if kept(n, d)])
 
 
 def _names(*graphs: nx.MultiDiGraph) -> dict[str, str]:
@@ -697,16 +667,8 @@ def change_groups(
 # -- the report's section and the page ------------------------------------------------------------
 
 
-def change_section(
-    old: nx.MultiDiGraph,
-    new: nx.MultiDiGraph,
-    *,
-    as_of: dt.date | str | None = None,
-    seed: int | None = 0,
-    top: int = DIFF_TOP,
-    roster: Roster | None = None,
-) -> dict[str, Any]:
-    """The report's "What changed" section: ``intro``, ``facts`` and ``tables``.
+def change_section(changes: Diff) -> dict[str, Any]:
+    """The report's "What changed" section of ``changes``: ``intro``, ``facts`` and ``tables``.
 
     The counts and the scorecard always; of the other tables only those with rows, so a
     quiet year takes a few lines of the report. The page (:func:`diff_data`) shows them all.
@@ -714,20 +676,22 @@ def change_section(
     Examples
     --------
     >>> import copy, netmap
+    >>> from netmap.analysis.diff import diff
     >>> old = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> content = change_section(old, copy.deepcopy(old), as_of="2026-11-24")
+    >>> content = change_section(diff(old, copy.deepcopy(old), as_of="2026-11-24"))
     >>> content["intro"][0], [t["id"] for t in content["tables"]]
     ('Nothing changed between the two snapshots.', ['table-changes-counts', 'table-changes-scorecard'])
     """
-    changes = diff(old, new, as_of=as_of, seed=seed, top=top, roster=roster)
-    groups = change_groups(changes, names=_names(old, new), roster=changes.roster, top=top)
+    snap = changes.snapshots
+    top = snap.get("top", DIFF_TOP)
+    groups = change_groups(changes, names=snap.get("names", {}), roster=changes.roster, top=top)
     tables = list(groups["summary"]["tables"])
     for key in ("partners", "links", "gaps", "brokers"):
         tables += [t for t in groups[key]["tables"] if t["rows"]]
     tables += groups["scorecard"]["tables"]
     facts = [
-        ("Earlier snapshot", f"{_map_id(old)} ({_active(old)} active partners)"),
-        ("This snapshot", f"{_map_id(new)} ({_active(new)} active partners)"),
+        ("Earlier snapshot", f"{snap.get('old_map')} ({snap.get('old_active')} active partners)"),
+        ("This snapshot", f"{snap.get('new_map')} ({snap.get('new_active')} active partners)"),
         ("Judged as of", changes.as_of.isoformat()),
         *groups["summary"]["facts"],
     ]
@@ -735,39 +699,25 @@ def change_section(
 
 
 def diff_data(
-    old: nx.MultiDiGraph,
-    new: nx.MultiDiGraph,
+    changes: Diff,
     *,
-    as_of: dt.date | str | None = None,
-    seed: int | None = 0,
-    top: int = DIFF_TOP,
     title: str | None = None,
     generated: dt.datetime | str | None = None,
-    changes: Diff | None = None,
-    roster: Roster | None = None,
+    version: str | None = None,
 ) -> dict[str, Any]:
     """Everything the page of changes shows, as plain JSON-ready data.
 
     Parameters
     ----------
-    old, new : networkx.MultiDiGraph
-        The earlier and the later snapshot (workbooks or stored maps). Not modified.
-    as_of : date or ISO str, optional
-        The day both are judged on (agreements, funding); default today.
-    seed : int, optional
-        Seed of sampled betweenness and community detection, so pages repeat.
-    top : int
-        Brokers compared: the top ``top`` by betweenness in each snapshot.
+    changes : Diff
+        What changed (:func:`netmap.analysis.diff.diff`): the page shows its lists, its
+        snapshots' names and counts, its day, roster, seed and ``top``. Nothing is computed here.
     title : str, optional
         Default: the later map's id, and the earlier one's when they differ.
     generated : datetime or str, optional
         When the page was made (default now, UTC).
-    changes : Diff, optional
-        ``diff(old, new)`` when it is already computed (its ``as_of`` and roster are then
-        the page's).
-    roster : Roster, optional
-        The roster to judge both snapshots by when ``changes`` is not given (default: the
-        one the later snapshot was built with, as :func:`~netmap.analysis.diff.diff` says).
+    version : str, optional
+        The netmap version named in the appendix.
 
     Returns
     -------
@@ -777,17 +727,19 @@ def diff_data(
     Examples
     --------
     >>> import copy, netmap
+    >>> from netmap.analysis.diff import diff
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> data = diff_data(G, copy.deepcopy(G), as_of="2026-11-24", generated="today")
+    >>> data = diff_data(diff(G, copy.deepcopy(G), as_of="2026-11-24"), generated="today")
     >>> data["meta"]["changed"], [s["id"] for s in data["sections"]][-1]
     (False, 'appendix')
     """
-    if changes is None:
-        changes = diff(old, new, as_of=as_of, seed=seed, top=top, roster=roster)
+    snap = changes.snapshots
     roster = changes.roster
-    groups = change_groups(changes, names=_names(old, new), roster=roster, top=top)
+    seed, top = snap.get("seed"), snap.get("top", DIFF_TOP)
+    groups = change_groups(changes, names=snap.get("names", {}), roster=roster, top=top)
     when = timestamp(generated)
-    old_id, new_id = _map_id(old), _map_id(new)
+    old_id, new_id = snap.get("old_map", "netmap"), snap.get("new_map", "netmap")
+    old_active, new_active = snap.get("old_active"), snap.get("new_active")
     day = changes.as_of.isoformat()
     titles = dict(DIFF_SECTIONS)
     summary = groups["summary"]
@@ -797,8 +749,8 @@ def diff_data(
             titles["summary"],
             intro=[summary["headline"], MATCHING],
             facts=[
-                ("Earlier snapshot", f"{old_id} ({_active(old)} active partners)"),
-                ("Later snapshot", f"{new_id} ({_active(new)} active partners)"),
+                ("Earlier snapshot", f"{old_id} ({old_active} active partners)"),
+                ("Later snapshot", f"{new_id} ({new_active} active partners)"),
                 ("Judged as of", day),
                 *summary["facts"],
             ],
@@ -814,17 +766,18 @@ def diff_data(
             facts=[
                 ("Earlier snapshot", old_id),
                 ("Later snapshot", new_id),
+                ("Region compared", snap.get("region") or "the whole map"),
                 ("Roster", _roster_text(roster)),
                 ("Judged as of", day),
                 ("Seed (sampled betweenness, Louvain communities)", "none" if seed is None else str(seed)),
                 ("Brokers compared", f"the top {top} by betweenness in each snapshot"),
                 ("Contact details", "none: the comparison holds no personal data"),
-                ("netmap version", netmap.__version__),
+                ("netmap version", version or "not recorded"),
                 ("Generated", when),
             ],
         ),
     ]
-    subtitle = " · ".join([f"{old_id} → {new_id}", f"as of {day}", f"{_active(old)} → {_active(new)} active partners"])
+    subtitle = " · ".join([f"{old_id} → {new_id}", f"as of {day}", f"{old_active} → {new_active} active partners"])
     return to_jsonable(
         {
             "title": title
@@ -836,7 +789,7 @@ def diff_data(
                 "as_of": day,
                 "seed": seed,
                 "top": top,
-                "version": netmap.__version__,
+                "version": version,
                 "generated": when,
                 "changed": changes.changed,
                 "counts": summary["counts"],
@@ -846,8 +799,8 @@ def diff_data(
     )
 
 
-def render_diff_html(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any) -> str:
-    """The page of changes as one self-contained HTML file (options of :func:`diff_data`).
+def render_diff_html(changes: Diff, **options: Any) -> str:
+    """The page of ``changes`` as one self-contained HTML file (options of :func:`diff_data`).
 
     It is drawn by the report's frame, stylesheet and sortable-table script, under the same
     Content-Security-Policy: its one script and one stylesheet by hash, nothing else.
@@ -855,12 +808,13 @@ def render_diff_html(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any)
     Examples
     --------
     >>> import copy, netmap
+    >>> from netmap.analysis.diff import diff
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> page = render_diff_html(G, copy.deepcopy(G), as_of="2026-11-24")
+    >>> page = render_diff_html(diff(G, copy.deepcopy(G), as_of="2026-11-24"))
     >>> 'http-equiv="Content-Security-Policy"' in page, 'id="table-changes-counts"' in page
     (True, True)
     """
-    data = diff_data(old, new, **options)
+    data = diff_data(changes, **options)
     own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
     return (
         environment()
@@ -869,35 +823,33 @@ def render_diff_html(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any)
     )
 
 
-def render_diff_markdown(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any) -> str:
-    """The page of changes as GitHub-flavoured Markdown (options of :func:`diff_data`).
+def render_diff_markdown(changes: Diff, **options: Any) -> str:
+    """The page of ``changes`` as GitHub-flavoured Markdown (options of :func:`diff_data`).
 
     Examples
     --------
     >>> import copy, netmap
+    >>> from netmap.analysis.diff import diff
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> "## 1. At a glance" in render_diff_markdown(G, copy.deepcopy(G), as_of="2026-11-24")
+    >>> "## 1. At a glance" in render_diff_markdown(diff(G, copy.deepcopy(G), as_of="2026-11-24"))
     True
     """
-    return environment(markdown=True).get_template("diff.md.j2").render(data=diff_data(old, new, **options))
+    return environment(markdown=True).get_template("diff.md.j2").render(data=diff_data(changes, **options))
 
 
-def write_diff_report(
-    old: nx.MultiDiGraph, new: nx.MultiDiGraph, path: str | Path, *, format: str = "html", **options: Any
-) -> Path:
-    """Write the page of what changed from ``old`` to ``new`` to ``path`` (UTF-8), and nothing else.
+def write_diff_report(changes: Diff, path: str | Path, *, format: str = "html", **options: Any) -> Path:
+    """Write the page of ``changes`` to ``path`` (UTF-8), and nothing else.
 
     Parameters
     ----------
-    old, new : networkx.MultiDiGraph
-        The earlier and the later snapshot. Not modified.
+    changes : Diff
+        What changed (:func:`netmap.analysis.diff.diff`).
     path : str or Path
         The file to write.
     format : {"html", "markdown", "md"}
         One offline HTML file, or Markdown.
     **options
-        The keyword options of :func:`diff_data` (``as_of``, ``seed``, ``top``, ``title``,
-        ``generated``, ``changes``, ``roster``).
+        The keyword options of :func:`diff_data` (``title``, ``generated``, ``version``).
 
     Returns
     -------
@@ -912,4 +864,4 @@ def write_diff_report(
     if format not in FORMATS:
         raise UsageError(f"--format must be html or md (markdown), not {format!r}")
     render: Callable[..., str] = render_diff_html if format == "html" else render_diff_markdown
-    return write_text(path, render(old, new, **options))
+    return write_text(path, render(changes, **options))

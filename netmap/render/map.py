@@ -20,11 +20,13 @@ Above ``FAST_LAYOUT_ABOVE`` partners the layout runs on python-igraph. Here:
 Examples
 --------
 >>> import netmap, tempfile, pathlib
+>>> from netmap.pipeline import run
 >>> G = netmap.read_graph("examples/tucson-behavioral-health")
->>> data = map_data(G, as_of="2026-11-24")
+>>> a = run(G, as_of="2026-11-24")
+>>> data = map_data(G, a)
 >>> sum(1 for n in data["nodes"] if n["group"] == "partner"), data["layout"]
 (14, 'physics')
->>> out = write_map(G, pathlib.Path(tempfile.mkdtemp()) / "map.html", as_of="2026-11-24")
+>>> out = write_map(G, a, pathlib.Path(tempfile.mkdtemp()) / "map.html")
 >>> sorted(p.name for p in out.parent.iterdir())  # the one file, no lib/ folder
 ['map.html']
 """
@@ -47,11 +49,10 @@ import networkx as nx
 
 from netmap import _background
 from netmap._gc import gc_paused
-from netmap.analysis import roster_gaps, select_region, start_brokers
-from netmap.analysis._common import as_date, edges_of, partner_graph, partners, resolve_roster, shared_cache
+from netmap.analysis import Analysis, select_region
+from netmap.analysis._common import edges_of, partner_graph, partners, shared_cache
 from netmap.errors import UsageError
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
-from netmap.roster import Roster
 
 __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
 
@@ -226,47 +227,34 @@ def _rescale(members: list[str], coords: list[tuple[float, float]], scale: float
 
 def map_data(
     G: nx.MultiDiGraph,
+    a: Analysis,
     *,
-    roster: Roster | None = None,
     title: str | None = None,
     size_by: str = "degree",
     gaps: bool = True,
-    include_contacts: bool = False,
     layout: str = "auto",
-    seed: int | None = 0,
-    as_of: dt.date | str | None = None,
-    region: str | None = None,
-    analysis: Any = None,
 ) -> dict[str, Any]:
-    """Everything the map page shows, as plain JSON-ready data.
+    """Everything the map page of one analysis shows, as plain JSON-ready data.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A netmap graph. Not modified.
-    roster : Roster, optional
-        Default: the roster ``G`` was built with.
+        The map ``a`` is of. Not modified.
+    a : netmap.analysis.Analysis
+        The analysis to draw (:func:`netmap.pipeline.run`): its region, day, roster, gaps
+        and brokers; its seed places the fixed layout; its ``include_contacts`` puts contact
+        names, titles, emails and phones in the tooltips (personal data). Nothing is
+        analysed here.
     title : str, optional
         Shown on top of the map (default: the map id).
     size_by : {"degree", "betweenness", "brokerage"}
         What a partner's size shows.
     gaps : bool
         Draw missing agency types as ghost nodes.
-    include_contacts : bool
-        Put contact names, titles, emails and phones in the tooltips (personal data).
     layout : {"auto", "physics", "fixed"}
         ``physics`` lets the browser settle the layout (then stops it); ``fixed``
         computes positions here, for large maps; ``auto`` picks ``fixed`` above
         300 partners.
-    seed : int, optional
-        Seed of the analyses and of the fixed layout.
-    as_of : date or ISO str, optional
-        Day agreements and funding are judged on.
-    region : str, optional
-        Draw one region (with the partners listed without a region).
-    analysis : netmap.analysis.Analysis, optional
-        The analysis of the same map, region and seed, already made (the report has
-        one): its roster gaps and brokers are drawn instead of being computed again.
 
     Returns
     -------
@@ -278,43 +266,26 @@ def map_data(
     if layout not in LAYOUTS:
         raise UsageError(f"--layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     # No cycle collection while the page data is built (see netmap._gc); one projection
-    # and one edge index for the gaps, the brokers and the drawing.
+    # and one edge index for the drawing.
     with gc_paused(), shared_cache():
-        return _map_data(G, roster, title, size_by, gaps, include_contacts, layout, seed, as_of, region, analysis)
+        return _map_data(G, a, title, size_by, gaps, layout)
 
 
-def _map_data(
-    G, roster, title, size_by, gaps, include_contacts, layout, seed, as_of, region, analysis
-) -> dict[str, Any]:
-    # Only what the map shows is computed: the roster gaps and the brokers.
-    roster = resolve_roster(G, roster)
-    view = select_region(G, region)
-    day = analysis.as_of if analysis is not None else as_date(as_of)
-    P = partner_graph(view, day)
+def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout) -> dict[str, Any]:
+    view = select_region(G, a.region)
+    P = partner_graph(view, a.as_of)
     use_fixed = layout == "fixed" or (layout == "auto" and P.number_of_nodes() > FIXED_LAYOUT_ABOVE)
-    jobs = []
+    # The fixed layout, or the start physics refines. On a large map it is computed by a
+    # forked process while the tooltips and edges are made here.
+    big = P.number_of_nodes() > FAST_LAYOUT_ABOVE
+    layout_job = (_background.start if big else _background.later)(_positions, P, a.seed)
     try:
-        if analysis is not None:
-            result = SimpleNamespace(gaps=analysis.gaps, brokers=analysis.brokers, as_of=day)
-            links_job = None
-        else:
-            # Betweenness only sizes and stars nodes here: fewer pivots keep big maps quick.
-            k = 128 if len(partners(view)) > 1000 else None
-            links_job = start_brokers(view, seed=seed, k=k, as_of=day, roster=roster)
-            jobs.append(links_job)
-        # The fixed layout, or the start physics refines. On a large map it and the brokers
-        # are computed by workers while the gaps, tooltips and edges are made here.
-        big = P.number_of_nodes() > FAST_LAYOUT_ABOVE
-        layout_job = (_background.start if big else _background.later)(_positions, P, seed)
-        jobs.append(layout_job)
-        if analysis is None:
-            result = SimpleNamespace(gaps=roster_gaps(view, roster=roster, region=region), brokers=None, as_of=day)
+        result = SimpleNamespace(gaps=a.gaps, brokers=a.brokers, as_of=a.as_of)
         return _page(
-            G, view, roster, result, links_job, layout_job, use_fixed, title, size_by, gaps, include_contacts, region
+            G, view, a.roster, result, None, layout_job, use_fixed, title, size_by, gaps, a.include_contacts, a.region
         )
     finally:
-        for job in jobs:
-            job.cancel()
+        layout_job.cancel()
 
 
 def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size_by, gaps, include_contacts, region):
@@ -779,13 +750,13 @@ def render_map_html(data: dict[str, Any]) -> str:
     )
 
 
-def write_map(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
-    """Write the map of ``G`` to ``path`` (UTF-8) and nothing else; return the path.
+def write_map(G: nx.MultiDiGraph, a: Analysis, path: str | Path, **options: Any) -> Path:
+    """Write the map of analysis ``a`` (of ``G``) to ``path`` (UTF-8) and nothing else; return the path.
 
     Takes the keyword options of :func:`map_data`.
     """
     path = Path(path)
-    html = render_map_html(map_data(G, **options))
+    html = render_map_html(map_data(G, a, **options))
     try:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(html)

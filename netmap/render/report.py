@@ -41,18 +41,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-import netmap
-from netmap.analysis import Analysis, analyze, select_region
+from netmap.analysis import Analysis
 from netmap.analysis.gaps import MISSING, PERIPHERAL, PRESENT
-from netmap.analysis.regions import regions as compare_regions
 from netmap.errors import UsageError
-from netmap.render.diff_report import DIFF_TOP, change_section, region_view
+from netmap.render.diff_report import change_section
 from netmap.render.json import to_jsonable
 from netmap.render.map import PALETTE, _own_asset, _vis_assets, map_data, page_data
 from netmap.render.page import cell as _cell
@@ -386,8 +383,9 @@ def _findings(a: Analysis) -> dict[str, Any]:
     return _section("findings", intro=intro, findings=items, counts=counts)
 
 
-def _summary(a: Analysis, partners: int) -> dict[str, Any]:
+def _summary(a: Analysis) -> dict[str, Any]:
     """A few sentences for whoever reads only the top: size, readiness, what to do first."""
+    partners = a.partners_active
     card = a.scorecard.to_dict()
     regions = sorted({c["region"] for c in a.gaps.coverage() if c["level"] == "local" and c["region"] is not None})
     where = f"in {len(regions)} region(s)" if regions else "with no region listed"
@@ -408,6 +406,11 @@ def _summary(a: Analysis, partners: int) -> dict[str, Any]:
         f"{counts['high']} high and {counts['medium']} medium finding(s)"
         + (", of which to do first:" if a.do_first else ".")
     ]
+    for note in a.gaps.not_assessed:
+        intro.append(
+            f"The {note.level} level of the roster is not assessed: "
+            f"{note.reason}; to include it, {note.how_to_include}."
+        )
     return _section("summary", intro=intro, bullets=[f"{f.text} {f.action}" for f in a.do_first])
 
 
@@ -554,16 +557,17 @@ def _gaps(a: Analysis, name: Any) -> dict[str, Any]:
     )
 
 
-def _regions(G: nx.MultiDiGraph, a: Analysis, name: Any, expected: Sequence[str]) -> dict[str, Any] | None:
-    """Regions side by side (:func:`~netmap.analysis.regions.regions`): the ranking and the matrix.
+def _regions(a: Analysis, name: Any) -> dict[str, Any] | None:
+    """Regions side by side (``a.regions``, :func:`~netmap.analysis.regions.regions`): the
+    ranking and the matrix.
 
-    None when there are fewer than two regions, counting the expected ones: side by side
-    needs two sides. With one region everything this section would say is already in the
-    report (the local column of the roster matrix, the minimum-team table, the links to
-    the state level); repeating it would add pages to print and answer nothing new.
-    Naming a second region in ``expected`` makes the comparison, and the section, appear.
+    The analysis has them with two regions or more, counting the expected ones: with one
+    region everything this section would say is already in the report (the local column of
+    the roster matrix, the minimum-team table, the links to the state level). Naming a
+    second region in ``expected_regions`` makes the comparison, and the section, appear.
     """
-    result = compare_regions(G, roster=a.roster, expected=expected).to_dict()
+    result = a.regions.to_dict()
+    expected = a.expected_regions
     if len(result["region_names"]) < 2:
         return None
     ranked = result["regions"]
@@ -1149,9 +1153,8 @@ def _health(a: Analysis, name: Any) -> dict[str, Any]:
     return _section("health", intro=intro, tables=[measures_table, ei, communities])
 
 
-def _appendix(
-    G: nx.MultiDiGraph, a: Analysis, *, seed: int | None, top: int | None, include_contacts: bool, generated: str
-) -> dict[str, Any]:
+def _appendix(G: nx.MultiDiGraph, a: Analysis, *, generated: str, version: str | None) -> dict[str, Any]:
+    seed, top, include_contacts = a.seed, a.top, a.include_contacts
     rows: dict[str, set[Any]] = defaultdict(set)
     for _, d in G.nodes(data=True):
         if d.get("_sheet"):
@@ -1186,68 +1189,36 @@ def _appendix(
             "Contact details",
             "included (this file holds personal data)" if include_contacts else "left out (champions by job title)",
         ),
-        ("netmap version", netmap.__version__),
+        ("netmap version", version or "not recorded"),
         ("Generated", generated),
     ]
     return _section("appendix", facts=facts, tables=[table])
 
 
-def _check_region_options(region: str | None, expected_regions: Sequence[str]) -> None:
-    if region is not None and expected_regions:
-        raise UsageError("--expect compares the regions of the whole map; it cannot be combined with --region")
-
-
 def report_data(
     G: nx.MultiDiGraph,
+    a: Analysis,
     *,
-    roster: Roster | None = None,
-    region: str | None = None,
-    as_of: dt.date | str | None = None,
-    seed: int | None = 0,
-    include_contacts: bool = False,
     title: str | None = None,
-    top: int | None = 10,
     generated: dt.datetime | str | None = None,
-    expected_regions: Sequence[str] = (),
-    since: nx.MultiDiGraph | None = None,
-    directory: Any = None,
-    analysis: Analysis | None = None,
+    version: str | None = None,
 ) -> dict[str, Any]:
-    """Everything the report shows, as plain JSON-ready data.
+    """Everything the report shows of one analysis, as plain JSON-ready data.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A netmap graph. Not modified.
-    roster : Roster, optional
-        Default: the roster ``G`` was built with.
-    region : str, optional
-        Report on one region (with the partners listed without a region).
-    as_of : date or ISO str, optional
-        Day agreements and funding are judged on (default today).
-    seed : int, optional
-        Seed of every randomised step, so reports repeat.
-    include_contacts : bool
-        Name champions (personal data); by default they are shown by job title.
+        The map ``a`` is of (its sheets and files are named in the appendix). Not modified.
+    a : netmap.analysis.Analysis
+        The analysis (:func:`netmap.pipeline.run`): its region, date, roster, options and
+        results, the regions side by side, what changed (``since``) and who could fill the
+        gaps (``directory``) when it has them. Nothing is computed here.
     title : str, optional
         Default: the map id.
-    top : int, optional
-        Rows kept in the broker and resilience tables (None: all).
     generated : datetime or str, optional
         When the report was made (default now, UTC); give one to compare reports.
-    expected_regions : sequence of str
-        Regions that should be there: one with no partner listed is shown in the "Regions
-        side by side" section as such (every type missing), not left out.
-    directory : Tables or list of dict, optional
-        Known organisations that are not partners (a workbook's or an HSDS package's
-        partners): adds a "Who could fill the gaps" section (:mod:`netmap.render.suggestions`).
-    since : networkx.MultiDiGraph, optional
-        An earlier snapshot of the same partnership: the report gains a "What changed"
-        section (:mod:`netmap.render.diff_report`, judged on the same ``as_of``). With
-        ``region``, both snapshots are narrowed to that region first.
-    analysis : netmap.analysis.Analysis, optional
-        ``analyze(G, ...)`` already made with the same roster, region, as_of, seed, top and
-        include_contacts (:func:`render_report_html` makes one and shares it with the map).
+    version : str, optional
+        The netmap version named in the appendix.
 
     Returns
     -------
@@ -1256,76 +1227,49 @@ def report_data(
         apply, in order), each with ``intro`` paragraphs, ``facts``, ``matrices``, ``charts``
         and ``tables``.
 
-    Raises
-    ------
-    UsageError
-        ``region`` is not in the map, or ``expected_regions`` is given with ``region``.
-
     Notes
     -----
     The "Regions side by side" section compares every region of the map, so a report on one
     region leaves it out (everything else in that report is about the one region and the
-    partners listed without one); ``expected_regions`` there would be ignored, so it is refused.
+    partners listed without one).
 
     Examples
     --------
     >>> import netmap
+    >>> from netmap.pipeline import run
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> data = report_data(G, as_of="2026-11-24", generated="today")
+    >>> data = report_data(G, run(G, as_of="2026-11-24"), generated="today")
     >>> data["meta"]["as_of"], len(data["sections"])
     ('2026-11-24', 11)
-    >>> data = report_data(G, as_of="2026-11-24", generated="today", expected_regions=["Santa Cruz County"])
+    >>> data = report_data(G, run(G, as_of="2026-11-24", expected_regions=["Santa Cruz County"]), generated="today")
     >>> [s["id"] for s in data["sections"]][3:6]
     ['roster-gaps', 'regions', 'roles']
     """
-    _check_region_options(region, expected_regions)
-    a = analysis or analyze(
-        G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts
-    )
-    view = select_region(G, region)
+    region, top = a.region, a.top
 
     def name(pid: str) -> str:
         return str(a.names.get(pid) or pid)
 
     when = timestamp(generated)
     map_id = str(G.graph.get("map_id") or "netmap")
-    partners = sum(
-        1 for _, d in view.nodes(data=True) if d.get("label") == "Partner" and d.get("status") in (None, "active")
-    )
     subtitle = " · ".join(
         [
             f"Map {map_id}",
             f"region {region}" if region else "all regions",
             f"as of {a.as_of.isoformat()}",
-            f"{partners} active partners",
+            f"{a.partners_active} active partners",
         ]
     )
-    changes = None
-    if since is not None:
-        # Both snapshots narrowed alike, and judged on the report's day, so the section
-        # compares like with like; names the later snapshot no longer has come from the earlier.
-        changes = change_section(
-            region_view(since, region),
-            region_view(G, region),
-            as_of=a.as_of,
-            seed=seed,
-            top=top or DIFF_TOP,
-            roster=a.roster,
-        )
-    # A report on one region is about that region: comparing every region belongs to the whole map.
-    side_by_side = _regions(G, a, name, expected_regions) if region is None else None
+    changes = change_section(a.changes) if a.changes is not None else None
+    side_by_side = _regions(a, name) if a.regions is not None else None
     sections = [
-        _summary(a, partners),
+        _summary(a),
         _findings(a),
         _scorecard(a),
         *([_section("changes", **changes)] if changes else []),
         _gaps(a, name),
         *([side_by_side] if side_by_side else []),
-        *(
-            [_section("suggestions", **suggestion_content(view, directory, roster=a.roster, expected=expected_regions))]
-            if directory is not None
-            else []
-        ),
+        *([_section("suggestions", **suggestion_content(a.suggestions))] if a.suggestions is not None else []),
         _roles(a, name),
         _brokers(a, name, top),
         _formalisation(a, name),
@@ -1335,11 +1279,12 @@ def report_data(
             "map",
             intro=[
                 "Every active partner, coloured by category and shaped by level; ★ marks the main brokers, a thick "
-                "black border a cut point, grey dashed boxes the missing agency types. Hover a partner for what it "
-                "does, click it to see its direct partners, filter with the checkboxes."
+                "black border a cut point, grey dashed boxes the missing agency types, faint dashed lines the "
+                "agreements, ties and awards that have lapsed or not yet begun. Hover a partner for what it does, "
+                "click it to see its direct partners, filter with the checkboxes."
             ],
         ),
-        _appendix(G, a, seed=seed, top=top, include_contacts=include_contacts, generated=when),
+        _appendix(G, a, generated=when, version=version),
     ]
     return to_jsonable(
         {
@@ -1349,15 +1294,16 @@ def report_data(
                 "map_id": map_id,
                 "region": region,
                 "as_of": a.as_of.isoformat(),
-                "seed": seed,
+                "seed": a.seed,
                 "roster": a.roster.name,
-                "version": netmap.__version__,
+                "scope": a.scope,
+                "version": version,
                 "generated": when,
-                "include_contacts": include_contacts,
-                "partners": partners,
-                "expected_regions": list(expected_regions),
-                "since": str(since.graph.get("map_id") or "netmap") if since is not None else None,
-                "directory": None if directory is None else str(getattr(directory, "source", "directory")),
+                "include_contacts": a.include_contacts,
+                "partners": a.partners_active,
+                "expected_regions": list(a.expected_regions),
+                "since": a.changes.snapshots.get("old_map") if a.changes is not None else None,
+                "directory": None if a.suggestions is None else a.suggestions.source,
             },
             "sections": sections,
         }
@@ -1369,64 +1315,33 @@ def report_data(
 
 def render_report_html(
     G: nx.MultiDiGraph,
+    a: Analysis,
     *,
-    roster: Roster | None = None,
-    region: str | None = None,
-    as_of: dt.date | str | None = None,
-    seed: int | None = 0,
-    include_contacts: bool = False,
     title: str | None = None,
-    top: int | None = 10,
     generated: dt.datetime | str | None = None,
-    expected_regions: Sequence[str] = (),
-    since: nx.MultiDiGraph | None = None,
-    directory: Any = None,
+    version: str | None = None,
     map: bool = True,
 ) -> str:
-    """The report as one self-contained HTML page (see :func:`report_data` for the options).
+    """The report of ``a`` as one self-contained HTML page (see :func:`report_data`).
 
-    ``map=False`` leaves the interactive map (and its 500 kB of script) out.
+    ``map=False`` leaves the interactive map (and its 500 kB of script) out. The map draws
+    the same analysis (its gaps and brokers).
 
     Examples
     --------
     >>> import netmap
+    >>> from netmap.pipeline import run
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> page = render_report_html(G, as_of="2026-11-24", map=False)
+    >>> page = render_report_html(G, run(G, as_of="2026-11-24"), map=False)
     >>> 'http-equiv="Content-Security-Policy"' in page, 'id="roster-gaps"' in page
     (True, True)
     """
-    _check_region_options(region, expected_regions)  # before the analysis, not after it
-    # One analysis for the report and its map: the brokers are the costly part of both.
-    a = analyze(G, roster=roster, region=region, as_of=as_of, seed=seed, top=top, include_contacts=include_contacts)
-    data = report_data(
-        G,
-        roster=roster,
-        region=region,
-        as_of=as_of,
-        seed=seed,
-        include_contacts=include_contacts,
-        title=title,
-        top=top,
-        generated=generated,
-        expected_regions=expected_regions,
-        since=since,
-        directory=directory,
-        analysis=a,
-    )
+    data = report_data(G, a, title=title, generated=generated, version=version)
     own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
     scripts, styles = [own_js], [own_css]
     net, vis_js, vis_css, map_js = None, "", "", ""
     if map:
-        net = map_data(
-            G,
-            roster=roster,
-            title=data["title"],
-            include_contacts=include_contacts,
-            seed=seed,
-            as_of=as_of,
-            region=region,
-            analysis=a,
-        )
+        net = map_data(G, a, title=data["title"])
         vis_js, vis_css = _vis_assets()
         map_js = _own_asset("map.js")
         scripts += [vis_js, map_js]
@@ -1450,59 +1365,42 @@ def render_report_html(
 
 def render_report_markdown(
     G: nx.MultiDiGraph,
+    a: Analysis,
     *,
-    roster: Roster | None = None,
-    region: str | None = None,
-    as_of: dt.date | str | None = None,
-    seed: int | None = 0,
-    include_contacts: bool = False,
     title: str | None = None,
-    top: int | None = 10,
     generated: dt.datetime | str | None = None,
-    expected_regions: Sequence[str] = (),
-    since: nx.MultiDiGraph | None = None,
-    directory: Any = None,
+    version: str | None = None,
 ) -> str:
-    """The report as GitHub-flavoured Markdown: the same sections, the map replaced by a pointer.
+    """The report of ``a`` as GitHub-flavoured Markdown: the same sections, the map replaced by a pointer.
 
     Examples
     --------
     >>> import netmap
+    >>> from netmap.pipeline import run
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> text = render_report_markdown(G, as_of="2026-11-24", generated="today")
-    >>> "## 4. Roster gaps" in text
+    >>> text = render_report_markdown(G, run(G, as_of="2026-11-24"), generated="today")
+    >>> "## 5. Roster gaps" in text
     True
     """
-    data = report_data(
-        G,
-        roster=roster,
-        region=region,
-        as_of=as_of,
-        seed=seed,
-        include_contacts=include_contacts,
-        title=title,
-        top=top,
-        generated=generated,
-        expected_regions=expected_regions,
-        since=since,
-        directory=directory,
-    )
+    data = report_data(G, a, title=title, generated=generated, version=version)
     return environment(markdown=True).get_template("report.md.j2").render(data=data)
 
 
-def write_report(G: nx.MultiDiGraph, path: str | Path, *, format: str = "html", **options: Any) -> Path:
-    """Write the report of ``G`` to ``path`` (UTF-8) and nothing else; return the path.
+def write_report(G: nx.MultiDiGraph, a: Analysis, path: str | Path, *, format: str = "html", **options: Any) -> Path:
+    """Write the report of ``a`` to ``path`` (UTF-8) and nothing else; return the path.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A netmap graph. Not modified.
+        The map ``a`` is of. Not modified.
+    a : netmap.analysis.Analysis
+        The analysis to report.
     path : str or Path
         The file to write.
     format : {"html", "markdown", "md"}
         Which report.
     **options
-        The keyword options of :func:`render_report_html` (``map`` only for HTML).
+        ``title``, ``generated``, ``version`` (and ``map`` for HTML).
 
     Raises
     ------
@@ -1513,8 +1411,8 @@ def write_report(G: nx.MultiDiGraph, path: str | Path, *, format: str = "html", 
         raise UsageError(f"--format must be html or md (markdown), not {format!r}")
     path = Path(path)
     if format == "html":
-        text = render_report_html(G, **options)
+        text = render_report_html(G, a, **options)
     else:
         options.pop("map", None)  # Markdown has no map to leave out
-        text = render_report_markdown(G, **options)
+        text = render_report_markdown(G, a, **options)
     return write_text(path, text)

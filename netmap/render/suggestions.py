@@ -3,41 +3,29 @@
 Examples
 --------
 >>> import netmap
+>>> from netmap.analysis.suggest import suggest
 >>> G = netmap.read_graph("examples/tucson-behavioral-health")
->>> part = suggestion_content(G, [{"id": "D1", "name": "Pima County WIB", "agency_type_id": "local-wib",
-...                                "region": "Pima County"}])
+>>> wib = {"id": "D1", "name": "Pima County WIB", "agency_type_id": "local-wib", "region": "Pima County"}
+>>> found = suggest(G, [wib])
+>>> part = suggestion_content(found)
 >>> part["tables"][0]["rows"][0][2]["text"]
 'Pima County WIB'
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import networkx as nx
-
-from netmap.analysis.suggest import suggest
+from netmap.analysis.suggest import Suggestions
 from netmap.render.page import cell, number, table
-from netmap.roster import Roster
 
 __all__ = ["suggestion_content"]
 
 
-def suggestion_content(
-    G: nx.MultiDiGraph,
-    directory: Any,
-    *,
-    roster: Roster | None = None,
-    expected: Sequence[str] = (),
-    top: int | None = 5,
-) -> dict[str, Any]:
-    """Intro, facts and two tables (candidates per gap; introductions across holes).
-
-    ``directory`` is what :func:`~netmap.analysis.suggest.suggest` takes: validated tables
-    (a workbook's or an HSDS package's partners) or plain dicts.
-    """
-    result = suggest(G, directory, roster=roster, expected=expected, top=top).to_dict()
+def suggestion_content(found: Suggestions) -> dict[str, Any]:
+    """Intro, facts and two tables (candidates per gap; introductions across holes) of the
+    result of :func:`~netmap.analysis.suggest.suggest`."""
+    result = found.to_dict()
     rows = []
     for g in result["gaps"]:
         scope = g["region"] or "State level"

@@ -176,6 +176,14 @@ def render_gaps(console: Console, gaps: dict, *, limit: int | None = None) -> No
     covered regions first) and a matrix wider than :data:`MATRIX_MAX_SCOPES` regions is
     left to the coverage table.
     """
+    for note in gaps.get("not_assessed") or ():
+        console.print(
+            Text(
+                f"{note['level'].capitalize()} level not assessed: {note['reason']}. To include it, "
+                f"{note['how_to_include']}.",
+                style="dim",
+            )
+        )
     for level in ("state", "local"):
         rows = [t for t in gaps["types"] if t["level"] == level]
         if not rows:

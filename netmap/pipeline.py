@@ -1,0 +1,275 @@
+"""One analysis per command: read -> validate -> build -> analyse, then every view renders it.
+
+DESIGN section 5b: a run computes one :class:`~netmap.analysis.Analysis` (date, scope,
+roster, region, every result, and what the command asked for besides: the regions side by
+side, what changed since an earlier snapshot, who could fill the gaps) and hands it to the
+terminal, JSON, map, report and diff views, which compute nothing.
+
+:func:`run` makes that analysis. The view functions here (:func:`report_data`,
+:func:`write_report`, :func:`map_data`, :func:`write_map`, :func:`diff_data`,
+:func:`write_diff_report`, ...) take a graph and the options of the run, call :func:`run`
+once and pass the one analysis to the renderer of :mod:`netmap.render`: the convenience a
+notebook or a test wants, without a renderer ever analysing.
+
+Examples
+--------
+>>> import netmap
+>>> G = netmap.read_graph("examples/tucson-behavioral-health")
+>>> a = run(G, as_of="2026-11-24")
+>>> a.as_of.isoformat(), a.gaps.assessed_levels, a.changes is None
+('2026-11-24', ['local'], True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from netmap._version import __version__
+from netmap.analysis import Analysis, analyze
+from netmap.analysis.diff import Diff, diff
+from netmap.analysis.suggest import suggest
+from netmap.roster import Roster
+
+__all__ = [
+    "ANALYSIS_OPTIONS",
+    "DIFF_TOP",
+    "compare",
+    "diff_data",
+    "map_data",
+    "render_diff_html",
+    "render_diff_markdown",
+    "render_report_html",
+    "render_report_markdown",
+    "report_data",
+    "run",
+    "write_diff_report",
+    "write_map",
+    "write_report",
+]
+
+# The options of one analysis, shared by every command that analyses (the CLI declares each once).
+ANALYSIS_OPTIONS = (
+    "roster",
+    "region",
+    "as_of",
+    "seed",
+    "top",
+    "include_contacts",
+    "scope",
+    "expected_regions",
+    "backend",
+    "since",
+    "directory",
+)
+DIFF_TOP = 10  # brokers compared between two snapshots
+
+
+def run(
+    G: nx.MultiDiGraph,
+    *,
+    roster: Roster | None = None,
+    region: str | None = None,
+    as_of: dt.date | str | None = None,
+    seed: int | None = 0,
+    top: int | None = 10,
+    include_contacts: bool = False,
+    scope: str = "auto",
+    expected_regions: Sequence[str] = (),
+    backend: str = "auto",
+    since: nx.MultiDiGraph | None = None,
+    directory: Any = None,
+) -> Analysis:
+    """The one analysis of a command.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The map. Not modified.
+    roster, region, as_of, seed, top, include_contacts, scope, expected_regions, backend
+        As :func:`netmap.analysis.analyze` takes them.
+    since : networkx.MultiDiGraph, optional
+        An earlier snapshot: ``Analysis.changes`` is what changed since (the same region,
+        day and roster; the later snapshot's analysis is this one, not made twice).
+    directory : Tables or list of dict, optional
+        Known organisations: ``Analysis.suggestions`` is who could fill the gaps.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    UsageError
+        ``region`` is not in the map, or ``expected_regions`` is given with ``region``.
+    """
+    from netmap.errors import UsageError
+
+    if region is not None and expected_regions:
+        raise UsageError("--expect names regions to compare; a report on one --region has no comparison")
+    a = analyze(
+        G,
+        roster=roster,
+        region=region,
+        as_of=as_of,
+        seed=seed,
+        top=top,
+        include_contacts=include_contacts,
+        backend=backend,
+        scope=scope,
+        expected_regions=expected_regions,
+    )
+    if since is not None:
+        a.changes = compare(since, G, analysis=a)
+    if directory is not None:
+        a.suggestions = suggest(
+            G if region is None else _view(G, region),
+            directory,
+            roster=a.roster,
+            expected=expected_regions,
+            as_of=a.as_of,
+            scope=scope,
+        )
+    return a
+
+
+def _view(G: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
+    from netmap.analysis import select_region
+
+    return select_region(G, region)
+
+
+def compare(old: nx.MultiDiGraph, new: nx.MultiDiGraph, *, analysis: Analysis | None = None, **options: Any) -> Diff:
+    """What changed from ``old`` to ``new``; with ``analysis`` (of ``new``), judged as it was.
+
+    The earlier snapshot is narrowed to the analysis's region, judged on its day against its
+    roster, and the later snapshot's analysis is ``analysis`` itself.
+    """
+    if analysis is None:
+        return diff(old, new, **options)
+    return diff(
+        old,
+        new,
+        as_of=analysis.as_of,
+        seed=analysis.seed,
+        top=options.get("top", DIFF_TOP),
+        roster=analysis.roster,
+        region=analysis.region,
+        new_analysis=analysis,
+    )
+
+
+def _split(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The options of the analysis, and those of the view."""
+    ours = {k: v for k, v in options.items() if k in ANALYSIS_OPTIONS}
+    theirs = {k: v for k, v in options.items() if k not in ANALYSIS_OPTIONS}
+    return ours, theirs
+
+
+def _analysis(G: nx.MultiDiGraph, options: dict[str, Any]) -> tuple[Analysis, dict[str, Any]]:
+    given = options.pop("analysis", None)
+    ours, theirs = _split(options)
+    return (given if given is not None else run(G, **ours)), theirs
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def report_data(G: nx.MultiDiGraph, **options: Any) -> dict[str, Any]:
+    """:func:`netmap.render.report.report_data` of :func:`run` (options of both)."""
+    from netmap.render import report
+
+    a, view = _analysis(G, options)
+    return report.report_data(G, a, version=view.pop("version", __version__), **view)
+
+
+def render_report_html(G: nx.MultiDiGraph, **options: Any) -> str:
+    """:func:`netmap.render.report.render_report_html` of :func:`run` (options of both)."""
+    from netmap.render import report
+
+    a, view = _analysis(G, options)
+    return report.render_report_html(G, a, version=view.pop("version", __version__), **view)
+
+
+def render_report_markdown(G: nx.MultiDiGraph, **options: Any) -> str:
+    """:func:`netmap.render.report.render_report_markdown` of :func:`run` (options of both)."""
+    from netmap.render import report
+
+    a, view = _analysis(G, options)
+    return report.render_report_markdown(G, a, version=view.pop("version", __version__), **view)
+
+
+def write_report(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
+    """:func:`netmap.render.report.write_report` of :func:`run` (options of both)."""
+    from netmap.render import report
+
+    a, view = _analysis(G, options)
+    return report.write_report(G, a, path, version=view.pop("version", __version__), **view)
+
+
+# -- the map -------------------------------------------------------------------------------------
+
+
+def map_data(G: nx.MultiDiGraph, **options: Any) -> dict[str, Any]:
+    """:func:`netmap.render.map.map_data` of :func:`run` (options of both)."""
+    from netmap.render import map as drawing
+
+    a, view = _analysis(G, options)
+    return drawing.map_data(G, a, **view)
+
+
+def write_map(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
+    """:func:`netmap.render.map.write_map` of :func:`run` (options of both)."""
+    from netmap.render import map as drawing
+
+    a, view = _analysis(G, options)
+    return drawing.write_map(G, a, path, **view)
+
+
+# -- the page of changes -----------------------------------------------------------------------
+
+
+def _changes(old: nx.MultiDiGraph, new: nx.MultiDiGraph, options: dict[str, Any]) -> tuple[Diff, dict[str, Any]]:
+    given = options.pop("changes", None)
+    keys = ("as_of", "seed", "top", "roster", "region")
+    ours = {k: options.pop(k) for k in keys if k in options}
+    if given is not None:
+        return given, options
+    ours.setdefault("top", DIFF_TOP)
+    return diff(old, new, **ours), options
+
+
+def diff_data(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any) -> dict[str, Any]:
+    """:func:`netmap.render.diff_report.diff_data` of :func:`netmap.analysis.diff.diff`."""
+    from netmap.render import diff_report
+
+    changes, view = _changes(old, new, options)
+    return diff_report.diff_data(changes, version=view.pop("version", __version__), **view)
+
+
+def render_diff_html(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any) -> str:
+    """:func:`netmap.render.diff_report.render_diff_html` of :func:`netmap.analysis.diff.diff`."""
+    from netmap.render import diff_report
+
+    changes, view = _changes(old, new, options)
+    return diff_report.render_diff_html(changes, version=view.pop("version", __version__), **view)
+
+
+def render_diff_markdown(old: nx.MultiDiGraph, new: nx.MultiDiGraph, **options: Any) -> str:
+    """:func:`netmap.render.diff_report.render_diff_markdown` of :func:`netmap.analysis.diff.diff`."""
+    from netmap.render import diff_report
+
+    changes, view = _changes(old, new, options)
+    return diff_report.render_diff_markdown(changes, version=view.pop("version", __version__), **view)
+
+
+def write_diff_report(old: nx.MultiDiGraph, new: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
+    """:func:`netmap.render.diff_report.write_diff_report` of :func:`netmap.analysis.diff.diff`."""
+    from netmap.render import diff_report
+
+    changes, view = _changes(old, new, options)
+    return diff_report.write_diff_report(changes, path, version=view.pop("version", __version__), **view)
