@@ -263,13 +263,13 @@ def worker(
             with rec.stage("layout"):
                 M._positions(P, 0)
     elif stage == "map":
-        from netmap.render.map import write_map
+        from netmap.pipeline import write_map
 
         G = _load_graph(source, cache)
         with rec.stage("map"):
             write_map(G, out)
     elif stage == "report":
-        from netmap.render.report import write_report
+        from netmap.pipeline import write_report
 
         G = _load_graph(source, cache)
         with rec.stage("report"):

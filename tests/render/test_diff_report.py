@@ -14,13 +14,8 @@ from typer.testing import CliRunner
 import netmap
 from netmap.analysis.diff import diff
 from netmap.cli import app
-from netmap.render.diff_report import (
-    DIFF_SECTIONS,
-    diff_data,
-    render_diff_html,
-    render_diff_markdown,
-    write_diff_report,
-)
+from netmap.pipeline import diff_data, render_diff_html, render_diff_markdown, write_diff_report
+from netmap.render.diff_report import DIFF_SECTIONS
 from tests.analysis.test_diff import ALLIES, FOUR, NORTH, a_year_on, without
 from tests.conftest import write_csv_workbook
 from tests.render.test_report import (

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 import netmap
 from netmap.cli import app
-from netmap.render.map import map_data, page_data, write_map
+from netmap.pipeline import map_data, write_map
+from netmap.render.map import page_data
 from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
 
 AS_OF = "2026-11-24"

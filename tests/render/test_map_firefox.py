@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import netmap
-from netmap.render.map import map_data, write_map
+from netmap.pipeline import map_data, write_map
 from tests.conftest import EXAMPLES
 
 

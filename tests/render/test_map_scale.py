@@ -27,8 +27,9 @@ import networkx as nx
 import pytest
 
 import netmap
+from netmap.pipeline import map_data, run
 from netmap.render import map as netmap_map
-from netmap.render.map import EDGE_STYLES, KIND_PRIORITY, PALETTE, SHAPES, map_data, render_map_html
+from netmap.render.map import EDGE_STYLES, KIND_PRIORITY, PALETTE, SHAPES, render_map_html
 from tests.conftest import EXAMPLES
 from tests.render.conftest import CHROMIUM_FLAGS, _chromium
 
@@ -270,7 +271,7 @@ def test_drawing_a_map_imports_neither_pyvis_nor_ipython(tmp_path):
 
     code = (
         "import sys, netmap\n"
-        "from netmap.render.map import write_map\n"
+        "from netmap.pipeline import write_map\n"
         f"write_map(netmap.read_graph({str(EXAMPLES / 'tucson-behavioral-health')!r}), {str(tmp_path / 'm.html')!r})\n"
         "print(sorted(m for m in ('pyvis', 'IPython', 'pandas') if m in sys.modules))\n"
     )
@@ -365,16 +366,17 @@ def test_a_5000_partner_map_draws_and_stands_still(tmp_path, browser_context):
 
 def test_time_to_still_reports_the_page_flags(tmp_path, browser_context):
     G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
-    out = netmap_map.write_map(G, tmp_path / "m.html", as_of=AS_OF)
+    out = netmap_map.write_map(G, run(G, as_of=AS_OF), tmp_path / "m.html")
     result = time_to_still(out, context=browser_context)
     assert result["still"] and result["ready_ms"] > 0 and result["requests"] == [] and result["errors"] == []
     assert result["nodes"] == len(map_data(G, as_of=AS_OF)["nodes"])
 
 
-def test_a_given_analysis_draws_the_same_map():
-    """The report passes its analysis so that the map does not compute gaps and brokers again."""
-    from netmap.analysis import analyze
-
+def test_the_map_draws_the_analysis_it_is_given():
+    """The map computes no analysis: it draws the one it is given (the report's, the command's)."""
     G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
-    made = analyze(G, as_of=AS_OF, seed=0)
-    assert map_data(G, as_of=AS_OF, analysis=made) == map_data(G, as_of=AS_OF)
+    made = run(G, as_of=AS_OF, seed=0)
+    assert map_data(G, analysis=made) == map_data(G, as_of=AS_OF)
+    # Another day is another analysis: the map follows it (its subtitle names the day).
+    later = netmap_map.map_data(G, run(G, as_of="2030-01-01"))
+    assert "as of 2030-01-01" in later["subtitle"]

@@ -21,15 +21,9 @@ from typer.testing import CliRunner
 import netmap
 from netmap.analysis import analyze
 from netmap.cli import app
-from netmap.render.map import _vis_assets, map_data
-from netmap.render.report import (
-    SECTIONS,
-    md_escape,
-    render_report_html,
-    render_report_markdown,
-    report_data,
-    write_report,
-)
+from netmap.pipeline import map_data, render_report_html, render_report_markdown, report_data, write_report
+from netmap.render.map import _vis_assets
+from netmap.render.report import SECTIONS, md_escape
 from tests.analysis.test_diff import ALLIES, FOUR, without
 from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
 

@@ -6,8 +6,9 @@ import pytest
 from typer.testing import CliRunner
 
 import netmap
+from netmap.analysis.suggest import suggest
 from netmap.cli import app
-from netmap.render.report import render_report_html, render_report_markdown, report_data
+from netmap.pipeline import render_report_html, render_report_markdown, report_data
 from netmap.render.suggestions import suggestion_content
 from tests.conftest import EXAMPLES, write_csv_workbook
 
@@ -30,7 +31,7 @@ def _texts(table):
 
 
 def test_candidates_table_in_order(tucson, directory):
-    part = suggestion_content(tucson, directory)
+    part = suggestion_content(suggest(tucson, directory))
     candidates, introductions = part["tables"]
     rows = _texts(candidates)
     # Tucson lists no state partner: its state level is not assessed, so no state agency is proposed.
@@ -77,7 +78,7 @@ def test_the_section_comes_only_with_a_directory(tucson, directory):
 
 
 def test_an_empty_directory_says_so(tucson):
-    part = suggestion_content(tucson, [])
+    part = suggestion_content(suggest(tucson, []))
     # Only the board Tucson lists as prospective is named: no directory candidate at all.
     assert _texts(part["tables"][0]) == [
         [
@@ -87,7 +88,10 @@ def test_an_empty_directory_says_so(tucson):
             "already listed as a prospective partner",
         ]
     ]
-    assert suggestion_content(netmap.read_graph(EXAMPLES / "oregon-pathways-alliance"), [])["tables"][0]["rows"] == []
+    assert (
+        suggestion_content(suggest(netmap.read_graph(EXAMPLES / "oregon-pathways-alliance"), []))["tables"][0]["rows"]
+        == []
+    )
     assert part["tables"][0]["empty"].startswith("The directory holds no organisation of a missing type")
 
 
