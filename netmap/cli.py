@@ -307,13 +307,13 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
 
 
 def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto"):
-    from netmap.analysis import analyze
+    from netmap.pipeline import run
 
     with _Steps(2) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, store)
         step("analysing (betweenness, brokerage, resilience)")
-        return analyze(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope))
+        return run(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope))
 
 
 @app.command()

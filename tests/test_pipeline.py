@@ -1,0 +1,114 @@
+"""Tests of netmap.pipeline: one analysis per command, handed to every view."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import netmap
+from netmap import pipeline
+from netmap.analysis import diff as diff_module
+from netmap.cli import app
+from netmap.errors import UsageError
+from tests.conftest import EXAMPLES
+
+AS_OF = "2026-11-24"
+runner = CliRunner()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many times each snapshot was analysed: by the command, and by the comparison."""
+    calls = {"command": 0, "earlier snapshot": 0}
+
+    def counting(where, real):
+        def wrapper(*args, **kwargs):
+            calls[where] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(pipeline, "analyze", counting("command", pipeline.analyze))
+    monkeypatch.setattr(diff_module, "analyze", counting("earlier snapshot", diff_module.analyze))
+    return calls
+
+
+def test_the_report_analyses_once(counted, tmp_path):
+    """The report, its map, its regions side by side, its changes and its candidates all
+    draw one analysis; only the earlier snapshot is analysed besides."""
+    out = tmp_path / "report.html"
+    tucson = str(EXAMPLES / "tucson-behavioral-health")
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            tucson,
+            "-o",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--since",
+            tucson,
+            "--directory",
+            str(EXAMPLES / "pima-county-211"),
+            "--expect",
+            "Santa Cruz County",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert counted == {"command": 1, "earlier snapshot": 1}
+    page = out.read_text(encoding="utf-8")
+    assert all(f'id="{sid}"' in page for sid in ("summary", "changes", "regions", "suggestions", "map"))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["map", "-o", "{out}/m.html"],
+        ["report", "-o", "{out}/r.md", "--format", "md"],
+        ["analyze", "--json"],
+    ],
+    ids=["map", "report-md", "analyze"],
+)
+def test_each_view_command_analyses_once(counted, tmp_path, command):
+    args = [a.format(out=tmp_path) for a in command]
+    result = runner.invoke(app, [args[0], str(EXAMPLES / "oregon-pathways-alliance"), *args[1:], "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert counted == {"command": 1, "earlier snapshot": 0}
+
+
+def test_the_demo_analyses_once(counted, tmp_path):
+    from netmap.demo import run_demo
+
+    run_demo(tmp_path / "demo", as_of=AS_OF)
+    assert counted == {"command": 1, "earlier snapshot": 0}
+
+
+def test_changes_are_judged_like_the_analysis():
+    """The earlier snapshot is narrowed to the analysis's region, judged on its day against
+    its roster; the later snapshot's analysis is reused, not made again."""
+    G = netmap.read_graph(EXAMPLES / "four-state-coalitions")
+    a = pipeline.run(G, region="Illinois", as_of=AS_OF, since=G)
+    changes = a.changes
+    assert (changes.as_of.isoformat(), changes.roster is a.roster) == (AS_OF, True)
+    assert changes.snapshots["region"] == "Illinois"
+    # Both snapshots are the Illinois view: the same active partners on both sides.
+    assert changes.snapshots["old_active"] == changes.snapshots["new_active"] == a.partners_active
+    assert not changes.changed
+
+
+def test_expected_regions_with_one_region_is_refused():
+    G = netmap.read_graph(EXAMPLES / "four-state-coalitions")
+    with pytest.raises(UsageError, match="--expect"):
+        pipeline.run(G, region="Illinois", expected_regions=["Ohio"])
+
+
+def test_regions_side_by_side_need_two_sides():
+    tucson = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+    assert pipeline.run(tucson, as_of=AS_OF).regions is None
+    named = pipeline.run(tucson, as_of=AS_OF, expected_regions=["Santa Cruz County"]).regions
+    assert named.region_names == ["Pima County", "Santa Cruz County"]
+    # One region of a map is about that region: no comparison.
+    four = netmap.read_graph(EXAMPLES / "four-state-coalitions")
+    assert pipeline.run(four, as_of=AS_OF).regions is not None
+    assert pipeline.run(four, as_of=AS_OF, region="Delaware").regions is None
