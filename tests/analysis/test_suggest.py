@@ -10,7 +10,7 @@ import pytest
 
 import netmap
 from netmap.analysis.suggest import suggest
-from tests.conftest import write_csv_workbook
+from tests.conftest import EXAMPLES, write_csv_workbook
 
 
 @pytest.fixture
@@ -328,3 +328,13 @@ def test_state_gaps_skip_state_agencies_of_other_states(north_south):
     gap = _gap(suggest(north_south, directory, anywhere=True), "state-wib", None)
     assert [c.id for c in gap.candidates] == ["AZ", "NW", "OR"]
     assert gap.candidates[-1].reason == "in Oregon, outside this map's regions"
+
+
+def test_an_expired_agreement_shares_no_partner():
+    """Tucson's founding MOU of 2010 (expired 2013) made the casino a co-party of the tribes'
+    programs, which the US Department of Labor funds: counted, the casino "shared 3 partners"
+    with the department. On 2026-11-24 only its current tie to the Tucson Indian Center counts."""
+    G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+    found = suggest(G, [], as_of="2026-11-24").to_dict()["holes"]
+    casino = [i for h in found for i in h["introductions"] if (i["source"], i["target"]) == ("DDC", "USDOL")]
+    assert [(i["shared"], i["shared_names"]) for i in casino] == [(1, ["Tucson Indian Center"])]
