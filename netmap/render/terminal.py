@@ -312,10 +312,17 @@ def render_formalisation(console: Console, formal: dict, *, limit: int | None = 
     share = formal["backed_share"]
     console.print(
         _t(
-            f"Leadership ties backed by a current agreement: {formal['leadership_ties_backed']} of "
-            f"{formal['leadership_ties']}" + (f" ({round(100 * share)}%)" if share is not None else "")
+            f"Working ties among leadership partners (a ties row or an award) backed by a current agreement: "
+            f"{formal['leadership_ties_backed']} of {formal['leadership_ties']}"
+            + (f" ({round(100 * share)}%)" if share is not None else "")
         )
     )
+    signed_only = formal.get("signed_only_leadership_pairs") or []
+    if signed_only:
+        console.print(
+            _t(f"Leadership pairs that only signed together (no recorded working tie): {len(signed_only)}"),
+            style="dim",
+        )
     if formal["agreements"]:
         table = Table(title=f"Agreements as of {formal['as_of']}")
         for name in ("agreement", "type", "parties", "expires", "state"):
@@ -340,9 +347,11 @@ def render_formalisation(console: Console, formal: dict, *, limit: int | None = 
 
 
 def render_funding(console: Console, money: dict, *, limit: int | None = None) -> None:
-    if not money["partners"]:
+    if not money.get("awards", money["partners"]):
         console.print(_t("No funding recorded."))
         return
+    for p in _cap(money.get("lapsed") or [], limit):
+        console.print(_t(f"Funding lapsed: {p['name'] or p['id']} (its last award ended {p['ended']})"), style="yellow")
     table = Table(title="Funding by partner (most dependent first)")
     for name in ("partner", "streams", "amount", "HHI", "basis"):
         table.add_column(name, overflow="fold")
@@ -353,7 +362,9 @@ def render_funding(console: Console, money: dict, *, limit: int | None = None) -
     streams = Table(title=f"Streams (ending within {money['within_months']} months of {money['as_of']})")
     for name in ("stream", "awards", "amount", "ends", "state"):
         streams.add_column(name, overflow="fold")
-    for s in _cap(money["streams"], limit):
+    # Ended streams are history: counted in no measure, listed with --json ("awards").
+    current = [s for s in money["streams"] if s["state"] != "ended"]
+    for s in _cap(current, limit):
         streams.add_row(
             _t(s["stream"]),
             _t(s["awards"]),
@@ -362,7 +373,12 @@ def render_funding(console: Console, money: dict, *, limit: int | None = None) -
             Text(s["state"], style="yellow" if s["state"] == "ending" else ""),
         )
     console.print(streams)
-    _more(console, money["streams"], limit, "streams")
+    _more(console, current, limit, "streams")
+    ended = len(money["streams"]) - len(current)
+    if ended:
+        console.print(
+            _t(f"{ended} stream(s) ended before {money['as_of']}: history, counted in no measure."), style="dim"
+        )
 
 
 def render_resilience(console: Console, res: dict, top: int = 5) -> None:
