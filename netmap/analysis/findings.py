@@ -32,6 +32,7 @@ state-team-incomplete      high      policy-alignment           unmet requiremen
 min-team-incomplete        high      cross-agency-partnerships  unmet requirements
 population-gap             high      cross-agency-partnerships  partners serving the population
 role-uncovered             high      program-alignment          roles
+roles-not-recorded         medium    program-alignment          1 (replaces the role findings)
 intermediary-missing       high      cross-agency-partnerships  1 (the partnership)
 key-partner                high*     cross-agency-partnerships  partners cut off + types lost
 key-person                 high      cross-agency-partnerships  partners cut off
@@ -150,6 +151,14 @@ CODES: dict[str, Code] = {
             "program-alignment",
             "role of the role chart played by no one",
             "{n} roles of the role chart are played by no partner: {names}.",
+        ),
+        Code(
+            "roles-not-recorded",
+            "medium",
+            "roles",
+            "program-alignment",
+            "no roles recorded",
+            "{n} maps record no roles.",
         ),
         Code(
             "intermediary-missing",
@@ -465,6 +474,17 @@ def _peripheral(a: Analysis) -> list[Finding]:
 
 
 def _roles(a: Analysis) -> list[Finding]:
+    if a.roster.roles and not any(c.recorded for c in a.roles.coverage):
+        # No roles sheet, or an empty one: every role would read "uncovered" and the
+        # intermediary "missing", which says more than the data does.
+        return [
+            make(
+                "roles-not-recorded",
+                "No partner's roles are recorded, so the role chart cannot be checked.",
+                "Fill in the roles sheet: one row per role each partner plays.",
+                items=[{"roles in the chart": len(a.roster.roles)}],
+            )
+        ]
     out = [
         make(
             "role-uncovered",
@@ -706,11 +726,12 @@ def _scope_findings(a: Analysis) -> list[Finding]:
     # A local map with no state partner listed cannot say which region lacks a state link
     # (none has one): one finding, that nothing here reaches the state level.
     if "state" not in a.gaps.assessed_levels and a.gaps.state_tied is False:
-        where = a.region or a.map_id or "this map"
+        where = a.region or "this map"
         out.append(
             make(
                 "state-tie-missing",
-                f"No partner of {where} is tied to a state-level partner (the map lists none, and no tie reaches one).",
+                f"No partner {'in ' + a.region if a.region else 'on this map'} is tied to a state-level partner "
+                "(the map lists none, and no tie reaches one).",
                 "Record the ties your partners have with state agencies (list those agencies as state-level "
                 "partners), or build them.",
                 items=[{"map": where}],

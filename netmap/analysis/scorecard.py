@@ -23,9 +23,10 @@ program alignment       a current articulation agreement (1/0); the roster's pro
                         roles recorded / all of them; regions where an education partner is
                         tied to a workforce-development partner / all regions. 0 when no
                         education partner is at the table
-sustainable funding     kinds of funding source / 3 (at most 1); funded partners on more
-                        than one stream / funded partners; streams not ending within the
-                        horizon / streams
+sustainable funding     kinds of source of the current awards / 3 (at most 1); funded
+                        partners on more than one current stream / funded partners;
+                        current streams not ending within the horizon / current streams
+                        (funding recorded but none current on the day: 0)
 policy alignment        state minimum-team requirements met / all; regions tied to a
                         state-level partner / all regions; a partner with the policy role
                         (1/0)
@@ -412,22 +413,33 @@ def _programs(
 
 
 def _funding(money: Funding) -> Condition:
-    if not money.partners:
+    if not money.awards:
         return Condition(*CONDITIONS[3], None, ["the workbook records no funding"], {"funded_partners": 0})
-    sources = {s for st in money.streams for s in st["sources"]}
+    if not money.partners:
+        # Funding recorded, none of it current on the day: measured, and nothing sustains the work.
+        ended = sum(1 for a in money.awards if a["state"] != "current")
+        return Condition(
+            *CONDITIONS[3],
+            0.0,
+            [f"no award is current on {money.as_of.isoformat()} ({ended} ended or not yet begun)"],
+            {"funded_partners": 0},
+        )
+    # Only current money sustains anything: streams and sources of the awards running on the day.
+    live = [s for s in money.streams if s["state"] in ("active", "ending")]
+    sources = {a["source"] for a in money.awards if a["state"] == "current" and a["source"]}
     single = len(money.single_stream)
     measures = [
         _Measure(
             min(len(sources) / 3, 1.0) if sources else None,
-            f"{len(money.streams)} stream(s) from {len(sources)} kind(s) of source"
+            f"{len(live)} current stream(s) from {len(sources)} kind(s) of source"
             + (f" ({', '.join(sorted(sources))})" if sources else ""),
         ),
         _Measure(
             1 - single / len(money.partners), f"{single} of {len(money.partners)} funded partners live on one stream"
         ),
         _Measure(
-            1 - len(money.ending) / len(money.streams) if money.streams else None,
-            f"{len(money.ending)} stream(s) end within {money.within_months} months",
+            1 - len(money.ending) / len(live) if live else None,
+            f"{len(money.ending)} of {len(live)} current stream(s) end within {money.within_months} months",
         ),
     ]
     return _condition(3, measures, {"funded_partners": len(money.partners)})

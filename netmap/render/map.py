@@ -479,17 +479,26 @@ def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], 
             for edge in (by_id.get(f"t:{a}|{b}"), by_id.get(f"t:{b}|{a}")):
                 if edge is not None and edge["kinds"] == [e.get("kind") or "collaboration"]:
                     edge["arrows"] = "to" if edge["from"] == f"p:{a}" else "from"
-    edges.extend(_not_current(view, P, info, day))
+    extra, also = _not_current(view, P, info, day)
+    # A pair tied now that also has a lapsed or planned row says so in its tooltip.
+    for (a, b), why in also.items():
+        edge = by_id.get(f"t:{a}|{b}") or by_id.get(f"t:{b}|{a}")
+        if edge is not None:
+            edge["tooltip"] = [*edge["tooltip"], *why]
+    edges.extend(extra)
     return edges
 
 
-def _not_current(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date) -> list[dict]:
-    """Pairs of partners tied only by rows that are lapsed or planned on ``day``, one edge each."""
+def _not_current(
+    view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], list[list[str]]]]:
+    """Rows that are lapsed or planned on ``day``: one faint edge per pair tied by nothing
+    else, and for a pair tied now, the tooltip lines to add to its edge."""
     nodes = view.nodes
     found: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def note(a: str, b: str, state: str, what: str) -> None:
-        if a != b and a in info and b in info and not P.has_edge(a, b):
+        if a != b and a in info and b in info:
             found.setdefault((min(a, b), max(a, b)), []).append((state, what))
 
     for u, v, e in edges_of(view, "TIED_TO"):
@@ -515,7 +524,11 @@ def _not_current(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, A
             when = _when(state, e.get("end") if state == LAPSED else e.get("start"))
             note(e["funder_id"], nodes[v]["id"], state, f"{nodes[u]['name']} award{when}")
     edges = []
+    also: dict[tuple[str, str], list[list[str]]] = {}
     for (a, b), why in found.items():
+        if P.has_edge(a, b):
+            also[a, b] = [["Lapsed" if state == LAPSED else "Planned", what] for state, what in why]
+            continue
         # Lapsed wins the style when a pair has both: it is the one to renew.
         kind = LAPSED if any(state == LAPSED for state, _ in why) else PLANNED
         colour_, dashes, width = EDGE_STYLES[kind]
@@ -533,7 +546,7 @@ def _not_current(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, A
                 "arrows": "",
             }
         )
-    return edges
+    return edges, also
 
 
 def _when(state: str, day: dt.date | None) -> str:

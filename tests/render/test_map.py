@@ -382,3 +382,43 @@ def test_the_page_packs_edges_without_losing_what_is_drawn(name):
         assert len(tables[table]) == len(set(tables[table]))
     assert len(tables["styles"]) == len({json.dumps(s) for s in tables["styles"]})
     assert len(tables["tooltips"]) == len({json.dumps(t) for t in tables["tooltips"]})
+
+
+def test_lapsed_and_planned_rows_are_drawn_apart_from_current_ties(make_graph):
+    """A-B: a current tie and a draft MOU (the tie is drawn, the draft named in its tooltip);
+    C-D: only an MOU that expired (a faint dashed "lapsed" edge); B-C: a tie row that ended
+    and an award not yet begun (one "lapsed" edge naming both). None of them is a current tie."""
+    G = make_graph(
+        {
+            "partners": [["id", "name", "agency_type"], *[[p, p, "CC"] for p in "ABCD"]],
+            "agreements": [
+                ["id", "parties", "title", "expires", "status"],
+                ["M1", "A;B", "Practicum", "", "draft"],
+                ["M2", "C;D", "Founding MOU", "2013-09-30", ""],
+            ],
+            "ties": [
+                ["source_id", "target_id", "kind", "end"],
+                ["A", "B", "referral", ""],
+                ["B", "C", "", "2024-12-31"],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id", "start"],
+                ["F1", "Grant", "C", "B", "2027-07-01"],
+            ],
+        }
+    )
+    data = map_data(G, as_of="2026-12-07")
+    edges = {e["id"]: e for e in data["edges"] if e["kind"] != "gap"}
+    assert sorted(edges) == ["t:A|B", "x:B|C", "x:C|D"]
+    assert edges["t:A|B"]["kind"] == "referral"
+    assert ["Planned", "Practicum (agreement)"] in edges["t:A|B"]["tooltip"]
+    assert (edges["x:C|D"]["kind"], edges["x:C|D"]["tooltip"]) == (
+        "lapsed",
+        [["Lapsed", "Founding MOU (agreement), ended 2013-09-30"]],
+    )
+    assert edges["x:B|C"]["kind"] == "lapsed"
+    assert edges["x:B|C"]["tooltip"] == [
+        ["Lapsed", "collaboration tie, ended 2024-12-31"],
+        ["Planned", "Grant award, starts 2027-07-01"],
+    ]
+    assert {e["kind"] for e in data["legend"]["edges"]} >= {"lapsed", "referral"}
