@@ -35,14 +35,16 @@ def test_every_finding_has_a_registered_code_and_its_condition(two):
 
 
 def test_instances_of_a_code_are_one_finding_with_a_table(two):
-    # North meets 4 of the 7 local requirements, West 1 of 7: one finding, two rows.
+    # Read with all_of: North meets 2 of the 7 local lines (no workforce provider beside its
+    # board, no human service agency beside its TANF office), West none (a board without a
+    # provider). One finding, two rows.
     team = _by_code(analyze(two, as_of=AS_OF))["min-team-incomplete"]
     assert team.text == "The minimum local team is incomplete in 2 regions: North, West."
     assert [(r["region"], r["met"], r["total"], len(r["missing"])) for r in team.items] == [
-        ("North", 4, 7, 3),
-        ("West", 1, 7, 6),
+        ("North", 2, 7, 5),
+        ("West", 0, 7, 7),
     ]
-    assert team.reach == 3 + 6  # the unmet requirements
+    assert team.reach == 5 + 7  # the unmet requirements
     assert team.action.startswith("Invite an agency of each missing kind")
 
 
@@ -89,11 +91,12 @@ def test_do_first_is_high_before_medium_then_reach_then_registry_order():
 def test_the_analysis_leads_with_do_first(two):
     a = analyze(two, as_of=AS_OF)
     d = a.to_dict()
-    # High findings by reach: 12 uncovered roles, 9 unmet local and 4 unmet state requirements,
-    # 2 population gaps (one partner serving each), a key partner (1 cut off, 1 type lost).
+    # High findings by reach: 12 unmet local requirements and 12 uncovered roles (the order of
+    # the codes breaks the tie), 3 unmet state requirements, 2 population gaps (one partner
+    # serving each), a key partner (1 cut off, 1 type lost).
     assert [f["code"] for f in d["do_first"]] == [
-        "role-uncovered",
         "min-team-incomplete",
+        "role-uncovered",
         "state-team-incomplete",
         "population-gap",
         "key-partner",
@@ -111,7 +114,14 @@ def test_the_same_map_with_a_bare_roster_asks_for_no_role_it_does_not_define(tmp
     codes = {f.code for f in bare.findings}
     assert not codes & {"intermediary-missing", "role-uncovered", "role-single-partner", "employer-advisory-only"}
     assert "population-gap" not in codes
-    # The shipped roster does define the intermediary role: the same map lacks one.
+    # The shipped roster defines roles, but the map records none: one finding says so,
+    # instead of every role "uncovered" and the intermediary "missing".
     shipped = analyze(netmap.read_graph(folder), roster=load_roster(), as_of=AS_OF)
-    missing = _by_code(shipped)["intermediary-missing"]
+    codes = {f.code for f in shipped.findings}
+    assert "roles-not-recorded" in codes and not codes & {"role-uncovered", "intermediary-missing"}
+    # With a role recorded, the shipped roster's intermediary role is looked for, and missing.
+    with_roles = {**BARE_MAP, "roles": [["partner_id", "role"], ["B", "Engage employers"]]}
+    folder = write_csv_workbook(tmp_path / "roles", with_roles)
+    recorded = analyze(netmap.read_graph(folder), roster=load_roster(), as_of=AS_OF)
+    missing = _by_code(recorded)["intermediary-missing"]
     assert missing.action == "Name an intermediary and record the role 'Coordinate the partnership (intermediary)'."

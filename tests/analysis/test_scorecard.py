@@ -68,12 +68,12 @@ def test_program_alignment_by_hand(two):
 
 
 def test_cross_agency_partnerships_by_hand(two):
-    # requirements 7 of 20 (state 2/6, North 4/7, West 1/7); leadership categories
-    # workforce, human services, education: 3 of 6; category pairs joined by a tie:
-    # workforce-education (N1 - N2) and education-employers (N2 - N4): 2 of 15;
-    # leadership ties backed: 3 of 4 (W1 - S1 rests on the expired M3)
+    # requirements 4 of 19 (state 2/5, North 2/7, West 0/7: the minimum teams read with
+    # all_of); leadership categories workforce, human services, education: 3 of 6; category
+    # pairs joined by a tie: workforce-education (N1 - N2) and education-employers (N2 - N4):
+    # 2 of 15; working leadership ties backed: 3 of 4 (W1 - S1 rests on the expired M3)
     c = _cond(scorecard(two, as_of=AS_OF), "cross-agency-partnerships")
-    assert c["score"] == pytest.approx(100 * (7 / 20 + 3 / 6 + 2 / 15 + 3 / 4) / 4, abs=0.1)
+    assert c["score"] == pytest.approx(100 * (4 / 19 + 3 / 6 + 2 / 15 + 3 / 4) / 4, abs=0.1)
     assert "2 of 15 pairs of categories are joined by a current tie" in c["evidence"]
     # The E-I index is reported, not scored.
     assert any(e.startswith("E-I index across categories (not scored)") for e in c["evidence"])
@@ -94,6 +94,8 @@ def test_analyze_is_repeatable_and_has_every_part(two):
         "roster",
         "as_of",
         "region",
+        "scope",
+        "assessed_levels",
         "do_first",
         "findings",
         "scorecard",
@@ -104,6 +106,7 @@ def test_analyze_is_repeatable_and_has_every_part(two):
         "funding",
         "resilience",
         "health",
+        "regions",  # two regions: the comparison side by side
     ]
 
 
