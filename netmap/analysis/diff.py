@@ -272,6 +272,14 @@ def _agreement_changes(old: Analysis, new: Analysis) -> tuple[list[dict[str, Any
     return expired, renewed
 
 
+def _analysis(whole: nx.MultiDiGraph, view: nx.MultiDiGraph, region: str | None, **options: Any) -> Analysis:
+    """A snapshot analysed as the report analyses one region: ``analyze(G, region=...)`` when
+    the snapshot has the region (so both sides are judged alike), else its view."""
+    if region is not None and any(d.get("region") == region for d in partners(whole, active_only=False).values()):
+        return analyze(whole, region=region, **options)
+    return analyze(view, **options)
+
+
 def diff(
     old: nx.MultiDiGraph,
     new: nx.MultiDiGraph,
@@ -319,6 +327,7 @@ def diff(
     """
     day = as_date(as_of)
     roster = resolve_roster(new, roster)
+    whole_old, whole_new = old, new
     old, new = region_view(old, region), region_view(new, region)
     result = Diff(day, roster=roster)
     p_all_old, p_all_new = partners(old, active_only=False), partners(new, active_only=False)
@@ -354,8 +363,8 @@ def diff(
     result.funding_gained, result.funding_lost = _gained_lost(_awards(old), _awards(new))
 
     # An analysis already made of the same snapshot, day and roster (the report's) is reused.
-    a_old = old_analysis or analyze(old, roster=roster, as_of=day, seed=seed)
-    a_new = new_analysis or analyze(new, roster=roster, as_of=day, seed=seed)
+    a_old = old_analysis or _analysis(whole_old, old, region, roster=roster, as_of=day, seed=seed)
+    a_new = new_analysis or _analysis(whole_new, new, region, roster=roster, as_of=day, seed=seed)
     missing_old = {(t.level, t.region, t.agency_type_id): t for t in a_old.gaps.missing}
     missing_new = {(t.level, t.region, t.agency_type_id): t for t in a_new.gaps.missing}
 

@@ -624,7 +624,8 @@ def changes_table(report: Report, caption: str) -> list[list[str]]:
             "2 partner(s) lost, 6 tie(s) lost, 1 agreement(s) lost, 2 funding award(s) lost, 2 funding stream(s) "
             "lapsed, 2 partner stream(s) lapsed, 1 roster gap(s) opened, 1 role gap(s) opened, 2 broker(s) risen into "
             "the top 10, 2 broker(s) fallen out of the top 10, 2 cut point(s) gained, 1 cut point(s) lost, "
-            "3 readiness score(s) changed.",
+            # Sustainable funding holds: it scores the current streams, which the allies' awards did not change.
+            "2 readiness score(s) changed.",
             2,
             (13, 11),  # Illinois's 11 partners and the 2 national ones, then without the allies
         ),
