@@ -10,7 +10,7 @@ Examples
 >>> from netmap.analysis import analyze
 >>> result = analyze(netmap.read_graph("examples/tucson-behavioral-health"), as_of="2026-11-24")
 >>> sorted(result.to_dict())[:4]
-['as_of', 'brokers', 'do_first', 'findings']
+['as_of', 'assessed_levels', 'brokers', 'do_first']
 """
 
 from __future__ import annotations

@@ -21,13 +21,15 @@ say the same things in the same words.
 Examples
 --------
 >>> import copy, netmap, pathlib, tempfile
+>>> from netmap.analysis.diff import diff
 >>> old = netmap.read_graph("examples/tucson-behavioral-health")
 >>> new = copy.deepcopy(old)
 >>> new.remove_node("Partner:PCC")
->>> data = diff_data(old, new, as_of="2026-11-24", generated="today")
+>>> changes = diff(old, new, as_of="2026-11-24")
+>>> data = diff_data(changes, generated="today")
 >>> [s["id"] for s in data["sections"]][:2], data["sections"][0]["intro"][0][:17]
 (['summary', 'partners'], '1 partner(s) lost')
->>> out = write_diff_report(old, new, pathlib.Path(tempfile.mkdtemp()) / "changes.md", format="md", as_of="2026-11-24")
+>>> out = write_diff_report(changes, pathlib.Path(tempfile.mkdtemp()) / "changes.md", format="md")
 >>> out.read_text(encoding="utf-8").splitlines()[0]
 '# tucson-behavioral-health: what changed'
 """

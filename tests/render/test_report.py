@@ -300,7 +300,7 @@ def _promises(name: str, G, analysis) -> tuple[list[tuple[str, str]], list[tuple
             ("roles", "Assess skills", "○ uncovered"),
             ("roles", "Provide job placement services", "○ uncovered"),
             ("brokers", "Illinois", "11"),  # both champions turning over cut all 11 Illinois partners off
-            ("brokers", person["person"], "5"),
+            ("brokers", person["person"], "3"),  # informal ties: the draft charter FA10 makes none
             ("brokers", n["PTOP"], "35"),
             ("regions", "Illinois", "2 of 7"),
             ("regions", "Delaware", "2 of 7"),

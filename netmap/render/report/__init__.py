@@ -36,11 +36,13 @@ more) and, given an earlier snapshot (``since``), what changed since then, built
 Examples
 --------
 >>> import netmap, tempfile, pathlib
+>>> from netmap.pipeline import run
 >>> G = netmap.read_graph("examples/tucson-behavioral-health")
->>> data = report_data(G, as_of="2026-11-24", generated="2026-11-24T09:00:00Z")
+>>> a = run(G, as_of="2026-11-24")
+>>> data = report_data(G, a, generated="2026-11-24T09:00:00Z")
 >>> [s["id"] for s in data["sections"]][:3]
 ['summary', 'findings', 'scorecard']
->>> out = write_report(G, pathlib.Path(tempfile.mkdtemp()) / "report.md", format="markdown", as_of="2026-11-24")
+>>> out = write_report(G, a, pathlib.Path(tempfile.mkdtemp()) / "report.md", format="markdown")
 >>> out.read_text(encoding="utf-8").splitlines()[0]
 '# tucson-behavioral-health'
 """
@@ -272,7 +274,7 @@ def render_report_markdown(
     >>> from netmap.pipeline import run
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
     >>> text = render_report_markdown(G, run(G, as_of="2026-11-24"), generated="today")
-    >>> "## 5. Roster gaps" in text
+    >>> "## 4. Roster gaps" in text
     True
     """
     data = report_data(G, a, title=title, generated=generated, version=version)
