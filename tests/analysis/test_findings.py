@@ -125,3 +125,51 @@ def test_the_same_map_with_a_bare_roster_asks_for_no_role_it_does_not_define(tmp
     recorded = analyze(netmap.read_graph(folder), roster=load_roster(), as_of=AS_OF)
     missing = _by_code(recorded)["intermediary-missing"]
     assert missing.action == "Name an intermediary and record the role 'Coordinate the partnership (intermediary)'."
+
+
+COUNTY = {
+    "partners": [
+        ["id", "name", "agency_type", "level", "region", "team"],
+        ["WIB", "County Board", "Local WIB", "local", "Cedar", "leadership"],
+        ["CC", "Cedar College", "Local community colleges", "local", "Cedar", "leadership"],
+        ["YA", "Youth Alliance", "Local community-based organizations", "local", "Cedar", ""],
+    ],
+    "ties": [["source_id", "target_id"], ["WIB", "CC"], ["CC", "YA"]],
+    "funding": [
+        ["id", "stream", "recipient_id", "start", "end"],
+        ["F1", "City youth grant", "YA", "2023-09-01", "2025-08-31"],
+        ["F2", "WIOA Title I Adult", "WIB", "2025-07-01", "2029-06-30"],
+        ["F3", "WIOA Title I Adult", "CC", "2025-07-01", "2027-01-31"],
+    ],
+}
+
+
+def test_a_county_map_is_not_told_its_state_team_is_missing(make_graph):
+    found = _by_code(analyze(make_graph(COUNTY), as_of="2026-12-07"))
+    assert "state-team-incomplete" not in found and "state-link-missing" not in found
+    assert found["level-not-assessed"].severity == "info"
+    assert found["level-not-assessed"].text == (
+        "The state level of the roster is not assessed: the map lists no state-level partner."
+    )
+    assert "--scope state" in found["level-not-assessed"].action
+    assert (found["state-tie-missing"].severity, found["state-tie-missing"].condition) == ("medium", "policy-alignment")
+    assert found["state-tie-missing"].text.startswith("No partner on this map is tied to a state-level partner")
+    # Asked for, the state level is assessed: the team is incomplete, and the info line goes.
+    scoped = _by_code(analyze(make_graph(COUNTY), as_of="2026-12-07", scope="all"))
+    assert "state-team-incomplete" in scoped and "level-not-assessed" not in scoped
+
+
+def test_funding_lapsed_and_an_award_ending_are_findings_about_their_partner(make_graph):
+    found = _by_code(analyze(make_graph(COUNTY), as_of="2026-12-07"))
+    assert found["funding-lapsed"].text == (
+        "Youth Alliance's funding has lapsed: its last award (City youth grant) ended on 2025-08-31."
+    )
+    # The WIOA stream runs to 2029-06-30 (its last award): not ending; the college's award is.
+    assert "funding-stream-ending" not in found
+    assert found["funding-award-ending"].text == (
+        "Cedar College's award from WIOA Title I Adult (F3) ends on 2027-01-31, in 55 day(s), "
+        "though the stream goes on."
+    )
+    # The lapsed partner is no "single stream" partner: it has no current stream at all.
+    single = found.get("funding-single-stream")
+    assert single is None or all(i["partner"] != "Youth Alliance" for i in single.items)
