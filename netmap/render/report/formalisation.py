@@ -38,9 +38,16 @@ def formalisation_section(a: Analysis, name: Any) -> dict[str, Any]:
     intro = [
         f"Judged on {f['as_of']}: an agreement is expiring when it ends within {f['within_days']} days. Drafts bind "
         "no one and expired agreements no longer back a tie.",
-        f"Ties among leadership-team partners backed by a current agreement: {f['leadership_ties_backed']} of "
-        f"{f['leadership_ties']}" + (f" ({_pct(share)})." if share is not None else "."),
+        f"Working ties among leadership-team partners (a ties row or a funding award between the two) backed "
+        f"by a current agreement: {f['leadership_ties_backed']} of {f['leadership_ties']}"
+        + (f" ({_pct(share)})." if share is not None else "."),
     ]
+    signed_only = f.get("signed_only_leadership_pairs") or []
+    if signed_only:
+        intro.append(
+            f"{len(signed_only)} more leadership pair(s) signed an agreement together but have no recorded working "
+            "tie; they are not counted above."
+        )
     facts = [
         ("Expired", "; ".join(f"{x['title'] or x['id']} ({x['id']})" for x in f["expired"]) or "none"),
         (
@@ -56,6 +63,10 @@ def formalisation_section(a: Analysis, name: Any) -> dict[str, Any]:
         (
             "Partners with roles but no current agreement",
             ", ".join(r["name"] or r["id"] for r in f["roles_without_agreement"]) or "none",
+        ),
+        (
+            "Signed together, no recorded working tie",
+            "; ".join(f"{name(x)} – {name(y)}" for x, y in signed_only) or "none",
         ),
     ]
     table = _table(
