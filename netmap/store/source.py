@@ -75,7 +75,12 @@ def read_tables(
         label = f"{engine.label} map {map_name}"
     if roster is None:
         stored: Any = G.graph.get("roster")
-        roster = load_roster(stored if stored in available_rosters() else None)
+        if stored is not None and stored not in available_rosters():
+            # Never a silent swap to the shipped roster: the map's own types would read as unknown.
+            raise UsageError(
+                f"map {map_name!r} was loaded with the roster {stored!r}, which is not shipped; pass it (--roster FILE)"
+            )
+        roster = load_roster(stored)
     tables = validate(graph_raw(G, label), roster)
     tables.map_id = map_name
     tables.source = label

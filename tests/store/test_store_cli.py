@@ -143,3 +143,22 @@ def test_a_password_on_the_command_line_is_not_an_option():
     result = run("load", TUCSON, "--uri", "neo4j://localhost", "--password", SECRET)
     assert result.exit_code == 2
     assert "No such option: --password" in result.output
+
+
+def test_a_map_loaded_with_a_custom_roster_is_never_read_with_the_shipped_one(target, tmp_path):
+    """The stored map names its roster; one that is not shipped must be passed, not swapped."""
+    shipped = (ROOT / "netmap" / "data" / "rosters" / "career-pathways.yaml").read_text(encoding="utf-8")
+    custom = tmp_path / "county.yaml"
+    custom.write_text(shipped.replace("name: career-pathways", "name: county-roster", 1), encoding="utf-8")
+    name = target.name("custom")
+    env = {"NEO4J_PASSWORD": target.server.password} if target.server.password else None
+    extra = [*target.cli_args, *(["--user", target.server.user] if target.server.user else [])]
+    uri = target.server.uri
+    loaded = run("load", TUCSON, "--uri", uri, "--map", name, "--roster", custom, *target.cli_args, env=env)
+    assert loaded.exit_code == 0, loaded.output
+    refused = run("gaps", uri, "--map", name, "--json", *extra, env=env)
+    assert refused.exit_code == 2
+    assert "loaded with the roster 'county-roster', which is not shipped; pass it (--roster FILE)" in refused.output
+    read = run("gaps", uri, "--map", name, "--json", "--roster", custom, *extra, env=env)
+    assert read.exit_code == 0, read.output
+    assert json.loads(read.stdout)["roster"] == "county-roster"
