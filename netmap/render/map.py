@@ -394,7 +394,17 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
             "categories": [{"id": c.id, "name": c.name, "color": colour[c.id]} for c in categories],
             "shapes": [{"level": lvl, "shape": SHAPES[lvl]} for lvl in ("state", "regional", "local", "national")],
             "edges": [
-                {"kind": k, "color": EDGE_STYLES[k][0], "dashes": bool(EDGE_STYLES[k][1])} for k in kinds_present
+                {
+                    "kind": k,
+                    "color": EDGE_STYLES[k][0],
+                    "dashes": bool(EDGE_STYLES[k][1]),
+                    # The line's own dash pattern (the report's legend draws it), and the nearest
+                    # CSS line style for the map's (short dashes read as dots): lapsed and
+                    # planned differ in the legend too.
+                    "dash": " ".join(str(x) for x in EDGE_STYLES[k][1] or ()),
+                    "line": _line_style(EDGE_STYLES[k][1]),
+                }
+                for k in kinds_present
             ],
             "ghosts": bool(ghosts and ghosts["nodes"]),
         },
@@ -553,6 +563,13 @@ def _when(state: str, day: dt.date | None) -> str:
     if day is None:
         return ""
     return f", ended {day.isoformat()}" if state == LAPSED else f", starts {day.isoformat()}"
+
+
+def _line_style(dashes: list[int] | bool) -> str:
+    """The CSS border style closest to a vis-network dash pattern: solid, dashed or dotted."""
+    if not dashes:
+        return "solid"
+    return "dotted" if dashes[0] <= 2 else "dashed"
 
 
 def _subtitle(result, region: str | None, count: int) -> str:

@@ -211,7 +211,6 @@ def funding_section(a: Analysis, name: Any) -> dict[str, Any]:
             )
             or "none",
         ),
-        ("Partners whose funding lapsed", "; ".join(f"{p['name'] or p['id']}" for p in m["lapsed"]) or "none"),
     ]
     live = [s for s in m["streams"] if s["awards"]]
     intro = [
