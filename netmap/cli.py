@@ -152,6 +152,12 @@ ExpectOpt = Annotated[
     typer.Option("--expect", help="A region that should be there even with no partner listed (repeatable)."),
 ]
 DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Neo4j database (default: the server's).")]
+WaitOpt = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0, metavar="SECONDS", help="How long to wait while another load of the same map runs (0: fail)."
+    ),
+]
 
 
 def _password() -> str | None:
@@ -668,6 +674,7 @@ def load(
     roster: RosterOpt = None,
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
+    wait: WaitOpt = 60.0,
 ) -> None:
     """Load a workbook into Neo4j as one map: atomic, and a no-op when nothing changed."""
     from netmap.render.terminal import render_load
@@ -676,7 +683,9 @@ def load(
     G, _ = _graph(source, roster, encoding)
     with connect(uri, user=user, password=_password(), database=database) as engine:
         with _progress(as_json) as progress:
-            summary = load_map(G, engine, map_name=map_name, batch_size=batch_size, progress=progress)
+            summary = load_map(
+                G, engine, map_name=map_name, batch_size=batch_size, progress=progress, wait=wait, on_wait=_waiting
+            )
         label = engine.label
     if as_json:
         sys.stdout.write(dumps(summary.to_dict()) + "\n")
@@ -732,14 +741,20 @@ def drop(
     map_name: Annotated[str, typer.Option("--map", help="Name of the map to delete.")],
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
+    wait: WaitOpt = 60.0,
 ) -> None:
     """Delete one map (every version of it) from a database; other maps are untouched."""
     from netmap.store import connect, drop_map
 
     with connect(uri, user=user, password=_password(), database=database) as engine:
-        deleted = drop_map(engine, map_name)
+        deleted = drop_map(engine, map_name, wait=wait, on_wait=_waiting)
         label = engine.label
     _stderr().print(Text(f"deleted map {map_name!r} ({deleted} nodes) from {label}"))
+
+
+def _waiting(name: str, holder: str, wait: float) -> None:
+    """Say on stderr, once, that a load waits for another load of the same map."""
+    _stderr().print(Text(f"netmap: map {name!r} is being loaded by {holder}; waiting up to {wait:g} s (--wait)"))
 
 
 def _progress(quiet: bool = False, label: str = "loading {task.description}"):

@@ -41,8 +41,8 @@ EXAMPLES = ROOT / "examples"
 FILES = sorted(CYPHER.rglob("*.cypher"))
 QUERY_FILES = sorted(QUERIES.glob("*.cypher"))
 
-# Properties the store writes besides the graph's own attributes: the (:Map) bookkeeping
-# node's, and the version and position every node and relationship carries.
+# Properties the store writes besides the graph's own attributes: the (:Map) and
+# (:LoadLock) bookkeeping nodes', and the version and position every node and relationship carries.
 STORE_PROPERTIES = (
     "id",
     "map_id",
@@ -56,6 +56,13 @@ STORE_PROPERTIES = (
     "files",
     "columns",
     "extra_sheets",
+    # the (:LoadLock) node's, one per map (netmap.store.lock)
+    "map",
+    "owner",
+    "holder",
+    "loading",
+    "expires",
+    "touched",
 )
 
 RUNS_EVERYWHERE = "Neo4j 5 and FalkorDB"
@@ -209,7 +216,7 @@ CLEAN_PROBES = {
 
 def run_lint(items: list[dict[str, object]]) -> list[dict[str, object]]:
     request = {
-        "labels": sorted({*NODE_LABELS, "Map"}),
+        "labels": sorted({*NODE_LABELS, "Map", "LoadLock"}),
         "relationshipTypes": list(REL_TYPES),
         "propertyKeys": property_keys(),
         "graphSchema": [{"from": a, "to": b, "relType": t} for t, (a, b) in REL_ENDPOINTS.items()],

@@ -15,6 +15,12 @@ without one huge transaction on Neo4j):
    ``(:Map)`` node to it. Then the other versions of that map, and only of that map, are
    deleted in batches.
 
+Loads of one map are serialised by the map's load lock (:mod:`netmap.store.lock`): a load
+takes it before it reads the map, holds it until the old versions are deleted, and waits
+(up to ``wait`` seconds) while another load holds it. The switch is a compare-and-set on the
+lock, and the deletion spares the current version and the one a live lock holder is
+writing, so whatever the interleaving the map shows one whole workbook.
+
 Examples
 --------
 >>> summary = LoadSummary("demo", "abc", None)
@@ -30,6 +36,7 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import networkx as nx
@@ -38,6 +45,7 @@ from netmap._gc import gc_paused
 from netmap.errors import StoreError, UsageError
 from netmap.model import NODE_LABELS, REL_TYPES
 from netmap.store.engines import Engine
+from netmap.store.lock import DEFAULT_LEASE, DEFAULT_WAIT, LoadLock, OnWait, hold
 from netmap.store.rows import META_JSON, GraphRows, graph_rows, rows_graph
 from netmap.store.statements import statement
 
@@ -120,31 +128,63 @@ def list_maps(engine: Engine) -> list[dict[str, Any]]:
     return engine.run("store/map_list")
 
 
-def drop_map(engine: Engine, name: str, *, batch_size: int = 1000) -> int:
+def drop_map(
+    engine: Engine,
+    name: str,
+    *,
+    batch_size: int = 1000,
+    wait: float = DEFAULT_WAIT,
+    lease: float = DEFAULT_LEASE,
+    on_wait: OnWait | None = None,
+) -> int:
     """Delete map ``name`` (every version); return the number of nodes deleted.
 
-    The ``(:Map)`` node goes first, so readers never see half a map.
+    The ``(:Map)`` node goes first, so readers never see half a map. The map's load lock
+    is held meanwhile (waiting up to ``wait`` seconds for a load in progress), so a load
+    never switches the map to a version the drop is deleting.
 
     Raises
     ------
     UsageError
         The database holds no map of that name.
+    MapBusy
+        A load of the map was still running after ``wait`` seconds.
     """
-    found = engine.run("store/drop_map", {"map": name}, write=True)[0]["deleted"]
-    total = 0
-    # Also finishes a drop that stopped after the (:Map) node went.
-    while deleted := engine.run("store/drop_nodes", {"map": name, "limit": batch_size}, write=True)[0]["deleted"]:
-        total += deleted
+    with hold(engine, name, what=f"netmap drop of {name!r}", wait=wait, lease=lease, on_wait=on_wait):
+        found = engine.run("store/drop_map", {"map": name}, write=True)[0]["deleted"]
+        total = 0
+        # Also finishes a drop that stopped after the (:Map) node went.
+        while deleted := engine.run("store/drop_nodes", {"map": name, "limit": batch_size}, write=True)[0]["deleted"]:
+            total += deleted
     if not found and not total:
         raise UsageError(f"{engine.label} has no map {name!r}")
     return total
 
 
-def read_rows(engine: Engine, name: str) -> GraphRows | None:
-    """The current version of map ``name`` as rows, or None if there is no such map."""
-    info = map_info(engine, name)
-    if info is None:
-        return None
+def read_rows(engine: Engine, name: str, *, attempts: int = 5) -> GraphRows | None:
+    """The current version of map ``name`` as rows, or None if there is no such map.
+
+    Each label is read in a statement of its own, so a load that switches the map in
+    between would give a mix of two versions: the version is checked again after the
+    reads, and the map read again (up to ``attempts`` times) when it changed.
+
+    Raises
+    ------
+    StoreError
+        The map changed during every one of the ``attempts`` reads.
+    """
+    for _ in range(attempts):
+        info = map_info(engine, name)
+        if info is None:
+            return None
+        rows = _read_version(engine, name, info)
+        after = map_info(engine, name)
+        if after is not None and after.get("version") == info.get("version"):
+            return rows
+    raise StoreError(f"map {name!r} changed while it was read, {attempts} times; read it again when loads are done")
+
+
+def _read_version(engine: Engine, name: str, info: dict[str, Any]) -> GraphRows:
     meta = {k: info.get(k) for k in ("roster", "source")}
     for key in META_JSON:
         try:
@@ -317,6 +357,9 @@ def load_map(
     map_name: str | None = None,
     batch_size: int = 1000,
     progress: Progress | None = None,
+    wait: float = DEFAULT_WAIT,
+    lease: float = DEFAULT_LEASE,
+    on_wait: OnWait | None = None,
 ) -> LoadSummary:
     """Load ``G`` into the database as map ``map_name`` (default ``G.graph["map_id"]``).
 
@@ -332,6 +375,14 @@ def load_map(
         Rows per statement.
     progress : callable, optional
         Called after each batch with (done, total, what).
+    wait : float
+        Seconds to wait while another load (or a drop) of the same map runs; 0 fails at
+        once. See :mod:`netmap.store.lock`.
+    lease : float
+        Seconds this load's lock holds without renewal: how long the map stays blocked if
+        this process is killed.
+    on_wait : callable, optional
+        Called once if the load has to wait: ``(map name, the other load, wait)``.
 
     Returns
     -------
@@ -342,7 +393,11 @@ def load_map(
     ------
     StoreError
         A batch failed (the message names it); the previous version stays current and
-        running the load again completes it.
+        running the load again completes it. Or this load lost its lock (not renewed
+        for ``lease`` seconds) and switched nothing.
+    MapBusy
+        Another load of the map held its lock for longer than ``wait`` seconds (the message
+        names that load); nothing was written.
     """
     if batch_size < 1:
         raise UsageError(f"--batch-size must be at least 1, not {batch_size}")
@@ -351,6 +406,23 @@ def load_map(
         rows = graph_rows(G)
         version = rows.fingerprint()
     engine.apply_schema()
+    # The workbook's own name, not its path: another load prints this in one line.
+    source = str(rows.meta.get("source") or "")
+    what = f"netmap load of {(PurePath(source).name or name)!r}"
+    with hold(engine, name, what=what, loading=version, wait=wait, lease=lease, on_wait=on_wait) as lock:
+        return _load_locked(engine, rows, name, version, batch_size, progress, lock)
+
+
+def _load_locked(
+    engine: Engine,
+    rows: GraphRows,
+    name: str,
+    version: str,
+    batch_size: int,
+    progress: Progress | None,
+    lock: LoadLock,
+) -> LoadSummary:
+    """The load proper, with the map's load lock held."""
     info = map_info(engine, name)
     previous = info.get("version") if info else None
     summary = LoadSummary(name, version, previous)
@@ -363,7 +435,13 @@ def load_map(
         _compare(summary, read_rows(engine, name) if info else None, rows)
 
     if previous != version:
-        _write_batches(engine, rows, name, version, batch_size, summary, progress)
+
+        def step(done: int, total: int, what: str) -> None:
+            lock.ensure()  # a load that lost its lock stops writing as soon as it knows
+            if progress is not None:
+                progress(done, total, what)
+
+        _write_batches(engine, rows, name, version, batch_size, summary, step)
         nodes, rels = rows.count()
         found = engine.run("store/version_count", {"map": name, "version": version})[0]
         if (found["nodes"], found["relationships"]) != (nodes, rels):
@@ -371,11 +449,12 @@ def load_map(
                 f"map {name!r}: the staged version has {found['nodes']} nodes and {found['relationships']} "
                 f"relationships, {nodes} and {rels} were sent; the previous version stays current"
             )
-        engine.run("store/map_set", {"map": name, "props": _meta_props(rows, version)}, write=True)
+        params = {"map": name, "owner": lock.owner, "props": _meta_props(rows, version)}
+        if not engine.run("store/map_set", params, write=True):
+            raise StoreError(lock.lost_message())
         summary.written = True
-    # Whatever an earlier load left behind (a replaced or an abandoned version) goes now.
-    while engine.run("store/delete_stale", {"map": name, "keep": version, "limit": batch_size}, write=True)[0][
-        "deleted"
-    ]:
+    # Whatever an earlier load left behind (a replaced or an abandoned version) goes now;
+    # the statement itself spares the current version and one a live lock holder writes.
+    while engine.run("store/delete_stale", {"map": name, "limit": batch_size}, write=True)[0]["deleted"]:
         pass
     return summary

@@ -116,8 +116,9 @@ def test_driver_errors_become_one_line_messages():
 
 def test_the_falkordb_schema_is_the_neo4j_schema_translated():
     pairs = falkordb_schema()
-    assert len(pairs) == len(schema_statements()) == 21
+    assert len(pairs) == len(schema_statements()) == 22
     assert pairs[0] == ("Map", ["id"])
+    assert pairs[-1] == ("LoadLock", ["map"])  # one load lock per map: concurrent takes cannot make two
     assert ("Person", ["map_id", "version", "id"]) in pairs
     assert ("Person", ["uid"]) in pairs  # the one-property key loads find relationship ends by
 
