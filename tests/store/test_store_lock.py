@@ -1,0 +1,359 @@
+"""netmap.store.lock: loads of one map, raced on a real engine, leave one whole workbook.
+
+Loads run in threads (each with a connection of its own) and as real ``netmap load``
+processes, started at staggered moments; a lock holder is killed with SIGKILL; a load is
+held still in the middle of its batches (the one fault injected: a real load cannot be
+paused on cue at a given batch).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+import netmap
+from netmap.cli import app
+from netmap.errors import StoreError, UsageError
+from netmap.store import load_map, read_map
+from netmap.store.engines import Engine
+from netmap.store.lock import MapBusy, hold
+from netmap.store.rows import graph_rows
+from tests.conftest import EXAMPLES, ROOT
+from tests.store.test_store_load import FailingEngine
+
+WORKBOOKS = ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"]
+# What a load that gave up prints (CLI) or raises (library): one line naming the other load.
+BUSY = re.compile(
+    r"map '[^']+' is being loaded by netmap load of '[^']+' \(process \d+ on [^,]+, started [0-9T:Z-]+\); "
+    r"gave up after waiting \d+ s \(wait longer with --wait SECONDS\)"
+)
+
+WAITING = re.compile(
+    r"netmap: map '[^']+' is being loaded by netmap load of '[^']+' \(process \d+ on [^,]+, started [0-9T:Z-]+\); "
+    r"waiting up to 60 s \(--wait\)"
+)
+
+
+def canonical(G: nx.MultiDiGraph) -> tuple:
+    """Everything a map says, in an order-free form; the map's name left out."""
+
+    def clean(attrs: dict) -> tuple:
+        return tuple(sorted((k, repr(v)) for k, v in attrs.items() if v is not None and k != "map_id"))
+
+    return (
+        tuple(sorted((n, clean(d)) for n, d in G.nodes(data=True))),
+        tuple(sorted((u, v, str(k), clean(d)) for u, v, k, d in G.edges(keys=True, data=True))),
+    )
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict[str, nx.MultiDiGraph]:
+    return {name: netmap.read_graph(EXAMPLES / name) for name in WORKBOOKS}
+
+
+def cli_env(target) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if target.server.password:
+        env["NEO4J_PASSWORD"] = target.server.password
+    return env
+
+
+def cli_args(target) -> list[str]:
+    return [*target.cli_args, *(["--user", target.server.user] if target.server.user else [])]
+
+
+def version_nodes(engine: Engine, name: str, G: nx.MultiDiGraph) -> int:
+    version = graph_rows(G).fingerprint()
+    return engine.run("store/version_count", {"map": name, "version": version})[0]["nodes"]
+
+
+def load_in_thread(target, G, name: str, delay: float, wait: float, outcomes: dict, i: int, waited: list) -> None:
+    """Load ``G`` after ``delay`` seconds on a connection of its own; note how it ended, and if it waited."""
+    time.sleep(delay)
+    try:
+        with target.connect() as engine:
+            load_map(G, engine, map_name=name, batch_size=5, wait=wait, on_wait=lambda *_: waited.append(name))
+        outcomes[i] = "ok"
+    except MapBusy as exc:
+        outcomes[i] = ("busy", str(exc))
+    except Exception as exc:  # any other outcome fails the test
+        outcomes[i] = ("error", repr(exc))
+
+
+def test_racing_loads_leave_the_map_one_whole_workbook(target, inputs):
+    """Ten rounds of three loads (two threads, one process), staggered, some not waiting."""
+    name = target.name("raced")
+    expected = {wb: canonical(G) for wb, G in inputs.items()}
+    started = time.monotonic()
+    waited: list[str] = []  # one entry per load that found another in progress and waited
+    gave_up = 0
+    for round_no in range(10):
+        pick = random.Random(round_no)  # the same interleavings on every run
+        order = pick.sample(WORKBOOKS, 3)
+        # The process starts first (it spends about a second starting and reading its
+        # workbook); the threads start around when it writes, a little apart, the gap
+        # between them growing over the rounds from together to one after the other.
+        base = pick.uniform(0.5, 1.2)
+        delays = [base, base + (round_no % 5) * 0.08, 0.0]
+        # In odd rounds one load (a thread or the process, in turn) does not wait: it must
+        # fail cleanly or find the map free.
+        waits = [60.0, 60.0, 60.0]
+        if round_no % 2:
+            waits[(round_no // 2) % 3] = 0.0
+        outcomes: dict[int, object] = {}
+
+        threads = [
+            threading.Thread(
+                target=load_in_thread, args=(target, inputs[wb], name, delays[i], waits[i], outcomes, i, waited)
+            )
+            for i, wb in enumerate(order[:2])
+        ]
+        for thread in threads:
+            thread.start()
+        command = [sys.executable, "-m", "netmap", "load", str(EXAMPLES / order[2]), "--uri", target.server.uri]
+        command += ["--map", name, "--batch-size", "5", "--wait", f"{waits[2]:g}", *cli_args(target)]
+        done = subprocess.run(command, capture_output=True, text=True, env=cli_env(target), timeout=120, check=False)
+        for thread in threads:
+            thread.join(120)
+        outcomes[2] = "ok" if done.returncode == 0 else ("exit", done.returncode, done.stderr)
+        if done.returncode == 0:  # on stderr at most the line that says it waited
+            assert all(WAITING.fullmatch(line) for line in done.stderr.splitlines()), done.stderr
+            waited += ["process"] * bool(done.stderr)
+
+        for i, wb in enumerate(order):
+            outcome = outcomes[i]
+            if outcome == "ok":
+                continue
+            assert outcome[0] in ("busy", "exit"), (round_no, wb, outcome)
+            assert waits[i] == 0, (round_no, wb, outcome)  # a load that waits 60 s never gives up here
+            gave_up += 1
+            if outcome[0] == "exit":
+                assert outcome[1] == 1 and len(outcome[2].strip().splitlines()) == 1, outcome
+                assert BUSY.search(outcome[2]), outcome[2]
+            else:
+                assert BUSY.fullmatch(outcome[1]), outcome[1]
+        succeeded = [wb for i, wb in enumerate(order) if outcomes[i] == "ok"]
+        assert len(succeeded) >= 2, (round_no, outcomes)
+        with target.connect() as engine:
+            got = canonical(read_map(engine, name))
+            matches = [wb for wb, want in expected.items() if got == want]
+            assert matches, f"round {round_no}: the map is none of the workbooks (empty or mixed)"
+            assert matches[0] in succeeded, (round_no, matches, succeeded)
+            # Only the current version is left: the others were deleted, none half-way.
+            for wb in WORKBOOKS:
+                want = inputs[wb].number_of_nodes() if wb == matches[0] else 0
+                assert version_nodes(engine, name, inputs[wb]) == want, (round_no, wb)
+    # The rounds did race: loads found others in progress (and waited, or gave up).
+    assert len(waited) + gave_up >= 5, (waited, gave_up)
+    assert time.monotonic() - started < 90
+
+
+HOLD_AND_SLEEP = """
+import sys, time
+from netmap.store import connect
+from netmap.store.lock import hold
+uri, database, name = sys.argv[1:4]
+with connect(uri, database=database or None) as engine:
+    engine.apply_schema()
+    with hold(engine, name, what="netmap load of 'killed.xlsx'", lease=2.0):
+        print("held", flush=True)
+        time.sleep(600)
+"""
+
+
+def test_a_killed_loads_lock_expires_and_the_next_load_waits_for_it(target, tmp_path, inputs):
+    name = target.name("killed")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AND_SLEEP, target.server.uri, target.database or "", name],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=cli_env(target),
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        time.sleep(2.5)  # longer than the lease: the living holder renews it meanwhile
+        load = [sys.executable, "-m", "netmap", "load", str(EXAMPLES / WORKBOOKS[0]), "--uri", target.server.uri]
+        load += ["--map", name, *cli_args(target)]
+        refused = subprocess.run(
+            [*load, "--wait", "0"], capture_output=True, text=True, env=cli_env(target), timeout=60
+        )
+        assert refused.returncode == 1
+        line = refused.stderr.strip()
+        assert "\n" not in line and line.startswith(f"netmap: map '{name}' is being loaded by netmap load of ")
+        assert BUSY.search(line) and f"'killed.xlsx' (process {holder.pid} on " in line
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+    killed = time.monotonic()
+    waited = subprocess.run([*load, "--wait", "30"], capture_output=True, text=True, env=cli_env(target), timeout=60)
+    assert waited.returncode == 0, waited.stderr
+    assert time.monotonic() - killed < 2.0 + 5  # the lease, and the load itself
+    assert f"is being loaded by netmap load of 'killed.xlsx' (process {holder.pid} on " in waited.stderr
+    assert "waiting up to 30 s (--wait)" in waited.stderr
+    with target.connect() as engine:
+        assert canonical(read_map(engine, name)) == canonical(inputs[WORKBOOKS[0]])
+
+
+class PausingEngine(Engine):
+    """The real engine, with a load that stops before its k-th loader batch until released.
+
+    ``renewals`` off also holds back the lock's renewals meanwhile, as in a process that
+    is stopped (SIGSTOP, a frozen machine).
+    """
+
+    def __init__(self, inner: Engine, pause_at: int, *, renewals: bool = True):
+        self.inner, self.pause_at, self.label, self.renewals = inner, pause_at, inner.label, renewals
+        self.loads = 0
+        self.paused, self.go = threading.Event(), threading.Event()
+
+    def _run(self, stmt, params, *, write):
+        if stmt.name.startswith("load/"):
+            self.loads += 1
+            if self.loads == self.pause_at:
+                self.paused.set()
+                self.go.wait(60)
+        if stmt.name == "store/lock_renew" and not self.renewals:
+            self.go.wait(60)
+        return self.inner._run(stmt, params, write=write)
+
+    def apply_schema(self):
+        self.inner.apply_schema()
+
+    def close(self):
+        pass
+
+
+def test_deleting_stale_versions_keeps_the_current_one_and_one_being_written(target, inputs):
+    name = target.name("stale")
+    current, abandoned, writing = (inputs[wb] for wb in WORKBOOKS)
+    with target.connect() as engine, target.connect() as other:
+        load_map(current, engine, map_name=name, batch_size=10)
+        with pytest.raises(StoreError, match=r"^batch 4 of "):  # leaves 3 batches of a version behind
+            load_map(abandoned, FailingEngine(engine, 4), map_name=name, batch_size=10)
+        assert version_nodes(engine, name, abandoned) == 30
+        paused = PausingEngine(other, pause_at=6)
+        result: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                result["summary"] = load_map(writing, paused, map_name=name, batch_size=10)
+            except Exception as exc:
+                result["error"] = exc
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert paused.paused.wait(30)
+        # What any load does after its switch, while another load is part way through.
+        while engine.run("store/delete_stale", {"map": name, "limit": 7}, write=True)[0]["deleted"]:
+            pass
+        assert version_nodes(engine, name, current) == current.number_of_nodes()  # current: whole
+        assert version_nodes(engine, name, writing) == 50  # being written: the 5 batches sent
+        assert version_nodes(engine, name, abandoned) == 0  # abandoned: gone
+        assert canonical(read_map(engine, name)) == canonical(current)
+        with pytest.raises(MapBusy) as busy:
+            load_map(abandoned, engine, map_name=name, wait=0)
+        assert BUSY.fullmatch(str(busy.value)) and "netmap load of 'four-state-coalitions'" in str(busy.value)
+        paused.go.set()
+        thread.join(60)
+        assert "error" not in result, result
+        assert canonical(read_map(engine, name)) == canonical(writing)
+        assert version_nodes(engine, name, current) == 0
+        assert version_nodes(engine, name, writing) == writing.number_of_nodes()
+
+
+def test_a_load_that_lost_its_lock_switches_nothing(target, inputs):
+    """A load stalled past its lease is overtaken; when it resumes it fails and changes nothing."""
+    name = target.name("overtaken")
+    stalled_wb, winner_wb = inputs[WORKBOOKS[0]], inputs[WORKBOOKS[1]]
+    with target.connect() as engine, target.connect() as other:
+        stalled = PausingEngine(other, pause_at=3, renewals=False)
+        result: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                result["summary"] = load_map(stalled_wb, stalled, map_name=name, batch_size=10, lease=1.0)
+            except Exception as exc:
+                result["error"] = exc
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert stalled.paused.wait(30)
+        waited: list[str] = []
+        summary = load_map(
+            winner_wb, engine, map_name=name, batch_size=10, wait=30, on_wait=lambda m, h, w: waited.append(h)
+        )
+        assert summary.written and waited and waited[0].startswith("netmap load of 'tucson-behavioral-health' (")
+        stalled.go.set()
+        thread.join(60)
+        error = result.get("error")
+        assert isinstance(error, StoreError), result
+        assert str(error) == (
+            f"map '{name}': this load's lock expired (no renewal for 1 s) and another load may have taken it; "
+            "the map was not switched to this workbook; run the load again"
+        )
+        assert canonical(read_map(engine, name)) == canonical(winner_wb)
+        assert version_nodes(engine, name, winner_wb) == winner_wb.number_of_nodes()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("nan", "--wait must be a number of seconds, 0 or more, not nan"),
+        ("inf", "--wait must be a number of seconds, 0 or more, not inf"),
+        ("-1", "Invalid value for '--wait'"),
+    ],
+)
+def test_wait_must_be_a_finite_number_of_seconds(target, value, message):
+    result = CliRunner().invoke(
+        app,
+        [
+            "load",
+            str(EXAMPLES / WORKBOOKS[0]),
+            "--uri",
+            target.server.uri,
+            "--map",
+            target.name("w"),
+            "--wait",
+            value,
+            *cli_args(target),
+        ],
+        env={"NEO4J_PASSWORD": target.server.password} if target.server.password else None,
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_hold_refuses_a_lease_of_nothing(engine):
+    with pytest.raises(UsageError, match="lease must be more than 0 seconds"):
+        with hold(engine, "m", what="x", lease=0):
+            pass
+
+
+def test_a_drop_waits_for_a_load_and_the_map_stays_whole_or_gone(target, inputs):
+    name = target.name("dropped")
+    with target.connect() as engine, target.connect() as other:
+        load_map(inputs[WORKBOOKS[0]], engine, map_name=name)
+        paused = PausingEngine(other, pause_at=3)
+        thread = threading.Thread(
+            target=load_map, args=(inputs[WORKBOOKS[1]], paused), kwargs={"map_name": name, "batch_size": 10}
+        )
+        thread.start()
+        assert paused.paused.wait(30)
+        with pytest.raises(MapBusy, match=r"^map '[^']+' is being loaded by netmap load of 'oregon-pathways-alliance'"):
+            netmap.store.drop_map(engine, name, wait=0)
+        timer = threading.Timer(0.3, paused.go.set)
+        timer.start()
+        assert netmap.store.drop_map(engine, name, wait=30) == inputs[WORKBOOKS[1]].number_of_nodes()
+        thread.join(60)
+        with pytest.raises(UsageError, match="has no map"):
+            read_map(engine, name)
