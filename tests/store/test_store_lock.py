@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import networkx as nx
 import pytest
@@ -24,6 +25,7 @@ from typer.testing import CliRunner
 import netmap
 from netmap.cli import app
 from netmap.errors import StoreError, UsageError
+from netmap.model import NODE_LABELS, REL_TYPES
 from netmap.store import load_map, read_map
 from netmap.store.engines import Engine
 from netmap.store.lock import MapBusy, hold
@@ -357,3 +359,36 @@ def test_a_drop_waits_for_a_load_and_the_map_stays_whole_or_gone(target, inputs)
         thread.join(60)
         with pytest.raises(UsageError, match="has no map"):
             read_map(engine, name)
+
+
+class SwitchingEngine(Engine):
+    """The real engine; once, right after the first label is read, another load switches the map."""
+
+    def __init__(self, inner: Engine, switch: Callable[[], object]):
+        self.inner, self.label, self.switch, self.reads = inner, inner.label, switch, 0
+
+    def _run(self, stmt, params, *, write):
+        out = self.inner._run(stmt, params, write=write)
+        if stmt.name.startswith("read/"):
+            self.reads += 1
+            if self.reads == 1:
+                self.switch()
+        return out
+
+    def apply_schema(self):
+        self.inner.apply_schema()
+
+    def close(self):
+        pass
+
+
+def test_a_read_while_a_load_switches_the_map_is_of_one_version(target, inputs):
+    name = target.name("switched")
+    before, after = inputs[WORKBOOKS[0]], inputs[WORKBOOKS[1]]
+    with target.connect() as engine, target.connect() as other:
+        load_map(before, engine, map_name=name)
+        reader = SwitchingEngine(engine, lambda: load_map(after, other, map_name=name))
+        got = read_map(reader, name)
+        # The partners were read from the old version, then the map changed: read again, whole.
+        assert canonical(got) == canonical(after)
+        assert reader.reads == 2 * len(NODE_LABELS + REL_TYPES)  # every label and type, twice
