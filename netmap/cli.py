@@ -754,7 +754,7 @@ def drop(
 
 def _waiting(name: str, holder: str, wait: float) -> None:
     """Say on stderr, once, that a load waits for another load of the same map."""
-    _stderr().print(Text(f"netmap: map {name!r} is being loaded by {holder}; waiting up to {wait:g} s (--wait)"))
+    _stderr().print(Text(f"netmap: map {name!r} is in use by {holder}; waiting up to {wait:g} s (--wait)"))
 
 
 def _progress(quiet: bool = False, label: str = "loading {task.description}"):

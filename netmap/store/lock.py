@@ -190,7 +190,7 @@ def hold(
         left = deadline - time.monotonic()
         if left <= 0:
             raise MapBusy(
-                f"map {name!r} is being loaded by {got['holder']}; gave up after waiting {wait:g} s "
+                f"map {name!r} is in use by {got['holder']}; gave up after waiting {wait:g} s "
                 f"(wait longer with --wait SECONDS)"
             )
         if not told and on_wait is not None:

@@ -36,12 +36,12 @@ from tests.store.test_store_load import FailingEngine
 WORKBOOKS = ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions"]
 # What a load that gave up prints (CLI) or raises (library): one line naming the other load.
 BUSY = re.compile(
-    r"map '[^']+' is being loaded by netmap load of '[^']+' \(process \d+ on [^,]+, started [0-9T:Z-]+\); "
+    r"map '[^']+' is in use by netmap load of '[^']+' \(process \d+ on [^,]+, started [0-9T:Z-]+\); "
     r"gave up after waiting \d+ s \(wait longer with --wait SECONDS\)"
 )
 
 WAITING = re.compile(
-    r"netmap: map '[^']+' is being loaded by netmap load of '[^']+' \(process \d+ on [^,]+, started [0-9T:Z-]+\); "
+    r"netmap: map '[^']+' is in use by netmap load of '[^']+' \(process \d+ on [^,]+, started [0-9T:Z-]+\); "
     r"waiting up to 60 s \(--wait\)"
 )
 
@@ -191,7 +191,7 @@ def test_a_killed_loads_lock_expires_and_the_next_load_waits_for_it(target, tmp_
         )
         assert refused.returncode == 1
         line = refused.stderr.strip()
-        assert "\n" not in line and line.startswith(f"netmap: map '{name}' is being loaded by netmap load of ")
+        assert "\n" not in line and line.startswith(f"netmap: map '{name}' is in use by netmap load of ")
         assert BUSY.search(line) and f"'killed.xlsx' (process {holder.pid} on " in line
     finally:
         holder.send_signal(signal.SIGKILL)
@@ -200,7 +200,7 @@ def test_a_killed_loads_lock_expires_and_the_next_load_waits_for_it(target, tmp_
     waited = subprocess.run([*load, "--wait", "30"], capture_output=True, text=True, env=cli_env(target), timeout=60)
     assert waited.returncode == 0, waited.stderr
     assert time.monotonic() - killed < 2.0 + 5  # the lease, and the load itself
-    assert f"is being loaded by netmap load of 'killed.xlsx' (process {holder.pid} on " in waited.stderr
+    assert f"is in use by netmap load of 'killed.xlsx' (process {holder.pid} on " in waited.stderr
     assert "waiting up to 30 s (--wait)" in waited.stderr
     with target.connect() as engine:
         assert canonical(read_map(engine, name)) == canonical(inputs[WORKBOOKS[0]])
@@ -351,7 +351,7 @@ def test_a_drop_waits_for_a_load_and_the_map_stays_whole_or_gone(target, inputs)
         )
         thread.start()
         assert paused.paused.wait(30)
-        with pytest.raises(MapBusy, match=r"^map '[^']+' is being loaded by netmap load of 'oregon-pathways-alliance'"):
+        with pytest.raises(MapBusy, match=r"^map '[^']+' is in use by netmap load of 'oregon-pathways-alliance'"):
             netmap.store.drop_map(engine, name, wait=0)
         timer = threading.Timer(0.3, paused.go.set)
         timer.start()
