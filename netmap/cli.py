@@ -197,6 +197,19 @@ def init(
     _stdout().print(Text(f"wrote {written}; fill it in, then run: netmap validate {written}"))
 
 
+# --max-file-size above this (1 TiB) is surely a slip of the finger.
+MAX_FILE_MIB = 2**20
+
+
+def _finite(value: float) -> float:
+    """Refuse nan, which passes every range check (it compares false with everything)."""
+    import math
+
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of MiB")
+    return value
+
+
 @app.command()
 @handled
 def validate(
@@ -206,7 +219,14 @@ def validate(
     as_json: JsonOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")] = False,
     max_file_size: Annotated[
-        float, typer.Option("--max-file-size", min=0.001, help="Largest file to read, in MiB.")
+        float,
+        typer.Option(
+            "--max-file-size",
+            min=0.001,
+            max=MAX_FILE_MIB,
+            callback=_finite,
+            help="Largest file to read, in MiB.",
+        ),
     ] = Limits().max_file_bytes / 2**20,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
