@@ -170,6 +170,7 @@ ISSUE_CODES: dict[str, str] = {
     "date-order": "an end or expiry date is before the start or signing date",
     "invalid-number": "a value is not a number",
     "out-of-range": "a number is outside its allowed range",
+    "amount-too-large": "an amount of money above 10^15 (a slip: no sum of amounts may overflow)",
     "invalid-boolean": "a value is not yes or no",
     "invalid-email": "a value does not look like an email address",
     "self-tie": "a tie from a partner to itself",
