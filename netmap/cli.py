@@ -62,7 +62,11 @@ def _stderr() -> Console:
     from netmap.render.terminal import SafeConsole
 
     # soft_wrap: a message is one line however narrow the terminal, so it greps and pastes whole.
-    return SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+    console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        # Piped, an issue table is as wide as on stdout (at 80 columns its values vanish).
+        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=max(console.width, 200))
+    return console
 
 
 def _line(message: str, style: str = "") -> Text:
