@@ -102,6 +102,13 @@ def handled(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # The file system refused (an -o under a file, no permission, a full disk): one line, not a bug.
+            if _State.debug:
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            _stderr().print(_line(f"netmap: cannot use{where}: {exc.strerror or exc}", "red"))
+            raise typer.Exit(1) from None
         except Exception as exc:
             if _State.debug:
                 raise
@@ -295,7 +302,11 @@ AsOfOpt = Annotated[
         "funding current then count.",
     ),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of sampled betweenness and community detection.")]
+SeedOpt = Annotated[
+    int,
+    # numpy's generators (the map's layout) take seeds 0 to 2**32 - 1.
+    typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of sampled betweenness and community detection."),
+]
 ScopeOpt = Annotated[
     str,
     typer.Option(

@@ -39,7 +39,7 @@ from typing import Any
 from netmap.errors import ERROR, WARNING, Issue, UsageError, escape_json_text, safe_text
 from netmap.ingest.hsds_mapping import HsdsMapping, check_mapping, load_mapping
 from netmap.ingest.validate import Tables, validate
-from netmap.ingest.workbook import Limits, RawRow, RawSheet, RawWorkbook, _read_csv_file, snippet
+from netmap.ingest.workbook import Limits, RawRow, RawSheet, RawWorkbook, _read_csv_file, check_encoding, snippet
 from netmap.roster import Roster, normalize
 
 __all__ = [
@@ -700,6 +700,7 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
     label = str(folder)
     # Problems in the package are reported when it is read as a SOURCE, not here.
     files, _ = _resources(folder, label)
+    check_encoding(encoding)
     tables, _ = _read_tables(files, label, encoding, Limits())
     reader = _Reader(tables, HsdsMapping(), roster)
     reader.read_indexes()

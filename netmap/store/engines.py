@@ -54,8 +54,15 @@ def is_store_uri(source: str) -> bool:
 
 
 def where(uri: str) -> str:
-    """The URI as it may be shown: scheme, host and port; no user, password or query."""
-    parts = urlsplit(uri)
+    """The URI as it may be shown: scheme, host and port; no user, password or query.
+
+    >>> where("falkordb://[::1")
+    'falkordb://(a malformed address)'
+    """
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # an unclosed "[" or a bracketed host that is no IP address
+        return f"{uri.split('://', 1)[0]}://(a malformed address)"
     if parts.scheme == "falkordb+unix":
         return f"{parts.scheme}://{parts.path}"
     host = parts.hostname or ""
