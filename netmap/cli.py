@@ -21,7 +21,7 @@ from rich.text import Text
 
 import netmap
 from netmap._gc import keep_to_exit, keeping_to_exit
-from netmap.errors import NetmapError, UsageError
+from netmap.errors import NetmapError, UsageError, safe_text
 from netmap.ingest.workbook import Limits
 from netmap.render.json import dumps
 
@@ -48,16 +48,30 @@ class _State:
 
 
 def _stdout() -> Console:
-    console = Console(highlight=False, soft_wrap=True)
+    # A SafeConsole: no control character or escape sequence in the data reaches the terminal.
+    from netmap.render.terminal import SafeConsole
+
+    console = SafeConsole(highlight=False, soft_wrap=True)
     if not console.is_terminal:
         # Piped or captured output: wide enough that codes and ids are never folded.
-        console = Console(highlight=False, soft_wrap=True, width=max(console.width, 200))
+        console = SafeConsole(highlight=False, soft_wrap=True, width=max(console.width, 200))
     return console
 
 
 def _stderr() -> Console:
+    from netmap.render.terminal import SafeConsole
+
     # soft_wrap: a message is one line however narrow the terminal, so it greps and pastes whole.
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        # Piped, an issue table is as wide as on stdout (at 80 columns its values vanish).
+        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=max(console.width, 200))
+    return console
+
+
+def _line(message: str, style: str = "") -> Text:
+    """A message that may quote the data (a source, a file name) as one safe line."""
+    return Text(safe_text(message), style=style)
 
 
 def handled(func: F) -> F:
@@ -83,15 +97,25 @@ def handled(func: F) -> F:
         except NetmapError as exc:
             if _State.debug:
                 raise
-            _stderr().print(Text(f"netmap: {exc}", style="red"))
+            # One line, whatever a value quoted in the message holds (safe_text escapes newlines too).
+            _stderr().print(_line(f"netmap: {exc}", style="red"))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # The file system refused (an -o under a file, no permission, a full disk): one line, not a bug.
+            if _State.debug:
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            _stderr().print(_line(f"netmap: cannot use{where}: {exc.strerror or exc}", "red"))
+            raise typer.Exit(1) from None
         except Exception as exc:
             if _State.debug:
                 raise
             _stderr().print(
-                Text(f"netmap: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", style="red")
+                _line(
+                    f"netmap: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", style="red"
+                )
             )
             raise typer.Exit(3) from None
 
@@ -200,7 +224,20 @@ def init(
 
     loaded = netmap.load_roster(roster)
     written = write_template(folder, roster=loaded, csv_files=csv, force=force)
-    _stdout().print(Text(f"wrote {written}; fill it in, then run: netmap validate {written}"))
+    _stdout().print(_line(f"wrote {written}; fill it in, then run: netmap validate {written}"))
+
+
+# --max-file-size above this (1 TiB) is surely a slip of the finger.
+MAX_FILE_MIB = 2**20
+
+
+def _finite(value: float) -> float:
+    """Refuse nan, which passes every range check (it compares false with everything)."""
+    import math
+
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of MiB")
+    return value
 
 
 @app.command()
@@ -212,7 +249,14 @@ def validate(
     as_json: JsonOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")] = False,
     max_file_size: Annotated[
-        float, typer.Option("--max-file-size", min=0.001, help="Largest file to read, in MiB.")
+        float,
+        typer.Option(
+            "--max-file-size",
+            min=0.001,
+            max=MAX_FILE_MIB,
+            callback=_finite,
+            help="Largest file to read, in MiB.",
+        ),
     ] = Limits().max_file_bytes / 2**20,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
@@ -247,7 +291,7 @@ def validate(
             render_issues(console, tables.issues)
         if tables.errors:
             console.print(
-                Text(f"{len(tables.errors)} error(s), {len(tables.warnings)} warning(s) in {source}", style="bold red")
+                _line(f"{len(tables.errors)} error(s), {len(tables.warnings)} warning(s) in {source}", style="bold red")
             )
         else:
             render_counts(console, source, tables.counts(), len(tables.warnings))
@@ -264,7 +308,11 @@ AsOfOpt = Annotated[
         "funding current then count.",
     ),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of sampled betweenness and community detection.")]
+SeedOpt = Annotated[
+    int,
+    # numpy's generators (the map's layout) take seeds 0 to 2**32 - 1.
+    typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of sampled betweenness and community detection."),
+]
 ScopeOpt = Annotated[
     str,
     typer.Option(
@@ -305,7 +353,7 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
     if tables.errors:
         console = _stderr()
         render_issues(console, tables.issues)
-        console.print(Text(f"{len(tables.errors)} error(s) in {source}; run netmap validate for details", style="red"))
+        console.print(_line(f"{len(tables.errors)} error(s) in {source}; run netmap validate for details", style="red"))
         raise typer.Exit(1)
     G = netmap.build_graph(tables)
     keep_to_exit(tables, G)
@@ -355,7 +403,7 @@ def analyze(
         return
     console = _stdout()
     doc = result.to_dict()
-    console.print(Text(f"netmap analysis of {source} (as of {doc['as_of']})", style="bold"))
+    console.print(_line(f"netmap analysis of {source} (as of {doc['as_of']})", style="bold"))
     terminal.render_findings(console, result.findings, limit=limit, do_first=result.do_first)
     terminal.render_scorecard(console, doc["scorecard"])
     terminal.render_gaps(console, doc["gaps"], limit=limit)
@@ -493,7 +541,7 @@ def diff_command(
             written = write_diff_report(changes, output, format=fmt or "html", title=title, version=netmap.__version__)
     if output:
         # The page is the output asked for; the terminal says where it is (and --json still prints).
-        _stderr().print(Text(f"wrote {written}"))
+        _stderr().print(_line(f"wrote {written}"))
     if as_json:
         sys.stdout.write(dumps(changes.to_dict()) + "\n")
     elif not output:
@@ -576,7 +624,7 @@ def _directory_issues(found, directory: str) -> None:
     render_issues(console, found.issues)
     if found.errors:
         message = f"{len(found.errors)} error(s) in the directory {directory}; those rows were left out"
-        console.print(Text(message, style="red"))
+        console.print(_line(message, style="red"))
         raise typer.Exit(1)
 
 
@@ -609,7 +657,7 @@ def hsds_mapping_command(
         if output.resolve() == (Path(package) / MAPPING_FILE).resolve()
         else f"netmap --mapping {output} validate {package}"
     )
-    _stderr().print(Text(f"wrote {output}; fill in the blanks, then check it with: {hint}"))
+    _stderr().print(_line(f"wrote {output}; fill in the blanks, then check it with: {hint}"))
 
 
 @app.command("map")
@@ -657,7 +705,7 @@ def map_command(
         )
         step("laying out and writing the map")
         written = write_map(G, a, output, title=title, size_by=size_by, gaps=not no_gaps, layout=layout)
-    _stderr().print(Text(f"wrote {written}"))
+    _stderr().print(_line(f"wrote {written}"))
 
 
 @app.command()
@@ -710,7 +758,7 @@ def pull(
     with connect(uri, user=user, password=_password(), database=database) as engine:
         G = read_map(engine, map_name)
     written = write_workbook(G, output, overwrite=force)
-    _stderr().print(Text(f"wrote map {map_name!r} to {written}; check it with: netmap validate {written}"))
+    _stderr().print(_line(f"wrote map {map_name!r} to {written}; check it with: netmap validate {written}"))
 
 
 @app.command()
@@ -749,7 +797,7 @@ def drop(
     with connect(uri, user=user, password=_password(), database=database) as engine:
         deleted = drop_map(engine, map_name, wait=wait, on_wait=_waiting)
         label = engine.label
-    _stderr().print(Text(f"deleted map {map_name!r} ({deleted} nodes) from {label}"))
+    _stderr().print(_line(f"deleted map {map_name!r} ({deleted} nodes) from {label}"))
 
 
 def _waiting(name: str, holder: str, wait: float) -> None:
@@ -879,7 +927,7 @@ def report(
             directory=found,
         )
         written = write_report(G, a, output, format=fmt, title=title, version=netmap.__version__)
-    _stderr().print(Text(f"wrote {written}"))
+    _stderr().print(_line(f"wrote {written}"))
     if found is not None:
         _directory_issues(found, directory)
 
@@ -916,7 +964,7 @@ def export(
         G, output, format=fmt, include_contacts=include_contacts, overwrite=force, as_of=_as_of(as_of)
     )
     for path in written:
-        _stderr().print(Text(f"wrote {path}"))
+        _stderr().print(_line(f"wrote {path}"))
 
 
 @app.command()
@@ -950,7 +998,7 @@ def demo(
         ("analysis (JSON)", result.outputs["analysis"]),
         ("the workbook it read", result.source),
     ):
-        console.print(Text(f"  {what:<22} {Path(path).resolve()}"))
+        console.print(_line(f"  {what:<22} {Path(path).resolve()}"))
 
 
 def run() -> None:
@@ -969,7 +1017,7 @@ def run() -> None:
     except SystemExit as exc:
         code = exc.code
     except UsageError as exc:  # raised outside a command (should not happen)
-        _stderr().print(Text(f"netmap: {exc}"))
+        _stderr().print(_line(f"netmap: {exc}"))
         code = 2
     if not isinstance(code, int):
         if code is not None:

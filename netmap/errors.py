@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,10 +31,82 @@ __all__ = [
     "RosterError",
     "StoreError",
     "UsageError",
+    "escape_json_text",
+    "safe_text",
 ]
 
 ERROR = "error"
 WARNING = "warning"
+
+# Characters a terminal acts on instead of showing: the C0 controls (ESC starts the OSC and
+# CSI sequences that set the window title, write the clipboard or clear the screen; BEL,
+# backspace and CR rewrite what is shown), DEL, the C1 controls (U+009B is a one-byte CSI on
+# some terminals), the line and paragraph separators, and the bidirectional controls that
+# make text read in another order than it is stored (U+202E and its kin).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+# The same less the C0 controls, which JSON escapes itself (and whose newlines and
+# spaces outside strings are JSON's own layout).
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def safe_text(value: object, *, keep_newlines: bool = False) -> str:
+    r"""Text from the data as it may be shown on a terminal: every control character,
+    escape sequence and bidirectional control made visible as a Python-style escape.
+
+    ESC becomes the four characters ``\x1b`` (so ``ESC ] 0 ; title BEL`` shows as
+    ``\x1b]0;title\x07`` and sets no window title), a C1 control such as U+009B becomes
+    ``\x9b``, U+202E becomes ``\u202e``; tab, newline and CR become ``\t``, ``\n`` and
+    ``\r``. Everything else, accented letters and emoji included, is kept. A backslash
+    already in the data is left as it is, so applying the function twice changes nothing;
+    the exact text is in ``--json``.
+
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` is the empty string, others are passed through ``str``.
+    keep_newlines : bool
+        Keep newlines as they are (for text already laid out in lines).
+
+    Examples
+    --------
+    >>> print(safe_text("Pima\x1b]0;pwned\x07 CC\u202e"))
+    Pima\x1b]0;pwned\x07 CC\u202e
+    >>> print(safe_text("a\x1b[2Jb\tc\x9bd"))
+    a\x1b[2Jb\tc\x9bd
+    >>> safe_text(safe_text("\x00")) == safe_text("\x00") == "\\x00"
+    True
+    """
+    text = "" if value is None else str(value)
+    if not _UNSAFE.search(text):
+        return text
+    if keep_newlines:
+        return "\n".join(_UNSAFE.sub(_visible, line) for line in text.split("\n"))
+    return _UNSAFE.sub(_visible, text)
+
+
+def escape_json_text(dumped: str) -> str:
+    r"""JSON text with the characters a terminal acts on written as ``\uXXXX`` escapes.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes the C0 controls but leaves DEL, the C1
+    controls and the bidirectional controls raw. Escaped, they read back as the exact same
+    string, and ``--json`` on a terminal cannot drive it.
+
+    >>> import json
+    >>> dumped = escape_json_text(json.dumps("x\u202ey\x9b", ensure_ascii=False))
+    >>> print(dumped)
+    "x\u202ey\u009b"
+    >>> json.loads(dumped) == "x\u202ey\x9b"
+    True
+    """
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 
 @dataclass(frozen=True)
@@ -96,8 +169,9 @@ class Issue:
         }
 
     def __str__(self) -> str:
+        # One line, safe on a terminal whatever the cell held (to_dict keeps the exact text).
         where = self.location
-        return f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
+        return safe_text(f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}")
 
 
 class NetmapError(Exception):
@@ -170,6 +244,7 @@ ISSUE_CODES: dict[str, str] = {
     "date-order": "an end or expiry date is before the start or signing date",
     "invalid-number": "a value is not a number",
     "out-of-range": "a number is outside its allowed range",
+    "amount-too-large": "an amount of money above 10^15 (a slip: no sum of amounts may overflow)",
     "invalid-boolean": "a value is not yes or no",
     "invalid-email": "a value does not look like an email address",
     "self-tie": "a tie from a partner to itself",

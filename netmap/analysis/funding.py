@@ -51,11 +51,21 @@ def hhi(values: list[float]) -> float | None:
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus ``months`` calendar months, clamped to the month's end.
 
+    Past the calendar's ends (years 1 and 9999) the result is the first or last day a
+    date can hold: every date in the data lies within them, so a horizon of "six months
+    after 9999-12-31" holds the same awards as 9999-12-31 itself.
+
     >>> add_months(dt.date(2026, 8, 31), 6)
     datetime.date(2027, 2, 28)
+    >>> add_months(dt.date(9999, 12, 31), 6), add_months(dt.date(1, 1, 1), -24)
+    (datetime.date(9999, 12, 31), datetime.date(1, 1, 1))
     """
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1  # floor division: negative months too
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, d)

@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 __all__ = [
+    "MAX_AMOUNT",
     "Problem",
     "cell_text",
     "is_blank",
@@ -35,6 +36,11 @@ __all__ = [
 ]
 
 Problem = tuple[str, str, tuple[str, ...]]
+
+# The largest amount of money netmap accepts: a thousand trillion dollars, far above any
+# grant. Anything larger is a slip (an id or a date typed into the amount column), and
+# amounts near float's limit would make the sums infinite and the shares NaN.
+MAX_AMOUNT = 1e15
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?$")
 _YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
@@ -135,7 +141,13 @@ def parse_date(value: Any) -> tuple[dt.date | None, Problem | None]:
 
 
 def parse_amount(value: Any) -> tuple[float | None, Problem | None]:
-    """A non-negative amount of money: ``1200``, ``1200.50``, ``$1,200,000``, or a number cell."""
+    """A non-negative amount of money: ``1200``, ``1200.50``, ``$1,200,000``, or a number cell.
+
+    At most :data:`MAX_AMOUNT`, so that no sum of amounts can overflow.
+
+    >>> parse_amount("9e307")[1][0]
+    'amount-too-large'
+    """
     if isinstance(value, bool):
         return None, ("invalid-number", f"{cell_text(value)!r} is not a number", ())
     if isinstance(value, (int, float)):
@@ -159,6 +171,9 @@ def parse_amount(value: Any) -> tuple[float | None, Problem | None]:
         return None, ("invalid-number", f"{cell_text(value)!r} is not a finite number", ())
     if number < 0:
         return None, ("out-of-range", f"{cell_text(value)!r} is negative; amounts are 0 or more", ())
+    if number > MAX_AMOUNT:
+        message = f"{cell_text(value)!r} is larger than netmap's limit of 1,000,000,000,000,000 (10^15) dollars"
+        return None, ("amount-too-large", message, ())
     return number, None
 
 

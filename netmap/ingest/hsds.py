@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from netmap.errors import ERROR, WARNING, Issue, UsageError
+from netmap.errors import ERROR, WARNING, Issue, UsageError, escape_json_text, safe_text
 from netmap.ingest.hsds_mapping import HsdsMapping, check_mapping, load_mapping
 from netmap.ingest.validate import Tables, validate
-from netmap.ingest.workbook import Limits, RawRow, RawSheet, RawWorkbook, _read_csv_file, snippet
+from netmap.ingest.workbook import Limits, RawRow, RawSheet, RawWorkbook, _read_csv_file, check_encoding, snippet
 from netmap.roster import Roster, normalize
 
 __all__ = [
@@ -700,6 +700,7 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
     label = str(folder)
     # Problems in the package are reported when it is read as a SOURCE, not here.
     files, _ = _resources(folder, label)
+    check_encoding(encoding)
     tables, _ = _read_tables(files, label, encoding, Limits())
     reader = _Reader(tables, HsdsMapping(), roster)
     reader.read_indexes()
@@ -709,8 +710,9 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
             used[term] += 1
 
     def q(text: str) -> str:
-        # JSON strings are valid YAML scalars: any term text is written safely quoted.
-        return json.dumps(text, ensure_ascii=False)
+        # JSON strings are valid YAML scalars: any term text is written safely quoted (and
+        # with no raw control character, for the template printed on a terminal).
+        return escape_json_text(json.dumps(text, ensure_ascii=False))
 
     lines = [
         "# netmap mapping for an HSDS package: which agency type, population and level each",
@@ -731,7 +733,8 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
         name = term.get("name", "")
         atype = roster.match_agency_type(name) if name else None
         value = q(atype.name) if atype else ""
-        comment = " ".join(f"{name} - used {used[term_id]} time(s)".split())  # one line, whatever the name holds
+        # One line, whatever the name holds, and nothing a terminal would act on.
+        comment = safe_text(" ".join(f"{name} - used {used[term_id]} time(s)".split()))
         lines.append(f"  {q(key)}: {value}    # {comment}")
     lines += ["", "populations:"]
     for term_id in ordered:

@@ -160,6 +160,25 @@ def snippet(value: Any) -> str | None:
     return text if len(text) <= _SNIPPET else text[:_SNIPPET] + "…"
 
 
+def check_encoding(encoding: str | None) -> None:
+    """Refuse an encoding Python does not know, or one that is no text encoding (rot13,
+    base64: codecs that turn bytes into bytes).
+
+    >>> check_encoding("rot13")
+    Traceback (most recent call last):
+    ...
+    netmap.errors.UsageError: 'rot13' is not a text encoding (try utf-8, cp1252 or latin-1)
+    """
+    if encoding is None:
+        return
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise UsageError(f"{encoding!r} is not a text encoding (try utf-8, cp1252 or latin-1)")
+
+
 def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits: Limits | None = None) -> RawWorkbook:
     """Read the sheets of a workbook without interpreting them.
 
@@ -181,11 +200,7 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
     """
     limits = limits or Limits()
     path = Path(source)
-    if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise UsageError(f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+    check_encoding(encoding)
     if not path.exists():
         raise UsageError(f"{source}: no such file or folder")
     if path.is_dir():

@@ -14,6 +14,8 @@ import json
 import math
 from typing import Any
 
+from netmap.errors import escape_json_text
+
 __all__ = ["dumps", "to_jsonable"]
 
 
@@ -35,5 +37,9 @@ def to_jsonable(value: Any) -> Any:
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:
-    """Serialise results as JSON (UTF-8 text, non-ASCII kept as is)."""
-    return json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
+    """Serialise results as JSON (UTF-8 text, non-ASCII kept as is).
+
+    The characters a terminal would act on (C1 and bidirectional controls, which JSON
+    may leave raw) are written as ``\\uXXXX`` escapes: the text reads back exactly.
+    """
+    return escape_json_text(json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False))

@@ -14,16 +14,50 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from netmap.errors import Issue
+from netmap.errors import Issue, safe_text
 
-__all__ = ["render_counts", "render_issues"]
+__all__ = ["SafeConsole", "render_counts", "render_issues", "safe_text"]
+
+
+class SafeConsole(Console):
+    r"""A rich ``Console`` that never writes a control character or escape sequence from
+    the data: whatever is printed, tables and progress bars included, each piece of text
+    passes :func:`netmap.errors.safe_text` on its way out.
+
+    Only rich's own control codes (colours, cursor moves of a progress bar) reach the
+    terminal as codes. The renderers here also make their cells safe before the layout,
+    so that a table's columns are measured on the text as shown; this console is the
+    net for whatever does not.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> SafeConsole(file=out, width=40).print("title \x1b]0;pwned\x07 set", Text("clear\x1b[2J"))
+    >>> print(out.getvalue().strip())
+    title \x1b]0;pwned\x07 set clear\x1b[2J
+    """
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        # Before rich's Text drops BEL, backspace and CR silently: shown, like the rest.
+        return super().render_str(safe_text(text, keep_newlines=True), **options)
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None:  # text, not one of rich's own control sequences
+                text = safe_text(segment.text, keep_newlines=True)
+                if text is not segment.text:
+                    segment = Segment(text, segment.style)
+            yield segment
 
 
 def render_issues(console: Console, issues: Sequence[Issue]) -> None:
@@ -41,25 +75,25 @@ def render_issues(console: Console, issues: Sequence[Issue]) -> None:
         mark = Text("error", style="bold red") if issue.is_error else Text("warning", style="yellow")
         table.add_row(
             mark,
-            Text(issue.code),
-            Text(issue.sheet or ""),
-            Text("" if issue.row is None else str(issue.row)),
-            Text(issue.column or ""),
-            Text(issue.value or ""),
-            Text(issue.message),
-            Text("; ".join(issue.suggestions)),
+            _t(issue.code),
+            _t(issue.sheet),
+            _t(issue.row),
+            _t(issue.column),
+            _t(issue.value),
+            _t(issue.message),
+            _t("; ".join(issue.suggestions)),
         )
     console.print(table)
     files = sorted({i.file for i in issues if i.file})
     if files:
-        console.print(Text("file(s): " + ", ".join(files), style="dim"))
+        console.print(_t("file(s): " + ", ".join(files), style="dim"))
 
 
 def render_counts(console: Console, source: str, counts: dict[str, int], warnings: int) -> None:
     """One line saying what was read."""
     read = ", ".join(f"{n} {sheet}" for sheet, n in counts.items() if n)
     tail = f" ({warnings} warning(s))" if warnings else ""
-    console.print(Text(f"OK {source}: {read or 'nothing'}{tail}"))
+    console.print(_t(f"OK {source}: {read or 'nothing'}{tail}"))
 
 
 # -- analyses -----------------------------------------------------------------------------
@@ -68,13 +102,16 @@ _MARK = {"present": ("●", "green"), "peripheral": ("◐", "yellow"), "missing"
 _SEVERITY = {"high": "bold red", "medium": "yellow", "info": "cyan"}
 
 
-def _t(value: object) -> Text:
-    """Any value as literal text (never rich markup)."""
+def _t(value: object, style: str = "") -> Text:
+    """Any value as literal text (never rich markup), safe on a terminal (:func:`safe_text`).
+
+    Every piece of data a renderer shows goes through here.
+    """
     if value is None:
-        return Text("")
-    if isinstance(value, float):
-        return Text(f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value)))
-    return Text(str(value))
+        return Text("", style=style)
+    if isinstance(value, float) and math.isfinite(value):
+        return Text(f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value)), style=style)
+    return Text(safe_text(value), style=style)
 
 
 # A roster matrix with more region columns than this is unreadable in a terminal; the
@@ -110,11 +147,11 @@ def _finding_text(f: Any) -> Text:
 
     A one-column table is left out: the sentence already names its rows.
     """
-    text = Text(f.text)
+    text = _t(f.text)
     items = getattr(f, "items", ())
     if len(items) > 1 and len(items[0]) > 1:
         for row in items[:ITEM_LINES]:
-            text.append("\n  · " + " · ".join(_cell_text(v) for v in row.values()), style="dim")
+            text.append("\n  · " + " · ".join(safe_text(_cell_text(v)) for v in row.values()), style="dim")
         if len(items) > ITEM_LINES:
             text.append(f"\n  … and {len(items) - ITEM_LINES} more", style="dim")
     return text
@@ -178,7 +215,7 @@ def render_gaps(console: Console, gaps: dict, *, limit: int | None = None) -> No
     """
     for note in gaps.get("not_assessed") or ():
         console.print(
-            Text(
+            _t(
                 f"{note['level'].capitalize()} level not assessed: {note['reason']}. To include it, "
                 f"{note['how_to_include']}.",
                 style="dim",
@@ -203,7 +240,7 @@ def render_gaps(console: Console, gaps: dict, *, limit: int | None = None) -> No
         table.add_column("agency type", overflow="fold")
         for scope in scopes:
             table.add_column(
-                Text(scope if scope is not None else "(state)" if level == "state" else "(no region)"), justify="center"
+                _t(scope if scope is not None else "(state)" if level == "state" else "(no region)"), justify="center"
             )
         types = list(dict.fromkeys((t["category"], t["agency_type"]) for t in rows))
         cell = {(t["agency_type"], t["region"]): t["status"] for t in rows}
@@ -249,7 +286,7 @@ def render_roles(console: Console, roles: dict, *, limit: int | None = None) -> 
     for c in roles["coverage"]:
         style = "red" if c["in_chart"] and not c["recorded"] else ""
         table.add_row(
-            Text(c["role"], style=style), _t(c["recorded"]), _t(c["expected"]), _t(_names(c["recorded_by"], limit))
+            _t(c["role"], style=style), _t(c["recorded"]), _t(c["expected"]), _t(_names(c["recorded_by"], limit))
         )
     console.print(table)
     line = "intermediary: " + (_names(roles["intermediaries"], limit) if roles["has_intermediary"] else "none recorded")
@@ -300,7 +337,7 @@ def render_brokers(console: Console, result: dict, *, limit: int | None = None) 
             state_links = sorted(state_links, key=lambda s: bool(s["links"]))  # regions with no link first
         for s in _cap(state_links, limit):
             through = ", ".join(sorted({f"{x['partner']} -> {x['state_partner']}" for x in s["links"]}))
-            links.add_row(_t(s["region"]), Text(through or "no link", style="" if through else "red"))
+            links.add_row(_t(s["region"]), _t(through or "no link", style="" if through else "red"))
         console.print(links)
         _more(console, state_links, limit, "regions")
 
@@ -448,7 +485,7 @@ def render_load(console: Console, summary: Any, where: str) -> None:
         head = f"loaded map {summary.map!r} into {where} (version {summary.version}, {summary.batches} batch(es))"
     else:
         head = f"map {summary.map!r} in {where} is already up to date (version {summary.version}); nothing written"
-    console.print(Text(head, style="bold green"))
+    console.print(_t(head, style="bold green"))
     table = Table(box=None, pad_edge=False)
     for column in ("", "created", "updated", "unchanged", "deleted"):
         table.add_column(column, justify="left" if not column else "right")
@@ -462,9 +499,9 @@ def render_load(console: Console, summary: Any, where: str) -> None:
 def render_maps(console: Console, maps: Sequence[dict[str, Any]], where: str) -> None:
     """The maps a database holds."""
     if not maps:
-        console.print(Text(f"{where} holds no maps yet; add one with: netmap load WORKBOOK --uri ..."))
+        console.print(_t(f"{where} holds no maps yet; add one with: netmap load WORKBOOK --uri ..."))
         return
-    table = Table(title=f"Maps in {where}")
+    table = Table(title=safe_text(f"Maps in {where}"))
     for column in ("map", "version", "loaded at", "source"):
         table.add_column(column)
     for m in maps:
@@ -494,7 +531,7 @@ def render_regions(console: Console, result: dict[str, Any]) -> None:
     matrix.add_column("category")
     matrix.add_column("agency type")
     for name in names:
-        matrix.add_column(Text(name), justify="center")
+        matrix.add_column(_t(name), justify="center")
     for row in result["matrix"]:
         cells = []
         for name in names:
@@ -516,7 +553,7 @@ def render_diff(console: Console, result: dict[str, Any]) -> None:
             return
         console.print(Text(f"{title} ({len(items)})", style=style))
         for item in items:
-            console.print(Text(f"  {show(item)}"))
+            console.print(_t(f"  {show(item)}"))
 
     def partner(p: dict[str, Any]) -> str:
         return f"{p['name']} ({p['id']}, {p.get('agency_type_name') or 'no type'}, {p.get('region') or 'statewide'})"
@@ -614,7 +651,7 @@ def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: 
         )
     )
     for a in result["already_partners"]:
-        console.print(Text(f"  skipped {a['name']} ({a['id']}): already partner {a['partner_id']}"))
+        console.print(_t(f"  skipped {a['name']} ({a['id']}): already partner {a['partner_id']}"))
     shown = [g for g in result["gaps"] if g["candidates"] or g["prospective"] or show_empty]
     if shown:
         table = Table(title="Who could fill each gap (best first)")

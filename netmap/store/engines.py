@@ -54,8 +54,15 @@ def is_store_uri(source: str) -> bool:
 
 
 def where(uri: str) -> str:
-    """The URI as it may be shown: scheme, host and port; no user, password or query."""
-    parts = urlsplit(uri)
+    """The URI as it may be shown: scheme, host and port; no user, password or query.
+
+    >>> where("falkordb://[::1")
+    'falkordb://(a malformed address)'
+    """
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # an unclosed "[" or a bracketed host that is no IP address
+        return f"{uri.split('://', 1)[0]}://(a malformed address)"
     if parts.scheme == "falkordb+unix":
         return f"{parts.scheme}://{parts.path}"
     host = parts.hostname or ""
@@ -353,6 +360,25 @@ class FalkorEngine(Engine):
             pass
 
 
+def _check_address(uri: str, scheme: str) -> None:
+    """Refuse a malformed address (an unclosed ``[``, a host in brackets that is no IP
+    address, a port that is no number or out of range) before any driver sees it.
+
+    The message names the scheme only: the rest may hold a user name or a password.
+
+    >>> _check_address("falkordb://[::1", "falkordb")
+    Traceback (most recent call last):
+    ...
+    netmap.errors.UsageError: the falkordb:// address is malformed (Invalid IPv6 URL); write falkordb://HOST:PORT
+    """
+    try:
+        urlsplit(uri).port  # noqa: B018 - reading the port is what checks it
+    except ValueError as exc:
+        raise UsageError(
+            f"the {scheme}:// address is malformed ({_first_line(exc)}); write {scheme}://HOST:PORT"
+        ) from None
+
+
 def connect(uri: str, *, user: str | None = None, password: str | None = None, database: str | None = None) -> Engine:
     """Open a connection to the database at ``uri``.
 
@@ -375,6 +401,8 @@ def connect(uri: str, *, user: str | None = None, password: str | None = None, d
         is older than Neo4j 5.
     """
     scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme in NEO4J_SCHEMES + FALKORDB_SCHEMES:
+        _check_address(uri, scheme)
     if scheme in NEO4J_SCHEMES:
         return Neo4jEngine(uri, user=user or "neo4j", password=password, database=database)
     if scheme in FALKORDB_SCHEMES:

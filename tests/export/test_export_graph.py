@@ -14,6 +14,7 @@ import inspect
 import json
 import math
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -795,3 +796,25 @@ def test_lapsed_and_planned_rows_are_exported_flagged(tmp_path, make_graph, fmt)
         ("TIED_TO", "Partner:A", "Partner:C", False, "lapsed"),
         ("TIED_TO", "Partner:B", "Partner:C", True, "current"),
     ]
+
+
+def test_the_readmes_json_read_back_snippet_works_as_written(tmp_path, monkeypatch):
+    """The README's snippet, run as written on an export: the graph comes back whole."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Exports", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1, "expected one Python snippet in the README's Exports section"
+    snippet = textwrap.dedent(blocks[0])
+    if "edges" not in inspect.signature(nx.node_link_graph).parameters:  # networkx 3.2 and 3.3
+        snippet = snippet.replace('edges="edges"', 'link="edges"')
+    G = netmap.build_graph(netmap.read_workbook(EXAMPLES / "four-state-coalitions"))
+    monkeypatch.chdir(tmp_path)
+    export_graph(G, tmp_path / "graph.json", format="json")
+    written = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
+    scope: dict = {}
+    exec(compile(snippet, "README.md", "exec"), scope)  # the README's own code
+    R = scope["G"]
+    assert sorted(R.nodes) == sorted(n["key"] for n in written["nodes"])
+    assert R.number_of_edges() == len(written["edges"])
+    partner = next(n for n in written["nodes"] if n["key"].startswith("Partner:"))
+    assert R.nodes[partner["key"]]["name"] == partner["name"]

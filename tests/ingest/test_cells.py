@@ -173,6 +173,9 @@ AMOUNT_CASES = [
     ("thousands-and-cents", "1,200.50", 1200.5, None),
     ("european-format", "1.200,50", None, ("invalid-number", "'1.200,50' is not a number", ("1200.50",))),
     ("negative", "-5", None, ("out-of-range", "'-5' is negative", ())),
+    ("at-the-limit", "1000000000000000", 1e15, None),
+    ("above-the-limit", "1000000000000001", None, ("amount-too-large", "larger than netmap's limit", ())),
+    ("near-float-max", "9e307", None, ("amount-too-large", "'9e307' is larger than netmap's limit", ())),
     ("words", "abc", None, ("invalid-number", "'abc' is not a number", ())),
 ]
 

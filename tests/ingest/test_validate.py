@@ -400,6 +400,17 @@ CASES: list[Case] = [
         file="ties.csv",
     ),
     Case(
+        "amount-too-large",
+        lambda f: with_partners(
+            f, funding=[["id", "stream", "recipient_id", "amount"], ["F1", "WIOA Title I Adult", "P2", "9e307"]]
+        ),
+        "funding",
+        2,
+        "amount",
+        "'9e307' is larger than netmap's limit of 1,000,000,000,000,000 (10^15) dollars",
+        file="funding.csv",
+    ),
+    Case(
         "invalid-boolean",
         lambda f: with_partners(f, ties=[["source_id", "target_id", "directed"], ["P1", "P2", "maybe"]]),
         "ties",

@@ -1,0 +1,281 @@
+"""Terminal output: text from the data never drives the terminal.
+
+A partner name, a region, an agreement title, a stream, a sheet (file) name and a cell value
+that makes an issue each hold a hostile payload (the OSC 0 window title, the OSC 52
+clipboard write, CSI 2J clear screen, a C1 CSI, a right-to-left override, BEL, backspace,
+CR, DEL); ``validate`` and ``analyze`` (and the other commands that print the data) must
+show each as its visible escape, piped (typer's runner) and on a real terminal (a pty),
+while ``--json`` keeps the exact text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.table import Table
+from rich.text import Text
+from typer.testing import CliRunner
+
+from netmap.cli import app
+from netmap.errors import Issue, safe_text
+from netmap.render.terminal import SafeConsole, render_issues
+from tests.conftest import write_csv_workbook
+
+runner = CliRunner()
+
+# (id, payload, how it must show). The visible forms are Python's escapes.
+PAYLOADS = [
+    ("osc0-title", "\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),
+    ("osc52-clipboard", "\x1b]52;c;cHduZWQ=\x07", "\\x1b]52;c;cHduZWQ=\\x07"),
+    ("csi-clear", "\x1b[2J", "\\x1b[2J"),
+    ("c1-csi", "\x9b31m", "\\x9b31m"),
+    ("bidi-override", "\u202egpj.exe", "\\u202egpj.exe"),
+    ("bidi-isolate", "\u2066x\u2069", "\\u2066x\\u2069"),
+    ("bel", "ding\x07", "ding\\x07"),
+    ("backspace", "abc\x08\x08\x08", "abc\\x08\\x08\\x08"),
+    ("carriage-return", "fine\rFAKE", "fine\\rFAKE"),
+    ("del", "a\x7fb", "a\\x7fb"),
+]
+
+# Anything a terminal acts on; newlines are the layout's own.
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [pytest.param(p, s, id=i) for i, p, s in PAYLOADS]
+    + [
+        pytest.param("nul\x00", "nul\\x00", id="nul"),
+        pytest.param("a\tb\nc", "a\\tb\\nc", id="tab-newline"),
+        pytest.param("line\u2028sep", "line\\u2028sep", id="line-separator"),
+        pytest.param("Peña · 東京 👩\u200d💻", "Peña · 東京 👩\u200d💻", id="plain-unicode-kept"),
+        pytest.param("C:\\x1b", "C:\\x1b", id="backslash-kept"),
+        pytest.param(None, "", id="none"),
+        pytest.param(12.5, "12.5", id="number"),
+    ],
+)
+def test_safe_text_shows_every_control_as_its_escape(text, shown):
+    assert safe_text(text) == shown
+    assert safe_text(shown) == shown  # applying it twice changes nothing
+    assert not RAW.search(safe_text(text))
+
+
+def test_safe_text_can_keep_newlines():
+    assert safe_text("a\x1b[2J\nb\r", keep_newlines=True) == "a\\x1b[2J\nb\\r"
+
+
+def test_safe_console_escapes_text_a_renderer_forgot():
+    """A table built with raw Text (not through the renderers' helper) still prints safe."""
+    out = io.StringIO()
+    console = SafeConsole(file=out, width=200, color_system="truecolor", force_terminal=True)
+    table = Table(title="t\x1b]0;title\x07")
+    table.add_column("name\u202e")
+    table.add_row(Text("x\x1b[2Jy\x9b"))
+    console.print(table)
+    console.print("plain \x07 string", Text("styled\x1b]52;c;aGk=\x07", style="red"))
+    written = out.getvalue()
+    without_style = re.sub(r"\x1b\[[0-9;]*m", "", written)  # rich's own colours
+    assert not RAW.search(without_style.replace("\n", ""))
+    # Measured on the raw text, a forgotten cell may be cut short: safe, if not whole (the
+    # renderers make their cells safe before the layout: see the tests below).
+    for shown in ("\\x1b]0;title", "name\\u202e", "x\\x1b[2Jy", "plain \\x07 string", "styled\\x1b]52;c;aGk="):
+        assert shown in without_style
+    assert "\x1b[31m" in written or "\x1b[38;" in written or "\x1b[1;31m" in written  # colours still work
+
+
+def test_issue_as_a_string_is_one_safe_line_and_to_dict_is_exact():
+    issue = Issue(
+        "invalid-date", "'2024\x1b[2J\n' is not a date", sheet="x\u202e", row=2, column="c", value="2024\x1b[2J\n"
+    )
+    assert str(issue) == "sheet x\\u202e, row 2, column c: invalid-date: '2024\\x1b[2J\\n' is not a date"
+    assert issue.to_dict()["value"] == "2024\x1b[2J\n"
+
+
+def test_render_issues_lays_out_the_visible_form():
+    out = io.StringIO()
+    issue = Issue(
+        "unknown-agency-type", "no such type", sheet="partners", row=2, column="agency_type", value="CC\x1b[2J"
+    )
+    render_issues(SafeConsole(file=out, width=200), [issue])
+    assert "CC\\x1b[2J" in out.getvalue()
+
+
+# -- through the commands -----------------------------------------------------------------
+
+
+def hostile_workbook(folder: Path, payload: str, *, with_error: bool = False) -> Path:
+    """Five places the data reaches the terminal, each holding ``payload``; with
+    ``with_error``, an agency type that names no type, so validate shows it as a value."""
+    safe_name = payload.replace("/", "")
+    written = write_csv_workbook(
+        folder,
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region", "team"],
+                ["P1", f"Pima CC {payload}", f"CC{payload}" if with_error else "CC", "local", f"Pima{payload}",
+                 "leadership"],
+                ["P2", "Pima One Stop", "American Job Center", "local", f"Pima{payload}", "leadership"],
+                ["P3", "Arizona DES", "State human service agency", "state", "", "leadership"],
+            ],
+            "agreements": [
+                ["id", "parties", "type", "signed", "expires", "title"],
+                ["A1", "P1;P2", "MOU", "2024-01-15", "2026-12-31", f"Data sharing {payload}"],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id", "amount", "start", "end"],
+                ["F1", f"WIOA {payload}", "P2", "P3", "250000", "2025-07-01", "2026-06-30"],
+            ],
+            "ties": [["source_id", "target_id", "kind"], ["P1", "P2", "referral"], ["P2", "P3", "referral"]],
+            f"extra {safe_name}": [["note"], ["kept"]],
+        },
+    )  # fmt: skip
+    return written
+
+
+def assert_safe(output: str, shown: str) -> None:
+    found = RAW.search(output.replace("\n", ""))
+    assert found is None, (
+        f"raw {found.group()!r} reached the terminal near {output[max(found.start() - 40, 0) : found.end() + 40]!r}"
+    )
+    assert shown in output
+
+
+@pytest.mark.parametrize(("payload", "shown"), [pytest.param(p, s, id=i) for i, p, s in PAYLOADS])
+def test_validate_shows_a_bad_cell_and_a_sheet_name_escaped(tmp_path, payload, shown):
+    book = hostile_workbook(tmp_path / "book", payload, with_error=True)
+    result = runner.invoke(app, ["validate", str(book)])
+    assert result.exit_code == 1, result.output
+    assert_safe(result.stdout + result.stderr, shown)
+    assert f"CC{shown}" in result.stdout  # the value of the unknown-agency-type issue
+    assert f"extra {shown}" in result.stdout  # the unknown sheet and its file
+
+
+@pytest.mark.parametrize(("payload", "shown"), [pytest.param(p, s, id=i) for i, p, s in PAYLOADS])
+def test_analyze_shows_names_regions_titles_and_streams_escaped(tmp_path, payload, shown):
+    book = hostile_workbook(tmp_path / "book", payload)
+    result = runner.invoke(app, ["analyze", str(book), "--as-of", "2025-10-01", "--limit", "0"])
+    assert result.exit_code == 0, result.output
+    assert_safe(result.stdout + result.stderr, shown)
+    for place in (f"Pima CC {shown}", f"Pima{shown}", f"Data sharing {shown}", f"WIOA {shown}"):
+        assert place in result.stdout, place
+
+
+@pytest.mark.parametrize(("payload", "shown"), [pytest.param(p, s, id=i) for i, p, s in PAYLOADS[:5]])
+def test_other_commands_print_the_data_escaped(tmp_path, payload, shown):
+    book = hostile_workbook(tmp_path / "book", payload)
+    for args in (
+        ["gaps", book],
+        ["brokers", book],
+        ["regions", book],
+        ["diff", hostile_workbook(tmp_path / "old", "old"), book],
+        ["suggest", book, "--directory", book, "--all"],
+        ["export", book, "-o", tmp_path / f"out {payload}.graphml"],
+        ["report", book, "-o", tmp_path / f"report {payload}.html"],
+    ):
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code in (0, 1), (args[0], result.output)
+        found = RAW.search((result.stdout + result.stderr).replace("\n", ""))
+        assert found is None, (args[0], result.output)
+    assert f"report {shown}.html" in result.stderr  # "wrote PATH", the path made safe
+
+
+def test_a_data_error_message_on_stderr_is_one_safe_line(tmp_path):
+    """analyze on a workbook with errors: the issues and the summary line go to stderr."""
+    book = hostile_workbook(tmp_path / "book", "\x1b]0;pwned\x07\n", with_error=True)
+    result = runner.invoke(app, ["analyze", str(book)])
+    assert result.exit_code == 1
+    assert_safe(result.stderr, "CC\\x1b]0;pwned\\x07")  # cells are read trimmed
+    assert "pwned\\x07\\n.csv" in result.stderr  # the file name, on one line
+
+
+@pytest.mark.parametrize("command", ["validate", "analyze"])
+def test_json_keeps_the_exact_text(tmp_path, command):
+    payload = "".join(p for _, p, _ in PAYLOADS)
+    book = hostile_workbook(tmp_path / "book", payload)
+    result = runner.invoke(
+        app, [command, str(book), "--json", "--as-of", "2025-10-01"][: 3 if command == "validate" else 5]
+    )
+    assert result.exit_code == 0, result.output
+    # Read back, every character is there; as written, none is raw (JSON escapes them).
+    data = json.loads(result.stdout)
+    assert not RAW.search(result.stdout.replace("\n", ""))
+    text = json.dumps(data, ensure_ascii=False)
+    if command == "validate":
+        assert any(i["sheet"] and payload.lower().replace("/", "") in i["sheet"] for i in data["issues"])
+    else:
+        names = {b["name"] for b in data["brokers"]["brokers"]}
+        assert f"Pima CC {payload}" in names
+        assert f"Data sharing {payload}" in {a["title"] for a in data["formalisation"]["agreements"]}
+    assert "\\u202e" in result.stdout and "\u202e" in text
+
+
+# -- on a real terminal ---------------------------------------------------------------------
+
+
+def run_on_a_pty(*args: str, columns: int = 200) -> str:
+    """Run ``netmap ARGS`` with stdout and stderr on one pseudo-terminal; what it wrote."""
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES", "TERM")}
+    env |= {"TERM": "xterm-256color", "FORCE_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netmap", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    chunks = []
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], 60)
+            if not ready:
+                raise TimeoutError("netmap wrote nothing for 60 s")
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+        process.wait(60)
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
+# rich's own codes on a terminal: colours, the cursor hidden and shown, lines erased and
+# the cursor moved up by a progress bar. Everything else must be text.
+RICH_CODES = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\?25[lh]|\x1b\[2K|\x1b\[[0-9]*[AG]")
+
+
+@pytest.mark.parametrize("command", ["validate", "analyze"])
+def test_on_a_terminal_no_payload_reaches_it(tmp_path, command):
+    payload = "".join(p for _, p, _ in PAYLOADS)
+    book = hostile_workbook(tmp_path / "book", payload, with_error=command == "validate")
+    args = [command, str(book)] + (["--as-of", "2025-10-01"] if command == "analyze" else [])
+    written = run_on_a_pty(*args)
+    assert "\x1b[" in written, "expected rich's colours: is this a terminal?"
+    for raw in ("\x1b]", "\x1b[2J", "\x9b", "\u202e", "\x07", "\x08", "\x7f", "fine\rFAKE"):
+        assert raw not in written, repr(raw)
+    # The pty ends lines with CR LF, and a progress bar returns to the line start with CR:
+    # the CR payload is checked above and by its visible form.
+    text = RICH_CODES.sub("", written).replace("\r", "")
+    assert_safe(text, "\\x1b]0;pwned\\x07")
+    for shown in ("\\u202egpj.exe", "\\x9b31m", "fine\\rFAKE", "abc\\x08", "a\\x7fb"):
+        assert shown in text
