@@ -93,6 +93,10 @@ def run_demo(
     # One analysis, drawn by the map and both reports.
     analysis = run(G, as_of=as_of, seed=seed)
     result = DemoResult(example, source, tables, analysis)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write into {out}: {exc.strerror or exc}") from None
     written = {"overwrite": force, "inputs": inputs}
     result.outputs["analysis"] = write_file(out / "analysis.json", dumps(analysis) + "\n", inputs=inputs, force=force)
     tell(3, total, "drawing the map")

@@ -376,16 +376,19 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_file(path: str | Path, data: bytes | str, *, inputs: Inputs = (), force: bool = False) -> Path:
+def write_file(
+    path: str | Path, data: bytes | str, *, inputs: Inputs = (), force: bool = False, make_folder: bool = False
+) -> Path:
     """Check ``path`` (:func:`check_file_target`) and write ``data`` to it atomically; return it.
 
-    The folder of ``path`` is created if missing.
+    The folder of ``path`` must exist, or is created with ``make_folder``.
     """
     path = check_file_target(path, inputs=inputs, force=force)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if make_folder:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     return atomic_write(path, data, replace=force)
 
 

@@ -266,7 +266,7 @@ def export_graph(
         else:
             nx.write_gexf(_xml_graph(G, include_contacts, day, gexf=True), buffer, version="1.2draft")
         data = buffer.getvalue()
-    written = Written(target.parent, [write_file(target, data, inputs=inputs, force=overwrite)])
+    written = Written(target.parent, [write_file(target, data, inputs=inputs, force=overwrite, make_folder=True)])
     return written
 
 
