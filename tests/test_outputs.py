@@ -183,10 +183,13 @@ def test_hsds_mapping_may_write_its_file_into_the_package_but_nothing_else(tmp_p
     assert run("hsds-mapping", hsds_pima, "-o", hsds_pima / "netmap-mapping.yaml").exit_code == 0
 
 
-def test_demo_never_writes_into_the_bundled_example(tmp_path):
-    from netmap.demo import example_path
+def test_demo_never_writes_into_the_bundled_example(tmp_path, monkeypatch):
+    import netmap.demo
 
-    folder = example_path("tucson-behavioral-health")
+    # A copy stands in for the installed example, so that a failure cannot touch the real one.
+    folder = tmp_path / "tucson-behavioral-health"
+    shutil.copytree(TUCSON, folder)
+    monkeypatch.setattr(netmap.demo, "example_path", lambda name: folder)
     before = tree_digest(folder)
     result = run("demo", "--example", "tucson-behavioral-health", "-o", folder, "--force")
     assert result.exit_code == 2 and "is the input the example" in result.stderr
