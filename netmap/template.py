@@ -196,7 +196,7 @@ def write_template(
         files = _csv_files(roster)
         write_folder(folder, files, inputs=inputs, force=force, owned=set(files))
         return folder
-    return write_file(folder / "netmap.xlsx", _xlsx_bytes(roster), inputs=inputs, force=force)
+    return write_file(folder / "netmap.xlsx", _xlsx_bytes(roster), inputs=inputs, force=force, make_folder=True)
 
 
 def _csv_files(roster: Roster) -> dict[str, bytes]:
