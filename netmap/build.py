@@ -34,6 +34,7 @@ import networkx as nx
 from netmap._gc import gc_paused
 from netmap.errors import InputError
 from netmap.ingest.validate import Tables
+from netmap.model import STORE_PROPERTIES
 from netmap.roster import Roster, normalize
 
 __all__ = ["build_graph", "built_with", "extra_attr", "node_key", "partners_of", "slug"]
@@ -59,7 +60,7 @@ def built_with(G: nx.Graph) -> Roster | None:
 
 
 # Names netmap and the store use on every node or relationship; an unknown column may not take them.
-_RESERVED = {"label", "id", "name", "map_id", "_sheet", "_row", "type", "key", "version", "_order"}
+_RESERVED = {"label", "id", "name", "_sheet", "_row", "type"} | STORE_PROPERTIES
 
 
 def node_key(label: str, ident: str) -> str:

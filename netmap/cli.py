@@ -23,6 +23,7 @@ import netmap
 from netmap._gc import keep_to_exit, keeping_to_exit
 from netmap.errors import NetmapError, UsageError, safe_text
 from netmap.ingest.workbook import Limits
+from netmap.outputs import check_file_target, write_file
 from netmap.render.json import dumps
 
 app = typer.Typer(
@@ -211,19 +212,40 @@ def _mapping(source: str) -> Path | None:
     return _State.mapping if _State.mapping is not None and is_hsds(source) else None
 
 
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite what is there (never an input of the command).")]
+
+
+def _inputs(*named: tuple[str, Any]) -> list[tuple[str, Any]]:
+    """The inputs a command must never write over: those named, plus --mapping when given."""
+    return [*named, ("--mapping", _State.mapping)]
+
+
+def _report_folder(written) -> None:
+    """Say exactly what a folder write did: files written, stale ones removed, others left alone."""
+    console = _stderr()
+    for path in written:
+        console.print(Text(f"wrote {path}"))
+    for path in written.removed:
+        console.print(Text(f"removed {path} (written by netmap before, not part of this write)"))
+    for path in written.kept:
+        console.print(Text(f"left {path} alone (netmap did not write it; it is read as a sheet)", style="yellow"))
+    for message in written.warnings:
+        console.print(Text(f"netmap: warning: {message}", style="yellow"))
+
+
 @app.command()
 @handled
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder to write the template into (created if missing).")],
     csv: Annotated[bool, typer.Option("--csv", help="Write one CSV file per sheet instead of an .xlsx.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: ForceOpt = False,
     roster: RosterOpt = None,
 ) -> None:
     """Write an empty workbook template with an example row per sheet."""
     from netmap.template import write_template
 
     loaded = netmap.load_roster(roster)
-    written = write_template(folder, roster=loaded, csv_files=csv, force=force)
+    written = write_template(folder, roster=loaded, csv_files=csv, force=force, inputs=_inputs(("--roster", roster)))
     _stdout().print(_line(f"wrote {written}; fill it in, then run: netmap validate {written}"))
 
 
@@ -520,6 +542,7 @@ def diff_command(
         str | None, typer.Option("--format", help="Format of the -o page: html (default) or md (Markdown).")
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the -o page.")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """What changed between two snapshots: partners, ties, agreements, funding, gaps, brokers, scorecard."""
     from netmap.analysis.diff import diff
@@ -528,6 +551,10 @@ def diff_command(
 
     if output is None and (fmt is not None or title is not None):
         raise UsageError("--format and --title are for the page written with -o FILE")
+    inputs = _inputs(("OLD", old), ("NEW", new), ("--roster", roster))
+    if output:
+        # Checked before the work, so a refused target is said at once.
+        check_file_target(output, inputs=inputs, force=force)
     with _Steps(4 if output else 3) as step:
         step("reading the earlier snapshot")
         G_old, _ = _graph(old, roster, encoding, (old_map, user, database))
@@ -538,7 +565,15 @@ def diff_command(
         changes = diff(G_old, G_new, as_of=_as_of(as_of), seed=seed, roster=loaded)
         if output:
             step("writing the page")
-            written = write_diff_report(changes, output, format=fmt or "html", title=title, version=netmap.__version__)
+            written = write_diff_report(
+                changes,
+                output,
+                format=fmt or "html",
+                title=title,
+                version=netmap.__version__,
+                overwrite=force,
+                inputs=inputs,
+            )
     if output:
         # The page is the output asked for; the terminal says where it is (and --json still prints).
         _stderr().print(_line(f"wrote {written}"))
@@ -637,20 +672,26 @@ def hsds_mapping_command(
     ] = None,
     roster: RosterOpt = None,
     encoding: EncodingOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write a mapping file listing every taxonomy term of an HSDS package, to fill in and pass with --mapping."""
     from netmap.ingest.hsds import MAPPING_FILE, is_hsds, mapping_template
 
     if not is_hsds(package):
         raise UsageError(f"{package}: not an HSDS package (no datapackage.json)")
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} exists; pass --force to overwrite it")
+    # The package's files are inputs; its mapping file is not read here, and is where it belongs.
+    folder = Path(package) if Path(package).is_dir() else Path(package).parent
+    inputs = _inputs(
+        *(("PACKAGE", entry) for entry in sorted(folder.iterdir()) if entry.name != MAPPING_FILE),
+        ("--roster", roster),
+    )
+    if output is not None:
+        check_file_target(output, inputs=inputs, force=force)
     text = mapping_template(package, roster=netmap.load_roster(roster), encoding=encoding)
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    write_file(output, text, inputs=inputs, force=force)
     # Saved in the package as netmap-mapping.yaml, every command uses it without being told.
     hint = (
         f"netmap validate {package}"
@@ -685,11 +726,14 @@ def map_command(
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Draw the partnership as one self-contained, offline HTML map."""
     from netmap.pipeline import run
     from netmap.render.map import write_map
 
+    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    check_file_target(output, inputs=inputs, force=force)
     with _Steps(3) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
@@ -704,7 +748,17 @@ def map_command(
             scope=_scope(scope),
         )
         step("laying out and writing the map")
-        written = write_map(G, a, output, title=title, size_by=size_by, gaps=not no_gaps, layout=layout)
+        written = write_map(
+            G,
+            a,
+            output,
+            overwrite=force,
+            inputs=inputs,
+            title=title,
+            size_by=size_by,
+            gaps=not no_gaps,
+            layout=layout,
+        )
     _stderr().print(_line(f"wrote {written}"))
 
 
@@ -749,16 +803,24 @@ def pull(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the workbook's CSV files into.")],
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite CSV files already in the folder.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace the netmap sheets already in the folder (those not written again are removed)."
+        ),
+    ] = False,
 ) -> None:
     """Write a map kept in Neo4j back out as a workbook folder (one CSV per sheet)."""
     from netmap.export.workbook import write_workbook
     from netmap.store import connect, read_map
 
+    inputs = _inputs()
     with connect(uri, user=user, password=_password(), database=database) as engine:
         G = read_map(engine, map_name)
-    written = write_workbook(G, output, overwrite=force)
-    _stderr().print(_line(f"wrote map {map_name!r} to {written}; check it with: netmap validate {written}"))
+    written = write_workbook(G, output, overwrite=force, inputs=inputs)
+    _report_folder(written)
+    folder = written.folder
+    _stderr().print(_line(f"wrote map {map_name!r} to {folder}; check it with: netmap validate {folder}"))
 
 
 @app.command()
@@ -896,12 +958,15 @@ def report(
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
     from netmap.pipeline import run
     from netmap.render.report import write_report
 
     output = output or Path("report.md" if fmt == "md" else "report.html")
+    inputs = _inputs(("SOURCE", source), ("--since", since), ("--directory", directory), ("--roster", roster))
+    check_file_target(output, inputs=inputs, force=force)
     with _Steps(2 + bool(since) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
@@ -926,7 +991,9 @@ def report(
             since=G_since,
             directory=found,
         )
-        written = write_report(G, a, output, format=fmt, title=title, version=netmap.__version__)
+        written = write_report(
+            G, a, output, format=fmt, title=title, version=netmap.__version__, overwrite=force, inputs=inputs
+        )
     _stderr().print(_line(f"wrote {written}"))
     if found is not None:
         _directory_issues(found, directory)
@@ -948,7 +1015,13 @@ def export(
     include_contacts: Annotated[
         bool, typer.Option("--include-contacts", help="Include contacts (personal data); left out otherwise.")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite what is there.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite what is there; a workbook folder's netmap sheets are replaced whole.",
+        ),
+    ] = False,
     roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     map_name: MapOpt = None,
@@ -961,10 +1034,15 @@ def export(
 
     G, _ = _graph(source, roster, encoding, (map_name, user, database))
     written = export_graph(
-        G, output, format=fmt, include_contacts=include_contacts, overwrite=force, as_of=_as_of(as_of)
+        G,
+        output,
+        format=fmt,
+        include_contacts=include_contacts,
+        overwrite=force,
+        as_of=_as_of(as_of),
+        inputs=_inputs(("SOURCE", source), ("--roster", roster)),
     )
-    for path in written:
-        _stderr().print(_line(f"wrote {path}"))
+    _report_folder(written)
 
 
 @app.command()
@@ -979,6 +1057,7 @@ def demo(
     ] = "four-state-coalitions",
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
+    force: ForceOpt = False,
 ) -> None:
     """Run validate, analyze, map and report on a bundled example and say where the results are."""
     from netmap.demo import run_demo
@@ -986,7 +1065,7 @@ def demo(
     from netmap.render.terminal import render_counts
 
     with _progress(label="demo: {task.description}") as progress:
-        result = run_demo(output, example=example, as_of=_as_of(as_of), seed=seed, step=progress)
+        result = run_demo(output, example=example, as_of=_as_of(as_of), seed=seed, step=progress, force=force)
     console = _stdout()
     render_counts(console, f"example {result.example}", result.tables.counts(), len(result.tables.warnings))
     terminal.render_findings(console, result.analysis.findings, do_first=result.analysis.do_first)

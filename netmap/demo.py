@@ -20,11 +20,14 @@ from typing import Any
 
 import netmap
 from netmap.errors import UsageError
+from netmap.outputs import check_folder_target, write_file
 
 __all__ = ["DEFAULT_EXAMPLE", "EXAMPLES", "DemoResult", "example_path", "run_demo"]
 
 EXAMPLES = ("four-state-coalitions", "oregon-pathways-alliance", "tucson-behavioral-health")
 DEFAULT_EXAMPLE = "four-state-coalitions"
+# The files the demo writes into its folder.
+OUTPUTS = ("analysis.json", "map.html", "report.html", "report.md")
 
 # (step number, steps in all, what is being done)
 Step = Callable[[int, int, str], None]
@@ -58,11 +61,18 @@ def run_demo(
     as_of: dt.date | str | None = None,
     seed: int = 0,
     step: Step | None = None,
+    force: bool = False,
 ) -> DemoResult:
     """Run validate, analyse, map and report on a bundled example; write them into ``output``.
 
-    Writes ``analysis.json``, ``map.html``, ``report.html`` and ``report.md``. Nothing else
-    is written, and no server is needed.
+    Writes ``analysis.json``, ``map.html``, ``report.html`` and ``report.md``, each atomically.
+    Nothing else is written, and no server is needed.
+
+    Raises
+    ------
+    UsageError
+        Unknown example; ``output`` already holds one of those files and not ``force``, or is
+        the example's folder or inside it.
     """
     from netmap._version import __version__
     from netmap.pipeline import run
@@ -70,14 +80,12 @@ def run_demo(
     from netmap.render.map import write_map
     from netmap.render.report import write_report
 
-    out = Path(output)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    source = example_path(example)
+    inputs = [("the example", source)]
+    # Checked before any work, so a second run says so at once instead of after the analysis.
+    out = check_folder_target(output, OUTPUTS, inputs=inputs, force=force)
     total = 5
     tell = step or (lambda *_: None)
-
-    source = example_path(example)
     tell(1, total, f"reading the {example} workbook")
     tables = netmap.read_workbook(source)
     G = netmap.build_graph(tables)
@@ -85,12 +93,20 @@ def run_demo(
     # One analysis, drawn by the map and both reports.
     analysis = run(G, as_of=as_of, seed=seed)
     result = DemoResult(example, source, tables, analysis)
-    result.outputs["analysis"] = out / "analysis.json"
-    result.outputs["analysis"].write_text(dumps(analysis) + "\n", encoding="utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write into {out}: {exc.strerror or exc}") from None
+    written = {"overwrite": force, "inputs": inputs}
+    result.outputs["analysis"] = write_file(out / "analysis.json", dumps(analysis) + "\n", inputs=inputs, force=force)
     tell(3, total, "drawing the map")
-    result.outputs["map"] = write_map(G, analysis, out / "map.html")
+    result.outputs["map"] = write_map(G, analysis, out / "map.html", **written)
     tell(4, total, "writing the report")
-    result.outputs["report"] = write_report(G, analysis, out / "report.html", format="html", version=__version__)
+    result.outputs["report"] = write_report(
+        G, analysis, out / "report.html", format="html", version=__version__, **written
+    )
     tell(5, total, "writing the Markdown report")
-    result.outputs["markdown"] = write_report(G, analysis, out / "report.md", format="md", version=__version__)
+    result.outputs["markdown"] = write_report(
+        G, analysis, out / "report.md", format="md", version=__version__, **written
+    )
     return result

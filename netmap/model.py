@@ -86,6 +86,11 @@ DATE_PROPERTIES: dict[str, tuple[str, ...]] = {
     "TIED_TO": ("start", "end"),
 }
 
+# Properties the store puts on every stored node or relationship to find it (its map, version
+# and lookup key ``uid``) and to keep its order. An attribute of the same name would be
+# overwritten by the store, so a workbook column never becomes one (netmap.build.extra_attr).
+STORE_PROPERTIES: frozenset[str] = frozenset({"map_id", "version", "id", "key", "uid", "_order"})
+
 # --- controlled vocabularies ------------------------------------------------------
 
 LEVELS: tuple[str, ...] = ("state", "regional", "local", "national")

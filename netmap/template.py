@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from netmap.model import (
     TEAMS,
     TIE_KINDS,
 )
+from netmap.outputs import Inputs, write_file, write_folder
 from netmap.roster import Roster, load_roster
 
 __all__ = ["EXAMPLE_ROWS", "write_template"]
@@ -156,9 +158,16 @@ def _readme_lines(roster: Roster) -> list[str]:
 
 
 def write_template(
-    folder: str | Path, *, roster: Roster | None = None, csv_files: bool = False, force: bool = False
+    folder: str | Path,
+    *,
+    roster: Roster | None = None,
+    csv_files: bool = False,
+    force: bool = False,
+    inputs: Inputs = (),
 ) -> Path:
     """Write the template into ``folder``; return the workbook (or folder) written.
+
+    Every file is written atomically (see :mod:`netmap.outputs`).
 
     Parameters
     ----------
@@ -170,45 +179,44 @@ def write_template(
         Write one CSV file per sheet (plus README.txt) instead of an ``.xlsx``.
     force : bool
         Overwrite existing files.
+    inputs : sequence of (label, path)
+        Files the command read (a roster file): never written over.
 
     Raises
     ------
     UsageError
-        A file would be overwritten without ``force``, or the folder cannot be written.
+        A file would be overwritten without ``force``, would overwrite an input, or the folder
+        cannot be written.
     """
     roster = roster or load_roster()
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} exists and is not a folder")
-    targets = [folder / f"{s}.csv" for s in SHEETS] + [folder / "README.txt"] if csv_files else [folder / "netmap.xlsx"]
-    existing = [t for t in targets if t.exists()]
-    if existing and not force:
-        raise UsageError(f"{existing[0]} already exists; pass --force to overwrite it")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if csv_files:
-            return _write_csv(folder, roster)
-        return _write_xlsx(folder / "netmap.xlsx", roster)
-    except OSError as exc:
-        raise UsageError(f"cannot write the template into {folder}: {exc.strerror or exc}") from None
+    if csv_files:
+        files = _csv_files(roster)
+        write_folder(folder, files, inputs=inputs, force=force, owned=set(files))
+        return folder
+    return write_file(folder / "netmap.xlsx", _xlsx_bytes(roster), inputs=inputs, force=force, make_folder=True)
 
 
-def _write_csv(folder: Path, roster: Roster) -> Path:
+def _csv_files(roster: Roster) -> dict[str, bytes]:
+    files = {}
     for name, sheet in SHEETS.items():
-        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([c.name for c in sheet.columns])
-            for row in EXAMPLE_ROWS.get(name, []):
-                writer.writerow([row.get(c.name, "") for c in sheet.columns])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([c.name for c in sheet.columns])
+        for row in EXAMPLE_ROWS.get(name, []):
+            writer.writerow([row.get(c.name, "") for c in sheet.columns])
+        files[f"{name}.csv"] = buffer.getvalue().encode("utf-8")
     lines = [*_readme_lines(roster), "", "Allowed values:"]
     for (sheet, column), (values, strict) in _choices(roster).items():
         note = "" if strict else " (alternative names accepted)"
         lines.append(f"  {sheet}.{column}{note}: " + "; ".join(values))
-    (folder / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
+    files["README.txt"] = ("\n".join(lines) + "\n").encode("utf-8")
+    return files
 
 
-def _write_xlsx(path: Path, roster: Roster) -> Path:
+def _xlsx_bytes(roster: Roster) -> bytes:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -273,5 +281,6 @@ def _write_xlsx(path: Path, roster: Roster) -> Path:
             dv.add(f"{letter}2:{letter}5000")
             ws.add_data_validation(dv)
     wb.active = wb.sheetnames.index("partners")
-    wb.save(path)
-    return path
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

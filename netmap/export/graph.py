@@ -137,6 +137,15 @@ import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 
 from netmap.errors import UsageError
+from netmap.outputs import (
+    Inputs,
+    Written,
+    check_file_target,
+    check_folder_target,
+    neutralise,
+    write_file,
+    write_folder,
+)
 from netmap.project import CURRENT, DATED, agreement_state, as_date, edge_state
 
 __all__ = ["FORMATS", "export_graph", "neutralise"]
@@ -159,37 +168,8 @@ _XML_GRAPH_RESERVED = _XML_RESERVED | {"name", "mode", "node_default", "edge_def
 _NODE_FIELDS = frozenset({"key"})
 _EDGE_FIELDS = frozenset({"source", "target", "key"})
 
-_FORMULA_START = frozenset("=+-@\t\r")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def neutralise(value: str) -> str:
-    """``value`` as a spreadsheet shows it as text: a leading ``'`` if it could start a formula.
-
-    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or with
-    apostrophes followed by one of those, gets one more leading apostrophe; any other text is
-    returned unchanged. Only apply it to text: numbers are not formulas.
-
-    Parameters
-    ----------
-    value : str
-        The text of one cell.
-
-    Returns
-    -------
-    str
-        The text to write.
-
-    Examples
-    --------
-    >>> neutralise("=1+1"), neutralise("-1+2"), neutralise("a-b"), neutralise("'=x")
-    ("'=1+1", "'-1+2", 'a-b', "''=x")
-    """
-    # Counting the apostrophes already there keeps the rule reversible (see the module docstring).
-    if value.lstrip("'")[:1] in _FORMULA_START:
-        return "'" + value
-    return value
 
 
 def export_graph(
@@ -200,7 +180,8 @@ def export_graph(
     include_contacts: bool = False,
     overwrite: bool = False,
     as_of: dt.date | str | None = None,
-) -> list[Path]:
+    inputs: Inputs = (),
+) -> Written:
     """Write ``G`` as GraphML, GEXF, node-link JSON or a folder of CSV files.
 
     Parameters
@@ -220,11 +201,15 @@ def export_graph(
     as_of : date or ISO str, optional
         The day the ``current`` flag of agreements, ties rows and awards is judged on
         (default today). Lapsed and planned ones are exported too, flagged.
+    inputs : sequence of (label, path)
+        The files and folders the graph was read from: the export never writes over one
+        (see :mod:`netmap.outputs`).
 
     Returns
     -------
-    list of Path
-        The files written.
+    Written
+        The files written (a list of Path), each atomically; for folders also what was removed
+        and left alone (see :class:`netmap.outputs.Written`).
 
     Raises
     ------
@@ -253,23 +238,25 @@ def export_graph(
         view = G
         if not include_contacts:
             view = nx.subgraph_view(G, filter_node=lambda n: G.nodes[n].get("label") != "Person")
-        folder = write_workbook(view, target, overwrite=overwrite)
-        return sorted(folder.glob("*.csv"))
+        return write_workbook(view, target, overwrite=overwrite, inputs=inputs)
     if format == "csv":
-        _check_folder(target, overwrite)
+        check_folder_target(target, ["nodes.csv", "edges.csv"], inputs=inputs, force=overwrite, clashes=_csv_files)
         nodes, edges = _csv_tables(G, include_contacts, day)
-        target.mkdir(parents=True, exist_ok=True)
-        written = []
+        files = {}
         for name, (header, rows) in (("nodes.csv", nodes), ("edges.csv", edges)):
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             writer.writerow(header)
             writer.writerows(rows)
             # utf-8-sig: Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
-            written.append(_write(target / name, buffer.getvalue().encode("utf-8-sig"), overwrite))
-        return written
-    _check_file(target, overwrite)
-    # Everything is converted and serialised in memory first, so a failure leaves no half-written file.
+            files[name] = buffer.getvalue().encode("utf-8-sig")
+        # Any CSV file refuses the write, not only nodes.csv and edges.csv: in a workbook
+        # folder they would be read as sheets.
+        return write_folder(target, files, inputs=inputs, force=overwrite, clashes=_csv_files)
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; give a file name for the export")
+    check_file_target(target, inputs=inputs, force=overwrite)
+    # Everything is converted and serialised in memory first, and written atomically.
     if format == "json":
         data = _json_bytes(G, include_contacts, day)
     else:
@@ -279,38 +266,12 @@ def export_graph(
         else:
             nx.write_gexf(_xml_graph(G, include_contacts, day, gexf=True), buffer, version="1.2draft")
         data = buffer.getvalue()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return [_write(target, data, overwrite)]
+    written = Written(target.parent, [write_file(target, data, inputs=inputs, force=overwrite, make_folder=True)])
+    return written
 
 
-# --- files ------------------------------------------------------------------------
-
-
-def _check_file(path: Path, overwrite: bool) -> None:
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name for the export")
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path} already exists; pass --force to overwrite")
-
-
-def _check_folder(path: Path, overwrite: bool) -> None:
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"{path} exists and is not a folder; the csv export writes a folder")
-    if path.is_dir() and not overwrite:
-        # Any CSV file, not only nodes.csv and edges.csv: in a workbook folder they would be read as sheets.
-        clash = sorted(p.name for p in path.glob("*.csv"))
-        if clash:
-            raise UsageError(f"{path} already holds {', '.join(clash)}; pass --force to overwrite")
-
-
-def _write(path: Path, data: bytes, overwrite: bool) -> Path:
-    try:
-        # "x" refuses a file that appeared since the check.
-        with path.open("wb" if overwrite else "xb") as handle:
-            handle.write(data)
-    except FileExistsError:
-        raise UsageError(f"{path} already exists; pass --force to overwrite") from None
-    return path
+def _csv_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.csv"))
 
 
 # --- which nodes and edges --------------------------------------------------------

@@ -31,6 +31,7 @@ from typing import Any, overload
 from netmap.errors import ERROR, WARNING, Issue, UsageError
 from netmap.ingest import csvfast
 from netmap.model import SHEETS
+from netmap.outputs import read_manifest, restore
 
 __all__ = ["ColumnRows", "Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
 
@@ -236,9 +237,18 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
                 suggestions=("netmap init --csv DIR writes a template",),
             )
         )
+    # A folder netmap wrote (export --format workbook, pull) lists its files: their cells were
+    # written neutralised (netmap.outputs) and are restored, and a sheet written under another
+    # file name gets its own name back.
+    written = read_manifest(folder) or {}
     for path in files:
         display = str(Path(label) / path.name)
         name = path.stem.strip().lower()
+        own = path.name in written
+        title = path.stem.strip()
+        if own and written[path.name].strip():
+            title = written[path.name].strip()
+            name = title.lower()
         if name in book.sheets:
             book.issues.append(
                 Issue(
@@ -249,7 +259,7 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
                 )
             )
             continue
-        _read_csv_file(book, path, name, encoding, limits, display)
+        _read_csv_file(book, path, name, encoding, limits, display, restoring=own, title=title)
     return book
 
 
@@ -295,8 +305,12 @@ def _read_csv_file(
     encoding: str | None,
     limits: Limits,
     display: str | None = None,
+    *,
+    restoring: bool = False,
+    title: str | None = None,
 ) -> None:
     display = display or str(path)
+    title = title or path.stem.strip()
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         book.issues.append(_too_large(display, name, size, limits))
@@ -309,7 +323,9 @@ def _read_csv_file(
         columns = csvfast.plain_columns(text, max_rows=limits.max_rows + 1, max_cell_chars=limits.max_cell_chars)
         if columns is not None and len(columns) <= limits.max_columns:
             del text
-            _columns_to_sheet(book, name, path.stem.strip(), display, columns)
+            if restoring:
+                columns = [_restored(column) for column in columns]
+            _columns_to_sheet(book, name, title, display, columns)
             return
     # csv's default 128 KiB field cap would raise mid-file; we check length ourselves.
     csv.field_size_limit(max(limits.max_file_bytes, 2**20))
@@ -341,7 +357,14 @@ def _read_csv_file(
             )
         )
         return
-    _to_sheet(book, name, path.stem.strip(), display, rows, limits, ragged=True)
+    if restoring:
+        rows = [_restored(row) for row in rows]
+    _to_sheet(book, name, title, display, rows, limits, ragged=True)
+
+
+def _restored(cells: list[str]) -> list[str]:
+    """Cells as written before netmap neutralised them (only cells starting with ``'`` change)."""
+    return [restore(c) if c[:1] == "'" else c for c in cells]
 
 
 # -- XLSX -------------------------------------------------------------------------------

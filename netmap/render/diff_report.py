@@ -46,6 +46,7 @@ import networkx as nx
 from netmap.analysis import region_view
 from netmap.analysis.diff import Diff
 from netmap.errors import UsageError
+from netmap.outputs import Inputs
 from netmap.render.json import to_jsonable
 from netmap.render.map import _own_asset
 from netmap.render.page import (
@@ -839,7 +840,15 @@ def render_diff_markdown(changes: Diff, **options: Any) -> str:
     return environment(markdown=True).get_template("diff.md.j2").render(data=diff_data(changes, **options))
 
 
-def write_diff_report(changes: Diff, path: str | Path, *, format: str = "html", **options: Any) -> Path:
+def write_diff_report(
+    changes: Diff,
+    path: str | Path,
+    *,
+    format: str = "html",
+    overwrite: bool = True,
+    inputs: Inputs = (),
+    **options: Any,
+) -> Path:
     """Write the page of ``changes`` to ``path`` (UTF-8), and nothing else.
 
     Parameters
@@ -850,6 +859,10 @@ def write_diff_report(changes: Diff, path: str | Path, *, format: str = "html", 
         The file to write.
     format : {"html", "markdown", "md"}
         One offline HTML file, or Markdown.
+    overwrite : bool
+        Replace an existing file (the command passes ``--force``).
+    inputs : sequence of (label, path)
+        The snapshots compared: never written over (see :mod:`netmap.outputs`).
     **options
         The keyword options of :func:`diff_data` (``title``, ``generated``, ``version``).
 
@@ -861,9 +874,9 @@ def write_diff_report(changes: Diff, path: str | Path, *, format: str = "html", 
     Raises
     ------
     UsageError
-        Unknown format, or the file cannot be written.
+        Unknown format, or the file cannot be written, exists and not ``overwrite``, or is an input.
     """
     if format not in FORMATS:
         raise UsageError(f"--format must be html or md (markdown), not {format!r}")
     render: Callable[..., str] = render_diff_html if format == "html" else render_diff_markdown
-    return write_text(path, render(changes, **options))
+    return write_text(path, render(changes, **options), overwrite=overwrite, inputs=inputs)

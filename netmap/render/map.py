@@ -52,6 +52,7 @@ from netmap._gc import gc_paused
 from netmap.analysis import Analysis, select_region
 from netmap.analysis._common import edges_of, partner_graph, partners, shared_cache
 from netmap.errors import UsageError
+from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
 
 __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
@@ -780,16 +781,20 @@ def render_map_html(data: dict[str, Any]) -> str:
     )
 
 
-def write_map(G: nx.MultiDiGraph, a: Analysis, path: str | Path, **options: Any) -> Path:
+def write_map(
+    G: nx.MultiDiGraph,
+    a: Analysis,
+    path: str | Path,
+    *,
+    overwrite: bool = True,
+    inputs: Inputs = (),
+    **options: Any,
+) -> Path:
     """Write the map of analysis ``a`` (of ``G``) to ``path`` (UTF-8) and nothing else; return the path.
 
-    Takes the keyword options of :func:`map_data`.
+    Takes the keyword options of :func:`map_data`. The file is written atomically; ``overwrite``
+    (the command's ``--force``) allows replacing an existing one, and no file of ``inputs``
+    (what the map was drawn from) is ever written over (see :mod:`netmap.outputs`).
     """
-    path = Path(path)
     html = render_map_html(map_data(G, a, **options))
-    try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(html)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    return write_file(path, html, inputs=inputs, force=overwrite)

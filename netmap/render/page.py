@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from netmap.errors import UsageError
+from netmap.outputs import Inputs, write_file
 from netmap.render.map import _sha256
 
 __all__ = [
@@ -224,21 +224,31 @@ def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> st
     )
 
 
-def write_text(path: str | Path, text: str) -> Path:
+def write_text(path: str | Path, text: str, *, overwrite: bool = True, inputs: Inputs = ()) -> Path:
     """Write one page (UTF-8, ``\\n`` line ends) to ``path`` and nothing else; return the path.
+
+    The page is written atomically (:func:`netmap.outputs.write_file`): a write that stops
+    part way leaves the file that was there.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    text : str
+        The page.
+    overwrite : bool
+        Replace an existing file (the commands pass ``--force``).
+    inputs : sequence of (label, path)
+        What the page was made from: never written over.
 
     Raises
     ------
     UsageError
-        The file cannot be written (the message names it, without a traceback).
+        The file cannot be written, exists and not ``overwrite``, or is an input (the message
+        names it, without a traceback).
     """
-    path = Path(path)
-    try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    # newline="\n" as before: the text is written exactly as rendered.
+    return write_file(path, text, inputs=inputs, force=overwrite)
 
 
 # -- Markdown escaping ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ import networkx as nx
 
 from netmap._gc import gc_paused
 from netmap.errors import StoreError, UsageError
-from netmap.model import NODE_LABELS, REL_TYPES
+from netmap.model import NODE_LABELS, REL_TYPES, STORE_PROPERTIES
 from netmap.store.engines import Engine
 from netmap.store.lock import DEFAULT_LEASE, DEFAULT_WAIT, LoadLock, OnWait, hold
 from netmap.store.rows import META_JSON, GraphRows, graph_rows, rows_graph
@@ -56,7 +56,7 @@ Progress = Callable[[int, int, str], None]
 # Properties that say where a thing sits, not what it is: a moved row is not an update.
 _POSITION = {"_order", "_row"}
 # Properties the store adds to every node to find it, not part of what it is.
-_STORE_KEYS = ("map_id", "version", "id", "key", "uid")
+_STORE_KEYS = STORE_PROPERTIES
 
 
 def _file(name: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.build import node_key
-from netmap.model import DATE_PROPERTIES, NODE_LABELS, REL_ENDPOINTS, REL_TYPES
+from netmap.model import DATE_PROPERTIES, NODE_LABELS, REL_ENDPOINTS, REL_TYPES, STORE_PROPERTIES
 
 __all__ = ["GraphRows", "graph_rows", "rows_graph"]
 
@@ -152,8 +152,9 @@ def rows_graph(rows: GraphRows, *, map_id: str) -> nx.MultiDiGraph:
     nodes = []
     for label, items in rows.nodes.items():
         for row in items:
-            # uid: the store's lookup key (version prefix + id), not an attribute of the thing.
-            attrs = {k: v for k, v in row["props"].items() if k not in ("map_id", "version", "id", "key", "uid")}
+            # The store's own properties (uid: its lookup key, version prefix + id) are not
+            # attributes of the thing; no attribute has their names (netmap.build.extra_attr).
+            attrs = {k: v for k, v in row["props"].items() if k == "_order" or k not in STORE_PROPERTIES}
             attrs.update(_dates(row, DATE_PROPERTIES.get(label, ())))
             nodes.append((attrs.pop("_order", 0), label, row["id"], attrs))
     for _, label, ident, attrs in sorted(nodes, key=lambda n: n[0]):

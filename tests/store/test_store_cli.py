@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -80,7 +81,8 @@ def test_pull_writes_the_workbook_back(target, loaded, tmp_path):
     out = tmp_path / "pulled"
     result = run("pull", "--uri", target.server.uri, "--map", name, "-o", out, *extra, env=env)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in TUCSON.glob("*.csv"))
+    expected = sorted([*(p.name for p in TUCSON.glob("*.csv")), "netmap-workbook.json"])
+    assert sorted(p.name for p in out.iterdir()) == expected
     original, pulled = netmap.read_workbook(TUCSON), netmap.read_workbook(out)
     for sheet in original.records:
         strip = [{k: v for k, v in r.items() if k != "_row"} for r in original[sheet]]
@@ -162,3 +164,47 @@ def test_a_map_loaded_with_a_custom_roster_is_never_read_with_the_shipped_one(ta
     read = run("gaps", uri, "--map", name, "--json", "--roster", custom, *extra, env=env)
     assert read.exit_code == 0, read.output
     assert json.loads(read.stdout)["roster"] == "county-roster"
+
+
+def test_pull_round_trip_of_a_hostile_workbook_is_exact_and_formula_safe(target, tmp_path):
+    """Formula-leading cells, a partners column named uid (the store's own lookup key) and extra
+    sheets whose names differ only by punctuation: pulled back neutralised, read back exactly."""
+    from tests.test_outputs import assert_no_formula_cells, assert_same_workbook, formula_workbook, raw_cells
+
+    source = formula_workbook(tmp_path / "hostile.xlsx")
+    original = netmap.read_workbook(source)
+    name = target.name("hostile")
+    env = {"NEO4J_PASSWORD": target.server.password} if target.server.password else None
+    extra = [*target.cli_args, *(["--user", target.server.user] if target.server.user else [])]
+    assert run("load", source, "--uri", target.server.uri, "--map", name, *extra, env=env).exit_code == 0
+    out = tmp_path / "pulled"
+    result = run("pull", "--uri", target.server.uri, "--map", name, "-o", out, *extra, env=env)
+    assert result.exit_code == 0, result.output
+    assert_no_formula_cells(out)
+    partners = raw_cells(out)["partners.csv"]
+    assert partners[0][6:] == ["uid", "'=col"]
+    assert [row[6] for row in partners[1:]] == ["u-1", "'=u2", ""]
+    assert "netmap: warning: sheet 'x.y' is written as" in result.stderr
+    assert_same_workbook(netmap.read_workbook(out), original)
+
+
+def test_pull_force_replaces_the_sheets_whole(target, tmp_path):
+    """v1 has funding, v2 has none: pulling v2 over v1's folder leaves no funding.csv, and says so."""
+    v1 = tmp_path / "v1"
+    shutil.copytree(TUCSON, v1)
+    v2 = tmp_path / "v2"
+    shutil.copytree(TUCSON, v2)
+    (v2 / "funding.csv").unlink()
+    env = {"NEO4J_PASSWORD": target.server.password} if target.server.password else None
+    extra = [*target.cli_args, *(["--user", target.server.user] if target.server.user else [])]
+    out = tmp_path / "pulled"
+    for version in (v1, v2):
+        name = target.name(version.name)
+        assert run("load", version, "--uri", target.server.uri, "--map", name, *extra, env=env).exit_code == 0
+    first = run("pull", "--uri", target.server.uri, "--map", target.name("v1"), "-o", out, *extra, env=env)
+    assert first.exit_code == 0 and (out / "funding.csv").is_file()
+    second = run("pull", "--uri", target.server.uri, "--map", target.name("v2"), "-o", out, "--force", *extra, env=env)
+    assert second.exit_code == 0, second.output
+    assert not (out / "funding.csv").exists()
+    assert f"removed {out / 'funding.csv'}" in second.stderr
+    assert "funding" not in netmap.read_workbook(out).records or not netmap.read_workbook(out)["funding"]

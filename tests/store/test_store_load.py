@@ -339,7 +339,7 @@ def test_workbook_to_database_to_workbook_is_equal_row_for_row(engine, target, t
     assert original.ok, original.issues
     load_map(netmap.build_graph(original), engine, map_name=target.name(name))
     pulled = write_workbook(read_map(engine, target.name(name)), tmp_path / "pulled")
-    again = netmap.read_workbook(pulled)
+    again = netmap.read_workbook(pulled.folder)
     assert again.ok, again.issues
     assert set(again.records) == set(original.records)
     for sheet in original.records:

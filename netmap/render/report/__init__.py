@@ -57,6 +57,7 @@ import networkx as nx
 
 from netmap.analysis import Analysis
 from netmap.errors import UsageError
+from netmap.outputs import Inputs
 from netmap.render.diff_report import change_section
 from netmap.render.json import to_jsonable
 from netmap.render.map import _own_asset, _vis_assets, map_data, page_data
@@ -281,7 +282,16 @@ def render_report_markdown(
     return environment(markdown=True).get_template("report.md.j2").render(data=data)
 
 
-def write_report(G: nx.MultiDiGraph, a: Analysis, path: str | Path, *, format: str = "html", **options: Any) -> Path:
+def write_report(
+    G: nx.MultiDiGraph,
+    a: Analysis,
+    path: str | Path,
+    *,
+    format: str = "html",
+    overwrite: bool = True,
+    inputs: Inputs = (),
+    **options: Any,
+) -> Path:
     """Write the report of ``a`` to ``path`` (UTF-8) and nothing else; return the path.
 
     Parameters
@@ -294,13 +304,17 @@ def write_report(G: nx.MultiDiGraph, a: Analysis, path: str | Path, *, format: s
         The file to write.
     format : {"html", "markdown", "md"}
         Which report.
+    overwrite : bool
+        Replace an existing file (the command passes ``--force``).
+    inputs : sequence of (label, path)
+        What the report was made from: never written over (see :mod:`netmap.outputs`).
     **options
         ``title``, ``generated``, ``version`` (and ``map`` for HTML).
 
     Raises
     ------
     UsageError
-        Unknown format, or the file cannot be written.
+        Unknown format, or the file cannot be written, exists and not ``overwrite``, or is an input.
     """
     if format not in FORMATS:
         raise UsageError(f"--format must be html or md (markdown), not {format!r}")
@@ -310,4 +324,4 @@ def write_report(G: nx.MultiDiGraph, a: Analysis, path: str | Path, *, format: s
     else:
         options.pop("map", None)  # Markdown has no map to leave out
         text = render_report_markdown(G, a, **options)
-    return write_text(path, text)
+    return write_text(path, text, overwrite=overwrite, inputs=inputs)
