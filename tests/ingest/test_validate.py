@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 import netmap
@@ -88,6 +89,37 @@ def w_unnamed_xlsx(files):
 def w_custom_type(files):
     folder = files.csv({"partners": [["id", "name", "agency_type"], ["P1", "Tucson Makerspace", "Makerspace"]]})
     return folder, {"roster": custom_roster(files)}
+
+
+def xlsx_with(files, sheets, *, merge=None, cells=()):
+    """An openpyxl workbook; ``merge``: a range of its first sheet, ``cells``: (row, column, value) on it."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    first = wb.worksheets[0]
+    if merge:
+        first.merge_cells(merge)
+    for row, column, value in cells:
+        first.cell(row=row, column=column, value=value)
+    path = files.path("book.xlsx")
+    wb.save(path)
+    return path
+
+
+# openpyxl writes a formula without a value: what a script or a web export makes.
+FORMULA_SUGGESTIONS = (
+    "open the workbook in Excel or LibreOffice and save it, so that every formula's value is stored with it",
+    "or replace the formula by its value (copy, then Paste Special > Values)",
+)
+MERGED_SUGGESTIONS = ("unmerge the cells (Home > Merge & Center > Unmerge Cells) and write the value in each cell",)
+P_REGIONS = [
+    ["id", "name", "agency_type", "level", "region"],
+    ["P1", "Pima Community College", "Local community colleges", "local", "North"],
+    ["P2", "Pima County One-Stop", "American Job Center", "local", None],
+]
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -319,9 +351,133 @@ CASES: list[Case] = [
         "roles",
         3,
         "role",
-        "this row repeats row 2",
+        "this row repeats row 2 in every column; it is kept once",
         severity=WARNING,
         file="roles.csv",
+    ),
+    Case(
+        "conflicting-rows",
+        lambda f: with_partners(
+            f,
+            ties=[
+                ["source_id", "target_id", "kind", "notes"],
+                ["P1", "P2", "", "shared intake"],
+                ["P2", "P1", "", "MOU"],
+            ],
+        ),
+        "ties",
+        3,
+        "kind",
+        "this row and row 2 are both the collaboration tie P2-P1 but differ in notes; both are kept, as two ties",
+        severity=WARNING,
+        file="ties.csv",
+        suggestions=("delete one of the rows, or merge them into one",),
+    ),
+    Case(
+        "conflicting-rows",
+        lambda f: with_partners(
+            f, contacts=[["partner_id", "name", "title"], ["P1", "Sam Lee", "Dean"], ["P1", "sam lee", "Provost"]]
+        ),
+        "contacts",
+        2,
+        "name",
+        "row(s) 3 are also one contact (same name) of partner P1 with other values; the map can hold only one "
+        "of them, so this row is left out too",
+        file="contacts.csv",
+        suggestions=("delete one of the rows, or merge them into one",),
+    ),
+    Case(
+        "conflicting-rows",
+        lambda f: with_partners(
+            f, contacts=[["partner_id", "name", "title"], ["P1", "Sam Lee", "Dean"], ["P1", "sam lee", "Provost"]]
+        ),
+        "contacts",
+        3,
+        "name",
+        "this row and row 2 are both one contact (same name) of partner P1 but differ in title; the map can hold "
+        "only one of them, so both are left out",
+        file="contacts.csv",
+        suggestions=("delete one of the rows, or merge them into one",),
+    ),
+    Case(
+        "formula-not-computed",
+        lambda f: xlsx_with(f, {"partners": [*P, ["P3", '=UPPER("pima wib")', "WIB", "local"]]}),
+        "partners",
+        4,
+        "name",
+        'the cell holds the formula =UPPER("pima wib") but no computed value',
+        suggestions=FORMULA_SUGGESTIONS,
+    ),
+    Case(
+        "formula-not-computed",
+        lambda f: xlsx_with(f, {"partners": P_REGIONS}, cells=[(3, 5, '=CONCAT("No", "rth")')]),
+        "partners",
+        3,
+        "region",
+        'the cell holds the formula =CONCAT("No", "rth") but no computed value',
+        suggestions=FORMULA_SUGGESTIONS,
+    ),
+    Case(
+        "merged-cell",
+        lambda f: xlsx_with(f, {"partners": P_REGIONS}, merge="E2:E3"),
+        "partners",
+        3,
+        "region",
+        "the cell is part of the merged range E2:E3, whose value (North) Excel keeps in E2 only; "
+        "this cell reads as empty",
+        suggestions=MERGED_SUGGESTIONS,
+    ),
+    Case(
+        "merged-cell",
+        lambda f: xlsx_with(f, {"partners": P}, merge="A2:A3"),
+        "partners",
+        3,
+        "id",
+        "the cell is part of the merged range A2:A3, whose value (P1) Excel keeps in A2 only",
+        suggestions=MERGED_SUGGESTIONS,
+    ),
+    Case(
+        "region-spelling",
+        lambda f: f.csv({"partners": [*P_REGIONS[:2], ["P2", "Pima County One-Stop", "AJC", "local", "NORTH!"]]}),
+        "partners",
+        3,
+        "region",
+        "region 'NORTH!' is read as 'North' (first written so in row 2): the two differ only in case, spaces or "
+        "punctuation, so they are one region",
+        severity=WARNING,
+        file="partners.csv",
+        suggestions=("North",),
+    ),
+    Case(
+        "refers-to-rejected-partner",
+        lambda f: with_partners(
+            f,
+            partners=[*P, ["P3", "", "WIB", "local"]],
+            funding=[["id", "stream", "recipient_id"], ["F1", "WIOA Title I Adult", "P3"]],
+        ),
+        "funding",
+        2,
+        "recipient_id",
+        "partner 'P3' has an error in its own row (partners row 4); this row is left out until that row is fixed",
+        file="funding.csv",
+    ),
+    Case(
+        "sheet-too-wide",
+        lambda f: xlsx_with(f, {"partners": P}, cells=[(2, 18278, "stray"), (3, 18278, "stray")]),
+        "partners",
+        2,
+        "ZZZ",
+        "2 cell(s) lie past column ALL, the last netmap reads (the first at ZZZ2); they are left out",
+        suggestions=("delete the cells past your data (select the columns, then Delete Columns)",),
+    ),
+    Case(
+        "sheet-too-large",
+        lambda f: (xlsx_with(f, {"partners": P}), {"limits": Limits(max_cells=11)}),
+        "partners",
+        None,
+        None,
+        "the sheet declares 3 rows by 4 columns (12 cells); netmap reads at most 11 cells a sheet",
+        suggestions=("delete the rows and columns past your data, or split the sheet",),
     ),
     Case(
         "duplicate-party",
@@ -742,16 +898,23 @@ def test_choice_synonyms_and_case_are_accepted(files, column, written, canonical
     assert tables["partners"][0][column] == canonical
 
 
-def test_reference_to_a_partner_whose_row_has_an_error_is_not_reported_again(files):
+def test_reference_to_a_partner_whose_row_has_an_error_is_left_out_with_its_own_issue(files):
     folder = files.csv(
         {
             "partners": [*P, ["P3", "", "WIB", "local"]],
-            "ties": [["source_id", "target_id"], ["P1", "P3"]],
+            "ties": [["source_id", "target_id"], ["P1", "P3"], ["P3", "P3x"]],
         }
     )
     tables = netmap.read_workbook(folder)
-    assert [(i.code, i.sheet, i.row) for i in tables.issues] == [("empty-required", "partners", 4)]
+    assert [(i.code, i.sheet, i.row, i.column, i.value) for i in tables.issues] == [
+        ("empty-required", "partners", 4, "name", None),
+        ("refers-to-rejected-partner", "ties", 2, "target_id", "P3"),
+        # each reference is reported once, whichever comes first
+        ("refers-to-rejected-partner", "ties", 3, "source_id", "P3"),
+        ("unknown-reference", "ties", 3, "target_id", "P3x"),
+    ]
     assert tables["ties"] == []  # the tie waits for its partner to be fixed
+    assert tables.row_counts()["ties"] == {"read": 2, "used": 0, "left_out": 2}
 
 
 def test_tables_keep_the_file_and_the_rows_read_per_sheet(files):
