@@ -24,9 +24,10 @@ import difflib
 import functools
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any
 
 from netmap.errors import ERROR, WARNING, Issue
@@ -439,25 +440,31 @@ def _drop_repeats(
     key_cols = spec.key
     sheet = spec.name
     kept_both = sheet in _KEEPS_BOTH
-    seen: dict[Any, list[int]] = {}  # key -> indices of the distinct rows with it
+    # key -> the distinct rows with it: their values outside the key -> index of the first such row
+    seen: dict[Any, dict[tuple[Any, ...], int]] = {}
     conflicts: dict[int, list[int]] = {}  # first row's index -> later rows that conflict with it
     dropped: set[int] = set()
     repeats: list[tuple[int, int, int]] = []  # (row, the row it repeats, the first row of its key)
-    for i, key in enumerate(row_keys):
+    # Only rows whose key is on another row need a look: found by counting at C speed, so
+    # a million ties with a few repeats cost a count, not a million steps of Python.
+    counts = Counter(row_keys)
+    shared = {key for key, count in counts.items() if count > 1}
+    for i in compress(range(len(row_keys)), map(shared.__contains__, row_keys)):
+        key = row_keys[i]
         if bad[i]:
             continue
+        content = _content(sheet, records[i])
         earlier = seen.get(key)
         if earlier is None:
-            seen[key] = [i]
+            seen[key] = {content: i}
             continue
-        content = _content(sheet, records[i])
-        same = next((j for j in earlier if _content(sheet, records[j]) == content), None)
+        first = next(iter(earlier.values()))
+        same = earlier.get(content)
         if same is not None:
-            repeats.append((i, same, earlier[0]))
+            repeats.append((i, same, first))
             dropped.add(i)
             continue
-        first = earlier[0]
-        earlier.append(i)
+        earlier[content] = i
         conflicts.setdefault(first, []).append(i)
         differ = ", ".join(_differing(sheet, records[first], records[i]))
         what = _what(sheet, records[i])
@@ -502,7 +509,13 @@ def _drop_repeats(
         else:
             message = f"this row repeats row {records[same]['_row']} in every column; it is kept once"
         check.add("duplicate-row", message, row=records[i]["_row"], column=key_cols[-1], severity=WARNING)
-    return [r for i, r in enumerate(records) if not bad[i] and i not in dropped]
+    keep = bytearray(b"\x01") * len(records)
+    for i in dropped:
+        keep[i] = 0
+    if any(bad):
+        for i in compress(range(len(records)), bad):
+            keep[i] = 0
+    return list(compress(records, keep))
 
 
 # The columns a sheet's key compares loosely (case, spelling, an undirected tie's ends):

@@ -20,6 +20,7 @@ import pytest
 import netmap
 from netmap import Limits
 from netmap.errors import ERROR, ISSUE_CODES, WARNING
+from netmap.ingest.workbook import read_workbook_raw
 
 ENCODING_SUGGESTIONS = (
     "in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'",
@@ -998,3 +999,176 @@ def test_text_only_and_mixed_columns_give_the_same_records(files):
     assert strip(from_csv) == strip(from_xlsx) == [("out-of-range", 3, "strength", "9")]
     assert [(r["strength"], r["directed"]) for r in from_csv["ties"]] == [(2, True)]
     assert [(r["strength"], r["directed"]) for r in from_xlsx["ties"]] == [(2, True)]
+
+
+# -- every row used or reported (issue 18) -------------------------------------------------------
+
+HOSTILE = {
+    "partners": [
+        ["id", "name", "agency_type", "level", "region"],
+        ["P1", "Pima Community College", "CC", "local", "North"],  # 2 ok
+        ["P2", "Pima County One-Stop", "American Job Center", "local", "north"],  # 3 ok, region merged
+        ["P3", "", "WIB", "local", "NORTH!"],  # 4 empty name
+        ["P4", "DES Family Assistance", "TANF office", "local", ""],  # 5 ok
+    ],
+    "roles": [
+        ["partner_id", "role", "notes"],
+        ["P1", "Design programs", "leads"],  # 2 conflicts with 3
+        ["P1", "program design", "helps"],  # 3
+        ["P3", "LMI", ""],  # 4 partner rejected
+        ["P2", "LMI", ""],  # 5 ok
+        ["P2", "LMI", ""],  # 6 repeats 5
+    ],
+    "agreements": [["id", "parties"], ["A1", "P1;P3"], ["A2", "P1;P2"]],  # 2 partner rejected, 3 ok
+    "funding": [
+        ["id", "stream", "recipient_id", "funder_id"],
+        ["F1", "WIOA Title I Adult", "P1", "P3"],  # 2 funder rejected
+        ["F2", "WIOA Title I Adult", "P9", ""],  # 3 unknown partner
+        ["F3", "WIOA Title I Adult", "P2", ""],  # 4 ok
+    ],
+    "ties": [
+        ["source_id", "target_id", "kind", "notes"],
+        ["P1", "P2", "referral", "a"],  # 2 ok
+        ["P2", "P1", "referral", "b"],  # 3 conflicts with 2, both kept
+        ["P2", "P1", "referral", "a"],  # 4 repeats 2 (undirected)
+        ["P1", "P3", "", ""],  # 5 partner rejected
+        ["P4", "P4", "", ""],  # 6 self-tie
+    ],
+    "contacts": [
+        ["partner_id", "name", "title"],
+        ["P1", "Sam Lee", "Dean"],  # 2 conflicts with 3
+        ["P1", "sam lee", "Provost"],  # 3
+        ["P1", "Sam Lee", "Dean"],  # 4 repeats 2, which is left out
+        ["P2", "Ana Ruiz", ""],  # 5 ok
+    ],
+    "services": [["partner_id", "service"], ["P3", "Job club"], ["P4", "Job club"]],  # 2 rejected, 3 ok
+}
+
+
+def _hostile_xlsx_with_formulas_and_merges(files):
+    path = files.xlsx({n: [[None if v == "" else v for v in row] for row in rows] for n, rows in HOSTILE.items()})
+    wb = openpyxl.load_workbook(path)
+    partners = wb["partners"]
+    partners.append(["P5", '=UPPER("x")', "CC", "local", None])  # 6 formula without a value
+    partners.append(["P6", "Pima JTED", "CC", "local", None])  # 7 merged into the row above
+    partners.merge_cells("D6:D7")
+    wb.save(path)
+    return path
+
+
+def _left_out_rows_are_each_reported(tables, raw_rows):
+    for sheet, count in tables.row_counts().items():
+        assert count["read"] == count["used"] + count["left_out"], sheet
+        used = {r["_row"] for r in tables[sheet]}
+        assert len(used) == count["used"]
+        left_out = set(raw_rows[sheet]) - used
+        assert len(left_out) == count["left_out"], sheet
+        reported = {i.row for i in tables.issues if i.sheet == sheet and (i.is_error or "left out" in i.message)}
+        reported |= {i.row for i in tables.issues if i.sheet == sheet and i.code == "duplicate-row"}
+        assert left_out <= reported, (sheet, sorted(left_out - reported))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda f: f.csv(FAULTY),
+        lambda f: f.xlsx({n: [[None if v == "" else v for v in row] for row in rows] for n, rows in FAULTY.items()}),
+        lambda f: f.csv(HOSTILE),
+        _hostile_xlsx_with_formulas_and_merges,
+    ],
+    ids=["faulty-csv", "faulty-xlsx", "hostile-csv", "hostile-xlsx"],
+)
+def test_rows_read_are_rows_used_plus_rows_reported(files, make):
+    source = make(files)
+    raw = read_workbook_raw(source)
+    tables = netmap.read_workbook(source)
+    raw_rows = {name: sheet.row_numbers() for name, sheet in raw.sheets.items()}
+    assert tables.rows_read == {name: len(rows) for name, rows in raw_rows.items()}
+    _left_out_rows_are_each_reported(tables, raw_rows)
+
+
+def test_hostile_workbook_rows_left_out_and_why(files):
+    tables = netmap.read_workbook(files.csv(HOSTILE))
+    assert tables.row_counts() == {
+        "partners": {"read": 4, "used": 3, "left_out": 1},
+        "roles": {"read": 5, "used": 1, "left_out": 4},
+        "agreements": {"read": 2, "used": 1, "left_out": 1},
+        "funding": {"read": 3, "used": 1, "left_out": 2},
+        "ties": {"read": 5, "used": 2, "left_out": 3},
+        "services": {"read": 2, "used": 1, "left_out": 1},
+        "contacts": {"read": 4, "used": 1, "left_out": 3},
+    }
+    assert [(i.code, i.sheet, i.row, i.column) for i in tables.issues] == [
+        ("region-spelling", "partners", 3, "region"),
+        ("empty-required", "partners", 4, "name"),
+        ("region-spelling", "partners", 4, "region"),  # a row with an error is still read through
+        ("conflicting-rows", "roles", 2, "role"),
+        ("conflicting-rows", "roles", 3, "role"),
+        ("refers-to-rejected-partner", "roles", 4, "partner_id"),
+        ("duplicate-row", "roles", 6, "role"),
+        ("refers-to-rejected-partner", "agreements", 2, "parties"),
+        ("refers-to-rejected-partner", "funding", 2, "funder_id"),
+        ("unknown-reference", "funding", 3, "recipient_id"),
+        ("conflicting-rows", "ties", 3, "kind"),
+        ("duplicate-row", "ties", 4, "kind"),
+        ("refers-to-rejected-partner", "ties", 5, "target_id"),
+        ("self-tie", "ties", 6, "target_id"),
+        ("refers-to-rejected-partner", "services", 2, "partner_id"),
+        ("conflicting-rows", "contacts", 2, "name"),
+        ("conflicting-rows", "contacts", 3, "name"),
+        ("duplicate-row", "contacts", 4, "name"),
+    ]
+    issue = next(i for i in tables.issues if i.code == "duplicate-row" and i.sheet == "contacts")
+    assert issue.message == (
+        "this row repeats row 2 in every column, and that row is left out (see its conflicting-rows issue), "
+        "so this one is too"
+    )
+    roles = [i for i in tables.issues if i.code == "conflicting-rows" and i.sheet == "roles"]
+    assert [i.severity for i in roles] == [ERROR, ERROR]
+    assert roles[1].message == (
+        "this row and row 2 are both role 'program design' of partner P1 but differ in notes; "
+        "the map can hold only one of them, so both are left out"
+    )
+
+
+def test_reverse_tie_with_other_notes_is_two_ties_in_the_graph(files):
+    folder = with_partners(
+        files, ties=[["source_id", "target_id", "kind", "notes"], ["P1", "P2", "", "intake"], ["P2", "P1", "", "MOU"]]
+    )
+    tables = netmap.read_workbook(folder)
+    assert [(i.code, i.severity, i.row) for i in tables.issues] == [("conflicting-rows", WARNING, 3)]
+    G = netmap.build_graph(tables)
+    ties = sorted(d["notes"] for _, _, d in G.edges(data=True) if d["type"] == "TIED_TO")
+    assert ties == ["MOU", "intake"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "code"),
+    [
+        (["P1", "P2", "referral", "2", "yes"], ["P1", "P2", "Referral", "2.0", "y"], "duplicate-row"),  # same values
+        (["P1", "P2", "referral", "2", ""], ["P2", "P1", "referral", "2", ""], "duplicate-row"),  # undirected
+        (["P1", "P2", "referral", "2", "yes"], ["P2", "P1", "referral", "2", "yes"], None),  # two directions
+        (["P1", "P2", "referral", "2", ""], ["P2", "P1", "referral", "3", ""], "conflicting-rows"),
+        (["P1", "P2", "referral", "2", ""], ["P1", "P2", "advisory", "2", ""], None),  # another kind
+    ],
+)
+def test_a_repeated_tie_is_a_duplicate_only_when_every_value_is_equal(files, first, second, code):
+    header = ["source_id", "target_id", "kind", "strength", "directed"]
+    tables = netmap.read_workbook(with_partners(files, ties=[header, first, second]))
+    assert [i.code for i in tables.issues] == ([code] if code else [])
+    assert len(tables["ties"]) == (1 if code == "duplicate-row" else 2)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_region_spellings_are_one_region_in_the_graph_and_the_analyses(files, kind):
+    sheets = {"partners": [row[:] for row in HOSTILE["partners"]]}
+    sheets["partners"][3][1] = "Pima County WIB"  # P3 valid here
+    source = files.csv(sheets) if kind == "csv" else files.xlsx(sheets)
+    tables = netmap.read_workbook(source)
+    spelling = [(i.code, i.row, i.value, i.suggestions) for i in tables.issues]
+    assert spelling == [("region-spelling", 3, "north", ("North",)), ("region-spelling", 4, "NORTH!", ("North",))]
+    assert [p["region"] for p in tables["partners"]] == ["North", "North", "North", None]
+    G = netmap.build_graph(tables)
+    assert [d["name"] for _, d in G.nodes(data=True) if d["label"] == "Region"] == ["North"]
+    regions = {d["region"] for _, d in G.nodes(data=True) if d["label"] == "Partner"}
+    assert regions == {"North", None}
