@@ -331,7 +331,7 @@ def _read_csv_file(
             )
         )
         return
-    _to_sheet(book, name, path.stem.strip(), display, rows, limits, ragged=True)
+    _to_sheet(book, name, path.stem.strip(), display, rows, limits)
 
 
 # -- XLSX -------------------------------------------------------------------------------
@@ -759,10 +759,11 @@ def _to_sheet(
     display: str,
     rows: list[list[Any]],
     limits: Limits,
-    *,
-    ragged: bool,
 ) -> None:
-    """Turn a grid of cells into a RawSheet, reporting ragged rows and oversized cells."""
+    """Turn a CSV file's rows into a RawSheet, reporting ragged rows and oversized cells.
+
+    (An .xlsx sheet is read cell by cell instead, by :func:`_read_xlsx_sheet`.)
+    """
     # The header is the first non-blank row (a few blank rows on top are common).
     start = 0
     while start < len(rows) and all(_blank(v) for v in rows[start]):
@@ -794,18 +795,17 @@ def _to_sheet(
     for index in range(start + 1, len(rows)):
         cells = rows[index]
         excel_row = index + 1
-        if ragged:
-            # CSV: every cell is text, so a row's checks run on its joined text at C speed.
-            joined = "".join(cells)
-            if not joined.strip():
-                continue
-            if len(cells) == width and len(joined) <= limit:
-                sheet.rows.append(RawRow(excel_row, cells))
-                continue
+        # Every cell is text, so a row's checks run on its joined text at C speed.
+        joined = "".join(cells)
+        if not joined.strip():
+            continue
+        if len(cells) == width and len(joined) <= limit:
+            sheet.rows.append(RawRow(excel_row, cells))
+            continue
         cells = list(cells)
         if all(_blank(v) for v in cells):
             continue
-        if ragged and len(cells) != width:
+        if len(cells) != width:
             extra = len(cells) > width
             book.issues.append(
                 Issue(
@@ -837,21 +837,6 @@ def _to_sheet(
                     )
                 )
                 cells[col_index] = value[:limit]
-        if not ragged and len(cells) > width and any(not _blank(v) for v in cells[width:]):
-            for col_index in range(width, len(cells)):
-                if not _blank(cells[col_index]):
-                    book.issues.append(
-                        Issue(
-                            "unnamed-column",
-                            f"a value sits in column {column_letter(col_index)}, which has no header",
-                            file=display,
-                            sheet=name,
-                            row=excel_row,
-                            column=column_letter(col_index),
-                            value=snippet(cells[col_index]),
-                            suggestions=("give the column a header, or delete the value",),
-                        )
-                    )
         sheet.rows.append(RawRow(excel_row, cells))
     _add_sheet(book, sheet)
 
