@@ -300,6 +300,7 @@ def validate(
                     "ok": not failed,
                     "roster": loaded.name,
                     "counts": tables.counts(),
+                    "rows": tables.row_counts(),
                     "errors": len(tables.errors),
                     "warnings": len(tables.warnings),
                     "issues": [i.to_dict() for i in tables.issues],
@@ -311,6 +312,18 @@ def validate(
         console = _stdout()
         if tables.issues:
             render_issues(console, tables.issues)
+        rows = tables.row_counts()
+        if any(n["left_out"] for n in rows.values()):
+            # Every row left out has its issue above; this says how many, sheet by sheet.
+            console.print(
+                Text(
+                    "rows: "
+                    + "; ".join(
+                        f"{sheet} {n['read']} read, {n['used']} used, {n['left_out']} left out"
+                        for sheet, n in rows.items()
+                    )
+                )
+            )
         if tables.errors:
             console.print(
                 _line(f"{len(tables.errors)} error(s), {len(tables.warnings)} warning(s) in {source}", style="bold red")

@@ -223,6 +223,8 @@ ISSUE_CODES: dict[str, str] = {
     "too-many-columns": "a sheet has more columns than the limit",
     "cell-too-long": "a cell holds more than 32,767 characters (Excel's own limit)",
     "ragged-row": "a CSV row has more or fewer cells than the header",
+    "sheet-too-wide": "an .xlsx sheet has values past the last column netmap reads; they are left out",
+    "sheet-too-large": "an .xlsx sheet declares or holds more cells than the limit",
     # sheets and columns
     "missing-sheet": "the partners sheet is missing",
     "duplicate-sheet": "two sheets or files have the same name",
@@ -236,7 +238,10 @@ ISSUE_CODES: dict[str, str] = {
     # cells
     "empty-required": "a required cell is empty",
     "duplicate-id": "an id is used twice in its sheet",
-    "duplicate-row": "a row repeats an earlier one; kept once",
+    "duplicate-row": "a row equal to an earlier one in every column; kept once",
+    "conflicting-rows": "two rows about one thing (a tie, role, service or contact) with different values",
+    "formula-not-computed": "an .xlsx formula cell with no stored value (the workbook was never calculated)",
+    "merged-cell": "a cell of a merged range other than its top-left one, which reads as empty",
     "duplicate-party": "a partner is listed twice among an agreement's parties",
     "invalid-choice": "a value is not one of the allowed choices",
     "invalid-date": "a value is not a date (write YYYY-MM-DD)",
@@ -255,6 +260,8 @@ ISSUE_CODES: dict[str, str] = {
     "unknown-role": "a role that is not in the roster's role chart",
     "unknown-population": "a population the roster does not know; kept",
     "unknown-reference": "a partner id that names no partner",
+    "refers-to-rejected-partner": "a row left out because a partner it names has an error in its own row",
+    "region-spelling": "a region written another way (case, spaces, punctuation) than its first spelling; merged",
     "too-few-parties": "an agreement with fewer than two parties",
     # Open Referral HSDS 3.0 packages and their mapping file
     "hsds-bad-datapackage": "an HSDS datapackage.json cannot be used; the standard file names are read instead",

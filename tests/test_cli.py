@@ -105,12 +105,24 @@ def test_validate_json(bad):
     assert len(issue["suggestions"]) == 3
 
 
+def test_validate_says_rows_read_used_and_left_out_per_sheet(bad):
+    result = run("validate", bad)
+    assert "rows: partners 3 read, 1 used, 2 left out; ties 1 read, 0 used, 1 left out" in result.stdout
+    doc = json.loads(run("validate", "--json", bad).stdout)
+    assert doc["rows"] == {
+        "partners": {"read": 3, "used": 1, "left_out": 2},
+        "ties": {"read": 1, "used": 0, "left_out": 1},
+    }
+
+
 def test_validate_json_clean_has_counts(tmp_path):
     folder = write_csv_workbook(tmp_path / "ok", {"partners": [["id", "name", "agency_type"], ["7", "A", "CC"]]})
     result = run("validate", "--json", folder)
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["ok"] is True and doc["issues"] == [] and doc["counts"]["partners"] == 1
+    assert doc["rows"] == {"partners": {"read": 1, "used": 1, "left_out": 0}}
+    assert "rows:" not in run("validate", folder).stdout  # nothing left out: the OK line says it all
 
 
 def test_warnings_exit_0_unless_strict(tmp_path):

@@ -24,9 +24,10 @@ import difflib
 import functools
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any
 
 from netmap.errors import ERROR, WARNING, Issue
@@ -46,7 +47,7 @@ def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
     return {normalize(c): c for c in choices}
 
 
-__all__ = ["Tables", "validate"]
+__all__ = ["Tables", "region_key", "validate"]
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # Words people write for a choice instead of the canonical value.
@@ -112,6 +113,28 @@ class Tables:
     def counts(self) -> dict[str, int]:
         """Rows kept per sheet, in sheet order (sheets not given are 0)."""
         return {name: len(self.records.get(name, [])) for name in SHEETS}
+
+    def row_counts(self) -> dict[str, dict[str, int]]:
+        """Rows read, used and left out, per sheet read, in sheet order.
+
+        ``read`` counts the sheet's non-blank rows below its header; ``used`` the rows that
+        made it into the tables; every row left out has an issue of its own at its row
+        (or, when a required column is missing, the sheet has one ``missing-column``).
+
+        >>> from netmap.ingest.workbook import RawWorkbook, RawSheet, RawRow
+        >>> raw = RawWorkbook("demo", "csv")
+        >>> raw.sheets["partners"] = RawSheet("partners", "partners", "partners.csv",
+        ...     ["id", "name", "agency_type"], [RawRow(2, ["P1", "Pima CC", "CC"]), RawRow(3, ["P2", "", "CC"])])
+        >>> validate(raw).row_counts()
+        {'partners': {'read': 2, 'used': 1, 'left_out': 1}}
+        """
+        order = [*(s for s in SHEETS if s in self.rows_read), *(s for s in self.rows_read if s not in SHEETS)]
+        counts = {}
+        for sheet in order:
+            read = self.rows_read[sheet]
+            used = len(self.records.get(sheet, [])) if sheet in SHEETS else len(self.extra_sheets.get(sheet, []))
+            counts[sheet] = {"read": read, "used": used, "left_out": read - used}
+        return counts
 
     def frame(self, sheet: str):
         """One sheet as a pandas DataFrame, extra columns included (pandas imported on demand)."""
@@ -332,8 +355,11 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
         if column.name not in values:
             values[column.name] = [None] * n
 
+    if raw.special:
+        _report_special_cells(check, raw, known, extra, row_numbers, bad, failed)
     if spec.name == "partners":
         _resolve_agency_types(check, tables.roster, values, row_numbers, bad, derived)
+        _merge_region_spellings(check, values["region"], row_numbers)
     for name in spec.required_columns:
         if None not in values[name]:
             continue  # the usual case, seen at C speed
@@ -391,22 +417,148 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
     row_keys = _row_keys(spec.name, records, values, bad)
     if not any(bad) and len(set(row_keys)) == n:
         return records  # no row repeats another (checked at C speed): all are kept
-    kept: list[dict[str, Any]] = []
-    for i, key in enumerate(row_keys):
+    return _drop_repeats(check, spec, records, row_keys, bad)
+
+
+# Sheets whose repeated keys the graph can hold twice: a tie is an edge of its own per row.
+_KEEPS_BOTH = {"ties"}
+
+
+def _drop_repeats(
+    check: _SheetCheck, spec: Sheet, records: list[dict[str, Any]], row_keys: list[Any], bad: bytearray
+) -> list[dict[str, Any]]:
+    """The rows of a sheet keyed by more than its id, each repeat settled.
+
+    A row whose key (:func:`_row_key`) an earlier row has is a ``duplicate-row`` when it
+    is equal to that row in every other column too: it says nothing new and is left out
+    with a warning. Otherwise the two rows say different things about one thing, a
+    ``conflicting-rows`` issue: on the ties sheet both are kept (each row is an edge of
+    its own) with a warning; elsewhere the graph holds one of them only (one role per
+    partner and role, one service per partner, service and population, one person per
+    partner and name), so neither is guessed at: both are errors, naming each other.
+    """
+    key_cols = spec.key
+    sheet = spec.name
+    kept_both = sheet in _KEEPS_BOTH
+    # key -> the distinct rows with it: their values outside the key -> index of the first such row
+    seen: dict[Any, dict[tuple[Any, ...], int]] = {}
+    conflicts: dict[int, list[int]] = {}  # first row's index -> later rows that conflict with it
+    dropped: set[int] = set()
+    repeats: list[tuple[int, int, int]] = []  # (row, the row it repeats, the first row of its key)
+    # Only rows whose key is on another row need a look: found by counting at C speed, so
+    # a million ties with a few repeats cost a count, not a million steps of Python.
+    counts = Counter(row_keys)
+    shared = {key for key, count in counts.items() if count > 1}
+    for i in compress(range(len(row_keys)), map(shared.__contains__, row_keys)):
+        key = row_keys[i]
         if bad[i]:
             continue
-        if key in first_row_of:
+        content = _content(sheet, records[i])
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = {content: i}
+            continue
+        first = next(iter(earlier.values()))
+        same = earlier.get(content)
+        if same is not None:
+            repeats.append((i, same, first))
+            dropped.add(i)
+            continue
+        earlier[content] = i
+        conflicts.setdefault(first, []).append(i)
+        differ = ", ".join(_differing(sheet, records[first], records[i]))
+        what = _what(sheet, records[i])
+        if kept_both:
             check.add(
-                "duplicate-row",
-                f"this row repeats row {first_row_of[key]} ({', '.join(key_cols)}); it is kept once",
-                row=row_numbers[i],
+                "conflicting-rows",
+                f"this row and row {records[first]['_row']} are both {what} but differ in {differ}; "
+                "both are kept, as two ties",
+                row=records[i]["_row"],
                 column=key_cols[-1],
                 severity=WARNING,
+                suggestions=("delete one of the rows, or merge them into one",),
             )
-            continue
-        first_row_of[key] = row_numbers[i]
-        kept.append(records[i])
-    return kept
+        else:
+            check.add(
+                "conflicting-rows",
+                f"this row and row {records[first]['_row']} are both {what} but differ in {differ}; "
+                "the map can hold only one of them, so both are left out",
+                row=records[i]["_row"],
+                column=key_cols[-1],
+                suggestions=("delete one of the rows, or merge them into one",),
+            )
+            dropped.add(i)
+    if not kept_both:
+        for first, later in conflicts.items():
+            others = ", ".join(str(records[j]["_row"]) for j in later)
+            check.add(
+                "conflicting-rows",
+                f"row(s) {others} are also {_what(sheet, records[first])} with other values; "
+                "the map can hold only one of them, so this row is left out too",
+                row=records[first]["_row"],
+                column=key_cols[-1],
+                suggestions=("delete one of the rows, or merge them into one",),
+            )
+            dropped.add(first)
+    for i, same, first in repeats:
+        if first in conflicts and not kept_both:
+            message = (
+                f"this row repeats row {records[same]['_row']} in every column, and that row is left out "
+                "(see its conflicting-rows issue), so this one is too"
+            )
+        else:
+            message = f"this row repeats row {records[same]['_row']} in every column; it is kept once"
+        check.add("duplicate-row", message, row=records[i]["_row"], column=key_cols[-1], severity=WARNING)
+    keep = bytearray(b"\x01") * len(records)
+    for i in dropped:
+        keep[i] = 0
+    if any(bad):
+        for i in compress(range(len(records)), bad):
+            keep[i] = 0
+    return list(compress(records, keep))
+
+
+# The columns a sheet's key compares loosely (case, spelling, an undirected tie's ends):
+# rows equal by the key are not told apart by how those are written.
+_KEY_COLUMNS = {
+    "roles": {"partner_id", "role", "role_id"},
+    "services": {"partner_id", "service", "population", "population_id"},
+    "ties": {"source_id", "target_id", "kind"},
+    "contacts": {"partner_id", "name"},
+}
+
+
+def _content(sheet: str, record: dict[str, Any]) -> tuple[Any, ...]:
+    """A row's values outside its key (and its row number), to tell a repeat from a conflict."""
+    skip = _KEY_COLUMNS.get(sheet, set())
+    return tuple(
+        (k, tuple(sorted(v.items())) if k == "extra" else v) for k, v in record.items() if k != "_row" and k not in skip
+    )
+
+
+def _differing(sheet: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """The columns in which two rows with one key differ, by name."""
+    skip = {"_row", "extra", *_KEY_COLUMNS.get(sheet, set())}
+    names = [k for k in a if k not in skip and a.get(k) != b.get(k)]
+    extra_a, extra_b = a.get("extra") or {}, b.get("extra") or {}
+    names += [k for k in dict.fromkeys([*extra_a, *extra_b]) if extra_a.get(k) != extra_b.get(k)]
+    return names
+
+
+def _what(sheet: str, record: dict[str, Any]) -> str:
+    """What a row's key names, for a person: 'the collaboration tie P1-P2'."""
+    if sheet == "ties":
+        arrow = "->" if record.get("directed") else "-"
+        return f"the {record.get('kind') or 'collaboration'} tie {record['source_id']}{arrow}{record['target_id']}"
+    if sheet == "roles":
+        return f"role {record['role']!r} of partner {record['partner_id']}"
+    if sheet == "services":
+        population = f" for {record['population']!r}" if record.get("population") else ""
+        return f"service {record['service']!r}{population} of partner {record['partner_id']}"
+    if sheet == "contacts":
+        # Not the name itself: issues are shown and shared, names are personal data.
+        return f"one contact (same name) of partner {record['partner_id']}"
+    return "one row"
 
 
 def _row_keys(sheet: str, records: list[dict[str, Any]], values: dict[str, list[Any]], bad: bytearray) -> list[Any]:
@@ -609,6 +761,81 @@ def _agency_type(roster: Roster, text: str, level: str | None) -> tuple[Any, lis
     return atype, issues
 
 
+def _report_special_cells(
+    check: _SheetCheck,
+    raw: RawSheet,
+    known: dict[int, Column],
+    extra: dict[int, str],
+    row_numbers: list[int],
+    bad: bytearray,
+    failed: dict[str, set[int]],
+) -> None:
+    """Cells the reader found blank though they are not (a formula never computed, a merged cell).
+
+    Each is an error at its column, whether the column is required, optional or unknown:
+    its value is not in the file, and a row read without it would be a silent guess. The
+    row is left out; a required column's cell is not reported as empty on top.
+    """
+    position = {number: i for i, number in enumerate(row_numbers)}
+    for (row, col), (code, message, value, suggestions) in sorted(raw.special.items()):
+        i = position.get(row)
+        if col in known:
+            column = known[col].name
+        elif col in extra:
+            column = extra[col]
+        else:
+            column = column_letter(col)
+        check.add(code, message, row=row, column=column, value=value, suggestions=suggestions)
+        if i is None:
+            continue  # the header row: its blank cell leaves the column unnamed, which is reported too
+        bad[i] = 1
+        failed.setdefault(column, set()).add(i)
+
+
+def region_key(text: str) -> str:
+    """The key two spellings of one region share: :func:`netmap.build.slug`'s, which names its node.
+
+    >>> region_key("North"), region_key("NORTH!"), region_key(" north ")
+    ('north', 'north', 'north')
+    """
+    return normalize(text).replace(" ", "-") or re.sub(r"\s+", "-", text.strip().casefold())
+
+
+def _merge_region_spellings(check: _SheetCheck, regions: list[Any], row_numbers: list[int]) -> None:
+    """Each region as its first spelling, so the graph and every analysis count one region.
+
+    The graph names a region's node by :func:`region_key`, so "North", "north" and
+    "NORTH!" would be one node but, as partner attributes, three regions to the analyses.
+    Each later spelling is reported once, at its first row, naming the spelling kept.
+    """
+    first: dict[str, tuple[str, int]] = {}  # key -> (spelling, row)
+    reported: set[str] = set()
+    for i, text in enumerate(regions):
+        if text is None:
+            continue
+        key = region_key(text)
+        kept = first.get(key)
+        if kept is None:
+            first[key] = (text, row_numbers[i])
+            continue
+        if kept[0] == text:
+            continue
+        regions[i] = kept[0]
+        if text in reported:
+            continue
+        reported.add(text)
+        check.add(
+            "region-spelling",
+            f"region {text!r} is read as {kept[0]!r} (first written so in row {kept[1]}): the two differ only "
+            "in case, spaces or punctuation, so they are one region",
+            row=row_numbers[i],
+            column="region",
+            value=text,
+            suggestions=(kept[0],),
+            severity=WARNING,
+        )
+
+
 def _check_date_order(
     check: _SheetCheck, sheet: str, values: dict[str, list[Any]], row_numbers: list[int], bad: bytearray
 ) -> None:
@@ -653,6 +880,15 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
         return {cell_text(v) for v in partner_sheet.columns()[id_index] if not is_blank(v)}
 
     @functools.cache
+    def partner_rows() -> dict[str, int]:
+        """The first row of each partner id written in the partners sheet."""
+        rows: dict[str, int] = {}
+        for number, v in zip(partner_sheet.row_numbers(), partner_sheet.columns()[id_index], strict=True):
+            if not is_blank(v):
+                rows.setdefault(cell_text(v), number)
+        return rows
+
+    @functools.cache
     def by_norm() -> dict[str, list[str]]:
         ids: dict[str, list[str]] = {}
         for pid in defined():
@@ -683,9 +919,21 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
                 for pid in ids:
                     if pid in valid:
                         continue
-                    ok = False
                     if pid in defined():
-                        continue  # that partner's own row has an error already
+                        # That partner's own row has an error; this row is left out with it,
+                        # and says so (once: its other references are reported as they are).
+                        if ok:
+                            check.add(
+                                "refers-to-rejected-partner",
+                                f"partner {pid!r} has an error in its own row (partners row "
+                                f"{partner_rows()[pid]}); this row is left out until that row is fixed",
+                                row=record["_row"],
+                                column=column,
+                                value=pid,
+                            )
+                        ok = False
+                        continue
+                    ok = False
                     close = by_norm().get(pid.casefold().replace(" ", "")) or difflib.get_close_matches(
                         pid, sorted(defined()), n=3, cutoff=0.6
                     )

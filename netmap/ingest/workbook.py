@@ -54,6 +54,8 @@ class Limits:
     max_cell_chars: int = EXCEL_MAX_CELL
     max_columns: int = 1_000
     max_rows: int = 2_000_000
+    # Cells an .xlsx sheet may hold (as declared and as read): 2,000,000 rows of 25 columns.
+    max_cells: int = 50_000_000
 
 
 @dataclass
@@ -115,6 +117,9 @@ class RawSheet:
     header: list[str]
     rows: list[RawRow] | ColumnRows = field(default_factory=list)
     header_row: int = 1
+    # Cells of an .xlsx sheet that read as blank but are not: ``(row, column index)`` ->
+    # ``(code, message, value, suggestions)``. The validator reports each one at its column.
+    special: dict[tuple[int, int], tuple[str, str, str | None, tuple[str, ...]]] = field(default_factory=dict)
 
     def columns(self) -> list[Sequence[Any]]:
         """The cells column by column, one per header cell (missing cells are ``None``).
@@ -359,7 +364,7 @@ def _read_csv_file(
         return
     if restoring:
         rows = [_restored(row) for row in rows]
-    _to_sheet(book, name, title, display, rows, limits, ragged=True)
+    _to_sheet(book, name, title, display, rows, limits)
 
 
 def _restored(cells: list[str]) -> list[str]:
@@ -503,23 +508,7 @@ def _read_xlsx(path: Path, display: str, limits: Limits) -> RawWorkbook:
                 )
                 continue
             try:
-                # A workbook's own <dimension> record may be wrong; openpyxl would then
-                # silently skip the rows and columns outside it.
-                ws.reset_dimensions()
-                rows = []
-                for values in ws.iter_rows(values_only=True):
-                    if len(rows) > limits.max_rows:
-                        book.issues.append(
-                            Issue(
-                                "too-many-rows",
-                                f"more than {limits.max_rows} rows; split the sheet",
-                                file=display,
-                                sheet=name,
-                                row=len(rows) + 1,
-                            )
-                        )
-                        break
-                    rows.append(list(values))
+                _read_xlsx_sheet(book, wb, ws, name, display, limits)
             except Exception as exc:  # noqa: BLE001 - a corrupt sheet part
                 book.issues.append(
                     Issue(
@@ -530,11 +519,268 @@ def _read_xlsx(path: Path, display: str, limits: Limits) -> RawWorkbook:
                         suggestions=("open it in Excel and save it again",),
                     )
                 )
-                continue
-            _to_sheet(book, name, ws.title, display, rows, limits, ragged=False)
     finally:
         wb.close()
     return book
+
+
+class _Formula:
+    """A formula cell the workbook holds no computed value for (its text, e.g. ``=SUM(A1:A3)``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+_FORMULA_SUGGESTIONS = (
+    "open the workbook in Excel or LibreOffice and save it, so that every formula's value is stored with it",
+    "or replace the formula by its value (copy, then Paste Special > Values)",
+)
+_MERGED_SUGGESTIONS = ("unmerge the cells (Home > Merge & Center > Unmerge Cells) and write the value in each cell",)
+
+
+def _sheet_parser(wb: Any, ws: Any, source: Any) -> Any:
+    """An openpyxl sheet parser that yields only the cells the XML holds, formulas marked.
+
+    openpyxl's read-only rows pad every row with empty cells up to the sheet's widest
+    column (one cell in column ZZZ makes 18,278 per row) and, with ``data_only``, read a
+    formula without a stored value as an empty cell. Its parser underneath yields each
+    row's cells as they are in the XML, which is what is read here; a formula that has no
+    value comes back as :class:`_Formula`.
+    """
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, SHEET_MAIN_NS, WorkSheetParser
+
+    text_tag = f"{{{SHEET_MAIN_NS}}}t"
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            if element.get("t") == "inlineStr":
+                # Plain inline text (what openpyxl and many exporters write) read directly:
+                # openpyxl's rich-text objects for it cost most of the time of a sheet.
+                inline = element.find(INLINE_STRING)
+                if inline is not None and len(inline) == 1 and inline[0].tag == text_tag:
+                    coordinate = element.get("r")
+                    if coordinate:
+                        row, column = coordinate_to_tuple(coordinate)
+                        self.col_counter = column
+                    else:
+                        self.col_counter += 1
+                        row, column = self.row_counter, self.col_counter
+                    return {"row": row, "column": column, "value": inline[0].text or "", "data_type": "s"}
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                formula = self.parse_formula(element)  # shared and array formulas too
+                cell["value"] = _Formula(str(getattr(formula, "text", formula)))
+            return cell
+
+    # The parser only reads the workbook's own tables (strings, date styles, epoch), the
+    # same ones openpyxl's read-only sheets hand it.
+    return Parser(
+        source,
+        ws._shared_strings,
+        data_only=True,
+        epoch=wb.epoch,
+        date_formats=wb._date_formats,
+        timedelta_formats=wb._timedelta_formats,
+    )
+
+
+def _declared_size(wb: Any, ws: Any) -> tuple[int, int] | None:
+    """Rows and columns the sheet's ``<dimension>`` record declares (read before any cell)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with wb._archive.open(ws._worksheet_path) as source:
+        try:
+            bounds = WorkSheetParser(source, []).parse_dimensions()
+        except Exception:  # noqa: BLE001 - a malformed record declares nothing
+            return None
+    if not bounds or any(b is None for b in bounds):
+        return None
+    min_col, min_row, max_col, max_row = bounds
+    return max_row - min_row + 1, max_col - min_col + 1
+
+
+def _read_xlsx_sheet(book: RawWorkbook, wb: Any, ws: Any, name: str, display: str, limits: Limits) -> None:
+    """Read one sheet cell by cell as the XML holds them; the work is bounded by the cells, not the span.
+
+    Only cells that are in the file are looked at, and a row becomes a list only as far as
+    the header reaches: a value past the header is an ``unnamed-column`` issue, one past
+    ``limits.max_columns`` counts towards one ``sheet-too-wide`` issue, and neither makes
+    the cells in between.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    declared = _declared_size(wb, ws)
+    if declared is not None:
+        rows_declared, columns_declared = declared
+        cells_declared = rows_declared * min(columns_declared, limits.max_columns)
+        if cells_declared > limits.max_cells:
+            book.issues.append(
+                Issue(
+                    "sheet-too-large",
+                    f"the sheet declares {rows_declared:,} rows by {columns_declared:,} columns "
+                    f"({cells_declared:,} cells); netmap reads at most {limits.max_cells:,} cells a sheet",
+                    file=display,
+                    sheet=name,
+                    suggestions=("delete the rows and columns past your data, or split the sheet",),
+                )
+            )
+            return
+
+    def issue(code: str, message: str, row: int, column: str | None, value: Any = None, **kw: Any) -> None:
+        book.issues.append(
+            Issue(code, message, file=display, sheet=name, row=row, column=column, value=snippet(value), **kw)
+        )
+
+    max_columns, limit = limits.max_columns, limits.max_cell_chars
+    header: list[str] | None = None
+    header_row = 1
+    width = 0
+    rows: list[RawRow] = []
+    special: dict[tuple[int, int], tuple[str, str, str | None, tuple[str, ...]]] = {}
+    wide = 0  # non-blank cells past max_columns
+    first_wide = (0, 0)
+    cells_read = 0
+    with wb._archive.open(ws._worksheet_path) as source:
+        parser = _sheet_parser(wb, ws, source)
+        for number, cells in parser.parse():
+            if number > limits.max_rows + 1:
+                issue("too-many-rows", f"more than {limits.max_rows} rows; split the sheet", number, None)
+                break
+            cells_read += len(cells)
+            if cells_read > limits.max_cells:
+                issue(
+                    "sheet-too-large",
+                    f"the sheet holds more than {limits.max_cells:,} cells; netmap reads at most that many a sheet",
+                    number,
+                    None,
+                    suggestions=("delete the rows and columns past your data, or split the sheet",),
+                )
+                break
+            values: dict[int, Any] = {}
+            for cell in cells:
+                value = cell["value"]
+                if value is None or (value.__class__ is str and not value.strip()):
+                    continue
+                col = cell["column"] - 1
+                if col >= max_columns and header is not None:
+                    wide += 1
+                    first_wide = first_wide if wide > 1 else (number, col)
+                    continue
+                values[col] = value
+            if header is None:
+                if not values:
+                    continue  # blank rows above the header are common
+                header_row = number
+                last = max(values)
+                if last >= max_columns:
+                    issue(
+                        "too-many-columns",
+                        f"the header has {last + 1} columns; netmap reads at most {max_columns}",
+                        number,
+                        None,
+                    )
+                    last = max_columns - 1
+                header = [""] * (last + 1)
+                for col, value in values.items():
+                    if col > last:
+                        continue
+                    if isinstance(value, _Formula):
+                        special[number, col] = _formula_problem(value)
+                        continue
+                    header[col] = str(value).strip()
+                width = len(header)
+                continue
+            if not values:
+                continue
+            row = [None] * min(width, max(values) + 1)
+            for col, value in values.items():
+                if col >= width or not header[col]:
+                    issue(
+                        "unnamed-column",
+                        f"a value sits in column {column_letter(col)}, which has no header",
+                        number,
+                        column_letter(col),
+                        value.text if isinstance(value, _Formula) else value,
+                        suggestions=("give the column a header, or delete the value",),
+                    )
+                    continue
+                if isinstance(value, _Formula):
+                    special[number, col] = _formula_problem(value)
+                    continue
+                if value.__class__ is str and len(value) > limit:
+                    issue(
+                        "cell-too-long",
+                        f"the cell holds {len(value):,} characters; a cell may hold at most {limit:,}",
+                        number,
+                        header[col],
+                        value,
+                    )
+                    value = value[:limit]
+                row[col] = value
+            rows.append(RawRow(number, row))
+        merges = parser.merged_cells
+    if wide:
+        issue(
+            "sheet-too-wide",
+            f"{wide:,} cell(s) lie past column {column_letter(max_columns - 1)}, the last netmap reads "
+            f"(the first at {column_letter(first_wide[1])}{first_wide[0]}); they are left out",
+            first_wide[0],
+            column_letter(first_wide[1]),
+            suggestions=("delete the cells past your data (select the columns, then Delete Columns)",),
+        )
+    if header is None:
+        book.sheets[name] = RawSheet(name, ws.title, display, [], [], 1)
+        book.issues.append(
+            Issue("empty-sheet", "the sheet is empty (no header row)", WARNING, file=display, sheet=name)
+        )
+        return
+    if merges is not None and rows:
+        # Excel keeps a merged range's value in its top-left cell only; every other cell of
+        # it reads as empty. Only data rows can lose a value this way, so only they are looked at.
+        index = {r.row: r for r in rows}
+        for merged in merges.mergeCell:
+            ref = str(merged.ref)
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            top = index.get(min_row)
+            anchor = None
+            if top is not None and min_col - 1 < len(top.cells):
+                anchor = top.cells[min_col - 1]
+            if _blank(anchor):
+                continue  # an empty merged range hides nothing
+            first = f"{column_letter(min_col - 1)}{min_row}"
+            in_range = (
+                [index[n] for n in range(min_row, max_row + 1) if n in index]
+                if max_row - min_row < len(index)
+                else [r for r in rows if min_row <= r.row <= max_row]
+            )
+            for raw_row in in_range:
+                for col in range(min_col - 1, min(max_col, width)):
+                    if (raw_row.row, col) == (min_row, min_col - 1) or not header[col]:
+                        continue
+                    if col < len(raw_row.cells) and not _blank(raw_row.cells[col]):
+                        continue
+                    special[raw_row.row, col] = (
+                        "merged-cell",
+                        f"the cell is part of the merged range {ref}, whose value ({snippet(anchor)}) "
+                        f"Excel keeps in {first} only; this cell reads as empty",
+                        ref,
+                        _MERGED_SUGGESTIONS,
+                    )
+    sheet = RawSheet(name, ws.title, display, header, rows, header_row, special)
+    _add_sheet(book, sheet)
+
+
+def _formula_problem(cell: _Formula) -> tuple[str, str, str | None, tuple[str, ...]]:
+    return (
+        "formula-not-computed",
+        f"the cell holds the formula {snippet(cell.text)} but no computed value (the program that wrote "
+        "the workbook did not calculate it); netmap reads values, not formulas",
+        cell.text,
+        _FORMULA_SUGGESTIONS,
+    )
 
 
 # -- shared -----------------------------------------------------------------------------
@@ -551,10 +797,11 @@ def _to_sheet(
     display: str,
     rows: list[list[Any]],
     limits: Limits,
-    *,
-    ragged: bool,
 ) -> None:
-    """Turn a grid of cells into a RawSheet, reporting ragged rows and oversized cells."""
+    """Turn a CSV file's rows into a RawSheet, reporting ragged rows and oversized cells.
+
+    (An .xlsx sheet is read cell by cell instead, by :func:`_read_xlsx_sheet`.)
+    """
     # The header is the first non-blank row (a few blank rows on top are common).
     start = 0
     while start < len(rows) and all(_blank(v) for v in rows[start]):
@@ -586,18 +833,17 @@ def _to_sheet(
     for index in range(start + 1, len(rows)):
         cells = rows[index]
         excel_row = index + 1
-        if ragged:
-            # CSV: every cell is text, so a row's checks run on its joined text at C speed.
-            joined = "".join(cells)
-            if not joined.strip():
-                continue
-            if len(cells) == width and len(joined) <= limit:
-                sheet.rows.append(RawRow(excel_row, cells))
-                continue
+        # Every cell is text, so a row's checks run on its joined text at C speed.
+        joined = "".join(cells)
+        if not joined.strip():
+            continue
+        if len(cells) == width and len(joined) <= limit:
+            sheet.rows.append(RawRow(excel_row, cells))
+            continue
         cells = list(cells)
         if all(_blank(v) for v in cells):
             continue
-        if ragged and len(cells) != width:
+        if len(cells) != width:
             extra = len(cells) > width
             book.issues.append(
                 Issue(
@@ -629,21 +875,6 @@ def _to_sheet(
                     )
                 )
                 cells[col_index] = value[:limit]
-        if not ragged and len(cells) > width and any(not _blank(v) for v in cells[width:]):
-            for col_index in range(width, len(cells)):
-                if not _blank(cells[col_index]):
-                    book.issues.append(
-                        Issue(
-                            "unnamed-column",
-                            f"a value sits in column {column_letter(col_index)}, which has no header",
-                            file=display,
-                            sheet=name,
-                            row=excel_row,
-                            column=column_letter(col_index),
-                            value=snippet(cells[col_index]),
-                            suggestions=("give the column a header, or delete the value",),
-                        )
-                    )
         sheet.rows.append(RawRow(excel_row, cells))
     _add_sheet(book, sheet)
 

@@ -92,7 +92,7 @@ def test_candidates_in_order(north_south, directory, region, expected):
 def test_reasons_say_why(north_south, directory):
     gap = _gap(suggest(north_south, directory), "local-wib", "North")
     assert [c.reason for c in gap.candidates] == [
-        "in north",
+        "in North",  # written "north": validation gives a region its first spelling
         "in North",
         "in South, whose partners have 1 tie with North's",
         "the directory gives no region",

@@ -14,11 +14,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 import netmap
 from netmap import Limits
 from netmap.errors import ERROR, ISSUE_CODES, WARNING
+from netmap.ingest.workbook import read_workbook_raw
 
 ENCODING_SUGGESTIONS = (
     "in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'",
@@ -88,6 +90,37 @@ def w_unnamed_xlsx(files):
 def w_custom_type(files):
     folder = files.csv({"partners": [["id", "name", "agency_type"], ["P1", "Tucson Makerspace", "Makerspace"]]})
     return folder, {"roster": custom_roster(files)}
+
+
+def xlsx_with(files, sheets, *, merge=None, cells=()):
+    """An openpyxl workbook; ``merge``: a range of its first sheet, ``cells``: (row, column, value) on it."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    first = wb.worksheets[0]
+    if merge:
+        first.merge_cells(merge)
+    for row, column, value in cells:
+        first.cell(row=row, column=column, value=value)
+    path = files.path("book.xlsx")
+    wb.save(path)
+    return path
+
+
+# openpyxl writes a formula without a value: what a script or a web export makes.
+FORMULA_SUGGESTIONS = (
+    "open the workbook in Excel or LibreOffice and save it, so that every formula's value is stored with it",
+    "or replace the formula by its value (copy, then Paste Special > Values)",
+)
+MERGED_SUGGESTIONS = ("unmerge the cells (Home > Merge & Center > Unmerge Cells) and write the value in each cell",)
+P_REGIONS = [
+    ["id", "name", "agency_type", "level", "region"],
+    ["P1", "Pima Community College", "Local community colleges", "local", "North"],
+    ["P2", "Pima County One-Stop", "American Job Center", "local", None],
+]
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -319,9 +352,133 @@ CASES: list[Case] = [
         "roles",
         3,
         "role",
-        "this row repeats row 2",
+        "this row repeats row 2 in every column; it is kept once",
         severity=WARNING,
         file="roles.csv",
+    ),
+    Case(
+        "conflicting-rows",
+        lambda f: with_partners(
+            f,
+            ties=[
+                ["source_id", "target_id", "kind", "notes"],
+                ["P1", "P2", "", "shared intake"],
+                ["P2", "P1", "", "MOU"],
+            ],
+        ),
+        "ties",
+        3,
+        "kind",
+        "this row and row 2 are both the collaboration tie P2-P1 but differ in notes; both are kept, as two ties",
+        severity=WARNING,
+        file="ties.csv",
+        suggestions=("delete one of the rows, or merge them into one",),
+    ),
+    Case(
+        "conflicting-rows",
+        lambda f: with_partners(
+            f, contacts=[["partner_id", "name", "title"], ["P1", "Sam Lee", "Dean"], ["P1", "sam lee", "Provost"]]
+        ),
+        "contacts",
+        2,
+        "name",
+        "row(s) 3 are also one contact (same name) of partner P1 with other values; the map can hold only one "
+        "of them, so this row is left out too",
+        file="contacts.csv",
+        suggestions=("delete one of the rows, or merge them into one",),
+    ),
+    Case(
+        "conflicting-rows",
+        lambda f: with_partners(
+            f, contacts=[["partner_id", "name", "title"], ["P1", "Sam Lee", "Dean"], ["P1", "sam lee", "Provost"]]
+        ),
+        "contacts",
+        3,
+        "name",
+        "this row and row 2 are both one contact (same name) of partner P1 but differ in title; the map can hold "
+        "only one of them, so both are left out",
+        file="contacts.csv",
+        suggestions=("delete one of the rows, or merge them into one",),
+    ),
+    Case(
+        "formula-not-computed",
+        lambda f: xlsx_with(f, {"partners": [*P, ["P3", '=UPPER("pima wib")', "WIB", "local"]]}),
+        "partners",
+        4,
+        "name",
+        'the cell holds the formula =UPPER("pima wib") but no computed value',
+        suggestions=FORMULA_SUGGESTIONS,
+    ),
+    Case(
+        "formula-not-computed",
+        lambda f: xlsx_with(f, {"partners": P_REGIONS}, cells=[(3, 5, '=CONCAT("No", "rth")')]),
+        "partners",
+        3,
+        "region",
+        'the cell holds the formula =CONCAT("No", "rth") but no computed value',
+        suggestions=FORMULA_SUGGESTIONS,
+    ),
+    Case(
+        "merged-cell",
+        lambda f: xlsx_with(f, {"partners": P_REGIONS}, merge="E2:E3"),
+        "partners",
+        3,
+        "region",
+        "the cell is part of the merged range E2:E3, whose value (North) Excel keeps in E2 only; "
+        "this cell reads as empty",
+        suggestions=MERGED_SUGGESTIONS,
+    ),
+    Case(
+        "merged-cell",
+        lambda f: xlsx_with(f, {"partners": P}, merge="A2:A3"),
+        "partners",
+        3,
+        "id",
+        "the cell is part of the merged range A2:A3, whose value (P1) Excel keeps in A2 only",
+        suggestions=MERGED_SUGGESTIONS,
+    ),
+    Case(
+        "region-spelling",
+        lambda f: f.csv({"partners": [*P_REGIONS[:2], ["P2", "Pima County One-Stop", "AJC", "local", "NORTH!"]]}),
+        "partners",
+        3,
+        "region",
+        "region 'NORTH!' is read as 'North' (first written so in row 2): the two differ only in case, spaces or "
+        "punctuation, so they are one region",
+        severity=WARNING,
+        file="partners.csv",
+        suggestions=("North",),
+    ),
+    Case(
+        "refers-to-rejected-partner",
+        lambda f: with_partners(
+            f,
+            partners=[*P, ["P3", "", "WIB", "local"]],
+            funding=[["id", "stream", "recipient_id"], ["F1", "WIOA Title I Adult", "P3"]],
+        ),
+        "funding",
+        2,
+        "recipient_id",
+        "partner 'P3' has an error in its own row (partners row 4); this row is left out until that row is fixed",
+        file="funding.csv",
+    ),
+    Case(
+        "sheet-too-wide",
+        lambda f: xlsx_with(f, {"partners": P}, cells=[(2, 18278, "stray"), (3, 18278, "stray")]),
+        "partners",
+        2,
+        "ZZZ",
+        "2 cell(s) lie past column ALL, the last netmap reads (the first at ZZZ2); they are left out",
+        suggestions=("delete the cells past your data (select the columns, then Delete Columns)",),
+    ),
+    Case(
+        "sheet-too-large",
+        lambda f: (xlsx_with(f, {"partners": P}), {"limits": Limits(max_cells=11)}),
+        "partners",
+        None,
+        None,
+        "the sheet declares 3 rows by 4 columns (12 cells); netmap reads at most 11 cells a sheet",
+        suggestions=("delete the rows and columns past your data, or split the sheet",),
     ),
     Case(
         "duplicate-party",
@@ -753,16 +910,23 @@ def test_choice_synonyms_and_case_are_accepted(files, column, written, canonical
     assert tables["partners"][0][column] == canonical
 
 
-def test_reference_to_a_partner_whose_row_has_an_error_is_not_reported_again(files):
+def test_reference_to_a_partner_whose_row_has_an_error_is_left_out_with_its_own_issue(files):
     folder = files.csv(
         {
             "partners": [*P, ["P3", "", "WIB", "local"]],
-            "ties": [["source_id", "target_id"], ["P1", "P3"]],
+            "ties": [["source_id", "target_id"], ["P1", "P3"], ["P3", "P3x"]],
         }
     )
     tables = netmap.read_workbook(folder)
-    assert [(i.code, i.sheet, i.row) for i in tables.issues] == [("empty-required", "partners", 4)]
+    assert [(i.code, i.sheet, i.row, i.column, i.value) for i in tables.issues] == [
+        ("empty-required", "partners", 4, "name", None),
+        ("refers-to-rejected-partner", "ties", 2, "target_id", "P3"),
+        # each reference is reported once, whichever comes first
+        ("refers-to-rejected-partner", "ties", 3, "source_id", "P3"),
+        ("unknown-reference", "ties", 3, "target_id", "P3x"),
+    ]
     assert tables["ties"] == []  # the tie waits for its partner to be fixed
+    assert tables.row_counts()["ties"] == {"read": 2, "used": 0, "left_out": 2}
 
 
 def test_tables_keep_the_file_and_the_rows_read_per_sheet(files):
@@ -846,3 +1010,176 @@ def test_text_only_and_mixed_columns_give_the_same_records(files):
     assert strip(from_csv) == strip(from_xlsx) == [("out-of-range", 3, "strength", "9")]
     assert [(r["strength"], r["directed"]) for r in from_csv["ties"]] == [(2, True)]
     assert [(r["strength"], r["directed"]) for r in from_xlsx["ties"]] == [(2, True)]
+
+
+# -- every row used or reported (issue 18) -------------------------------------------------------
+
+HOSTILE = {
+    "partners": [
+        ["id", "name", "agency_type", "level", "region"],
+        ["P1", "Pima Community College", "CC", "local", "North"],  # 2 ok
+        ["P2", "Pima County One-Stop", "American Job Center", "local", "north"],  # 3 ok, region merged
+        ["P3", "", "WIB", "local", "NORTH!"],  # 4 empty name
+        ["P4", "DES Family Assistance", "TANF office", "local", ""],  # 5 ok
+    ],
+    "roles": [
+        ["partner_id", "role", "notes"],
+        ["P1", "Design programs", "leads"],  # 2 conflicts with 3
+        ["P1", "program design", "helps"],  # 3
+        ["P3", "LMI", ""],  # 4 partner rejected
+        ["P2", "LMI", ""],  # 5 ok
+        ["P2", "LMI", ""],  # 6 repeats 5
+    ],
+    "agreements": [["id", "parties"], ["A1", "P1;P3"], ["A2", "P1;P2"]],  # 2 partner rejected, 3 ok
+    "funding": [
+        ["id", "stream", "recipient_id", "funder_id"],
+        ["F1", "WIOA Title I Adult", "P1", "P3"],  # 2 funder rejected
+        ["F2", "WIOA Title I Adult", "P9", ""],  # 3 unknown partner
+        ["F3", "WIOA Title I Adult", "P2", ""],  # 4 ok
+    ],
+    "ties": [
+        ["source_id", "target_id", "kind", "notes"],
+        ["P1", "P2", "referral", "a"],  # 2 ok
+        ["P2", "P1", "referral", "b"],  # 3 conflicts with 2, both kept
+        ["P2", "P1", "referral", "a"],  # 4 repeats 2 (undirected)
+        ["P1", "P3", "", ""],  # 5 partner rejected
+        ["P4", "P4", "", ""],  # 6 self-tie
+    ],
+    "contacts": [
+        ["partner_id", "name", "title"],
+        ["P1", "Sam Lee", "Dean"],  # 2 conflicts with 3
+        ["P1", "sam lee", "Provost"],  # 3
+        ["P1", "Sam Lee", "Dean"],  # 4 repeats 2, which is left out
+        ["P2", "Ana Ruiz", ""],  # 5 ok
+    ],
+    "services": [["partner_id", "service"], ["P3", "Job club"], ["P4", "Job club"]],  # 2 rejected, 3 ok
+}
+
+
+def _hostile_xlsx_with_formulas_and_merges(files):
+    path = files.xlsx({n: [[None if v == "" else v for v in row] for row in rows] for n, rows in HOSTILE.items()})
+    wb = openpyxl.load_workbook(path)
+    partners = wb["partners"]
+    partners.append(["P5", '=UPPER("x")', "CC", "local", None])  # 6 formula without a value
+    partners.append(["P6", "Pima JTED", "CC", "local", None])  # 7 merged into the row above
+    partners.merge_cells("D6:D7")
+    wb.save(path)
+    return path
+
+
+def _left_out_rows_are_each_reported(tables, raw_rows):
+    for sheet, count in tables.row_counts().items():
+        assert count["read"] == count["used"] + count["left_out"], sheet
+        used = {r["_row"] for r in tables[sheet]}
+        assert len(used) == count["used"]
+        left_out = set(raw_rows[sheet]) - used
+        assert len(left_out) == count["left_out"], sheet
+        reported = {i.row for i in tables.issues if i.sheet == sheet and (i.is_error or "left out" in i.message)}
+        reported |= {i.row for i in tables.issues if i.sheet == sheet and i.code == "duplicate-row"}
+        assert left_out <= reported, (sheet, sorted(left_out - reported))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda f: f.csv(FAULTY),
+        lambda f: f.xlsx({n: [[None if v == "" else v for v in row] for row in rows] for n, rows in FAULTY.items()}),
+        lambda f: f.csv(HOSTILE),
+        _hostile_xlsx_with_formulas_and_merges,
+    ],
+    ids=["faulty-csv", "faulty-xlsx", "hostile-csv", "hostile-xlsx"],
+)
+def test_rows_read_are_rows_used_plus_rows_reported(files, make):
+    source = make(files)
+    raw = read_workbook_raw(source)
+    tables = netmap.read_workbook(source)
+    raw_rows = {name: sheet.row_numbers() for name, sheet in raw.sheets.items()}
+    assert tables.rows_read == {name: len(rows) for name, rows in raw_rows.items()}
+    _left_out_rows_are_each_reported(tables, raw_rows)
+
+
+def test_hostile_workbook_rows_left_out_and_why(files):
+    tables = netmap.read_workbook(files.csv(HOSTILE))
+    assert tables.row_counts() == {
+        "partners": {"read": 4, "used": 3, "left_out": 1},
+        "roles": {"read": 5, "used": 1, "left_out": 4},
+        "agreements": {"read": 2, "used": 1, "left_out": 1},
+        "funding": {"read": 3, "used": 1, "left_out": 2},
+        "ties": {"read": 5, "used": 2, "left_out": 3},
+        "services": {"read": 2, "used": 1, "left_out": 1},
+        "contacts": {"read": 4, "used": 1, "left_out": 3},
+    }
+    assert [(i.code, i.sheet, i.row, i.column) for i in tables.issues] == [
+        ("region-spelling", "partners", 3, "region"),
+        ("empty-required", "partners", 4, "name"),
+        ("region-spelling", "partners", 4, "region"),  # a row with an error is still read through
+        ("conflicting-rows", "roles", 2, "role"),
+        ("conflicting-rows", "roles", 3, "role"),
+        ("refers-to-rejected-partner", "roles", 4, "partner_id"),
+        ("duplicate-row", "roles", 6, "role"),
+        ("refers-to-rejected-partner", "agreements", 2, "parties"),
+        ("refers-to-rejected-partner", "funding", 2, "funder_id"),
+        ("unknown-reference", "funding", 3, "recipient_id"),
+        ("conflicting-rows", "ties", 3, "kind"),
+        ("duplicate-row", "ties", 4, "kind"),
+        ("refers-to-rejected-partner", "ties", 5, "target_id"),
+        ("self-tie", "ties", 6, "target_id"),
+        ("refers-to-rejected-partner", "services", 2, "partner_id"),
+        ("conflicting-rows", "contacts", 2, "name"),
+        ("conflicting-rows", "contacts", 3, "name"),
+        ("duplicate-row", "contacts", 4, "name"),
+    ]
+    issue = next(i for i in tables.issues if i.code == "duplicate-row" and i.sheet == "contacts")
+    assert issue.message == (
+        "this row repeats row 2 in every column, and that row is left out (see its conflicting-rows issue), "
+        "so this one is too"
+    )
+    roles = [i for i in tables.issues if i.code == "conflicting-rows" and i.sheet == "roles"]
+    assert [i.severity for i in roles] == [ERROR, ERROR]
+    assert roles[1].message == (
+        "this row and row 2 are both role 'program design' of partner P1 but differ in notes; "
+        "the map can hold only one of them, so both are left out"
+    )
+
+
+def test_reverse_tie_with_other_notes_is_two_ties_in_the_graph(files):
+    folder = with_partners(
+        files, ties=[["source_id", "target_id", "kind", "notes"], ["P1", "P2", "", "intake"], ["P2", "P1", "", "MOU"]]
+    )
+    tables = netmap.read_workbook(folder)
+    assert [(i.code, i.severity, i.row) for i in tables.issues] == [("conflicting-rows", WARNING, 3)]
+    G = netmap.build_graph(tables)
+    ties = sorted(d["notes"] for _, _, d in G.edges(data=True) if d["type"] == "TIED_TO")
+    assert ties == ["MOU", "intake"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "code"),
+    [
+        (["P1", "P2", "referral", "2", "yes"], ["P1", "P2", "Referral", "2.0", "y"], "duplicate-row"),  # same values
+        (["P1", "P2", "referral", "2", ""], ["P2", "P1", "referral", "2", ""], "duplicate-row"),  # undirected
+        (["P1", "P2", "referral", "2", "yes"], ["P2", "P1", "referral", "2", "yes"], None),  # two directions
+        (["P1", "P2", "referral", "2", ""], ["P2", "P1", "referral", "3", ""], "conflicting-rows"),
+        (["P1", "P2", "referral", "2", ""], ["P1", "P2", "advisory", "2", ""], None),  # another kind
+    ],
+)
+def test_a_repeated_tie_is_a_duplicate_only_when_every_value_is_equal(files, first, second, code):
+    header = ["source_id", "target_id", "kind", "strength", "directed"]
+    tables = netmap.read_workbook(with_partners(files, ties=[header, first, second]))
+    assert [i.code for i in tables.issues] == ([code] if code else [])
+    assert len(tables["ties"]) == (1 if code == "duplicate-row" else 2)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_region_spellings_are_one_region_in_the_graph_and_the_analyses(files, kind):
+    sheets = {"partners": [row[:] for row in HOSTILE["partners"]]}
+    sheets["partners"][3][1] = "Pima County WIB"  # P3 valid here
+    source = files.csv(sheets) if kind == "csv" else files.xlsx(sheets)
+    tables = netmap.read_workbook(source)
+    spelling = [(i.code, i.row, i.value, i.suggestions) for i in tables.issues]
+    assert spelling == [("region-spelling", 3, "north", ("North",)), ("region-spelling", 4, "NORTH!", ("North",))]
+    assert [p["region"] for p in tables["partners"]] == ["North", "North", "North", None]
+    G = netmap.build_graph(tables)
+    assert [d["name"] for _, d in G.nodes(data=True) if d["label"] == "Region"] == ["North"]
+    regions = {d["region"] for _, d in G.nodes(data=True) if d["label"] == "Partner"}
+    assert regions == {"North", None}

@@ -12,9 +12,11 @@ import codecs
 import datetime as dt
 import os
 import re
+import time
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import netmap
@@ -454,3 +456,101 @@ def test_xlsx_with_a_wrong_dimension_record_is_read_in_full(files):
     tables = netmap.read_workbook(path)
     assert [p["id"] for p in tables["partners"]] == ["P1", "P2", "P3", "P4"]
     assert tables["partners"][0]["level"] == "local"
+
+
+# -- formulas, merged cells and wide sheets (issue 18) -----------------------------------------
+
+
+def _formula_book(files, rows, merge=None, cells=()):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "partners"
+    for row in rows:
+        ws.append(row)
+    if merge:
+        ws.merge_cells(merge)
+    for row, column, value in cells:
+        ws.cell(row=row, column=column, value=value)
+    path = files.path("formulas.xlsx")
+    wb.save(path)  # openpyxl stores formulas without a computed value
+    return path
+
+
+def test_formula_in_a_required_column_is_formula_not_computed_not_empty(files):
+    path = _formula_book(files, [["id", "name", "agency_type"], ["P1", "=A1&A1", "CC"], ["P2", "Pima JTED", "CC"]])
+    tables = netmap.read_workbook(path)
+    assert [(i.code, i.severity, i.sheet, i.row, i.column, i.value) for i in tables.issues] == [
+        ("formula-not-computed", ERROR, "partners", 2, "name", "=A1&A1")
+    ]
+    assert [p["id"] for p in tables["partners"]] == ["P2"]  # the row waits for its value
+    assert tables.row_counts()["partners"] == {"read": 2, "used": 1, "left_out": 1}
+
+
+def test_row_of_uncomputed_formulas_only_is_reported_not_skipped_as_blank(files):
+    path = _formula_book(files, [["id", "name", "agency_type"], ["P1", "Pima CC", "CC"], ["=B2", "=B2", "=C2"]])
+    tables = netmap.read_workbook(path)
+    assert [(i.code, i.row, i.column, i.value) for i in tables.issues] == [
+        ("formula-not-computed", 3, "id", "=B2"),
+        ("formula-not-computed", 3, "name", "=B2"),
+        ("formula-not-computed", 3, "agency_type", "=C2"),
+    ]
+
+
+def test_formula_in_an_unknown_column_is_reported_at_that_column(files):
+    path = _formula_book(files, [["id", "name", "agency_type", "Board seat"], ["P1", "Pima CC", "CC", "=TODAY()"]])
+    issue = [i for i in netmap.read_workbook(path).issues if i.code == "formula-not-computed"]
+    assert [(i.row, i.column, i.value) for i in issue] == [(2, "Board seat", "=TODAY()")]
+
+
+def test_merged_range_whose_top_left_cell_is_empty_hides_nothing(files):
+    rows = [["id", "name", "agency_type", "notes"], ["P1", "Pima CC", "CC", None], ["P2", "Pima JTED", "CC", None]]
+    path = _formula_book(files, rows, merge="D2:D3")
+    assert netmap.read_workbook(path).issues == []
+
+
+def test_merged_range_across_columns_reports_each_cell_but_the_top_left(files):
+    rows = [["id", "name", "agency_type", "level", "region"], ["P1", "Pima CC", "CC", "local", None]]
+    path = _formula_book(files, rows, merge="C2:E2")
+    issues = netmap.read_workbook(path).issues
+    assert [(i.code, i.row, i.column, i.value) for i in issues] == [
+        ("merged-cell", 2, "level", "C2:E2"),
+        ("merged-cell", 2, "region", "C2:E2"),
+    ]
+    assert issues[0].message == (
+        "the cell is part of the merged range C2:E2, whose value (CC) Excel keeps in C2 only; this cell reads as empty"
+    )
+
+
+def test_a_value_in_column_zzz_on_every_row_is_read_by_its_cells_not_its_span(files, only):
+    # The hostile workbook of issue 18: 130 KB, once 26 s and 1.5 GB (18,278 cells a row).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "partners"
+    ws.append(["id", "name", "agency_type"])
+    for i in range(5000):
+        ws.append([f"P{i}", f"Partner {i}", "CC"])
+        ws.cell(row=i + 2, column=18278, value="x")
+    path = files.path("wide.xlsx")
+    wb.save(path)
+    started = time.perf_counter()
+    raw = read_workbook_raw(path)
+    elapsed = time.perf_counter() - started
+    sheet = raw.sheets["partners"]
+    assert max(len(r.cells) for r in sheet.rows) == 3  # no padding made
+    assert len(sheet.rows) == 5000
+    issue = only(raw.issues, "sheet-too-wide")
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == (ERROR, "partners", 2, "ZZZ")
+    assert issue.message == (
+        "5,000 cell(s) lie past column ALL, the last netmap reads (the first at ZZZ2); they are left out"
+    )
+    assert elapsed < 10  # about a second on the benchmark machine; generous for a loaded one
+
+
+def test_sheet_holding_more_cells_than_its_dimension_declares_stops_at_the_cell_limit(files, only):
+    base = files.xlsx({"partners": files.PARTNERS}, name="base.xlsx")
+    xml = re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1"', files.sheet_xml(base))
+    path = files.rewrite_zip(base, "small-dim.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+    raw = read_workbook_raw(path, limits=Limits(max_cells=10))
+    issue = only(raw.issues, "sheet-too-large")
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == (ERROR, "partners", 3, None)
+    assert "more than 10 cells" in issue.message
