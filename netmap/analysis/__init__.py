@@ -44,6 +44,7 @@ from netmap.analysis.regions import Regions, regions
 from netmap.analysis.resilience import Resilience, resilience
 from netmap.analysis.roles import RoleGaps, role_gaps
 from netmap.analysis.scorecard import Scorecard, scorecard
+from netmap.build import slug
 from netmap.errors import UsageError
 from netmap.roster import Roster
 
@@ -146,10 +147,24 @@ def select_region(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
     """
     if region is None:
         return G
+    return region_view(G, region_in(G, region))
+
+
+def region_in(G: nx.MultiDiGraph, region: str) -> str:
+    """``region`` as the map spells it: "north" finds "North" (regions match as their graph nodes do).
+
+    Raises
+    ------
+    UsageError
+        The map has no such region (the message lists the regions it has).
+    """
     known = [r for r in region_names(G) if r is not None]
-    if region not in known:
-        raise UsageError(f"no region {region!r} in this map; its regions are: {', '.join(known) or 'none'}")
-    return region_view(G, region)
+    if region in known:
+        return region
+    same = [r for r in known if slug(r) == slug(region)]
+    if same:
+        return same[0]
+    raise UsageError(f"no region {region!r} in this map; its regions are: {', '.join(known) or 'none'}")
 
 
 def region_view(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
@@ -232,6 +247,7 @@ def analyze(
     with shared_cache(), gc_paused():
         roster = resolve_roster(G, roster)
         day = as_date(as_of)
+        region = region_in(G, region) if region is not None else None
         view = select_region(G, region)
         # On a large map the C-heavy parts of health, resilience and the brokers go to a
         # worker process on the second core now, before the projection (the worker needs

@@ -118,3 +118,20 @@ def test_regions_command_json_and_table():
     table = runner.invoke(app, ["regions", str(EXAMPLES / "four-state-coalitions"), "--expect", "Kentucky"])
     assert table.exit_code == 0
     assert "none listed" in table.stdout and "Regions ranked by gaps" in table.stdout
+
+
+def test_a_region_asked_for_in_another_spelling_is_the_map_s():
+    """Regions match as their graph nodes do: "illinois" is the map's "Illinois"."""
+    import netmap
+    from netmap.analysis import analyze
+    from netmap.errors import UsageError
+    from tests.conftest import EXAMPLES
+
+    G = netmap.read_graph(EXAMPLES / "four-state-coalitions")
+    a = analyze(G, region="ILLINOIS!", as_of="2026-11-24")
+    assert (a.region, a.partners_active) == (
+        "Illinois",
+        analyze(G, region="Illinois", as_of="2026-11-24").partners_active,
+    )
+    with pytest.raises(UsageError, match="no region 'Ohio' in this map"):
+        analyze(G, region="Ohio")
