@@ -57,14 +57,29 @@ class Files:
             (target / name).write_bytes(data)
         return target
 
-    def xlsx(self, sheets: dict[str, list[list[Any]]], name: str = "book.xlsx") -> Path:
-        """``{sheet title: [row, ...]}`` as a real .xlsx written by openpyxl (None = empty cell)."""
+    def xlsx(
+        self,
+        sheets: dict[str, list[list[Any]]],
+        name: str = "book.xlsx",
+        *,
+        merge: str | None = None,
+        cells: Iterable[tuple[int, int, Any]] = (),
+    ) -> Path:
+        """``{sheet title: [row, ...]}`` as a real .xlsx written by openpyxl (None = empty cell).
+
+        ``merge``: a range of the first sheet to merge; ``cells``: ``(row, column, value)`` set on it.
+        """
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
         for title, rows in sheets.items():
             ws = wb.create_sheet(title)
             for row in rows:
                 ws.append(row)
+        first = wb.worksheets[0]
+        if merge:
+            first.merge_cells(merge)
+        for row, column, value in cells:
+            first.cell(row=row, column=column, value=value)
         path = self.root / name
         wb.save(path)
         return path

@@ -92,24 +92,6 @@ def w_custom_type(files):
     return folder, {"roster": custom_roster(files)}
 
 
-def xlsx_with(files, sheets, *, merge=None, cells=()):
-    """An openpyxl workbook; ``merge``: a range of its first sheet, ``cells``: (row, column, value) on it."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    first = wb.worksheets[0]
-    if merge:
-        first.merge_cells(merge)
-    for row, column, value in cells:
-        first.cell(row=row, column=column, value=value)
-    path = files.path("book.xlsx")
-    wb.save(path)
-    return path
-
-
 # openpyxl writes a formula without a value: what a script or a web export makes.
 FORMULA_SUGGESTIONS = (
     "open the workbook in Excel or LibreOffice and save it, so that every formula's value is stored with it",
@@ -402,7 +384,7 @@ CASES: list[Case] = [
     ),
     Case(
         "formula-not-computed",
-        lambda f: xlsx_with(f, {"partners": [*P, ["P3", '=UPPER("pima wib")', "WIB", "local"]]}),
+        lambda f: f.xlsx({"partners": [*P, ["P3", '=UPPER("pima wib")', "WIB", "local"]]}),
         "partners",
         4,
         "name",
@@ -411,7 +393,7 @@ CASES: list[Case] = [
     ),
     Case(
         "formula-not-computed",
-        lambda f: xlsx_with(f, {"partners": P_REGIONS}, cells=[(3, 5, '=CONCAT("No", "rth")')]),
+        lambda f: f.xlsx({"partners": P_REGIONS}, cells=[(3, 5, '=CONCAT("No", "rth")')]),
         "partners",
         3,
         "region",
@@ -420,7 +402,7 @@ CASES: list[Case] = [
     ),
     Case(
         "merged-cell",
-        lambda f: xlsx_with(f, {"partners": P_REGIONS}, merge="E2:E3"),
+        lambda f: f.xlsx({"partners": P_REGIONS}, merge="E2:E3"),
         "partners",
         3,
         "region",
@@ -430,7 +412,7 @@ CASES: list[Case] = [
     ),
     Case(
         "merged-cell",
-        lambda f: xlsx_with(f, {"partners": P}, merge="A2:A3"),
+        lambda f: f.xlsx({"partners": P}, merge="A2:A3"),
         "partners",
         3,
         "id",
@@ -464,7 +446,7 @@ CASES: list[Case] = [
     ),
     Case(
         "sheet-too-wide",
-        lambda f: xlsx_with(f, {"partners": P}, cells=[(2, 18278, "stray"), (3, 18278, "stray")]),
+        lambda f: f.xlsx({"partners": P}, cells=[(2, 18278, "stray"), (3, 18278, "stray")]),
         "partners",
         2,
         "ZZZ",
@@ -473,7 +455,7 @@ CASES: list[Case] = [
     ),
     Case(
         "sheet-too-large",
-        lambda f: (xlsx_with(f, {"partners": P}), {"limits": Limits(max_cells=11)}),
+        lambda f: (f.xlsx({"partners": P}), {"limits": Limits(max_cells=11)}),
         "partners",
         None,
         None,
