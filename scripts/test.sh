@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -n "${NETMAP_CHROMIUM:-}" ] || missing="$missing chromium"
 command -v firefox-esr >/dev/null 2>&1 || [ -n "${NETMAP_FIREFOX:-}" ] || missing="$missing firefox-esr"
+# pdftotext (poppler-utils) reads the printed report's pages in tests/render/test_report.py.
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 # npm (with node) installs the Cypher linter below.
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then

@@ -11,6 +11,8 @@ import itertools
 import json
 import os
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,10 +21,11 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 import netmap
-from netmap.analysis import analyze
+from netmap.analysis import analyze, select_region
+from netmap.analysis._common import partner_graph
 from netmap.cli import app
 from netmap.pipeline import map_data, render_report_html, render_report_markdown, report_data, write_report
-from netmap.render.map import _vis_assets
+from netmap.render.map import _positions, _vis_assets
 from netmap.render.report import SECTIONS, md_escape
 from tests.analysis.test_diff import ALLIES, FOUR, without
 from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
@@ -423,6 +426,68 @@ def assert_strict_csp(html: str, scripts: int) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_one_strict_csp_covers_every_inline_script_and_style(examples, name):
     assert_strict_csp(examples[name]["html"], scripts=3)  # the report's, vis-network, the map's
+
+
+# -- the printed map ------------------------------------------------------------------------------
+
+PRINTED_TAGS = {"svg", "g", "path", "circle", "rect", "polygon", "text"}
+
+
+def _printed(html: str) -> Node:
+    figures = [n for n in dom(html).all("figure") if n.attrs.get("class") == "printed-map"]
+    assert len(figures) == 1
+    (svg,) = figures[0].all("svg")
+    return svg
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_printed_map_draws_each_partner_where_the_map_places_it(examples, name):
+    G, a = examples[name]["G"], examples[name]["analysis"]
+    svg = _printed(examples[name]["html"])
+    assert {n.tag for n in svg.iter()} <= PRINTED_TAGS  # shapes, lines and text: nothing else
+    net = map_data(G, as_of=AS_OF)
+    partners = {n["id"]: n for n in net["nodes"] if n["group"] == "partner"}
+    ghosts = {n["id"]: n for n in net["nodes"] if n["group"] == "ghost"}
+    texts = {t.attrs["data-node"]: t for t in svg.all("text")}
+    assert len(svg.all("text")) == len(texts) == len(partners) + len(ghosts)  # one label each
+    assert {k: t.text() for k, t in texts.items()} == {k: n["label"] for k, n in {**partners, **ghosts}.items()}
+    # The positions are the layout's, the same function and seed as the live map's.
+    pos = _positions(partner_graph(select_region(G, None), a.as_of), a.seed)
+    assert set(pos) == {n["partner"] for n in partners.values()}
+    shapes = {s.attrs["data-node"]: s for s in svg.iter() if "data-node" in s.attrs and s.tag != "text"}
+    assert set(shapes) == set(texts)
+    for pid, (x, y) in pos.items():
+        shape, node = shapes[f"p:{pid}"], partners[f"p:{pid}"]
+        assert (node["x"], node["y"]) == (x, y)
+        if shape.tag == "circle":
+            assert (float(shape.attrs["cx"]), float(shape.attrs["cy"])) == (x, y)
+        elif shape.tag == "rect":  # a square: its corner is the centre less the size
+            corner = (float(shape.attrs["x"]), float(shape.attrs["y"]))
+            assert corner == pytest.approx((x - node["size"], y - node["size"]), abs=0.06)
+        assert float(texts[f"p:{pid}"].attrs["x"]) == pytest.approx(x, abs=0.06)
+    # Ghosts are dashed grey boxes; partners keep the map's colour and shape.
+    assert all(shapes[g].tag == "rect" and shapes[g].attrs["stroke-dasharray"] for g in ghosts)
+    for key, node in partners.items():
+        assert shapes[key].attrs["fill"] == node["color"]
+        assert shapes[key].tag == {"dot": "circle", "square": "rect"}.get(node["shape"], "polygon")
+    drawn = sum(len(p.attrs["d"].split("M")) - 1 for p in svg.all("path"))
+    assert drawn == len(net["edges"])
+
+
+def test_the_printed_map_writes_hostile_names_as_text(hostile):
+    html = render_report_html(hostile, as_of=AS_OF, include_contacts=True)
+    svg = _printed(html)
+    assert {n.tag for n in svg.iter()} <= PRINTED_TAGS
+    labels = {t.attrs["data-node"]: t for t in svg.all("text")}
+    for pid, name in [
+        (PAYLOADS["svg"], _p("img", "College")),
+        ("P2", _p("script", "Board")),
+        ("P3", _p("svg", "Employer")),
+    ]:
+        label = labels[f"p:{pid}"]
+        assert label.text().removeprefix("★ ") == name
+        assert all(isinstance(c, str) for c in label.children)  # text, never markup
+    assert_strict_csp(html, scripts=3)
 
 
 def _without_vis(html: str) -> str:
@@ -979,6 +1044,41 @@ def test_print_hides_the_controls_and_makes_a_pdf(examples, open_page, tmp_path)
     page.page.emulate_media(media="screen")
 
 
+def _pdf(page, path: Path) -> tuple[int, list[str]]:
+    """Print the open page to a Letter PDF: its page count and each page's text (pdftotext -raw)."""
+    pdf = page.page.pdf(path=str(path), format="Letter")
+    count = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return count, [" ".join(p.split()) for p in text.split("\f")[:count]]
+
+
+@pytest.mark.parametrize("name", ["tucson-behavioral-health", "oregon-pathways-alliance"])
+def test_the_map_prints_as_a_labelled_drawing_on_one_page(examples, open_page, tmp_path, name):
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is not installed: scripts/test.sh installs it")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    G = examples[name]["G"]
+    drawn = [n["name"] for n in map_data(G, as_of=AS_OF)["nodes"] if n["group"] == "partner"]
+    page = open_page(examples[name]["html_path"])
+    shown = "getComputedStyle(document.querySelector('%s')).display"
+    assert (page.js(shown % ".map-frame"), page.js(shown % "figure.printed-map")) == ("flex", "none")
+    page.page.emulate_media(media="print")
+    assert (page.js(shown % ".map-frame"), page.js(shown % "figure.printed-map")) == ("none", "block")
+    count, texts = _pdf(page, _shots(tmp_path) / f"report-{name}-map.pdf")
+    page.page.emulate_media(media="screen")
+    assert page.messages == []
+    # The map section is one page, heading and drawing together, with every partner's name on it.
+    (at,) = [i for i, t in enumerate(texts) if "Interactive map Every active partner" in t]
+    assert all(name in texts[at] for name in drawn), [n for n in drawn if n not in texts[at]]
+    assert "Appendix: what this report was built from" in texts[at + 1][:60]  # the next section's page
+    # ... and no more pages than the report without the map: no blank or near-blank page.
+    bare = open_page(write_report(G, tmp_path / f"{name}-no-map.html", as_of=AS_OF, generated=GENERATED, map=False))
+    bare.page.emulate_media(media="print")
+    bare_count, _ = _pdf(bare, tmp_path / f"{name}-no-map.pdf")
+    assert count == bare_count, (count, bare_count)
+
+
 def _map_points(page) -> list[tuple[float, float]]:
     return page.js(
         """(() => {
@@ -1016,7 +1116,10 @@ def test_payloads_show_as_text_and_run_nothing(open_page, hostile, tmp_path):
         assert page.dialogs == []
         assert page.messages == []  # nothing even tried to run (a CSP block would be logged)
         assert page.requests == [out.resolve().as_uri()]
-        injected = "img, iframe, object, embed, b, i, a:not([href^='#']), svg:not(.chart-svg):not(.swatch):not(.line)"
+        injected = (
+            "img, iframe, object, embed, b, i, a:not([href^='#']),"
+            " svg:not(.chart-svg):not(.swatch):not(.line):not(.printed-map-svg)"
+        )
         assert page.js(f"document.querySelectorAll({json.dumps(injected)}).length") == 0
         assert page.js("document.title") == _p("svg", "Title")
         assert page.js("document.getElementById('report-title').textContent") == _p("svg", "Title")

@@ -71,6 +71,7 @@ from netmap.render.report.formalisation import formalisation_section
 from netmap.render.report.funding import funding_section
 from netmap.render.report.gaps import gaps_section
 from netmap.render.report.health import health_section
+from netmap.render.report.printed_map import printed_map
 from netmap.render.report.regions import regions_section
 from netmap.render.report.roles import roles_section
 from netmap.render.report.scorecard import scorecard_section
@@ -221,7 +222,9 @@ def render_report_html(
     """The report of ``a`` as one self-contained HTML page (see :func:`report_data`).
 
     ``map=False`` leaves the interactive map (and its 500 kB of script) out. The map draws
-    the same analysis (its gaps and brokers).
+    the same analysis (its gaps and brokers). The page carries the map twice: live for the
+    screen, and as a static labelled SVG drawing of the same positions for paper
+    (:func:`.printed_map.printed_map`), which fills the map section's one printed page.
 
     Examples
     --------
@@ -249,6 +252,7 @@ def render_report_html(
             data=data,
             net=net,
             net_page=page_data(net) if net else None,
+            printed=printed_map(net) if net else None,
             csp=content_security_policy(scripts, styles),
             own_js=own_js,
             own_css=own_css,

@@ -1,0 +1,204 @@
+"""The map as paper shows it: a static, labelled drawing of the live map's layout, as SVG geometry.
+
+The live map (vis-network on a canvas) prints as whatever part of it was on screen, without
+its controls and with labels too small to read. The report therefore carries a second
+drawing of the same map for paper only: the partners where :func:`netmap.render.map.map_data`
+placed them (its ``x``/``y``, from the same ``_positions`` layout the live map starts from
+or keeps), coloured and shaped as on screen, the ghosts (missing agency types) as dashed
+boxes beside their scope as the page sets them, the edges as lines in their kind's colour
+and dash.
+
+Everything here is geometry and text; the template writes the elements, so every label
+reaches the page as autoescaped SVG ``<text>`` and nothing from the data becomes markup.
+Edges of one style are drawn as one path (a state map has ~50,000 of them).
+
+Examples
+--------
+>>> net = {"nodes": [
+...     {"id": "p:A", "group": "partner", "label": "Alpha", "shape": "dot", "size": 14, "color": "#E69F00",
+...      "broker": False, "cut_point": False, "x": 0.0, "y": 0.0, "level": "local", "region": "R"},
+...     {"id": "p:B", "group": "partner", "label": "Beta", "shape": "square", "size": 20, "color": "#56B4E9",
+...      "broker": False, "cut_point": True, "x": 300.0, "y": 0.0, "level": "state", "region": None}],
+...     "edges": [{"from": "p:A", "to": "p:B", "color": "#333333", "dashes": False, "width": 4}]}
+>>> fig = printed_map(net)
+>>> [(n["label"], n["x"], n["y"]) for n in fig["nodes"]]
+[('Alpha', 0.0, 0.0), ('Beta', 300.0, 0.0)]
+>>> fig["paths"][0]["d"]
+'M0 0L300 0'
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+__all__ = ["printed_map"]
+
+PARTNER_FONT = 26  # vis-network's label size on the live map (netmap.render.map._options)
+GHOST_FONT = 17  # the ghosts' label size in map.js
+CHAR = 0.56  # rough width of a system-ui character, in font sizes: SVG text cannot be measured here
+MARGIN = 30
+
+
+def _num(value: float) -> str:
+    """A coordinate as short text: whole numbers without ``.0`` (the paths of a big map are long)."""
+    value = round(value, 1)
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _ghost_positions(nodes: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    """Where the live map sets the ghosts once the partners are placed (``ghostPositions`` in map.js).
+
+    A column of labels just outside the partners of the ghost's scope (level and region), on the
+    side away from the centre; ghosts of a scope with no partner stand in columns right of the map.
+    """
+    placed = [n for n in nodes if n["group"] != "ghost" and "x" in n]
+    if placed:
+        cx = sum(n["x"] for n in placed) / len(placed)
+        cy = sum(n["y"] for n in placed) / len(placed)
+        max_x, min_y = max(n["x"] for n in placed), min(n["y"] for n in placed)
+    else:
+        cx = cy = max_x = min_y = 0.0
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for n in placed:
+        level = "state" if n.get("level") in ("state", "national") else "local"
+        members[f"{level}|{n.get('region') or ''}"].append(n)
+    scopes: dict[str, list[float]] = {}
+    for key, group in members.items():
+        sx = sum(n["x"] for n in group) / len(group)
+        sy = sum(n["y"] for n in group) / len(group)
+        scopes[key] = [sx, sy, max(math.hypot(n["x"] - sx, n["y"] - sy) for n in group)]
+    total: dict[str, int] = defaultdict(int)
+    for n in nodes:
+        if n["group"] == "ghost":
+            total[n["scope"]] += 1
+    count: dict[str, int] = defaultdict(int)
+    orphans = 0
+    out: dict[str, tuple[float, float]] = {}
+    for n in nodes:
+        if n["group"] != "ghost":
+            continue
+        scope = scopes.get(n["scope"])
+        if scope is None:
+            scope = scopes[n["scope"]] = [max_x + 500, min_y + 360 * orphans, 0.0]
+            orphans += 1
+        count[n["scope"]] += 1
+        sx, sy, reach = scope
+        dx, dy = sx - cx, sy - cy
+        length = math.hypot(dx, dy)
+        if length < 1:
+            dx, dy, length = 1.0, 0.0, 1.0
+        ox, oy = sx + dx / length * (reach + 170), sy + dy / length * (reach + 170)
+        out[n["id"]] = (ox, oy + (count[n["scope"]] - 1) * 34 - 17 * (total[n["scope"]] - 1))
+    return out
+
+
+def _shape(node: dict[str, Any], x: float, y: float, r: float) -> dict[str, Any]:
+    """The SVG element that draws ``node``: ``circle``, ``rect`` or ``polygon`` and its attributes."""
+    shape = node["shape"]
+    if shape == "square":
+        return {"tag": "rect", "x": _num(x - r), "y": _num(y - r), "width": _num(2 * r), "height": _num(2 * r)}
+    if shape == "triangle":
+        # vis-network's triangle: apex up, inside a circle of radius r.
+        points = [(x, y - r), (x + r * 0.87, y + r * 0.5), (x - r * 0.87, y + r * 0.5)]
+    elif shape == "diamond":
+        points = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+    else:
+        return {"tag": "circle", "cx": _num(x), "cy": _num(y), "r": _num(r)}
+    return {"tag": "polygon", "points": " ".join(f"{_num(px)},{_num(py)}" for px, py in points)}
+
+
+def printed_map(net: dict[str, Any]) -> dict[str, Any]:
+    """The geometry of the printed map of :func:`netmap.render.map.map_data`'s result ``net``.
+
+    Parameters
+    ----------
+    net : dict
+        The map data: nodes with ``x``/``y`` (every partner has them: the layout the live map
+        keeps, or starts from and refines in the browser), ghosts without (placed here as the
+        page places them), and edges.
+
+    Returns
+    -------
+    dict
+        ``view_box`` (``"x y width height"``), ``paths`` (one per edge style: ``d``, ``stroke``,
+        ``width``, ``dash``), ``nodes`` (``shape``: the element and its attributes, ``fill``,
+        ``stroke``, ``stroke_width``, ``dash``, ``ghost``; ``label``, ``label_x``, ``label_y``,
+        ``font``; and ``x``, ``y``), and ``partners``, the count of partners drawn.
+
+    Examples
+    --------
+    >>> fig = printed_map({"nodes": [], "edges": []})
+    >>> fig["nodes"], fig["view_box"]
+    ([], '0 0 100 100')
+    """
+    nodes = net["nodes"]
+    ghosts = _ghost_positions(nodes)
+    at: dict[str, tuple[float, float]] = {n["id"]: (n["x"], n["y"]) for n in nodes if "x" in n}
+    at.update(ghosts)
+
+    drawn: list[dict[str, Any]] = []
+    left = top = math.inf
+    right = bottom = -math.inf
+    for n in nodes:
+        if n["id"] not in at:
+            continue  # a node without a place (none today) is left out rather than piled at 0, 0
+        x, y = at[n["id"]]
+        label = str(n["label"])
+        if n["group"] == "ghost":
+            font = GHOST_FONT
+            half_w, half_h = len(label) * CHAR * font / 2 + 8, font / 2 + 6
+            shape = {"tag": "rect", "x": _num(x - half_w), "y": _num(y - half_h)}
+            shape |= {"width": _num(2 * half_w), "height": _num(2 * half_h)}
+            item = {"fill": "#f4f4f4", "stroke": "#888888", "stroke_width": 1, "dash": "6 4", "ghost": True}
+            label_y = y + font * 0.35  # the label sits inside the box, as vis-network's box shape has it
+            reach_w, reach_h = half_w, half_h
+        else:
+            font, r = PARTNER_FONT, float(n["size"])
+            shape = _shape(n, x, y, r)
+            width = 5 if n.get("cut_point") else 3 if n.get("broker") else 1
+            stroke = "#000000" if n.get("cut_point") else "#444444"
+            item = {"fill": n["color"], "stroke": stroke, "stroke_width": width, "dash": "", "ghost": False}
+            label_y = y + r + font  # below the shape, as on the live map
+            reach_w, reach_h = max(r, len(label) * CHAR * font / 2), r + font * 1.3
+        drawn.append(
+            {
+                **item,
+                "id": n["id"],
+                "shape": shape,
+                "label": label,
+                "label_x": _num(x),
+                "label_y": _num(label_y),
+                "font": font,
+                "x": x,
+                "y": y,
+            }
+        )
+        left, right = min(left, x - reach_w), max(right, x + reach_w)
+        top, bottom = min(top, y - reach_h), max(bottom, y + reach_h)
+
+    groups: dict[tuple[str, str, float], list[str]] = defaultdict(list)
+    for e in net["edges"]:
+        if e["from"] not in at or e["to"] not in at:
+            continue
+        (x1, y1), (x2, y2) = at[e["from"]], at[e["to"]]
+        dashes = e["dashes"]
+        dash = " ".join(str(d) for d in dashes) if isinstance(dashes, list) else ("10 6" if dashes else "")
+        groups[e["color"], dash, float(e["width"])].append(f"M{_num(x1)} {_num(y1)}L{_num(x2)} {_num(y2)}")
+    paths = [
+        {"stroke": colour, "dash": dash, "width": _num(width), "d": "".join(parts)}
+        for (colour, dash, width), parts in groups.items()
+    ]
+    if not drawn:
+        view_box = "0 0 100 100"
+    else:
+        view_box = " ".join(
+            _num(v) for v in (left - MARGIN, top - MARGIN, right - left + 2 * MARGIN, bottom - top + 2 * MARGIN)
+        )
+    return {
+        "view_box": view_box,
+        "paths": paths,
+        "nodes": drawn,
+        "partners": sum(1 for n in drawn if not n["ghost"]),
+    }
