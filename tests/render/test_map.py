@@ -422,3 +422,175 @@ def test_lapsed_and_planned_rows_are_drawn_apart_from_current_ties(make_graph):
         ["Planned", "Grant award, starts 2027-07-01"],
     ]
     assert {e["kind"] for e in data["legend"]["edges"]} >= {"lapsed", "referral"}
+
+
+# -- interactions that hold (issue 19) ------------------------------------------------------
+
+OREGON = "oregon-pathways-alliance"
+
+# Every node's and edge's colour and label as the data set holds them and as the network
+# draws them (vis-network merges updates into its own copy of the options, so both count).
+_LOOK = """(() => {
+  const body = window.netmap.network.body, out = {};
+  body.data.nodes.get().forEach(n => {
+    const o = body.nodes[n.id].options;
+    out[n.id] = {item: {color: n.color, font: n.font, label: n.label},
+                 drawn: {color: o.color, font: (o.font || {}).color, label: o.label}};
+  });
+  body.data.edges.get().forEach(e => {
+    out[e.id] = {item: {color: e.color}, drawn: {color: body.edges[e.id].options.color}};
+  });
+  return out;
+})()"""
+
+
+def _click_node(page, node_id: str) -> None:
+    """Click a node where it is drawn on the canvas."""
+    x, y = page.js(
+        f"""(() => {{
+        const net = window.netmap.network, box = document.getElementById('network').getBoundingClientRect();
+        const p = net.canvasToDOM(net.getPositions([{json.dumps(node_id)}])[{json.dumps(node_id)}]);
+        return [p.x + box.left, p.y + box.top];
+      }})()"""
+    )
+    page.page.mouse.click(x, y)
+
+
+def _empty_point(page) -> tuple[float, float]:
+    """A point on the canvas with no node on it (tried on a grid, nearest to a corner)."""
+    return page.js(
+        """(() => {
+        const net = window.netmap.network, box = document.getElementById('network').getBoundingClientRect();
+        for (let y = 20; y < box.height; y += 30) for (let x = 20; x < box.width; x += 30)
+          if (net.getNodeAt({x, y}) === undefined && net.getEdgeAt({x, y}) === undefined)
+            return [x + box.left, y + box.top];
+        return null;
+      })()"""
+    )
+
+
+def _oregon(tmp_path, open_page):
+    G = netmap.read_graph(EXAMPLES / OREGON)
+    data = map_data(G, as_of=AS_OF)
+    return data, open_page(_write(G, tmp_path / "map.html"))
+
+
+def _status(page) -> str:
+    return page.js("document.getElementById('status').textContent")
+
+
+@pytest.mark.parametrize("how", ["empty space", "show all", "search cleared"])
+def test_highlight_then_reset_restores_every_label_and_colour(tmp_path, open_page, how):
+    data, page = _oregon(tmp_path, open_page)
+    before = page.js(_LOOK)
+    _click_node(page, "p:MHCC")
+    assert page.js("window.netmap.network.getSelectedNodes()") == ["p:MHCC"]
+    dimmed = page.js(_LOOK)
+    assert sum(dimmed[i] != before[i] for i in before) > len(data["nodes"]) / 2  # the click did dim
+    if how == "empty space":
+        page.page.mouse.click(*_empty_point(page))
+    elif how == "show all":
+        page.page.click("#reset")
+    else:
+        page.page.fill("#search", "")
+        page.page.press("#search", "Enter")
+    after = page.js(_LOOK)
+    changed = sorted(i for i in before if after[i] != before[i])
+    assert changed == [], f"{len(changed)} of {len(before)} not restored, e.g. {changed[:3]}"
+
+
+def test_filters_never_move_a_node(tmp_path, open_page):
+    data, page = _oregon(tmp_path, open_page)
+    # Every node's position, hidden or not (getPositions() alone leaves hidden ones out).
+    where = "window.netmap.network.getPositions(window.netmap.network.body.data.nodes.getIds())"
+    start = page.js(where)
+    assert len(start) == len(data["nodes"])
+    boxes = page.page.query_selector_all("#filters input[type=checkbox]")
+    assert len(boxes) > 10
+    for box in boxes:
+        box.click()  # off
+        page.page.wait_for_timeout(50)
+        now = page.js(where)
+        box.click()  # on again
+        page.page.wait_for_timeout(50)
+        back = page.js(where)
+        for positions in (back, now):  # back first: a node shown again is where it was
+            moved = {
+                i: (round(positions[i]["x"] - p["x"]), round(positions[i]["y"] - p["y"]))
+                for i, p in start.items()
+                if abs(positions[i]["x"] - p["x"]) > 0.5 or abs(positions[i]["y"] - p["y"]) > 0.5
+            }
+            assert moved == {}, (box.get_attribute("value"), moved)
+    assert len(page.js("window.netmap.shown().nodes")) == len(data["nodes"])
+    assert len(page.js("window.netmap.shown().edges")) == len(data["edges"])
+
+
+def test_a_filter_hides_through_the_data_set_and_hides_the_ties_of_hidden_partners(tmp_path, open_page):
+    data, page = _oregon(tmp_path, open_page)
+    page.page.click("input[data-filter='region'][value='Lane']")
+    lane = {n["id"] for n in data["nodes"] if n["region"] == "Lane"}
+    hidden = set(page.js("window.netmap.network.body.data.nodes.get({filter: n => n.hidden}).map(n => n.id)"))
+    assert hidden == lane
+    touching = {f"e{i}" for i, e in enumerate(data["edges"]) if e["from"] in lane or e["to"] in lane}
+    assert touching and not touching & set(page.js("window.netmap.shown().edges"))
+    assert page.js("Object.keys(window.netmap.network.body.nodes).length") == len(data["nodes"])  # none removed
+
+
+def test_show_all_clears_every_filter_and_the_search(tmp_path, open_page):
+    data, page = _oregon(tmp_path, open_page)
+    for selector in (
+        "input[data-filter='category'][value='employers']",
+        "input[data-filter='region'][value='Lane']",
+        "input[data-filter='kind'][value='funding']",
+        "#show-ghosts",
+    ):
+        page.page.click(selector)
+    page.page.fill("#search", "mt. hood community")
+    page.page.press("#search", "Enter")
+    assert len(page.js("window.netmap.shown().nodes")) < len(data["nodes"])
+    page.page.click("#reset")
+    assert page.js("[...document.querySelectorAll('#filters input')].filter(b => !b.checked).length") == 0
+    assert page.js("document.getElementById('search').value") == ""
+    assert page.js("window.netmap.network.getSelectedNodes()") == []
+    assert len(page.js("window.netmap.shown().nodes")) == len(data["nodes"])
+    assert len(page.js("window.netmap.shown().edges")) == len(data["edges"])
+
+
+def test_searching_a_hidden_partner_offers_to_show_it(tmp_path, open_page):
+    data, page = _oregon(tmp_path, open_page)
+    employer = next(n for n in data["nodes"] if n["category"] == "employers")
+    assert page.js("document.getElementById('show-hidden').hidden") is True
+    page.page.click("input[data-filter='category'][value='employers']")
+    page.page.fill("#search", employer["name"].lower())
+    page.page.press("#search", "Enter")
+    assert _status(page) == f"\u201c{employer['name']}\u201d is hidden by a filter (category)."
+    assert "No partner matches" not in _status(page)
+    button = page.page.locator("#show-hidden")
+    assert button.is_visible() and button.text_content() == f"Show {employer['name']}"
+    button.click()
+    assert page.js("document.querySelector(\"input[data-filter='category'][value='employers']\").checked")
+    assert employer["id"] in page.js("window.netmap.shown().nodes")
+    assert page.js("window.netmap.network.getSelectedNodes()") == [employer["id"]]
+    assert _status(page).startswith(f"{employer['name']}: ")
+    assert page.js("document.getElementById('show-hidden').hidden") is True
+    # A name that is nowhere still says so.
+    page.page.fill("#search", "no such partner")
+    page.page.press("#search", "Enter")
+    assert _status(page) == "No partner matches \u201cno such partner\u201d"
+    assert page.js("document.getElementById('show-hidden').hidden") is True
+    assert page.messages == []
+
+
+def test_direct_partner_counts_exclude_ghosts(tmp_path, open_page):
+    data, page = _oregon(tmp_path, open_page)
+    ghosts = {n["id"] for n in data["nodes"] if n["group"] == "ghost"}
+    assert ghosts
+    seen = {}
+    for n in data["nodes"]:
+        if n["group"] != "partner":
+            continue
+        page.js(f"window.netmap.highlight({json.dumps(n['id'])})")
+        ties = dict(n["tooltip"])["Ties"]
+        seen[n["id"]] = (_status(page), f"{n['name']}: {ties} direct partner(s)")
+    wrong = {i: s for i, s in seen.items() if s[0] != s[1]}
+    assert wrong == {}

@@ -48,3 +48,24 @@ def test_map_opens_offline_in_firefox(tmp_path, firefox, name):
     shots.mkdir(parents=True, exist_ok=True)
     (shots / f"map-{name}-firefox.png").write_bytes(png)
     assert len(png) > 30_000
+
+
+def test_filters_and_reset_hold_in_firefox(tmp_path, firefox):
+    """The interactions of tests/render/test_map.py in Firefox: a filter unticked and ticked
+    again moves no node, and "Show all" after a highlight restores every label colour."""
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    out = write_map(G, tmp_path / "map.html", as_of="2026-11-24")
+    firefox.events.clear()
+    firefox.open(out.resolve().as_uri(), "document.body.getAttribute('data-ready') === '1'")
+    where = "JSON.stringify(window.netmap.network.getPositions(window.netmap.network.body.data.nodes.getIds()))"
+    labels = "JSON.stringify(window.netmap.network.body.data.nodes.get().map(n => [n.id, n.font, n.color]))"
+    start, drawn = firefox.evaluate(where), firefox.evaluate(labels)
+    boxes = "[...document.querySelectorAll('#filters input[type=checkbox]')]"
+    assert firefox.evaluate(f"{boxes}.length") > 10
+    firefox.evaluate(f"{boxes}.forEach(b => {{ b.click(); b.click(); }})")
+    assert firefox.evaluate(where) == start
+    firefox.evaluate("window.netmap.highlight('p:MHCC')")
+    assert firefox.evaluate(labels) != drawn
+    firefox.evaluate("document.getElementById('reset').click()")
+    assert firefox.evaluate(labels) == drawn
+    assert firefox.logs() == []

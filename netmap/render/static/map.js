@@ -15,6 +15,9 @@
     });
   })(data.edges);
   var DIM = { background: "#eeeeee", border: "#dddddd" };
+  // Every node carries its own label colour: vis-network merges an update into the
+  // options it drew with, so a dimmed label only comes back if the reset names the colour.
+  var LABEL = "#343434";
 
   // A tooltip is a plain string: vis-network shows strings with innerText, so nothing in
   // the data can become markup. (DOM elements would be deep-copied by the data sets,
@@ -37,12 +40,12 @@
         : { background: n.color, border: n.cut_point ? "#000000" : "#444444" },
       borderWidth: n.cut_point ? 5 : n.broker ? 3 : 1,
       shapeProperties: { borderDashes: ghost ? [6, 4] : false },
-      font: ghost ? { color: "#555555", size: 17, face: "system-ui, sans-serif" } : undefined,
+      font: ghost ? { color: "#555555", size: 17, face: "system-ui, sans-serif" } : { color: LABEL },
       group: undefined
     };
     if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
     if (ghost) { item.physics = false; }
-    original[n.id] = { color: item.color, font: item.font || {} };
+    original[n.id] = { color: item.color, font: item.font };
     return item;
   });
   var byId = {};
@@ -63,6 +66,15 @@
   });
   var edgeKind = {};
   data.edges.forEach(function (e) { edgeKind[e.id] = e.kind; });
+  // Who a partner is tied to now: other partners over current ties, the same count as
+  // the "Ties" line of its tooltip (no ghosts, no lapsed or planned rows).
+  var NOT_TIES = { gap: true, lapsed: true, planned: true };
+  var partnersOf = {};
+  data.edges.forEach(function (e) {
+    if (NOT_TIES[e.kind] || byId[e.from].group === "ghost" || byId[e.to].group === "ghost") { return; }
+    (partnersOf[e.from] || (partnersOf[e.from] = {}))[e.to] = true;
+    (partnersOf[e.to] || (partnersOf[e.to] = {}))[e.from] = true;
+  });
 
   if (data.layout !== "physics") {
     // Positions are fixed: place the ghosts now, so that the first drawing is the last
@@ -114,11 +126,32 @@
     if (kind === "gap") { return state.ghosts; }
     return !state.kind || !!state.kind[kind];
   }
-  var nodesView = new vis.DataView(nodes, { filter: nodeVisible });
-  var edgesView = new vis.DataView(edges, { filter: edgeVisible });
+  // Filters hide items through the data sets' `hidden` flag: a node that is hidden stays
+  // in the network where it was drawn, so showing it again never moves it (removing and
+  // re-adding a node made vis-network place it afresh, on top of its neighbours).
+  var hiddenNow = {};
+  function applyFilters() {
+    readFilters();
+    var nodeChanges = [], edgeChanges = [];
+    data.nodes.forEach(function (n) {
+      var hide = !nodeVisible(n);
+      if (hide !== !!hiddenNow[n.id]) { nodeChanges.push({ id: n.id, hidden: hide }); }
+      hiddenNow[n.id] = hide;
+    });
+    data.edges.forEach(function (e) {
+      var hide = !edgeVisible(e) || hiddenNow[e.from] || hiddenNow[e.to];
+      if (hide !== !!hiddenNow[e.id]) { edgeChanges.push({ id: e.id, hidden: hide }); }
+      hiddenNow[e.id] = hide;
+    });
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
+  }
+  function shownIds(list) {
+    return list.filter(function (item) { return !hiddenNow[item.id]; }).map(function (item) { return item.id; });
+  }
 
   var container = document.getElementById("network");
-  var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, data.options);
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
 
   // Ghosts (missing agency types) take no part in the layout: once the partners have
   // settled, each is set in a column beside the partners of its scope; ghosts of a scope
@@ -183,7 +216,14 @@
     // Settle once, then stop: no endless jiggle on the wall.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      nodes.update(ghostPositions(network.getPositions()));  // one update, one redraw
+      // Every node is pinned where it settled (the ghosts where they are set): one
+      // update, one redraw, and nothing can move a node after this but a drag.
+      var settled = network.getPositions();
+      var moves = ghostPositions(settled);
+      moves.forEach(function (m) { settled[m.id] = m; });
+      nodes.update(Object.keys(settled).map(function (id) {
+        return { id: id, x: settled[id].x, y: settled[id].y };
+      }));
       network.fit();
       network.once("afterDrawing", ready);
       network.redraw();
@@ -194,7 +234,13 @@
   }
 
   var status = document.getElementById("status");
-  function say(text) { status.textContent = text; }
+  var offer = document.getElementById("show-hidden");
+  var offered = null;  // the hidden partner the "Show ..." button would bring back
+  function say(text) {
+    status.textContent = text;
+    offered = null;
+    offer.hidden = true;
+  }
 
   function reset() {
     nodes.update(Object.keys(original).filter(function (id) { return byId[id]; }).map(function (id) {
@@ -208,6 +254,7 @@
     var keep = {};
     keep[id] = true;
     network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
+    var tied = Object.keys(partnersOf[id] || {}).length;
     nodes.update(data.nodes.map(function (n) {
       return keep[n.id]
         ? { id: n.id, color: original[n.id].color, font: original[n.id].font }
@@ -219,27 +266,47 @@
       return { id: e.id, color: touching[e.id] ? original[e.id].color : { color: "#eeeeee" } };
     }));
     var name = byId[id] ? byId[id].name : id;
-    say(name + ": " + (Object.keys(keep).length - 1) + " direct partner(s)");
+    say(name + ": " + tied + " direct partner(s)");
   }
 
   network.on("click", function (params) {
     if (params.nodes.length) { highlight(params.nodes[0]); } else { reset(); }
   });
 
-  function find(text) {
-    var wanted = text.trim().toLowerCase();
-    if (!wanted) { reset(); return; }
-    var visible = nodesView.getIds();
+  // The first node named `wanted` (exactly, else in part) among those shown or hidden.
+  function match(wanted, hidden) {
     var hit = null;
     data.nodes.forEach(function (n) {
-      if (hit || visible.indexOf(n.id) < 0) { return; }
-      if (String(n.name).toLowerCase() === wanted) { hit = n; }
+      if (!hit && !!hiddenNow[n.id] === hidden && String(n.name).toLowerCase() === wanted) { hit = n; }
     });
     data.nodes.forEach(function (n) {
-      if (hit || visible.indexOf(n.id) < 0) { return; }
-      if (String(n.name).toLowerCase().indexOf(wanted) >= 0) { hit = n; }
+      if (!hit && !!hiddenNow[n.id] === hidden && String(n.name).toLowerCase().indexOf(wanted) >= 0) { hit = n; }
     });
-    if (!hit) { say("No partner matches \u201c" + text + "\u201d"); return; }
+    return hit;
+  }
+  // The filters that hide node `n`, by the name of their group (ghosts have their own switch).
+  function hiding(n) {
+    var why = [];
+    if (n.group === "ghost" && !state.ghosts) { why.push("missing agency types"); }
+    DIMS.forEach(function (d) {
+      var on = state[d];
+      if (on && n[d] !== null && n[d] !== undefined && !on[n[d]]) { why.push(d); }
+    });
+    return why;
+  }
+  function find(text) {
+    var wanted = text.trim().toLowerCase();
+    if (!wanted) { reset(); network.unselectAll(); return; }
+    var hit = match(wanted, false);
+    if (!hit) {
+      var hidden = match(wanted, true);
+      if (!hidden) { say("No partner matches \u201c" + text + "\u201d"); return; }
+      say("\u201c" + hidden.name + "\u201d is hidden by a filter (" + hiding(hidden).join(", ") + ").");
+      offered = hidden;
+      offer.textContent = "Show " + hidden.name;
+      offer.hidden = false;
+      return;
+    }
     network.selectNodes([hit.id]);
     network.focus(hit.id, { scale: 1.2, animation: false });
     highlight(hit.id);
@@ -247,8 +314,24 @@
   var search = document.getElementById("search");
   search.addEventListener("change", function () { find(search.value); });
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { find(search.value); } });
+  // Ticks the boxes of every filter that hides node `n`, then finds it.
+  offer.addEventListener("click", function () {
+    var n = offered;
+    if (!n) { return; }
+    if (n.group === "ghost" && ghostBox) { ghostBox.checked = true; }
+    DIMS.forEach(function (d) {
+      document.querySelectorAll('input[data-filter="' + d + '"]').forEach(function (b) {
+        if (b.value === String(n[d])) { b.checked = true; }
+      });
+    });
+    applyFilters();
+    find(n.name);
+  });
+  // "Show all": every filter cleared, the search emptied, the highlight undone.
   document.getElementById("reset").addEventListener("click", function () {
     search.value = "";
+    document.querySelectorAll("#filters input[type=checkbox]").forEach(function (b) { b.checked = true; });
+    applyFilters();
     reset();
     network.unselectAll();
     network.fit();
@@ -256,17 +339,15 @@
 
   document.querySelectorAll("#filters input").forEach(function (box) {
     box.addEventListener("change", function () {
-      readFilters();
-      nodesView.refresh();
-      edgesView.refresh();
-      say(nodesView.length + " shown");
+      applyFilters();
+      say(shownIds(data.nodes).length + " shown");
     });
   });
 
   // For people and tests alike: what is on screen now.
   window.netmap = {
     network: network,
-    shown: function () { return { nodes: nodesView.getIds(), edges: edgesView.getIds() }; },
+    shown: function () { return { nodes: shownIds(data.nodes), edges: shownIds(data.edges) }; },
     find: find,
     highlight: highlight,
     reset: reset
