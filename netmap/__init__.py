@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from netmap.ingest.validate import Tables
     from netmap.ingest.workbook import Limits
     from netmap.project import project
+    from netmap.render.vis import to_pyvis
     from netmap.roster import Roster, available_rosters, load_roster
 
 from netmap._version import __version__
@@ -51,6 +52,7 @@ _LAZY = {
     "Roster": "netmap.roster",
     "available_rosters": "netmap.roster",
     "load_roster": "netmap.roster",
+    "to_pyvis": "netmap.render.vis",
     "nx": "networkx",
 }
 
@@ -109,6 +111,7 @@ __all__ = [
     "read_graph",
     "read_source",
     "read_workbook",
+    "to_pyvis",
 ]
 
 

@@ -16,20 +16,32 @@ Examples
 >>> js, css = vis_network_files()
 >>> "@version 9.1.2" in js[:400], len(css) > 1000
 (True, True)
+>>> import netmap
+>>> net = netmap.to_pyvis(netmap.read_graph("examples/tucson-behavioral-health"), as_of="2026-11-24")
+>>> type(net).__name__, sum(n["type"] == "partner" for n in net.nodes)
+('Network', 14)
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import re
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from netmap.errors import UsageError
 
-__all__ = ["PYVIS_VERSIONS", "VIS_NETWORK", "vis_network_files"]
+if TYPE_CHECKING:
+    import networkx as nx
+    from pyvis.network import Network
+
+    from netmap.analysis import Analysis
+
+__all__ = ["PYVIS_VERSIONS", "VIS_NETWORK", "pyvis_network", "to_pyvis", "vis_network_files"]
 
 # The vis-network files netmap has checked, by vis-network version: file name -> SHA-256 of
 # the file as pyvis ships it. A new pyvis release that changes them needs a new entry here
@@ -134,3 +146,132 @@ def vis_network_files(folder: Path | None = None) -> tuple[str, str]:
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# -- the map as a pyvis Network -----------------------------------------------------------------
+
+# What netmap's node and edge data keep under other names in the Network: ``group`` means a
+# vis-network style group there, and the tooltip rows become vis-network's text ``title``.
+_RENAMED = {"group": "type"}
+_DROPPED = {"tooltip"}
+
+
+def _title(rows: list[list[str]]) -> str:
+    text = "\n".join(f"{k}: {v}" for k, v in rows)
+    # pyvis's page puts a title holding "href" into the tooltip as markup (innerHTML); elsewhere
+    # vis-network shows titles as text. A zero-width space keeps any data text out of markup.
+    return text.replace("href", "hre\u200bf")
+
+
+def _item(d: dict[str, Any]) -> dict[str, Any]:
+    item = {_RENAMED.get(k, k): v for k, v in d.items() if k not in _DROPPED}
+    item["title"] = _title(d.get("tooltip") or [])
+    return item
+
+
+def pyvis_network(
+    data: dict[str, Any],
+    *,
+    height: str = "750px",
+    width: str = "100%",
+    notebook: bool = False,
+    cdn_resources: str = "in_line",
+) -> Network:
+    """A ``pyvis.network.Network`` holding :func:`netmap.render.map.map_data`'s nodes, edges and options.
+
+    The Network's lists are filled directly (``nodes``, ``node_ids``, ``node_map``,
+    ``edges``), in one pass: pyvis's ``add_edge`` scans every edge for each edge it adds.
+    Nodes and edges keep netmap's fields (colour, shape, size, position, region, level,
+    broker, kind, ...); ``group`` is called ``type`` (``partner`` or ``ghost``), since
+    vis-network reads ``group`` as a style group, and the tooltip rows become the text
+    ``title``. ``options`` is netmap's vis-network options as a dict, as
+    ``Network.set_options`` leaves it.
+
+    Parameters
+    ----------
+    data : dict
+        :func:`netmap.render.map.map_data`'s result.
+    height, width : str
+        The canvas size (CSS lengths).
+    notebook : bool
+        Prepare the Network for ``show`` in a Jupyter notebook.
+    cdn_resources : {"in_line", "local", "remote"}
+        pyvis's choice of where its page takes vis-network from; ``in_line`` (the default)
+        puts the files in the page, so the map needs no network for them. Unless
+        ``remote``, the files are checked first (:func:`vis_network_files`).
+
+    Returns
+    -------
+    pyvis.network.Network
+
+    Examples
+    --------
+    >>> data = {"nodes": [{"id": "p:A", "group": "partner", "label": "A", "tooltip": [["Ties", "1"]]},
+    ...                   {"id": "p:B", "group": "partner", "label": "B", "tooltip": []}],
+    ...         "edges": [{"from": "p:A", "to": "p:B", "kind": "referral", "tooltip": []}],
+    ...         "options": {"physics": {"enabled": False}}}
+    >>> net = pyvis_network(data)
+    >>> net.node_ids, net.nodes[0]["title"], net.get_adj_list()["p:A"]
+    (['p:A', 'p:B'], 'Ties: 1', {'p:B'})
+    """
+    from pyvis.network import Network
+
+    if cdn_resources != "remote":
+        # pyvis's page then takes the files from its own folder: the checked ones.
+        vis_network_files()
+    net = Network(height=height, width=width, notebook=notebook, cdn_resources=cdn_resources)
+    nodes = [_item(n) for n in data["nodes"]]
+    net.nodes = nodes
+    net.node_ids = [n["id"] for n in nodes]
+    net.node_map = {n["id"]: n for n in nodes}
+    net.edges = [_item(e) for e in data["edges"]]
+    net.options = copy.deepcopy(data["options"])
+    return net
+
+
+def to_pyvis(
+    G: nx.MultiDiGraph,
+    *,
+    analysis: Analysis | None = None,
+    height: str = "750px",
+    width: str = "100%",
+    notebook: bool = False,
+    cdn_resources: str = "in_line",
+    **options: Any,
+) -> Network:
+    """The map of one analysis as a ``pyvis.network.Network``, to show or customise in a notebook.
+
+    The nodes, edges, styles and options are those of :func:`netmap.pipeline.map_data`
+    (the page ``netmap map`` draws), put into the Network by :func:`pyvis_network`.
+    Contact names, titles, emails and phones are left out unless the analysis includes
+    them (``include_contacts=True``).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The map (:func:`netmap.read_graph`). Not modified.
+    analysis : netmap.analysis.Analysis, optional
+        The analysis to draw (:func:`netmap.pipeline.run`); made from ``options`` when not given.
+    height, width, notebook, cdn_resources
+        The Network's own settings (see :func:`pyvis_network`).
+    **options
+        The options of :func:`netmap.pipeline.run` (``as_of``, ``region``, ``seed``,
+        ``include_contacts``, ...) and of :func:`netmap.render.map.map_data` (``title``,
+        ``size_by``, ``gaps``, ``layout``).
+
+    Returns
+    -------
+    pyvis.network.Network
+
+    Examples
+    --------
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> net = to_pyvis(G, as_of="2026-11-24", gaps=False)
+    >>> len(net.nodes), net.nodes[0]["shape"], "<html>" in net.generate_html()
+    (14, 'dot', True)
+    """
+    from netmap.pipeline import map_data
+
+    data = map_data(G, analysis=analysis, **options)
+    return pyvis_network(data, height=height, width=width, notebook=notebook, cdn_resources=cdn_resources)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sys
 
 import pytest
 from typer.testing import CliRunner
 
+import netmap
 from netmap.cli import app
 from netmap.errors import UsageError
+from netmap.pipeline import map_data, run
 from netmap.render import vis
 from tests.conftest import EXAMPLES
 
@@ -139,3 +142,77 @@ def test_the_map_command_stops_with_one_line_when_the_files_changed(monkeypatch,
     assert result.exit_code == 2
     assert "vis-network.min.js is not the vis-network 9.1.2 file netmap checked" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "m.html").exists()
+
+
+# -- the map as a pyvis Network ------------------------------------------------------------------
+
+TUCSON = EXAMPLES / "tucson-behavioral-health"
+AS_OF = "2026-11-24"
+
+
+@pytest.fixture(scope="module")
+def tucson():
+    return netmap.read_graph(TUCSON)
+
+
+def test_the_network_holds_the_maps_nodes_edges_and_options(tucson):
+    from pyvis.network import Network
+
+    data = map_data(tucson, as_of=AS_OF)
+    net = netmap.to_pyvis(tucson, as_of=AS_OF)
+    assert isinstance(net, Network)
+    assert len(net.nodes) == len(data["nodes"]) and len(net.edges) == len(data["edges"])
+    assert net.node_ids == [n["id"] for n in data["nodes"]] and set(net.node_map) == set(net.node_ids)
+    assert net.options == data["options"] and net.options is not data["options"]
+    # One partner, field by field.
+    mine = next(n for n in data["nodes"] if n["group"] == "partner" and n["broker"])
+    theirs = net.node_map[mine["id"]]
+    for key in ("label", "color", "shape", "size", "x", "y", "region", "level", "broker"):
+        assert theirs[key] == mine[key], key
+    assert theirs["type"] == "partner" and "group" not in theirs and "tooltip" not in theirs
+    assert theirs["title"] == "\n".join(f"{k}: {v}" for k, v in mine["tooltip"])
+    assert theirs["label"].startswith("★ ")
+    # Ghosts and edges carried over with their styles.
+    ghosts = [n for n in net.nodes if n["type"] == "ghost"]
+    assert ghosts and ghosts[0]["shape"] == "box" and ghosts[0]["label"].startswith("missing: ")
+    assert [(e["from"], e["to"], e["color"], e["dashes"], e["width"]) for e in net.edges] == [
+        (e["from"], e["to"], e["color"], e["dashes"], e["width"]) for e in data["edges"]
+    ]
+    # pyvis's own methods work on the filled lists.
+    assert net.neighbors(mine["id"]) and net.num_nodes() == len(data["nodes"]) and net.num_edges() == len(net.edges)
+
+
+def test_map_options_and_a_given_analysis(tucson):
+    a = run(tucson, as_of=AS_OF)
+    net = netmap.to_pyvis(tucson, analysis=a, gaps=False, layout="fixed", title="T")
+    assert all(n["type"] == "partner" for n in net.nodes)
+    assert len(net.nodes) == len(map_data(tucson, analysis=a, gaps=False)["nodes"]) == 14
+    assert net.options["physics"]["enabled"] is False
+
+
+def test_the_network_writes_its_page(tucson):
+    net = netmap.to_pyvis(tucson, as_of=AS_OF, height="500px")
+    html = net.generate_html()
+    assert "vis.DataSet(" in html and "@version 9.1.2" in html  # vis-network in the page, not from a CDN
+    assert json.dumps(net.nodes[0]["id"]) in html and "500px" in html
+
+
+def test_no_contact_details_unless_asked(tucson):
+    people = [d for _, d in tucson.nodes(data=True) if d.get("label") == "Person"]
+    details = [d[k] for d in people for k in ("name", "email", "phone") if d.get(k)]
+    assert people and details
+    html = netmap.to_pyvis(tucson, as_of=AS_OF).generate_html()
+    assert not any(x in html for x in details)
+    asked = netmap.to_pyvis(tucson, as_of=AS_OF, include_contacts=True)
+    titles = "\n".join(n["title"] for n in asked.nodes)
+    assert "Contacts: " in titles and any(x in titles for x in details)
+
+
+def test_tooltips_never_become_pyvis_markup(tucson):
+    """pyvis's page writes a title holding "href" as HTML; the data's text never does."""
+    G = tucson.copy()
+    node = next(n for n, d in G.nodes(data=True) if d.get("label") == "Partner")
+    G.nodes[node]["name"] = '<a href="javascript:window.__pwned=1">x</a>'
+    net = netmap.to_pyvis(G, as_of=AS_OF)
+    assert "popup.innerHTML" not in net.generate_html()
+    assert any("hre\u200bf" in n["title"] for n in net.nodes)
