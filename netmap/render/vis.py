@@ -8,16 +8,18 @@ a pyvis release that moves or changes them stops the map with a one-line
 :class:`~netmap.errors.UsageError` saying what to install, never a page drawn with a
 library nobody checked.
 
-:func:`to_pyvis` gives a notebook user the map of one analysis as a
-``pyvis.network.Network`` to show or customise.
+:func:`pyvis_network` gives a notebook user a map (:func:`netmap.render.map.map_data`) as a
+``pyvis.network.Network`` to show or customise; :func:`netmap.to_pyvis` makes the analysis too.
 
 Examples
 --------
 >>> js, css = vis_network_files()
 >>> "@version 9.1.2" in js[:400], len(css) > 1000
 (True, True)
+>>> from netmap.pipeline import map_data
 >>> import netmap
->>> net = netmap.to_pyvis(netmap.read_graph("examples/tucson-behavioral-health"), as_of="2026-11-24")
+>>> data = map_data(netmap.read_graph("examples/tucson-behavioral-health"), as_of="2026-11-24")
+>>> net = pyvis_network(data)
 >>> type(net).__name__, sum(n["type"] == "partner" for n in net.nodes)
 ('Network', 14)
 """
@@ -36,12 +38,9 @@ from typing import TYPE_CHECKING, Any
 from netmap.errors import UsageError
 
 if TYPE_CHECKING:
-    import networkx as nx
     from pyvis.network import Network
 
-    from netmap.analysis import Analysis
-
-__all__ = ["PYVIS_VERSIONS", "VIS_NETWORK", "pyvis_network", "to_pyvis", "vis_network_files"]
+__all__ = ["PYVIS_VERSIONS", "VIS_NETWORK", "pyvis_network", "vis_network_files"]
 
 # The vis-network files netmap has checked, by vis-network version: file name -> SHA-256 of
 # the file as pyvis ships it. A new pyvis release that changes them needs a new entry here
@@ -227,51 +226,3 @@ def pyvis_network(
     net.edges = [_item(e) for e in data["edges"]]
     net.options = copy.deepcopy(data["options"])
     return net
-
-
-def to_pyvis(
-    G: nx.MultiDiGraph,
-    *,
-    analysis: Analysis | None = None,
-    height: str = "750px",
-    width: str = "100%",
-    notebook: bool = False,
-    cdn_resources: str = "in_line",
-    **options: Any,
-) -> Network:
-    """The map of one analysis as a ``pyvis.network.Network``, to show or customise in a notebook.
-
-    The nodes, edges, styles and options are those of :func:`netmap.pipeline.map_data`
-    (the page ``netmap map`` draws), put into the Network by :func:`pyvis_network`.
-    Contact names, titles, emails and phones are left out unless the analysis includes
-    them (``include_contacts=True``).
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The map (:func:`netmap.read_graph`). Not modified.
-    analysis : netmap.analysis.Analysis, optional
-        The analysis to draw (:func:`netmap.pipeline.run`); made from ``options`` when not given.
-    height, width, notebook, cdn_resources
-        The Network's own settings (see :func:`pyvis_network`).
-    **options
-        The options of :func:`netmap.pipeline.run` (``as_of``, ``region``, ``seed``,
-        ``include_contacts``, ...) and of :func:`netmap.render.map.map_data` (``title``,
-        ``size_by``, ``gaps``, ``layout``).
-
-    Returns
-    -------
-    pyvis.network.Network
-
-    Examples
-    --------
-    >>> import netmap
-    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
-    >>> net = to_pyvis(G, as_of="2026-11-24", gaps=False)
-    >>> len(net.nodes), net.nodes[0]["shape"], "<html>" in net.generate_html()
-    (14, 'dot', True)
-    """
-    from netmap.pipeline import map_data
-
-    data = map_data(G, analysis=analysis, **options)
-    return pyvis_network(data, height=height, width=width, notebook=notebook, cdn_resources=cdn_resources)
