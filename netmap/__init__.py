@@ -25,7 +25,9 @@ from netmap.errors import InputError, Issue, NetmapError, RosterError, StoreErro
 
 if TYPE_CHECKING:
     import networkx as nx
+    from pyvis.network import Network
 
+    from netmap.analysis import Analysis
     from netmap.build import build_graph, node_key
     from netmap.ingest.hsds import HsdsMapping
     from netmap.ingest.validate import Tables
@@ -109,6 +111,7 @@ __all__ = [
     "read_graph",
     "read_source",
     "read_workbook",
+    "to_pyvis",
 ]
 
 
@@ -230,3 +233,52 @@ def read_graph(
 
     tables = read_workbook(source, roster=roster, encoding=encoding, mapping=mapping)
     return build_graph(tables, map_id=map_id)
+
+
+def to_pyvis(
+    G: nx.MultiDiGraph,
+    *,
+    analysis: Analysis | None = None,
+    height: str = "750px",
+    width: str = "100%",
+    notebook: bool = False,
+    cdn_resources: str = "in_line",
+    **options: Any,
+) -> Network:
+    """The map of one analysis as a ``pyvis.network.Network``, to show or customise in a notebook.
+
+    The nodes, edges, styles and options are those of :func:`netmap.pipeline.map_data`
+    (the page ``netmap map`` draws), put into the Network by :func:`netmap.render.vis.pyvis_network`.
+    Contact names, titles, emails and phones are left out unless the analysis includes
+    them (``include_contacts=True``).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The map (:func:`netmap.read_graph`). Not modified.
+    analysis : netmap.analysis.Analysis, optional
+        The analysis to draw (:func:`netmap.pipeline.run`); made from ``options`` when not given.
+    height, width, notebook, cdn_resources
+        The Network's own settings (see :func:`netmap.render.vis.pyvis_network`).
+    **options
+        The options of :func:`netmap.pipeline.run` (``as_of``, ``region``, ``seed``,
+        ``include_contacts``, ...) and of :func:`netmap.render.map.map_data` (``title``,
+        ``size_by``, ``gaps``, ``layout``).
+
+    Returns
+    -------
+    pyvis.network.Network
+
+    Examples
+    --------
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> net = to_pyvis(G, as_of="2026-11-24", gaps=False)
+    >>> len(net.nodes), net.nodes[0]["shape"], "<html>" in net.generate_html()
+    (14, 'dot', True)
+    """
+    from netmap.pipeline import map_data
+    from netmap.render.vis import pyvis_network
+
+    data = map_data(G, analysis=analysis, **options)
+    return pyvis_network(data, height=height, width=width, notebook=notebook, cdn_resources=cdn_resources)

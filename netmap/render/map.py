@@ -5,7 +5,8 @@ graph (pyvis's ``Network.from_nx`` scans every edge for each edge it adds), with
 pyvis's physics defaults as the base of its options, and renders them with its own
 autoescaped template instead of pyvis's, because pyvis's page loads scripts from CDNs
 and inserts raw HTML (heading, select menu, "href" tooltips). pyvis is not imported at
-all (it imports IPython); its vis-network files are read from the installed package.
+all (it imports IPython); its vis-network files are read from the installed package
+and checked against the version and hashes netmap recorded (:mod:`netmap.render.vis`).
 Above ``FAST_LAYOUT_ABOVE`` partners the layout runs on python-igraph. Here:
 
 - every script and style is inlined (vis-network comes from the pyvis package) and a
@@ -40,7 +41,6 @@ import math
 import random
 from collections import defaultdict
 from importlib import resources
-from importlib.util import find_spec
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -99,19 +99,11 @@ KIND_PRIORITY = (
 
 
 def _vis_assets() -> tuple[str, str]:
-    """The vis-network script and stylesheet shipped inside the pyvis package.
+    """The vis-network script and stylesheet shipped inside the pyvis package, checked
+    (version and SHA-256) by :func:`netmap.render.vis.vis_network_files`."""
+    from netmap.render.vis import vis_network_files
 
-    The files are found without importing pyvis, whose import pulls in IPython and
-    numpy (a quarter of a second the map does not need).
-    """
-    spec = find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("No module named 'pyvis'", name="pyvis")
-    base = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
-    return (
-        (base / "vis-network.min.js").read_text(encoding="utf-8"),
-        (base / "vis-network.css").read_text(encoding="utf-8"),
-    )
+    return vis_network_files()
 
 
 def _own_asset(name: str) -> str:
