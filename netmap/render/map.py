@@ -64,8 +64,13 @@ FIXED_LAYOUT_ABOVE = 300  # partners; above this "auto" precomputes positions
 # installed) instead of NetworkX's spring layout, which takes minutes at 10,000 partners.
 FAST_LAYOUT_ABOVE = 1000
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+# One colour per category, in the roster's order (red, teal, green, olive, blue, violet,
+# pink), the last (grey) for a partner without one. Each is in a hue family of its own
+# (hues at least 30 degrees apart), at least 3:1 against the white page, and still apart
+# under simulated protanopia, deuteranopia and tritanopia; tests/render/test_map.py
+# computes all three. (Okabe-Ito's sky blue and blue read as one family, and its yellow
+# and orange are under 2.5:1 on white.)
+PALETTE = ["#C0362C", "#00827A", "#117733", "#8F7A00", "#2F5BB7", "#5E3C99", "#CC79A7", "#767676"]
 SHAPES = {"state": "square", "national": "diamond", "regional": "triangle", "local": "dot", None: "dot"}
 EDGE_STYLES = {
     # kind: (colour, dashes, width)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -422,3 +423,84 @@ def test_lapsed_and_planned_rows_are_drawn_apart_from_current_ties(make_graph):
         ["Planned", "Grant award, starts 2027-07-01"],
     ]
     assert {e["kind"] for e in data["legend"]["edges"]} >= {"lapsed", "referral"}
+
+
+# Colour checks for the category palette. WCAG 2 relative luminance and contrast; colour
+# vision deficiencies simulated with Machado, Oliveira and Fernandes (2009) at full
+# severity, on linear RGB; distances as CIE76 Delta E in CIELAB (D65).
+_CVD = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+}
+
+
+def _linear(hex_colour: str) -> list[float]:
+    out = []
+    for i in (1, 3, 5):
+        c = int(hex_colour[i : i + 2], 16) / 255
+        out.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    return out
+
+
+def _contrast_on_white(hex_colour: str) -> float:
+    r, g, b = _linear(hex_colour)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def _lab(rgb: list[float]) -> tuple[float, float, float]:
+    r, g, b = (min(1.0, max(0.0, v)) for v in rgb)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _hue(hex_colour: str) -> float:
+    import colorsys
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+@pytest.mark.parametrize(
+    ("colour", "expected"),
+    [("#FFFFFF", 1.0), ("#000000", 21.0), ("#767676", 4.54), ("#56B4E9", 2.31), ("#F0E442", 1.32)],
+)
+def test_contrast_on_white_is_wcag_contrast(colour, expected):
+    assert round(_contrast_on_white(colour), 2) == expected
+
+
+def test_category_palette_is_legible_and_colour_blind_safe():
+    from itertools import combinations
+
+    from netmap.render.map import PALETTE
+
+    categories = PALETTE[:-1]  # the last colour is for partners without a category
+    assert len(set(PALETTE)) == len(PALETTE) == 8
+    # Every node colour, the fallback too, stands out at least 3:1 on the white page.
+    assert {c: round(_contrast_on_white(c), 2) for c in PALETTE if _contrast_on_white(c) < 3} == {}
+    # No two categories in one hue family: hues at least 30 degrees apart around the wheel.
+    close = [
+        (a, b) for a, b in combinations(categories, 2) if min(abs(_hue(a) - _hue(b)), 360 - abs(_hue(a) - _hue(b))) < 30
+    ]
+    assert close == []
+    # Still apart for readers with each common colour-vision deficiency.
+    for name, m in _CVD.items():
+        seen = {c: _lab([sum(m[i][j] * v for j, v in enumerate(_linear(c))) for i in range(3)]) for c in categories}
+        nearest = min(math.dist(seen[a], seen[b]) for a, b in combinations(categories, 2))
+        assert nearest >= 7.5, (name, nearest)
+
+
+def test_categories_keep_the_roster_order_colours():
+    from netmap.render.map import PALETTE
+
+    data = map_data(netmap.read_graph(EXAMPLES / "tucson-behavioral-health"), as_of=AS_OF)
+    legend = {c["id"]: c["color"] for c in data["legend"]["categories"]}
+    assert legend["education"] == PALETTE[1] and legend["employers"] == PALETTE[4]
+    assert legend["education"] != legend["employers"]
+    assert all(n["color"] == legend[n["category"]] for n in data["nodes"] if n["group"] == "partner" and n["category"])
