@@ -26,7 +26,7 @@ Examples
 >>> a = run(G, as_of="2026-11-24")
 >>> data = map_data(G, a)
 >>> sum(1 for n in data["nodes"] if n["group"] == "partner"), data["layout"]
-(14, 'physics')
+(14, 'fixed')
 >>> out = write_map(G, a, pathlib.Path(tempfile.mkdtemp()) / "map.html")
 >>> sorted(p.name for p in out.parent.iterdir())  # the one file, no lib/ folder
 ['map.html']
@@ -59,13 +59,20 @@ __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "wr
 
 SIZE_BY = ("degree", "betweenness", "brokerage")
 LAYOUTS = ("auto", "physics", "fixed")
-FIXED_LAYOUT_ABOVE = 300  # partners; above this "auto" precomputes positions
+# Partners above which the layout used to be fixed under "auto"; "auto" is now fixed at every
+# size (tests and benchmarks still size their synthetic maps by it).
+FIXED_LAYOUT_ABOVE = 300
 # Partners above which the layout runs on python-igraph's Fruchterman-Reingold (when
 # installed) instead of NetworkX's spring layout, which takes minutes at 10,000 partners.
 FAST_LAYOUT_ABOVE = 1000
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+# One colour per category, in the roster's order (red, teal, green, olive, blue, violet,
+# pink), the last (grey) for a partner without one. Each is in a hue family of its own
+# (hues at least 30 degrees apart), at least 3:1 against the white page, and still apart
+# under simulated protanopia, deuteranopia and tritanopia; tests/render/test_map.py
+# computes all three. (Okabe-Ito's sky blue and blue read as one family, and its yellow
+# and orange are under 2.5:1 on white.)
+PALETTE = ["#C0362C", "#00827A", "#117733", "#8F7A00", "#2F5BB7", "#5E3C99", "#CC79A7", "#767676"]
 SHAPES = {"state": "square", "national": "diamond", "regional": "triangle", "local": "dot", None: "dot"}
 EDGE_STYLES = {
     # kind: (colour, dashes, width)
@@ -116,42 +123,191 @@ def _scale(values: dict[str, float], low: float = 14, high: float = 46) -> dict[
 
 
 def _positions(P: nx.Graph, seed: int | None) -> dict[str, tuple[float, float]]:
-    """A layout in vis-network's pixel space that keeps each region together.
+    """The partners' positions of :func:`_region_layout` (no ghosts), in vis-network's pixels."""
+    return _region_layout(P, seed)["partners"]
 
-    Regions sit on a circle (partners without a region in the middle) and each is laid
-    out on its own, so a facilitator can point at "the Lane partners". The page uses it
-    as the final layout (``fixed``) or as the start that physics refines. Above
-    ``FAST_LAYOUT_ABOVE`` partners each region is laid out by python-igraph, when it is
-    installed (:func:`_fast_layouts`).
+
+def _group_of(level: str | None, region: str | None) -> str | None:
+    """The cluster a partner or ghost sits in: its region, or None (the centre) at state level."""
+    return None if level in ("state", "national") else region
+
+
+# Room, in pixels, between a cluster's partners and the ring of its ghosts, along that
+# ring for each ghost (their labels are wide), and between neighbouring clusters.
+GHOST_GAP, GHOST_ARC, CLUSTER_GAP = 110.0, 260.0, 220.0
+# In regions up to this many partners no two partners are nearer than PARTNER_GAP pixels
+# (:func:`_spread`, quadratic in the members).
+EVEN_LAYOUT_UPTO, PARTNER_GAP = 300, 120.0
+
+
+def _ghost_half_width(label: str) -> float:
+    """About half the width, in pixels, of a ghost's box: its label at 17 px plus margins."""
+    return 0.3 * 17 * len(label) + 12
+
+
+def _region_layout(
+    P: nx.Graph,
+    seed: int | None,
+    ghosts: dict[str | None, int] | None = None,
+    wide: dict[str | None, float] | None = None,
+) -> dict[str, Any]:
+    """A layout in vis-network's pixel space with each region a cluster of its own.
+
+    Each region is laid out on its own (NetworkX's spring layout, or python-igraph's
+    above ``FAST_LAYOUT_ABOVE`` partners, :func:`_fast_layouts`); its ghosts (``ghosts``
+    gives how many each cluster has, ``wide`` half the width of its widest ghost box) sit
+    on a ring just outside its partners, their boxes clear of every partner. The clusters
+    sit on a circle in the order of the ties between them (a region beside the one it is
+    most tied to), far enough apart that no two overlap and a ghost is nearer its own
+    cluster's centre than any other; partners at state level (and national) and ghosts of
+    state-level types are the cluster in the centre. The same graph and seed give the same
+    positions.
+
+    Returns
+    -------
+    dict
+        ``partners``: {partner id: (x, y)}; ``ghosts``: {cluster: [(x, y), ...]} in the
+        order of the counts; ``centres``: {cluster: (x, y, radius)}, None for the centre.
+
+    Examples
+    --------
+    >>> P = nx.Graph()
+    >>> P.add_nodes_from([("a", {"region": "East"}), ("b", {"region": "West"}), ("s", {"level": "state"})])
+    >>> out = _region_layout(P, 1, {"East": 2})
+    >>> sorted(out["centres"], key=str), len(out["ghosts"]["East"]), out["partners"]["s"]
+    (['East', None, 'West'], 2, (0.0, 0.0))
     """
-    if P.number_of_nodes() == 0:
-        return {}
+    ghosts = ghosts or {}
+    wide = wide or {}
     groups: dict[str | None, list[str]] = defaultdict(list)
     for n, d in P.nodes(data=True):
-        groups[d.get("region") if d.get("level") not in ("state", "national") else None].append(n)
-    named = sorted(r for r in groups if r is not None)
-    ring = 0.0 if not named else 260 + 90 * math.sqrt(P.number_of_nodes())
+        groups[_group_of(d.get("level"), d.get("region"))].append(n)
+    for g, count in ghosts.items():
+        if count:
+            groups.setdefault(g, [])
     fast = _fast_layouts(P, groups, seed) if P.number_of_nodes() > FAST_LAYOUT_ABOVE else None
-    out: dict[str, tuple[float, float]] = {}
-    for index, region in enumerate([None, *named]):
-        members = groups.get(region, [])
-        if not members:
-            continue
-        if region is None:
-            cx, cy = 0.0, 0.0
-        else:
-            angle = 2 * math.pi * (index - 1) / len(named)
-            cx, cy = ring * math.cos(angle), ring * math.sin(angle)
+    local: dict[str | None, dict[str, tuple[float, float]]] = {}
+    radius: dict[str | None, float] = {}
+    rings: dict[str | None, list[tuple[float, float]]] = {}
+    for g, members in groups.items():
         scale = 70 * math.sqrt(len(members)) + 40
-        if len(members) == 1:
-            local = {members[0]: (0.0, 0.0)}
+        if not members:
+            here = {}
+        elif len(members) == 1:
+            here = {members[0]: (0.0, 0.0)}
         elif fast is not None:
-            local = _rescale(members, fast[region], scale)
+            here = _rescale(members, fast[g], scale)
+        elif len(members) <= EVEN_LAYOUT_UPTO:
+            here = nx.spring_layout(_subgraph(P, members), seed=seed, iterations=60, scale=scale)
+            here = _spread(here, PARTNER_GAP)
         else:
-            local = nx.spring_layout(_subgraph(P, members), seed=seed, iterations=60, scale=scale)
-        for n, (x, y) in local.items():
-            out[n] = (round(cx + float(x), 1), round(cy + float(y), 1))
-    return out
+            here = nx.spring_layout(_subgraph(P, members), seed=seed, iterations=60, scale=scale)
+        local[g] = {n: (float(x), float(y)) for n, (x, y) in here.items()}
+        reach = max((math.hypot(x, y) for x, y in local[g].values()), default=0.0)
+        count = ghosts.get(g, 0)
+        box = wide.get(g, 0.0)
+        # Beyond the partners (the biggest is 46 px across) by the half width of a ghost's box.
+        clear = reach + 46 + GHOST_GAP + box if members else 0.0
+        ring = max(clear, count * GHOST_ARC / (2 * math.pi)) if count else 0.0
+        # Start at the top, then round: a single ghost sits above its cluster.
+        rings[g] = [
+            (ring * math.sin(2 * math.pi * i / count), -ring * math.cos(2 * math.pi * i / count)) for i in range(count)
+        ]
+        radius[g] = max(reach, ring + box if count else 0.0)
+    named = _ring_order(P, sorted(g for g in groups if g is not None))
+    widest = max((radius[g] for g in named), default=0.0)
+    centre = radius.get(None, 0.0) if None in groups else None
+    spread = 0.0
+    if len(named) > 1:
+        # Neighbours on the circle are a chord apart: wide enough for two of the widest clusters.
+        spread = (2 * widest + CLUSTER_GAP) / (2 * math.sin(math.pi / len(named)))
+    if named and centre is not None:
+        spread = max(spread, 2 * max(widest, centre) + CLUSTER_GAP)
+    centres: dict[str | None, tuple[float, float, float]] = {}
+    if centre is not None:
+        centres[None] = (0.0, 0.0, centre)
+    for i, g in enumerate(named):
+        angle = 2 * math.pi * i / len(named) - math.pi / 2
+        centres[g] = (round(spread * math.cos(angle), 1), round(spread * math.sin(angle), 1), radius[g])
+    partners_at = {}
+    for g, here in local.items():
+        cx, cy, _ = centres[g]
+        for n, (x, y) in here.items():
+            partners_at[n] = (round(cx + x, 1), round(cy + y, 1))
+    ghosts_at = {g: [(round(centres[g][0] + x, 1), round(centres[g][1] + y, 1)) for x, y in rings[g]] for g in rings}
+    return {"partners": partners_at, "ghosts": ghosts_at, "centres": centres}
+
+
+def _spread(pos: dict[str, Any], gap: float, rounds: int = 60) -> dict[str, tuple[float, float]]:
+    """``pos`` with every two points pushed apart to at least ``gap``, each pair in turn.
+
+    Deterministic (pairs in the order of ``pos``); points on one spot are split along a
+    fixed direction. Meant for a region's few hundred partners at most.
+
+    >>> _spread({"a": (0.0, 0.0), "b": (10.0, 0.0)}, 100)
+    {'a': (-45.0, 0.0), 'b': (55.0, 0.0)}
+    """
+    names = list(pos)
+    xy = [[float(pos[n][0]), float(pos[n][1])] for n in names]
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(xy)):
+            for j in range(i + 1, len(xy)):
+                dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
+                d = math.hypot(dx, dy)
+                if d >= gap:
+                    continue
+                if d < 1e-9:
+                    dx, dy, d = math.cos(i + j), math.sin(i + j), 1.0
+                push = (gap - d) / 2 / d
+                xy[i][0] -= dx * push
+                xy[i][1] -= dy * push
+                xy[j][0] += dx * push
+                xy[j][1] += dy * push
+                moved = True
+        if not moved:
+            break
+    return {n: (round(x, 3), round(y, 3)) for n, (x, y) in zip(names, xy, strict=True)}
+
+
+def _ring_order(P: nx.Graph, regions: list[str]) -> list[str]:
+    """``regions`` in the order they go round the circle: each next to the one it has most ties with.
+
+    Starts from the region with the most ties to others and adds, each time, the region
+    most tied to the last one placed (ties broken by name), so the order is the same
+    from run to run.
+
+    >>> P = nx.Graph([("a1", "c1"), ("b1", "c1"), ("b2", "c2")])
+    >>> nx.set_node_attributes(P, {"a1": "A", "b1": "B", "b2": "B", "c1": "C", "c2": "C"}, "region")
+    >>> _ring_order(P, ["A", "B", "C"])
+    ['C', 'B', 'A']
+    """
+    if len(regions) < 3:
+        return regions
+    wanted = set(regions)
+    ties: dict[tuple[str, str], int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    region = P.nodes
+    for a, b in P.edges():
+        ra, rb = region[a].get("region"), region[b].get("region")
+        if (
+            ra != rb
+            and ra in wanted
+            and rb in wanted
+            and _group_of(region[a].get("level"), ra) == ra
+            and (_group_of(region[b].get("level"), rb) == rb)
+        ):
+            ties[min(ra, rb), max(ra, rb)] += 1
+            total[ra] += 1
+            total[rb] += 1
+    order = [min(regions, key=lambda r: (-total[r], r))]
+    left = set(regions) - {order[0]}
+    while left:
+        last = order[-1]
+        nxt = min(left, key=lambda r: (-ties[min(last, r), max(last, r)], r))
+        order.append(nxt)
+        left.remove(nxt)
+    return order
 
 
 def _subgraph(P: nx.Graph, members: list[str]) -> nx.Graph:
@@ -245,9 +401,9 @@ def map_data(
     gaps : bool
         Draw missing agency types as ghost nodes.
     layout : {"auto", "physics", "fixed"}
-        ``physics`` lets the browser settle the layout (then stops it); ``fixed``
-        computes positions here, for large maps; ``auto`` picks ``fixed`` above
-        300 partners.
+        ``fixed`` (and ``auto``) computes positions here, each region a captioned
+        cluster with its ghosts (:func:`_region_layout`); ``physics`` lets the browser
+        settle the layout from there (then stops it), without captions.
 
     Returns
     -------
@@ -267,11 +423,21 @@ def map_data(
 def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout) -> dict[str, Any]:
     view = select_region(G, a.region)
     P = partner_graph(view, a.as_of)
-    use_fixed = layout == "fixed" or (layout == "auto" and P.number_of_nodes() > FIXED_LAYOUT_ABOVE)
+    # Positions come from Python at every size unless physics is asked for: a map on the
+    # wall must not drift while people look at it.
+    use_fixed = layout != "physics"
     # The fixed layout, or the start physics refines. On a large map it is computed by a
     # forked process while the tooltips and edges are made here.
     big = P.number_of_nodes() > FAST_LAYOUT_ABOVE
-    layout_job = (_background.start if big else _background.later)(_positions, P, a.seed)
+    ghost_counts: dict[str | None, int] = defaultdict(int)
+    ghost_wide: dict[str | None, float] = defaultdict(float)
+    for t in a.gaps.missing if gaps else ():
+        group = _group_of(t.level, t.region)
+        ghost_counts[group] += 1
+        ghost_wide[group] = max(ghost_wide[group], _ghost_half_width(_ghost_label(t)))
+    layout_job = (_background.start if big else _background.later)(
+        _region_layout, P, a.seed, dict(ghost_counts), dict(ghost_wide)
+    )
     try:
         result = SimpleNamespace(gaps=a.gaps, brokers=a.brokers, as_of=a.as_of)
         return _page(
@@ -310,7 +476,8 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
         contacts[nodes_of_view[v]["id"]].append(", ".join(x for x in parts if x))
 
     edges = _edges(view, P, info, day)
-    pos = layout_job.result()
+    placed = layout_job.result()
+    pos = placed["partners"]
     if links_job is not None:
         result.brokers = links_job.result()
     broker_rows = {r["id"]: r for r in result.brokers.rows}
@@ -371,9 +538,12 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
 
     ghosts = []
     if gaps:
-        ghosts = _ghosts(result, info, P)
+        ghosts = _ghosts(result, info, P, placed["ghosts"])
         nodes.extend(ghosts["nodes"])
         edges.extend(ghosts["edges"])
+
+    if use_fixed:
+        nodes.extend(_captions(placed["centres"], len(info)))
 
     kinds_present = sorted({e["kind"] for e in edges if e["kind"] != "gap"}, key=list(EDGE_STYLES).index)
     return {
@@ -575,9 +745,49 @@ def _subtitle(result, region: str | None, count: int) -> str:
     return " · ".join(parts)
 
 
-def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph):
-    """Ghost nodes for missing agency types, each tied to the best-connected partner of its scope."""
+def _captions(centres: dict[str | None, tuple[float, float, float]], count: int) -> list[dict[str, Any]]:
+    """A caption node above each cluster of :func:`_region_layout`: the region's name, drawn
+    by vis-network as a text label (never markup). The centre cluster is "State level"."""
+    size = 34 if count <= 300 else 90  # read at the first, fitted view of a big map too
+    out = []
+    for g, (x, y, r) in sorted(centres.items(), key=lambda item: (item[0] is not None, item[0] or "")):
+        text = g if g is not None else "State level"
+        out.append(
+            {
+                "id": f"c:{g or ''}",
+                "group": "caption",
+                "label": text,
+                "name": text,
+                "tooltip": [],
+                "category": None,
+                "region": g,
+                "level": None,
+                "team": None,
+                "shape": "text",
+                "size": size,
+                "color": "#222222",
+                "broker": False,
+                "cut_point": False,
+                "centre": [x, y],
+                "x": x,
+                "y": round(y - r - 40 - size, 1),
+            }
+        )
+    return out
+
+
+def _ghost_label(t: Any) -> str:
+    """A ghost's label: the missing type and where (the ghosts of every region look alike otherwise)."""
+    return f"missing: {t.agency_type} ({t.region or ('state level' if t.level == 'state' else 'no region')})"
+
+
+def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph, placed: dict | None = None):
+    """Ghost nodes for missing agency types, each tied to the best-connected partner of its scope.
+
+    ``placed`` (:func:`_region_layout`'s ``ghosts``) gives each its place in its cluster's ring.
+    """
     nodes, edges = [], []
+    taken: dict[str | None, int] = defaultdict(int)
     first_of: dict[tuple[str, str | None], str] = {}
     # The anchor of each scope, found once per scope (a big map has thousands of gaps).
     by_region: dict[str | None, list[str]] = defaultdict(list)
@@ -596,11 +806,12 @@ def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph):
         anchor = anchors[scope]
         target = f"p:{anchor}" if anchor is not None else first_of.setdefault((t.level, t.region), f"g:{i}")
         where = t.region or ("state level" if t.level == "state" else "no region")
+        label = _ghost_label(t)
         node = {
             "id": f"g:{i}",
             "group": "ghost",
-            "label": f"missing: {t.agency_type}",
-            "name": f"missing: {t.agency_type}",
+            "label": label,
+            "name": label,
             "tooltip": [
                 ["Missing agency type", t.agency_type],
                 ["Category", t.category],
@@ -622,6 +833,11 @@ def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph):
             "anchor": f"p:{anchor}" if anchor is not None else None,
             "scope": f"{t.level}|{t.region or ''}",
         }
+        group = _group_of(t.level, t.region)
+        ring = (placed or {}).get(group, [])
+        if taken[group] < len(ring):
+            node["x"], node["y"] = ring[taken[group]]
+        taken[group] += 1
         nodes.append(node)
         if target != f"g:{i}":
             # Tied to the scope's best-connected partner, or, where the scope has no

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -155,7 +156,7 @@ def test_map_data_counts_and_options(tmp_path):
     ghosts = [n for n in data["nodes"] if n["group"] == "ghost"]
     assert len(partners) == 14  # the prospective Pima County WIB is not drawn as a partner
     assert sorted(g["label"] for g in ghosts if g["region"] == "Pima County") == sorted(
-        f"missing: {t}" for t in TUCSON_MISSING_LOCAL
+        f"missing: {t} (Pima County)" for t in TUCSON_MISSING_LOCAL
     )
     assert len(ghosts) == len(netmap.analysis.roster_gaps(G).missing)
     assert not any(n["group"] == "ghost" for n in map_data(G, gaps=False)["nodes"])
@@ -163,7 +164,7 @@ def test_map_data_counts_and_options(tmp_path):
     assert funding and all(e["arrows"] == "to" for e in funding)
     sizes = {n["partner"]: n["size"] for n in map_data(G, size_by="betweenness")["nodes"] if n["group"] == "partner"}
     assert max(sizes, key=sizes.get) in {"PCC", "TIC"}
-    assert data["layout"] == "physics" and map_data(G, layout="fixed")["layout"] == "fixed"
+    assert data["layout"] == "fixed" and map_data(G, layout="physics")["layout"] == "physics"
     assert all("x" in n for n in map_data(G, layout="fixed")["nodes"] if n["group"] == "partner")
 
 
@@ -594,3 +595,169 @@ def test_direct_partner_counts_exclude_ghosts(tmp_path, open_page):
         seen[n["id"]] = (_status(page), f"{n['name']}: {ties} direct partner(s)")
     wrong = {i: s for i, s in seen.items() if s[0] != s[1]}
     assert wrong == {}
+
+
+# Colour checks for the category palette. WCAG 2 relative luminance and contrast; colour
+# vision deficiencies simulated with Machado, Oliveira and Fernandes (2009) at full
+# severity, on linear RGB; distances as CIE76 Delta E in CIELAB (D65).
+_CVD = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+}
+
+
+def _linear(hex_colour: str) -> list[float]:
+    out = []
+    for i in (1, 3, 5):
+        c = int(hex_colour[i : i + 2], 16) / 255
+        out.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    return out
+
+
+def _contrast_on_white(hex_colour: str) -> float:
+    r, g, b = _linear(hex_colour)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def _lab(rgb: list[float]) -> tuple[float, float, float]:
+    r, g, b = (min(1.0, max(0.0, v)) for v in rgb)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _hue(hex_colour: str) -> float:
+    import colorsys
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+@pytest.mark.parametrize(
+    ("colour", "expected"),
+    [("#FFFFFF", 1.0), ("#000000", 21.0), ("#767676", 4.54), ("#56B4E9", 2.31), ("#F0E442", 1.32)],
+)
+def test_contrast_on_white_is_wcag_contrast(colour, expected):
+    assert round(_contrast_on_white(colour), 2) == expected
+
+
+def test_category_palette_is_legible_and_colour_blind_safe():
+    from itertools import combinations
+
+    from netmap.render.map import PALETTE
+
+    categories = PALETTE[:-1]  # the last colour is for partners without a category
+    assert len(set(PALETTE)) == len(PALETTE) == 8
+    # Every node colour, the fallback too, stands out at least 3:1 on the white page.
+    assert {c: round(_contrast_on_white(c), 2) for c in PALETTE if _contrast_on_white(c) < 3} == {}
+    # No two categories in one hue family: hues at least 30 degrees apart around the wheel.
+    close = [
+        (a, b) for a, b in combinations(categories, 2) if min(abs(_hue(a) - _hue(b)), 360 - abs(_hue(a) - _hue(b))) < 30
+    ]
+    assert close == []
+    # Still apart for readers with each common colour-vision deficiency.
+    for name, m in _CVD.items():
+        seen = {c: _lab([sum(m[i][j] * v for j, v in enumerate(_linear(c))) for i in range(3)]) for c in categories}
+        nearest = min(math.dist(seen[a], seen[b]) for a, b in combinations(categories, 2))
+        assert nearest >= 7.5, (name, nearest)
+
+
+def test_categories_keep_the_roster_order_colours():
+    from netmap.render.map import PALETTE
+
+    data = map_data(netmap.read_graph(EXAMPLES / "tucson-behavioral-health"), as_of=AS_OF)
+    legend = {c["id"]: c["color"] for c in data["legend"]["categories"]}
+    assert legend["education"] == PALETTE[1] and legend["employers"] == PALETTE[4]
+    assert legend["education"] != legend["employers"]
+    assert all(n["color"] == legend[n["category"]] for n in data["nodes"] if n["group"] == "partner" and n["category"])
+
+
+def _clusters(data):
+    """Each caption's cluster centre, and the nodes by group."""
+    centres = {n["region"]: tuple(n["centre"]) for n in data["nodes"] if n["group"] == "caption"}
+    return (
+        centres,
+        [n for n in data["nodes"] if n["group"] == "partner"],
+        [n for n in data["nodes"] if n["group"] == "ghost"],
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions", "pima-county-211"]
+)
+def test_examples_are_laid_out_by_region_with_captions_and_ghosts_inside(name):
+    G = netmap.read_graph(EXAMPLES / name)
+    data = map_data(G, as_of=AS_OF)
+    assert data["layout"] == "fixed" and data["options"]["physics"]["enabled"] is False
+    centres, partners, ghosts = _clusters(data)
+    cluster = {n["id"]: None if n["level"] in ("state", "national") else n["region"] for n in partners}
+    ghost_cluster = {g["id"]: None if g["scope"].startswith("state|") else g["region"] for g in ghosts}
+    # One caption per cluster: each region with partners or ghosts, and the state level.
+    assert set(centres) == set(cluster.values()) | set(ghost_cluster.values())
+    for n in data["nodes"]:
+        if n["group"] == "caption":
+            assert n["label"] == (n["region"] or "State level") and n["shape"] == "text"
+    for g in ghosts:
+        at = (g["x"], g["y"])
+        own = math.dist(at, centres[ghost_cluster[g["id"]]])
+        assert all(own < math.dist(at, c) for r, c in centres.items() if r != ghost_cluster[g["id"]]), g["label"]
+        # Never on a partner: its box (label at 17 px, about 0.6 em a letter) clear of each partner's radius.
+        half_w, half_h = 0.3 * 17 * len(g["label"]) + 12, 20
+        for p in partners:
+            dx, dy = max(abs(p["x"] - at[0]) - half_w, 0), max(abs(p["y"] - at[1]) - half_h, 0)
+            assert math.hypot(dx, dy) > p["size"], (g["label"], p["label"])
+        where = g["region"] or ("state level" if g["scope"].startswith("state|") else "no region")
+        assert g["label"].endswith(f" ({where})") and g["label"].startswith("missing: ")
+    # Partners sit nearer their own cluster's centre than any other's.
+    for p in partners:
+        at = (p["x"], p["y"])
+        own = math.dist(at, centres[cluster[p["id"]]])
+        assert all(own <= math.dist(at, c) for c in centres.values()), p["label"]
+
+
+def test_region_layout_repeats_for_the_same_seed():
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    first, again = (
+        [(n["id"], n.get("x"), n.get("y")) for n in map_data(G, as_of=AS_OF, seed=5)["nodes"]] for _ in range(2)
+    )
+    assert first == again
+    assert first != [(n["id"], n.get("x"), n.get("y")) for n in map_data(G, as_of=AS_OF, seed=6)["nodes"]]
+
+
+def test_twelve_regions_read_as_twelve_captioned_clusters():
+    from netmap.render.map import _region_layout
+    from tests.render.test_map_scale import synthetic_partner_graph
+
+    P = synthetic_partner_graph(2000, 3, seed=1)
+    for _, d in P.nodes(data=True):  # the generator's 33 regions folded into 12
+        if d["region"] is not None:
+            d["region"] = f"Region {int(d['region'].split()[1]) % 12:02d}"
+    regions = sorted({d["region"] for _, d in P.nodes(data=True)} - {None})
+    assert len(regions) == 12
+    ghosts = {r: 3 for r in regions} | {None: 4}
+    out = _region_layout(P, 2, ghosts)
+    assert out == _region_layout(P, 2, ghosts)
+    centres = out["centres"]
+    assert set(centres) == {*regions, None}
+    # No two clusters overlap, ghosts ring included.
+    for a in centres:
+        for b in centres:
+            if a != b:
+                (ax, ay, ar), (bx, by, br) = centres[a], centres[b]
+                assert math.dist((ax, ay), (bx, by)) > ar + br, (a, b)
+    for region, ring in out["ghosts"].items():
+        assert len(ring) == ghosts[region]
+        for at in ring:
+            own = math.dist(at, centres[region][:2])
+            assert all(own < math.dist(at, c[:2]) for r, c in centres.items() if r != region)
+
+
+def test_physics_layout_has_no_captions():
+    data = map_data(netmap.read_graph(EXAMPLES / "tucson-behavioral-health"), as_of=AS_OF, layout="physics")
+    assert data["layout"] == "physics" and not any(n["group"] == "caption" for n in data["nodes"])

@@ -30,7 +30,7 @@ def category_colours(roster: Roster) -> dict[str | None, str]:
 
     >>> from netmap.roster import load_roster
     >>> category_colours(load_roster())["education"]
-    '#56B4E9'
+    '#00827A'
     """
     colours: dict[str | None, str] = {
         c.id: PALETTE[i % (len(PALETTE) - 1)] for i, c in enumerate(roster.categories.values())

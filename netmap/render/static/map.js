@@ -29,6 +29,15 @@
   var original = {};
   var nodeItems = data.nodes.map(function (n) {
     var ghost = n.group === "ghost";
+    if (n.group === "caption") {
+      // A region's caption: text drawn by vis-network, not a partner; it cannot be dragged off.
+      var caption = {
+        id: n.id, label: n.label, shape: "text", physics: false, fixed: true, x: n.x, y: n.y,
+        font: { size: n.size, color: n.color, face: "system-ui, sans-serif", bold: true, strokeWidth: 6, strokeColor: "#ffffff" }
+      };
+      original[n.id] = { color: undefined, font: caption.font };
+      return caption;
+    }
     var item = {
       id: n.id,
       label: n.label,
@@ -81,12 +90,13 @@
     // (on a map of thousands of partners each drawing takes a second).
     var fixed = {};
     data.nodes.forEach(function (n) {
-      if (n.group !== "ghost" && n.x !== undefined) { fixed[n.id] = { x: n.x, y: n.y }; }
+      if (n.group === "partner" && n.x !== undefined) { fixed[n.id] = { x: n.x, y: n.y }; }
     });
     var at = {};
     ghostPositions(fixed).forEach(function (m) { at[m.id] = m; });
+    // Ghosts netmap placed in their region's cluster keep their place.
     nodeItems.forEach(function (item) {
-      if (at[item.id]) { item.x = at[item.id].x; item.y = at[item.id].y; }
+      if (at[item.id] && byId[item.id].x === undefined) { item.x = at[item.id].x; item.y = at[item.id].y; }
     });
   }
 
@@ -160,7 +170,7 @@
   function ghostPositions(pos) {
     var cx = 0, cy = 0, m = 0, maxX = -Infinity, minY = Infinity;
     Object.keys(pos).forEach(function (id) {
-      if (byId[id] && byId[id].group !== "ghost") {
+      if (byId[id] && byId[id].group === "partner") {
         cx += pos[id].x; cy += pos[id].y; m++;
         maxX = Math.max(maxX, pos[id].x); minY = Math.min(minY, pos[id].y);
       }
@@ -169,7 +179,7 @@
     // Where each scope's partners are, and how far out they reach from the centre.
     var scopes = {};
     data.nodes.forEach(function (n) {
-      if (n.group === "ghost" || !pos[n.id]) { return; }
+      if (n.group !== "partner" || !pos[n.id]) { return; }
       var key = (n.level === "state" || n.level === "national" ? "state" : "local") + "|" + (n.region || "");
       var s = scopes[key] || (scopes[key] = { x: 0, y: 0, k: 0, reach: 0 });
       s.x += pos[n.id].x; s.y += pos[n.id].y; s.k++;
@@ -179,7 +189,7 @@
       s.x /= s.k; s.y /= s.k;
     });
     data.nodes.forEach(function (n) {
-      if (n.group === "ghost" || !pos[n.id]) { return; }
+      if (n.group !== "partner" || !pos[n.id]) { return; }
       var key = (n.level === "state" || n.level === "national" ? "state" : "local") + "|" + (n.region || "");
       var s = scopes[key];
       s.reach = Math.max(s.reach, Math.hypot(pos[n.id].x - s.x, pos[n.id].y - s.y));
@@ -243,7 +253,7 @@
   }
 
   function reset() {
-    nodes.update(Object.keys(original).filter(function (id) { return byId[id]; }).map(function (id) {
+    nodes.update(Object.keys(original).filter(function (id) { return byId[id] && byId[id].group !== "caption"; }).map(function (id) {
       return { id: id, color: original[id].color, font: original[id].font };
     }));
     edges.update(data.edges.map(function (e) { return { id: e.id, color: original[e.id].color }; }));
@@ -255,7 +265,8 @@
     keep[id] = true;
     network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
     var tied = Object.keys(partnersOf[id] || {}).length;
-    nodes.update(data.nodes.map(function (n) {
+    // Captions stay as they are: they name the clusters, whatever is highlighted.
+    nodes.update(data.nodes.filter(function (n) { return n.group !== "caption"; }).map(function (n) {
       return keep[n.id]
         ? { id: n.id, color: original[n.id].color, font: original[n.id].font }
         : { id: n.id, color: DIM, font: { color: "#bbbbbb" } };
@@ -277,10 +288,12 @@
   function match(wanted, hidden) {
     var hit = null;
     data.nodes.forEach(function (n) {
-      if (!hit && !!hiddenNow[n.id] === hidden && String(n.name).toLowerCase() === wanted) { hit = n; }
+      if (hit || n.group === "caption" || !!hiddenNow[n.id] !== hidden) { return; }
+      if (String(n.name).toLowerCase() === wanted) { hit = n; }
     });
     data.nodes.forEach(function (n) {
-      if (!hit && !!hiddenNow[n.id] === hidden && String(n.name).toLowerCase().indexOf(wanted) >= 0) { hit = n; }
+      if (hit || n.group === "caption" || !!hiddenNow[n.id] !== hidden) { return; }
+      if (String(n.name).toLowerCase().indexOf(wanted) >= 0) { hit = n; }
     });
     return hit;
   }
