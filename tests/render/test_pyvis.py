@@ -185,8 +185,11 @@ def test_the_network_holds_the_maps_nodes_edges_and_options(tucson):
 def test_map_options_and_a_given_analysis(tucson):
     a = run(tucson, as_of=AS_OF)
     net = netmap.to_pyvis(tucson, analysis=a, gaps=False, layout="fixed", title="T")
-    assert all(n["type"] == "partner" for n in net.nodes)
-    assert len(net.nodes) == len(map_data(tucson, analysis=a, gaps=False)["nodes"]) == 14
+    # No ghosts: the 14 partners and two captions (Pima County, and the centre where the
+    # national US Department of Labor sits).
+    assert sorted({n["type"] for n in net.nodes}) == ["caption", "partner"]
+    assert sum(n["type"] == "partner" for n in net.nodes) == 14
+    assert len(net.nodes) == len(map_data(tucson, analysis=a, gaps=False)["nodes"]) == 16
     assert net.options["physics"]["enabled"] is False
 
 

@@ -21,11 +21,10 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 import netmap
-from netmap.analysis import analyze, select_region
-from netmap.analysis._common import partner_graph
+from netmap.analysis import analyze
 from netmap.cli import app
 from netmap.pipeline import map_data, render_report_html, render_report_markdown, report_data, write_report
-from netmap.render.map import _positions, _vis_assets
+from netmap.render.map import _vis_assets
 from netmap.render.report import SECTIONS, md_escape
 from tests.analysis.test_diff import ALLIES, FOUR, without
 from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL, write_csv_workbook
@@ -448,12 +447,15 @@ def test_the_printed_map_draws_each_partner_where_the_map_places_it(examples, na
     net = map_data(G, as_of=AS_OF)
     partners = {n["id"]: n for n in net["nodes"] if n["group"] == "partner"}
     ghosts = {n["id"]: n for n in net["nodes"] if n["group"] == "ghost"}
+    captions = {n["id"]: n for n in net["nodes"] if n["group"] == "caption"}
     texts = {t.attrs["data-node"]: t for t in svg.all("text")}
-    assert len(svg.all("text")) == len(texts) == len(partners) + len(ghosts)  # one label each
-    assert {k: t.text() for k, t in texts.items()} == {k: n["label"] for k, n in {**partners, **ghosts}.items()}
-    # The positions are the layout's, the same function and seed as the live map's.
-    pos = _positions(partner_graph(select_region(G, None), a.as_of), a.seed)
-    assert set(pos) == {n["partner"] for n in partners.values()}
+    # One label each: partners, ghosts and the regions' captions.
+    assert len(svg.all("text")) == len(texts) == len(partners) + len(ghosts) + len(captions)
+    labelled = {**partners, **ghosts, **captions}
+    assert {k: t.text() for k, t in texts.items()} == {k: n["label"] for k, n in labelled.items()}
+    # The positions are the live map's: the region layout computed in Python.
+    pos = {n["partner"]: (n["x"], n["y"]) for n in partners.values()}
+    assert len(pos) == len(partners) and a.as_of.isoformat() == AS_OF
     shapes = {s.attrs["data-node"]: s for s in svg.iter() if "data-node" in s.attrs and s.tag != "text"}
     assert set(shapes) == set(texts)
     for pid, (x, y) in pos.items():

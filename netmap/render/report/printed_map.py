@@ -79,6 +79,10 @@ def _ghost_positions(nodes: list[dict[str, Any]]) -> dict[str, tuple[float, floa
     for n in nodes:
         if n["group"] != "ghost":
             continue
+        if "x" in n and "y" in n:
+            # Placed in Python with the partners (the region layout): drawn where the map draws it.
+            out[n["id"]] = (n["x"], n["y"])
+            continue
         scope = scopes.get(n["scope"])
         if scope is None:
             scope = scopes[n["scope"]] = [max_x + 500, min_y + 360 * orphans, 0.0]
