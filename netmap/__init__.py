@@ -274,8 +274,8 @@ def to_pyvis(
     >>> import netmap
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
     >>> net = to_pyvis(G, as_of="2026-11-24", gaps=False)
-    >>> len(net.nodes), net.nodes[0]["shape"], "<html>" in net.generate_html()
-    (14, 'dot', True)
+    >>> len(net.nodes), net.nodes[0]["shape"], "<html>" in net.generate_html()  # 14 partners, 2 captions
+    (16, 'dot', True)
     """
     from netmap.pipeline import map_data
     from netmap.render.vis import pyvis_network
