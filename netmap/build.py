@@ -35,7 +35,8 @@ from netmap._gc import gc_paused
 from netmap.errors import InputError
 from netmap.ingest.validate import Tables
 from netmap.model import STORE_PROPERTIES
-from netmap.roster import Roster, normalize
+from netmap.roster import Roster
+from netmap.roster import slug as text_slug
 
 __all__ = ["build_graph", "built_with", "extra_attr", "node_key", "partners_of", "slug"]
 
@@ -68,10 +69,8 @@ def node_key(label: str, ident: str) -> str:
     return f"{label}:{ident}"
 
 
-@functools.lru_cache(maxsize=1 << 16)  # streams, services and regions repeat on many rows
-def slug(text: str) -> str:
-    """A stable id for things named by text (streams, services, regions)."""
-    return normalize(text).replace(" ", "-") or re.sub(r"\s+", "-", text.strip().casefold())
+# Streams, services and regions repeat on many rows: the one slug rule (roster.slug), cached.
+slug = functools.lru_cache(maxsize=1 << 16)(text_slug)
 
 
 def default_map_id(source: str) -> str:

@@ -43,6 +43,7 @@ __all__ = [
     "available_rosters",
     "load_roster",
     "normalize",
+    "slug",
 ]
 
 DEFAULT_ROSTER = "career-pathways"
@@ -74,6 +75,16 @@ def normalize(text: str) -> str:
         for w in words
     ]
     return " ".join(out)
+
+
+def slug(text: str) -> str:
+    """A stable id for things named by text (streams, services, regions): :func:`normalize`d,
+    spaces as hyphens; text that normalises to nothing keeps its own words.
+
+    >>> slug("WIOA Title I Adult"), slug("NORTH!"), slug("!!")
+    ('wioa-title-i-adult', 'north', '!!')
+    """
+    return normalize(text).replace(" ", "-") or re.sub(r"\s+", "-", text.strip().casefold())
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from netmap.errors import ERROR, WARNING, Issue
 from netmap.ingest.cells import cell_text, is_blank, parse_amount, parse_bool, parse_date, parse_strength
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
 from netmap.model import SHEETS, Column, Sheet, header_key
-from netmap.roster import Roster, load_roster
+from netmap.roster import Roster, load_roster, slug
 from netmap.roster import normalize as _normalize
 
 # Cells repeat (the same agency type, level, region on thousands of rows): normalise each
@@ -798,7 +798,7 @@ def region_key(text: str) -> str:
     >>> region_key("North"), region_key("NORTH!"), region_key(" north ")
     ('north', 'north', 'north')
     """
-    return normalize(text).replace(" ", "-") or re.sub(r"\s+", "-", text.strip().casefold())
+    return slug(text)
 
 
 def _merge_region_spellings(check: _SheetCheck, regions: list[Any], row_numbers: list[int]) -> None:

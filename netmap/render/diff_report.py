@@ -43,7 +43,6 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis import region_view
 from netmap.analysis.diff import Diff
 from netmap.errors import UsageError
 from netmap.outputs import Inputs
@@ -70,7 +69,6 @@ __all__ = [
     "change_groups",
     "change_section",
     "diff_data",
-    "region_view",
     "render_diff_html",
     "render_diff_markdown",
     "write_diff_report",
