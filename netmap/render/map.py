@@ -117,6 +117,17 @@ def _own_asset(name: str) -> str:
     return resources.files("netmap").joinpath("render").joinpath("static").joinpath(name).read_text(encoding="utf-8")
 
 
+# The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
+# and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
+# one feature of the page that uses only that object.
+MAP_SCRIPTS = ("map.js",)
+
+
+def map_script() -> str:
+    """The map page's own script: the files of ``MAP_SCRIPTS`` joined, in order."""
+    return "\n".join(_own_asset(name) for name in MAP_SCRIPTS)
+
+
 def _scale(values: dict[str, float], low: float = 14, high: float = 46) -> dict[str, float]:
     top = max(values.values(), default=0) or 1
     return {k: round(low + (high - low) * math.sqrt(v / top), 2) for k, v in values.items()}
@@ -977,7 +988,7 @@ def render_map_html(data: dict[str, Any]) -> str:
         autoescape=select_autoescape(["html", "j2"], default=True),
     )
     vis_js, vis_css = _vis_assets()
-    own_js, own_css = _own_asset("map.js"), _own_asset("map.css")
+    own_js, own_css = map_script(), _own_asset("map.css")
     csp = (
         "default-src 'none'; "
         f"script-src '{_sha256(vis_js)}' '{_sha256(own_js)}'; "

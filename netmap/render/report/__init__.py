@@ -60,7 +60,7 @@ from netmap.errors import UsageError
 from netmap.outputs import Inputs
 from netmap.render.diff_report import change_section
 from netmap.render.json import to_jsonable
-from netmap.render.map import _own_asset, _vis_assets, map_data, page_data
+from netmap.render.map import _own_asset, _vis_assets, map_data, map_script, page_data
 from netmap.render.page import content_security_policy, environment, md_escape, timestamp, write_text
 from netmap.render.report._charts import category_colours
 from netmap.render.report._common import SECTIONS, report_section
@@ -242,7 +242,7 @@ def render_report_html(
     if map:
         net = map_data(G, a, title=data["title"])
         vis_js, vis_css = _vis_assets()
-        map_js = _own_asset("map.js")
+        map_js = map_script()
         scripts += [vis_js, map_js]
         styles.append(vis_css)
     return (

@@ -357,12 +357,22 @@
     });
   });
 
-  // For people and tests alike: what is on screen now.
+  // For people and tests alike: what is on screen now. The page's other scripts (see
+  // netmap.render.map.MAP_SCRIPTS) work through this object only.
   window.netmap = {
     network: network,
+    data: data,            // the page data, edges unpacked
+    nodes: nodes,          // vis.DataSet of the drawn nodes
+    edges: edges,          // vis.DataSet of the drawn edges
+    byId: byId,            // node id -> page node
+    original: original,    // node or edge id -> its colours and font as first drawn
+    partnersOf: partnersOf, // node id -> {node id: true} over current ties between partners
+    hidden: function (id) { return !!hiddenNow[id]; },
     shown: function () { return { nodes: shownIds(data.nodes), edges: shownIds(data.edges) }; },
+    say: say,
     find: find,
     highlight: highlight,
-    reset: reset
+    reset: reset,
+    applyFilters: applyFilters
   };
 })();
