@@ -89,8 +89,9 @@
     if (kept && place(kept)) { network.fit(); nm.say("Your saved layout of this map is back (Reset layout forgets it)."); }
   }
   if (data.layout === "physics") {
-    // map.js pins the settled positions first; the saved ones go on top of them.
-    network.once("stabilizationIterationsDone", restore);
+    // map.js pins the settled positions first (they are netmap's layout to reset to); the
+    // saved ones go on top of them.
+    network.once("stabilizationIterationsDone", function () { home = current(); restore(); });
   } else {
     restore();
   }
