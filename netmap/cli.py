@@ -213,6 +213,29 @@ def _mapping(source: str) -> Path | None:
 
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite what is there (never an input of the command).")]
+PositionsOpt = Annotated[
+    Path | None,
+    typer.Option("--positions", help="A layout file saved by the map's 'Download layout': partners drawn there."),
+]
+
+
+def _read_positions(path: Path | None):
+    """The layout file of ``--positions`` read and checked (a usage error if it cannot be used)."""
+    if path is None:
+        return None
+    from netmap.render.positions import read_positions
+
+    return read_positions(path)
+
+
+def _positions_warnings(layout, G, a) -> None:
+    """Warn about the ids of ``--positions`` not on the map and the partners it does not place."""
+    if layout is None:
+        return
+    from netmap.render.positions import map_partner_ids, position_warnings
+
+    for message in position_warnings(layout, map_partner_ids(G, a)):
+        _stderr().print(_line(f"netmap: warning: {message}", style="yellow"))
 
 
 def _inputs(*named: tuple[str, Any]) -> list[tuple[str, Any]]:
@@ -730,6 +753,11 @@ def map_command(
     layout: Annotated[
         str, typer.Option("--layout", help="auto, physics (settles in the browser) or fixed (precomputed).")
     ] = "auto",
+    positions: PositionsOpt = None,
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="Also write a PNG of the map's first view (1920x1080; needs Chromium)."),
+    ] = None,
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
@@ -745,8 +773,11 @@ def map_command(
     from netmap.pipeline import run
     from netmap.render.map import write_map
 
-    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    inputs = _inputs(("SOURCE", source), ("--roster", roster), ("--positions", positions))
     check_file_target(output, inputs=inputs, force=force)
+    if png is not None:
+        check_file_target(png, inputs=[*inputs, ("-o", str(output))], force=force)
+    saved = _read_positions(positions)
     with _Steps(3) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
@@ -771,8 +802,14 @@ def map_command(
             size_by=size_by,
             gaps=not no_gaps,
             layout=layout,
+            positions=saved,
         )
     _stderr().print(_line(f"wrote {written}"))
+    _positions_warnings(saved, G, a)
+    if png is not None:
+        from netmap.render.png import write_png
+
+        _stderr().print(_line(f"wrote {write_png(written, png, inputs=inputs, force=force)}"))
 
 
 @app.command()
@@ -971,6 +1008,7 @@ def report(
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
+    positions: PositionsOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
@@ -978,8 +1016,15 @@ def report(
     from netmap.render.report import write_report
 
     output = output or Path("report.md" if fmt == "md" else "report.html")
-    inputs = _inputs(("SOURCE", source), ("--since", since), ("--directory", directory), ("--roster", roster))
+    inputs = _inputs(
+        ("SOURCE", source),
+        ("--since", since),
+        ("--directory", directory),
+        ("--roster", roster),
+        ("--positions", positions),
+    )
     check_file_target(output, inputs=inputs, force=force)
+    saved = _read_positions(positions)
     with _Steps(2 + bool(since) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
@@ -1004,10 +1049,12 @@ def report(
             since=G_since,
             directory=found,
         )
+        extra = {"positions": saved} if saved is not None and fmt != "md" else {}
         written = write_report(
-            G, a, output, format=fmt, title=title, version=netmap.__version__, overwrite=force, inputs=inputs
+            G, a, output, format=fmt, title=title, version=netmap.__version__, overwrite=force, inputs=inputs, **extra
         )
     _stderr().print(_line(f"wrote {written}"))
+    _positions_warnings(saved if fmt != "md" else None, G, a)
     if found is not None:
         _directory_issues(found, directory)
 

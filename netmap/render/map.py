@@ -37,6 +37,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import math
 import random
 from collections import defaultdict
@@ -120,7 +121,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js",)
+MAP_SCRIPTS = ("map.js", "save.js")
 
 
 def map_script() -> str:
@@ -393,6 +394,7 @@ def map_data(
     size_by: str = "degree",
     gaps: bool = True,
     layout: str = "auto",
+    positions: Any = None,
 ) -> dict[str, Any]:
     """Everything the map page of one analysis shows, as plain JSON-ready data.
 
@@ -415,6 +417,10 @@ def map_data(
         ``fixed`` (and ``auto``) computes positions here, each region a captioned
         cluster with its ghosts (:func:`_region_layout`); ``physics`` lets the browser
         settle the layout from there (then stops it), without captions.
+    positions : netmap.render.positions.Layout or dict, optional
+        Saved places ({partner id: (x, y)}, or a layout file read by
+        :func:`netmap.render.positions.read_positions`) that override the computed ones;
+        partners not in it keep theirs, ids not on the map are ignored.
 
     Returns
     -------
@@ -428,10 +434,10 @@ def map_data(
     # No cycle collection while the page data is built (see netmap._gc); one projection
     # and one edge index for the drawing.
     with gc_paused(), shared_cache():
-        return _map_data(G, a, title, size_by, gaps, layout)
+        return _map_data(G, a, title, size_by, gaps, layout, positions)
 
 
-def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout) -> dict[str, Any]:
+def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout, positions=None) -> dict[str, Any]:
     view = select_region(G, a.region)
     P = partner_graph(view, a.as_of)
     # Positions come from Python at every size unless physics is asked for: a map on the
@@ -450,7 +456,8 @@ def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout) -> 
         _region_layout, P, a.seed, dict(ghost_counts), dict(ghost_wide)
     )
     try:
-        result = SimpleNamespace(gaps=a.gaps, brokers=a.brokers, as_of=a.as_of)
+        # ``positions``: a saved layout (--positions) that _page puts over the computed one.
+        result = SimpleNamespace(gaps=a.gaps, brokers=a.brokers, as_of=a.as_of, positions=positions)
         return _page(
             G, view, a.roster, result, None, layout_job, use_fixed, title, size_by, gaps, a.include_contacts, a.region
         )
@@ -489,6 +496,10 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
     edges = _edges(view, P, info, day)
     placed = layout_job.result()
     pos = placed["partners"]
+    if getattr(result, "positions", None):
+        # A saved layout (--positions) wins over the computed place of each partner it names.
+        saved = getattr(result.positions, "positions", result.positions)
+        pos = {**pos, **{k: (float(x), float(y)) for k, (x, y) in saved.items() if k in info}}
     if links_job is not None:
         result.brokers = links_job.result()
     broker_rows = {r["id"]: r for r in result.brokers.rows}
@@ -598,7 +609,18 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
             "kind": [{"value": k, "label": k} for k in kinds_present],
         },
         "options": _options(use_fixed, len(nodes)),
+        "save": _save_key(G, region, info),
     }
+
+
+def _save_key(G: nx.MultiDiGraph, region: str | None, info: dict[str, Any]) -> dict[str, Any]:
+    """What the page's save.js needs: the map and region (written into a downloaded layout)
+    and a key naming this map, under which the browser keeps its dragged positions. The key
+    is a hash of the map id, the region and the partner ids: stable from run to run, and
+    different for another map opened from the same folder (file:// pages share one store)."""
+    map_id = str(G.graph.get("map_id") or "netmap")
+    digest = hashlib.sha256(json.dumps([map_id, region, sorted(info)]).encode("utf-8")).hexdigest()
+    return {"map": map_id, "region": region, "key": digest[:20]}
 
 
 def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:

@@ -7,8 +7,10 @@ node and log nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -68,4 +70,33 @@ def test_filters_and_reset_hold_in_firefox(tmp_path, firefox):
     assert firefox.evaluate(labels) != drawn
     firefox.evaluate("document.getElementById('reset').click()")
     assert firefox.evaluate(labels) == drawn
+    assert firefox.logs() == []
+
+
+def test_download_layout_in_firefox(tmp_path, firefox):
+    """ "Download layout" makes the layout file in Firefox too (the blob the download link
+    points to is caught and read; Firefox's headless downloads are not reported over BiDi)."""
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    out = write_map(G, tmp_path / "map.html", as_of="2026-11-24")
+    firefox.events.clear()
+    firefox.open(out.resolve().as_uri(), "document.body.getAttribute('data-ready') === '1'")
+    firefox.evaluate(
+        """(() => {
+          const make = URL.createObjectURL;
+          window.caught = {};
+          URL.createObjectURL = blob => { blob.text().then(t => { window.caught.text = t; }); return make(blob); };
+          HTMLAnchorElement.prototype.click = function () { window.caught.name = this.download; };
+          window.netmap.nodes.update({id: 'p:MHCC', x: 1234.5, y: -67.5});
+          document.getElementById('download-layout').click();
+          return true;
+        })()"""
+    )
+    deadline = time.monotonic() + 10
+    while firefox.evaluate("window.caught.text || null") is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert firefox.evaluate("window.caught.name") == "oregon-pathways-alliance-layout.json"
+    doc = json.loads(firefox.evaluate("window.caught.text"))
+    assert doc["netmap_layout"] == 1 and doc["map"] == "oregon-pathways-alliance"
+    assert doc["positions"]["MHCC"] == [1234.5, -67.5]
+    assert len(doc["positions"]) == 43
     assert firefox.logs() == []

@@ -218,10 +218,13 @@ def render_report_html(
     generated: dt.datetime | str | None = None,
     version: str | None = None,
     map: bool = True,
+    positions: Any = None,
 ) -> str:
     """The report of ``a`` as one self-contained HTML page (see :func:`report_data`).
 
-    ``map=False`` leaves the interactive map (and its 500 kB of script) out. The map draws
+    ``map=False`` leaves the interactive map (and its 500 kB of script) out. ``positions``
+    (a saved layout, :func:`netmap.render.positions.read_positions`) places the partners of
+    the live and the printed map (see :func:`netmap.render.map.map_data`). The map draws
     the same analysis (its gaps and brokers). The page carries the map twice: live for the
     screen, and as a static labelled SVG drawing of the same positions for paper
     (:func:`.printed_map.printed_map`), which fills the map section's one printed page.
@@ -240,7 +243,7 @@ def render_report_html(
     scripts, styles = [own_js], [own_css]
     net, vis_js, vis_css, map_js = None, "", "", ""
     if map:
-        net = map_data(G, a, title=data["title"])
+        net = map_data(G, a, title=data["title"], positions=positions)
         vis_js, vis_css = _vis_assets()
         map_js = map_script()
         scripts += [vis_js, map_js]
@@ -313,7 +316,7 @@ def write_report(
     inputs : sequence of (label, path)
         What the report was made from: never written over (see :mod:`netmap.outputs`).
     **options
-        ``title``, ``generated``, ``version`` (and ``map`` for HTML).
+        ``title``, ``generated``, ``version`` (and ``map`` and ``positions`` for HTML).
 
     Raises
     ------
