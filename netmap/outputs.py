@@ -239,6 +239,12 @@ def check_file_target(path: str | Path, *, inputs: Inputs = (), force: bool = Fa
         raise UsageError(f"{path} is a folder; give a file name to write")
     if os.path.lexists(path) and not force:
         raise UsageError(f"{path} already exists; pass --force to overwrite")
+    # A file where a folder of the path should be fails now, before any work is done.
+    for parent in path.absolute().parents:
+        if os.path.lexists(parent):
+            if not parent.is_dir():
+                raise UsageError(f"cannot write {path}: Not a directory")
+            break
     return path
 
 
