@@ -54,6 +54,7 @@ from netmap.analysis._common import edges_of, partner_graph, partners, shared_ca
 from netmap.errors import UsageError
 from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
+from netmap.render.whatif import whatif_data
 
 __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
 
@@ -120,7 +121,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js",)
+MAP_SCRIPTS = ("map.js", "whatif.js")
 
 
 def map_script() -> str:
@@ -598,6 +599,8 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
             "kind": [{"value": k, "label": k} for k in kinds_present],
         },
         "options": _options(use_fixed, len(nodes)),
+        # The partner graph for the page's own "what if" questions (static/whatif.js).
+        "whatif": whatif_data(P, info),
     }
 
 
