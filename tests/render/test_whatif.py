@@ -257,6 +257,9 @@ def test_the_page_answers_as_the_analysis_on_every_example(tmp_path, open_page, 
     names = {pid: str(d.get("name") or pid) for pid, d in partners(G).items()}
     assert page.js("window.netmap.whatif.cutPoints()") == sorted(a.brokers.articulation_points)
     assert page.js("window.netmap.whatif.brokers()") == _top_brokers(P, names)
+    # ... which are the partners the map stars as brokers.
+    stars = {n["partner"] for n in map_data(G, as_of=AS_OF)["nodes"] if n.get("broker")}
+    assert set(page.js("window.netmap.whatif.brokers()")) == stars
     # Pairs not tied yet (a fixed sample), against NetworkX.
     apart = [(u, v) for i, u in enumerate(P) for v in list(P)[i + 1 :] if not P.has_edge(u, v)]
     pairs = random.Random(19).sample(apart, min(12, len(apart)))
