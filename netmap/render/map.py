@@ -55,6 +55,7 @@ from netmap.analysis._common import edges_of, partner_graph, partners, shared_ca
 from netmap.errors import UsageError
 from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
+from netmap.render.whatif import whatif_data
 
 __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
 
@@ -121,7 +122,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js", "save.js")
+MAP_SCRIPTS = ("map.js", "save.js", "whatif.js")
 
 
 def map_script() -> str:
@@ -610,6 +611,8 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
         },
         "options": _options(use_fixed, len(nodes)),
         "save": _save_key(G, region, info),
+        # The partner graph for the page's own "what if" questions (static/whatif.js).
+        "whatif": whatif_data(P, info),
     }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import netmap
-from netmap.pipeline import map_data, write_map
+from netmap.pipeline import map_data, run, write_map
 from tests.conftest import EXAMPLES
 
 
@@ -99,4 +99,25 @@ def test_download_layout_in_firefox(tmp_path, firefox):
     assert doc["netmap_layout"] == 1 and doc["map"] == "oregon-pathways-alliance"
     assert doc["positions"]["MHCC"] == [1234.5, -67.5]
     assert len(doc["positions"]) == 43
+
+
+def test_whatif_answers_as_resilience_in_firefox(tmp_path, firefox):
+    """The what-if of tests/render/test_whatif.py in Firefox: every partner leaving cuts off
+    whom resilience says, the buttons draw it, and "Clear" restores the drawing."""
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    a = run(G, as_of="2026-11-24")
+    out = write_map(G, tmp_path / "map.html", as_of="2026-11-24")
+    firefox.events.clear()
+    firefox.open(out.resolve().as_uri(), "document.body.getAttribute('data-ready') === '1'")
+    got = firefox.evaluate("JSON.stringify(window.netmap.data.whatif.ids.map(id => window.netmap.whatif.left(id)))")
+    left = {r["partner"]: (r["cut_off"], r["types_lost"]) for r in json.loads(got)}
+    assert left == {r["id"]: (r["cut_off"], r["types_lost"]) for r in a.resilience.partners}
+    look = "JSON.stringify(window.netmap.nodes.get().map(n => [n.id, n.font, n.color, n.borderWidth, n.label]))"
+    drawn = firefox.evaluate(look)
+    firefox.evaluate("window.netmap.network.selectNodes(['p:MHCC'])")
+    firefox.evaluate("window.netmap.whatif.showLeft('MHCC')")
+    assert firefox.evaluate("document.getElementById('whatif-result').textContent").startswith("If ")
+    assert firefox.evaluate(look) != drawn
+    firefox.evaluate("document.getElementById('whatif-clear').click()")
+    assert firefox.evaluate(look) == drawn
     assert firefox.logs() == []
