@@ -730,6 +730,9 @@ def map_command(
     layout: Annotated[
         str, typer.Option("--layout", help="auto, physics (settles in the browser) or fixed (precomputed).")
     ] = "auto",
+    present: Annotated[
+        bool, typer.Option("--present", help="Open in Present mode: the guided story, the side panel hidden.")
+    ] = False,
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
@@ -771,6 +774,7 @@ def map_command(
             size_by=size_by,
             gaps=not no_gaps,
             layout=layout,
+            present=present,
         )
     _stderr().print(_line(f"wrote {written}"))
 

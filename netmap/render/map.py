@@ -54,6 +54,7 @@ from netmap.analysis._common import edges_of, partner_graph, partners, shared_ca
 from netmap.errors import UsageError
 from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
+from netmap.render.story import story
 
 __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
 
@@ -120,7 +121,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js",)
+MAP_SCRIPTS = ("map.js", "present.js")
 
 
 def map_script() -> str:
@@ -393,6 +394,7 @@ def map_data(
     size_by: str = "degree",
     gaps: bool = True,
     layout: str = "auto",
+    present: bool = False,
 ) -> dict[str, Any]:
     """Everything the map page of one analysis shows, as plain JSON-ready data.
 
@@ -415,11 +417,15 @@ def map_data(
         ``fixed`` (and ``auto``) computes positions here, each region a captioned
         cluster with its ghosts (:func:`_region_layout`); ``physics`` lets the browser
         settle the layout from there (then stops it), without captions.
+    present : bool
+        Open the page in Present mode (panel hidden, the story's first step shown);
+        the story itself (:func:`netmap.render.story.story`) is always in the data.
 
     Returns
     -------
     dict
-        ``nodes``, ``edges``, ``legend``, ``filters``, ``options`` and metadata.
+        ``nodes``, ``edges``, ``legend``, ``filters``, ``options``, ``story``, ``present``
+        and metadata.
     """
     if size_by not in SIZE_BY:
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
@@ -428,7 +434,11 @@ def map_data(
     # No cycle collection while the page data is built (see netmap._gc); one projection
     # and one edge index for the drawing.
     with gc_paused(), shared_cache():
-        return _map_data(G, a, title, size_by, gaps, layout)
+        data = _map_data(G, a, title, size_by, gaps, layout)
+    # The guided story of Present mode: the analysis's findings on this page's nodes.
+    data["story"] = story(a, data["nodes"], data["edges"], title=data["title"])
+    data["present"] = bool(present)
+    return data
 
 
 def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout) -> dict[str, Any]:
