@@ -264,3 +264,15 @@ def test_present_screenshots(tmp_path, open_page, size):
         assert box["bottom"] <= size[1] + 1 and box["height"] < size[1] * 0.4
         if steps[i]["focus"]:
             assert page.page.evaluate(INSIDE, steps[i]["focus"]) == []
+
+
+def test_the_report_has_no_present_mode(tmp_path, open_page):
+    """The report embeds the same map script; Present mode stays on the map's own page."""
+    from netmap.pipeline import write_report
+
+    out = write_report(netmap.read_graph(EXAMPLES / "tucson-behavioral-health"), tmp_path / "r.html", as_of=AS_OF)
+    page = open_page(out)
+    assert page.js("document.getElementById('present') === null && !window.netmap.present")
+    page.page.keyboard.press("p")
+    assert page.js("document.body.classList.contains('presenting')") is False
+    assert page.messages == []

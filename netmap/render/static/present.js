@@ -150,7 +150,8 @@
     // Escape in full screen is the browser's (the page does not see the key): leave too.
     if (!document.fullscreenElement && on && !leavingFull) { leave(); }
     leavingFull = false;
-    if (on) { resize(); zoom(steps[at]); }
+    // The window takes its new size a moment after the event: fit the step to it then.
+    if (on) { setTimeout(function () { if (on) { resize(); zoom(steps[at]); } }, 150); }
   });
   document.addEventListener("keydown", function (ev) {
     var t = ev.target;
