@@ -34,7 +34,14 @@
   var main = document.querySelector("main");
   (main || document.body).insertAdjacentElement(main ? "afterend" : "beforeend", caption);
 
-  var on = false, at = 0, saved = null, leavingFull = false;
+  var on = false, at = 0, saved = null, leavingFull = false, keys = "";
+  // What the lit nodes of a step are, by their role in it (netmap.render.story's marks).
+  var ROLES = [
+    ["key", "black ring: the partner it is about"], ["cut", "in colour: who would be cut off"],
+    ["tie", "in colour: its direct partners"], ["missing", "lit boxes: the missing agency types"],
+    ["serves", "in colour: the partners serving the population"], ["party", "in colour: the agreement's parties"],
+    ["funded", "in colour: the partners concerned"]
+  ];
 
   // Nodes this mode paints: partners and ghosts (captions name the clusters, always).
   function painted() {
@@ -47,12 +54,17 @@
     var whole = !Object.keys(marks).length;
     nodes.update(painted().map(function (n) {
       var first = nm.original[n.id], was = saved.nodes[n.id];
-      if (whole || marks[n.id]) {
+      if (whole || (marks[n.id] && n.group === "ghost")) {
+        return { id: n.id, font: first.font, color: first.color, borderWidth: was.borderWidth };
+      }
+      if (marks[n.id]) {
+        // In a step the black ring is the partner the finding is about, and no one else
+        // (cut points keep theirs on the whole map).
         var key = marks[n.id] === "key";
         return {
           id: n.id, font: first.font,
-          color: key ? { background: first.color.background, border: "#000000" } : first.color,
-          borderWidth: key ? Math.max(6, was.borderWidth || 1) : was.borderWidth
+          color: { background: first.color.background, border: key ? "#000000" : "#444444" },
+          borderWidth: key ? 6 : 1
         };
       }
       return { id: n.id, color: DIM, font: { color: DIM_FONT }, borderWidth: was.borderWidth };
@@ -81,6 +93,10 @@
     heading.textContent = step.title;
     text.textContent = step.text;
     todo.textContent = step.todo ? "What to do: " + step.todo : "";
+    var roles = {};
+    Object.keys(step.marks || {}).forEach(function (id) { roles[step.marks[id]] = true; });
+    var legend = ROLES.filter(function (r) { return roles[r[0]]; }).map(function (r) { return r[1]; });
+    hint.textContent = legend.concat([keys]).join(" \u00b7 ");
     network.unselectAll();
     paint(step);
     zoom(step);
@@ -116,7 +132,7 @@
     edges.get().forEach(function (e) { saved.edges[e.id] = e.color; });
     document.body.classList.add("presenting");
     caption.hidden = false;
-    hint.textContent = gesture
+    keys = gesture
       ? "\u2192 / \u2190 step \u00b7 + / \u2212 / 0 zoom \u00b7 F full screen \u00b7 Esc leave"
       : "Press F or P for full screen \u00b7 \u2192 / \u2190 step \u00b7 + / \u2212 / 0 zoom \u00b7 Esc leave";
     if (gesture) { fullScreen(true); }
