@@ -758,6 +758,9 @@ def map_command(
         Path | None,
         typer.Option("--png", help="Also write a PNG of the map's first view (1920x1080; needs Chromium)."),
     ] = None,
+    present: Annotated[
+        bool, typer.Option("--present", help="Open in Present mode: the guided story, the side panel hidden.")
+    ] = False,
     roster: RosterOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
@@ -803,6 +806,7 @@ def map_command(
             gaps=not no_gaps,
             layout=layout,
             positions=saved,
+            present=present,
         )
     _stderr().print(_line(f"wrote {written}"))
     _positions_warnings(saved, G, a)

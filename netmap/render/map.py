@@ -55,6 +55,7 @@ from netmap.analysis._common import edges_of, partner_graph, partners, shared_ca
 from netmap.errors import UsageError
 from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
+from netmap.render.story import story
 from netmap.render.whatif import whatif_data
 
 __all__ = ["LAYOUTS", "SIZE_BY", "map_data", "page_data", "render_map_html", "write_map"]
@@ -122,7 +123,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js", "save.js", "whatif.js")
+MAP_SCRIPTS = ("map.js", "save.js", "whatif.js", "present.js")
 
 
 def map_script() -> str:
@@ -396,6 +397,7 @@ def map_data(
     gaps: bool = True,
     layout: str = "auto",
     positions: Any = None,
+    present: bool = False,
 ) -> dict[str, Any]:
     """Everything the map page of one analysis shows, as plain JSON-ready data.
 
@@ -422,11 +424,15 @@ def map_data(
         Saved places ({partner id: (x, y)}, or a layout file read by
         :func:`netmap.render.positions.read_positions`) that override the computed ones;
         partners not in it keep theirs, ids not on the map are ignored.
+    present : bool
+        Open the page in Present mode (panel hidden, the story's first step shown);
+        the story itself (:func:`netmap.render.story.story`) is always in the data.
 
     Returns
     -------
     dict
-        ``nodes``, ``edges``, ``legend``, ``filters``, ``options`` and metadata.
+        ``nodes``, ``edges``, ``legend``, ``filters``, ``options``, ``story``, ``present``
+        and metadata.
     """
     if size_by not in SIZE_BY:
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
@@ -435,7 +441,11 @@ def map_data(
     # No cycle collection while the page data is built (see netmap._gc); one projection
     # and one edge index for the drawing.
     with gc_paused(), shared_cache():
-        return _map_data(G, a, title, size_by, gaps, layout, positions)
+        data = _map_data(G, a, title, size_by, gaps, layout, positions)
+    # The guided story of Present mode: the analysis's findings on this page's nodes.
+    data["story"] = story(a, data["nodes"], data["edges"], title=data["title"])
+    data["present"] = bool(present)
+    return data
 
 
 def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout, positions=None) -> dict[str, Any]:

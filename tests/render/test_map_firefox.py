@@ -120,4 +120,46 @@ def test_whatif_answers_as_resilience_in_firefox(tmp_path, firefox):
     assert firefox.evaluate(look) != drawn
     firefox.evaluate("document.getElementById('whatif-clear').click()")
     assert firefox.evaluate(look) == drawn
+
+
+def _keys(firefox, *values: str) -> None:
+    """Real key presses (WebDriver BiDi input actions) on the page."""
+    actions = [step for v in values for step in ({"type": "keyDown", "value": v}, {"type": "keyUp", "value": v})]
+    firefox.call(
+        "input.performActions",
+        {"context": firefox.context, "actions": [{"type": "key", "id": "keyboard", "actions": actions}]},
+    )
+
+
+def _until(firefox, expression: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while firefox.evaluate(expression) is not True:
+        assert time.monotonic() < deadline, expression
+        time.sleep(0.1)
+
+
+def test_present_mode_in_firefox(tmp_path, firefox):
+    """Present mode of tests/render/test_story.py in Firefox: P, a step, Escape restores everything."""
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    out = write_map(G, tmp_path / "map.html", as_of="2026-11-24")
+    steps = map_data(G, as_of="2026-11-24")["story"]
+    firefox.events.clear()
+    firefox.open(out.resolve().as_uri(), "document.body.getAttribute('data-ready') === '1'")
+    state = "JSON.stringify(window.netmap.nodes.get().map(n => [n.id, n.label, n.color, n.font, n.borderWidth]))"
+    first = firefox.evaluate(state)
+    _keys(firefox, "p")
+    _until(firefox, "document.body.classList.contains('presenting')")
+    assert firefox.evaluate("document.getElementById('panel').offsetParent") is None
+    _keys(firefox, "\ue014")  # ArrowRight
+    _until(firefox, "document.body.getAttribute('data-present-step') === '1'")
+    assert firefox.evaluate("document.getElementById('present-text').textContent") == steps[1]["text"]
+    colours = firefox.evaluate(
+        "Object.fromEntries(window.netmap.nodes.get().map(n => [n.id, n.color && n.color.background]))"
+    )
+    assert all(colours[n] != "#eeeeee" for n in steps[1]["focus"])
+    assert all(c == "#eeeeee" for n, c in colours.items() if n.startswith("p:") and n not in steps[1]["marks"])
+    _keys(firefox, "\ue00c")  # Escape (leaves full screen, and Present mode with it)
+    _until(firefox, "!document.body.classList.contains('presenting')")
+    assert firefox.evaluate(state) == first
+    assert firefox.evaluate("document.getElementById('panel').offsetParent !== null") is True
     assert firefox.logs() == []
