@@ -333,7 +333,8 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
                 "PROVIDES",
                 key=key,
                 population=pop_id,
-                population_as_written=text,
+                # The cell as written (all its populations), so the row is written back as it was.
+                population_as_written=s["population"],
                 service_as_written=s["service"],
                 **row,
                 **_row_attrs("services", s),

@@ -138,22 +138,17 @@ def _items(G: nx.MultiDiGraph, sheet: str) -> Iterator[tuple[int, tuple[Any, ...
 
 
 def _service_items(G: nx.MultiDiGraph) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """One item per services row: the edges of a row naming several populations made one again."""
-    rows: dict[Any, tuple[str, str, dict[str, Any], list[str]]] = {}
+    """One item per services row: of the edges of a row naming several populations, the first."""
+    seen: set[tuple[str, str, int]] = set()
     for u, v, d in G.edges(data=True):
         if d.get("type") != "PROVIDES" or d.get("_sheet") != "services":
             continue
         row = d.get("_row")
-        # A graph made elsewhere may lack _row: each of its edges is a row of its own.
-        key = (u, v, row) if row is not None else (u, v, id(d))
-        text = d.get("population_as_written")
-        if key in rows:
-            if text:
-                rows[key][3].append(text)
-        else:
-            rows[key] = (u, v, d, [text] if text else [])
-    for u, v, d, populations in rows.values():
-        yield d.get("_row") or 0, (u, v, {**d, "population_as_written": "; ".join(populations) or None})
+        if row is not None:
+            if (u, v, row) in seen:
+                continue
+            seen.add((u, v, row))
+        yield row or 0, (u, v, d)
 
 
 def sheet_rows(G: nx.MultiDiGraph, sheet: str) -> tuple[list[str], list[list[str]]]:

@@ -1315,3 +1315,103 @@ def test_region_spellings_are_one_region_in_the_graph_and_the_analyses(files, ki
     assert [d["name"] for _, d in G.nodes(data=True) if d["label"] == "Region"] == ["North"]
     regions = {d["region"] for _, d in G.nodes(data=True) if d["label"] == "Partner"}
     assert regions == {"North", None}
+
+
+# -- the richer services sheet and the needs sheet ---------------------------------------------
+
+
+def test_services_records_carry_the_new_columns(files):
+    folder = with_partners(
+        files,
+        funding=[["id", "stream", "recipient_id"], ["F1", "WIOA Adult", "P2"]],
+        services=[
+            [*SERVICES_HEADER, "languages", "funding_id", "cost"],
+            "P1|Childcare assistance|Veterans; Martians|1,200|0|P2; P2||English;Spanish|F1|sliding scale".split("|"),
+            ["P2", "Hair braiding", "", "", "", "", "P1", "", "", ""],
+        ],
+    )
+    tables = netmap.read_workbook(folder)
+    assert tables.errors == []
+    first, second = tables["services"]
+    assert {k: first[k] for k in first if k not in ("extra",)} == {
+        "_row": 2,
+        "partner_id": "P1",
+        "service": "Childcare assistance",
+        "service_id": "child-care",
+        "population": "Veterans; Martians",
+        "populations": ("Veterans", "Martians"),
+        "population_ids": ("veterans", None),
+        "population_id": None,
+        "capacity": 1200,
+        "waitlist": 0,
+        "refers_to": ("P2",),
+        "accepts_referrals_from": None,
+        "languages": ("English", "Spanish"),
+        "funding_id": "F1",
+        "cost": "sliding scale",
+        "region": None,
+        "location": None,
+        "eligibility": None,
+    }
+    assert (second["service_id"], second.get("populations"), second["accepts_referrals_from"]) == (None, None, ("P1",))
+    assert [(i.code, i.row, i.column) for i in tables.issues] == [
+        ("unknown-population", 2, "population"),
+        ("duplicate-party", 2, "refers_to"),
+        ("unknown-service", 3, "service"),
+    ]
+
+
+def test_a_row_with_a_bad_count_or_reference_is_left_out_and_the_others_kept(files):
+    folder = with_partners(
+        files,
+        services=[
+            SERVICES_HEADER,
+            ["P1", "Child care", "", "-1", "", "", ""],
+            ["P1", "Transportation", "", "", "", "P7", ""],
+            ["P2", "Job placement", "", "30", "4", "P1", "P1"],
+        ],
+    )
+    tables = netmap.read_workbook(folder)
+    assert [(i.code, i.row, i.column, i.value) for i in tables.issues] == [
+        ("out-of-range", 2, "capacity", "-1"),
+        ("unknown-reference", 3, "refers_to", "P7"),
+    ]
+    assert [r["_row"] for r in tables["services"]] == [4]
+    assert tables.row_counts()["services"] == {"read": 3, "used": 1, "left_out": 2}
+
+
+def test_an_old_three_column_services_sheet_is_matched_without_warnings(files):
+    folder = with_partners(
+        files, services=[["partner_id", "service", "population"], ["P1", "Mechatronics degree", "Veterans"]]
+    )
+    tables = netmap.read_workbook(folder)
+    assert tables.issues == []
+    assert tables["services"][0]["service_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("example", "codes"),
+    [
+        ("four-state-coalitions", []),
+        ("oregon-pathways-alliance", []),
+        ("pima-county-211", ["hsds-unmapped", "hsds-unmapped"]),
+        ("tucson-behavioral-health", []),
+    ],
+)
+def test_the_examples_read_with_the_issues_they_always_had(example, codes):
+    from tests.conftest import EXAMPLES
+
+    tables = netmap.read_workbook(EXAMPLES / example)
+    assert [i.code for i in tables.issues] == codes
+
+
+def test_needs_records(files):
+    folder = files.csv(
+        {"partners": P_REGIONS, "needs": [NEEDS_HEADER, ["north", "ELL", "2,400"], ["North", "Martians", "0"]]}
+    )
+    tables = netmap.read_workbook(folder)
+    assert [(i.code, i.row, i.column) for i in tables.issues] == [("unknown-population", 3, "population")]
+    assert [(r["region"], r["population"], r.get("population_id"), r["count"]) for r in tables["needs"]] == [
+        ("north", "ELL", "english-learners", 2400),
+        ("North", "Martians", None, 0),
+    ]
