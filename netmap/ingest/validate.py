@@ -257,6 +257,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: Servic
 
     _check_references(tables, raw, rejected)
     _check_awards(tables, raw, rejected)
+    _align_regions(tables, raw)
     _check_need_regions(tables, raw)
     tables.issues = sorted(tables.issues, key=_issue_order)
     return tables
@@ -1121,6 +1122,46 @@ def _check_awards(tables: Tables, raw: RawWorkbook, rejected: dict[str, list[dic
         bad.add(id(record))
     if bad:
         tables.records["services"] = [r for r in records if id(r) not in bad]
+
+
+def _align_regions(tables: Tables, raw: RawWorkbook) -> None:
+    """Services and needs rows name a partner region as the partners sheet spells it.
+
+    "north" on a needs row and "North" in the partners sheet are one region (as two spellings
+    in the partners sheet are, see :func:`_merge_region_spellings`): the row takes the partners'
+    spelling, so every analysis compares regions as equal text; each other spelling is a
+    ``region-spelling`` warning once per sheet, at its first row.
+    """
+    spelling: dict[str, str] = {}
+    for p in tables["partners"]:
+        if p.get("region"):
+            spelling.setdefault(region_key(p["region"]), p["region"])
+    if not spelling:
+        return
+    for sheet in ("services", "needs"):
+        if sheet not in raw.sheets:
+            continue
+        check = _SheetCheck(tables, raw.sheets[sheet])
+        reported: set[str] = set()
+        for record in tables.records.get(sheet, []):
+            text = record.get("region")
+            kept = spelling.get(region_key(text)) if text else None
+            if kept is None or kept == text:
+                continue
+            record["region"] = kept
+            if text in reported:
+                continue
+            reported.add(text)
+            check.add(
+                "region-spelling",
+                f"region {text!r} is read as {kept!r}, as the partners sheet writes it: the two differ only in "
+                "case, spaces or punctuation, so they are one region",
+                row=record["_row"],
+                column="region",
+                value=text,
+                suggestions=(kept,),
+                severity=WARNING,
+            )
 
 
 def _check_need_regions(tables: Tables, raw: RawWorkbook) -> None:

@@ -1410,8 +1410,13 @@ def test_needs_records(files):
         {"partners": P_REGIONS, "needs": [NEEDS_HEADER, ["north", "ELL", "2,400"], ["North", "Martians", "0"]]}
     )
     tables = netmap.read_workbook(folder)
-    assert [(i.code, i.row, i.column) for i in tables.issues] == [("unknown-population", 3, "population")]
+    assert [(i.code, i.row, i.column, i.message) for i in tables.issues] == [
+        ("region-spelling", 2, "region", "region 'north' is read as 'North', as the partners sheet writes it: the "
+         "two differ only in case, spaces or punctuation, so they are one region"),
+        ("unknown-population", 3, "population", "'Martians' is not a population the roster knows; it is kept, but "
+         "no partner type is expected for it"),
+    ]  # fmt: skip
     assert [(r["region"], r["population"], r.get("population_id"), r["count"]) for r in tables["needs"]] == [
-        ("north", "ELL", "english-learners", 2400),
+        ("North", "ELL", "english-learners", 2400),
         ("North", "Martians", None, 0),
     ]
