@@ -97,7 +97,12 @@ _TAKEN: dict[str, set[str]] = {
     "roles": {"notes", "role_as_written"},
     "agreements": {"id", "parties", "title", "type", "signed", "expires", "status"},
     "funding": {"award_id", "stream_as_written", "amount", "start", "end", "source", "program", "funder_id"},
-    "services": {"population", "population_as_written", "service_as_written"},
+    "services": {
+        "population", "population_as_written", "service_as_written", "service_id", "region", "location",
+        "capacity", "waitlist", "eligibility", "languages", "cost", "funding_id", "refers_to",
+        "accepts_referrals_from",
+    },
+    "needs": {"region", "population", "population_as_written", "count"},
     "ties": {"kind", "kind_as_written", "strength", "directed", "notes", "start", "end"},
     "contacts": {"title", "email", "phone", "champion"},
 }  # fmt: skip
@@ -293,25 +298,64 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
             )
 
     for s in tables["services"]:
-        sk = add_node("Service", slug(s["service"]), name=s["service"])
+        sk = add_node("Service", slug(s["service"]), name=s["service"], service_id=s.get("service_id"))
         pk = node_key("Partner", s["partner_id"])
-        pop_id = s.get("population_id")
-        if s["population"] and not pop_id:
-            pop_id = "custom-" + slug(s["population"])
-            add_node("Population", pop_id, name=s["population"], calls_for=[])
-        add_edge(
-            pk,
-            sk,
-            "PROVIDES",
-            key=f"PROVIDES:{sk}:{pop_id or ''}",
-            population=pop_id,
-            population_as_written=s["population"],
-            service_as_written=s["service"],
-            **_row_attrs("services", s),
-            **_extras("services", s),
-        )
-        if pop_id:
-            add_edge(pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :])
+        # One edge per population the row names (none: one edge with population None); each
+        # carries the whole row, and ``_sheet``/``_row`` tell the edges of one row apart, so
+        # the row's capacity is counted once.
+        written = s.get("populations") or ((s["population"],) if s.get("population") else (None,))
+        ids = s.get("population_ids") or (s.get("population_id"),) * len(written)
+        row = {
+            "service_id": s.get("service_id"),
+            "region": s.get("region"),
+            "location": s.get("location"),
+            "capacity": s.get("capacity"),
+            "waitlist": s.get("waitlist"),
+            "eligibility": s.get("eligibility"),
+            "languages": list(s.get("languages") or ()),
+            "cost": s.get("cost"),
+            "funding_id": s.get("funding_id"),
+            "refers_to": list(s.get("refers_to") or ()),
+            "accepts_referrals_from": list(s.get("accepts_referrals_from") or ()),
+        }
+        for text, pop_id in zip(written, ids, strict=True):
+            if text and not pop_id:
+                pop_id = "custom-" + slug(text)
+                add_node("Population", pop_id, name=text, calls_for=[])
+            key = f"PROVIDES:{sk}:{pop_id or ''}"
+            if key in succ.get(pk, {}).get(sk, {}):
+                # Another row already names this service and population (one of them names
+                # several): both rows are kept, as two edges.
+                key = f"{key}:{s['_row']}"
+            add_edge(
+                pk,
+                sk,
+                "PROVIDES",
+                key=key,
+                population=pop_id,
+                # The cell as written (all its populations), so the row is written back as it was.
+                population_as_written=s["population"],
+                service_as_written=s["service"],
+                **row,
+                **_row_attrs("services", s),
+                **_extras("services", s),
+            )
+            if pop_id:
+                add_edge(
+                    pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :]
+                )
+
+    G.graph["needs"] = [
+        {
+            "region": n["region"],
+            "population": n.get("population_id") or n["population"],
+            "count": n["count"],
+            "population_as_written": n["population"],
+            **_row_attrs("needs", n),
+            **_extras("needs", n),
+        }
+        for n in tables["needs"]
+    ]
 
     # The ties are most of the edges (500,000 on a national map): ``put`` written out, with
     # each partner's node key made once, so that the dicts are looked up with keys whose

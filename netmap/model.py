@@ -124,7 +124,9 @@ class Column:
     sheet), ``ref`` (a partner id), ``refs`` (partner ids separated by ``;``),
     ``choice`` (one of ``choices``), ``date``, ``amount`` (a number >= 0),
     ``strength`` (an integer 1-3), ``bool`` (yes/no), ``agency_type``, ``role``,
-    ``population``, ``email``.
+    ``population``, ``email``; ``count`` (a whole number >= 0), ``list`` (texts separated
+    by ``;``), ``populations`` (populations separated by ``;``), ``service`` (matched
+    against the service taxonomy, kept as written when it matches nothing).
     """
 
     name: str
@@ -263,10 +265,36 @@ SHEETS: dict[str, Sheet] = {
         "services",
         (
             Column("partner_id", "ref", True, help="Id of the partner providing the service.", width=12),
-            Column("service", "text", True, help="Service provided, e.g. 'Child care assistance'.", width=30),
-            Column("population", "population", help="Population served, e.g. 'People with disabilities'.", width=28),
+            Column(
+                "service",
+                "service",
+                True,
+                help="Service provided, from the service list (e.g. 'Child care'); other names are kept.",
+                width=30,
+            ),
+            Column(
+                "population",
+                "populations",
+                help="Population(s) served, e.g. 'People with disabilities'; several separated by ';'.",
+                width=28,
+            ),
+            Column("region", "text", help="Region where it is offered (blank: the partner's region).", width=16),
+            Column("location", "text", help="Where it is offered: a site, address or city.", width=20),
+            Column("capacity", "count", help="Seats or slots per year (a whole number).", width=10),
+            Column("waitlist", "count", help="People waiting for it now (a whole number).", width=10),
+            Column("eligibility", "text", help="Who may use it, e.g. 'ages 16-24, low income'.", width=24),
+            Column("languages", "list", help="Languages it is offered in, separated by ';'.", width=18),
+            Column("cost", "text", help="free, sliding scale, fee, ...", width=12),
+            Column("funding_id", "text", help="Id of the funding award that pays for it (funding sheet).", width=12),
+            Column(
+                "accepts_referrals_from",
+                "refs",
+                help="Partner ids it takes referrals from, separated by ';'.",
+                width=20,
+            ),
+            Column("refers_to", "refs", help="Partner ids it refers people on to, separated by ';'.", width=16),
         ),
-        help="One row per service a partner provides (and to whom).",
+        help="One row per service a partner provides (and to whom, where, how many).",
         key=("partner_id", "service", "population"),
     ),
     "contacts": Sheet(
@@ -282,6 +310,16 @@ SHEETS: dict[str, Sheet] = {
         help="People at partner organisations. Personal data: never shown on maps unless asked.",
         personal=True,
         key=("partner_id", "name"),
+    ),
+    "needs": Sheet(
+        "needs",
+        (
+            Column("region", "text", True, help="Region, as written in the partners sheet.", width=16),
+            Column("population", "population", True, help="Population, e.g. 'English learners'.", width=28),
+            Column("count", "count", True, help="How many people of that population live there.", width=10),
+        ),
+        help="How many people of each population live in each region (for seats per 1,000).",
+        key=("region", "population"),
     ),
 }
 

@@ -66,6 +66,13 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
             "partner_id": works_at[0] if works_at else None,
             **{k: d.get(k) for k in ("name", "title", "email", "phone", "champion")},
         }
+    if sheet == "needs":
+        (need,) = item
+        return {
+            "region": need.get("region"),
+            "population": need.get("population_as_written"),
+            "count": need.get("count"),
+        }
     u, v, d = item
     source, target = G.nodes[u]["id"], G.nodes[v]["id"]
     if sheet == "roles":
@@ -82,6 +89,7 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
             "partner_id": source,
             "service": d.get("service_as_written") or G.nodes[v].get("name"),
             "population": d.get("population_as_written"),
+            **{k: d.get(k) for k in _SERVICE_COLUMNS},
         }
     return {  # ties
         "source_id": source,
@@ -90,6 +98,12 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
         **{k: d.get(k) for k in ("strength", "directed", "notes", "start", "end")},
     }
 
+
+# The services columns an edge keeps under their own names.
+_SERVICE_COLUMNS = (
+    "region", "location", "capacity", "waitlist", "eligibility", "languages", "cost", "funding_id",
+    "accepts_referrals_from", "refers_to",
+)  # fmt: skip
 
 # Which node label or relationship type each sheet's rows became.
 _ROW_OWNER = {
@@ -104,6 +118,14 @@ _ROW_OWNER = {
 
 
 def _items(G: nx.MultiDiGraph, sheet: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    if sheet == "needs":
+        # Not a node or relationship: the graph's own list (G.graph["needs"]).
+        for need in G.graph.get("needs") or ():
+            yield need.get("_row") or 0, (need,)
+        return
+    if sheet == "services":
+        yield from _service_items(G)
+        return
     kind, owner = _ROW_OWNER[sheet]
     if kind == "node":
         for n, d in G.nodes(data=True):
@@ -113,6 +135,20 @@ def _items(G: nx.MultiDiGraph, sheet: str) -> Iterator[tuple[int, tuple[Any, ...
         for u, v, d in G.edges(data=True):
             if d.get("type") == owner and d.get("_sheet") == sheet:
                 yield d.get("_row") or 0, (u, v, d)
+
+
+def _service_items(G: nx.MultiDiGraph) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """One item per services row: of the edges of a row naming several populations, the first."""
+    seen: set[tuple[str, str, int]] = set()
+    for u, v, d in G.edges(data=True):
+        if d.get("type") != "PROVIDES" or d.get("_sheet") != "services":
+            continue
+        row = d.get("_row")
+        if row is not None:
+            if (u, v, row) in seen:
+                continue
+            seen.add((u, v, row))
+        yield row or 0, (u, v, d)
 
 
 def sheet_rows(G: nx.MultiDiGraph, sheet: str) -> tuple[list[str], list[list[str]]]:

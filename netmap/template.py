@@ -33,6 +33,7 @@ from netmap.model import (
 )
 from netmap.outputs import Inputs, write_file, write_folder
 from netmap.roster import Roster, load_roster
+from netmap.services import ServiceTaxonomy, load_taxonomy
 
 __all__ = ["EXAMPLE_ROWS", "write_template"]
 
@@ -96,7 +97,23 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "notes": "Monthly referral meeting.",
         }
     ],
-    "services": [{"partner_id": "P001", "service": "Adult basic education", "population": "English learners"}],
+    "services": [
+        {
+            "partner_id": "P001",
+            "service": "Adult basic education",
+            "population": "English learners",
+            "region": "Example Region",
+            "location": "Main campus",
+            "capacity": "120",
+            "waitlist": "15",
+            "eligibility": "Adults without a high school diploma",
+            "languages": "English;Spanish",
+            "cost": "free",
+            "funding_id": "F001",
+            "accepts_referrals_from": "P002",
+            "refers_to": "P002",
+        }
+    ],
     "contacts": [
         {
             "partner_id": "P001",
@@ -107,12 +124,17 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "champion": "yes",
         }
     ],
+    "needs": [{"region": "Example Region", "population": "English learners", "count": "2400"}],
 }
 
+# Words people write in the cost column; any other text is kept as written.
+COSTS = ("free", "sliding scale", "fee")
 
-def _choices(roster: Roster) -> dict[tuple[str, str], tuple[list[str], bool]]:
+
+def _choices(roster: Roster, taxonomy: ServiceTaxonomy) -> dict[tuple[str, str], tuple[list[str], bool]]:
     """(sheet, column) -> (allowed values, strict). Non-strict lists still accept aliases."""
     yes_no = ["yes", "no"]
+    populations = [p.name for p in roster.populations.values()]
     return {
         ("partners", "agency_type"): ([t.name for t in roster.agency_types.values()], False),
         ("partners", "level"): (list(LEVELS), True),
@@ -125,12 +147,15 @@ def _choices(roster: Roster) -> dict[tuple[str, str], tuple[list[str], bool]]:
         ("ties", "kind"): (list(TIE_KINDS), True),
         ("ties", "strength"): (["1", "2", "3"], True),
         ("ties", "directed"): (yes_no, False),
-        ("services", "population"): ([p.name for p in roster.populations.values()], False),
+        ("services", "service"): ([s.name for s in taxonomy.services.values()], False),
+        ("services", "population"): (populations, False),
+        ("services", "cost"): (list(COSTS), False),
         ("contacts", "champion"): (yes_no, False),
+        ("needs", "population"): (populations, False),
     }
 
 
-def _readme_lines(roster: Roster) -> list[str]:
+def _readme_lines(roster: Roster, taxonomy: ServiceTaxonomy) -> list[str]:
     lines = [
         "netmap workbook",
         "",
@@ -141,10 +166,17 @@ def _readme_lines(roster: Roster) -> list[str]:
         "Dates are YYYY-MM-DD (or Excel date cells). Amounts are plain numbers. Yes/no cells take yes or no.",
         "Cells with a drop-down accept the listed values; agency types, roles and populations also accept",
         "common alternative names (e.g. 'WIB', 'American Job Center', 'CC').",
+        "Services are matched against the service list (e.g. 'GED classes' is Adult basic education); a",
+        "service it does not know is kept as written, with a warning.",
+        "Cells that take several values (a service's populations, languages, refers_to) separate them",
+        "with ';', e.g. 'Veterans;English learners': pick one from the drop-down, then type the rest.",
+        "Capacity, waitlist and count are whole numbers. The needs sheet says how many people of a",
+        "population live in a region, for seats per 1,000.",
         "The sheets named README and lists belong to the template and are never read as data.",
         "Contacts are personal data: netmap never puts them on a map or report unless asked to.",
         "",
         f"Roster in use: {roster.title} ({roster.name})",
+        f"Service list in use: {taxonomy.title} ({taxonomy.name})",
         "",
         "Sheets:",
     ]
@@ -161,6 +193,7 @@ def write_template(
     folder: str | Path,
     *,
     roster: Roster | None = None,
+    taxonomy: ServiceTaxonomy | None = None,
     csv_files: bool = False,
     force: bool = False,
     inputs: Inputs = (),
@@ -175,6 +208,8 @@ def write_template(
         Created if missing.
     roster : Roster, optional
         Drop-down lists come from it (default ``career-pathways``).
+    taxonomy : ServiceTaxonomy, optional
+        The services column's drop-down lists its services (default ``career-services``).
     csv_files : bool
         Write one CSV file per sheet (plus README.txt) instead of an ``.xlsx``.
     force : bool
@@ -189,17 +224,20 @@ def write_template(
         cannot be written.
     """
     roster = roster or load_roster()
+    taxonomy = taxonomy or load_taxonomy()
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} exists and is not a folder")
     if csv_files:
-        files = _csv_files(roster)
+        files = _csv_files(roster, taxonomy)
         write_folder(folder, files, inputs=inputs, force=force, owned=set(files))
         return folder
-    return write_file(folder / "netmap.xlsx", _xlsx_bytes(roster), inputs=inputs, force=force, make_folder=True)
+    return write_file(
+        folder / "netmap.xlsx", _xlsx_bytes(roster, taxonomy), inputs=inputs, force=force, make_folder=True
+    )
 
 
-def _csv_files(roster: Roster) -> dict[str, bytes]:
+def _csv_files(roster: Roster, taxonomy: ServiceTaxonomy) -> dict[str, bytes]:
     files = {}
     for name, sheet in SHEETS.items():
         buffer = io.StringIO()
@@ -208,15 +246,15 @@ def _csv_files(roster: Roster) -> dict[str, bytes]:
         for row in EXAMPLE_ROWS.get(name, []):
             writer.writerow([row.get(c.name, "") for c in sheet.columns])
         files[f"{name}.csv"] = buffer.getvalue().encode("utf-8")
-    lines = [*_readme_lines(roster), "", "Allowed values:"]
-    for (sheet, column), (values, strict) in _choices(roster).items():
+    lines = [*_readme_lines(roster, taxonomy), "", "Allowed values:"]
+    for (sheet, column), (values, strict) in _choices(roster, taxonomy).items():
         note = "" if strict else " (alternative names accepted)"
         lines.append(f"  {sheet}.{column}{note}: " + "; ".join(values))
     files["README.txt"] = ("\n".join(lines) + "\n").encode("utf-8")
     return files
 
 
-def _xlsx_bytes(roster: Roster) -> bytes:
+def _xlsx_bytes(roster: Roster, taxonomy: ServiceTaxonomy) -> bytes:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -226,14 +264,14 @@ def _xlsx_bytes(roster: Roster) -> bytes:
     wb = Workbook()
     readme = wb.active
     readme.title = "README"
-    for i, line in enumerate(_readme_lines(roster), start=1):
+    for i, line in enumerate(_readme_lines(roster, taxonomy), start=1):
         readme.cell(row=i, column=1, value=line)
     readme["A1"].font = Font(bold=True, size=14)
     readme.column_dimensions["A"].width = 110
 
     # Drop-down values live on a hidden sheet: inline lists are capped at 255 characters.
     lists = wb.create_sheet("lists")
-    choices = _choices(roster)
+    choices = _choices(roster, taxonomy)
     ranges: dict[tuple[str, str], str] = {}
     for col_index, ((sheet, column), (values, _)) in enumerate(choices.items(), start=1):
         letter = get_column_letter(col_index)
@@ -259,7 +297,11 @@ def _xlsx_bytes(roster: Roster) -> bytes:
         for row_index, row in enumerate(EXAMPLE_ROWS.get(name, []), start=2):
             for col_index, column in enumerate(sheet.columns, start=1):
                 value: Any = row.get(column.name)
-                if value is not None:
+                if value is None:
+                    continue
+                if column.kind == "count":
+                    ws.cell(row=row_index, column=col_index, value=int(value))  # a number, as a person types it
+                else:
                     # Typed as text: an id like 007 must stay 007.
                     ws.cell(row=row_index, column=col_index, value=value).number_format = "@"
         for col_index, column in enumerate(sheet.columns, start=1):

@@ -223,3 +223,66 @@ def test_direct_writes_give_the_graph_the_public_api_gives(example):
     assert all(G._pred[v][u] is G._succ[u][v] for u, v in G.edges())
     G.add_edge("Partner:x", "Partner:y")  # the graph stays an ordinary, mutable NetworkX graph
     assert G.has_edge("Partner:x", "Partner:y") and "Partner:x" in G.pred["Partner:y"]
+
+
+def test_provides_edges_carry_the_services_row_one_per_population(tmp_path):
+    from tests.conftest import write_csv_workbook
+
+    folder = write_csv_workbook(
+        tmp_path / "services",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "region"],
+                ["P1", "Pima CC", "CC", "North"],
+                ["P2", "AJC", "AJC", ""],
+            ],
+            "funding": [["id", "stream", "recipient_id"], ["F1", "WIOA Adult", "P1"]],
+            "services": [
+                ["partner_id", "service", "population", "region", "capacity", "languages", "funding_id", "refers_to"],
+                ["P1", "Job training", "Veterans; Martians", "South", "120", "English; Spanish", "F1", "P2"],
+                ["P2", "Hair braiding", "", "", "", "", "", ""],
+            ],
+            "needs": [["region", "population", "count"], ["North", "Veterans", "300"], ["North", "Martians", "5"]],
+        },
+    )
+    G = netmap.read_graph(folder)
+    provides = {(u, k): d for u, _, k, d in G.edges(keys=True, data=True) if d["type"] == "PROVIDES"}
+    assert sorted(provides) == [
+        ("Partner:P1", "PROVIDES:Service:job-training:custom-martian"),
+        ("Partner:P1", "PROVIDES:Service:job-training:veterans"),
+        ("Partner:P2", "PROVIDES:Service:hair-braiding:"),
+    ]
+    veterans = provides["Partner:P1", "PROVIDES:Service:job-training:veterans"]
+    assert {k: veterans[k] for k in veterans if k not in ("type", "map_id")} == {
+        "population": "veterans",
+        "population_as_written": "Veterans; Martians",
+        "service_as_written": "Job training",
+        "service_id": "training",
+        "region": "South",
+        "location": None,
+        "capacity": 120,
+        "waitlist": None,
+        "eligibility": None,
+        "languages": ["English", "Spanish"],
+        "cost": None,
+        "funding_id": "F1",
+        "refers_to": ["P2"],
+        "accepts_referrals_from": [],
+        "_sheet": "services",
+        "_row": 2,
+    }
+    martians = provides["Partner:P1", "PROVIDES:Service:job-training:custom-martian"]
+    assert (martians["population"], martians["capacity"], martians["_row"]) == ("custom-martian", 120, 2)
+    hair = provides["Partner:P2", "PROVIDES:Service:hair-braiding:"]
+    assert (hair["population"], hair["service_id"], hair["region"], hair["languages"]) == (None, None, None, [])
+    assert G.nodes["Service:job-training"]["service_id"] == "training"
+    assert G.graph["needs"] == [
+        {"region": "North", "population": "veterans", "count": 300, "population_as_written": "Veterans"}
+        | {"_sheet": "needs", "_row": 2},
+        {"region": "North", "population": "Martians", "count": 5, "population_as_written": "Martians"}
+        | {"_sheet": "needs", "_row": 3},
+    ]
+
+
+def test_a_workbook_without_needs_has_an_empty_needs_list(graph):
+    assert graph.graph["needs"] == []

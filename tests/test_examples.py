@@ -197,6 +197,7 @@ def test_the_211_directory_warns_only_of_the_two_organisations_left_out_on_purpo
         "ties": 1,
         "services": 37,
         "contacts": 0,
+        "needs": 0,
     }
 
 

@@ -27,6 +27,7 @@ def test_template_validates_cleanly(workbook):
         "ties": 1,
         "services": 1,
         "contacts": 1,
+        "needs": 1,
     }
 
 
@@ -64,6 +65,10 @@ def test_template_sheets_headers_and_example_rows(workbook):
         ("agreements", "type", "MOU", True),
         ("funding", "source", "federal", True),
         ("ties", "kind", "collaboration", True),
+        ("services", "service", "Outreach and recruitment", False),
+        ("services", "population", "People with disabilities", False),
+        ("services", "cost", "free", False),
+        ("needs", "population", "People with disabilities", False),
     ],
 )
 def test_drop_down_lists_come_from_the_roster(workbook, sheet, column, first, strict):
@@ -81,6 +86,55 @@ def test_drop_down_lists_come_from_the_roster(workbook, sheet, column, first, st
     assert values[0] == first
     if column == "agency_type":
         assert len(values) == len(netmap.load_roster().agency_types)
+    if column == "service":
+        assert len(values) == 20 and "Child care" in values
+
+
+def test_a_filled_template_reads_back_with_its_services_and_needs(workbook):
+    wb = openpyxl.load_workbook(workbook)
+    header = [c.value for c in wb["services"][1]]
+    row = {
+        "partner_id": "P002",
+        "service": "Bus passes",  # an alias of Transportation
+        "population": "Veterans;English learners",
+        "capacity": 40,  # a number cell, as Excel stores one typed in
+        "waitlist": "3",
+        "languages": "English",
+        "funding_id": "F001",
+        "refers_to": "P001",
+    }
+    wb["services"].append([row.get(h) for h in header])
+    wb["needs"].append(["Example Region", "Veterans", 310])
+    wb.save(workbook)
+    tables = netmap.read_workbook(workbook)
+    assert tables.issues == []
+    example, filled = tables["services"]
+    assert (example["service_id"], example["capacity"], example["languages"]) == (
+        "adult-education",
+        120,
+        ("English", "Spanish"),
+    )
+    assert (filled["service_id"], filled["population_ids"], filled["capacity"], filled["waitlist"]) == (
+        "transportation",
+        ("veterans", "english-learners"),
+        40,
+        3,
+    )
+    assert [(n["region"], n["population_id"], n["count"]) for n in tables["needs"]] == [
+        ("Example Region", "english-learners", 2400),
+        ("Example Region", "veterans", 310),
+    ]
+    G = netmap.build_graph(tables)
+    assert sum(1 for *_, d in G.edges(data=True) if d["type"] == "PROVIDES") == 3
+
+
+def test_template_readme_explains_the_services_and_needs_sheets(tmp_path):
+    folder = write_template(tmp_path / "c", csv_files=True)
+    text = (folder / "README.txt").read_text(encoding="utf-8")
+    assert "Service list in use: Career pathway services (career-services)" in text
+    assert "services.service (alternative names accepted): Outreach and recruitment;" in text
+    assert "- capacity (optional): Seats or slots per year (a whole number)." in text
+    assert "  needs: How many people of each population live in each region" in text
 
 
 def test_template_refuses_to_overwrite_without_force(workbook):

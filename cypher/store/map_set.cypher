@@ -2,7 +2,7 @@
 // compare-and-set: it happens only while the caller holds the map's load lock (a load whose
 // lock expired and was taken over switches nothing and gets no row back). The first SET
 // takes the lock node's write lock (Neo4j), so no other load can take it in between.
-// Parameters: $map (map name), $owner (the load lock owner's token), $props (map: version, roster, source, loaded_at, files, columns, extra_sheets)
+// Parameters: $map (map name), $owner (the load lock owner's token), $props (map: version, roster, source, loaded_at, files, columns, extra_sheets, needs)
 MATCH (l:LoadLock {map: $map})
 SET l.touched = timestamp()
 WITH l

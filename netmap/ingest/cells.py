@@ -31,6 +31,7 @@ __all__ = [
     "is_blank",
     "parse_amount",
     "parse_bool",
+    "parse_count",
     "parse_date",
     "parse_strength",
 ]
@@ -188,6 +189,37 @@ def parse_strength(value: Any) -> tuple[int | None, Problem | None]:
         return None, ("invalid-number", f"{text!r} is not a whole number; strength is 1 (weak) to 3 (strong)", ())
     if not number.is_integer() or not 1 <= number <= 3:
         return None, ("out-of-range", f"{text!r} is outside 1-3; strength is 1 (weak), 2 or 3 (strong)", ())
+    return int(number), None
+
+
+def parse_count(value: Any) -> tuple[int | None, Problem | None]:
+    """A count of people or seats: a whole number 0 or more (``12``, ``1,200``, a number cell).
+
+    >>> parse_count("1,200"), parse_count(3.0)
+    ((1200, None), (3, None))
+    >>> parse_count("-2")[1][0], parse_count("2.5")[1][0], parse_count("many")[1][0]
+    ('out-of-range', 'invalid-number', 'invalid-number')
+    """
+    if isinstance(value, bool):
+        return None, ("invalid-number", f"{cell_text(value)!r} is not a whole number", ())
+    text = cell_text(value)
+    cleaned = text.replace(" ", "")
+    if _GROUPED.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif _PLAIN.match(cleaned):
+        number = float(cleaned)
+    else:
+        return None, ("invalid-number", f"{text!r} is not a number; write a count as a whole number like 25", ())
+    if math.isnan(number) or math.isinf(number):
+        return None, ("invalid-number", f"{text!r} is not a finite number", ())
+    if number < 0:
+        return None, ("out-of-range", f"{text!r} is negative; counts are 0 or more", ())
+    if not number.is_integer():
+        return None, ("invalid-number", f"{text!r} is not a whole number; a count is 0, 1, 2, ...", ())
+    if number > MAX_AMOUNT:
+        return None, ("out-of-range", f"{text!r} is larger than netmap's limit of 10^15", ())
     return int(number), None
 
 

@@ -31,11 +31,20 @@ from itertools import compress, repeat
 from typing import Any
 
 from netmap.errors import ERROR, WARNING, Issue
-from netmap.ingest.cells import cell_text, is_blank, parse_amount, parse_bool, parse_date, parse_strength
+from netmap.ingest.cells import (
+    cell_text,
+    is_blank,
+    parse_amount,
+    parse_bool,
+    parse_count,
+    parse_date,
+    parse_strength,
+)
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
 from netmap.model import SHEETS, Column, Sheet, header_key
 from netmap.roster import Roster, load_roster, slug
 from netmap.roster import normalize as _normalize
+from netmap.services import ServiceTaxonomy, load_taxonomy
 
 # Cells repeat (the same agency type, level, region on thousands of rows): normalise each
 # distinct text once.
@@ -78,8 +87,12 @@ class Tables:
 
     Every record has ``_row`` (the Excel row it came from) and ``extra`` (the values
     of columns netmap does not know, as text). Partners also carry
-    ``agency_type_id``; roles ``role_id``; services ``population_id``; agreements
-    ``parties`` as a tuple of partner ids.
+    ``agency_type_id``; roles ``role_id``; agreements ``parties`` as a tuple of partner
+    ids. Services carry ``service_id`` (the taxonomy's id, None when the service matches
+    none), ``populations`` (the populations as written, a tuple), ``population_ids`` (their
+    ids, None for one the roster does not know), ``population_id`` (the one id when the
+    row names one population), ``languages``, ``refers_to`` and ``accepts_referrals_from``
+    as tuples; needs rows ``population_id``.
     """
 
     source: str
@@ -94,6 +107,8 @@ class Tables:
     columns: dict[str, list[str]] = field(default_factory=dict)
     # The map these tables were read from, when they come from the database.
     map_id: str | None = None
+    # The service taxonomy the services sheet was matched against.
+    taxonomy: ServiceTaxonomy | None = None
 
     def __getitem__(self, sheet: str) -> list[dict[str, Any]]:
         return self.records.get(sheet, [])
@@ -179,7 +194,7 @@ class _SheetCheck:
         )
 
 
-def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
+def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: ServiceTaxonomy | None = None) -> Tables:
     """Check every cell of every sheet; return clean records and all issues.
 
     Parameters
@@ -189,6 +204,9 @@ def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
     roster : Roster, optional
         Reference roster for agency types, roles and populations (default
         ``career-pathways``).
+    taxonomy : ServiceTaxonomy, optional
+        The services the ``service`` column is matched against (default
+        ``career-services``, see :func:`netmap.services.load_taxonomy`).
 
     Returns
     -------
@@ -196,7 +214,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
         ``tables.ok`` is True when no issue is an error.
     """
     roster = roster or load_roster()
-    tables = Tables(raw.source, roster, issues=list(raw.issues))
+    tables = Tables(raw.source, roster, issues=list(raw.issues), taxonomy=taxonomy or _default_taxonomy())
     if any(i.is_error and i.row is None and i.sheet is None for i in raw.issues):
         return tables  # the file itself could not be read
 
@@ -238,8 +256,17 @@ def validate(raw: RawWorkbook, roster: Roster | None = None) -> Tables:
         )
 
     _check_references(tables, raw, rejected)
+    _check_awards(tables, raw, rejected)
+    _align_regions(tables, raw)
+    _check_need_regions(tables, raw)
     tables.issues = sorted(tables.issues, key=_issue_order)
     return tables
+
+
+@functools.cache
+def _default_taxonomy() -> ServiceTaxonomy:
+    """The shipped taxonomy, read once per process (it is only read from, never changed)."""
+    return load_taxonomy()
 
 
 def _issue_order(issue: Issue) -> tuple[int, int, int]:
@@ -360,6 +387,12 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
     if spec.name == "partners":
         _resolve_agency_types(check, tables.roster, values, row_numbers, bad, derived)
         _merge_region_spellings(check, values["region"], row_numbers)
+    if spec.name == "services":
+        # A sheet with only the three columns netmap always had was not written for the
+        # inventory: it is matched silently, so an old workbook reads with the issues it had.
+        richer = any(c.name not in _OLD_SERVICE_COLUMNS for c in known.values())
+        taxonomy = tables.taxonomy or _default_taxonomy()
+        _resolve_services(check, taxonomy, values["service"], row_numbers, derived, warn=richer)
     for name in spec.required_columns:
         if None not in values[name]:
             continue  # the usual case, seen at C speed
@@ -522,7 +555,16 @@ def _drop_repeats(
 # rows equal by the key are not told apart by how those are written.
 _KEY_COLUMNS = {
     "roles": {"partner_id", "role", "role_id"},
-    "services": {"partner_id", "service", "population", "population_id"},
+    "services": {
+        "partner_id",
+        "service",
+        "service_id",
+        "population",
+        "population_id",
+        "populations",
+        "population_ids",
+    },
+    "needs": {"region", "population", "population_id"},
     "ties": {"source_id", "target_id", "kind"},
     "contacts": {"partner_id", "name"},
 }
@@ -555,6 +597,8 @@ def _what(sheet: str, record: dict[str, Any]) -> str:
     if sheet == "services":
         population = f" for {record['population']!r}" if record.get("population") else ""
         return f"service {record['service']!r}{population} of partner {record['partner_id']}"
+    if sheet == "needs":
+        return f"the count of {record['population']!r} in region {record['region']!r}"
     if sheet == "contacts":
         # Not the name itself: issues are shown and shared, names are personal data.
         return f"one contact (same name) of partner {record['partner_id']}"
@@ -575,7 +619,13 @@ def _row_key(sheet: str, record: dict[str, Any]) -> tuple[Any, ...]:
     if sheet == "roles":
         return (record["partner_id"], record["role_id"])
     if sheet == "services":
-        return (record["partner_id"], normalize(record["service"]), record.get("population_id") or record["population"])
+        populations = tuple(
+            pid or normalize(text)
+            for text, pid in zip(record.get("populations") or (), record.get("population_ids") or (), strict=True)
+        )
+        return (record["partner_id"], normalize(record["service"]), frozenset(populations))
+    if sheet == "needs":
+        return (region_key(record["region"]), record.get("population_id") or normalize(record["population"]))
     if sheet == "ties":
         ends = (record["source_id"], record["target_id"])
         return (ends if record.get("directed") else frozenset(ends), record.get("kind"))
@@ -590,7 +640,8 @@ _Parsed = tuple[Any, bool, tuple[tuple[str, str, tuple[str, ...], str], ...], di
 # An agency type issue: (code, message, column, value, suggestions, severity).
 _TypeIssue = tuple[str, str, str, Any, list[str], str]
 _TEXT_OR_NONE = {str, type(None)}
-_TEXT_KINDS = ("text", "id", "ref", "agency_type")  # agency types are matched once the level is known
+# Agency types are matched once the level is known, services once per distinct text.
+_TEXT_KINDS = ("text", "id", "ref", "agency_type", "service")
 
 
 def _parse_column(roster: Roster, column: Column, cells: Sequence[Any]) -> tuple[list[Any], list[tuple[int, _Parsed]]]:
@@ -637,10 +688,18 @@ def _parse_value(roster: Roster, column: Column, value: Any) -> _Parsed:
         parts = [p.strip() for p in cell_text(value).split(";")]
         ids = tuple(dict.fromkeys(p for p in parts if p))
         if len(ids) < len([p for p in parts if p]):
-            message = "a partner is listed twice among the parties; it is counted once"
+            message = (
+                "a partner is listed twice among the parties; it is counted once"
+                if column.name == "parties"
+                else f"a partner is listed twice in {column.name!r}; it is counted once"
+            )
             warning = ("duplicate-party", message, (), WARNING)
             return ids, True, (warning,), None
         return ids, True, (), None
+    if kind == "list":
+        return tuple(dict.fromkeys(p.strip() for p in cell_text(value).split(";") if p.strip())), True, (), None
+    if kind == "populations":
+        return _populations(roster, cell_text(value))
     if kind == "choice":
         text = cell_text(value)
         by_key = _choice_keys(tuple(column.choices))
@@ -692,7 +751,72 @@ _PARSERS: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "amount": parse_amount,
     "strength": parse_strength,
     "bool": parse_bool,
+    "count": parse_count,
 }
+
+
+def _populations(roster: Roster, text: str) -> _Parsed:
+    """A cell naming one or more populations, separated by ``;``: each matched, unknown ones kept."""
+    parts = tuple(dict.fromkeys(p.strip() for p in text.split(";") if p.strip()))
+    ids = []
+    issues = []
+    for part in parts:
+        population = roster.match_population(part)
+        ids.append(population.id if population else None)
+        if population is None:
+            issues.append(
+                (
+                    "unknown-population",
+                    f"{part!r} is not a population the roster knows; it is kept, but no partner type is "
+                    "expected for it",
+                    tuple(roster.suggest_populations(part)),
+                    WARNING,
+                )
+            )
+    fields = {
+        "populations": parts,
+        "population_ids": tuple(ids),
+        "population_id": ids[0] if len(ids) == 1 else None,
+    }
+    return text, True, tuple(issues), fields
+
+
+_OLD_SERVICE_COLUMNS = frozenset({"partner_id", "service", "population"})
+
+
+def _resolve_services(
+    check: _SheetCheck,
+    taxonomy: ServiceTaxonomy,
+    services: list[Any],
+    row_numbers: list[int],
+    derived: dict[int, dict[str, Any]],
+    *,
+    warn: bool = True,
+) -> None:
+    """Match each service against the taxonomy; one that matches nothing is kept as written.
+
+    With ``warn`` (a sheet with the inventory's columns) such a row gets an ``unknown-service``
+    warning with the closest names of the taxonomy.
+    """
+    memo: dict[str, Any] = {}
+    for i, text in enumerate(services):
+        if text is None:
+            continue
+        if text not in memo:
+            memo[text] = taxonomy.match(text)
+        found = memo[text]
+        derived.setdefault(i, {})["service_id"] = found.id if found else None
+        if found is None and warn:
+            check.add(
+                "unknown-service",
+                f"{text!r} is not a service of the {taxonomy.name} list; it is kept as written, but the "
+                "inventory cannot tell which service it is",
+                row=row_numbers[i],
+                column="service",
+                value=text,
+                suggestions=taxonomy.suggest(text),
+                severity=WARNING,
+            )
 
 
 def _resolve_agency_types(
@@ -859,9 +983,11 @@ _REFERENCES = {
     "agreements": ("parties",),
     "funding": ("recipient_id", "funder_id"),
     "ties": ("source_id", "target_id"),
-    "services": ("partner_id",),
+    "services": ("partner_id", "accepts_referrals_from", "refers_to"),
     "contacts": ("partner_id",),
 }
+# Columns holding several partner ids (a tuple) rather than one.
+_MULTI = {"parties", "accepts_referrals_from", "refers_to"}
 
 
 def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list[dict[str, Any]]]) -> None:
@@ -905,7 +1031,11 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
             # to a valid partner, so every row is kept as it is.
             referenced: set[Any] = set()
             for column in columns:
-                referenced.update(map(operator.itemgetter(column), records))
+                if column in _MULTI:
+                    for ids in map(operator.itemgetter(column), records):
+                        referenced.update(ids or ())
+                else:
+                    referenced.update(map(operator.itemgetter(column), records))
             referenced.discard(None)
             if referenced <= valid:
                 continue
@@ -958,3 +1088,102 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
             if ok:
                 kept.append(record)
         tables.records[sheet] = kept
+
+
+def _check_awards(tables: Tables, raw: RawWorkbook, rejected: dict[str, list[dict[str, Any]]]) -> None:
+    """A service's ``funding_id`` must be the id of an award in the funding sheet."""
+    if "services" not in raw.sheets:
+        return
+    records = tables.records.get("services", [])
+    if not any(r.get("funding_id") for r in [*records, *rejected.get("services", [])]):
+        return
+    funding = raw.sheets.get("funding")
+    awards: set[str] = set()
+    if funding is not None:
+        # Rejected award rows count: their own error is reported, this row needs no echo of it.
+        index = next((i for i, h in enumerate(funding.header) if header_key(h) == "id"), None)
+        if index is not None:
+            awards = {cell_text(v) for v in funding.columns()[index] if not is_blank(v)}
+    check = _SheetCheck(tables, raw.sheets["services"])
+    bad: set[int] = set()
+    for record in sorted([*records, *rejected.get("services", [])], key=lambda r: r["_row"]):
+        award = record.get("funding_id")
+        if award is None or award in awards:
+            continue
+        where = "the funding sheet" if funding is not None else "a funding sheet (the workbook has none)"
+        check.add(
+            "unknown-award",
+            f"{award!r} is not the id of an award in {where}",
+            row=record["_row"],
+            column="funding_id",
+            value=award,
+            suggestions=difflib.get_close_matches(award, sorted(awards), n=3, cutoff=0.6),
+        )
+        bad.add(id(record))
+    if bad:
+        tables.records["services"] = [r for r in records if id(r) not in bad]
+
+
+def _align_regions(tables: Tables, raw: RawWorkbook) -> None:
+    """Services and needs rows name a partner region as the partners sheet spells it.
+
+    "north" on a needs row and "North" in the partners sheet are one region (as two spellings
+    in the partners sheet are, see :func:`_merge_region_spellings`): the row takes the partners'
+    spelling, so every analysis compares regions as equal text; each other spelling is a
+    ``region-spelling`` warning once per sheet, at its first row.
+    """
+    spelling: dict[str, str] = {}
+    for p in tables["partners"]:
+        if p.get("region"):
+            spelling.setdefault(region_key(p["region"]), p["region"])
+    if not spelling:
+        return
+    for sheet in ("services", "needs"):
+        if sheet not in raw.sheets:
+            continue
+        check = _SheetCheck(tables, raw.sheets[sheet])
+        reported: set[str] = set()
+        for record in tables.records.get(sheet, []):
+            text = record.get("region")
+            kept = spelling.get(region_key(text)) if text else None
+            if kept is None or kept == text:
+                continue
+            record["region"] = kept
+            if text in reported:
+                continue
+            reported.add(text)
+            check.add(
+                "region-spelling",
+                f"region {text!r} is read as {kept!r}, as the partners sheet writes it: the two differ only in "
+                "case, spaces or punctuation, so they are one region",
+                row=record["_row"],
+                column="region",
+                value=text,
+                suggestions=(kept,),
+                severity=WARNING,
+            )
+
+
+def _check_need_regions(tables: Tables, raw: RawWorkbook) -> None:
+    """A needs row for a region no partner (and no service) is in: kept, with a warning."""
+    needs = tables.records.get("needs")
+    if not needs:
+        return
+    known = {region_key(p["region"]) for p in tables["partners"] if p.get("region")}
+    known |= {region_key(s["region"]) for s in tables["services"] if s.get("region")}
+    names = sorted({p["region"] for p in tables["partners"] if p.get("region")})
+    check = _SheetCheck(tables, raw.sheets["needs"])
+    for record in needs:
+        region = record["region"]
+        if region_key(region) in known:
+            continue
+        check.add(
+            "unknown-region",
+            f"no partner or service is in region {region!r}; the count is kept, but no provider there "
+            "can be set against it",
+            row=record["_row"],
+            column="region",
+            value=region,
+            suggestions=difflib.get_close_matches(region, names, n=3, cutoff=0.5),
+            severity=WARNING,
+        )

@@ -818,3 +818,61 @@ def test_the_readmes_json_read_back_snippet_works_as_written(tmp_path, monkeypat
     assert R.number_of_edges() == len(written["edges"])
     partner = next(n for n in written["nodes"] if n["key"].startswith("Partner:"))
     assert R.nodes[partner["key"]]["name"] == partner["name"]
+
+
+SERVICES_HEADER = (
+    "partner_id", "service", "population", "region", "location", "capacity", "waitlist", "eligibility",
+    "languages", "cost", "funding_id", "accepts_referrals_from", "refers_to",
+)  # fmt: skip
+
+
+FULL_ROW = "P1,Job training,Veterans; English learners,North,Main campus,120,0,adults,English; Spanish,free,F1,P2,P2"
+
+
+def services_workbook(folder: Path) -> Path:
+    """A workbook using every services column and the needs sheet."""
+    return write_csv_workbook(
+        folder,
+        {
+            "partners": [
+                ["id", "name", "agency_type", "region"],
+                ["P1", "Pima CC", "CC", "North"],
+                ["P2", "One Stop", "AJC", "North"],
+            ],
+            "funding": [["id", "stream", "recipient_id"], ["F1", "WIOA Adult", "P2"]],
+            "services": [
+                [*SERVICES_HEADER],
+                FULL_ROW.split(","),
+                ["P2", "Career counseling", "", "", "", "", "", "", "", "", "", "", ""],
+                ["P2", "Bus passes", "Veterans", "", "", "40", "12", "", "", "", "", "P1", ""],
+            ],
+            "needs": [["region", "population", "count"], ["North", "Veterans", "1200"], ["North", "Martians", "3"]],
+        },
+    )
+
+
+def test_workbook_format_keeps_the_services_columns_and_the_needs_sheet(tmp_path):
+    original = netmap.read_workbook(services_workbook(tmp_path / "in"))
+    assert original.errors == []
+    G = netmap.build_graph(original)
+    written = export_graph(G, tmp_path / "wb", format="workbook")
+    assert {"services.csv", "needs.csv"} <= {p.name for p in written}
+    assert (tmp_path / "wb" / "services.csv").read_text("utf-8").splitlines()[1] == (
+        "P1,Job training,Veterans; English learners,North,Main campus,120,0,adults,English;Spanish,free,F1,P2,P2"
+    )
+    assert (tmp_path / "wb" / "needs.csv").read_text("utf-8").splitlines() == [
+        "region,population,count",
+        "North,Veterans,1200",
+        "North,Martians,3",
+    ]
+    again = netmap.read_workbook(tmp_path / "wb")
+    for sheet in ("services", "needs"):
+        assert again[sheet] == original[sheet], sheet
+    assert netmap.build_graph(again).graph["needs"] == G.graph["needs"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_services_columns_round_trip(tmp_path, fmt):
+    G = netmap.read_graph(services_workbook(tmp_path / "in"))
+    export(G, tmp_path, fmt)
+    CHECKS[fmt](G, tmp_path / SUFFIX[fmt])

@@ -98,6 +98,8 @@ FORMULA_SUGGESTIONS = (
     "or replace the formula by its value (copy, then Paste Special > Values)",
 )
 MERGED_SUGGESTIONS = ("unmerge the cells (Home > Merge & Center > Unmerge Cells) and write the value in each cell",)
+SERVICES_HEADER = ["partner_id", "service", "population", "capacity", "waitlist", "refers_to", "accepts_referrals_from"]
+NEEDS_HEADER = ["region", "population", "count"]
 P_REGIONS = [
     ["id", "name", "agency_type", "level", "region"],
     ["P1", "Pima Community College", "Local community colleges", "local", "North"],
@@ -664,6 +666,154 @@ CASES: list[Case] = [
         severity=WARNING,
         file="agreements.csv",
     ),
+    # the richer services sheet and the needs sheet
+    Case(
+        "unknown-service",
+        lambda f: with_partners(f, services=[SERVICES_HEADER, ["P1", "Chlid care", "", "12", "", "", ""]]),
+        "services",
+        2,
+        "service",
+        "'Chlid care' is not a service of the career-services list; it is kept as written",
+        severity=WARNING,
+        file="services.csv",
+        suggestions=("Child care", "Health care", "English language learning"),
+    ),
+    Case(
+        "out-of-range",
+        lambda f: with_partners(f, services=[SERVICES_HEADER, ["P1", "Child care", "", "-3", "", "", ""]]),
+        "services",
+        2,
+        "capacity",
+        "'-3' is negative; counts are 0 or more",
+        file="services.csv",
+    ),
+    Case(
+        "invalid-number",
+        lambda f: with_partners(f, services=[SERVICES_HEADER, ["P1", "Child care", "", "", "2.5", "", ""]]),
+        "services",
+        2,
+        "waitlist",
+        "'2.5' is not a whole number; a count is 0, 1, 2, ...",
+        file="services.csv",
+    ),
+    Case(
+        "invalid-number",
+        lambda f: with_partners(f, services=[SERVICES_HEADER, ["P1", "Child care", "", "many", "", "", ""]]),
+        "services",
+        2,
+        "capacity",
+        "'many' is not a number; write a count as a whole number like 25",
+        file="services.csv",
+    ),
+    Case(
+        "unknown-population",
+        lambda f: with_partners(
+            f, services=[SERVICES_HEADER, ["P1", "Child care", "Veterans; Martians", "", "", "", ""]]
+        ),
+        "services",
+        2,
+        "population",
+        "'Martians' is not a population the roster knows; it is kept",
+        severity=WARNING,
+        file="services.csv",
+        more_suggestions=True,
+    ),
+    Case(
+        "unknown-reference",
+        lambda f: with_partners(f, services=[SERVICES_HEADER, ["P1", "Child care", "", "", "", "P2;P9", ""]]),
+        "services",
+        2,
+        "refers_to",
+        "'P9' is not the id of any partner in the partners sheet",
+        file="services.csv",
+    ),
+    Case(
+        "unknown-reference",
+        lambda f: with_partners(f, services=[SERVICES_HEADER, ["P1", "Child care", "", "", "", "", "p2"]]),
+        "services",
+        2,
+        "accepts_referrals_from",
+        "'p2' is not the id of any partner in the partners sheet",
+        file="services.csv",
+        suggestions=("P2",),
+    ),
+    Case(
+        "duplicate-party",
+        lambda f: with_partners(f, services=[SERVICES_HEADER, ["P1", "Child care", "", "", "", "P2; P2", ""]]),
+        "services",
+        2,
+        "refers_to",
+        "a partner is listed twice in 'refers_to'; it is counted once",
+        severity=WARNING,
+        file="services.csv",
+    ),
+    Case(
+        "unknown-award",
+        lambda f: with_partners(
+            f,
+            funding=[["id", "stream", "recipient_id"], ["F01", "WIOA Adult", "P2"]],
+            services=[["partner_id", "service", "funding_id"], ["P2", "Job placement", "F10"]],
+        ),
+        "services",
+        2,
+        "funding_id",
+        "'F10' is not the id of an award in the funding sheet",
+        file="services.csv",
+        suggestions=("F01",),
+    ),
+    Case(
+        "unknown-award",
+        lambda f: with_partners(f, services=[["partner_id", "service", "funding_id"], ["P2", "Job placement", "F1"]]),
+        "services",
+        2,
+        "funding_id",
+        "'F1' is not the id of an award in a funding sheet (the workbook has none)",
+        file="services.csv",
+    ),
+    Case(
+        "unknown-region",
+        lambda f: f.csv({"partners": P_REGIONS, "needs": [NEEDS_HEADER, ["Nroth", "English learners", "2400"]]}),
+        "needs",
+        2,
+        "region",
+        "no partner or service is in region 'Nroth'; the count is kept",
+        severity=WARNING,
+        file="needs.csv",
+        suggestions=("North",),
+    ),
+    Case(
+        "out-of-range",
+        lambda f: f.csv({"partners": P_REGIONS, "needs": [NEEDS_HEADER, ["North", "English learners", "-5"]]}),
+        "needs",
+        2,
+        "count",
+        "'-5' is negative; counts are 0 or more",
+        file="needs.csv",
+    ),
+    Case(
+        "empty-required",
+        lambda f: f.csv({"partners": P_REGIONS, "needs": [NEEDS_HEADER, ["North", "English learners", ""]]}),
+        "needs",
+        2,
+        "count",
+        "the required cell 'count' is empty",
+        file="needs.csv",
+    ),
+    Case(
+        "conflicting-rows",
+        lambda f: f.csv(
+            {
+                "partners": P_REGIONS,
+                "needs": [NEEDS_HEADER, ["North", "English learners", "2400"], ["north", "ELL", "2500"]],
+            }
+        ),
+        "needs",
+        3,
+        "population",
+        "this row and row 2 are both the count of 'ELL' in region 'north' but differ in count",
+        file="needs.csv",
+        suggestions=("delete one of the rows, or merge them into one",),
+    ),
 ]
 
 
@@ -1165,3 +1315,108 @@ def test_region_spellings_are_one_region_in_the_graph_and_the_analyses(files, ki
     assert [d["name"] for _, d in G.nodes(data=True) if d["label"] == "Region"] == ["North"]
     regions = {d["region"] for _, d in G.nodes(data=True) if d["label"] == "Partner"}
     assert regions == {"North", None}
+
+
+# -- the richer services sheet and the needs sheet ---------------------------------------------
+
+
+def test_services_records_carry_the_new_columns(files):
+    folder = with_partners(
+        files,
+        funding=[["id", "stream", "recipient_id"], ["F1", "WIOA Adult", "P2"]],
+        services=[
+            [*SERVICES_HEADER, "languages", "funding_id", "cost"],
+            "P1|Childcare assistance|Veterans; Martians|1,200|0|P2; P2||English;Spanish|F1|sliding scale".split("|"),
+            ["P2", "Hair braiding", "", "", "", "", "P1", "", "", ""],
+        ],
+    )
+    tables = netmap.read_workbook(folder)
+    assert tables.errors == []
+    first, second = tables["services"]
+    assert {k: first[k] for k in first if k not in ("extra",)} == {
+        "_row": 2,
+        "partner_id": "P1",
+        "service": "Childcare assistance",
+        "service_id": "child-care",
+        "population": "Veterans; Martians",
+        "populations": ("Veterans", "Martians"),
+        "population_ids": ("veterans", None),
+        "population_id": None,
+        "capacity": 1200,
+        "waitlist": 0,
+        "refers_to": ("P2",),
+        "accepts_referrals_from": None,
+        "languages": ("English", "Spanish"),
+        "funding_id": "F1",
+        "cost": "sliding scale",
+        "region": None,
+        "location": None,
+        "eligibility": None,
+    }
+    assert (second["service_id"], second.get("populations"), second["accepts_referrals_from"]) == (None, None, ("P1",))
+    assert [(i.code, i.row, i.column) for i in tables.issues] == [
+        ("unknown-population", 2, "population"),
+        ("duplicate-party", 2, "refers_to"),
+        ("unknown-service", 3, "service"),
+    ]
+
+
+def test_a_row_with_a_bad_count_or_reference_is_left_out_and_the_others_kept(files):
+    folder = with_partners(
+        files,
+        services=[
+            SERVICES_HEADER,
+            ["P1", "Child care", "", "-1", "", "", ""],
+            ["P1", "Transportation", "", "", "", "P7", ""],
+            ["P2", "Job placement", "", "30", "4", "P1", "P1"],
+        ],
+    )
+    tables = netmap.read_workbook(folder)
+    assert [(i.code, i.row, i.column, i.value) for i in tables.issues] == [
+        ("out-of-range", 2, "capacity", "-1"),
+        ("unknown-reference", 3, "refers_to", "P7"),
+    ]
+    assert [r["_row"] for r in tables["services"]] == [4]
+    assert tables.row_counts()["services"] == {"read": 3, "used": 1, "left_out": 2}
+
+
+def test_an_old_three_column_services_sheet_is_matched_without_warnings(files):
+    folder = with_partners(
+        files, services=[["partner_id", "service", "population"], ["P1", "Mechatronics degree", "Veterans"]]
+    )
+    tables = netmap.read_workbook(folder)
+    assert tables.issues == []
+    assert tables["services"][0]["service_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("example", "codes"),
+    [
+        ("four-state-coalitions", []),
+        ("oregon-pathways-alliance", []),
+        ("pima-county-211", ["hsds-unmapped", "hsds-unmapped"]),
+        ("tucson-behavioral-health", []),
+    ],
+)
+def test_the_examples_read_with_the_issues_they_always_had(example, codes):
+    from tests.conftest import EXAMPLES
+
+    tables = netmap.read_workbook(EXAMPLES / example)
+    assert [i.code for i in tables.issues] == codes
+
+
+def test_needs_records(files):
+    folder = files.csv(
+        {"partners": P_REGIONS, "needs": [NEEDS_HEADER, ["north", "ELL", "2,400"], ["North", "Martians", "0"]]}
+    )
+    tables = netmap.read_workbook(folder)
+    assert [(i.code, i.row, i.column, i.message) for i in tables.issues] == [
+        ("region-spelling", 2, "region", "region 'north' is read as 'North', as the partners sheet writes it: the "
+         "two differ only in case, spaces or punctuation, so they are one region"),
+        ("unknown-population", 3, "population", "'Martians' is not a population the roster knows; it is kept, but "
+         "no partner type is expected for it"),
+    ]  # fmt: skip
+    assert [(r["region"], r["population"], r.get("population_id"), r["count"]) for r in tables["needs"]] == [
+        ("North", "ELL", "english-learners", 2400),
+        ("North", "Martians", None, 0),
+    ]

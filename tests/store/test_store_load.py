@@ -289,6 +289,15 @@ def test_ids_are_text(engine, target, small_workbook):
     assert "Partner:7" not in H
 
 
+SERVICE_COLUMNS = (
+    "partner_id", "service", "population", "region", "location", "capacity", "waitlist", "eligibility",
+    "languages", "cost", "funding_id", "accepts_referrals_from", "refers_to",
+)  # fmt: skip
+
+
+RICH = ("F1", "007", "007;P'3")  # funding_id, accepts_referrals_from, refers_to
+
+
 def hostile_workbook(folder: Path) -> Path:
     """Every kind of row, with injection-like text in every free-text cell."""
     a, b, c = INJECTIONS[0], INJECTIONS[2], INJECTIONS[6]
@@ -319,10 +328,13 @@ def hostile_workbook(folder: Path) -> Path:
                 ["P'3", "007", "advisory", "3", "yes", ""],
             ],
             "services": [
-                ["partner_id", "service", "population"],
-                ["7", b, "people with disabilities"],
-                ["007", "Child care", c],
+                [*SERVICE_COLUMNS],
+                ["7", b, "people with disabilities", "", "", "", "", "", "", "", "", "", ""],
+                ["007", "Child care", c, "", "", "", "", "", "", "", "", "", ""],
+                # several populations, languages and partners in a cell; every new column filled
+                ["7", "Job training", "Veterans; English learners", b, a, "120", "0", a, f"English; {c}", c, *RICH],
             ],
+            "needs": [["region", "population", "count"], [b, "Veterans", "1200"], [b, c, "0"]],
             "contacts": [
                 ["partner_id", "name", "title", "email", "phone", "champion"],
                 ["7", a, b, "x@example.org", "555-0100", "yes"],
@@ -345,6 +357,30 @@ def test_workbook_to_database_to_workbook_is_equal_row_for_row(engine, target, t
     for sheet in original.records:
         assert records(again, sheet) == records(original, sheet), sheet
     assert again.columns == original.columns
+
+
+def test_the_services_columns_and_the_needs_sheet_read_back_exactly(engine, target, tmp_path):
+    G = netmap.read_graph(hostile_workbook(tmp_path / "hostile"))
+    load_map(G, engine, map_name=target.name("services"))
+    H = read_map(engine, target.name("services"))
+    assert_same_graph(G, H)
+    provides = {k: d for _, _, k, d in H.edges(keys=True, data=True) if d["type"] == "PROVIDES" and d["_row"] == 4}
+    assert sorted(provides) == [
+        "PROVIDES:Service:job-training:english-learners",
+        "PROVIDES:Service:job-training:veterans",
+    ]
+    edge = provides["PROVIDES:Service:job-training:veterans"]
+    assert (edge["service_id"], edge["capacity"], edge["waitlist"], edge["funding_id"]) == ("training", 120, 0, "F1")
+    assert (edge["languages"], edge["refers_to"], edge["accepts_referrals_from"]) == (
+        ["English", INJECTIONS[6]],
+        ["007", "P'3"],
+        ["007"],
+    )
+    assert H.graph["needs"] == G.graph["needs"]
+    assert [(n["region"], n["population"], n["count"]) for n in H.graph["needs"]] == [
+        (INJECTIONS[2], "veterans", 1200),
+        (INJECTIONS[2], INJECTIONS[6], 0),
+    ]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
