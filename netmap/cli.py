@@ -556,6 +556,40 @@ def regions_command(
     terminal.render_regions(_stdout(), result)
 
 
+@app.command("services")
+@handled
+def services_command(
+    source: SourceArg,
+    roster: RosterOpt = None,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    scope: ScopeOpt = "auto",
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Findings listed in the terminal; 0 shows all. --json has every one.")
+    ] = 25,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Service inventory: who serves whom, where; deserts, single providers, duplication, referral paths."""
+    from netmap.analysis.services import ServiceInventory
+    from netmap.render.services import SERVICE_CODES, render_services
+    from netmap.services import DEFAULT_TAXONOMY
+
+    result = _analysis(source, roster, encoding, region, as_of, 0, None, (map_name, user, database), scope)
+    inventory = result.services or ServiceInventory(result.as_of, DEFAULT_TAXONOMY, result.region)
+    doc = inventory.to_dict()
+    found = [f for f in result.findings if f.code in SERVICE_CODES]
+    if as_json:
+        sys.stdout.write(dumps({**doc, "findings": [f.to_dict() for f in found]}) + "\n")
+        return
+    console = _stdout()
+    console.print(_line(f"Service inventory of {source} (as of {doc['as_of']})", style="bold"))
+    render_services(console, doc, found, limit=limit)
+
+
 @app.command("diff")
 @handled
 def diff_command(

@@ -220,7 +220,15 @@ def test_analyze_prints_findings_first(two_folder):
 @pytest.mark.parametrize(
     ("limit", "shown"),
     [
-        ("2", ["… and 6 more findings", "… and 8 more agreements", "… and 16 more funded partners", "and 18 more"]),
+        (
+            "2",
+            [
+                "… and 8 more findings",  # 6, and the service desert and fragile services
+                "… and 8 more agreements",
+                "… and 16 more funded partners",
+                "and 18 more",
+            ],
+        ),
         ("0", []),
     ],
 )

@@ -44,6 +44,7 @@ from netmap.analysis.regions import Regions, regions
 from netmap.analysis.resilience import Resilience, resilience
 from netmap.analysis.roles import RoleGaps, role_gaps
 from netmap.analysis.scorecard import Scorecard, scorecard
+from netmap.analysis.services import ServiceInventory, has_services, service_inventory
 from netmap.build import slug
 from netmap.errors import UsageError
 from netmap.roster import Roster
@@ -64,6 +65,7 @@ __all__ = [
     "roster_gaps",
     "scorecard",
     "select_region",
+    "service_inventory",
     "start_brokers",
 ]
 
@@ -98,6 +100,8 @@ class Analysis:
     regions: Regions | None = None
     changes: Any = None
     suggestions: Any = None
+    # The service inventory: None when the map has no services rows.
+    services: ServiceInventory | None = None
 
     def category_name(self, category_id: str | None) -> str:
         cat = self.roster.categories.get(category_id or "")
@@ -134,6 +138,7 @@ class Analysis:
             **({"regions": self.regions.to_dict()} if self.regions is not None else {}),
             **({"changes": self.changes.to_dict()} if self.changes is not None else {}),
             **({"suggestions": self.suggestions.to_dict()} if self.suggestions is not None else {}),
+            **({"services": self.services.to_dict()} if self.services is not None else {}),
         }
 
 
@@ -312,6 +317,7 @@ def analyze(
             expected_regions=tuple(expected_regions),
             partners_active=n,
             regions=side_by_side,
+            services=service_inventory(view, as_of=day, region=region) if has_services(view) else None,
         )
         # The findings read no scorecard; the scorecard's ratings then agree with them.
         result.scorecard = card.agree(result.findings)

@@ -48,6 +48,11 @@ funding-single-stream      medium    sustainable-funding        partners
 funding-stream-ending      medium    sustainable-funding        recipients of the streams
 funding-lapsed             medium    sustainable-funding        partners
 funding-award-ending       medium    sustainable-funding        partners (awards whose stream goes on)
+service-desert             medium    program-alignment          1 per population and region
+referral-path-missing      medium    cross-agency-partnerships  providers of the two steps
+service-single-stream      medium    sustainable-funding        providers paid for the service
+service-fragile            info      program-alignment          1 per cell
+service-duplicated         info      cross-agency-partnerships  providers in the cell
 state-tie-missing          medium    policy-alignment           1 (no state level listed, no tie to it)
 state-link-missing         medium    policy-alignment           regions
 network-split              medium*   cross-agency-partnerships  partners outside the largest part
@@ -284,6 +289,51 @@ CODES: dict[str, Code] = {
             "award ending",
             "{n} partners' awards end soon: {names}.",
             "Line up each recipient's next award before its current one ends.",
+        ),
+        Code(
+            "service-desert",
+            "medium",
+            "services",
+            "program-alignment",
+            "service desert",
+            "{n} populations lack services they need where they are served: {names}.",
+            "Find a provider for each missing service, or a referral to one nearby (the table lists them).",
+        ),
+        Code(
+            "referral-path-missing",
+            "medium",
+            "services",
+            "cross-agency-partnerships",
+            "no referral path between pathway steps",
+            "{n} steps of the service pathways have no referral path: {names}.",
+            "Agree referrals between the providers of each pair of steps and record them as referral ties.",
+        ),
+        Code(
+            "service-single-stream",
+            "medium",
+            "services",
+            "sustainable-funding",
+            "service paid by one stream",
+            "{n} services are paid by a single funding stream: {names}.",
+            "Line up a second stream for each, or plan for the one it rests on ending.",
+        ),
+        Code(
+            "service-fragile",
+            "info",
+            "services",
+            "program-alignment",
+            "service with a single provider",
+            "{n} services reach a population through a single provider: {names}.",
+            "Know who would step in if that provider stopped; a second provider or a referral route helps.",
+        ),
+        Code(
+            "service-duplicated",
+            "info",
+            "services",
+            "cross-agency-partnerships",
+            "service offered by three or more providers",
+            "{n} services are offered to the same people by three or more providers: {names}.",
+            "Bring the providers together to share intake, referrals and outreach.",
         ),
         Code(
             "state-tie-missing",
@@ -788,6 +838,91 @@ def _health(a: Analysis) -> list[Finding]:
     return out
 
 
+def _services(a: Analysis) -> list[Finding]:
+    """The service inventory's findings (none when the map has no services rows)."""
+    inv = a.services
+    if inv is None:
+        return []
+    out = []
+    deserts: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for d in inv.deserts:
+        deserts.setdefault((d["region_name"], d["population_name"]), []).append(d)
+    for (region, population), missing in deserts.items():
+        names = [d["service_name"] for d in missing]
+        out.append(
+            make(
+                "service-desert",
+                f"{population} are served in {region} but nobody there offers them: {_list(names, 6)}.",
+                "Find a provider for each missing service there, or a referral to one nearby.",
+                items=[{"where": f"{population} in {region}", "missing": names}],
+            )
+        )
+    for p in inv.missing_referrals:
+        step = f"{p['from_name']} -> {p['to_name']} in {p['region_name']}"
+        why = f"pathway {p['pathway_name']}" if p["kind"] == "pathway" else f"{p['from_name']} needs {p['to_name']}"
+        out.append(
+            make(
+                "referral-path-missing",
+                f"No referral path from {p['from_name'].lower()} to {p['to_name'].lower()} in {p['region_name']} "
+                f"({why}): no provider of one has a referral tie with a provider of the other.",
+                "Agree referrals between these providers and record them as referral ties.",
+                items=[
+                    {
+                        "step": step,
+                        "why": why,
+                        "from": list(p["from_providers"]),
+                        "to": list(p["to_providers"]),
+                    }
+                ],
+                reach=len(p["from_providers"]) + len(p["to_providers"]),
+            )
+        )
+    for f in inv.single_stream:
+        out.append(
+            make(
+                "service-single-stream",
+                f"{f['service_name']} is paid by a single funding stream: {f['streams'][0]}.",
+                "Line up a second stream, or plan for this one ending.",
+                items=[{"service": f["service_name"], "stream": f["streams"][0], "providers": list(f["providers"])}],
+                reach=max(1, len(f["providers"])),
+            )
+        )
+    for c in inv.fragile:
+        provider = c["providers"][0]["name"]
+        out.append(
+            make(
+                "service-fragile",
+                f"{c['service_name']} reaches {c['population_name']} in {_scope(c['region'], 'local')} "
+                f"through one provider only: {provider}.",
+                "Know who would step in if that provider stopped.",
+                items=[
+                    {
+                        "service": f"{c['service_name']} for {c['population_name']} in {_scope(c['region'], 'local')}",
+                        "provider": provider,
+                    }
+                ],
+            )
+        )
+    for c in inv.duplicated:
+        providers = [p["name"] for p in c["providers"]]
+        out.append(
+            make(
+                "service-duplicated",
+                f"{len(providers)} providers offer {c['service_name'].lower()} to {c['population_name']} "
+                f"in {_scope(c['region'], 'local')}: {_list(providers)}: a coordination opportunity.",
+                "Bring them together to share intake, referrals and outreach.",
+                items=[
+                    {
+                        "service": f"{c['service_name']} for {c['population_name']} in {_scope(c['region'], 'local')}",
+                        "providers": providers,
+                    }
+                ],
+                reach=len(providers),
+            )
+        )
+    return out
+
+
 # In this order; a new kind of finding adds its function here (and its code to CODES).
 BUILDERS: list[Callable[[Analysis], list[Finding]]] = [
     _teams,
@@ -801,6 +936,7 @@ BUILDERS: list[Callable[[Analysis], list[Finding]]] = [
     _scope_findings,
     _state_links,
     _health,
+    _services,
 ]
 
 

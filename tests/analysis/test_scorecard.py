@@ -107,6 +107,7 @@ def test_analyze_is_repeatable_and_has_every_part(two):
         "resilience",
         "health",
         "regions",  # two regions: the comparison side by side
+        "services",  # it has services rows: the inventory
     ]
 
 

@@ -26,7 +26,7 @@ more) and, given an earlier snapshot (``since``), what changed since then, built
   champions are otherwise described by their job title, as the resilience analysis does.
 - The report is cut into sections, one module each (:mod:`.summary`, :mod:`.findings`,
   :mod:`.scorecard`, :mod:`.gaps`, :mod:`.regions`, :mod:`.roles`, :mod:`.brokers`,
-  :mod:`.formalisation`, :mod:`.funding`, :mod:`.health`, :mod:`.appendix`; the changes and
+  :mod:`.formalisation`, :mod:`.funding`, :mod:`.services`, :mod:`.health`, :mod:`.appendix`; the changes and
   the suggestions come from :mod:`netmap.render.diff_report` and
   :mod:`netmap.render.suggestions`). Each renders one part of the :class:`~netmap.analysis.Analysis`
   and computes nothing; :func:`report_data` puts them in the order of :data:`SECTIONS`.
@@ -75,6 +75,7 @@ from netmap.render.report.printed_map import printed_map
 from netmap.render.report.regions import regions_section
 from netmap.render.report.roles import roles_section
 from netmap.render.report.scorecard import scorecard_section
+from netmap.render.report.services import services_section
 from netmap.render.report.summary import summary_section
 from netmap.render.suggestions import suggestion_content
 
@@ -145,7 +146,7 @@ def report_data(
     >>> G = netmap.read_graph("examples/tucson-behavioral-health")
     >>> data = report_data(G, run(G, as_of="2026-11-24"), generated="today")
     >>> data["meta"]["as_of"], len(data["sections"])
-    ('2026-11-24', 11)
+    ('2026-11-24', 12)
     >>> data = report_data(G, run(G, as_of="2026-11-24", expected_regions=["Santa Cruz County"]), generated="today")
     >>> [s["id"] for s in data["sections"]][3:6]
     ['roster-gaps', 'regions', 'roles']
@@ -167,6 +168,7 @@ def report_data(
     )
     changes = change_section(a.changes) if a.changes is not None else None
     side_by_side = regions_section(a, name) if a.regions is not None else None
+    inventory = services_section(a)
     sections = [
         summary_section(a),
         findings_section(a),
@@ -179,6 +181,7 @@ def report_data(
         brokers_section(a, name, top),
         formalisation_section(a, name),
         funding_section(a, name),
+        *([inventory] if inventory else []),
         health_section(a, name),
         report_section("map", intro=[MAP_INTRO]),
         appendix_section(G, a, generated=when, version=version),

@@ -10,7 +10,7 @@ from netmap.render.page import section
 # The sections, in reading order: (id, heading). Ids are stable: tests and links use them.
 # "changes" is there only when the report is given an earlier snapshot (``since``), and
 # "regions" only when the map has two regions or more to compare (see
-# :func:`netmap.render.report.regions.regions_section`).
+# :func:`netmap.render.report.regions.regions_section`); "services" only when it has services rows.
 SECTIONS = (
     ("summary", "Summary"),
     ("findings", "Headline findings"),
@@ -23,6 +23,7 @@ SECTIONS = (
     ("brokers", "Brokers and key-partner risk"),
     ("formalisation", "Formalisation: agreements"),
     ("funding", "Funding"),
+    ("services", "Service inventory"),
     ("health", "Network health"),
     ("map", "Interactive map"),
     ("appendix", "Appendix: what this report was built from"),
