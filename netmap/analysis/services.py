@@ -13,9 +13,10 @@ Coverage
     "(any population)".
 Deserts
     A population is *served* in a region when any provider serves it there. For a served
-    population the *needed* services are: every step of each taxonomy pathway of which the
-    population gets at least one step in the region, and the ``needs`` of every service it
-    gets there. A needed service with no provider for the population in the region is a
+    population the *needed* services are: every step of each taxonomy pathway the population
+    is on in the region, and the ``needs`` of every service it gets there. A population is on
+    a pathway when it gets two of its steps there, or one step that no other pathway has (an
+    assessment alone, shared by every pathway, does not say which way a person goes). A needed service with no provider for the population in the region is a
     desert. Populations of no region's cell and services the taxonomy does not know are
     never deserts.
 Fragile and duplicated
@@ -296,7 +297,9 @@ def _coverage(
             gets = {s for (s, p) in cells if p == pop and s in tax.services}
             needed: dict[str, list[str]] = {}
             for pw in tax.pathways:
-                if gets & set(pw.steps):
+                on = gets & set(pw.steps)
+                own = {s for s in on if not any(s in other.steps for other in tax.pathways if other is not pw)}
+                if len(on) >= 2 or own:
                     for step in pw.steps:
                         needed.setdefault(step, []).append(f"pathway {pw.name}")
             for s in sorted(gets):

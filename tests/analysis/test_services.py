@@ -85,22 +85,35 @@ def test_coverage_matrix_lists_providers_per_region_service_and_population():
 
 
 def test_deserts_are_the_needed_services_a_served_population_gets_from_no_one():
-    # Youth in North get training and child care: the pathways holding training
-    # (career-pathway, basic-skills-bridge) and training's needs are needed.
+    # Youth in North get training and child care: training is a step of two pathways and the
+    # only one they get, so no pathway is theirs yet; training's needs are needed.
     G = graph([("A", "training", "youth", {}), ("B", "child-care", "youth", {})])
     inv = service_inventory(G, as_of=DAY)
     deserts = {d["service"]: d["why"] for d in inv.deserts}
-    assert sorted(deserts) == [
-        "adult-education",
-        "assessment",
-        "financial-coaching",
-        "job-placement",
-        "outreach",
-        "transportation",
-    ]
+    assert sorted(deserts) == ["financial-coaching", "transportation"]
     assert deserts["transportation"] == ["needed by Occupational training"]
-    assert deserts["assessment"] == ["pathway Career pathway", "pathway Basic skills bridge"]
     assert {d["population"] for d in inv.deserts} == {"youth"}
+
+
+@pytest.mark.parametrize(
+    ("gets", "expected"),
+    [
+        # outreach is the career pathway's own step: the whole pathway is needed
+        (["outreach"], ["assessment", "training", "job-placement"]),
+        # assessment is in every pathway: alone it says no way
+        (["assessment"], []),
+        # two steps of the bridge (and of the career pathway): both are theirs
+        (
+            ["assessment", "training"],
+            ["outreach", "adult-education", "job-placement", "child-care", "transportation", "financial-coaching"],
+        ),
+        # work-based learning is earn-and-learn's own step
+        (["work-based-learning"], ["assessment", "job-placement", "child-care", "transportation"]),
+    ],
+)
+def test_a_population_is_on_a_pathway_with_two_steps_or_one_of_its_own(gets, expected):
+    inv = service_inventory(graph([("A", s, "adults", {}) for s in gets]), as_of=DAY)
+    assert [d["service"] for d in inv.deserts] == expected
 
 
 def test_a_service_not_on_a_pathway_and_needing_nothing_makes_no_desert():
