@@ -152,10 +152,37 @@ LABEL_FONT, GHOST_SHARE, WRAP, CHAR, LINE = 26.0, 0.7, 24, 0.62, 1.2
 MIN_LABEL_PX, ALL_LABELS_UPTO, VIEW = 14.0, 80, (1560.0, 900.0)
 # Room, in label heights, between two partners' boxes, and between clusters; a ghost's dashed
 # square is GHOST_SIZE canvas pixels across.
-PAD, CLUSTER_GAP, GHOST_SIZE = 0.4, 2.0, 10.0
+PAD, CLUSTER_GAP, GHOST_SIZE = 0.3, 1.2, 10.0
 # In regions up to this many partners no two partners' boxes (shape and label) overlap
-# (:func:`_spread`, quadratic in the members).
-EVEN_LAYOUT_UPTO = 300
+# (:func:`_spread`, quadratic in the members); up to SHELF_UPTO they stand in rows, as
+# tight as their labels allow (:func:`_shelves`).
+EVEN_LAYOUT_UPTO, SHELF_UPTO = 300, 40
+
+
+def _shelves(pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]]) -> dict[str, tuple[float, float]]:
+    """``pos`` as rows of boxes, side by side: the top row holds the highest points of ``pos``,
+    each row in the order of ``pos``'s x; about 3:2 overall. ``boxes`` as for :func:`_spread`.
+
+    >>> _shelves({"a": (0, 0), "b": (5, 1), "c": (0, 9)}, {n: (10, 5, 0) for n in "abc"})
+    {'a': (-10.0, -5.0), 'b': (10.0, -5.0), 'c': (0.0, 5.0)}
+    """
+    names = sorted(pos, key=lambda n: (pos[n][1], pos[n][0], n))
+    width = max(2 * boxes[n][0] for n in names)
+    height = max(2 * boxes[n][1] for n in names)
+    count = len(names)
+    cols = min(range(1, count + 1), key=lambda c: (max(c * width, 1.5 * math.ceil(count / c) * height), c))
+    rows = [sorted(names[i : i + cols], key=lambda n: (pos[n][0], n)) for i in range(0, count, cols)]
+    out: dict[str, tuple[float, float]] = {}
+    y = -len(rows) * height / 2
+    for row in rows:
+        tall = max(2 * boxes[n][1] for n in row)
+        x = -sum(2 * boxes[n][0] for n in row) / 2
+        for n in row:
+            half_w, _, below = boxes[n]
+            out[n] = (round(x + half_w, 3), round(y + tall / 2 - below, 3))
+            x += 2 * half_w
+        y += tall
+    return out
 
 
 def label_lines(text: str, width: int = WRAP) -> list[str]:
@@ -165,8 +192,8 @@ def label_lines(text: str, width: int = WRAP) -> list[str]:
 
     >>> label_lines("Oregon Department of Human Services")
     ['Oregon Department of', 'Human Services']
-    >>> label_lines("missing: Local WIB (Lane)")
-    ['missing: Local WIB', '(Lane)']
+    >>> label_lines("missing: Local workforce development board (Lane)")
+    ['missing: Local workforce', 'development board', '(Lane)']
     """
     if text.startswith("missing: ") and " (" in text:
         # A ghost: the type, then where.
@@ -195,7 +222,7 @@ def _region_layout(
     P: nx.Graph,
     seed: int | None,
     ghosts: dict[str | None, int] | None = None,
-    wide: dict[str | None, int] | None = None,
+    wide: dict[str | None, tuple[int, int]] | None = None,
     font: float | None = None,
 ) -> dict[str, Any]:
     """A layout in vis-network's pixel space with each region a cluster of its own.
@@ -204,7 +231,7 @@ def _region_layout(
     above ``FAST_LAYOUT_ABOVE`` partners, :func:`_fast_layouts`), then its partners are
     pushed apart until no two boxes (shape and label below it) overlap. Its ghosts
     (``ghosts`` gives how many each cluster has, ``wide`` the most characters on a line
-    of their labels) stand in a grid below its partners, and its caption above them. The
+    of their labels and the most lines) stand in a grid below its partners, and its caption above them. The
     clusters start on a circle in the order of the ties between them (a region beside the
     one it is most tied to), the state level (and national) in the centre, and are drawn
     together until each is its own size plus a gap away from the next. On a map of up to
@@ -289,9 +316,11 @@ def _place(P, groups, shapes, ghosts, wide, font: float) -> dict[str, Any]:
             reach = max(max(abs(x), abs(y)) for x, y in here.values()) or 1.0
             k = math.sqrt(area) / 2 / reach
             here = {n: (x * k, y * k) for n, (x, y) in here.items()}
-            if even or len(members) <= EVEN_LAYOUT_UPTO:
-                # A small region is spread until no box overlaps another (each round is quadratic).
-                here = _spread(here, boxes, 500 if len(members) <= 60 else 80)
+            if len(members) <= SHELF_UPTO:
+                here = _shelves(here, boxes)
+            elif even or len(members) <= EVEN_LAYOUT_UPTO:
+                # A region is spread until no box overlaps another (each round is quadratic).
+                here = _spread(here, boxes)
         if members:
             left = min(x - boxes[n][0] for n, (x, _) in here.items())
             right = max(x + boxes[n][0] for n, (x, _) in here.items())
@@ -301,8 +330,9 @@ def _place(P, groups, shapes, ghosts, wide, font: float) -> dict[str, Any]:
             left = right = top = bottom = 0.0
         # Ghosts in a grid below the partners: as many columns as keep the cluster near 3:2.
         count = ghosts.get(g, 0)
-        cell_w = CHAR * ghost_font * max(wide.get(g, 20), 1) + PAD * font
-        cell_h = GHOST_SIZE + LINE * ghost_font * 2 + PAD * font / 2
+        chars, lines = wide.get(g, (20, 2))
+        cell_w = CHAR * ghost_font * max(chars, 1) + PAD * font
+        cell_h = GHOST_SIZE + LINE * ghost_font * lines + PAD * font / 2
         spots: list[tuple[float, float]] = []
         if count:
             width = right - left
@@ -378,60 +408,61 @@ def _arrange(
 ) -> dict[str | None, tuple[float, float]]:
     """Where each cluster's centre goes, given each cluster's half width and height.
 
-    The named clusters start on an ellipse round the centre cluster (at the origin) in
-    :func:`_ring_order`, each spaced by its own size; then, in turns, each is drawn a little
-    towards the middle and overlapping boxes (``gap`` apart) are pushed apart, the centre
-    cluster staying put. Deterministic.
+    The clusters stand in rows, ``gap`` apart: the state level (and national) first, then
+    the regions in :func:`_ring_order` (a region beside the one it is most tied to); of the
+    ways to break that line into rows, the one that fills a wide screen best is taken.
+    Deterministic.
 
     >>> _arrange(nx.Graph(), {None: [], "A": []}, {None: (100, 50), "A": (100, 50)}, 20)
-    {None: (0.0, 0.0), 'A': (0.0, -120.0)}
+    {None: (0.0, -60.0), 'A': (0.0, 60.0)}
     """
-    named = _ring_order(P, sorted(g for g in groups if g is not None))
-    at: dict[str | None, list[float]] = {}
-    if None in groups:
-        at[None] = [0.0, 0.0]
-    perimeter = sum(2 * max(half[g]) + gap for g in named)
-    inner = max(half[None]) + gap if None in groups else 0.0
-    radius = max(perimeter / (2 * math.pi), inner + max((max(half[g]) for g in named), default=0.0))
-    angle = -math.pi / 2
-    for i, g in enumerate(named):
-        if i:
-            angle += (max(half[named[i - 1]]) + max(half[g]) + gap) / max(perimeter, 1.0) * 2 * math.pi
-        at[g] = [1.5 * radius * math.cos(angle), radius * math.sin(angle)]
-    order = list(at)
-    for _ in range(80):
-        for g in named:
-            at[g][0] *= 0.93
-            at[g][1] *= 0.93
-        for _ in range(40):
-            moved = False
-            for i, a in enumerate(order):
-                for b in order[i + 1 :]:
-                    dx, dy = at[b][0] - at[a][0], at[b][1] - at[a][1]
-                    ox = half[a][0] + half[b][0] + gap - abs(dx)
-                    oy = half[a][1] + half[b][1] + gap - abs(dy)
-                    if ox <= 0 or oy <= 0:
-                        continue
-                    moved = True
-                    # Apart along the axis that needs the smaller move; the centre stays put.
-                    share = 1.0 if a is None else 0.5
-                    if ox < oy:
-                        step = ox if dx >= 0 else -ox
-                        at[b][0] += step * share
-                        if a is not None:
-                            at[a][0] -= step * 0.5
-                    else:
-                        step = oy if dy >= 0 else -oy
-                        at[b][1] += step * share
-                        if a is not None:
-                            at[a][1] -= step * 0.5
-            if not moved:
-                break
-    return {g: (round(x, 1) + 0.0, round(y, 1) + 0.0) for g, (x, y) in at.items()}
+    order: list[str | None] = ([None] if None in groups else []) + _ring_order(
+        P, sorted(g for g in groups if g is not None)
+    )
+
+    def rows_of(limit: float) -> list[list[str | None]]:
+        rows: list[list[str | None]] = [[]]
+        used = 0.0
+        for g in order:
+            w = 2 * half[g][0]
+            if rows[-1] and used + gap + w > limit:
+                rows.append([])
+                used = 0.0
+            used += (gap if rows[-1] else 0.0) + w
+            rows[-1].append(g)
+        return rows
+
+    def size(rows: list[list[str | None]]) -> tuple[float, float]:
+        width = max(sum(2 * half[g][0] for g in row) + gap * (len(row) - 1) for row in rows)
+        height = sum(2 * max(half[g][1] for g in row) for row in rows) + gap * (len(rows) - 1)
+        return width, height
+
+    widest = max(2 * half[g][0] for g in order)
+    total = sum(2 * half[g][0] for g in order) + gap * len(order)
+    best: list[list[str | None]] = rows_of(total)
+    best_fit = 0.0
+    steps = 40
+    for i in range(steps + 1):
+        rows = rows_of(widest + (total - widest) * i / steps)
+        width, height = size(rows)
+        fit = min(VIEW[0] / width, VIEW[1] / height)
+        if fit > best_fit * 1.000001:
+            best, best_fit = rows, fit
+    at: dict[str | None, tuple[float, float]] = {}
+    _, height = size(best)
+    y = -height / 2
+    for row in best:
+        tall = 2 * max(half[g][1] for g in row)
+        x = -(sum(2 * half[g][0] for g in row) + gap * (len(row) - 1)) / 2
+        for g in row:
+            at[g] = (round(x + half[g][0], 1) + 0.0, round(y + tall / 2, 1) + 0.0)
+            x += 2 * half[g][0] + gap
+        y += tall + gap
+    return at
 
 
 def _spread(
-    pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]], rounds: int = 80
+    pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]], rounds: int = 200
 ) -> dict[str, tuple[float, float]]:
     """``pos`` with every two boxes pushed apart until none overlap, each pair in turn.
 
@@ -633,11 +664,13 @@ def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout) -> 
     # forked process while the tooltips and edges are made here.
     big = P.number_of_nodes() > FAST_LAYOUT_ABOVE
     ghost_counts: dict[str | None, int] = defaultdict(int)
-    ghost_wide: dict[str | None, int] = defaultdict(int)
+    ghost_wide: dict[str | None, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for t in a.gaps.missing if gaps else ():
         group = _group_of(t.level, t.region)
         ghost_counts[group] += 1
-        ghost_wide[group] = max(ghost_wide[group], *map(len, label_lines(_ghost_label(t))))
+        lines = label_lines(_ghost_label(t))
+        chars, tall = ghost_wide[group]
+        ghost_wide[group] = (max(chars, *map(len, lines)), max(tall, len(lines)))
     layout_job = (_background.start if big else _background.later)(
         _region_layout, P, a.seed, dict(ghost_counts), dict(ghost_wide)
     )

@@ -11,7 +11,7 @@
   var FACE = "system-ui, sans-serif";
   var FONT = data.label_font || 26;        // canvas pixels the layout made room for
   var MIN = data.min_label_px || 14;       // a partner's label is never smaller on screen
-  var GHOST = 0.7, GHOST_MIN = 11, CAPTION_MIN = 20, LINE = 1.2, CELL = 64;
+  var GHOST = 0.7, GHOST_MIN = 10, CAPTION_MIN = 20, LINE = 1.2, CELL = 64;
   var MAX_DRAWN = 800;                      // labels drawn at most, to keep a big map fast
   var measure = document.createElement("canvas").getContext("2d");
   measure.font = "100px " + FACE;
