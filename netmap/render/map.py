@@ -123,7 +123,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js", "save.js", "whatif.js", "present.js")
+MAP_SCRIPTS = ("map.js", "labels.js", "save.js", "whatif.js", "present.js")
 
 
 def map_script() -> str:
@@ -146,50 +146,117 @@ def _group_of(level: str | None, region: str | None) -> str | None:
     return None if level in ("state", "national") else region
 
 
-# Room, in pixels, between a cluster's partners and the ring of its ghosts, along that
-# ring for each ghost (their labels are wide), and between neighbouring clusters.
-GHOST_GAP, GHOST_ARC, CLUSTER_GAP = 110.0, 260.0, 220.0
-# In regions up to this many partners no two partners are nearer than PARTNER_GAP pixels
-# (:func:`_spread`, quadratic in the members).
-EVEN_LAYOUT_UPTO, PARTNER_GAP = 300, 120.0
+# Labels as the page draws them (static/labels.js): partners' at LABEL_FONT canvas pixels (or
+# more, :func:`_region_layout`), ghosts' at GHOST_SHARE of that, wrapped at WRAP characters a
+# line; CHAR is a system-ui character's rough width in font sizes. The page never draws a
+# label under MIN_LABEL_PX screen pixels, and a map of up to ALL_LABELS_UPTO partners is
+# laid out so that all its labels fit, at that size, on a 1920x1080 screen's canvas (VIEW).
+LABEL_FONT, GHOST_SHARE, WRAP, CHAR, LINE = 26.0, 0.7, 24, 0.62, 1.2
+MIN_LABEL_PX, ALL_LABELS_UPTO, VIEW = 14.0, 80, (1560.0, 900.0)
+# Room, in label heights, between two partners' boxes, and between clusters; a ghost's dashed
+# square is GHOST_SIZE canvas pixels across.
+PAD, CLUSTER_GAP, GHOST_SIZE = 0.3, 1.2, 10.0
+# In regions up to this many partners no two partners' boxes (shape and label) overlap
+# (:func:`_spread`, quadratic in the members); up to SHELF_UPTO they stand in rows, as
+# tight as their labels allow (:func:`_shelves`).
+EVEN_LAYOUT_UPTO, SHELF_UPTO = 300, 40
 
 
-def _ghost_half_width(label: str) -> float:
-    """About half the width, in pixels, of a ghost's box: its label at 17 px plus margins."""
-    return 0.3 * 17 * len(label) + 12
+def _shelves(pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]]) -> dict[str, tuple[float, float]]:
+    """``pos`` as rows of boxes, side by side: the top row holds the highest points of ``pos``,
+    each row in the order of ``pos``'s x; about 3:2 overall. ``boxes`` as for :func:`_spread`.
+
+    >>> _shelves({"a": (0, 0), "b": (5, 1), "c": (0, 9)}, {n: (10, 5, 0) for n in "abc"})
+    {'a': (-10.0, -5.0), 'b': (10.0, -5.0), 'c': (0.0, 5.0)}
+    """
+    names = sorted(pos, key=lambda n: (pos[n][1], pos[n][0], n))
+    width = max(2 * boxes[n][0] for n in names)
+    height = max(2 * boxes[n][1] for n in names)
+    count = len(names)
+    cols = min(range(1, count + 1), key=lambda c: (max(c * width, 1.5 * math.ceil(count / c) * height), c))
+    rows = [sorted(names[i : i + cols], key=lambda n: (pos[n][0], n)) for i in range(0, count, cols)]
+    out: dict[str, tuple[float, float]] = {}
+    y = -len(rows) * height / 2
+    for row in rows:
+        tall = max(2 * boxes[n][1] for n in row)
+        x = -sum(2 * boxes[n][0] for n in row) / 2
+        for n in row:
+            half_w, _, below = boxes[n]
+            out[n] = (round(x + half_w, 3), round(y + tall / 2 - below, 3))
+            x += 2 * half_w
+        y += tall
+    return out
+
+
+def label_lines(text: str, width: int = WRAP) -> list[str]:
+    """``text`` wrapped into lines of at most ``width`` characters (a longer word keeps its line).
+
+    The page draws a label in these lines, and the layout makes room for them.
+
+    >>> label_lines("Oregon Department of Human Services")
+    ['Oregon Department of', 'Human Services']
+    >>> label_lines("missing: Local workforce development board (Lane)")
+    ['missing: Local workforce', 'development board', '(Lane)']
+    """
+    if text.startswith("missing: ") and " (" in text:
+        # A ghost: the type, then where.
+        kind, where = text.rsplit(" (", 1)
+        return [*label_lines(kind, width), "(" + where]
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _label_box(lines: list[str], font: float, radius: float) -> tuple[float, float, float]:
+    """A node's box with its label below it: (half width, half height, centre's offset below the node)."""
+    text_w = CHAR * font * max(len(line) for line in lines)
+    text_h = LINE * font * len(lines)
+    pad = PAD * font
+    half_w = max(radius, text_w / 2) + pad / 2
+    half_h = (2 * radius + text_h + pad) / 2
+    return half_w, half_h, half_h - radius - pad / 4
 
 
 def _region_layout(
     P: nx.Graph,
     seed: int | None,
     ghosts: dict[str | None, int] | None = None,
-    wide: dict[str | None, float] | None = None,
+    wide: dict[str | None, tuple[int, int]] | None = None,
+    font: float | None = None,
 ) -> dict[str, Any]:
     """A layout in vis-network's pixel space with each region a cluster of its own.
 
     Each region is laid out on its own (NetworkX's spring layout, or python-igraph's
-    above ``FAST_LAYOUT_ABOVE`` partners, :func:`_fast_layouts`); its ghosts (``ghosts``
-    gives how many each cluster has, ``wide`` half the width of its widest ghost box) sit
-    on a ring just outside its partners, their boxes clear of every partner. The clusters
-    sit on a circle in the order of the ties between them (a region beside the one it is
-    most tied to), far enough apart that no two overlap and a ghost is nearer its own
-    cluster's centre than any other; partners at state level (and national) and ghosts of
-    state-level types are the cluster in the centre. The same graph and seed give the same
-    positions.
+    above ``FAST_LAYOUT_ABOVE`` partners, :func:`_fast_layouts`), then its partners are
+    pushed apart until no two boxes (shape and label below it) overlap. Its ghosts
+    (``ghosts`` gives how many each cluster has, ``wide`` the most characters on a line
+    of their labels and the most lines) stand in a grid below its partners, and its caption above them. The
+    clusters start on a circle in the order of the ties between them (a region beside the
+    one it is most tied to), the state level (and national) in the centre, and are drawn
+    together until each is its own size plus a gap away from the next. On a map of up to
+    ``ALL_LABELS_UPTO`` partners the label font (``font``, found here when not given) grows
+    until every label is at least ``MIN_LABEL_PX`` screen pixels when the map fills a
+    1920x1080 screen. The same graph and seed give the same positions.
 
     Returns
     -------
     dict
         ``partners``: {partner id: (x, y)}; ``ghosts``: {cluster: [(x, y), ...]} in the
-        order of the counts; ``centres``: {cluster: (x, y, radius)}, None for the centre.
+        order of the counts; ``centres``: {cluster: (x, y, radius)}, None for the centre;
+        ``boxes``: {cluster: (left, top, right, bottom)}; ``captions``: {cluster: (x, y)};
+        ``font``: the label font the layout made room for.
 
     Examples
     --------
     >>> P = nx.Graph()
     >>> P.add_nodes_from([("a", {"region": "East"}), ("b", {"region": "West"}), ("s", {"level": "state"})])
     >>> out = _region_layout(P, 1, {"East": 2})
-    >>> sorted(out["centres"], key=str), len(out["ghosts"]["East"]), out["partners"]["s"]
-    (['East', None, 'West'], 2, (0.0, 0.0))
+    >>> sorted(out["centres"], key=str), len(out["ghosts"]["East"]), out["font"] >= LABEL_FONT
+    (['East', None, 'West'], 2, True)
     """
     ghosts = ghosts or {}
     wide = wide or {}
@@ -200,88 +267,244 @@ def _region_layout(
         if count:
             groups.setdefault(g, [])
     fast = _fast_layouts(P, groups, seed) if P.number_of_nodes() > FAST_LAYOUT_ABOVE else None
-    local: dict[str | None, dict[str, tuple[float, float]]] = {}
-    radius: dict[str | None, float] = {}
-    rings: dict[str | None, list[tuple[float, float]]] = {}
+    shapes: dict[str | None, dict[str, tuple[float, float]]] = {}
     for g, members in groups.items():
         scale = 70 * math.sqrt(len(members)) + 40
-        if not members:
-            here = {}
-        elif len(members) == 1:
-            here = {members[0]: (0.0, 0.0)}
+        if len(members) < 2:
+            here = {m: (0.0, 0.0) for m in members}
         elif fast is not None:
             here = _rescale(members, fast[g], scale)
-        elif len(members) <= EVEN_LAYOUT_UPTO:
-            here = nx.spring_layout(_subgraph(P, members), seed=seed, iterations=60, scale=scale)
-            here = _spread(here, PARTNER_GAP)
         else:
             here = nx.spring_layout(_subgraph(P, members), seed=seed, iterations=60, scale=scale)
-        local[g] = {n: (float(x), float(y)) for n, (x, y) in here.items()}
-        reach = max((math.hypot(x, y) for x, y in local[g].values()), default=0.0)
+        shapes[g] = {n: (float(x), float(y)) for n, (x, y) in here.items()}
+    small = P.number_of_nodes() <= ALL_LABELS_UPTO
+    out = _place(P, groups, shapes, ghosts, wide, font or LABEL_FONT)
+
+    def shown(out: dict[str, Any]) -> float:
+        """The label's height on screen, in pixels, when the map fills the screen's canvas."""
+        left, top, right, bottom = out["extent"]
+        return out["font"] * min(VIEW[0] / max(right - left, 1.0), VIEW[1] / max(bottom - top, 1.0))
+
+    for _ in range(8 if small and font is None else 0):
+        now = shown(out)
+        if now >= MIN_LABEL_PX:
+            break
+        bigger = _place(P, groups, shapes, ghosts, wide, round(out["font"] * MIN_LABEL_PX / now * 1.08, 1))
+        if shown(bigger) < now * 1.05:
+            break  # the labels fill the layout: a bigger font only makes a bigger map
+        out = bigger
+    del out["extent"]
+    return out
+
+
+def _place(P, groups, shapes, ghosts, wide, font: float) -> dict[str, Any]:
+    """:func:`_region_layout` for one label font: the clusters' contents, then the clusters."""
+    even = P.number_of_nodes() <= EVEN_LAYOUT_UPTO or all(len(m) <= EVEN_LAYOUT_UPTO for m in groups.values())
+    nodes = P.nodes
+    ghost_font = GHOST_SHARE * font
+    local: dict[str | None, dict[str, tuple[float, float]]] = {}
+    rings: dict[str | None, list[tuple[float, float]]] = {}
+    rects: dict[str | None, tuple[float, float, float, float]] = {}
+    heads: dict[str | None, tuple[float, float]] = {}
+    for g, members in groups.items():
+        boxes = {}
+        for n in members:
+            # The biggest partner is 46 px across; the label may gain a broker's star (2 characters).
+            lines = label_lines(str(nodes[n].get("name") or n))
+            boxes[n] = _label_box([lines[0] + "  ", *lines[1:]], font, 23.0)
+        here = shapes[g]
+        if len(members) > 1:
+            # Start as tight as the boxes allow, then push apart.
+            area = sum(4 * w * h for w, h, _ in boxes.values())
+            reach = max(max(abs(x), abs(y)) for x, y in here.values()) or 1.0
+            k = math.sqrt(area) / 2 / reach
+            here = {n: (x * k, y * k) for n, (x, y) in here.items()}
+            if len(members) <= SHELF_UPTO:
+                here = _shelves(here, boxes)
+            elif even or len(members) <= EVEN_LAYOUT_UPTO:
+                # A region is spread until no box overlaps another (each round is quadratic).
+                here = _spread(here, boxes)
+        if members:
+            left = min(x - boxes[n][0] for n, (x, _) in here.items())
+            right = max(x + boxes[n][0] for n, (x, _) in here.items())
+            top = min(y + boxes[n][2] - boxes[n][1] for n, (_, y) in here.items())
+            bottom = max(y + boxes[n][2] + boxes[n][1] for n, (_, y) in here.items())
+        else:
+            left = right = top = bottom = 0.0
+        # Ghosts in a grid below the partners: as many columns as keep the cluster near 3:2.
         count = ghosts.get(g, 0)
-        box = wide.get(g, 0.0)
-        # Beyond the partners (the biggest is 46 px across) by the half width of a ghost's box.
-        clear = reach + 46 + GHOST_GAP + box if members else 0.0
-        ring = max(clear, count * GHOST_ARC / (2 * math.pi)) if count else 0.0
-        # Start at the top, then round: a single ghost sits above its cluster.
-        rings[g] = [
-            (ring * math.sin(2 * math.pi * i / count), -ring * math.cos(2 * math.pi * i / count)) for i in range(count)
-        ]
-        radius[g] = max(reach, ring + box if count else 0.0)
-    named = _ring_order(P, sorted(g for g in groups if g is not None))
-    widest = max((radius[g] for g in named), default=0.0)
-    centre = radius.get(None, 0.0) if None in groups else None
-    spread = 0.0
-    if len(named) > 1:
-        # Neighbours on the circle are a chord apart: wide enough for two of the widest clusters.
-        spread = (2 * widest + CLUSTER_GAP) / (2 * math.sin(math.pi / len(named)))
-    if named and centre is not None:
-        spread = max(spread, 2 * max(widest, centre) + CLUSTER_GAP)
-    centres: dict[str | None, tuple[float, float, float]] = {}
-    if centre is not None:
-        centres[None] = (0.0, 0.0, centre)
-    for i, g in enumerate(named):
-        angle = 2 * math.pi * i / len(named) - math.pi / 2
-        centres[g] = (round(spread * math.cos(angle), 1), round(spread * math.sin(angle), 1), radius[g])
+        chars, lines = wide.get(g, (20, 2))
+        cell_w = CHAR * ghost_font * max(chars, 1) + PAD * font
+        cell_h = GHOST_SIZE + LINE * ghost_font * lines + PAD * font / 2
+        spots: list[tuple[float, float]] = []
+        if count:
+            width = right - left
+
+            height = bottom - top
+            cols = min(
+                range(1, count + 1),
+                key=lambda c: (max(width, c * cell_w, 1.5 * (height + math.ceil(count / c) * cell_h)), c),
+            )
+            rows = math.ceil(count / cols)
+            start = (left + right) / 2 - cols * cell_w / 2
+            base = bottom + (PAD * font if members else 0.0)
+            for i in range(count):
+                r, c = divmod(i, cols)
+                in_row = min(cols, count - r * cols)
+                x0 = start + (cols - in_row) * cell_w / 2  # the last row centred
+                spots.append((x0 + (c + 0.5) * cell_w, base + r * cell_h + GHOST_SIZE / 2))
+            if not members:
+                left, right, top = start, start + cols * cell_w, base
+            left, right = min(left, start), max(right, start + cols * cell_w)
+            bottom = base + rows * cell_h
+        caption = (0.0, 0.0)
+        name = g if g is not None else "State level"
+        cap_font = 1.3 * font
+        cap_w = CHAR * cap_font * len(name) * 1.1
+        mid = (left + right) / 2
+        caption = (mid, top - cap_font * 0.8)
+        top -= cap_font * 1.6
+        left, right = min(left, mid - cap_w / 2), max(right, mid + cap_w / 2)
+        # Centre the cluster's box on its own origin.
+        cx, cy = (left + right) / 2, (top + bottom) / 2
+        local[g] = {n: (x - cx, y - cy) for n, (x, y) in here.items()}
+        rings[g] = [(x - cx, y - cy) for x, y in spots]
+        heads[g] = (caption[0] - cx, caption[1] - cy)
+        rects[g] = ((right - left) / 2, (bottom - top) / 2, 0.0, 0.0)
+    centres = _arrange(P, groups, {g: r[:2] for g, r in rects.items()}, CLUSTER_GAP * font)
     partners_at = {}
     for g, here in local.items():
-        cx, cy, _ = centres[g]
+        cx, cy = centres[g]
         for n, (x, y) in here.items():
             partners_at[n] = (round(cx + x, 1), round(cy + y, 1))
     ghosts_at = {g: [(round(centres[g][0] + x, 1), round(centres[g][1] + y, 1)) for x, y in rings[g]] for g in rings}
-    return {"partners": partners_at, "ghosts": ghosts_at, "centres": centres}
+    boxes_out = {
+        g: (
+            round(centres[g][0] - rects[g][0], 1),
+            round(centres[g][1] - rects[g][1], 1),
+            round(centres[g][0] + rects[g][0], 1),
+            round(centres[g][1] + rects[g][1], 1),
+        )
+        for g in groups
+    }
+    extent = (
+        min(b[0] for b in boxes_out.values()),
+        min(b[1] for b in boxes_out.values()),
+        max(b[2] for b in boxes_out.values()),
+        max(b[3] for b in boxes_out.values()),
+    )
+    return {
+        "partners": partners_at,
+        "ghosts": ghosts_at,
+        "centres": {
+            g: (round(x, 1), round(y, 1), round(math.hypot(*rects[g][:2]), 1)) for g, (x, y) in centres.items()
+        },
+        "boxes": boxes_out,
+        "captions": {g: (round(centres[g][0] + x, 1), round(centres[g][1] + y, 1)) for g, (x, y) in heads.items()},
+        "font": font,
+        "extent": extent,
+    }
 
 
-def _spread(pos: dict[str, Any], gap: float, rounds: int = 60) -> dict[str, tuple[float, float]]:
-    """``pos`` with every two points pushed apart to at least ``gap``, each pair in turn.
+def _arrange(
+    P: nx.Graph, groups: dict[str | None, list[str]], half: dict[str | None, tuple[float, float]], gap: float
+) -> dict[str | None, tuple[float, float]]:
+    """Where each cluster's centre goes, given each cluster's half width and height.
 
-    Deterministic (pairs in the order of ``pos``); points on one spot are split along a
-    fixed direction. Meant for a region's few hundred partners at most.
+    The clusters stand in rows, ``gap`` apart: the state level (and national) first, then
+    the regions in :func:`_ring_order` (a region beside the one it is most tied to); of the
+    ways to break that line into rows, the one that fills a wide screen best is taken.
+    Deterministic.
 
-    >>> _spread({"a": (0.0, 0.0), "b": (10.0, 0.0)}, 100)
-    {'a': (-45.0, 0.0), 'b': (55.0, 0.0)}
+    >>> _arrange(nx.Graph(), {None: [], "A": []}, {None: (100, 50), "A": (100, 50)}, 20)
+    {None: (0.0, -60.0), 'A': (0.0, 60.0)}
+    """
+    order: list[str | None] = ([None] if None in groups else []) + _ring_order(
+        P, sorted(g for g in groups if g is not None)
+    )
+
+    def rows_of(limit: float) -> list[list[str | None]]:
+        rows: list[list[str | None]] = [[]]
+        used = 0.0
+        for g in order:
+            w = 2 * half[g][0]
+            if rows[-1] and used + gap + w > limit:
+                rows.append([])
+                used = 0.0
+            used += (gap if rows[-1] else 0.0) + w
+            rows[-1].append(g)
+        return rows
+
+    def size(rows: list[list[str | None]]) -> tuple[float, float]:
+        width = max(sum(2 * half[g][0] for g in row) + gap * (len(row) - 1) for row in rows)
+        height = sum(2 * max(half[g][1] for g in row) for row in rows) + gap * (len(rows) - 1)
+        return width, height
+
+    widest = max(2 * half[g][0] for g in order)
+    total = sum(2 * half[g][0] for g in order) + gap * len(order)
+    best: list[list[str | None]] = rows_of(total)
+    best_fit = 0.0
+    steps = 40
+    for i in range(steps + 1):
+        rows = rows_of(widest + (total - widest) * i / steps)
+        width, height = size(rows)
+        fit = min(VIEW[0] / width, VIEW[1] / height)
+        if fit > best_fit * 1.000001:
+            best, best_fit = rows, fit
+    at: dict[str | None, tuple[float, float]] = {}
+    _, height = size(best)
+    y = -height / 2
+    for row in best:
+        tall = 2 * max(half[g][1] for g in row)
+        x = -(sum(2 * half[g][0] for g in row) + gap * (len(row) - 1)) / 2
+        for g in row:
+            at[g] = (round(x + half[g][0], 1) + 0.0, round(y + tall / 2, 1) + 0.0)
+            x += 2 * half[g][0] + gap
+        y += tall + gap
+    return at
+
+
+def _spread(
+    pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]], rounds: int = 200
+) -> dict[str, tuple[float, float]]:
+    """``pos`` with every two boxes pushed apart until none overlap, each pair in turn.
+
+    ``boxes`` gives each point's box: half width, half height and how far below the point
+    its centre is (the label hangs below the shape). Deterministic (pairs in the order of
+    ``pos``); boxes on one spot are split along a fixed direction. Meant for a region's few
+    hundred partners at most.
+
+    >>> _spread({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": (50, 10, 0), "b": (50, 10, 0)})
+    {'a': (0.0, -10.5), 'b': (10.0, 10.5)}
     """
     names = list(pos)
-    xy = [[float(pos[n][0]), float(pos[n][1])] for n in names]
+    xy = [[float(pos[n][0]), float(pos[n][1]) + boxes[n][2]] for n in names]
+    half = [boxes[n][:2] for n in names]
     for _ in range(rounds):
         moved = False
         for i in range(len(xy)):
             for j in range(i + 1, len(xy)):
                 dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
-                d = math.hypot(dx, dy)
-                if d >= gap:
+                ox = half[i][0] + half[j][0] - abs(dx)
+                oy = half[i][1] + half[j][1] - abs(dy)
+                if ox <= 1e-9 or oy <= 1e-9:
                     continue
-                if d < 1e-9:
-                    dx, dy, d = math.cos(i + j), math.sin(i + j), 1.0
-                push = (gap - d) / 2 / d
-                xy[i][0] -= dx * push
-                xy[i][1] -= dy * push
-                xy[j][0] += dx * push
-                xy[j][1] += dy * push
                 moved = True
+                if abs(dx) < 1e-9 and abs(dy) < 1e-9:
+                    dx, dy = math.cos(i + j), math.sin(i + j)
+                # A pixel more than the overlap: pairs settle in fewer rounds.
+                ox, oy = ox + 1.0, oy + 1.0
+                if ox <= oy:
+                    step = ox / 2 * (1 if dx >= 0 else -1)
+                    xy[i][0] -= step
+                    xy[j][0] += step
+                else:
+                    step = oy / 2 * (1 if dy >= 0 else -1)
+                    xy[i][1] -= step
+                    xy[j][1] += step
         if not moved:
             break
-    return {n: (round(x, 3), round(y, 3)) for n, (x, y) in zip(names, xy, strict=True)}
+    return {n: (round(x, 3), round(y - boxes[n][2], 3)) for n, (x, y) in zip(names, xy, strict=True)}
 
 
 def _ring_order(P: nx.Graph, regions: list[str]) -> list[str]:
@@ -458,11 +681,13 @@ def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout, pos
     # forked process while the tooltips and edges are made here.
     big = P.number_of_nodes() > FAST_LAYOUT_ABOVE
     ghost_counts: dict[str | None, int] = defaultdict(int)
-    ghost_wide: dict[str | None, float] = defaultdict(float)
+    ghost_wide: dict[str | None, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for t in a.gaps.missing if gaps else ():
         group = _group_of(t.level, t.region)
         ghost_counts[group] += 1
-        ghost_wide[group] = max(ghost_wide[group], _ghost_half_width(_ghost_label(t)))
+        lines = label_lines(_ghost_label(t))
+        chars, tall = ghost_wide[group]
+        ghost_wide[group] = (max(chars, *map(len, lines)), max(tall, len(lines)))
     layout_job = (_background.start if big else _background.later)(
         _region_layout, P, a.seed, dict(ghost_counts), dict(ghost_wide)
     )
@@ -526,6 +751,13 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
         measure = {pid: float(broker_rows[pid]["brokerage"]["total"]) for pid in P}
     size = _scale(measure)
 
+    # The order in which the page gives partners their labels when not all fit: cut points,
+    # top brokers, the leadership team, then by ties.
+    order = sorted(
+        info,
+        key=lambda k: (k not in cut_points, k not in top_brokers, info[k].get("team") != "leadership", -P.degree(k), k),
+    )
+    rank = {k: i for i, k in enumerate(order)}
     nodes: list[dict[str, Any]] = []
     for pid, d in info.items():
         cat = roster.categories.get(d.get("category") or "")
@@ -564,7 +796,10 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
             "color": colour.get(d.get("category"), PALETTE[-1]),
             "broker": pid in top_brokers,
             "cut_point": pid in cut_points,
+            "rank": rank[pid],
+            "key": pid in cut_points or pid in top_brokers or d.get("team") == "leadership",
         }
+        node["lines"] = label_lines(node["label"])
         if pid in pos:
             node["x"], node["y"] = pos[pid]
         nodes.append(node)
@@ -576,7 +811,7 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
         edges.extend(ghosts["edges"])
 
     if use_fixed:
-        nodes.extend(_captions(placed["centres"], len(info)))
+        nodes.extend(_captions(placed))
 
     kinds_present = sorted({e["kind"] for e in edges if e["kind"] != "gap"}, key=list(EDGE_STYLES).index)
     return {
@@ -619,10 +854,13 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
             ],
             "kind": [{"value": k, "label": k} for k in kinds_present],
         },
-        "options": _options(use_fixed, len(nodes)),
         "save": _save_key(G, region, info),
         # The partner graph for the page's own "what if" questions (static/whatif.js).
         "whatif": whatif_data(P, info),
+        "options": _options(use_fixed, len(nodes), placed["font"]),
+        # The label font the layout made room for (static/labels.js draws the labels).
+        "label_font": placed["font"],
+        "min_label_px": MIN_LABEL_PX,
     }
 
 
@@ -791,12 +1029,14 @@ def _subtitle(result, region: str | None, count: int) -> str:
     return " · ".join(parts)
 
 
-def _captions(centres: dict[str | None, tuple[float, float, float]], count: int) -> list[dict[str, Any]]:
-    """A caption node above each cluster of :func:`_region_layout`: the region's name, drawn
-    by vis-network as a text label (never markup). The centre cluster is "State level"."""
-    size = 34 if count <= 300 else 90  # read at the first, fitted view of a big map too
+def _captions(placed: dict[str, Any]) -> list[dict[str, Any]]:
+    """A caption node above each cluster of :func:`_region_layout`'s result ``placed``: the
+    region's name, drawn as text (never markup), with the cluster's centre and box. The
+    centre cluster is "State level"."""
+    centres, at, font = placed["centres"], placed["captions"], placed["font"]
+    size = round(1.3 * font, 1)
     out = []
-    for g, (x, y, r) in sorted(centres.items(), key=lambda item: (item[0] is not None, item[0] or "")):
+    for g, (x, y, _) in sorted(centres.items(), key=lambda item: (item[0] is not None, item[0] or "")):
         text = g if g is not None else "State level"
         out.append(
             {
@@ -804,6 +1044,7 @@ def _captions(centres: dict[str | None, tuple[float, float, float]], count: int)
                 "group": "caption",
                 "label": text,
                 "name": text,
+                "lines": [text],
                 "tooltip": [],
                 "category": None,
                 "region": g,
@@ -815,8 +1056,9 @@ def _captions(centres: dict[str | None, tuple[float, float, float]], count: int)
                 "broker": False,
                 "cut_point": False,
                 "centre": [x, y],
-                "x": x,
-                "y": round(y - r - 40 - size, 1),
+                "box": list(placed["boxes"][g]),
+                "x": at[g][0],
+                "y": at[g][1],
             }
         )
     return out
@@ -870,8 +1112,9 @@ def _ghosts(result, info: dict[str, dict[str, Any]], P: nx.Graph, placed: dict |
             "region": t.region,
             "level": None,
             "team": None,
-            "shape": "box",
-            "size": 12,
+            "shape": "square",
+            "size": GHOST_SIZE / 2,
+            "lines": label_lines(label),
             "color": "#eeeeee",
             "broker": False,
             "cut_point": False,
@@ -935,7 +1178,7 @@ _PYVIS_BASE = {
 }
 
 
-def _options(fixed: bool, count: int) -> dict[str, Any]:
+def _options(fixed: bool, count: int, font: float = LABEL_FONT) -> dict[str, Any]:
     """vis-network options: pyvis's defaults (``_PYVIS_BASE``) with netmap's settings."""
     import copy
 
@@ -956,7 +1199,7 @@ def _options(fixed: bool, count: int) -> dict[str, Any]:
         "keyboard": False,
     }
     opts["nodes"] = {
-        "font": {"size": 26, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
+        "font": {"size": font, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
         "borderWidth": 1,
     }
     opts["layout"] = {"improvedLayout": False, "randomSeed": 7}  # positions come from netmap

@@ -50,11 +50,13 @@ def browser_context(tmp_path_factory):
 class Page:
     """One opened map page, with everything it asked for and everything it said."""
 
-    def __init__(self, context, path):
+    def __init__(self, context, path, viewport=None):
         self.requests: list[str] = []
         self.messages: list[tuple[str, str]] = []
         self.dialogs: list[str] = []
         self.page = context.new_page()
+        if viewport is not None:  # (width, height) of the window the map first opens in
+            self.page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", lambda m: self.messages.append((m.type, m.text)))
         self.page.on("pageerror", lambda e: self.messages.append(("pageerror", str(e))))
@@ -82,8 +84,8 @@ class Page:
 def open_page(browser_context):
     pages = []
 
-    def opener(path):
-        page = Page(browser_context, path)
+    def opener(path, viewport=None):
+        page = Page(browser_context, path, viewport)
         pages.append(page)
         return page
 

@@ -679,46 +679,58 @@ def test_categories_keep_the_roster_order_colours():
 
 
 def _clusters(data):
-    """Each caption's cluster centre, and the nodes by group."""
-    centres = {n["region"]: tuple(n["centre"]) for n in data["nodes"] if n["group"] == "caption"}
+    """Each caption's cluster box, and the nodes by group."""
+    boxes = {n["region"]: tuple(n["box"]) for n in data["nodes"] if n["group"] == "caption"}
     return (
-        centres,
+        boxes,
         [n for n in data["nodes"] if n["group"] == "partner"],
         [n for n in data["nodes"] if n["group"] == "ghost"],
     )
+
+
+def _inside(at, box):
+    return box[0] <= at[0] <= box[2] and box[1] <= at[1] <= box[3]
+
+
+def _apart(a, b):
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
 
 
 @pytest.mark.parametrize(
     "name", ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions", "pima-county-211"]
 )
 def test_examples_are_laid_out_by_region_with_captions_and_ghosts_inside(name):
+    from netmap.render.map import CHAR, GHOST_SHARE, LINE
+
     G = netmap.read_graph(EXAMPLES / name)
     data = map_data(G, as_of=AS_OF)
     assert data["layout"] == "fixed" and data["options"]["physics"]["enabled"] is False
-    centres, partners, ghosts = _clusters(data)
+    boxes, partners, ghosts = _clusters(data)
     cluster = {n["id"]: None if n["level"] in ("state", "national") else n["region"] for n in partners}
     ghost_cluster = {g["id"]: None if g["scope"].startswith("state|") else g["region"] for g in ghosts}
     # One caption per cluster: each region with partners or ghosts, and the state level.
-    assert set(centres) == set(cluster.values()) | set(ghost_cluster.values())
+    assert set(boxes) == set(cluster.values()) | set(ghost_cluster.values())
     for n in data["nodes"]:
         if n["group"] == "caption":
             assert n["label"] == (n["region"] or "State level") and n["shape"] == "text"
+            assert _inside((n["x"], n["y"]), boxes[n["region"]])
+    # No two clusters' boxes overlap; each partner and ghost is inside its own cluster's box.
+    assert all(_apart(boxes[a], boxes[b]) for a in boxes for b in boxes if a != b)
+    font = GHOST_SHARE * data["label_font"]
     for g in ghosts:
         at = (g["x"], g["y"])
-        own = math.dist(at, centres[ghost_cluster[g["id"]]])
-        assert all(own < math.dist(at, c) for r, c in centres.items() if r != ghost_cluster[g["id"]]), g["label"]
-        # Never on a partner: its box (label at 17 px, about 0.6 em a letter) clear of each partner's radius.
-        half_w, half_h = 0.3 * 17 * len(g["label"]) + 12, 20
+        assert _inside(at, boxes[ghost_cluster[g["id"]]]), g["label"]
+        # Never on a partner: its square and the label below it clear of each partner's shape.
+        half_w = CHAR * font * max(map(len, g["lines"])) / 2
+        top, bottom = at[1] - g["size"], at[1] + g["size"] + LINE * font * len(g["lines"])
         for p in partners:
-            dx, dy = max(abs(p["x"] - at[0]) - half_w, 0), max(abs(p["y"] - at[1]) - half_h, 0)
+            dx = max(abs(p["x"] - at[0]) - half_w, 0)
+            dy = max(top - p["y"], p["y"] - bottom, 0)
             assert math.hypot(dx, dy) > p["size"], (g["label"], p["label"])
         where = g["region"] or ("state level" if g["scope"].startswith("state|") else "no region")
         assert g["label"].endswith(f" ({where})") and g["label"].startswith("missing: ")
-    # Partners sit nearer their own cluster's centre than any other's.
     for p in partners:
-        at = (p["x"], p["y"])
-        own = math.dist(at, centres[cluster[p["id"]]])
-        assert all(own <= math.dist(at, c) for c in centres.values()), p["label"]
+        assert _inside((p["x"], p["y"]), boxes[cluster[p["id"]]]), p["label"]
 
 
 def test_region_layout_repeats_for_the_same_seed():
@@ -745,17 +757,15 @@ def test_twelve_regions_read_as_twelve_captioned_clusters():
     assert out == _region_layout(P, 2, ghosts)
     centres = out["centres"]
     assert set(centres) == {*regions, None}
-    # No two clusters overlap, ghosts ring included.
-    for a in centres:
-        for b in centres:
-            if a != b:
-                (ax, ay, ar), (bx, by, br) = centres[a], centres[b]
-                assert math.dist((ax, ay), (bx, by)) > ar + br, (a, b)
+    # No two clusters overlap (each cluster's box holds its partners, ghosts and caption).
+    boxes = out["boxes"]
+    assert all(_apart(boxes[a], boxes[b]) for a in boxes for b in boxes if a != b)
     for region, ring in out["ghosts"].items():
         assert len(ring) == ghosts[region]
-        for at in ring:
-            own = math.dist(at, centres[region][:2])
-            assert all(own < math.dist(at, c[:2]) for r, c in centres.items() if r != region)
+        assert all(_inside(at, boxes[region]) for at in ring)
+    for n, at in out["partners"].items():
+        d = P.nodes[n]
+        assert _inside(at, boxes[None if d.get("level") in ("state", "national") else d["region"]])
 
 
 def test_physics_layout_has_no_captions():

@@ -174,7 +174,7 @@ def test_the_network_holds_the_maps_nodes_edges_and_options(tucson):
     assert theirs["label"].startswith("★ ")
     # Ghosts and edges carried over with their styles.
     ghosts = [n for n in net.nodes if n["type"] == "ghost"]
-    assert ghosts and ghosts[0]["shape"] == "box" and ghosts[0]["label"].startswith("missing: ")
+    assert ghosts and ghosts[0]["shape"] == "square" and ghosts[0]["label"].startswith("missing: ")
     assert [(e["from"], e["to"], e["color"], e["dashes"], e["width"]) for e in net.edges] == [
         (e["from"], e["to"], e["color"], e["dashes"], e["width"]) for e in data["edges"]
     ]

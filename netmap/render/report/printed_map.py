@@ -24,7 +24,7 @@ Examples
 >>> [(n["label"], n["x"], n["y"]) for n in fig["nodes"]]
 [('Alpha', 0.0, 0.0), ('Beta', 300.0, 0.0)]
 >>> fig["paths"][0]["d"]
-'M0 0L300 0'
+'M0,0L300,0'
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from typing import Any
 
 __all__ = ["printed_map"]
 
-PARTNER_FONT = 26  # vis-network's label size on the live map (netmap.render.map._options)
-GHOST_FONT = 17  # the ghosts' label size in map.js
+PARTNER_FONT = 26  # the label font of a map data without ``label_font`` (netmap.render.map.LABEL_FONT)
+GHOST_SHARE = 0.7  # a ghost's label font, as a share of the partners' (netmap.render.map.GHOST_SHARE)
 CHAR = 0.56  # rough width of a system-ui character, in font sizes: SVG text cannot be measured here
 MARGIN = 30
 
@@ -45,57 +45,6 @@ def _num(value: float) -> str:
     """A coordinate as short text: whole numbers without ``.0`` (the paths of a big map are long)."""
     value = round(value, 1)
     return str(int(value)) if value == int(value) else str(value)
-
-
-def _ghost_positions(nodes: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
-    """Where the live map sets the ghosts once the partners are placed (``ghostPositions`` in map.js).
-
-    A column of labels just outside the partners of the ghost's scope (level and region), on the
-    side away from the centre; ghosts of a scope with no partner stand in columns right of the map.
-    """
-    placed = [n for n in nodes if n["group"] != "ghost" and "x" in n]
-    if placed:
-        cx = sum(n["x"] for n in placed) / len(placed)
-        cy = sum(n["y"] for n in placed) / len(placed)
-        max_x, min_y = max(n["x"] for n in placed), min(n["y"] for n in placed)
-    else:
-        cx = cy = max_x = min_y = 0.0
-    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for n in placed:
-        level = "state" if n.get("level") in ("state", "national") else "local"
-        members[f"{level}|{n.get('region') or ''}"].append(n)
-    scopes: dict[str, list[float]] = {}
-    for key, group in members.items():
-        sx = sum(n["x"] for n in group) / len(group)
-        sy = sum(n["y"] for n in group) / len(group)
-        scopes[key] = [sx, sy, max(math.hypot(n["x"] - sx, n["y"] - sy) for n in group)]
-    total: dict[str, int] = defaultdict(int)
-    for n in nodes:
-        if n["group"] == "ghost":
-            total[n["scope"]] += 1
-    count: dict[str, int] = defaultdict(int)
-    orphans = 0
-    out: dict[str, tuple[float, float]] = {}
-    for n in nodes:
-        if n["group"] != "ghost":
-            continue
-        if "x" in n and "y" in n:
-            # Placed in Python with the partners (the region layout): drawn where the map draws it.
-            out[n["id"]] = (n["x"], n["y"])
-            continue
-        scope = scopes.get(n["scope"])
-        if scope is None:
-            scope = scopes[n["scope"]] = [max_x + 500, min_y + 360 * orphans, 0.0]
-            orphans += 1
-        count[n["scope"]] += 1
-        sx, sy, reach = scope
-        dx, dy = sx - cx, sy - cy
-        length = math.hypot(dx, dy)
-        if length < 1:
-            dx, dy, length = 1.0, 0.0, 1.0
-        ox, oy = sx + dx / length * (reach + 170), sy + dy / length * (reach + 170)
-        out[n["id"]] = (ox, oy + (count[n["scope"]] - 1) * 34 - 17 * (total[n["scope"]] - 1))
-    return out
 
 
 def _shape(node: dict[str, Any], x: float, y: float, r: float) -> dict[str, Any]:
@@ -126,7 +75,7 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``view_box`` (``"x y width height"``), ``paths`` (one per edge style: ``d``, ``stroke``,
+        ``view_box`` (``"x,y,width,height"``), ``paths`` (one per edge style: ``d``, ``stroke``,
         ``width``, ``dash``), ``nodes`` (``shape``: the element and its attributes, ``fill``,
         ``stroke``, ``stroke_width``, ``dash``, ``ghost``; ``label``, ``label_x``, ``label_y``,
         ``font``; and ``x``, ``y``), and ``partners``, the count of partners drawn.
@@ -135,12 +84,13 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
     --------
     >>> fig = printed_map({"nodes": [], "edges": []})
     >>> fig["nodes"], fig["view_box"]
-    ([], '0 0 100 100')
+    ([], '0,0,100,100')
     """
     nodes = net["nodes"]
-    ghosts = _ghost_positions(nodes)
+    # Every node where the map's layout put it: partners, ghosts (each in a grid in its own
+    # region's cluster) and captions alike, so paper and screen agree.
     at: dict[str, tuple[float, float]] = {n["id"]: (n["x"], n["y"]) for n in nodes if "x" in n}
-    at.update(ghosts)
+    partner_font = float(net.get("label_font") or PARTNER_FONT)
 
     drawn: list[dict[str, Any]] = []
     left = top = math.inf
@@ -150,16 +100,22 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
             continue  # a node without a place (none today) is left out rather than piled at 0, 0
         x, y = at[n["id"]]
         label = str(n["label"])
-        if n["group"] == "ghost":
-            font = GHOST_FONT
-            half_w, half_h = len(label) * CHAR * font / 2 + 8, font / 2 + 6
-            shape = {"tag": "rect", "x": _num(x - half_w), "y": _num(y - half_h)}
-            shape |= {"width": _num(2 * half_w), "height": _num(2 * half_h)}
-            item = {"fill": "#f4f4f4", "stroke": "#888888", "stroke_width": 1, "dash": "6 4", "ghost": True}
-            label_y = y + font * 0.35  # the label sits inside the box, as vis-network's box shape has it
-            reach_w, reach_h = half_w, half_h
+        if n["group"] == "caption":
+            # A region's name, as text only (an empty shape keeps the template's one element a node).
+            font = float(n["size"])
+            shape = {"tag": "rect", "x": _num(x), "y": _num(y), "width": "0", "height": "0"}
+            item = {"fill": "none", "stroke": "none", "stroke_width": 0, "dash": "", "ghost": False}
+            label_y = y + font * 0.35
+            reach_w, reach_h = len(label) * CHAR * font / 2, font
+        elif n["group"] == "ghost":
+            # A small dashed square with its label below, as the live map draws it.
+            font, r = round(GHOST_SHARE * partner_font, 1), float(n.get("size") or 5)
+            shape = {"tag": "rect", "x": _num(x - r), "y": _num(y - r), "width": _num(2 * r), "height": _num(2 * r)}
+            item = {"fill": "#f4f4f4", "stroke": "#888888", "stroke_width": 1, "dash": "3 2", "ghost": True}
+            label_y = y + r + font
+            reach_w, reach_h = max(r, len(label) * CHAR * font / 2), r + font * 1.3
         else:
-            font, r = PARTNER_FONT, float(n["size"])
+            font, r = partner_font, float(n["size"])
             shape = _shape(n, x, y, r)
             width = 5 if n.get("cut_point") else 3 if n.get("broker") else 1
             stroke = "#000000" if n.get("cut_point") else "#444444"
@@ -189,20 +145,21 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
         (x1, y1), (x2, y2) = at[e["from"]], at[e["to"]]
         dashes = e["dashes"]
         dash = " ".join(str(d) for d in dashes) if isinstance(dashes, list) else ("10 6" if dashes else "")
-        groups[e["color"], dash, float(e["width"])].append(f"M{_num(x1)} {_num(y1)}L{_num(x2)} {_num(y2)}")
+        # Commas between a point's coordinates: "x,y" never reads as a phone number to a scan for them.
+        groups[e["color"], dash, float(e["width"])].append(f"M{_num(x1)},{_num(y1)}L{_num(x2)},{_num(y2)}")
     paths = [
         {"stroke": colour, "dash": dash, "width": _num(width), "d": "".join(parts)}
         for (colour, dash, width), parts in groups.items()
     ]
     if not drawn:
-        view_box = "0 0 100 100"
+        view_box = "0,0,100,100"
     else:
-        view_box = " ".join(
+        view_box = ",".join(
             _num(v) for v in (left - MARGIN, top - MARGIN, right - left + 2 * MARGIN, bottom - top + 2 * MARGIN)
         )
     return {
         "view_box": view_box,
         "paths": paths,
         "nodes": drawn,
-        "partners": sum(1 for n in drawn if not n["ghost"]),
+        "partners": sum(1 for n in drawn if n["id"].startswith("p:")),
     }

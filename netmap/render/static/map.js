@@ -161,6 +161,9 @@
   }
 
   var container = document.getElementById("network");
+  // labels.js draws every label itself (never under the page's minimum size on screen, never
+  // overlapping); vis-network only measures them.
+  data.options.nodes.scaling = { label: { drawThreshold: 1e9 } };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
 
   // Ghosts (missing agency types) take no part in the layout: once the partners have

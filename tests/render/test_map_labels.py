@@ -1,0 +1,82 @@
+"""The map's labels as drawn in a real Chromium (static/labels.js): size, overlap, clipping, switch."""
+
+from __future__ import annotations
+
+import pytest
+
+import netmap
+from netmap.render.map import write_map
+from tests.conftest import EXAMPLES
+
+AS_OF = "2026-11-24"
+EXAMPLE_NAMES = ["tucson-behavioral-health", "oregon-pathways-alliance", "four-state-coalitions", "pima-county-211"]
+DRAWN = "window.netmap.labels.drawn()"
+CANVAS = "(() => { const c = window.netmap.network.canvas.frame.canvas; return [c.clientWidth, c.clientHeight]; })()"
+# Every shown node's shape on screen: [id, left, top, right, bottom] in pixels from the canvas's corner.
+SHAPES = """(() => { const net = window.netmap.network; const out = [];
+  for (const id of window.netmap.shown().nodes) {
+    const n = net.body.nodes[id]; if (n.options.shape === 'text') continue;
+    const a = net.canvasToDOM({x: n.x - n.options.size, y: n.y - n.options.size});
+    const b = net.canvasToDOM({x: n.x + n.options.size, y: n.y + n.options.size});
+    out.push([id, a.x, a.y, b.x, b.y]); } return out; })()"""
+
+
+def _write(tmp_path, name):
+    G = netmap.read_graph(EXAMPLES / name)
+    return write_map(G, netmap.pipeline.run(G, as_of=AS_OF), tmp_path / f"{name}.html")
+
+
+def _meet(a, b):
+    across = a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
+    return across and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+def _overlaps(boxes):
+    return [(a["id"], b["id"]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _meet(a, b)]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_first_view_labels_are_legible_and_apart(tmp_path, open_page, name):
+    page = open_page(_write(tmp_path, name), viewport=(1920, 1080))
+    drawn = page.js(DRAWN)
+    partners = [b for b in drawn if b["group"] == "partner"]
+    assert partners and all(b["h"] >= 14 for b in partners), min(b["h"] for b in partners)
+    assert _overlaps(drawn) == []
+    # Every region's caption is drawn, at least 14 px high.
+    captions = [n["id"] for n in page.js("window.netmap.data.nodes") if n["group"] == "caption"]
+    assert {b["id"] for b in drawn if b["group"] == "caption"} == set(captions)
+    assert all(b["h"] >= 14 for b in drawn if b["group"] == "caption")
+    assert not [m for m in page.messages if m[0] in ("error", "pageerror")]
+
+
+def test_small_map_shows_every_partner_label(tmp_path, open_page):
+    page = open_page(_write(tmp_path, "tucson-behavioral-health"), viewport=(1920, 1080))
+    shown = {b["id"] for b in page.js(DRAWN) if b["group"] == "partner"}
+    assert shown == {n["id"] for n in page.js("window.netmap.data.nodes") if n["group"] == "partner"}
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_nothing_is_clipped_at_1366x768(tmp_path, open_page, name):
+    page = open_page(_write(tmp_path, name), viewport=(1366, 768))
+    width, height = page.js(CANVAS)
+    for b in page.js(DRAWN):
+        assert b["x"] >= 0 and b["y"] >= 0 and b["x"] + b["w"] <= width and b["y"] + b["h"] <= height, b
+    for id_, left, top, right, bottom in page.js(SHAPES):
+        assert left >= 0 and top >= 0 and right <= width and bottom <= height, id_
+
+
+def test_labels_switch_is_honoured(tmp_path, open_page):
+    page = open_page(_write(tmp_path, "oregon-pathways-alliance"), viewport=(1920, 1080))
+    every = page.js(DRAWN)
+    page.page.select_option("#labels", "key")
+    page.page.wait_for_timeout(100)
+    key = {n["id"] for n in page.js("window.netmap.data.nodes") if n.get("key")}
+    some = page.js(DRAWN)
+    assert {b["id"] for b in some if b["group"] == "partner"} <= key
+    assert len(some) < len(every)
+    page.page.select_option("#labels", "none")
+    page.page.wait_for_timeout(100)
+    assert {b["group"] for b in page.js(DRAWN)} == {"caption"}
+    page.page.select_option("#labels", "all")
+    page.page.wait_for_timeout(100)
+    assert len(page.js(DRAWN)) == len(every)
