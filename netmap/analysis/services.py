@@ -16,8 +16,9 @@ Deserts
     population the *needed* services are: every step of each taxonomy pathway the population
     is on in the region, and the ``needs`` of every service it gets there. A population is on
     a pathway when it gets two of its steps there, or one step that no other pathway has (an
-    assessment alone, shared by every pathway, does not say which way a person goes). A needed service with no provider for the population in the region is a
-    desert. Populations of no region's cell and services the taxonomy does not know are
+    assessment alone, shared by every pathway, does not say which way a person goes). A
+    needed service with no provider for the population in the region is a desert.
+    Populations of no region's cell and services the taxonomy does not know are
     never deserts.
 Fragile and duplicated
     A cell with one provider is fragile (one departure empties it); one with
