@@ -596,6 +596,13 @@ def diff_command(
         terminal.render_diff(_stdout(), changes.to_dict())
 
 
+# The options of suggest that report --directory takes too (declared once).
+SuggestTopOpt = Annotated[int, typer.Option("--top", min=1, help="Candidates shown per gap (best fit first).")]
+AnywhereOpt = Annotated[
+    bool, typer.Option("--anywhere", help="Also propose organisations from regions not tied to the gap's region.")
+]
+
+
 @app.command("suggest")
 @handled
 def suggest_command(
@@ -609,10 +616,8 @@ def suggest_command(
         ),
     ],
     expect: ExpectOpt = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Candidates shown per gap.")] = 5,
-    anywhere: Annotated[
-        bool, typer.Option("--anywhere", help="Also propose organisations from regions not tied to the gap's region.")
-    ] = False,
+    top: SuggestTopOpt = 5,
+    anywhere: AnywhereOpt = False,
     holes: Annotated[int, typer.Option("--holes", min=0, help="Category pairs to propose introductions across.")] = 3,
     show_all: Annotated[bool, typer.Option("--all", help="List gaps with no candidate too.")] = False,
     roster: RosterOpt = None,
@@ -967,6 +972,16 @@ def report(
             "adds a 'Who could fill the gaps' section.",
         ),
     ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="With --directory: candidates shown per gap, best fit first (default 5)."),
+    ] = None,
+    anywhere: Annotated[
+        bool,
+        typer.Option(
+            "--anywhere", help="With --directory: also propose organisations from regions not tied to the gap's region."
+        ),
+    ] = False,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -977,6 +992,8 @@ def report(
     from netmap.pipeline import run
     from netmap.render.report import write_report
 
+    if not directory and (top is not None or anywhere):
+        raise UsageError("--top and --anywhere choose the candidates of --directory; give --directory too")
     output = output or Path("report.md" if fmt == "md" else "report.html")
     inputs = _inputs(("SOURCE", source), ("--since", since), ("--directory", directory), ("--roster", roster))
     check_file_target(output, inputs=inputs, force=force)
@@ -1003,6 +1020,8 @@ def report(
             expected_regions=expect or (),
             since=G_since,
             directory=found,
+            suggest_top=5 if top is None else top,
+            anywhere=anywhere,
         )
         written = write_report(
             G, a, output, format=fmt, title=title, version=netmap.__version__, overwrite=force, inputs=inputs

@@ -654,12 +654,12 @@ def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: 
         console.print(_t(f"  skipped {a['name']} ({a['id']}): already partner {a['partner_id']}"))
     shown = [g for g in result["gaps"] if g["candidates"] or g["prospective"] or show_empty]
     if shown:
-        table = Table(title="Who could fill each gap (best first)")
-        for column in ("scope", "missing type", "candidate", "why"):
+        table = Table(title="Who could fill each gap (best fit first; fit out of 100)")
+        for column in ("scope", "missing type", "candidate (fit)", "why"):
             table.add_column(column)
         for g in shown:
             scope = g["region"] or ("state" if g["level"] == "state" else "statewide")
-            rows = [(c["name"], c["reason"]) for c in g["candidates"]]
+            rows = [(f"{c['name']} ({c['score']:g})", c["why"]) for c in g["candidates"]]
             rows += [(name, "listed as a prospective partner already") for name in g["prospective"]]
             if g["more"]:
                 rows.append((f"… and {g['more']} more", "use --top to see them"))
