@@ -65,9 +65,19 @@ def _stderr() -> Console:
     # soft_wrap: a message is one line however narrow the terminal, so it greps and pastes whole.
     console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
     if not console.is_terminal:
-        # Piped, an issue table is as wide as on stdout (at 80 columns its values vanish).
-        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=max(console.width, 200))
+        # Piped, the width is COLUMNS when set, else a fixed one; an issue table too narrow
+        # for its message and suggestions is printed one block per issue (render_issues).
+        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=_piped_width())
     return console
+
+
+PIPED_WIDTH = 120  # stderr to a file or a pipe with no COLUMNS: a log's usual line length
+
+
+def _piped_width() -> int:
+    """COLUMNS when it is a positive whole number, else :data:`PIPED_WIDTH`."""
+    value = os.environ.get("COLUMNS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else PIPED_WIDTH
 
 
 def _line(message: str, style: str = "") -> Text:

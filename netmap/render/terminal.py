@@ -60,21 +60,37 @@ class SafeConsole(Console):
             yield segment
 
 
+# The issue table's narrowest readable columns: below these the table would squeeze the
+# message and suggestions into slivers, so a narrower console gets one block per issue.
+_MESSAGE_MIN, _SUGGESTIONS_MIN, _VALUE_MIN = 40, 30, 16
+
+
 def render_issues(console: Console, issues: Sequence[Issue]) -> None:
-    """A table of issues, errors and warnings alike, in workbook order.
+    """A table of issues, errors and warnings alike, in workbook order; when the console is too
+    narrow for the table to keep its message and suggestions readable, one block per issue.
 
     Every cell is passed as plain ``Text`` so that markup-like values in the data
-    (``[bold]``) are shown literally.
+    (``[bold]``) are shown literally. In the stacked layout each block wraps at word
+    boundaries within the console's width, so a message reads whole, never cut mid-word.
+
+    Examples
+    --------
+    >>> import io
+    >>> console = Console(file=io.StringIO(), width=70, record=True, color_system=None)
+    >>> render_issues(console, [Issue("unknown-agency-type", "'Wizards guild' is not an agency type",
+    ...     sheet="partners", row=3, column="agency_type", value="Wizards guild",
+    ...     suggestions=("Local WIB",))])
+    >>> print(console.export_text().rstrip())
+    1 issue(s)
+    <BLANKLINE>
+    error unknown-agency-type: partners row 3, column agency_type
+      value: Wizards guild
+      'Wizards guild' is not an agency type
+      suggestions: Local WIB
     """
-    table = Table(title=f"{len(issues)} issue(s)", show_lines=False, expand=False)
-    for name in ("", "code", "sheet", "row", "column"):
-        table.add_column(name, no_wrap=True)
-    for name in ("value", "message", "suggestions"):
-        table.add_column(name, overflow="fold")
-    for issue in issues:
-        mark = Text("error", style="bold red") if issue.is_error else Text("warning", style="yellow")
-        table.add_row(
-            mark,
+    cells = [
+        (
+            Text("error", style="bold red") if issue.is_error else Text("warning", style="yellow"),
             _t(issue.code),
             _t(issue.sheet),
             _t(issue.row),
@@ -83,10 +99,52 @@ def render_issues(console: Console, issues: Sequence[Issue]) -> None:
             _t(issue.message),
             _t("; ".join(issue.suggestions)),
         )
-    console.print(table)
+        for issue in issues
+    ]
+    headers = ("", "code", "sheet", "row", "column", "value", "message", "suggestions")
+    fixed = sum(max([len(headers[i])] + [row[i].cell_len for row in cells]) for i in range(5))
+    value = min(_VALUE_MIN, max([len("value")] + [row[5].cell_len for row in cells]))
+    # Rich's box: a border left of every column and one at the end, one space each side of a cell.
+    frame = 3 * len(headers) + 1
+    if console.width >= fixed + value + _MESSAGE_MIN + _SUGGESTIONS_MIN + frame:
+        table = Table(title=f"{len(issues)} issue(s)", show_lines=False, expand=False)
+        for name in headers[:5]:
+            table.add_column(name, no_wrap=True)
+        table.add_column("value", overflow="fold")
+        table.add_column("message", overflow="fold", min_width=_MESSAGE_MIN)
+        table.add_column("suggestions", overflow="fold", min_width=_SUGGESTIONS_MIN)
+        for row in cells:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        _render_issue_blocks(console, len(issues), cells)
     files = sorted({i.file for i in issues if i.file})
     if files:
-        console.print(_t("file(s): " + ", ".join(files), style="dim"))
+        console.print(_t("file(s): " + ", ".join(files), style="dim"), soft_wrap=False, overflow="fold")
+
+
+def _render_issue_blocks(console: Console, count: int, cells: Sequence[tuple[Text, ...]]) -> None:
+    """One block per issue: mark, code and place on the first line; value, message and
+    suggestions under it, indented, each wrapped at spaces within the console's width."""
+    console.print(Text(f"{count} issue(s)", style="italic"))
+    for mark, code, sheet, row, column, value, message, suggestions in cells:
+        where = " ".join(part for part in (sheet.plain, f"row {row.plain}" if row.plain else "") if part)
+        place = ", ".join(part for part in (where, f"column {column.plain}" if column.plain else "") if part)
+        head = Text.assemble(mark, " ", code, (": " + place) if place else "")
+        console.print()
+        console.print(head, soft_wrap=False, overflow="fold")
+        lines = []
+        if value.plain:
+            lines.append(Text.assemble("value: ", value))
+        lines.append(message)
+        if suggestions.plain:
+            lines.append(Text.assemble("suggestions: ", suggestions))
+        for text in lines:
+            # Wrapped at spaces (a word longer than a line is folded), then indented; printed
+            # as is, so no line is padded out to the width.
+            for line in text.wrap(console, max(console.width - 2, 20), overflow="fold"):
+                line.rstrip()
+                console.print(Text.assemble("  ", line), soft_wrap=True)
 
 
 def render_counts(console: Console, source: str, counts: dict[str, int], warnings: int) -> None:
