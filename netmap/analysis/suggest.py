@@ -406,6 +406,8 @@ def _candidates_for(
             provides = "provides " + ", ".join(names[sid].name.casefold() for sid in offer.services)
             if new and len(new) < len(offer.services):
                 provides += f" (new to {region or 'the map'}: {', '.join(names[sid].name.casefold() for sid in new)})"
+            elif new:
+                provides += f" (new to {region or 'the map'})"
             why.append(provides)
         if offer.capacity is not None:
             why.append(f"{offer.capacity} seat{'s' if offer.capacity != 1 else ''}")

@@ -81,7 +81,7 @@ def suggestion_content(found: Suggestions) -> dict[str, Any]:
     ]
     intro = [
         "Known organisations that are not partners yet, proposed for each agency type the roster check finds "
-        "missing (and each type a served population calls for), nearest first; then pairs of existing partners "
+        "missing (and each type a served population calls for), best fit first; then pairs of existing partners "
         "who share partners but have no tie, across the categories that are least connected."
     ]
     for h in result["holes"]:

@@ -455,7 +455,7 @@ def test_serving_the_population_ranks_first(fields, ranked_directory):
     ]
     assert gap.candidates[0].why == (
         "same region (Northfield); type through the alias 'VR'; serves people with disabilities; "
-        "provides disability services"
+        "provides disability services (new to Northfield)"
     )
 
 

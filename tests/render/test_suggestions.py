@@ -56,7 +56,7 @@ def test_candidates_table_in_order(tucson, directory):
             "Local secondary education providers",
             "Amphitheater Public Schools",
             "73",  # one service no partner of the map provides
-            f"same region (Pima County); {terms}; provides occupational training",
+            f"same region (Pima County); {terms}; provides occupational training (new to Pima County)",
         ],
     ]
     assert rows[-2:] == [
