@@ -61,7 +61,8 @@ class SafeConsole(Console):
 
 
 # The issue table's narrowest readable columns: below these the table would squeeze the
-# message and suggestions into slivers, so a narrower console gets one block per issue.
+# message and suggestions into slivers, so a narrower console gets one block per issue. A
+# longer value folds to _VALUE_MIN first.
 _MESSAGE_MIN, _SUGGESTIONS_MIN, _VALUE_MIN = 40, 30, 16
 
 
@@ -102,25 +103,50 @@ def render_issues(console: Console, issues: Sequence[Issue]) -> None:
         for issue in issues
     ]
     headers = ("", "code", "sheet", "row", "column", "value", "message", "suggestions")
-    fixed = sum(max([len(headers[i])] + [row[i].cell_len for row in cells]) for i in range(5))
-    value = min(_VALUE_MIN, max([len("value")] + [row[5].cell_len for row in cells]))
+    natural = [max([len(headers[i])] + [row[i].cell_len for row in cells]) for i in range(len(headers))]
     # Rich's box: a border left of every column and one at the end, one space each side of a cell.
-    frame = 3 * len(headers) + 1
-    if console.width >= fixed + value + _MESSAGE_MIN + _SUGGESTIONS_MIN + frame:
+    room = console.width - sum(natural[:5]) - (3 * len(headers) + 1)
+    widths = _issue_text_widths(room, *natural[5:])
+    if widths is None:
+        _render_issue_blocks(console, len(issues), cells)
+    else:
         table = Table(title=f"{len(issues)} issue(s)", show_lines=False, expand=False)
         for name in headers[:5]:
             table.add_column(name, no_wrap=True)
-        table.add_column("value", overflow="fold")
-        table.add_column("message", overflow="fold", min_width=_MESSAGE_MIN)
-        table.add_column("suggestions", overflow="fold", min_width=_SUGGESTIONS_MIN)
+        for name, width in zip(headers[5:], widths, strict=True):
+            table.add_column(name, overflow="fold", width=width)
         for row in cells:
             table.add_row(*row)
         console.print(table)
-    else:
-        _render_issue_blocks(console, len(issues), cells)
     files = sorted({i.file for i in issues if i.file})
     if files:
         console.print(_t("file(s): " + ", ".join(files), style="dim"), soft_wrap=False, overflow="fold")
+
+
+def _issue_text_widths(room: int, value: int, message: int, suggestions: int) -> tuple[int, ...] | None:
+    """Widths of the value, message and suggestions columns in ``room`` characters, or None
+    when the message or suggestions would get fewer than their readable minimum.
+
+    >>> _issue_text_widths(100, 10, 30, 20)  # everything fits as it is
+    (10, 30, 20)
+    >>> _issue_text_widths(100, 40, 120, 60)  # the value folds first, then the two share the rest
+    (16, 54, 30)
+    >>> _issue_text_widths(60, 10, 120, 60) is None
+    True
+    """
+    if value + message + suggestions <= room:
+        return value, message, suggestions
+    value = min(value, _VALUE_MIN)
+    rest = room - value
+    need_message, need_suggestions = min(message, _MESSAGE_MIN), min(suggestions, _SUGGESTIONS_MIN)
+    if rest < need_message + need_suggestions:
+        return None
+    if message + suggestions <= rest:
+        return value, message, suggestions
+    # Share the rest in proportion to their lengths, neither below its minimum.
+    shared = max(need_suggestions, min(suggestions, rest * suggestions // (message + suggestions)))
+    shared = min(shared, rest - need_message)
+    return value, rest - shared, shared
 
 
 def _render_issue_blocks(console: Console, count: int, cells: Sequence[tuple[Text, ...]]) -> None:

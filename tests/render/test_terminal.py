@@ -364,3 +364,25 @@ def test_directory_issues_piped_to_stderr_read_whole(columns, tmp_path):
             assert _reads_whole(result.stderr, issue.message)
             for suggestion in issue.suggestions:
                 assert _reads_whole(result.stderr, suggestion)
+
+
+@pytest.mark.parametrize("width", [160, 200, 240])
+def test_a_long_value_folds_before_the_table_is_cropped(width):
+    issue = Issue(
+        "unknown-agency-type",
+        "'" + "Wizards " * 10 + "' is not an agency type of the career-pathways roster",
+        sheet="partners",
+        row=3,
+        column="agency_type",
+        value="W" * 80,
+        suggestions=("Local WIB", "Local workforce agencies", "Local community-based organizations"),
+    )
+    out = io.StringIO()
+    render_issues(SafeConsole(file=out, width=width), [issue])
+    lines = out.getvalue().splitlines()
+    body = [line for line in lines[1:] if line.strip()]
+    assert "┃ message" in lines[2]
+    # Every row keeps its right border (rich crops a table wider than the console), in the width.
+    assert all(line.endswith(("┓", "┃", "┩", "│", "┘")) and len(line) <= width for line in body)
+    message = lines[2].split("┃")[7]
+    assert len(message) >= 40 + 2
