@@ -65,9 +65,19 @@ def _stderr() -> Console:
     # soft_wrap: a message is one line however narrow the terminal, so it greps and pastes whole.
     console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
     if not console.is_terminal:
-        # Piped, an issue table is as wide as on stdout (at 80 columns its values vanish).
-        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=max(console.width, 200))
+        # Piped, the width is COLUMNS when set, else a fixed one; an issue table too narrow
+        # for its message and suggestions is printed one block per issue (render_issues).
+        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=_piped_width())
     return console
+
+
+PIPED_WIDTH = 120  # stderr to a file or a pipe with no COLUMNS: a log's usual line length
+
+
+def _piped_width() -> int:
+    """COLUMNS when it is a positive whole number, else :data:`PIPED_WIDTH`."""
+    value = os.environ.get("COLUMNS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else PIPED_WIDTH
 
 
 def _line(message: str, style: str = "") -> Text:
@@ -653,6 +663,13 @@ def diff_command(
         terminal.render_diff(_stdout(), changes.to_dict())
 
 
+# The options of suggest that report --directory takes too (declared once).
+SuggestTopOpt = Annotated[int, typer.Option("--top", min=1, help="Candidates shown per gap (best fit first).")]
+AnywhereOpt = Annotated[
+    bool, typer.Option("--anywhere", help="Also propose organisations from regions not tied to the gap's region.")
+]
+
+
 @app.command("suggest")
 @handled
 def suggest_command(
@@ -666,10 +683,8 @@ def suggest_command(
         ),
     ],
     expect: ExpectOpt = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Candidates shown per gap.")] = 5,
-    anywhere: Annotated[
-        bool, typer.Option("--anywhere", help="Also propose organisations from regions not tied to the gap's region.")
-    ] = False,
+    top: SuggestTopOpt = 5,
+    anywhere: AnywhereOpt = False,
     holes: Annotated[int, typer.Option("--holes", min=0, help="Category pairs to propose introductions across.")] = 3,
     show_all: Annotated[bool, typer.Option("--all", help="List gaps with no candidate too.")] = False,
     roster: RosterOpt = None,
@@ -1042,6 +1057,16 @@ def report(
             "adds a 'Who could fill the gaps' section.",
         ),
     ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="With --directory: candidates shown per gap, best fit first (default 5)."),
+    ] = None,
+    anywhere: Annotated[
+        bool,
+        typer.Option(
+            "--anywhere", help="With --directory: also propose organisations from regions not tied to the gap's region."
+        ),
+    ] = False,
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -1053,6 +1078,8 @@ def report(
     from netmap.pipeline import run
     from netmap.render.report import write_report
 
+    if not directory and (top is not None or anywhere):
+        raise UsageError("--top and --anywhere choose the candidates of --directory; give --directory too")
     output = output or Path("report.md" if fmt == "md" else "report.html")
     inputs = _inputs(
         ("SOURCE", source),
@@ -1086,6 +1113,8 @@ def report(
             expected_regions=expect or (),
             since=G_since,
             directory=found,
+            suggest_top=5 if top is None else top,
+            anywhere=anywhere,
         )
         extra = {"positions": saved} if saved is not None and fmt != "md" else {}
         written = write_report(

@@ -65,6 +65,8 @@ ANALYSIS_OPTIONS = (
     "backend",
     "since",
     "directory",
+    "suggest_top",
+    "anywhere",
 )
 DIFF_TOP = 10  # brokers compared between two snapshots
 
@@ -83,6 +85,8 @@ def run(
     backend: str = "auto",
     since: nx.MultiDiGraph | None = None,
     directory: Any = None,
+    suggest_top: int | None = 5,
+    anywhere: bool = False,
 ) -> Analysis:
     """The one analysis of a command.
 
@@ -97,6 +101,10 @@ def run(
         day and roster; the later snapshot's analysis is this one, not made twice).
     directory : Tables or list of dict, optional
         Known organisations: ``Analysis.suggestions`` is who could fill the gaps.
+    suggest_top, anywhere
+        With ``directory``: candidates kept per gap (None: all), and whether regions not
+        tied to a gap's region are searched too, as :func:`netmap.analysis.suggest.suggest`
+        takes ``top`` and ``anywhere``.
 
     Returns
     -------
@@ -133,6 +141,8 @@ def run(
             expected=expected_regions,
             as_of=a.as_of,
             scope=scope,
+            top=suggest_top,
+            anywhere=anywhere,
         )
     return a
 

@@ -6,6 +6,8 @@ Two kinds of suggestion, both explained in words a state team can act on:
   organisations of a directory (a netmap ``partners`` sheet or an HSDS package) that are
   of that type and in or near that region, and not partners yet. "Near" is read from
   the network itself: a region whose partners already work with this region's partners.
+  Candidates are ranked by fit (see :func:`fit_score`): how surely they are of the type,
+  where they are, the services they bring and their capacity.
 - **introductions**: for the pairs of categories with the fewest ties between them (the
   largest structural holes), pairs of existing partners across the hole who have no tie
   but share partners — link prediction by common neighbours, ties broken by the
@@ -39,13 +41,28 @@ import networkx as nx
 
 from netmap.analysis._common import partner_graph, partners, resolve_roster, shares_cache
 from netmap.analysis.gaps import MISSING, TypeStatus, roster_gaps
+from netmap.graphcache import edges_of
 from netmap.roster import Roster, normalize
+from netmap.services import ServiceTaxonomy, load_taxonomy
 
-__all__ = ["Candidate", "GapCandidates", "Hole", "Introduction", "Suggestions", "suggest"]
+__all__ = ["Candidate", "GapCandidates", "Hole", "Introduction", "Suggestions", "fit_score", "suggest"]
 
 # How near a candidate is to the region of the gap, best first.
 IN_REGION, NEAR, REGION_UNKNOWN, ELSEWHERE = "in region", "near", "region not given", "elsewhere"
-_TIER = {IN_REGION: 0, NEAR: 1, REGION_UNKNOWN: 2, ELSEWHERE: 3}
+
+# How surely a directory organisation is of the missing type.
+EXACT, ALIAS, TERM = "exact", "alias", "directory term"
+
+# The fit score, out of 100 (see fit_score). The steps are chosen so that a surer type
+# outweighs a nearer place (a neighbouring region's exact type before an alias in the
+# region), a nearer place outweighs services and capacity together (at most 9 points),
+# and anywhere else comes after every candidate of the same type strength nearby.
+TYPE_POINTS = 60.0
+TYPE_STRENGTH = {EXACT: 1.0, ALIAS: 0.75, TERM: 0.7}
+PLACE_POINTS = {IN_REGION: 30.0, NEAR: 20.0, REGION_UNKNOWN: 10.0, ELSEWHERE: 0.0}
+POPULATION_POINTS = 3.0  # serves the population a population gap is about
+NEW_SERVICE_POINTS, NEW_SERVICES_MAX = 1.0, 3  # per service nobody in the scope provides yet
+CAPACITY_POINTS_MAX = 3.0  # one per order of magnitude of seats: 9 -> 1, 99 -> 2, 999 -> 3
 
 
 @dataclass
@@ -56,11 +73,14 @@ class Candidate:
     name: str
     region: str | None
     nearness: str
-    reason: str
+    reason: str  # where it is, relative to the gap's region
     source_row: int | None = None
+    score: float = 0.0  # the fit, out of 100 (see fit_score)
+    components: dict[str, Any] = field(default_factory=dict)
+    why: str = ""  # every component in words: "same region (North); exact type; provides training; 40 seats"
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "components": dict(self.components)}
 
 
 @dataclass
@@ -174,17 +194,166 @@ def _region_neighbours(P: nx.Graph, everyone: dict[str, dict[str, Any]]) -> dict
     return near
 
 
+def _type_match(row: Mapping[str, Any], roster: Roster) -> tuple[str, float, str | None]:
+    """How surely a directory row is of its agency type: (strength, share, the words that matched).
+
+    ``exact``: its agency type is written as the type's name or id; ``alias``: through one
+    of the roster's aliases (or a level-neutral word such as "workforce board");
+    ``directory term``: an HSDS organisation whose type netmap read off its services'
+    taxonomy terms. ``share`` is ``agency_type_share`` when the directory gives it (the
+    share of the organisation's terms that map to this type), else 1.0.
+    """
+    share = _number(_field(row, "agency_type_share"))
+    share = 1.0 if share is None else min(1.0, max(0.0, share))
+    written = row.get("agency_type")
+    if _field(row, "hsds_terms"):
+        return TERM, share, str(written) if written else None
+    if not written:  # a plain dict that names the type id itself
+        return EXACT, share, None
+    atype = roster.agency_types.get(str(row.get("agency_type_id")))
+    key = normalize(str(written))
+    if atype is not None and key in (normalize(atype.id), normalize(atype.name)):
+        return EXACT, share, str(written)
+    return ALIAS, share, str(written)
+
+
+def _number(value: Any) -> float | None:
+    """A number from a cell that may be text ("0.6", "40"), or None."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _field(row: Mapping[str, Any], key: str) -> Any:
+    """A column of a row, or of its ``extra`` (a column the sheet's spec does not list)."""
+    value = row.get(key)
+    return (row.get("extra") or {}).get(key) if value is None else value
+
+
+def _service_id(row: Mapping[str, Any], taxonomy: ServiceTaxonomy) -> str | None:
+    """The taxonomy id of a services row: its ``service_id``, else its text matched."""
+    if _field(row, "service_id"):
+        return str(_field(row, "service_id"))
+    text = row.get("service_as_written", row.get("service"))
+    found = taxonomy.match(str(text)) if text else None
+    return found.id if found else None
+
+
+def _populations(row: Mapping[str, Any]) -> set[str]:
+    """The population ids (and names as written) of a services row."""
+    out = set()
+    for key in ("population_id", "population", "population_ids", "populations"):
+        value = row.get(key)
+        for one in value if isinstance(value, list | tuple) else [value]:
+            if one:
+                out.add(normalize(str(one)))
+    return out
+
+
+@dataclass
+class _Offer:
+    """What a directory organisation provides, from the directory's services rows."""
+
+    services: list[str] = field(default_factory=list)  # taxonomy ids, in taxonomy order
+    populations: set[str] = field(default_factory=set)
+    capacity: int | None = None
+
+
+def _offers(directory: Any, rows: list[Mapping[str, Any]], taxonomy: ServiceTaxonomy) -> dict[str, _Offer]:
+    """Directory id -> its offer: the ``services`` rows of validated tables, or a dict's ``services`` list."""
+    by_partner: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    if hasattr(directory, "records"):
+        for s in directory["services"]:
+            by_partner[str(s.get("partner_id"))].append(s)
+    for row in rows:
+        for s in row.get("services") or ():
+            by_partner[str(row.get("id"))].append(s if isinstance(s, Mapping) else {"service": s})
+    order = {sid: i for i, sid in enumerate(taxonomy.services)}
+    out = {}
+    for pid, services in by_partner.items():
+        offer = _Offer()
+        ids = {sid for s in services if (sid := _service_id(s, taxonomy)) in order}
+        offer.services = sorted(ids, key=order.__getitem__)
+        seats, counted = 0, set()
+        for s in services:
+            offer.populations |= _populations(s)
+            # A row with two populations is one set of seats: count each sheet row once.
+            where = (s.get("_sheet"), s.get("_row")) if s.get("_row") is not None else id(s)
+            capacity = _number(_field(s, "capacity"))
+            if capacity is not None and capacity >= 0 and where not in counted:
+                counted.add(where)
+                seats += int(capacity)
+        offer.capacity = seats if counted else None
+        out[pid] = offer
+    return out
+
+
+def _provided(G: nx.MultiDiGraph, everyone: dict[str, dict[str, Any]], taxonomy: ServiceTaxonomy) -> dict:
+    """Region (None: the whole map) -> taxonomy ids some current partner of the map provides there."""
+    out: dict[str | None, set[str]] = defaultdict(set)
+    for u, _v, data in edges_of(G, "PROVIDES"):
+        pid = str(G.nodes[u].get("id", u))
+        if pid not in everyone:
+            continue
+        sid = _service_id(data, taxonomy)
+        if sid is None:
+            continue
+        region = data.get("region") or everyone[pid].get("region")
+        out[None].add(sid)
+        if region:
+            out[normalize(str(region))].add(sid)
+    return out
+
+
+def fit_score(
+    strength: str, share: float, place: str, *, serves_population: bool | None, new_services: int, capacity: int | None
+) -> float:
+    """The fit of a candidate to a gap, out of 100.
+
+    - type (up to 60): 60 x strength x share, strength 1 for the exact type, 0.75 through
+      an alias, 0.7 read off the directory's taxonomy terms; share, the part of the
+      organisation's terms that map to the type (1 when the directory does not say);
+    - place (up to 30): 30 in the gap's region (at state level: statewide or in one of
+      the map's regions), 20 in a neighbouring region (one whose partners have current
+      ties with the region's), 10 when the directory gives no region, 0 elsewhere;
+    - services (up to 6): 3 when it serves the population a population gap is about,
+      1 per service it provides that no current partner in the scope provides (up to 3);
+    - capacity (up to 3): one point per order of magnitude of its seats (9 -> 1, 99 -> 2).
+
+    >>> fit_score("exact", 1.0, "in region", serves_population=None, new_services=0, capacity=None)
+    90.0
+    >>> fit_score("exact", 1.0, "near", serves_population=None, new_services=0, capacity=None)
+    80.0
+    >>> fit_score("alias", 1.0, "in region", serves_population=True, new_services=2, capacity=40)
+    81.61
+    """
+    points = TYPE_POINTS * TYPE_STRENGTH[strength] * share + PLACE_POINTS[place]
+    points += POPULATION_POINTS if serves_population else 0.0
+    points += NEW_SERVICE_POINTS * min(new_services, NEW_SERVICES_MAX)
+    if capacity:
+        points += min(CAPACITY_POINTS_MAX, math.log10(1 + capacity))
+    return round(points, 2)
+
+
 def _candidates_for(
     gap: Any,
     pool: list[Mapping[str, Any]],
     near: dict[str, Counter],
     own_regions: set[str],
+    fit: _Fit,
     *,
     anywhere: bool,
+    population_id: str | None = None,
 ) -> list[Candidate]:
     region = gap.region
     key = normalize(region) if region else None
     neighbours = {normalize(r): (r, n) for r, n in near.get(region, Counter()).items()} if region else {}
+    already_here = fit.provided.get(key, set())
+    population = fit.roster.populations.get(population_id) if population_id else None
     found = []
     for row in pool:
         if row.get("agency_type_id") != gap.agency_type_id:
@@ -192,29 +361,96 @@ def _candidates_for(
         where = row.get("region")
         where_key = normalize(where) if where else None
         if where_key is not None and where_key == key:
-            tier, reason, closeness = IN_REGION, f"in {where}", 0
+            tier, reason, place = IN_REGION, f"in {where}", f"same region ({where})"
         elif key is None and (where_key is None or where_key in own_regions):
             # A state-level gap: a statewide organisation, or one placed in a region of this map.
-            tier, reason, closeness = IN_REGION, f"in {where}" if where else "statewide", 0
+            tier = IN_REGION
+            reason = f"in {where}" if where else "statewide"
+            place = f"in this map's region {where}" if where else "statewide"
         elif where_key in neighbours:
             other, ties = neighbours[where_key]
             tier = NEAR
-            reason = f"in {other}, whose partners have {ties} tie{'s' if ties != 1 else ''} with {region}'s"
-            closeness = -ties
+            s = "s" if ties != 1 else ""
+            reason = f"in {other}, whose partners have {ties} tie{s} with {region}'s"
+            place = f"neighbouring region ({other}: {ties} tie{s} with {region})"
         elif not where:
-            tier, reason, closeness = REGION_UNKNOWN, "the directory gives no region", 0
+            tier, reason, place = REGION_UNKNOWN, "the directory gives no region", "region not given"
         elif anywhere:
-            tier, reason, closeness = ELSEWHERE, f"in {where}, outside this map's regions", 0
+            tier, reason = ELSEWHERE, f"in {where}, outside this map's regions"
+            place = f"elsewhere ({where}, not tied to {region or 'this map'})"
         else:
             continue
+        strength, share, written = _type_match(row, fit.roster)
+        offer = fit.offers.get(str(row["id"]), _Offer())
+        new = [sid for sid in offer.services if sid not in already_here]
+        serves = None
+        if population is not None:
+            serves = bool(offer.populations & {normalize(population.id), normalize(population.name)})
+        score = fit_score(
+            strength, share, tier, serves_population=serves, new_services=len(new), capacity=offer.capacity
+        )
+        names = fit.taxonomy.services
+        components = {
+            "type_match": strength,
+            "type_share": round(share, 4),
+            "place": tier,
+            "services": [names[sid].name for sid in offer.services],
+            "new_services": [names[sid].name for sid in new],
+            "serves_population": serves,
+            "capacity": offer.capacity,
+        }
+        why = [place, _type_words(strength, share, written)]
+        if serves:
+            why.append(f"serves {population.name.casefold()}")
+        if offer.services:
+            provides = "provides " + ", ".join(names[sid].name.casefold() for sid in offer.services)
+            if new and len(new) < len(offer.services):
+                provides += f" (new to {region or 'the map'}: {', '.join(names[sid].name.casefold() for sid in new)})"
+            elif new:
+                provides += f" (new to {region or 'the map'})"
+            why.append(provides)
+        if offer.capacity is not None:
+            why.append(f"{offer.capacity} seat{'s' if offer.capacity != 1 else ''}")
         found.append(
             (
-                (_TIER[tier], closeness, str(row.get("name") or "").casefold(), str(row["id"])),
-                Candidate(str(row["id"]), str(row.get("name") or row["id"]), where, tier, reason, row.get("_row")),
+                (-score, str(row.get("name") or "").casefold(), str(row["id"])),
+                Candidate(
+                    str(row["id"]),
+                    str(row.get("name") or row["id"]),
+                    where,
+                    tier,
+                    reason,
+                    row.get("_row"),
+                    score,
+                    components,
+                    "; ".join(why),
+                ),
             )
         )
     found.sort(key=lambda pair: pair[0])
     return [c for _, c in found]
+
+
+def _type_words(strength: str, share: float, written: str | None) -> str:
+    if strength == EXACT:
+        words = "exact type"
+    elif strength == ALIAS:
+        words = f"type through the alias {written!r}"
+    else:
+        words = "type from the directory's service terms"
+    if share < 1:
+        words += f" ({share:.0%} of its terms)"
+    return words
+
+
+@dataclass
+class _Fit:
+    """What ranking needs besides the gap: the roster, the taxonomy, offers, services in the map."""
+
+    roster: Roster
+    taxonomy: ServiceTaxonomy
+    offers: dict[str, _Offer]
+    provided: dict[str | None, set[str]]
 
 
 def _holes(
@@ -300,6 +536,7 @@ def suggest(
     per_hole: int = 3,
     as_of: dt.date | str | None = None,
     scope: str = "auto",
+    taxonomy: ServiceTaxonomy | None = None,
 ) -> Suggestions:
     """Candidates from a directory for every missing agency type, and introductions across holes.
 
@@ -327,14 +564,17 @@ def suggest(
         an expired agreement neither counts as a tie nor makes two partners "share" one.
     scope : {"auto", "state", "local", "all"}
         The levels whose gaps get candidates, as in :func:`~netmap.analysis.gaps.roster_gaps`.
+    taxonomy : ServiceTaxonomy, optional
+        Names the services of the directory's ``services`` rows (default: the shipped one).
 
     Returns
     -------
     Suggestions
         ``gaps`` in the order of the gap report (state first, then region by region),
-        each with candidates ranked in region, near (by ties between the regions), region
-        not given; ``holes`` widest first; ``directory`` counts; ``already_partners``
-        lists directory rows skipped because they are partners already (same id or name).
+        each with candidates best first by :func:`fit_score` (then name, then id), each
+        with its score, its components and why in words; ``holes`` widest first;
+        ``directory`` counts; ``already_partners`` lists directory rows skipped because
+        they are partners already (same id or name).
 
     Examples
     --------
@@ -370,11 +610,13 @@ def suggest(
     for region in (r for r in expected if r not in regions_seen):
         gaps += [scope("local", region, t.id) for t in roster.roster_types("local")]
     near = _region_neighbours(P, everyone)
+    taxonomy = taxonomy or load_taxonomy()
+    fit = _Fit(roster, taxonomy, _offers(directory, pool, taxonomy), _provided(G, partners(G), taxonomy))
     own_regions = {normalize(str(r)) for r in regions_seen if r} | {normalize(r) for r in expected}
     out: list[GapCandidates] = []
 
-    def propose(gap: TypeStatus, **extra: Any) -> None:
-        found = _candidates_for(gap, pool, near, own_regions, anywhere=anywhere)
+    def propose(gap: TypeStatus, population_id: str | None = None, **extra: Any) -> None:
+        found = _candidates_for(gap, pool, near, own_regions, fit, anywhere=anywhere, population_id=population_id)
         keep = found if top is None else found[:top]
         prospective = [everyone[p].get("name") or p if p in everyone else p for p in gap.prospective]
         out.append(
@@ -403,6 +645,7 @@ def suggest(
         level = roster.agency_types[pg.agency_type_id].level
         propose(
             scope(level if level in ("state", "local") else "local", pg.region, pg.agency_type_id),
+            population_id=pg.population_id,
             kind="population",
             population=pg.population,
         )

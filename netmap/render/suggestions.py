@@ -30,20 +30,25 @@ def suggestion_content(found: Suggestions) -> dict[str, Any]:
     for g in result["gaps"]:
         scope = g["region"] or "State level"
         missing = g["agency_type"] + (f" (for {g['population']})" if g["population"] else "")
-        options = [(c["name"], c["reason"]) for c in g["candidates"]]
-        options += [(p, "already listed as a prospective partner") for p in g["prospective"]]
+        options = [(c["name"], c["why"], c["score"]) for c in g["candidates"]]
+        options += [(p, "already listed as a prospective partner", None) for p in g["prospective"]]
         if g["more"]:
-            options.append((f"… and {g['more']} more", "netmap suggest --top shows them"))
-        for name, why in options:
-            rows.append([cell(scope), cell(missing), cell(name), cell(why)])
+            options.append((f"… and {g['more']} more", "netmap suggest --top (or report --top) shows them", None))
+        for name, why, score in options:
+            fit = cell("") if score is None else number(score)
+            rows.append([cell(scope), cell(missing), cell(name), fit, cell(why)])
     candidates = table(
         "table-candidates",
         "Candidates for each missing agency type, best first",
-        [("Scope", False), ("Missing type", False), ("Candidate", False), ("Why", False)],
+        [("Scope", False), ("Missing type", False), ("Candidate", False), ("Fit", True), ("Why", False)],
         rows,
         empty="The directory holds no organisation of a missing type in or near the regions of this map.",
-        note="“In” a region: the directory places it there. “Near”: in a region whose partners already have ties "
-        "with this region's. Organisations that are partners already (same id or name) are not proposed.",
+        note="Best fit first. Fit, out of 100: the type (60: exact 1, through an alias 0.75, from the directory's "
+        "terms 0.7, times the share of its terms when the directory gives it), the place (30 in the region, 20 in "
+        "a neighbouring region, one whose partners have ties with this region's, 10 region not given, 0 elsewhere), "
+        "the services (3 when it serves the population the gap is about, 1 per service no partner in the region "
+        "provides yet, up to 3) and capacity (1 per order of magnitude of seats, up to 3). Organisations that are "
+        "partners already (same id or name) are not proposed.",
     )
     intro_rows = []
     for h in result["holes"]:
@@ -76,7 +81,7 @@ def suggestion_content(found: Suggestions) -> dict[str, Any]:
     ]
     intro = [
         "Known organisations that are not partners yet, proposed for each agency type the roster check finds "
-        "missing (and each type a served population calls for), nearest first; then pairs of existing partners "
+        "missing (and each type a served population calls for), best fit first; then pairs of existing partners "
         "who share partners but have no tie, across the categories that are least connected."
     ]
     for h in result["holes"]:

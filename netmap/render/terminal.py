@@ -60,21 +60,38 @@ class SafeConsole(Console):
             yield segment
 
 
+# The issue table's narrowest readable columns: below these the table would squeeze the
+# message and suggestions into slivers, so a narrower console gets one block per issue. A
+# longer value folds to _VALUE_MIN first.
+_MESSAGE_MIN, _SUGGESTIONS_MIN, _VALUE_MIN = 40, 30, 16
+
+
 def render_issues(console: Console, issues: Sequence[Issue]) -> None:
-    """A table of issues, errors and warnings alike, in workbook order.
+    """A table of issues, errors and warnings alike, in workbook order; when the console is too
+    narrow for the table to keep its message and suggestions readable, one block per issue.
 
     Every cell is passed as plain ``Text`` so that markup-like values in the data
-    (``[bold]``) are shown literally.
+    (``[bold]``) are shown literally. In the stacked layout each block wraps at word
+    boundaries within the console's width, so a message reads whole, never cut mid-word.
+
+    Examples
+    --------
+    >>> import io
+    >>> console = Console(file=io.StringIO(), width=70, record=True, color_system=None)
+    >>> render_issues(console, [Issue("unknown-agency-type", "'Wizards guild' is not an agency type",
+    ...     sheet="partners", row=3, column="agency_type", value="Wizards guild",
+    ...     suggestions=("Local WIB",))])
+    >>> print(console.export_text().rstrip())
+    1 issue(s)
+    <BLANKLINE>
+    error unknown-agency-type: partners row 3, column agency_type
+      value: Wizards guild
+      'Wizards guild' is not an agency type
+      suggestions: Local WIB
     """
-    table = Table(title=f"{len(issues)} issue(s)", show_lines=False, expand=False)
-    for name in ("", "code", "sheet", "row", "column"):
-        table.add_column(name, no_wrap=True)
-    for name in ("value", "message", "suggestions"):
-        table.add_column(name, overflow="fold")
-    for issue in issues:
-        mark = Text("error", style="bold red") if issue.is_error else Text("warning", style="yellow")
-        table.add_row(
-            mark,
+    cells = [
+        (
+            Text("error", style="bold red") if issue.is_error else Text("warning", style="yellow"),
             _t(issue.code),
             _t(issue.sheet),
             _t(issue.row),
@@ -83,10 +100,77 @@ def render_issues(console: Console, issues: Sequence[Issue]) -> None:
             _t(issue.message),
             _t("; ".join(issue.suggestions)),
         )
-    console.print(table)
+        for issue in issues
+    ]
+    headers = ("", "code", "sheet", "row", "column", "value", "message", "suggestions")
+    natural = [max([len(headers[i])] + [row[i].cell_len for row in cells]) for i in range(len(headers))]
+    # Rich's box: a border left of every column and one at the end, one space each side of a cell.
+    room = console.width - sum(natural[:5]) - (3 * len(headers) + 1)
+    widths = _issue_text_widths(room, *natural[5:])
+    if widths is None:
+        _render_issue_blocks(console, len(issues), cells)
+    else:
+        table = Table(title=f"{len(issues)} issue(s)", show_lines=False, expand=False)
+        for name in headers[:5]:
+            table.add_column(name, no_wrap=True)
+        for name, width in zip(headers[5:], widths, strict=True):
+            table.add_column(name, overflow="fold", width=width)
+        for row in cells:
+            table.add_row(*row)
+        console.print(table)
     files = sorted({i.file for i in issues if i.file})
     if files:
-        console.print(_t("file(s): " + ", ".join(files), style="dim"))
+        console.print(_t("file(s): " + ", ".join(files), style="dim"), soft_wrap=False, overflow="fold")
+
+
+def _issue_text_widths(room: int, value: int, message: int, suggestions: int) -> tuple[int, ...] | None:
+    """Widths of the value, message and suggestions columns in ``room`` characters, or None
+    when the message or suggestions would get fewer than their readable minimum.
+
+    >>> _issue_text_widths(100, 10, 30, 20)  # everything fits as it is
+    (10, 30, 20)
+    >>> _issue_text_widths(100, 40, 120, 60)  # the value folds first, then the two share the rest
+    (16, 54, 30)
+    >>> _issue_text_widths(60, 10, 120, 60) is None
+    True
+    """
+    if value + message + suggestions <= room:
+        return value, message, suggestions
+    value = min(value, _VALUE_MIN)
+    rest = room - value
+    need_message, need_suggestions = min(message, _MESSAGE_MIN), min(suggestions, _SUGGESTIONS_MIN)
+    if rest < need_message + need_suggestions:
+        return None
+    if message + suggestions <= rest:
+        return value, message, suggestions
+    # Share the rest in proportion to their lengths, neither below its minimum.
+    shared = max(need_suggestions, min(suggestions, rest * suggestions // (message + suggestions)))
+    shared = min(shared, rest - need_message)
+    return value, rest - shared, shared
+
+
+def _render_issue_blocks(console: Console, count: int, cells: Sequence[tuple[Text, ...]]) -> None:
+    """One block per issue: mark, code and place on the first line; value, message and
+    suggestions under it, indented, each wrapped at spaces within the console's width."""
+    console.print(Text(f"{count} issue(s)", style="italic"))
+    for mark, code, sheet, row, column, value, message, suggestions in cells:
+        where = " ".join(part for part in (sheet.plain, f"row {row.plain}" if row.plain else "") if part)
+        place = ", ".join(part for part in (where, f"column {column.plain}" if column.plain else "") if part)
+        head = Text.assemble(mark, " ", code, (": " + place) if place else "")
+        console.print()
+        console.print(head, soft_wrap=False, overflow="fold")
+        lines = []
+        if value.plain:
+            lines.append(Text.assemble("value: ", value))
+        lines.append(message)
+        if suggestions.plain:
+            lines.append(Text.assemble("suggestions: ", suggestions))
+        for text in lines:
+            # Wrapped at spaces (a word longer than a line is folded), then indented; printed
+            # as is, so no line is padded out to the width.
+            for line in text.wrap(console, max(console.width - 2, 20), overflow="fold"):
+                line.rstrip()
+                console.print(Text.assemble("  ", line), soft_wrap=True)
 
 
 def render_counts(console: Console, source: str, counts: dict[str, int], warnings: int) -> None:
@@ -654,12 +738,12 @@ def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: 
         console.print(_t(f"  skipped {a['name']} ({a['id']}): already partner {a['partner_id']}"))
     shown = [g for g in result["gaps"] if g["candidates"] or g["prospective"] or show_empty]
     if shown:
-        table = Table(title="Who could fill each gap (best first)")
-        for column in ("scope", "missing type", "candidate", "why"):
+        table = Table(title="Who could fill each gap (best fit first; fit out of 100)")
+        for column in ("scope", "missing type", "candidate (fit)", "why"):
             table.add_column(column)
         for g in shown:
             scope = g["region"] or ("state" if g["level"] == "state" else "statewide")
-            rows = [(c["name"], c["reason"]) for c in g["candidates"]]
+            rows = [(f"{c['name']} ({c['score']:g})", c["why"]) for c in g["candidates"]]
             rows += [(name, "listed as a prospective partner already") for name in g["prospective"]]
             if g["more"]:
                 rows.append((f"… and {g['more']} more", "use --top to see them"))

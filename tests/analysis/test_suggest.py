@@ -338,3 +338,248 @@ def test_an_expired_agreement_shares_no_partner():
     found = suggest(G, [], as_of="2026-11-24").to_dict()["holes"]
     casino = [i for h in found for i in h["introductions"] if (i["source"], i["target"]) == ("DDC", "USDOL")]
     assert [(i["shared"], i["shared_names"]) for i in casino] == [(1, ["Tucson Indian Center"])]
+
+
+# -- ranking by fit -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fields(tmp_path):
+    """Northfield and Southgate are tied (N1-S1); Westend is tied to no other region.
+
+    No region has a Local WIB; N2 provides child care and serves people with
+    disabilities in Northfield, so Vocational Rehabilitation is missing there too.
+    """
+    folder = write_csv_workbook(
+        tmp_path / "fields",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region"],
+                ["N1", "Northfield College", "CC", "local", "Northfield"],
+                ["N2", "Northfield Family Centre", "CBO", "local", "Northfield"],
+                ["S1", "Southgate College", "CC", "local", "Southgate"],
+                ["W1", "Westend College", "CC", "local", "Westend"],
+            ],
+            "ties": [["source_id", "target_id"], ["N1", "S1"], ["N1", "N2"]],
+            "services": [
+                ["partner_id", "service", "population"],
+                ["N2", "Child care assistance", "People with disabilities"],
+            ],
+        },
+    )
+    return netmap.read_graph(folder)
+
+
+@pytest.fixture
+def ranked_directory(tmp_path):
+    # Names in reverse of the expected order, so that no order below comes from the names.
+    folder = write_csv_workbook(
+        tmp_path / "ranked",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region"],
+                ["A", "Zeta Board", "Local WIB", "local", "Northfield"],
+                ["B", "Yellow Board", "Local WIB", "local", "Northfield"],
+                ["C", "Xray Board", "Local WIB", "local", "Southgate"],
+                ["D", "Whisky Board", "LWDB", "local", "Northfield"],
+                ["E", "Victor Board", "Local WIB", "local", ""],
+                ["F", "Uniform Board", "regional workforce board", "local", "Southgate"],
+                ["G", "Tango Board", "Local WIB", "local", "Westend"],
+                ["V1", "Zulu Rehabilitation", "VR", "local", "Northfield"],
+                ["V2", "Alpha Rehabilitation", "VR", "local", "Northfield"],
+            ],
+            "services": [
+                ["partner_id", "service", "population", "capacity"],
+                ["A", "Job training", "", "40"],
+                ["A", "Child care", "", ""],
+                ["V1", "Supported employment", "People with disabilities", ""],
+            ],
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    assert not tables.errors
+    return tables
+
+
+def test_candidates_ranked_by_fit(fields, ranked_directory):
+    gap = _gap(suggest(fields, ranked_directory, top=None), "local-wib", "Northfield")
+    assert [(c.id, c.score) for c in gap.candidates] == [
+        ("A", 92.61),  # in the region, exact type, one new service (child care is there), 40 seats
+        ("B", 90.0),  # in the region, exact type
+        ("C", 80.0),  # a neighbouring region (tied), exact type
+        ("D", 75.0),  # in the region, through an alias
+        ("E", 70.0),  # exact type, the directory gives no region
+        ("F", 65.0),  # a neighbouring region, through an alias
+    ]
+    assert [c.why for c in gap.candidates] == [
+        "same region (Northfield); exact type; provides occupational training, child care "
+        "(new to Northfield: occupational training); 40 seats",
+        "same region (Northfield); exact type",
+        "neighbouring region (Southgate: 1 tie with Northfield); exact type",
+        "same region (Northfield); type through the alias 'LWDB'",
+        "region not given; exact type",
+        "neighbouring region (Southgate: 1 tie with Northfield); type through the alias 'regional workforce board'",
+    ]
+    assert gap.candidates[0].components == {
+        "type_match": "exact",
+        "type_share": 1.0,
+        "place": "in region",
+        "services": ["Occupational training", "Child care"],
+        "new_services": ["Occupational training"],
+        "serves_population": None,
+        "capacity": 40,
+    }
+
+
+def test_anywhere_ranks_unconnected_regions_after_the_same_type_nearby(fields, ranked_directory):
+    without = _gap(suggest(fields, ranked_directory, top=None), "local-wib", "Northfield")
+    assert "G" not in [c.id for c in without.candidates]
+    gap = _gap(suggest(fields, ranked_directory, top=None, anywhere=True), "local-wib", "Northfield")
+    assert [c.id for c in gap.candidates] == ["A", "B", "C", "D", "E", "F", "G"]
+    assert (gap.candidates[-1].score, gap.candidates[-1].nearness) == (60.0, "elsewhere")
+    assert gap.candidates[-1].why == "elsewhere (Westend, not tied to Northfield); exact type"
+
+
+def test_top_keeps_the_best_fits(fields, ranked_directory):
+    gap = _gap(suggest(fields, ranked_directory, top=2), "local-wib", "Northfield")
+    assert ([c.id for c in gap.candidates], gap.more) == (["A", "B"], 4)
+
+
+def test_serving_the_population_ranks_first(fields, ranked_directory):
+    gap = _gap(suggest(fields, ranked_directory), "vocational-rehabilitation", "Northfield")
+    assert (gap.kind, gap.population) == ("population", "People with disabilities")
+    # Alpha sorts first by name; Zulu serves the population the gap is about.
+    assert [(c.id, c.score, c.components["serves_population"]) for c in gap.candidates] == [
+        ("V1", 79.0, True),  # 45 (alias VR) + 30 + 3 (serves) + 1 (disability services, new)
+        ("V2", 75.0, False),
+    ]
+    assert gap.candidates[0].why == (
+        "same region (Northfield); type through the alias 'VR'; serves people with disabilities; "
+        "provides disability services (new to Northfield)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "score", "why"),
+    [
+        ({}, 90.0, "same region (Northfield); exact type"),
+        ({"hsds_terms": "t1; t2"}, 72.0, "same region (Northfield); type from the directory's service terms"),
+        (
+            {"hsds_terms": "t1; t2", "agency_type_share": 0.5},
+            51.0,
+            "same region (Northfield); type from the directory's service terms (50% of its terms)",
+        ),
+        (
+            {"agency_type": "LWIB", "agency_type_share": "0.8"},
+            66.0,
+            "same region (Northfield); type through the alias 'LWIB' (80% of its terms)",
+        ),
+    ],
+)
+def test_type_strength_and_share(fields, extra, score, why):
+    row = {"id": "H", "name": "Hill Board", "agency_type_id": "local-wib", "region": "Northfield"} | extra
+    (candidate,) = _gap(suggest(fields, [row]), "local-wib", "Northfield").candidates
+    assert (candidate.score, candidate.why) == (score, why)
+
+
+def test_equal_fits_fall_back_to_name_then_id(fields):
+    rows = [
+        {"id": "2", "name": "Same Board", "agency_type_id": "local-wib", "region": "Northfield"},
+        {"id": "1", "name": "same board", "agency_type_id": "local-wib", "region": "Northfield"},
+        {"id": "0", "name": "Other Board", "agency_type_id": "local-wib", "region": "Northfield"},
+    ]
+    gap = _gap(suggest(fields, rows), "local-wib", "Northfield")
+    assert [c.id for c in gap.candidates] == ["0", "1", "2"]
+
+
+def test_candidate_keys_are_stable(fields, ranked_directory):
+    gap = _gap(suggest(fields, ranked_directory), "local-wib", "Northfield")
+    assert list(gap.to_dict()["candidates"][0]) == [
+        "id",
+        "name",
+        "region",
+        "nearness",
+        "reason",
+        "source_row",
+        "score",
+        "components",
+        "why",
+    ]
+
+
+# -- suggest and report --directory take the same options ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "expected", "more"),
+    [
+        ([], ["A", "B", "C", "D", "E"], 1),
+        (["--top", "2"], ["A", "B"], 4),
+        (["--anywhere", "--top", "10"], ["A", "B", "C", "D", "E", "F", "G"], 0),
+    ],
+)
+def test_suggest_command_ranks_with_top_and_anywhere(fields, ranked_directory, tmp_path, options, expected, more):
+    result = _cli("suggest", tmp_path / "fields", "--directory", ranked_directory.source, "--json", *options)
+    assert result.exit_code == 0, result.output
+    gap = next(
+        g
+        for g in json.loads(result.stdout)["gaps"]
+        if g["agency_type_id"] == "local-wib" and g["region"] == "Northfield"
+    )
+    assert ([c["id"] for c in gap["candidates"]], gap["more"]) == (expected, more)
+    assert gap["candidates"][0]["why"].startswith("same region (Northfield); exact type; provides")
+
+
+def test_suggest_command_table_shows_fit_and_why(fields, ranked_directory, tmp_path):
+    result = _cli("suggest", tmp_path / "fields", "--directory", ranked_directory.source, "--top", "1")
+    assert result.exit_code == 0, result.output
+    assert "Zeta Board (92.61)" in result.stdout
+    assert "same region (Northfield); exact type; provides occupational training, child care" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ([], ["Zeta Board", "Yellow Board", "Xray Board", "Whisky Board", "Victor Board", "… and 1 more"]),
+        (["--top", "1"], ["Zeta Board", "… and 5 more"]),
+        (
+            ["--anywhere", "--top", "10"],
+            [
+                "Zeta Board",
+                "Yellow Board",
+                "Xray Board",
+                "Whisky Board",
+                "Victor Board",
+                "Uniform Board",
+                "Tango Board",
+            ],
+        ),
+    ],
+)
+def test_report_directory_takes_top_and_anywhere(fields, ranked_directory, tmp_path, options, expected):
+    out = tmp_path / "report.md"
+    result = _cli(
+        "report", tmp_path / "fields", "--directory", ranked_directory.source, "--format", "md", "-o", out, *options
+    )
+    assert result.exit_code == 0, result.output
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| Northfield | Local WIB |")
+    ]
+    assert [row[2] for row in rows] == expected
+    assert rows[0][3:] == [
+        "92.61",
+        "same region (Northfield); exact type; provides occupational training, child care "
+        "(new to Northfield: occupational training); 40 seats",
+    ]
+    if "--anywhere" in options:
+        assert rows[-1][3:] == ["60", "elsewhere (Westend, not tied to Northfield); exact type"]
+
+
+@pytest.mark.parametrize("options", [["--top", "2"], ["--anywhere"]])
+def test_report_top_and_anywhere_need_a_directory(fields, tmp_path, options):
+    result = _cli("report", tmp_path / "fields", "-o", tmp_path / "r.html", *options)
+    assert result.exit_code == 2
+    assert "give --directory too" in result.output
+    assert not (tmp_path / "r.html").exists()

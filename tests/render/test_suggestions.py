@@ -35,28 +35,44 @@ def test_candidates_table_in_order(tucson, directory):
     candidates, introductions = part["tables"]
     rows = _texts(candidates)
     # Tucson lists no state partner: its state level is not assessed, so no state agency is proposed.
+    terms = "type from the directory's service terms"
     assert rows[:3] == [
-        ["Pima County", "Local WIB", "Pima County Workforce Development Board", "in Pima County"],
+        [
+            "Pima County",
+            "Local WIB",
+            "Pima County Workforce Development Board",
+            "72",
+            f"same region (Pima County); {terms}",
+        ],
         [
             "Pima County",
             "Local WIB",
             "Pima County Workforce Investment Board",
+            "",
             "already listed as a prospective partner",
         ],
-        ["Pima County", "Local secondary education providers", "Amphitheater Public Schools", "in Pima County"],
+        [
+            "Pima County",
+            "Local secondary education providers",
+            "Amphitheater Public Schools",
+            "73",  # one service no partner of the map provides
+            f"same region (Pima County); {terms}; provides occupational training (new to Pima County)",
+        ],
     ]
     assert rows[-2:] == [
         [
             "Pima County",
             "Vocational Rehabilitation (for People with disabilities)",
             "DES Rehabilitation Services Administration - Tucson",
-            "in Pima County",
+            "75",  # it serves the population the gap is about
+            f"same region (Pima County); {terms}; serves people with disabilities; provides disability services",
         ],
         [
             "Pima County",
             "Reentry services (for People with criminal records)",
             "Old Pueblo Community Services",
-            "in Pima County",
+            "75",
+            f"same region (Pima County); {terms}; serves people with criminal records; provides job placement",
         ],
     ]
     assert dict(part["facts"]) == {
@@ -89,6 +105,7 @@ def test_an_empty_directory_says_so(tucson):
             "Pima County",
             "Local WIB",
             "Pima County Workforce Investment Board",
+            "",
             "already listed as a prospective partner",
         ]
     ]

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from netmap.cli import app
 from netmap.errors import Issue, safe_text
 from netmap.render.terminal import SafeConsole, render_issues
-from tests.conftest import write_csv_workbook
+from tests.conftest import EXAMPLES, write_csv_workbook
 
 runner = CliRunner()
 
@@ -279,3 +279,110 @@ def test_on_a_terminal_no_payload_reaches_it(tmp_path, command):
     assert_safe(text, "\\x1b]0;pwned\\x07")
     for shown in ("\\u202egpj.exe", "\\x9b31m", "fine\\rFAKE", "abc\\x08", "a\\x7fb"):
         assert shown in text
+
+
+# -- the issue table when stderr is piped ---------------------------------------------------
+
+
+def _long_issues() -> list[Issue]:
+    return [
+        Issue(
+            "hsds-unmapped",
+            "organisation 'Community Food Bank of Southern Arizona' is not imported: its terms (Food Banks "
+            "(PX-A-600), Low-Income Households (PX-P-07)) map to no agency type; 1 service is left out with it",
+            file="organizations.csv",
+            sheet="organizations",
+            row=35,
+            column="id",
+            value="o-foodbank",
+            severity="warning",
+            suggestions=(
+                "add one of its terms under 'agency_types:' in the mapping file",
+                "netmap hsds-mapping PACKAGE writes a mapping file listing every term",
+            ),
+        ),
+        Issue("empty-required", "the required cell 'name' is empty", sheet="partners", row=3, column="name"),
+    ]
+
+
+def _reads_whole(output: str, text: str) -> bool:
+    """``text`` is in ``output`` with every word whole: only the spaces between words may have
+    become a line break and an indent."""
+    return " ".join(text.split()) in " ".join(output.split())
+
+
+@pytest.mark.parametrize(("width", "stacked"), [(60, True), (80, True), (120, True), (200, False)])
+def test_issues_keep_message_and_suggestions_at_every_width(width, stacked):
+    out = io.StringIO()
+    render_issues(SafeConsole(file=out, width=width), _long_issues())
+    text = out.getvalue()
+    assert ("┃ code" in text) is not stacked
+    assert max(len(line) for line in text.splitlines()) <= width
+    if stacked:  # the table folds inside cells; the blocks wrap between words
+        for issue in _long_issues():
+            assert _reads_whole(text, issue.message)
+            for suggestion in issue.suggestions:
+                assert _reads_whole(text, suggestion)
+        assert "warning hsds-unmapped: organizations row 35, column id\n  value: o-foodbank\n" in text
+    else:
+        # Wide enough: the table, its message column wide enough to read (40 characters at least).
+        assert "│ the required cell 'name' is empty " in text
+
+
+@pytest.mark.parametrize("columns", ["80", None])
+def test_directory_issues_piped_to_stderr_read_whole(columns, tmp_path):
+    """stderr is not a terminal here (CliRunner): COLUMNS when given, else 120 columns."""
+    import netmap
+    from netmap.cli import PIPED_WIDTH
+
+    tucson, pima = EXAMPLES / "tucson-behavioral-health", EXAMPLES / "pima-county-211"
+    bad = write_csv_workbook(
+        tmp_path / "directory",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "region"],
+                ["D1", "North Workforce Board", "Local WIB", "Pima County"],
+                ["D2", "Mystery Org", "Wizards guild of the southern desert and the northern mountains", "Pima County"],
+            ]
+        },
+    )
+    width = int(columns) if columns else PIPED_WIDTH
+    for directory, code in ((pima, 0), (bad, 1)):
+        result = CliRunner().invoke(
+            app, ["suggest", str(tucson), "--directory", str(directory)], env={"COLUMNS": columns}
+        )
+        assert result.exit_code == code, result.output
+        issues = netmap.read_workbook(directory).issues
+        assert issues
+        lines = result.stderr.splitlines()
+        if code:
+            # The closing summary is one line however narrow, so it greps whole (as every message on stderr).
+            assert lines[-1].startswith("1 error(s) in the directory")
+            lines = lines[:-1]
+        assert max(len(line) for line in lines) <= width
+        for issue in issues:
+            assert _reads_whole(result.stderr, issue.message)
+            for suggestion in issue.suggestions:
+                assert _reads_whole(result.stderr, suggestion)
+
+
+@pytest.mark.parametrize("width", [160, 200, 240])
+def test_a_long_value_folds_before_the_table_is_cropped(width):
+    issue = Issue(
+        "unknown-agency-type",
+        "'" + "Wizards " * 10 + "' is not an agency type of the career-pathways roster",
+        sheet="partners",
+        row=3,
+        column="agency_type",
+        value="W" * 80,
+        suggestions=("Local WIB", "Local workforce agencies", "Local community-based organizations"),
+    )
+    out = io.StringIO()
+    render_issues(SafeConsole(file=out, width=width), [issue])
+    lines = out.getvalue().splitlines()
+    body = [line for line in lines[1:] if line.strip()]
+    assert "┃ message" in lines[2]
+    # Every row keeps its right border (rich crops a table wider than the console), in the width.
+    assert all(line.endswith(("┓", "┃", "┩", "│", "┘")) and len(line) <= width for line in body)
+    message = lines[2].split("┃")[7]
+    assert len(message) >= 40 + 2
