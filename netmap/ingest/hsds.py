@@ -875,9 +875,10 @@ class _Reader:
             return name
         counts: dict[str, int] = defaultdict(int)
         for term in terms:
-            service_id = self.mapped("services", term)
-            if service_id and service_id in self.taxonomy.services:
-                counts[service_id] += 1
+            value = self.mapped("services", term)
+            found = self.taxonomy.services.get(value) or self.taxonomy.match(value) if value else None
+            if found is not None:
+                counts[found.id] += 1
         if not counts:
             return name
         best = max(counts, key=lambda k: counts[k])
@@ -1021,6 +1022,8 @@ def read_hsds_raw(
     if mapping.shipped:
         mapping = with_defaults(mapping, shipped_mapping())
     places: dict[str, str] = {}
+    if regions is None and mapping.region_file:
+        regions = mapping.region_file  # named in the mapping file: every command that reads the package uses it
     if regions is not None:
         table = regions if isinstance(regions, dict) else load_regions(regions)
         places = {region_key(k): v for k, v in table.items()}
@@ -1029,7 +1032,7 @@ def read_hsds_raw(
     files, issues, layout = _resources(folder, label)
     book.issues.extend(issues)
     # Only the user's entries are checked: the shipped ones are tested against the shipped roster.
-    book.issues.extend(check_mapping(user_mapping, roster))
+    book.issues.extend(check_mapping(user_mapping, roster, _taxonomy()))
     if "organizations" not in files:
         return book
     tables, issues = _read_tables(files, label, encoding, limits or Limits())
@@ -1139,6 +1142,7 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
         "level: local            # level of an organisation no term places",
         "region_from: [region, city]   # address fields that name an organisation's region",
         "shipped: true           # also use netmap's mappings of Open Eligibility and 211 terms",
+        "# region_file: regions.csv   # county or city -> region (CSV beside this file)",
         "",
         "agency_types:",
     ]

@@ -59,6 +59,8 @@ class HsdsMapping:
     level : level of an organisation no term places.
     match_roster : also match term names against the roster's own names and aliases.
     shipped : also use netmap's shipped term mappings (Open Eligibility, the 211 taxonomy).
+    region_file : a region file (CSV, county or city -> region; see :func:`load_regions`),
+        relative to the mapping file, that places the organisations in the map's regions.
     source : the file the mapping was read from (None: built in).
     lines : line of each entry in the file, for issues: ``(section, key) -> line``.
     """
@@ -73,6 +75,7 @@ class HsdsMapping:
     level: str = "local"
     match_roster: bool = True
     shipped: bool = True
+    region_file: str | None = None
     source: str | None = None
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -107,7 +110,7 @@ def load_mapping(path: str | Path) -> HsdsMapping:
         return HsdsMapping(source=str(path))
     if not isinstance(root, yaml.MappingNode):
         raise fail(root, "the mapping file must be a YAML mapping (section: entries)")
-    known = {*_SECTIONS, "region_from", "level", "match_roster", "shipped"}
+    known = {*_SECTIONS, "region_from", "level", "match_roster", "shipped", "region_file"}
     options: dict[str, Any] = {"source": str(path)}
     lines: dict[tuple[str, str], int] = {}
     for key_node, value_node in root.value:
@@ -158,6 +161,14 @@ def load_mapping(path: str | Path) -> HsdsMapping:
             if value not in LEVELS:
                 raise fail(value_node, f"level {value!r} is not one of {', '.join(LEVELS)}")
             options["level"] = value
+        elif section == "region_file":
+            if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+                raise fail(value_node, "region_file names one CSV file (county or city, region)")
+            target = path.parent / str(value_node.value).strip()
+            if not target.is_file():
+                raise fail(value_node, f"region_file {value_node.value!r}: no such file beside the mapping file")
+            load_regions(target)  # its problems are reported now, with its own line
+            options["region_file"] = str(target)
         elif section in ("match_roster", "shipped"):
             value = str(value_node.value).lower()
             if value not in ("true", "false", "yes", "no"):
@@ -166,9 +177,25 @@ def load_mapping(path: str | Path) -> HsdsMapping:
     return HsdsMapping(**options, lines=lines)
 
 
-def check_mapping(mapping: HsdsMapping, roster: Roster) -> list[Issue]:
-    """Mapping entries that name an agency type or population the roster does not know."""
+def check_mapping(mapping: HsdsMapping, roster: Roster, taxonomy: Any = None) -> list[Issue]:
+    """Mapping entries that name an agency type or population the roster does not know (or a
+    service the service taxonomy does not, when it is given)."""
     issues = []
+    if taxonomy is not None:
+        for key, value in mapping.services.items():
+            if value not in taxonomy.services and taxonomy.match(value) is None:
+                issues.append(
+                    Issue(
+                        "hsds-bad-mapping",
+                        f"the mapping says {key!r} is {value!r}, which is not a service of the service taxonomy",
+                        file=mapping.source,
+                        sheet="services",
+                        row=mapping.lines.get(("services", key)),
+                        column=key,
+                        value=value,
+                        suggestions=tuple(taxonomy.suggest(value)),
+                    )
+                )
     checks = (
         ("agency_types", mapping.agency_types, roster.match_agency_type, roster.suggest_agency_types),
         ("organizations", mapping.organizations, roster.match_agency_type, roster.suggest_agency_types),

@@ -454,6 +454,18 @@ def test_a_region_file_places_directory_organisations(tmp_path):
     assert {p["id"]: p["region"] for p in tables["partners"]} == {"o1": "North", "o2": "South", "o3": None}
 
 
+def test_the_mapping_file_may_name_the_region_file(tmp_path):
+    folder = hsds30(tmp_path / "pkg")
+    (folder / "regions.csv").write_text("city,region\nNorthfield,North\nRiverside,South\n", encoding="utf-8")
+    (folder / "netmap-mapping.yaml").write_text("region_file: regions.csv\n", encoding="utf-8")
+    # As every command reads it: the package alone.
+    tables = netmap.read_workbook(folder)
+    assert {p["id"]: p["region"] for p in tables["partners"]} == {"o1": "North", "o2": "South", "o3": None}
+    (folder / "netmap-mapping.yaml").write_text("shipped: true\nregion_file: nowhere.csv\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"line 2: region_file 'nowhere\.csv': no such file beside the mapping file"):
+        netmap.read_workbook(folder)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -515,3 +527,20 @@ def test_the_users_mapping_wins_over_the_shipped_one(tmp_path):
     (folder / "netmap-mapping.yaml").write_text("agency_types:\n  Job Placement: Reentry services\n", encoding="utf-8")
     tables = read_hsds(folder, roster=ROSTER)
     assert tables["partners"][0]["agency_type_id"] == "reentry-services"
+
+
+def test_a_mapping_services_entry_must_name_a_taxonomy_service(tmp_path):
+    folder = hsds30(tmp_path / "pkg")
+    (folder / "netmap-mapping.yaml").write_text(
+        "services:\n  Job Placement: Occupational training\n  Money: palmistry\n", encoding="utf-8"
+    )
+    tables = read_hsds(folder, roster=ROSTER)
+    (issue,) = [i for i in tables.issues if i.code == "hsds-bad-mapping"]
+    assert (Path(issue.file).name, issue.sheet, issue.row, issue.column, issue.value) == (
+        "netmap-mapping.yaml",
+        "services",
+        3,
+        "money",
+        "palmistry",
+    )
+    assert issue.message == "the mapping says 'money' is 'palmistry', which is not a service of the service taxonomy"
