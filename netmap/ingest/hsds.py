@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -242,6 +242,7 @@ def _resources(folder: Path, label: str) -> tuple[dict[str, Path], list[Issue], 
         found = _standard_files(folder)
     else:
         found = {}
+        moved: list[Issue] = []
         for index, resource in enumerate(resources):
             if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
                 continue
@@ -271,7 +272,7 @@ def _resources(folder: Path, label: str) -> tuple[dict[str, Path], list[Issue], 
                 (p for p in (folder / relative.name, folder / f"{name}.csv") if p.is_file()), folder / f"{name}.csv"
             )
             if not path.is_file() and beside.is_file():
-                issues.append(
+                moved.append(
                     Issue(
                         "hsds-moved-resource",
                         f"resource {resource['name']!r} says its file is {where!r}, which is not there; "
@@ -286,6 +287,15 @@ def _resources(folder: Path, label: str) -> tuple[dict[str, Path], list[Issue], 
                 )
                 path = beside
             found[name] = path
+        if moved:
+            # A package zipped flat moves every file at once: one warning, at the first, says it.
+            first = moved[0]
+            if len(moved) > 1:
+                others = ", ".join(Path(i.suggestions[0].split("'")[1]).stem for i in moved[1:])
+                first = replace(
+                    first, message=f"{first.message} (and so for {len(moved) - 1} more resource(s): {others})"
+                )
+            issues.append(first)
     if "organizations" not in found:
         issues.append(
             Issue(
@@ -1122,6 +1132,9 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
     tables = to_hsds3(tables, layout)
     reader = _Reader(tables, HsdsMapping(), roster)
     reader.read_indexes()
+    # What the shipped mappings already say of a term is shown, so the user fills only the rest.
+    shipped = _Reader(tables, with_defaults(HsdsMapping(match_roster=False), shipped_mapping()), roster)
+    shipped.terms = reader.terms
     used: dict[str, int] = defaultdict(int)
     for (_entity, _link), terms in reader.entity_terms.items():
         for term in terms:
@@ -1154,7 +1167,9 @@ def mapping_template(source: str | Path, *, roster: Roster, encoding: str | None
         atype = roster.match_agency_type(name) if name else None
         value = q(atype.name) if atype else ""
         # One line, whatever the name holds, and nothing a terminal would act on.
-        comment = safe_text(" ".join(f"{name} - used {used[term_id]} time(s)".split()))
+        known = "" if atype else shipped.mapped("agency_types", term_id)
+        note = f"; shipped mapping: {known}" if known else ""
+        comment = safe_text(" ".join(f"{name} - used {used[term_id]} time(s){note}".split()))
         lines.append(f"  {q(key)}: {value}    # {comment}")
     lines += ["", "populations:"]
     for term_id in ordered:

@@ -428,7 +428,7 @@ def test_the_mapping_template_lists_every_term_and_reads_back(make_hsds, tmp_pat
     folder = make_hsds(odd_term, mapping=None)
     text = mapping_template(folder, roster=ROSTER)
     assert '"HH-0500.8000-150": "Local community colleges"    # Community Colleges - used 1 time(s)' in text
-    assert '"ND-6500":     # Job Training - used 2 time(s)' in text
+    assert '"ND-6500":     # Job Training - used 2 time(s); shipped mapping: workforce agency' in text
     assert '"NL-6000.8000":     # TANF - used 2 time(s)' in text
     assert '"HH-0500.1800": "English learners"' not in text  # "English as a Second Language" is no roster name
     path = tmp_path / "template.yaml"
