@@ -1,16 +1,19 @@
-"""Read an Open Referral HSDS 3.0 tabular data package as netmap sheets.
+"""Read a 211 directory export (Open Referral HSDS 3.0, 2.0 or 1.1, or Ohana CSV) as netmap sheets.
 
 A 211 or community-directory export in HSDS 3.0 is a folder with ``datapackage.json``
 and one CSV per object (``organizations.csv``, ``services.csv``, ``funding.csv``,
 ``locations.csv``, ``addresses.csv``, ``service_at_location.csv``, ``attributes.csv``,
-``taxonomy_terms.csv``, ...). This module lays it out as the sheets of a netmap
+``taxonomy_terms.csv``, ...). The older layouts are first renamed to those tables by
+:mod:`netmap.ingest.hsds_layouts`. This module lays them out as the sheets of a netmap
 workbook so that the validator, the graph and every command treat it like one:
 
-- each organisation becomes a partner; its agency type comes from the taxonomy terms
-  attached to it (or to its services) through ``attributes.csv``, translated by a
-  :class:`HsdsMapping` the user can edit (by default, term names are matched against
-  the roster's agency type names and aliases);
-- each service becomes a ``services`` row (its population from its terms);
+- each organisation becomes a partner; its agency type is the one most of its term uses
+  (its own and its services', through ``attributes.csv``) map to, with that share
+  (:meth:`_Reader.infer_type`), translated by a :class:`HsdsMapping` the user can edit
+  over the shipped Open Eligibility and 211 mappings (and term names the roster knows);
+  a public agency's name sets its level (:func:`public_level`);
+- each service becomes a ``services`` row (population from its terms; region, location,
+  capacity, eligibility, languages and cost where the directory has them);
 - each funding row becomes a ``funding`` row (the free-text ``source`` is the stream);
 - a ``parent_organization_id`` becomes a governance tie;
 - the region of an organisation comes from the address of its locations.

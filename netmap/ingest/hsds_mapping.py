@@ -279,7 +279,7 @@ def load_regions(path: str | Path) -> dict[str, str]:
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "regions.csv"
-    >>> _ = f.write_text("county,region\nPima County,Southern Arizona\n")
+    >>> _ = f.write_text("county,region\\nPima County,Southern Arizona\\n")
     >>> load_regions(f)
     {'pima': 'Southern Arizona'}
     """
