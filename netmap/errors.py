@@ -276,6 +276,7 @@ ISSUE_CODES: dict[str, str] = {
     "hsds-missing-value": "an HSDS funding row has no source",
     "hsds-unknown-reference": "an HSDS row names an organization, service or taxonomy term that is not in the package",
     "hsds-unmapped": "an HSDS organisation whose terms map to no agency type; left out, with its services and funding",
-    "hsds-ambiguous-type": "an HSDS organisation's terms map to more than one agency type; the first is used",
+    "hsds-type-tie": "an HSDS organisation's terms map equally often to two or more agency types; left out",
+    "hsds-moved-resource": "an HSDS datapackage.json path names no file; the file of that name beside it is read",
     "hsds-bad-mapping": "a mapping file entry names an agency type or population the roster does not know",
 }

@@ -171,7 +171,7 @@ HSDS_PIMA = {
         {"id": "t-tanf", "code": "NL-6000.8000", "name": "TANF", "taxonomy": "demo"},
         {"id": "t-train", "code": "ND-6500", "name": "Job Training", "taxonomy": "demo"},
         {"id": "t-esl", "code": "HH-0500.1800", "name": "English as a Second Language", "taxonomy": "demo"},
-        {"id": "t-food", "code": "BD-1800.2000", "name": "Food Pantries", "taxonomy": "demo"},
+        {"id": "t-food", "code": "XF-1800", "name": "Food Pantries", "taxonomy": "demo"},
     ],
     "attributes": [
         {"id": "at1", "link_id": "org-cc", "taxonomy_term_id": "t-cc", "link_entity": "organization"},

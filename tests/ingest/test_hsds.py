@@ -56,8 +56,10 @@ def test_the_pima_package_imports_whole(hsds_pima):
         ("org-ajc", "Job search help", None),
         ("org-des", "Cash assistance", "tanf-recipients"),
         ("org-gw", "Job training", None),
-        ("org-gwy", "Summer youth jobs", None),
+        # No service of the taxonomy is called "Summer youth jobs": its "Job Training" term names one.
+        ("org-gwy", "Occupational training", None),
     ]
+    assert tables["services"][4]["extra"]["service_name"] == "Summer youth jobs"
     # fund-2 names only a service: the money goes to the service's organisation.
     assert [(f["id"], f["stream"], f["recipient_id"], f["program"]) for f in tables["funding"]] == [
         ("fund-1", "WIOA Title I Adult", "org-ajc", None),
@@ -95,7 +97,7 @@ def test_the_unmapped_organisation_is_reported_with_what_leaves_with_it(hsds_pim
         "org-food",
     )
     assert issue.message == (
-        "organisation 'Community Food Bank' is not imported: its terms (Food Pantries (BD-1800.2000)) map to "
+        "organisation 'Community Food Bank' is not imported: its terms (Food Pantries (XF-1800)) map to "
         "no agency type; 1 service and 1 funding row are left out with it"
     )
     assert "add one of its terms under 'agency_types:' in the mapping file" in issue.suggestions
@@ -114,8 +116,23 @@ def test_the_package_builds_a_graph_and_analyses(hsds_pima):
     assert pima["local-wib"] == "missing"
 
 
-def test_without_a_mapping_only_roster_names_are_understood(make_hsds):
+def test_without_a_mapping_roster_names_and_the_shipped_211_mapping_are_understood(make_hsds):
     tables = netmap.read_workbook(make_hsds(mapping=None))
+    # "Community Colleges" is a roster alias; ND (Employment) and NL (Public Assistance) are
+    # 211 sections the shipped mapping knows; the made-up XF code is nothing.
+    assert {p["id"]: (p["agency_type_id"], p["extra"]["agency_type_share"]) for p in tables["partners"]} == {
+        "org-cc": ("local-community-colleges", "0.50"),
+        "org-ajc": ("local-workforce-agencies", "1.00"),
+        "org-des": ("local-human-service-agencies", "1.00"),
+        "org-gw": ("local-workforce-agencies", "1.00"),
+        "org-gwy": ("local-workforce-agencies", "1.00"),
+    }
+    unmapped = [i.value for i in tables.issues if i.code == "hsds-unmapped"]
+    assert unmapped == ["org-food"]
+
+
+def test_without_the_shipped_mappings_only_roster_names_are_understood(make_hsds):
+    tables = netmap.read_workbook(make_hsds(mapping="shipped: false\n"))
     assert [p["id"] for p in tables["partners"]] == ["org-cc"]  # "Community Colleges" is a roster alias
     unmapped = [i.value for i in tables.issues if i.code == "hsds-unmapped"]
     assert unmapped == ["org-ajc", "org-des", "org-gw", "org-gwy", "org-food"]
@@ -134,7 +151,7 @@ def test_the_mapping_can_name_an_organisations_type(make_hsds):
 
 def test_a_mapping_passed_in_wins_over_the_one_in_the_package(tmp_path, hsds_pima):
     other = tmp_path / "other.yaml"
-    other.write_text("agency_types:\n  Food Pantries: Faith-based organization\n", encoding="utf-8")
+    other.write_text("shipped: false\nagency_types:\n  Food Pantries: Faith-based organization\n", encoding="utf-8")
     tables = netmap.read_workbook(hsds_pima, mapping=other)
     assert [p["id"] for p in tables["partners"]] == ["org-cc", "org-food"]
 
@@ -292,21 +309,18 @@ def test_a_missing_parent_is_a_warning(make_hsds):
     assert tables["ties"] == []
 
 
-def test_ambiguous_terms_take_the_organisations_own_first(make_hsds):
+def test_a_tie_is_decided_by_the_organisations_own_terms(make_hsds):
     def two(tables):
         tables["attributes"].append(
             {"id": "at10", "link_id": "svc-abe", "taxonomy_term_id": "t-train", "link_entity": "service"}
         )
 
+    # College (its own term) 1, community-based organisation (a service's term) 1, ESL nothing:
+    # the organisation's own term decides, with its share of the three term uses.
     tables = netmap.read_workbook(make_hsds(two))
-    assert tables["partners"][0]["agency_type_id"] == "local-community-colleges"
-    (issue,) = [i for i in tables.issues if i.code == "hsds-ambiguous-type"]
-    assert issue.severity == "warning"
-    assert issue.row == 2
-    assert issue.message == (
-        "the terms of 'Pima Community College' map to 2 agency types (Community Colleges, "
-        "Community-based organization); netmap uses 'Community Colleges'"
-    )
+    college = tables["partners"][0]
+    assert (college["agency_type_id"], college["extra"]["agency_type_share"]) == ("local-community-colleges", "0.33")
+    assert [i for i in tables.issues if i.code in ("hsds-type-tie", "hsds-unmapped") and i.value == "org-cc"] == []
 
 
 def test_missing_required_column(make_hsds):
@@ -414,7 +428,7 @@ def test_the_mapping_template_lists_every_term_and_reads_back(make_hsds, tmp_pat
     folder = make_hsds(odd_term, mapping=None)
     text = mapping_template(folder, roster=ROSTER)
     assert '"HH-0500.8000-150": "Local community colleges"    # Community Colleges - used 1 time(s)' in text
-    assert '"ND-6500":     # Job Training - used 2 time(s)' in text
+    assert '"ND-6500":     # Job Training - used 2 time(s); shipped mapping: workforce agency' in text
     assert '"NL-6000.8000":     # TANF - used 2 time(s)' in text
     assert '"HH-0500.1800": "English learners"' not in text  # "English as a Second Language" is no roster name
     path = tmp_path / "template.yaml"
@@ -426,7 +440,15 @@ def test_the_mapping_template_lists_every_term_and_reads_back(make_hsds, tmp_pat
     filled = text.replace('"ND-6500": ', '"ND-6500": "Community-based organization"')
     path.write_text(filled, encoding="utf-8")
     tables = read_hsds(folder, roster=ROSTER, mapping=path)
-    assert [p["id"] for p in tables["partners"]] == ["org-cc", "org-gw", "org-gwy"]
+    types = {p["id"]: p["agency_type_id"] for p in tables["partners"]}
+    # What the user named wins over the shipped 211 mapping (ND: workforce agency); the rest keeps it.
+    assert types == {
+        "org-cc": "local-community-colleges",
+        "org-ajc": "local-workforce-agencies",
+        "org-des": "local-human-service-agencies",
+        "org-gw": "local-community-based-organizations",
+        "org-gwy": "local-community-based-organizations",
+    }
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -477,7 +499,7 @@ def test_export_of_an_hsds_package_is_a_netmap_workbook(hsds_pima, tmp_path):
 
 def test_the_global_mapping_option(hsds_pima, tmp_path):
     other = tmp_path / "other.yaml"
-    other.write_text("agency_types:\n  Food Pantries: Faith-based organization\n", encoding="utf-8")
+    other.write_text("shipped: false\nagency_types:\n  Food Pantries: Faith-based organization\n", encoding="utf-8")
     result = _cli("--mapping", other, "validate", hsds_pima, "--json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -524,9 +546,11 @@ def test_hsds_mapping_command(make_hsds, tmp_path):
 def test_every_hsds_code_is_asserted_here():
     from netmap.errors import ISSUE_CODES
 
-    text = Path(__file__).read_text(encoding="utf-8")
+    # The codes of the older layouts are asserted in test_hsds_layouts.py.
+    layouts = (Path(__file__).parent / "test_hsds_layouts.py").read_text(encoding="utf-8")
+    text = layouts + Path(__file__).read_text(encoding="utf-8")
     hsds = [code for code in ISSUE_CODES if code.startswith("hsds-")]
-    assert len(hsds) == 11
+    assert len(hsds) == 12
     # Each code is compared against an issue somewhere above (as a quoted literal in an assertion).
     assert [code for code in hsds if f'"{code}"' not in text.split("def test_every_hsds_code")[0]] == []
 
