@@ -80,3 +80,58 @@ def test_labels_switch_is_honoured(tmp_path, open_page):
     page.page.select_option("#labels", "all")
     page.page.wait_for_timeout(100)
     assert len(page.js(DRAWN)) == len(every)
+
+
+def _twelve_region_workbook(folder):
+    """2,000 partners in 12 regions (and a few state partners), tied mostly within their region."""
+    import csv
+    import random
+
+    rnd = random.Random(3)
+    types = ["Local WIB", "Local community colleges", "Local human service agencies", "Private businesses"]
+    folder.mkdir()
+    rows, ties = [], set()
+    for i in range(2000):
+        state = i % 100 == 0
+        region = "" if state else f"Region {i % 12:02d}"
+        rows.append(
+            [
+                f"P{i:04d}",
+                f"Partner {i:04d}",
+                "State WIB" if state else rnd.choice(types),
+                "state" if state else "local",
+                region,
+            ]
+        )
+    by_region = {}
+    for r in rows:
+        by_region.setdefault(r[4], []).append(r[0])
+    while len(ties) < 4000:
+        a = rnd.choice(rows)
+        b = rnd.choice(by_region[a[4]]) if rnd.random() < 0.9 else rnd.choice(rows)[0]
+        if a[0] != b:
+            ties.add(tuple(sorted((a[0], b))))
+    with open(folder / "partners.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["id", "name", "agency_type", "level", "region"], *rows])
+    with open(folder / "ties.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(
+            [["source_id", "target_id", "kind"], *[[a, b, "collaboration"] for a, b in sorted(ties)]]
+        )
+    return folder
+
+
+def test_two_thousand_partners_in_twelve_regions_read_as_twelve_captioned_clusters(tmp_path, open_page):
+    G = netmap.read_graph(_twelve_region_workbook(tmp_path / "book"))
+    out = write_map(G, netmap.pipeline.run(G, as_of=AS_OF), tmp_path / "big.html")
+    page = open_page(out, viewport=(1920, 1080))
+    drawn = page.js(DRAWN)
+    captions = [b for b in drawn if b["group"] == "caption"]
+    # The twelve regions and the state level, each named by a caption at least 14 px high,
+    # and no drawn label on another.
+    assert sorted(page.js("window.netmap.data.nodes.filter(n => n.group === 'caption').map(n => n.label)")) == sorted(
+        ["State level", *(f"Region {i:02d}" for i in range(12))]
+    )
+    assert len(captions) == 13 and all(b["h"] >= 14 for b in captions)
+    assert _overlaps(drawn) == []
+    # The partners that matter come first: every drawn partner label is at least 14 px.
+    assert all(b["h"] >= 14 for b in drawn if b["group"] == "partner")
