@@ -122,6 +122,7 @@ def read_workbook(
     encoding: str | None = None,
     limits: Limits | None = None,
     mapping: HsdsMapping | str | Path | None = None,
+    regions: str | Path | dict[str, str] | None = None,
 ) -> Tables:
     """Read and validate a netmap workbook, or an Open Referral HSDS 3.0 package.
 
@@ -140,6 +141,10 @@ def read_workbook(
     mapping : HsdsMapping, str or Path, optional
         For an HSDS package: how its taxonomy terms map to agency types (a mapping
         YAML file); see :mod:`netmap.ingest.hsds`. Ignored for workbooks.
+    regions : str, Path or dict, optional
+        For a directory (HSDS package or Ohana folder): a region file (CSV of county or city
+        -> region, :func:`netmap.ingest.hsds_mapping.load_regions`) or such a dict, placing
+        its organisations in the map's regions.
 
     Returns
     -------
@@ -168,7 +173,9 @@ def read_workbook(
     if not isinstance(roster, Roster):
         roster = load_roster(roster)
     if is_hsds(source):
-        return read_hsds(source, roster=roster, mapping=mapping, encoding=encoding, limits=limits)
+        return read_hsds(source, roster=roster, mapping=mapping, encoding=encoding, limits=limits, regions=regions)
+    if regions is not None:
+        raise UsageError(f"{source} is not a directory (HSDS or Ohana); --regions applies to directories only")
     if mapping is not None:
         raise UsageError(f"{source} is not an HSDS package; --mapping applies to HSDS packages only")
     from netmap._gc import gc_paused

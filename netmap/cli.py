@@ -42,6 +42,7 @@ class _State:
     debug = False
     quiet = False
     mapping: Path | None = None
+    regions: Path | None = None
     # Under run(), which ends the process itself: the collector stays off and what a
     # command read is kept to the end (netmap._gc.keep_to_exit). In-process callers
     # (tests) free it as usual.
@@ -151,6 +152,14 @@ def main(
             "(default: netmap-mapping.yaml inside the package).",
         ),
     ] = None,
+    regions: Annotated[
+        Path | None,
+        typer.Option(
+            "--regions",
+            help="For HSDS packages and Ohana folders: a CSV of county or city -> region that places the "
+            "directory's organisations in the map's regions.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -159,6 +168,7 @@ def main(
     _State.debug = debug
     _State.quiet = quiet
     _State.mapping = mapping
+    _State.regions = regions
     if not debug:
         # The Neo4j driver logs connection trouble through Python's last-resort handler;
         # netmap reports it in one line of its own instead.
@@ -212,7 +222,9 @@ def _tables(source: str, roster, encoding, map_name, user, database, limits=None
         return netmap.read_source(
             source, roster=roster, map_name=map_name, user=user, password=_password(), database=database
         )
-    return netmap.read_workbook(source, roster=roster, encoding=encoding, limits=limits, mapping=_mapping(source))
+    return netmap.read_workbook(
+        source, roster=roster, encoding=encoding, limits=limits, mapping=_mapping(source), regions=_regions(source)
+    )
 
 
 def _mapping(source: str) -> Path | None:
@@ -220,6 +232,13 @@ def _mapping(source: str) -> Path | None:
     from netmap.ingest.hsds import is_hsds
 
     return _State.mapping if _State.mapping is not None and is_hsds(source) else None
+
+
+def _regions(source: str) -> Path | None:
+    """--regions, for the sources it applies to (directories: HSDS packages, Ohana folders)."""
+    from netmap.ingest.hsds import is_hsds
+
+    return _State.regions if _State.regions is not None and is_hsds(source) else None
 
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite what is there (never an input of the command).")]
@@ -250,7 +269,7 @@ def _positions_warnings(layout, G, a) -> None:
 
 def _inputs(*named: tuple[str, Any]) -> list[tuple[str, Any]]:
     """The inputs a command must never write over: those named, plus --mapping when given."""
-    return [*named, ("--mapping", _State.mapping)]
+    return [*named, ("--mapping", _State.mapping), ("--regions", _State.regions)]
 
 
 def _report_folder(written) -> None:
@@ -727,7 +746,9 @@ def suggest_command(
 
 def _read_directory(directory: str, roster, encoding):
     """The directory of known organisations (a workbook, CSV folder or HSDS package), validated."""
-    return netmap.read_workbook(directory, roster=roster, encoding=encoding, mapping=_mapping(directory))
+    return netmap.read_workbook(
+        directory, roster=roster, encoding=encoding, mapping=_mapping(directory), regions=_regions(directory)
+    )
 
 
 def _directory_issues(found, directory: str) -> None:

@@ -547,3 +547,27 @@ def test_a_mapping_services_entry_must_name_a_taxonomy_service(tmp_path):
         "palmistry",
     )
     assert issue.message == "the mapping says 'money' is 'palmistry', which is not a service of the service taxonomy"
+
+
+def test_the_regions_option_places_directory_organisations_for_every_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from netmap.cli import app
+
+    folder = hsds30(tmp_path / "pkg")
+    regions = tmp_path / "regions.csv"
+    regions.write_text("city,region\nNorthfield,North\nRiverside,South\n", encoding="utf-8")
+    out = tmp_path / "book"
+    result = CliRunner().invoke(
+        app, ["--regions", str(regions), "export", str(folder), "--format", "workbook", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert netmap.read_workbook(out)["partners"] and {
+        p["id"]: p["region"] for p in netmap.read_workbook(out)["partners"]
+    } == {"o1": "North", "o2": "South", "o3": None}
+    # A command reading a workbook and a directory (suggest, report --directory) applies the
+    # file to the directory only; the library refuses it for a workbook.
+    result = CliRunner().invoke(app, ["--regions", str(regions), "validate", str(out)])
+    assert result.exit_code == 0, result.output
+    with pytest.raises(UsageError, match="--regions applies to directories only"):
+        netmap.read_workbook(out, regions=regions)
