@@ -46,6 +46,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from typing import Any
 
@@ -115,6 +116,20 @@ def _partner_index(raw: RawWorkbook) -> dict[str, str]:
     index = {k: ids[0] for k, ids in by_name.items() if len(set(ids)) == 1}
     index.update(by_id)  # an id wins over a name spelled the same
     return index
+
+
+def _partner_names(raw: RawWorkbook) -> dict[str, list[str]]:
+    """Partner name as written -> the ids of the partners of that name."""
+    sheet = raw.sheets.get("partners")
+    header = [_key(h) for h in sheet.header] if sheet is not None else []
+    if sheet is None or "name" not in header or "id" not in header:
+        return {}
+    i_id, i_name = header.index("id"), header.index("name")
+    names: dict[str, list[str]] = {}
+    for r in sheet.rows:
+        if max(i_id, i_name) < len(r.cells) and r.cells[i_name] is not None and r.cells[i_id] is not None:
+            names.setdefault(str(r.cells[i_name]).strip(), []).append(str(r.cells[i_id]).strip())
+    return names
 
 
 def fold_worksheets(raw: RawWorkbook) -> RawWorkbook:
@@ -226,6 +241,7 @@ def locate_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
     if not origin:
         return issues
     out = []
+    names: dict[str, list[str]] = {}
     for issue in issues:
         where = origin.get(issue.row) if issue.sheet == "services" and issue.row is not None else None
         if where is None:
@@ -233,6 +249,13 @@ def locate_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
             continue
         title, row, letter = where
         about = f" ({issue.column})" if issue.column else ""
+        if issue.code == "unknown-reference" and issue.column == "partner_id" and not issue.suggestions:
+            # A cell is typed with names: suggest the partners' names, as the drop-down lists them.
+            names = names or _partner_names(raw)
+            close = difflib.get_close_matches(str(issue.value or ""), list(names), n=3)
+            # A name two partners share is no answer: suggest their ids instead.
+            found = [x for name in close for x in (names[name] if len(names[name]) > 1 else [name])]
+            issue = dataclasses.replace(issue, suggestions=tuple(found))
         out.append(
             dataclasses.replace(
                 issue, sheet=title, row=row, column=letter, message=f"worksheet cell{about}: {issue.message}"

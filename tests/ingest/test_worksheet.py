@@ -80,7 +80,14 @@ def test_issues_point_at_the_worksheet_cell():
     (found,) = [i for i in tables.issues if i.sheet != "partners"]
     assert (found.code, found.sheet, found.row, found.column) == ("unknown-reference", "North Coast", 3, "E")
     assert found.message.startswith("worksheet cell (partner_id): ") and "Bisbee Center" in found.message
+    assert found.suggestions == ("B", "C")  # two partners have that name: the id is needed
     assert tables["services"] == []
+
+
+def test_an_unknown_name_suggests_the_partners_names():
+    tables = validate(book(["food", "supportive", "Food", "Ajo Work", None]))
+    (found,) = [i for i in tables.issues if i.sheet == "North Coast"]
+    assert (found.code, found.row, found.column, found.suggestions) == ("unknown-reference", 3, "D", ("Ajo Works",))
 
 
 def test_rows_add_to_an_existing_services_sheet():
