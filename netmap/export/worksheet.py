@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from netmap.analysis._common import is_active
 from netmap.model import (
     SHEETS,
     WORKSHEET_ANY_POPULATION,
@@ -90,7 +91,7 @@ def _regions(G: nx.MultiDiGraph, inventory: ServiceInventory) -> list[str | None
     found = {r["region"] for r in inventory.regions}
     if inventory.region is None:
         for _, d in G.nodes(data=True):
-            if d.get("label") == "Partner" and str(d.get("status") or "active").strip().lower() == "active":
+            if d.get("label") == "Partner" and is_active(d):
                 found.add(d.get("region") or None)
     elif not found:
         found.add(inventory.region)

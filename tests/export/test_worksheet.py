@@ -204,6 +204,10 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_a_worksheet_saved_by_libreoffice_still_reads(source, worksheet, tmp_path):
+    wb = openpyxl.load_workbook(worksheet)
+    north = wb["North"]
+    north[f"{column_of(north, 'Youth')}{row_of(north, 'job-placement')}"] = "Alpha Job Center (30 seats)"
+    wb.save(worksheet)
     out = tmp_path / "lo"
     subprocess.run(
         [SOFFICE, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(worksheet)],
@@ -211,5 +215,22 @@ def test_a_worksheet_saved_by_libreoffice_still_reads(source, worksheet, tmp_pat
         capture_output=True,
         timeout=180,
     )
-    saved = inventory(out / "session.xlsx")
-    assert saved.to_dict()["regions"] == inventory(source).to_dict()["regions"]
+    saved, before = inventory(out / "session.xlsx"), inventory(source)
+    assert len(saved.cells) == len(before.cells) + 1
+    assert saved.capacity_by_region == [{"region": "North", "seats": 70, "waitlist": 0}]
+    assert len(saved.deserts) == len(before.deserts) - 1 == 18
+
+
+def test_regions_come_from_the_partners_at_the_table_too(tmp_path):
+    partners = [
+        ["id", "name", "agency_type", "region", "status"],
+        ["A", "Alpha Job Center", "AJC", "North", ""],
+        ["F", "Foxtrot College", "CC", "East", "former"],
+        ["G", "Golf College", "CC", "West", "active"],
+        ["H", "Hotel Works", "AJC", "", ""],
+    ]
+    services = [["partner_id", "service", "population"], ["A", "Job training", "Youth"]]
+    G = netmap.read_graph(write_csv_workbook(tmp_path / "m", {"partners": partners, "services": services}))
+    out = write_worksheet(G, service_inventory(G, as_of=DAY), tmp_path / "w.xlsx")
+    # West has no services yet but a partner at the table: a sheet to fill; East's partner has left.
+    assert openpyxl.load_workbook(out).sheetnames[3:] == ["North", "West", "(no region)"]
