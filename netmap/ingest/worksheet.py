@@ -230,6 +230,20 @@ def _entries(sheet: RawSheet, partners: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
+_ROWS = re.compile(r"\b(rows?(?:\(s\))?) (\d+(?:, \d+)*)")
+
+
+def _cells(match: re.Match[str], origin: dict[int, tuple[str, int, str]], suffix: str = "") -> str:
+    """``row(s) 3, 16`` with each worksheet row written as its cell: ``row(s) 3, North D11``;
+    ``suffix`` follows the rows that are not the worksheet's."""
+    parts, kept = [], False
+    for number in match[2].split(", "):
+        where = origin.get(int(number))
+        kept = kept or where is None
+        parts.append(f"{where[0]} {where[2]}{where[1]}" if where else number)
+    return f"{match[1]} {', '.join(parts)}{suffix if kept else ''}"
+
+
 def locate_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
     """``issues`` with those about a worksheet's rows moved to the worksheet's own cell.
 
@@ -244,6 +258,12 @@ def locate_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
     names: dict[str, list[str]] = {}
     for issue in issues:
         where = origin.get(issue.row) if issue.sheet == "services" and issue.row is not None else None
+        if issue.sheet == "services" and _ROWS.search(issue.message):
+            # "row(s) 16 are also ...": a row number of the worksheet's rows becomes its cell; an
+            # issue moved to the worksheet says which sheet its other row numbers are of.
+            suffix = " of the services sheet" if where else ""
+            message = _ROWS.sub(lambda m, s=suffix: _cells(m, origin, s), issue.message)
+            issue = dataclasses.replace(issue, message=message)
         if where is None:
             out.append(issue)
             continue

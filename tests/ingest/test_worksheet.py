@@ -102,3 +102,18 @@ def test_rows_add_to_an_existing_services_sheet():
         (3, ["A", "food", None, "youth", "North", None]),
     ]
     assert services.origin == {3: ("North Coast", 3, "D")}
+
+
+def test_a_row_the_services_sheet_repeats_is_named_by_its_cell():
+    raw = book(["food", "supportive", "Food", "A", None])
+    raw.sheets["services"] = RawSheet(
+        "services",
+        "services",
+        "w.xlsx",
+        ["partner_id", "service", "population", "region"],
+        [RawRow(2, ["A", "Food", "Youth", "South"])],
+    )
+    found = sorted((i.sheet, i.row, i.column, i.message) for i in validate(raw).issues if i.code == "conflicting-rows")
+    assert [f[:3] for f in found] == [("North Coast", 3, "D"), ("services", 2, "population")]
+    assert "this row and row 2 of the services sheet are both" in found[0][3]
+    assert found[1][3].startswith("row(s) North Coast D3 are also")
