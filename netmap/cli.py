@@ -601,12 +601,27 @@ def services_command(
     database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
+    worksheet: Annotated[
+        bool,
+        typer.Option(
+            "--worksheet", help="Write the inventory as a worksheet to fill in (-o FILE.xlsx): a sheet per region."
+        ),
+    ] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="The worksheet file (.xlsx).")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Service inventory: who serves whom, where; deserts, single providers, duplication, referral paths."""
     from netmap.analysis.services import ServiceInventory
     from netmap.render.services import SERVICE_CODES, render_services
     from netmap.services import DEFAULT_TAXONOMY
 
+    if worksheet != (output is not None):
+        raise UsageError("--worksheet writes a file: give both --worksheet and -o FILE.xlsx")
+    if worksheet and as_json:
+        raise UsageError("--worksheet writes a workbook; leave out --json")
+    if worksheet:
+        _services_worksheet(source, roster, encoding, region, as_of, (map_name, user, database), scope, output, force)
+        return
     result = _analysis(source, roster, encoding, region, as_of, 0, None, (map_name, user, database), scope)
     inventory = result.services or ServiceInventory(result.as_of, DEFAULT_TAXONOMY, result.region)
     doc = inventory.to_dict()
@@ -617,6 +632,28 @@ def services_command(
     console = _stdout()
     console.print(_line(f"Service inventory of {source} (as of {doc['as_of']})", style="bold"))
     render_services(console, doc, found, limit=limit)
+
+
+def _services_worksheet(source, roster, encoding, region, as_of, store, scope, output, force) -> None:
+    """``netmap services --worksheet -o FILE``: the inventory as a session worksheet."""
+    from netmap.analysis.services import ServiceInventory
+    from netmap.export.worksheet import write_worksheet
+    from netmap.pipeline import run
+    from netmap.services import DEFAULT_TAXONOMY
+
+    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"-o {output}: the worksheet is an Excel workbook; name it something.xlsx")
+    check_file_target(output, inputs=inputs, force=force)
+    with _Steps(3) as step:
+        step("reading the workbook")
+        G, loaded = _graph(source, roster, encoding, store)
+        step("taking the service inventory")
+        result = run(G, roster=loaded, region=region, as_of=_as_of(as_of), scope=_scope(scope))
+        inventory = result.services or ServiceInventory(result.as_of, DEFAULT_TAXONOMY, result.region)
+        step("writing the worksheet")
+        path = write_worksheet(G, inventory, output, roster=loaded, inputs=inputs, force=force)
+    _stderr().print(Text(f"wrote {path}"))
 
 
 @app.command("diff")

@@ -333,3 +333,13 @@ def header_key(name: str) -> str:
     'agency_type'
     """
     return re.sub(r"[\s\-]+", "_", name.strip().casefold())
+
+
+# The session worksheet (issue 20 part 3): written by netmap.export.worksheet, read back by
+# netmap.ingest.worksheet. A sheet whose cell A1 holds WORKSHEET_MARKER is a region sheet of
+# a worksheet; its hidden row 2 starts with WORKSHEET_IDS and holds the region and the
+# population ids. The help sheet is for people and never read as data.
+WORKSHEET_MARKER = "netmap-worksheet"
+WORKSHEET_IDS = "netmap:ids"
+WORKSHEET_HELP_SHEET = "how to fill"
+WORKSHEET_ANY_POPULATION = "(any population)"

@@ -30,13 +30,13 @@ from typing import Any, overload
 
 from netmap.errors import ERROR, WARNING, Issue, UsageError
 from netmap.ingest import csvfast
-from netmap.model import SHEETS
+from netmap.model import SHEETS, WORKSHEET_HELP_SHEET
 from netmap.outputs import read_manifest, restore
 
 __all__ = ["ColumnRows", "Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
 
 # Sheets that `netmap init` writes for people, not data: never read as data.
-TEMPLATE_SHEETS = ("readme", "lists")
+TEMPLATE_SHEETS = ("readme", "lists", WORKSHEET_HELP_SHEET)
 EXCEL_MAX_CELL = 32_767  # Excel's own limit on the characters of one cell
 _SNIPPET = 120
 
@@ -120,6 +120,9 @@ class RawSheet:
     # Cells of an .xlsx sheet that read as blank but are not: ``(row, column index)`` ->
     # ``(code, message, value, suggestions)``. The validator reports each one at its column.
     special: dict[tuple[int, int], tuple[str, str, str | None, tuple[str, ...]]] = field(default_factory=dict)
+    # Rows made from the cells of a session worksheet (netmap.ingest.worksheet): row number ->
+    # (sheet title, row, column letter) of the cell they came from, where issues are reported.
+    origin: dict[int, tuple[str, int, str]] = field(default_factory=dict)
 
     def columns(self) -> list[Sequence[Any]]:
         """The cells column by column, one per header cell (missing cells are ``None``).
