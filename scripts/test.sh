@@ -15,13 +15,22 @@ command -v firefox-esr >/dev/null 2>&1 || [ -n "${NETMAP_FIREFOX:-}" ] || missin
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 # npm (with node) installs the Cypher linter below.
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
-if [ -n "$missing" ]; then
+# LibreOffice (Calc, headless) saves workbooks the way users' spreadsheets do, in the
+# worksheet round-trip tests; its recommended packages are not needed.
+office=""
+command -v soffice >/dev/null 2>&1 || office="libreoffice-calc-nogui"
+if [ -n "$missing$office" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         apt-get update -qq
-        # shellcheck disable=SC2086 # the package names are meant to split
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+        if [ -n "$missing" ]; then
+            # shellcheck disable=SC2086 # the package names are meant to split
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+        fi
+        if [ -n "$office" ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$office" >/dev/null
+        fi
     else
-        echo "note: not installed:$missing; the browser tests that need them will be skipped" >&2
+        echo "note: not installed:$missing $office; the tests that need them will be skipped" >&2
     fi
 fi
 
