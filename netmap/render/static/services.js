@@ -54,7 +54,7 @@
   }
   var panel = document.getElementById("panel");
   if (panel) {
-    var legend = document.getElementById("legend");
+    var legend = document.getElementById("legend") || document.getElementById("map-legend");
     panel.insertBefore(section, legend || null);
   }
 
