@@ -52,8 +52,8 @@ def services_data(a: Any, nodes: Sequence[dict[str, Any]]) -> dict[str, Any] | N
     Returns
     -------
     dict or None
-        ``services`` and ``populations`` (the select options: ``id`` and ``name``, in the
-        inventory's order; a row with no population is the option ``id`` None named
+        ``services`` and ``populations`` (the select options: ``id`` and ``name``, by name,
+        the services the taxonomy knows first; a row with no population is the option ``id`` None named
         "(any population)"), ``partners`` ({page node id: [[service id, population id or
         None], ...]} for the partners drawn), and ``deserts`` (one per region with a desert:
         ``region``, ``caption`` (the page id of the region's caption, None when the page has
@@ -64,22 +64,24 @@ def services_data(a: Any, nodes: Sequence[dict[str, Any]]) -> dict[str, Any] | N
         return None
     drawn = {n["partner"]: n["id"] for n in nodes if n.get("group") == "partner" and "partner" in n}
     captions = {n.get("region"): n["id"] for n in nodes if n.get("group") == "caption"}
-    services: dict[str, str] = {}
+    services: dict[str, tuple[bool, str]] = {}
     populations: dict[str | None, str] = {}
     offers: dict[str, list[list[str | None]]] = {}
     for region in inv.regions:
         for cell in region["cells"]:
-            services.setdefault(cell["service"], cell["service_name"])
+            services.setdefault(cell["service"], (not cell.get("known", True), str(cell["service_name"])))
             populations.setdefault(cell["population"], cell["population_name"] or ANY_POPULATION)
             for p in cell["providers"]:
                 node = drawn.get(p["id"])
                 pair = [cell["service"], cell["population"]]
                 if node is not None and pair not in offers.setdefault(node, []):
                     offers[node].append(pair)
-    # Populations by name, the row-less "(any population)" last, as the inventory lists them.
+    # Options by name: the taxonomy's services, then those it does not know (kept as
+    # written); the populations, the row-less "(any population)" last as the inventory has it.
+    order = sorted(services.items(), key=lambda kv: (kv[1][0], kv[1][1].lower()))
     pops = sorted(populations.items(), key=lambda kv: (kv[0] is None, str(kv[1]).lower()))
     return {
-        "services": [{"id": k, "name": v} for k, v in services.items()],
+        "services": [{"id": k, "name": name} for k, (_, name) in order],
         "populations": [{"id": k, "name": v} for k, v in pops],
         "partners": offers,
         "deserts": _deserts(inv.deserts, captions),

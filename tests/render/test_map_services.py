@@ -29,6 +29,7 @@ SERVICES = [
     ["C", "Child care", "Adults"],
     ["D", "Job placement", "Youth"],
     ["E", "Job training", "Adults"],
+    ["B", "Robotics club", "Youth"],
 ]
 TIES = [["source_id", "target_id", "kind"], ["A", "B", "referral"], ["B", "C", "collaboration"], ["D", "E", "referral"]]
 # The desert markers' text: what each population served in the region lacks there
@@ -99,15 +100,17 @@ def test_services_data_lists_each_drawn_partners_offers(tmp_path):
     data = map_data(G, run(G, as_of=DAY))["services"]
     assert data["partners"] == {
         "p:A": [["training", "custom-adult"], ["training", "youth"]],
-        "p:B": [["training", "youth"]],
+        "p:B": [["training", "youth"], ["other:robotic-club", "youth"]],
         "p:C": [["child-care", "custom-adult"]],
         "p:D": [["job-placement", "youth"]],
         "p:E": [["training", "custom-adult"]],
     }
+    # By name, the services the taxonomy does not know last.
     assert data["services"] == [
-        {"id": "training", "name": "Occupational training"},
         {"id": "child-care", "name": "Child care"},
         {"id": "job-placement", "name": "Job placement"},
+        {"id": "training", "name": "Occupational training"},
+        {"id": "other:robotic-club", "name": "Robotics club"},
     ]
     assert data["populations"] == [{"id": "custom-adult", "name": "Adults"}, {"id": "youth", "name": "Youth"}]
     assert {d["region"]: (d["caption"], d["lines"]) for d in data["deserts"]} == {
@@ -130,6 +133,7 @@ def test_no_services_rows_no_key(tmp_path):
         ("Occupational training", "Adults", ["A", "E"], "Occupational training for Adults: 2 providers"),
         ("Child care", None, ["C"], "Child care: 1 provider"),
         ("Child care", "Youth", [], "Child care for Youth: 0 providers"),
+        ("Robotics club", None, ["B"], "Robotics club: 1 provider"),
         (None, "Adults", ["A", "C", "E"], "any service for Adults: 3 providers"),
     ],
 )
