@@ -24,6 +24,9 @@
   function select(id, label, items) {
     var box = el("select");
     box.id = id;
+    // Long service names must not push the select out of the side panel.
+    box.style.display = "block";
+    box.style.width = "100%";
     box.appendChild(el("option", "(all)")).value = "";
     items.forEach(function (item, i) { box.appendChild(el("option", item.name)).value = String(i); });
     var lab = el("label", label);
