@@ -55,6 +55,7 @@ from netmap.analysis._common import edges_of, partner_graph, partners, shared_ca
 from netmap.errors import UsageError
 from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
+from netmap.render.map_services import services_data
 from netmap.render.story import story
 from netmap.render.whatif import whatif_data
 
@@ -123,7 +124,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js", "labels.js", "save.js", "whatif.js", "present.js")
+MAP_SCRIPTS = ("map.js", "labels.js", "save.js", "whatif.js", "present.js", "services.js")
 
 
 def map_script() -> str:
@@ -654,8 +655,9 @@ def map_data(
     Returns
     -------
     dict
-        ``nodes``, ``edges``, ``legend``, ``filters``, ``options``, ``story``, ``present``
-        and metadata.
+        ``nodes``, ``edges``, ``legend``, ``filters``, ``options``, ``story``, ``present``,
+        ``services`` (:func:`netmap.render.map_services.services_data`, None without
+        services rows) and metadata.
     """
     if size_by not in SIZE_BY:
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
@@ -668,6 +670,8 @@ def map_data(
     # The guided story of Present mode: the analysis's findings on this page's nodes.
     data["story"] = story(a, data["nodes"], data["edges"], title=data["title"])
     data["present"] = bool(present)
+    # The service filter and desert markers (static/services.js), from the analysis's inventory.
+    data["services"] = services_data(a, data["nodes"])
     return data
 
 

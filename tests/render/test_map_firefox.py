@@ -163,3 +163,39 @@ def test_present_mode_in_firefox(tmp_path, firefox):
     assert firefox.evaluate(state) == first
     assert firefox.evaluate("document.getElementById('panel').offsetParent !== null") is True
     assert firefox.logs() == []
+
+
+def test_service_filter_in_firefox(tmp_path, firefox):
+    """The service filter of tests/render/test_map_services.py in Firefox: a service and a
+    population light exactly their providers, and "Clear" restores the drawing."""
+    from tests.render.test_map_services import DAY, _graph
+
+    G = _graph(tmp_path)
+    out = write_map(G, tmp_path / "map.html", as_of=DAY)
+    firefox.events.clear()
+    firefox.open(out.resolve().as_uri(), "document.body.getAttribute('data-ready') === '1'")
+    look = "JSON.stringify([window.netmap.nodes.get(), window.netmap.edges.get().map(e => [e.id, e.color])])"
+    drawn = firefox.evaluate(look)
+    firefox.evaluate(
+        """(() => {
+          const pick = (id, name) => {
+            const box = document.getElementById(id);
+            box.value = [...box.options].find(o => o.textContent === name).value;
+            box.dispatchEvent(new Event('change'));
+          };
+          pick('service-filter', 'Occupational training');
+          pick('population-filter', 'Youth');
+          return true;
+        })()"""
+    )
+    lit = firefox.evaluate(
+        "JSON.stringify(window.netmap.data.nodes.filter(n => n.group === 'partner')"
+        ".filter(n => window.netmap.nodes.get(n.id).color.background === n.color).map(n => n.partner).sort())"
+    )
+    assert json.loads(lit) == ["A", "B"]
+    assert firefox.evaluate("document.getElementById('status').textContent") == (
+        "Occupational training for Youth: 2 providers"
+    )
+    firefox.evaluate("document.getElementById('service-clear').click()")
+    assert firefox.evaluate(look) == drawn
+    assert firefox.logs() == []
