@@ -33,28 +33,20 @@ SERVICES = [
 ]
 TIES = [["source_id", "target_id", "kind"], ["A", "B", "referral"], ["B", "C", "collaboration"], ["D", "E", "referral"]]
 # The desert markers' text: what each population served in the region lacks there
-# (netmap.analysis.services: the career pathway's steps, and what its services need).
+# (netmap.analysis.services: no population here is on a pathway (one shared step each), so
+# only what their services need: training needs child care, transportation, financial coaching).
 DESERTS = {
     "North": [
         "Service deserts:",
-        "Adults: Outreach and recruitment, Skills and",
-        "  career assessment, Adult basic education,",
-        "  Job placement, Transportation, Financial",
+        "Adults: Transportation, Financial coaching",
+        "Youth: Child care, Transportation, Financial",
         "  coaching",
-        "Youth: Outreach and recruitment, Skills and",
-        "  career assessment, Adult basic education,",
-        "  Job placement, Child care, Transportation,",
-        "  Financial coaching",
     ],
     "South": [
         "Service deserts:",
-        "Adults: Outreach and recruitment, Skills and",
-        "  career assessment, Adult basic education,",
-        "  Job placement, Child care, Transportation,",
+        "Adults: Child care, Transportation,",
         "  Financial coaching",
-        "Youth: Outreach and recruitment, Skills and",
-        "  career assessment, Occupational training,",
-        "  Work-based learning, Transportation",
+        "Youth: Transportation",
     ],
 }
 
