@@ -1068,7 +1068,7 @@ def read_hsds_raw(
     if r:
         sheets["ties"] = (tables["organizations"].file, h, r)
     for name, (file, h, r) in sheets.items():
-        book.sheets[name] = RawSheet(name, name, file, h, r)
+        book.sheets[name] = RawSheet(name, name, file, h, r, directory=True)
     book.issues.extend(reader.issues)
     # Errors before warnings would hide the order of the files; keep file then row order.
     book.issues.sort(key=lambda i: (i.file or "", i.row or 0, 0 if i.severity == ERROR else 1))

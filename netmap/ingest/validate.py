@@ -392,7 +392,8 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
     if spec.name == "services":
         # A sheet with only the three columns netmap always had was not written for the
         # inventory: it is matched silently, so an old workbook reads with the issues it had.
-        richer = any(c.name not in _OLD_SERVICE_COLUMNS for c in known.values())
+        # So is a directory's (its names are its own; 211 exports name hundreds of services).
+        richer = not raw.directory and any(c.name not in _OLD_SERVICE_COLUMNS for c in known.values())
         taxonomy = tables.taxonomy or _default_taxonomy()
         _resolve_services(check, taxonomy, values["service"], row_numbers, derived, warn=richer)
     for name in spec.required_columns:

@@ -123,6 +123,9 @@ class RawSheet:
     # Rows made from the cells of a session worksheet (netmap.ingest.worksheet): row number ->
     # (sheet title, row, column letter) of the cell they came from, where issues are reported.
     origin: dict[int, tuple[str, int, str]] = field(default_factory=dict)
+    # Laid out from a 211 directory (netmap.ingest.hsds): its service names are the directory's
+    # own, matched to the taxonomy where they can be but never warned about one by one.
+    directory: bool = False
 
     def columns(self) -> list[Sequence[Any]]:
         """The cells column by column, one per header cell (missing cells are ``None``).
