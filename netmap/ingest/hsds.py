@@ -41,7 +41,16 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from netmap.errors import ERROR, WARNING, Issue, UsageError, escape_json_text, safe_text
-from netmap.ingest.hsds_layouts import FILE_KEY, KNOWN_FILES, Layout, Table, detect_layout, is_ohana, to_hsds3
+from netmap.ingest.hsds_layouts import (
+    FILE_KEY,
+    HSDS_RESOURCES,
+    KNOWN_FILES,
+    Layout,
+    Table,
+    detect_layout,
+    is_ohana,
+    to_hsds3,
+)
 from netmap.ingest.hsds_mapping import (
     HsdsMapping,
     check_mapping,
@@ -70,20 +79,6 @@ __all__ = [
 DATAPACKAGE = "datapackage.json"
 # A mapping file kept inside the package is used without being named on the command line.
 MAPPING_FILE = "netmap-mapping.yaml"
-# The HSDS 3.0 resources netmap reads; every other resource of the package is left alone.
-HSDS_RESOURCES = (
-    "organizations",
-    "services",
-    "funding",
-    "locations",
-    "addresses",
-    "service_at_location",
-    "attributes",
-    "taxonomy_terms",
-    "languages",
-    "service_areas",
-    "service_capacity",
-)
 # Datapackages name their resources in the singular ("organization", "physical_address");
 # exports in the wild also use the file names. Both mean the same file.
 _RESOURCE_NAMES = {name: name for name in KNOWN_FILES} | {

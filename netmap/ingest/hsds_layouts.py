@@ -59,7 +59,9 @@ class Layout:
     constants: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-_HSDS3 = (
+# The HSDS 3.0 resources netmap reads (netmap.ingest.hsds.HSDS_RESOURCES); every other
+# resource of a package is left alone.
+HSDS_RESOURCES = (
     "organizations",
     "services",
     "funding",
@@ -105,7 +107,7 @@ _HSDS2_CONSTANTS = {
 }
 
 LAYOUTS: dict[str, Layout] = {
-    "3.0": Layout("3.0", {name: name for name in _HSDS3}),
+    "3.0": Layout("3.0", {name: name for name in HSDS_RESOURCES}),
     "2.0": Layout("2.0", _HSDS2_TABLES, _HSDS2_COLUMNS, _HSDS2_CONSTANTS),
     # 1.1 exports in the wild often keep the earlier draft's taxonomy files.
     "1.1": Layout(
