@@ -360,32 +360,44 @@ def load_roster(source: str | Path | None = None) -> Roster:
     >>> len(load_roster().roster_types())
     22
     """
-    source = DEFAULT_ROSTER if source is None else source
-    if isinstance(source, str) and source in available_rosters():
+    data, label = load_data_file(DEFAULT_ROSTER if source is None else source, what="roster", folder="rosters")
+    return _parse(data, label)
+
+
+def load_data_file(source: str | Path, *, what: str, folder: str) -> tuple[Any, str]:
+    """The parsed YAML of a data file (a roster, a service taxonomy) and its label.
+
+    ``source`` names a file shipped in ``netmap/data/<folder>`` or is the path of one. The tree
+    is a fresh deep copy (the parse is cached per text and must never be shared). A missing
+    file is a :class:`RosterError` with exit code 2 (a wrong option is a usage error); a file
+    too large, not UTF-8 or not YAML is one too, each saying ``what`` it was meant to be.
+
+    >>> load_data_file("career-pathways", what="roster", folder="rosters")[0]["name"]
+    'career-pathways'
+    """
+    shipped = resources.files("netmap").joinpath("data").joinpath(folder)
+    names = sorted(p.name[: -len(".yaml")] for p in shipped.iterdir() if p.name.endswith(".yaml"))
+    if isinstance(source, str) and source in names:
         label = source
-        text = (
-            resources.files("netmap").joinpath("data").joinpath("rosters").joinpath(f"{source}.yaml").read_text("utf-8")
-        )
+        text = shipped.joinpath(f"{source}.yaml").read_text("utf-8")
     else:
         path = Path(source)
         label = str(path)
         if not path.is_file():
-            shipped = ", ".join(available_rosters())
-            missing = RosterError(f"roster {label!r} not found: give a YAML file or one of: {shipped}")
-            missing.exit_code = 2  # a wrong --roster argument is a usage error
+            missing = RosterError(f"{what} {label!r} not found: give a YAML file or one of: {', '.join(names)}")
+            missing.exit_code = 2  # a wrong --roster (or taxonomy) argument is a usage error
             raise missing
         if path.stat().st_size > _MAX_ROSTER_BYTES:
-            raise RosterError(f"roster {label}: file is larger than {_MAX_ROSTER_BYTES} bytes")
+            raise RosterError(f"{what} {label}: file is larger than {_MAX_ROSTER_BYTES} bytes")
         try:
             text = path.read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise RosterError(f"roster {label}: cannot read it as UTF-8 text ({exc})") from None
+            raise RosterError(f"{what} {label}: cannot read it as UTF-8 text ({exc})") from None
     try:
         data = _yaml(text)
     except yaml.YAMLError as exc:
-        raise RosterError(f"roster {label}: not valid YAML ({exc})") from None
-    # A deep copy: _parse builds fresh objects, but the cached tree must never be shared.
-    return _parse(copy.deepcopy(data), label)
+        raise RosterError(f"{what} {label}: not valid YAML ({exc})") from None
+    return copy.deepcopy(data), label
 
 
 @functools.lru_cache(maxsize=8)

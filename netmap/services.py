@@ -23,17 +23,14 @@ True
 
 from __future__ import annotations
 
-import copy
 import difflib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from netmap.errors import RosterError
-from netmap.roster import _yaml, normalize
+from netmap.roster import load_data_file, normalize
 
 __all__ = [
     "DEFAULT_TAXONOMY",
@@ -46,7 +43,6 @@ __all__ = [
 ]
 
 DEFAULT_TAXONOMY = "career-services"
-_MAX_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -144,32 +140,10 @@ def load_taxonomy(source: str | Path | None = None) -> ServiceTaxonomy:
     >>> len(load_taxonomy().services)
     20
     """
-    source = DEFAULT_TAXONOMY if source is None else source
-    if isinstance(source, str) and source in available_taxonomies():
-        label = source
-        folder = resources.files("netmap").joinpath("data").joinpath("services")
-        text = folder.joinpath(f"{source}.yaml").read_text("utf-8")
-    else:
-        path = Path(source)
-        label = str(path)
-        if not path.is_file():
-            missing = RosterError(
-                f"service taxonomy {label!r} not found: give a YAML file or one of: "
-                + ", ".join(available_taxonomies())
-            )
-            missing.exit_code = 2
-            raise missing
-        if path.stat().st_size > _MAX_BYTES:
-            raise RosterError(f"service taxonomy {label}: file is larger than {_MAX_BYTES} bytes")
-        try:
-            text = path.read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RosterError(f"service taxonomy {label}: cannot read it as UTF-8 text ({exc})") from None
-    try:
-        data = _yaml(text)
-    except yaml.YAMLError as exc:
-        raise RosterError(f"service taxonomy {label}: not valid YAML ({exc})") from None
-    return _parse(copy.deepcopy(data), label)
+    data, label = load_data_file(
+        DEFAULT_TAXONOMY if source is None else source, what="service taxonomy", folder="services"
+    )
+    return _parse(data, label)
 
 
 def _parse(data: Any, label: str) -> ServiceTaxonomy:
