@@ -263,22 +263,27 @@
     say("");
   }
 
-  function highlight(id) {
-    var keep = {};
-    keep[id] = true;
-    network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
-    var tied = Object.keys(partnersOf[id] || {}).length;
-    // Captions stay as they are: they name the clusters, whatever is highlighted.
+  // Nodes in `keep` ({id: true}) and edges `keepEdge(e)` accepts as first drawn, every other
+  // node and edge dimmed. Captions stay as they are: they name the clusters, whatever is lit.
+  function spotlight(keep, keepEdge) {
     nodes.update(data.nodes.filter(function (n) { return n.group !== "caption"; }).map(function (n) {
       return keep[n.id]
         ? { id: n.id, color: original[n.id].color, font: original[n.id].font }
         : { id: n.id, color: DIM, font: { color: "#bbbbbb" } };
     }));
+    edges.update(data.edges.map(function (e) {
+      return { id: e.id, color: keepEdge(e) ? original[e.id].color : { color: "#eeeeee" } };
+    }));
+  }
+
+  function highlight(id) {
+    var keep = {};
+    keep[id] = true;
+    network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
+    var tied = Object.keys(partnersOf[id] || {}).length;
     var touching = {};
     network.getConnectedEdges(id).forEach(function (e) { touching[e] = true; });
-    edges.update(data.edges.map(function (e) {
-      return { id: e.id, color: touching[e.id] ? original[e.id].color : { color: "#eeeeee" } };
-    }));
+    spotlight(keep, function (e) { return touching[e.id]; });
     var name = byId[id] ? byId[id].name : id;
     say(name + ": " + tied + " direct partner(s)");
   }
@@ -375,6 +380,7 @@
     say: say,
     find: find,
     highlight: highlight,
+    spotlight: spotlight,
     reset: reset,
     applyFilters: applyFilters
   };

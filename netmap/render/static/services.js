@@ -12,8 +12,6 @@
   var nm = window.netmap;
   if (!nm || !nm.data.services) { return; }
   var S = nm.data.services;
-  var DIM = { background: "#eeeeee", border: "#dddddd" };
-  var HIDDEN_EDGE = { color: "#eeeeee" };
 
   function el(tag, text) {
     var node = document.createElement(tag);
@@ -79,15 +77,7 @@
     var ids = providers(svc, pop);
     var keep = {};
     ids.forEach(function (id) { keep[id] = true; });
-    // Captions stay as they are; every other node is either as drawn or dimmed.
-    nm.nodes.update(nm.data.nodes.filter(function (n) { return n.group !== "caption"; }).map(function (n) {
-      return keep[n.id]
-        ? { id: n.id, color: nm.original[n.id].color, font: nm.original[n.id].font }
-        : { id: n.id, color: DIM, font: { color: "#bbbbbb" } };
-    }));
-    nm.edges.update(nm.data.edges.map(function (e) {
-      return { id: e.id, color: keep[e.from] && keep[e.to] ? nm.original[e.id].color : HIDDEN_EDGE };
-    }));
+    nm.spotlight(keep, function (e) { return keep[e.from] && keep[e.to]; });
     var what = (svc ? svc.name : "any service") + (pop ? " for " + pop.name : "");
     nm.say(what + ": " + ids.length + (ids.length === 1 ? " provider" : " providers"));
   }
