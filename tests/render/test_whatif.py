@@ -281,7 +281,16 @@ def test_screenshot_of_the_whatif_on_oregon(tmp_path, open_page):
     a = run(G, as_of=AS_OF)
     page = _open(tmp_path, open_page, G)
     page.page.set_viewport_size({"width": 1920, "height": 1080})
-    page.js("window.netmap.network.fit()")
+    # The canvas follows the window on its own time: wait until it has the window's size and the
+    # fitted view is drawn, or the clicks below aim at where the nodes were (seen once on CI).
+    page.page.wait_for_function(
+        "(() => { const box = document.getElementById('network');"
+        " return box.querySelector('canvas').clientWidth === box.clientWidth; })()"
+    )
+    page.page.evaluate(
+        "() => new Promise(done => { const net = window.netmap.network;"
+        " net.once('afterDrawing', () => done(true)); net.fit(); net.redraw(); })"
+    )
     shots = Path(os.environ.get("NETMAP_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     key = a.resilience.partners[0]
