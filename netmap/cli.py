@@ -53,10 +53,11 @@ def _stdout() -> Console:
     # A SafeConsole: no control character or escape sequence in the data reaches the terminal.
     from netmap.render.terminal import SafeConsole
 
-    console = SafeConsole(highlight=False, soft_wrap=True)
+    # Text wraps at spaces within the width (render.fit keeps tables to it too), so no
+    # line is longer than the terminal, or than COLUMNS (else PIPED_WIDTH) when piped.
+    console = SafeConsole(highlight=False)
     if not console.is_terminal:
-        # Piped or captured output: wide enough that codes and ids are never folded.
-        console = SafeConsole(highlight=False, soft_wrap=True, width=max(console.width, 200))
+        console = SafeConsole(highlight=False, width=_piped_width())
     return console
 
 
