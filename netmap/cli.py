@@ -1195,7 +1195,9 @@ def export(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", help="graphml, gexf (Gephi), json (node-link), csv, or workbook (netmap's own CSV sheets)."
+            "--format",
+            help="graphml, gexf (Gephi), json (node-link), csv, kumu (.xlsx for Kumu's import), "
+            "or workbook (netmap's own CSV sheets).",
         ),
     ] = "graphml",
     include_contacts: Annotated[
@@ -1215,9 +1217,12 @@ def export(
     database: DatabaseOpt = None,
     encoding: EncodingOpt = None,
 ) -> None:
-    """Export the partnership graph for Gephi and other tools (GraphML, GEXF, JSON, CSV)."""
+    """Export the partnership graph for Gephi, Kumu and other tools (GraphML, GEXF, JSON, CSV, Kumu xlsx)."""
     from netmap.export.graph import export_graph
 
+    if fmt == "kumu":
+        _export_kumu(source, output, include_contacts, force, roster, as_of, encoding, (map_name, user, database))
+        return
     G, _ = _graph(source, roster, encoding, (map_name, user, database))
     written = export_graph(
         G,
@@ -1229,6 +1234,19 @@ def export(
         inputs=_inputs(("SOURCE", source), ("--roster", roster)),
     )
     _report_folder(written)
+
+
+def _export_kumu(source, output, include_contacts, force, roster, as_of, encoding, store) -> None:
+    """``export --format kumu``: the one analysis of the run, as Kumu's import workbook."""
+    from netmap.export.kumu import check_kumu_target, write_kumu
+    from netmap.pipeline import run
+
+    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    check_kumu_target(output, inputs=inputs, overwrite=force)  # before the work, not after
+    G, loaded = _graph(source, roster, encoding, store)
+    analysis = run(G, roster=loaded, as_of=_as_of(as_of))
+    path = write_kumu(G, output, analysis=analysis, include_contacts=include_contacts, overwrite=force, inputs=inputs)
+    _stderr().print(Text(f"wrote {path}"))
 
 
 @app.command()
