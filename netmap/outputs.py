@@ -50,6 +50,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from netmap.errors import UsageError
 
@@ -115,6 +116,30 @@ def restore(value: str) -> str:
     if value[:1] == "'" and value.lstrip("'")[:1] in FORMULA_START and value.lstrip("'"):
         return value[1:]
     return value
+
+
+def set_cell(cell: Any, value: Any) -> Any:
+    """Put ``value`` into an openpyxl ``cell``; a text is stored as text, never a formula.
+
+    openpyxl stores any text starting with ``=`` as a formula, which the spreadsheet then
+    runs. Here a text is a text cell whatever it starts with, and one that
+    :func:`neutralise` would mark also gets the quote prefix a spreadsheet sets when a user
+    types ``'=``: shown and kept as written, and still text after an edit.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> c = set_cell(ws["A1"], "=HYPERLINK(1)")
+    >>> c.value, c.data_type, c.quotePrefix
+    ('=HYPERLINK(1)', 's', True)
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if neutralise(value) != value:
+            cell.quotePrefix = True
+    return cell
 
 
 # The file netmap writes into a workbook folder (export --format workbook, pull): it lists the

@@ -81,7 +81,7 @@ from netmap.analysis._common import ACTIVE
 from netmap.analysis.brokers import BROKERAGE_ROLES
 from netmap.build import node_key
 from netmap.errors import UsageError
-from netmap.outputs import Inputs, check_file_target, neutralise, write_file
+from netmap.outputs import Inputs, check_file_target, set_cell, write_file
 from netmap.project import current_edges, project
 
 if TYPE_CHECKING:
@@ -404,14 +404,7 @@ def _xlsx(elements: _Table, connections: _Table, about: list[str]) -> bytes:
                 value = _cell_value(value)
                 if value is None:
                     continue
-                cell = ws.cell(row=r, column=c)
-                cell.value = value
-                if isinstance(value, str):
-                    # Text, never a formula (openpyxl takes "=..." for one); the quote prefix
-                    # keeps it text when edited in a spreadsheet, the value as written.
-                    cell.data_type = "s"
-                    if neutralise(value) != value:
-                        cell.quotePrefix = True
+                set_cell(ws.cell(row=r, column=c), value)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"

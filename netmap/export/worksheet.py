@@ -47,7 +47,7 @@ from netmap.model import (
     WORKSHEET_IDS,
     WORKSHEET_MARKER,
 )
-from netmap.outputs import Inputs, write_file
+from netmap.outputs import Inputs, set_cell, write_file
 from netmap.roster import Roster, load_roster
 from netmap.services import ServiceTaxonomy, load_taxonomy
 from netmap.sheets import sheet_rows
@@ -60,6 +60,14 @@ __all__ = ["sheet_names", "worksheet_bytes", "write_worksheet"]
 _BAD = re.compile(r"[\[\]:*?/\\]")
 _RESERVED = {*SHEETS, "readme", "lists", WORKSHEET_HELP_SHEET}
 NO_REGION = "(no region)"
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """``ws.append`` with every text a text cell (:func:`netmap.outputs.set_cell`)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            set_cell(cell, cell.value)
 
 
 def sheet_names(regions: list[str | None]) -> list[str]:
@@ -176,9 +184,10 @@ def worksheet_bytes(
     # The partners, so names resolve when the worksheet is read on its own.
     header, rows = sheet_rows(G, "partners")
     partners_ws = wb.create_sheet("partners")
-    partners_ws.append(header)
-    for row in rows:
-        partners_ws.append(row)
+    # Cell by cell through set_cell: a partner named "=..." stays text, never a formula.
+    for r, row in enumerate([header, *rows], start=1):
+        for c, value in enumerate(row, start=1):
+            set_cell(partners_ws.cell(row=r, column=c), value)
     for c in partners_ws[1]:
         c.font = Font(bold=True)
     for row in partners_ws.iter_rows(min_row=2):
@@ -193,7 +202,7 @@ def worksheet_bytes(
     lists = wb.create_sheet("lists")
     lists.cell(row=1, column=1, value="partners")
     for i, choice in enumerate(choices, start=2):
-        lists.cell(row=i, column=1, value=choice)
+        set_cell(lists.cell(row=i, column=1), choice)
     lists.sheet_state = "hidden"
     partner_range = f"lists!$A$2:$A${max(len(choices), 1) + 1}"
 
@@ -211,10 +220,10 @@ def worksheet_bytes(
     last = get_column_letter(3 + len(populations))
     for region, title in zip(regions, sheet_names(regions), strict=True):
         ws = wb.create_sheet(title)
-        ws.append([WORKSHEET_MARKER, "Group", "Service", *(name for _, name in populations)])
+        _append(ws, [WORKSHEET_MARKER, "Group", "Service", *(name for _, name in populations)])
         # A population the roster does not know is written as named: its id is made from the name when read.
         ids = [pid if pid in roster.populations else (name if pid is not None else None) for pid, name in populations]
-        ws.append([WORKSHEET_IDS, "region", region, *ids])
+        _append(ws, [WORKSHEET_IDS, "region", region, *ids])
         for c in ws[1]:
             c.font, c.fill = head_font, head_fill
             c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -250,7 +259,7 @@ def worksheet_bytes(
                     text = str(label.get(p["id"], p["id"]))
                     entries.append(f"{text} ({n} seats)" if n is not None else text)
                 row.append("; ".join(entries) or None)
-            ws.append(row)
+            _append(ws, row)
             if grp != group:
                 ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
                 for col in range(2, 4 + len(populations)):

@@ -252,3 +252,21 @@ def test_regions_come_from_the_partners_at_the_table_too(tmp_path):
     out = write_worksheet(G, service_inventory(G, as_of=DAY), tmp_path / "w.xlsx")
     # West has no services yet but a partner at the table: a sheet to fill; East's partner has left.
     assert openpyxl.load_workbook(out).sheetnames[3:] == ["North", "West", "(no region)"]
+
+
+def test_worksheet_keeps_a_formula_like_partner_name_as_text(tmp_path):
+    # openpyxl stores a text starting with "=" as a formula, which the spreadsheet runs on
+    # opening: a partner named like one must reach every sheet as text, as written.
+    name = '=HYPERLINK("http://x","y")'
+    partners = [["id", "name", "agency_type", "region"], ["A", name, "AJC", "North"]]
+    services = [["partner_id", "service", "population"], ["A", "Job training", "Youth"]]
+    G = netmap.read_graph(write_csv_workbook(tmp_path / "m", {"partners": partners, "services": services}))
+    book = openpyxl.load_workbook(write_worksheet(G, service_inventory(G, as_of=DAY), tmp_path / "w.xlsx"))
+    found = [
+        c for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
+    # The partners sheet, the hidden list of names, and the North sheet's cell.
+    assert len(found) == 3
+    assert all(c.data_type == "s" for c in found)
+    assert [c.value for c in found[:2]] == [name, name]
+    assert all(c.quotePrefix for c in found if c.value == name)
