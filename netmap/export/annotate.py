@@ -250,7 +250,6 @@ def annotate_workbook(
     """
     source, output = Path(source), Path(output)
     suffix = source.suffix.lower()
-    inputs = [("SOURCE", source), *inputs]
     check_annotate_target(source, output, inputs=inputs, force=force)
     import openpyxl
 
@@ -263,7 +262,7 @@ def annotate_workbook(
     _annotate(wb, issues, source.name)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return write_file(output, buffer.getvalue(), inputs=inputs, force=force)
+    return write_file(output, buffer.getvalue(), inputs=[("SOURCE", source), *inputs], force=force)
 
 
 def _annotate(wb: Any, issues: Sequence[Issue], label: str) -> None:
