@@ -67,6 +67,7 @@ ISSUES_SHEET = "Issues"
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 HEADER = ("Severity", "Code", "Sheet", "Row", "Column", "Cell", "Value", "Message", "Suggestion")
+_WIDTHS = (9, 22, 14, 6, 14, 7, 24, 60, 30)  # of the Issues sheet's columns, in characters
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 # Characters XML 1.0 cannot hold at all: openpyxl refuses them in a cell.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -342,8 +343,16 @@ def _annotate(wb: Any, issues: Sequence[Issue], label: str) -> None:
             link.font = link_font
         for c in ws[row]:
             c.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHI", (9, 22, 14, 6, 14, 7, 24, 60, 30), strict=True):
+        # LibreOffice keeps the default height of a row it did not lay out: give it its lines.
+        lines = max(-(-len(str(v)) // (w - 1)) if v is not None else 1 for v, w in zip(values, _WIDTHS, strict=True))
+        ws.row_dimensions[row].height = 15 * max(lines, 1)
+    for letter, width in zip("ABCDEFGHI", _WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    # Printed, the list is one page wide.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{head}:{head}"
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     if places:
         ws.auto_filter.ref = f"A{head}:I{ws.max_row}"
