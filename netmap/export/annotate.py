@@ -164,10 +164,11 @@ def _find_sheets(wb: Any) -> dict[str, Any]:
 
 
 def _line(issue: Issue) -> str:
-    text = f"{issue.severity} {issue.code}: {issue.message}"
+    text = _text(f"{issue.severity} {issue.code}: {issue.message}")
     if issue.suggestions:
-        text += f" Suggestion: {'; '.join(issue.suggestions)}"
-    return _text(text)
+        # Shown safe part by part: the newline between them is netmap's own.
+        text += "\n  suggestion: " + _text("; ".join(issue.suggestions))
+    return text
 
 
 def _comment_cell(cell: Any) -> tuple[Any, str]:

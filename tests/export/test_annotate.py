@@ -79,7 +79,9 @@ def test_several_issues_on_a_cell_make_one_comment_and_an_error_outweighs_a_warn
     first = Issue("a-warning", "first", severity=WARNING, sheet="partners", row=4, column="name", suggestions=("x",))
     second = Issue("an-error", "second", sheet="partners", row=4, column="name")
     ws = annotated(book, [first, second])["partners"]
-    assert ws["D4"].comment.text == ("netmap: warning a-warning: first Suggestion: x\nnetmap: error an-error: second")
+    assert ws["D4"].comment.text == (
+        "netmap: warning a-warning: first\n  suggestion: x\nnetmap: error an-error: second"
+    )
     assert ws["D4"].fill.fgColor.rgb[-6:] == ERROR_FILL
 
 
@@ -108,7 +110,8 @@ def test_the_issues_sheet_lists_every_issue_with_a_link_to_its_cell(book):
     ]
     links = [ws.cell(row=r, column=6).hyperlink for r in range(HEAD + 1, HEAD + 4)]
     assert [link.location if link else None for link in links] == ["'partners'!C3", "'Ana''s notes'!A1", None]
-    assert commented(wb["Ana's notes"]) == {"A1": "netmap: warning unknown-sheet: not a netmap sheet Suggestion: a; b"}
+    note = "netmap: warning unknown-sheet: not a netmap sheet\n  suggestion: a; b"
+    assert commented(wb["Ana's notes"]) == {"A1": note}
 
 
 @pytest.mark.parametrize("value", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"])
