@@ -424,7 +424,8 @@ def _annotate(source: str, issues, output: Path, roster, force: bool) -> None:
         return
     inputs = _inputs(("--roster", roster))
     path = annotate_workbook(source, issues, output, inputs=inputs, force=force)
-    _stderr().print(_line(f"wrote {path} ({len(issues)} issue(s) marked; the Issues sheet lists them)"))
+    marked = f"{len(issues)} issue(s) marked; the Issues sheet lists them" if issues else "no issues to mark"
+    _stderr().print(_line(f"wrote {path} ({marked})"))
 
 
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Analyse one region (with state-wide partners).")]

@@ -140,6 +140,7 @@ def test_a_clean_workbook_gets_an_empty_issues_sheet(tmp_path):
     wb.save(tmp_path / "ok.xlsx")
     result = run("validate", tmp_path / "ok.xlsx", "--annotate", tmp_path / "out.xlsx")
     assert result.exit_code == 0, result.output
+    assert "(no issues to mark)" in result.stderr
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Issues"]
     assert ws["A1"].value == "netmap validate: 0 error(s), 0 warning(s) in ok.xlsx" and ws.max_row == HEAD
 
