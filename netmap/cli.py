@@ -336,10 +336,21 @@ def validate(
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Also write a copy of the .xlsx workbook with each issue as a comment on its cell, "
+            "the cell filled, and an Issues sheet linking to them.",
+        ),
+    ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Check a workbook (or a map kept in Neo4j) and report every problem at once."""
     from netmap.render.terminal import render_counts, render_issues
 
+    if annotate is not None:
+        _check_annotate(source, annotate, roster, force)
     loaded = netmap.load_roster(roster) if roster else None
     limits = Limits(max_file_bytes=int(max_file_size * 2**20))
     tables = _tables(source, loaded, encoding, map_name, user, database, limits)
@@ -383,8 +394,39 @@ def validate(
             )
         else:
             render_counts(console, source, tables.counts(), len(tables.warnings))
+    if annotate is not None:
+        _annotate(source, tables.issues, annotate, roster, force)
     if failed:
         raise typer.Exit(1)
+
+
+# Issues that mean the file was not read as a workbook: there is nothing to write them into.
+_UNREADABLE = frozenset({"file-too-large", "zip-bomb", "unsafe-xml", "not-a-workbook", "sheet-too-large"})
+
+
+def _check_annotate(source: str, output: Path, roster, force: bool) -> None:
+    """Refuse ``--annotate`` before any work: a source that is no workbook, or a target not to write."""
+    from netmap.export.annotate import check_annotate_target
+
+    check_annotate_target(source, output, inputs=_inputs(("--roster", roster)), force=force)
+
+
+def _annotate(source: str, issues, output: Path, roster, force: bool) -> None:
+    """``validate --annotate OUT``: the issues written into a copy of the workbook."""
+    from netmap.export.annotate import annotate_workbook
+
+    unreadable = [i for i in issues if i.code in _UNREADABLE]
+    if unreadable:
+        _stderr().print(
+            _line(
+                f"netmap: {output} not written: the workbook could not be read ({unreadable[0].code})", style="yellow"
+            )
+        )
+        return
+    inputs = _inputs(("--roster", roster))
+    path = annotate_workbook(source, issues, output, inputs=inputs, force=force)
+    marked = f"{len(issues)} issue(s) marked; the Issues sheet lists them" if issues else "no issues to mark"
+    _stderr().print(_line(f"wrote {path} ({marked})"))
 
 
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Analyse one region (with state-wide partners).")]
