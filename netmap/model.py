@@ -343,3 +343,7 @@ WORKSHEET_MARKER = "netmap-worksheet"
 WORKSHEET_IDS = "netmap:ids"
 WORKSHEET_HELP_SHEET = "how to fill"
 WORKSHEET_ANY_POPULATION = "(any population)"
+
+# The "Issues" sheet of a workbook annotated by `netmap validate --annotate` starts with this
+# in cell A1; reading the workbook again skips it (it is netmap's note, not data).
+ISSUES_SHEET_MARKER = "netmap validate:"

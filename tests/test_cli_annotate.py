@@ -195,3 +195,16 @@ def test_the_annotated_copy_survives_libreoffice(annotated, tmp_path):
     assert wb["Partners"]["C3"].comment.text.startswith("Ana: check this one")
     links = [row[5].hyperlink for row in wb["Issues (netmap)"].iter_rows(min_row=HEAD + 1)]
     assert all(link is not None for link in links)
+
+
+def test_the_annotated_copy_validates_as_the_original(book, annotated):
+    # Fixing the issues in the copy is the way it is used: read again, its Issues sheet is
+    # netmap's own and skipped (no unknown-sheet warning), the rest reads as the original.
+    _, out = annotated
+
+    def places(path):
+        issues = json.loads(run("validate", "--json", path).stdout)["issues"]
+        return [(i["code"], i["sheet"], i["row"], i["column"]) for i in issues]
+
+    assert places(out) == places(book)
+    assert not [p for p in places(out) if p[1] == "issues (netmap)"]

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from netmap.errors import ERROR, Issue, NetmapError, UsageError, safe_text
-from netmap.model import header_key
+from netmap.model import ISSUES_SHEET_MARKER, header_key
 from netmap.outputs import Inputs, check_file_target, set_cell, write_file
 
 __all__ = [
@@ -298,7 +298,7 @@ def _annotate(wb: Any, issues: Sequence[Issue], label: str) -> None:
     ws = wb.create_sheet(issues_sheet_name(wb.sheetnames), 0)
     errors = sum(1 for i in issues if i.is_error)
     warnings = len(issues) - errors
-    _set_text(ws["A1"], f"netmap validate: {errors} error(s), {warnings} warning(s) in {label}")
+    _set_text(ws["A1"], f"{ISSUES_SHEET_MARKER} {errors} error(s), {warnings} warning(s) in {label}")
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"], ws["B2"] = "error", "warning"
     ws["A2"].fill, ws["B2"].fill = fills["error"], fills["warning"]

@@ -30,7 +30,7 @@ from typing import Any, overload
 
 from netmap.errors import ERROR, WARNING, Issue, UsageError
 from netmap.ingest import csvfast
-from netmap.model import SHEETS, WORKSHEET_HELP_SHEET
+from netmap.model import ISSUES_SHEET_MARKER, SHEETS, WORKSHEET_HELP_SHEET
 from netmap.outputs import read_manifest, restore
 
 __all__ = ["ColumnRows", "Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
@@ -514,7 +514,8 @@ def _read_xlsx(path: Path, display: str, limits: Limits) -> RawWorkbook:
                 )
                 continue
             try:
-                _read_xlsx_sheet(book, wb, ws, name, display, limits)
+                if not _is_issues_sheet(ws):
+                    _read_xlsx_sheet(book, wb, ws, name, display, limits)
             except Exception as exc:  # noqa: BLE001 - a corrupt sheet part
                 book.issues.append(
                     Issue(
@@ -528,6 +529,13 @@ def _read_xlsx(path: Path, display: str, limits: Limits) -> RawWorkbook:
     finally:
         wb.close()
     return book
+
+
+def _is_issues_sheet(ws: Any) -> bool:
+    """Whether ``ws`` is the Issues sheet ``validate --annotate`` added (its A1 says so): a
+    copy fixed and read again reads as the original, netmap's own note left out."""
+    first = next(ws.iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
+    return bool(first) and isinstance(first[0], str) and first[0].startswith(ISSUES_SHEET_MARKER)
 
 
 class _Formula:
