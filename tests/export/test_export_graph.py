@@ -976,6 +976,20 @@ def test_exports_validate_and_read_in_three_libraries(examples, tmp_path, schema
         assert flags and all(isinstance(f, bool) for f in flags)
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_plain_exports_validate(examples, tmp_path, schema, example, fmt):
+    """The library's export without an analysis: valid too, booleans readable by rustworkx."""
+    out = export(examples[example], tmp_path, fmt)[0]
+    schema[fmt].validate(str(out))
+    if fmt == "graphml":
+        text = out.read_text(encoding="utf-8")
+        assert ">True<" not in text and ">False<" not in text and ">true<" in text
+        rustworkx = pytest.importorskip("rustworkx")
+        (W,) = rustworkx.read_graphml(str(out))
+        assert W.num_nodes() == nx.read_graphml(out).number_of_nodes()
+
+
 def test_gexf_draws_the_map(examples, tmp_path, schema):
     """What Gephi reads: each partner's colour, size and position, numbers, as on the map."""
     from netmap.render.map import map_data
