@@ -1252,6 +1252,13 @@ def export(
             help="Overwrite what is there; a workbook folder's netmap sheets are replaced whole.",
         ),
     ] = False,
+    partners_only: Annotated[
+        bool,
+        typer.Option(
+            "--partners-only",
+            help="Only the partners and their ties on the --as-of day, as analysed, with their measures.",
+        ),
+    ] = False,
     roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     map_name: MapOpt = None,
@@ -1261,19 +1268,28 @@ def export(
 ) -> None:
     """Export the partnership graph for Gephi, Kumu and other tools (GraphML, GEXF, JSON, CSV, Kumu xlsx)."""
     from netmap.export.graph import export_graph
+    from netmap.pipeline import run
 
-    if fmt == "kumu":
+    if fmt == "kumu":  # always the partner network: --partners-only changes nothing
         _export_kumu(source, output, include_contacts, force, roster, as_of, encoding, (map_name, user, database))
         return
-    G, _ = _graph(source, roster, encoding, (map_name, user, database))
+    if partners_only and fmt == "workbook":
+        raise UsageError("--partners-only is for graphml, gexf, json and csv; a workbook holds the whole map")
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+    day = _as_of(as_of)
+    # GEXF draws the map's colours, sizes and places; --partners-only writes the analysed
+    # partner graph: both from the one analysis of this run.
+    a = run(G, roster=loaded, as_of=day, include_contacts=include_contacts) if partners_only or fmt == "gexf" else None
     written = export_graph(
         G,
         output,
         format=fmt,
         include_contacts=include_contacts,
         overwrite=force,
-        as_of=_as_of(as_of),
+        as_of=day,
         inputs=_inputs(("SOURCE", source), ("--roster", roster)),
+        partners_only=partners_only,
+        analysis=a,
     )
     _report_folder(written)
 

@@ -67,8 +67,10 @@ def test_the_report_analyses_once(counted, tmp_path):
         ["map", "-o", "{out}/m.html"],
         ["report", "-o", "{out}/r.md", "--format", "md"],
         ["analyze", "--json"],
+        ["export", "-o", "{out}/m.gexf", "--format", "gexf"],
+        ["export", "-o", "{out}/p.csv", "--format", "csv", "--partners-only"],
     ],
-    ids=["map", "report-md", "analyze"],
+    ids=["map", "report-md", "analyze", "export-gexf", "export-partners"],
 )
 def test_each_view_command_analyses_once(counted, tmp_path, command):
     args = [a.format(out=tmp_path) for a in command]

@@ -58,10 +58,22 @@ GraphML
     ``nx.read_graphml(path, force_multigraph=True)``. Graph attributes: ``map_id``,
     ``roster``, ``source`` as text; ``files``, ``columns`` and ``extra_sheets`` as JSON text.
 GEXF
-    One ``.gexf`` file (GEXF 1.2draft, through :func:`networkx.write_gexf`). Node ids are the
-    node keys; edge keys are the ``networkx_key`` attribute, which :func:`networkx.read_gexf`
-    turns back into keys (it returns a simple ``DiGraph`` when no two edges share both ends).
-    GEXF has no graph attributes: the graph's name is the map id.
+    One ``.gexf`` file, GEXF 1.2draft, valid against the official XSD it declares
+    (``gexf.xsd``). Node ids are the node keys; edges have ids ``0``, ``1``, ... and their
+    keys in the ``networkx_key`` attribute, which :func:`networkx.read_gexf` turns back into
+    keys (it returns a simple ``DiGraph`` when no two edges share both ends). GEXF has no
+    graph attributes: the map id is the ``description`` in ``meta``, whose
+    ``lastmodifieddate`` is the as-of day. Given the analysis (as the CLI does), each
+    partner gets the measures of :data:`MEASURES` as attributes and the map's drawing:
+    ``color`` (its category's colour), ``size`` and ``position`` (x, and y negated: the map's
+    y points down, Gephi's up), from :func:`netmap.render.map.map_data`, so Gephi opens the
+    layout of ``netmap map`` (seeded: the same file each time). Both official 1.2draft
+    schemas (XSD and RELAX NG) declare these three elements in the GEXF namespace, not in
+    the ``viz`` namespace networkx and Gephi write them in; they are written as the schemas
+    say (Gephi reads them by their local name; :func:`networkx.read_gexf` skips them).
+    Why not GEXF 1.3: its XSD declares ``color``, ``position`` and ``size`` in the GEXF
+    namespace while its RELAX NG puts them in ``viz``, so no 1.3 file with a drawing is
+    valid against both.
 JSON
     A node-link document (:func:`networkx.node_link_data`): nodes in the field ``nodes``,
     each with its key in ``key``; edges in ``edges`` with ``source``, ``target`` and
@@ -74,6 +86,30 @@ CSV
     attributes in the order they first appear, those starting with ``_`` (``_sheet``,
     ``_row``) last. Read the cells as text (``pandas.read_csv(path, dtype=str,
     keep_default_na=False)``) to keep ids such as ``007`` as written.
+
+Booleans are ``true`` and ``false`` in GraphML and GEXF (XML Schema's ``boolean``; rustworkx
+refuses ``True``), so networkx, python-igraph and rustworkx read them as booleans.
+
+Measures
+--------
+:func:`measures` gives each analysed partner the columns of the brokers table
+(:mod:`netmap.analysis.brokers`): ``degree``, ``betweenness``, ``brokerage_coordinator``, ``_itinerant``,
+``_gatekeeper``, ``_representative``, ``_liaison`` and ``_total``, ``constraint``,
+``effective_size``, ``articulation_point`` (a cut point: the network splits without it, a
+boolean) and ``categories_reached``. A measure a partner has none of (constraint of a partner
+without ties) is left out as None is.
+
+Partners only
+-------------
+``partners_only=True`` writes the partner graph the analysis measured instead of the whole
+map: the partners at the table on the as-of day (``netmap.analysis._common.partner_graph``,
+the graph betweenness and cut points are computed on), keyed as in the map
+(``Partner:ODE``) with their map attributes and the measures, and one undirected edge per
+pair of partners tied that day (by ties rows, shared current agreements or awards) with the
+projection's ``kinds``, ``weight`` (GEXF: also the edge's weight), ``agreements``, ``ties``,
+``awards`` and ``strength``. JSON says ``directed: false, multigraph: false``; CSV edges
+have ``source, target`` and no key. Roles, populations, agreements, funders and contacts are
+not nodes of it. Not for the ``workbook`` format.
 
 Text that a format cannot hold
 ------------------------------
@@ -128,14 +164,20 @@ import json
 import math
 import numbers
 import re
+import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 from networkx.readwrite.graphml import GraphMLWriter
 
+from netmap._version import __version__
+from netmap.analysis import Analysis, select_region
+from netmap.analysis._common import partner_graph
+from netmap.analysis.brokers import BROKERAGE_ROLES
 from netmap.errors import UsageError
 from netmap.outputs import (
     Inputs,
@@ -148,7 +190,7 @@ from netmap.outputs import (
 )
 from netmap.project import CURRENT, DATED, agreement_state, as_date, edge_state
 
-__all__ = ["FORMATS", "export_graph", "neutralise"]
+__all__ = ["FORMATS", "MEASURES", "export_graph", "measures", "neutralise"]
 
 FORMATS: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
 # Not a graph format: netmap's own sheets, for people to edit (e.g. an HSDS package as a workbook).
@@ -181,6 +223,8 @@ def export_graph(
     overwrite: bool = False,
     as_of: dt.date | str | None = None,
     inputs: Inputs = (),
+    partners_only: bool = False,
+    analysis: Analysis | None = None,
 ) -> Written:
     """Write ``G`` as GraphML, GEXF, node-link JSON or a folder of CSV files.
 
@@ -204,6 +248,13 @@ def export_graph(
     inputs : sequence of (label, path)
         The files and folders the graph was read from: the export never writes over one
         (see :mod:`netmap.outputs`).
+    partners_only : bool
+        Write the partner graph as analysed instead of the whole map (see "Partners only" in
+        the module docstring); not for ``workbook``.
+    analysis : netmap.analysis.Analysis, optional
+        The analysis of ``G`` (:func:`netmap.pipeline.run`, as the CLI makes it). GEXF writes
+        its measures and the map's colours, sizes and positions when it is given;
+        ``partners_only`` writes its partner graph (made here, on ``as_of``, when not given).
 
     Returns
     -------
@@ -214,9 +265,10 @@ def export_graph(
     Raises
     ------
     UsageError
-        Unknown format; the file exists (or the folder holds CSV files) and not ``overwrite``;
-        the path is a folder where a file is expected or the other way round; two node keys
-        (or two edge keys between the same nodes) are the same once written as text.
+        Unknown format; ``partners_only`` with ``workbook``; the file exists (or the folder
+        holds CSV files) and not ``overwrite``; the path is a folder where a file is expected
+        or the other way round; two node keys (or two edge keys between the same nodes) are
+        the same once written as text.
 
     Examples
     --------
@@ -228,9 +280,18 @@ def export_graph(
     (['directed', 'edges', 'graph', 'multigraph', 'nodes'], False)
     """
     if format not in (*FORMATS, WORKBOOK):
-        raise UsageError(f"unknown export format {format!r}; choose one of {', '.join((*FORMATS, WORKBOOK))}")
+        # kumu is netmap.export.kumu's (the CLI sends it there); named so the choice is whole.
+        choices = ", ".join((*FORMATS, "kumu", WORKBOOK))
+        raise UsageError(f"unknown export format {format!r}; choose one of {choices}")
+    if partners_only and format == WORKBOOK:
+        raise UsageError("--partners-only is for graphml, gexf, json and csv; a workbook holds the whole map")
     target = Path(path)
     day = as_date(as_of)
+    if analysis is None and partners_only:
+        from netmap.pipeline import run
+
+        analysis = run(G, as_of=day, include_contacts=include_contacts)
+    chosen = _Chosen(G, include_contacts, day, analysis, partners_only=partners_only, with_measures=format == "gexf")
     if format == WORKBOOK:
         # The sheets netmap reads, e.g. to turn an HSDS package into a workbook people edit.
         from netmap.export.workbook import write_workbook
@@ -241,7 +302,7 @@ def export_graph(
         return write_workbook(view, target, overwrite=overwrite, inputs=inputs)
     if format == "csv":
         check_folder_target(target, ["nodes.csv", "edges.csv"], inputs=inputs, force=overwrite, clashes=_csv_files)
-        nodes, edges = _csv_tables(G, include_contacts, day)
+        nodes, edges = _csv_tables(chosen)
         files = {}
         for name, (header, rows) in (("nodes.csv", nodes), ("edges.csv", edges)):
             buffer = io.StringIO()
@@ -258,13 +319,13 @@ def export_graph(
     check_file_target(target, inputs=inputs, force=overwrite)
     # Everything is converted and serialised in memory first, and written atomically.
     if format == "json":
-        data = _json_bytes(G, include_contacts, day)
+        data = _json_bytes(chosen)
     else:
         buffer = io.BytesIO()
         if format == "graphml":
-            _write_graphml(_xml_graph(G, include_contacts, day, gexf=False), buffer)
+            _write_graphml(_xml_graph(chosen, gexf=False), buffer)
         else:
-            nx.write_gexf(_xml_graph(G, include_contacts, day, gexf=True), buffer, version="1.2draft")
+            _write_gexf(_xml_graph(chosen, gexf=True), buffer, chosen)
         data = buffer.getvalue()
     written = Written(target.parent, [write_file(target, data, inputs=inputs, force=overwrite, make_folder=True)])
     return written
@@ -302,6 +363,78 @@ def _kept(
         if u in kept and v in kept and (include_contacts or d.get("type") != "WORKS_AT")
     ]
     return nodes, edges
+
+
+# The partners' measures, named as in the brokers table (``brokerage`` split into one
+# count per role), in the order they are declared.
+MEASURES: tuple[str, ...] = (
+    "degree",
+    "betweenness",
+    *(f"brokerage_{role}" for role in (*BROKERAGE_ROLES, "total")),
+    "constraint",
+    "effective_size",
+    "articulation_point",
+    "categories_reached",
+)
+
+
+def measures(analysis: Analysis) -> dict[str, dict[str, Any]]:
+    """The measures of every partner the analysis ranked, by partner id.
+
+    Examples
+    --------
+    >>> import netmap
+    >>> from netmap.pipeline import run
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> row = measures(run(G, as_of="2026-11-24"))["PCC"]
+    >>> sorted(row) == sorted(MEASURES), type(row["articulation_point"])
+    (True, <class 'bool'>)
+    """
+    out = {}
+    for row in analysis.brokers.rows:
+        counts = row.get("brokerage") or {}
+        values = {name: row.get(name) for name in MEASURES if not name.startswith("brokerage_")}
+        values.update({f"brokerage_{role}": counts.get(role) for role in (*BROKERAGE_ROLES, "total")})
+        out[row["id"]] = {name: values[name] for name in MEASURES}
+    return out
+
+
+class _Chosen:
+    """What one export writes: nodes and edges (in the graph's order), and how.
+
+    The whole map (``_kept``), or with ``partners_only`` the partner graph the analysis
+    measured (:func:`netmap.analysis._common.partner_graph` on its day): its partners, keyed
+    as in the map (``Partner:ODE``) with their map attributes, and its undirected ties
+    (edge key None). ``measures`` adds the partners' measures to their nodes (always with
+    ``partners_only``).
+    """
+
+    def __init__(
+        self,
+        G: nx.MultiDiGraph,
+        include_contacts: bool,
+        day: dt.date,
+        analysis: Analysis | None,
+        *,
+        partners_only: bool = False,
+        with_measures: bool = False,
+    ):
+        self.G, self.analysis, self.day = G, analysis, day
+        self.directed = not partners_only
+        scores = measures(analysis) if analysis is not None and (with_measures or partners_only) else {}
+        if partners_only:
+            if analysis is None:
+                raise ValueError("the partner graph is the analysis's: give one")
+            P = partner_graph(select_region(G, analysis.region), analysis.as_of)
+            key_of = {d.get("id"): n for n, d in G.nodes(data=True) if d.get("label") == "Partner"}
+            self.nodes = [(key_of[pid], {**G.nodes[key_of[pid]], **scores.get(pid, {})}) for pid in P]
+            self.edges = [(key_of[u], key_of[v], None, d) for u, v, d in P.edges(data=True)]
+        else:
+            nodes, self.edges = _kept(G, include_contacts, day)
+            self.nodes = [
+                (n, {**d, **scores[d.get("id")]}) if d.get("label") == "Partner" and d.get("id") in scores else (n, d)
+                for n, d in nodes
+            ]
 
 
 def _dated(data: Mapping[Any, Any], state: str) -> dict[Any, Any]:
@@ -437,20 +570,30 @@ def _attrs(
 # --- GraphML and GEXF -------------------------------------------------------------
 
 
-def _xml_graph(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date, *, gexf: bool) -> nx.MultiDiGraph:
-    """A copy of ``G`` that networkx writes as GraphML or GEXF and Gephi reads as meant."""
-    nodes, edges = _kept(G, include_contacts, day)
+def _xml_graph(chosen: _Chosen, *, gexf: bool) -> nx.Graph:
+    """A copy of what is chosen that networkx writes as GraphML or GEXF and Gephi reads as meant."""
+    G, nodes, edges = chosen.G, chosen.nodes, chosen.edges
     key_of = _Keys(_xml_text)
-    H = nx.MultiDiGraph()
+    H: nx.Graph = nx.MultiDiGraph() if chosen.directed else nx.Graph()
     for n, d in nodes:
         attrs = _attrs(d, _XML_RESERVED, _xml_text, _xml_value, drop_none=True)
         shown = next((d.get(k) for k in ("name", "id") if d.get(k) is not None), n)
         attrs["label"] = _xml_text(_text(shown))
         H.add_nodes_from([(key_of(n), attrs)])
+    if gexf and chosen.analysis is not None:
+        _add_viz(H, chosen.G, chosen.analysis)
     for u, v, k, d in edges:
         attrs = _attrs(d, _XML_RESERVED, _xml_text, _xml_value, drop_none=True)
+        source = key_of(u)
+        target = key_of(v)
+        if not chosen.directed:
+            # The partner graph: one undirected tie per pair, its strength Gephi's edge weight.
+            if gexf and isinstance(d.get("weight"), numbers.Real):
+                attrs["weight"] = float(d["weight"])
+            H.add_edges_from([(source, target, attrs)])
+            continue
         attrs["label"] = _xml_text(_text(d.get("type") if d.get("type") is not None else k))
-        source, target, key = key_of(u), key_of(v), _xml_text(_text(k))
+        key = _xml_text(_text(k))
         if H.has_edge(source, target, key):
             raise UsageError(f"two edges from {u!r} to {v!r} have the key {key!r} once written; rename one")
         if not gexf:
@@ -459,13 +602,60 @@ def _xml_graph(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date, *, gexf
         H.add_edges_from([(source, target, key, attrs)])
     _one_type_each([d for _, d in H.nodes(data=True)])
     _one_type_each([d for _, _, d in H.edges(data=True)])
-    if gexf:
-        map_id = G.graph.get("map_id")
-        if map_id is not None:
-            H.graph["name"] = _xml_text(_text(map_id))
-    else:
+    if not gexf:
         H.graph.update(_attrs(G.graph, _XML_GRAPH_RESERVED, _xml_text, _xml_value, drop_none=True))
     return H
+
+
+def _add_viz(H: nx.Graph, G: nx.MultiDiGraph, analysis: Analysis) -> None:
+    """Each partner's colour, size and place on the map (:func:`netmap.render.map.map_data`).
+
+    The map's y axis points down (as on a screen), Gephi's up: y is negated so the picture
+    is the same way up.
+    """
+    from netmap.render.map import map_data
+
+    drawn = {n["partner"]: n for n in map_data(G, analysis)["nodes"] if n.get("group") == "partner"}
+    for n, d in G.nodes(data=True):
+        node = drawn.get(d.get("id")) if d.get("label") == "Partner" else None
+        key = _xml_text(_text(n))
+        if node is None or key not in H:
+            continue
+        viz: dict[str, Any] = {"size": float(node["size"])}
+        colour = str(node.get("color") or "")
+        if re.fullmatch("#[0-9a-fA-F]{6}", colour):
+            r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+            viz["color"] = {"r": r, "g": g, "b": b, "a": 1.0}
+        if node.get("x") is not None and node.get("y") is not None:
+            viz["position"] = {"x": float(node["x"]), "y": -float(node["y"]), "z": 0.0}
+        H.nodes[key]["viz"] = viz
+
+
+def _write_gexf(H: nx.Graph, stream: io.BytesIO, chosen: _Chosen) -> None:
+    """GEXF 1.2draft, valid against its XSD: no graph ``name`` (which the schema refuses),
+    the map id as the description, the as-of day as the last-modified date (so an export
+    repeats byte for byte)."""
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(H)
+    # Both official GEXF 1.2draft schemas (XSD and RELAX NG) declare color, position and size
+    # in the GEXF namespace itself, not in the viz namespace networkx writes them in: a file
+    # with viz:color fails both. Gephi's importer goes by the element's local name.
+    for el in writer.xml.iter():
+        if isinstance(el.tag, str) and el.tag.startswith(f"{{{writer.NS_VIZ}}}"):
+            el.tag = el.tag.split("}", 1)[1]
+    graph = writer.xml.find("graph")
+    if graph is not None:
+        graph.attrib.pop("name", None)  # networkx writes one, empty at least; the schema has none
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.set("lastmodifieddate", chosen.day.isoformat())
+        for child in list(meta):
+            meta.remove(child)
+        ET.SubElement(meta, "creator").text = f"netmap {__version__}"
+        map_id = chosen.G.graph.get("map_id")
+        if map_id is not None:
+            ET.SubElement(meta, "description").text = _xml_text(_text(map_id))
+    writer.write(stream)
 
 
 def _one_type_each(records: list[dict[str, Any]]) -> None:
@@ -505,8 +695,12 @@ def _write_graphml(H: nx.MultiDiGraph, stream: io.BytesIO) -> None:
         root.remove(el)
     for position, el in enumerate(keys):
         root.insert(position, el)
+    booleans = {el.get("id") for el in keys if el.get("attr.type") == "boolean"}
     for el in root.iter("data"):
         el.set("key", renamed[el.get("key", "")])
+        if el.get("key") in booleans:
+            # networkx writes str(True); XML Schema's boolean (and rustworkx) wants true/false.
+            el.text = "true" if el.text == "True" else "false" if el.text == "False" else el.text
     # No edge ids: Gephi drops every edge whose id it has seen, and netmap keys repeat across node pairs.
     for el in root.iter("edge"):
         el.attrib.pop("id", None)
@@ -523,15 +717,18 @@ def _node_link_names() -> dict[str, str]:
     return {"link": "edges", "name": "key"}
 
 
-def _json_bytes(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date) -> bytes:
-    nodes, edges = _kept(G, include_contacts, day)
+def _json_bytes(chosen: _Chosen) -> bytes:
+    G, nodes, edges = chosen.G, chosen.nodes, chosen.edges
     key_of = _Keys(_clean)
-    H = nx.MultiDiGraph()
+    H: nx.Graph = nx.MultiDiGraph() if chosen.directed else nx.Graph()
     H.graph.update(_json_value(dict(G.graph)))
     for n, d in nodes:
         H.add_nodes_from([(key_of(n), _attrs(d, _NODE_FIELDS, _clean, _json_value, drop_none=False))])
     for u, v, k, d in edges:
         source, target, key = key_of(u), key_of(v), _clean(_text(k))
+        if not chosen.directed:
+            H.add_edges_from([(source, target, _attrs(d, _EDGE_FIELDS, _clean, _json_value, drop_none=False))])
+            continue
         if H.has_edge(source, target, key):
             raise UsageError(f"two edges from {u!r} to {v!r} have the key {key!r} once written; rename one")
         H.add_edges_from([(source, target, key, _attrs(d, _EDGE_FIELDS, _clean, _json_value, drop_none=False))])
@@ -545,8 +742,8 @@ def _json_bytes(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date) -> byt
 _Table = tuple[list[str], list[list[Any]]]
 
 
-def _csv_tables(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date) -> tuple[_Table, _Table]:
-    nodes, edges = _kept(G, include_contacts, day)
+def _csv_tables(chosen: _Chosen) -> tuple[_Table, _Table]:
+    nodes, edges = chosen.nodes, chosen.edges
     key_of = _Keys(_clean)
     node_rows = []
     for n, d in nodes:
@@ -561,8 +758,12 @@ def _csv_tables(G: nx.MultiDiGraph, include_contacts: bool, day: dt.date) -> tup
         seen.add(ends)
         attrs = _attrs(d, _EDGE_FIELDS, _clean, _csv_value, drop_none=False)
         source, target, key = (neutralise(end) for end in ends)
-        edge_rows.append({"source": source, "target": target, "key": key, **attrs})
-    return _table(["key", "label", "id", "name"], node_rows), _table(["source", "target", "key", "type"], edge_rows)
+        if chosen.directed:
+            edge_rows.append({"source": source, "target": target, "key": key, **attrs})
+        else:
+            edge_rows.append({"source": source, "target": target, **attrs})  # the partner graph has no keys
+    first = ["source", "target", "key", "type"] if chosen.directed else ["source", "target"]
+    return _table(["key", "label", "id", "name"], node_rows), _table(first, edge_rows)
 
 
 def _table(first: list[str], rows: list[dict[str, Any]]) -> _Table:

@@ -235,7 +235,9 @@ def check_gexf(G: nx.MultiDiGraph, path: Path, include_contacts: bool = False) -
     edge_ids = [d.pop("id") for d in actual.values()]
     assert len(set(edge_ids)) == len(edge_ids)  # Gephi keeps one edge per id
     assert actual == expected_edges
-    assert R.graph["name"] == xml_text(as_text(G.graph["map_id"]))
+    assert root.find("{http://www.gexf.net/1.2draft}meta/{http://www.gexf.net/1.2draft}description").text == xml_text(
+        as_text(G.graph["map_id"])
+    )
 
 
 def check_json(G: nx.MultiDiGraph, path: Path, include_contacts: bool = False) -> None:
@@ -673,7 +675,7 @@ def test_keys_that_clash_as_text_are_refused(tmp_path):
 def test_unknown_format(examples, tmp_path):
     with pytest.raises(UsageError) as err:
         export_graph(examples["tucson-behavioral-health"], tmp_path / "map.dot", format="dot")
-    assert str(err.value) == "unknown export format 'dot'; choose one of graphml, gexf, json, csv, workbook"
+    assert str(err.value) == "unknown export format 'dot'; choose one of graphml, gexf, json, csv, kumu, workbook"
     assert err.value.exit_code == 2
     assert FORMATS == ("graphml", "gexf", "json", "csv")
 
@@ -876,3 +878,185 @@ def test_services_columns_round_trip(tmp_path, fmt):
     G = netmap.read_graph(services_workbook(tmp_path / "in"))
     export(G, tmp_path, fmt)
     CHECKS[fmt](G, tmp_path / SUFFIX[fmt])
+
+
+# --- official schemas, other readers, measures, partners only (issue 21) -----------------
+
+SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "xml-schemas"
+GEXF_NS = "{http://www.gexf.net/1.2draft}"
+PATH_DAY = "2026-11-24"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    """The official GraphML 1.0 and GEXF 1.2draft XSDs, loaded from local files only."""
+    xmlschema = pytest.importorskip("xmlschema")
+    if not SCHEMAS.is_dir():
+        pytest.skip(f"the official schemas are not here: {SCHEMAS} (see issue 21)")
+    # xlink.xsd is imported by a local schemaLocation; allow="local" refuses any download.
+    return {
+        "graphml": xmlschema.XMLSchema(str(SCHEMAS / "graphml" / "graphml.xsd"), allow="local"),
+        "gexf": xmlschema.XMLSchema(str(SCHEMAS / "gexf" / "1.2draft" / "gexf.xsd"), allow="local"),
+    }
+
+
+def path_graph() -> nx.MultiDiGraph:
+    """Partners a - b - c tied in a path, plus a role b performs (not a partner)."""
+    G = nx.MultiDiGraph(map_id="path")
+    for p, cat in [("a", "education"), ("b", "employers"), ("c", "education")]:
+        G.add_node(f"Partner:{p}", label="Partner", id=p, name=p.upper(), category=cat, status="active")
+    G.add_node("Role:r", label="Role", id="r", name="R")
+    G.add_edge("Partner:b", "Role:r", key="PERFORMS", type="PERFORMS")
+    for i, (u, v) in enumerate([("a", "b"), ("b", "c")]):
+        G.add_edge(f"Partner:{u}", f"Partner:{v}", key=f"TIED_TO:{i}", type="TIED_TO", kind="referral", row=i)
+    return G
+
+
+def analysed(G: nx.MultiDiGraph):
+    from netmap.pipeline import run
+
+    return run(G, as_of=PATH_DAY)
+
+
+def test_path_graph_measures_and_counts(tmp_path, schema):
+    G = path_graph()
+    a = analysed(G)
+    expected = {
+        "Partner:a": (0.0, False),
+        "Partner:b": (1.0, True),
+        "Partner:c": (0.0, False),
+    }
+    for fmt in ("graphml", "gexf"):
+        for only in (False, True):
+            out = tmp_path / f"{only}-{SUFFIX[fmt]}"
+            export_graph(G, out, format=fmt, as_of=PATH_DAY, analysis=a, partners_only=only)
+            schema[fmt].validate(str(out))
+            R = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+            assert (R.number_of_nodes(), R.number_of_edges()) == ((3, 2) if only else (4, 3))
+            for node, (betweenness, cut) in expected.items():
+                if fmt == "gexf" or only:
+                    assert R.nodes[node]["betweenness"] == betweenness
+                    assert R.nodes[node]["articulation_point"] is cut
+                    assert R.nodes[node]["degree"] == (2 if node == "Partner:b" else 1)
+    written = (tmp_path / f"True-{SUFFIX['graphml']}").read_text(encoding="utf-8")
+    assert ">true<" in written and ">false<" in written and "True" not in written
+
+
+@pytest.mark.parametrize("only", [False, True])
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_exports_validate_and_read_in_three_libraries(examples, tmp_path, schema, example, only):
+    igraph = pytest.importorskip("igraph")
+    rustworkx = pytest.importorskip("rustworkx")
+    G = examples[example]
+    a = analysed(G)
+    for fmt in ("graphml", "gexf"):
+        out = tmp_path / SUFFIX[fmt]
+        export_graph(G, out, format=fmt, as_of=PATH_DAY, analysis=a, partners_only=only, overwrite=True)
+        schema[fmt].validate(str(out))
+    out = tmp_path / SUFFIX["graphml"]
+    R = nx.read_graphml(out)
+    Ig = igraph.Graph.Read_GraphML(str(out))
+    (W,) = rustworkx.read_graphml(str(out))
+    counts = {(R.number_of_nodes(), R.number_of_edges()), (Ig.vcount(), Ig.ecount()), (W.num_nodes(), W.num_edges())}
+    assert len(counts) == 1
+    if only:
+        assert R.number_of_nodes() == len(a.brokers.rows)  # the analysed partners
+        cut = set(a.brokers.articulation_points)
+        top = a.brokers.rows[0]
+        node = f"Partner:{top['id']}"
+        assert R.nodes[node]["articulation_point"] is (top["id"] in cut)
+        assert isinstance(R.nodes[node]["betweenness"], float)
+        assert Ig.vs.find(id=node)["articulation_point"] is (top["id"] in cut)
+        by_id = {d["id"]: d for d in W.nodes()}
+        assert by_id[node]["articulation_point"] is (top["id"] in cut)
+        assert by_id[node]["betweenness"] == pytest.approx(top["betweenness"])
+    else:
+        # rustworkx gives None where a node has no value; an agreement's ``current`` is a boolean.
+        flags = [d["current"] for d in W.nodes() if d.get("current") is not None]
+        assert flags and all(isinstance(f, bool) for f in flags)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_plain_exports_validate(examples, tmp_path, schema, example, fmt):
+    """The library's export without an analysis: valid too, booleans readable by rustworkx."""
+    out = export(examples[example], tmp_path, fmt)[0]
+    schema[fmt].validate(str(out))
+    if fmt == "graphml":
+        text = out.read_text(encoding="utf-8")
+        assert ">True<" not in text and ">False<" not in text and ">true<" in text
+        rustworkx = pytest.importorskip("rustworkx")
+        (W,) = rustworkx.read_graphml(str(out))
+        assert W.num_nodes() == nx.read_graphml(out).number_of_nodes()
+
+
+def test_gexf_draws_the_map(examples, tmp_path, schema):
+    """What Gephi reads: each partner's colour, size and position, numbers, as on the map."""
+    from netmap.render.map import map_data
+
+    G = examples["oregon-pathways-alliance"]
+    a = analysed(G)
+    out = tmp_path / "map.gexf"
+    export_graph(G, out, format="gexf", as_of=PATH_DAY, analysis=a)
+    schema["gexf"].validate(str(out))
+    root = SafeET.parse(out).getroot()
+    drawn = {n["partner"]: n for n in map_data(G, a)["nodes"] if n.get("group") == "partner"}
+    nodes = {n.get("id"): n for n in root.iter(f"{GEXF_NS}node")}
+    for pid, node in drawn.items():
+        el = nodes[f"Partner:{pid}"]
+        pos = el.find(f"{GEXF_NS}position")
+        assert (float(pos.get("x")), float(pos.get("y"))) == (node["x"], -node["y"])
+        assert float(el.find(f"{GEXF_NS}size").get("value")) == node["size"]
+        colour = el.find(f"{GEXF_NS}color")
+        assert "#{:02X}{:02X}{:02X}".format(*(int(colour.get(c)) for c in "rgb")) == node["color"].upper()
+    types = {a.get("title"): a.get("type") for a in root.iter(f"{GEXF_NS}attribute")}
+    assert types["betweenness"] == "double" and types["articulation_point"] == "boolean"
+    assert types["brokerage_gatekeeper"] in {"integer", "long"}
+    again = tmp_path / "again.gexf"
+    export_graph(G, again, format="gexf", as_of=PATH_DAY, analysis=analysed(G))
+    assert again.read_bytes() == out.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_partners_only_is_exactly_the_partners(examples, tmp_path, fmt):
+    G = examples["oregon-pathways-alliance"]
+    partners = {f"Partner:{d['id']}" for _, d in G.nodes(data=True) if d.get("label") == "Partner"}
+    export_graph(G, tmp_path / SUFFIX[fmt], format=fmt, as_of=PATH_DAY, partners_only=True)
+    out = tmp_path / SUFFIX[fmt]
+    if fmt == "graphml":
+        keys = set(nx.read_graphml(out))
+    elif fmt == "gexf":
+        keys = set(nx.read_gexf(out))
+    elif fmt == "json":
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        assert doc["directed"] is False and doc["multigraph"] is False
+        keys = {n["key"] for n in doc["nodes"]}
+    else:
+        _, rows = read_csv_rows(out / "nodes.csv")
+        keys = {r["key"] for r in rows}
+        header, _ = read_csv_rows(out / "edges.csv")
+        assert header[:2] == ["source", "target"] and "betweenness" not in header
+        assert "betweenness" in rows[0]
+    assert keys == partners
+
+
+def test_partners_only_workbook_is_a_usage_error(examples, tmp_path):
+    with pytest.raises(UsageError, match="--partners-only is for graphml, gexf, json and csv"):
+        export_graph(examples["oregon-pathways-alliance"], tmp_path / "w", format="workbook", partners_only=True)
+
+
+def test_cli_export_partners_only(tmp_path, schema):
+    from typer.testing import CliRunner
+
+    from netmap.cli import app
+
+    runner = CliRunner()
+    source = str(EXAMPLES / "oregon-pathways-alliance")
+    out = tmp_path / "p.gexf"
+    result = runner.invoke(app, ["export", source, "-o", str(out), "--format", "gexf", "--partners-only"])
+    assert result.exit_code == 0, result.output
+    schema["gexf"].validate(str(out))
+    args = ["export", source, "-o", str(tmp_path / "w"), "--format", "workbook", "--partners-only"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].endswith("a workbook holds the whole map")
