@@ -374,6 +374,17 @@ def _decode(
         return data[: offset + exc.start].count(b"\n") + 1, data[offset + exc.start : offset + exc.end].hex(" ")
 
     guessed = None
+    if encoding is not None:
+        named = codecs.lookup(encoding).name  # utf-8, utf-8-sig, utf-16-le, cp1252, ...
+        for bom, _, label in _BOMS:
+            if data.startswith(bom):
+                if not named.startswith(label.lower()):
+                    # Read in another encoding, the mark would become letters glued to the first header.
+                    return fail(
+                        f"the file starts with a {label} byte-order mark, so it is {label}, not {encoding}; "
+                        "leave out --encoding (each file's own encoding is then found) or re-save the file"
+                    )
+                break
     if encoding is None:
         for bom, codec, label in _BOMS:
             if data.startswith(bom):
