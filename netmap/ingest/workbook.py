@@ -199,10 +199,12 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
     ----------
     source : str or Path
         An ``.xlsx``/``.xlsm`` file, a folder of ``.csv`` files (one per sheet, named
-        after the sheet), or one ``.csv`` file (a workbook of that one sheet).
+        after the sheet), or one ``.csv`` file (a workbook of that one sheet). Each CSV
+        file's separator (comma, semicolon, tab, pipe) is found from its first lines.
     encoding : str, optional
-        Encoding of the CSV files. By default UTF-8, with or without BOM; anything
-        else is reported as an ``encoding-error`` rather than guessed.
+        Encoding of every CSV file. By default each file's own: its byte-order mark, else
+        UTF-8, else Windows-1252 with an ``encoding-guessed`` warning. A file not in the
+        encoding named is an ``encoding-error``.
     limits : Limits, optional
         Size bounds; see :class:`Limits`.
 
