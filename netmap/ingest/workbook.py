@@ -530,7 +530,7 @@ def _read_csv_file(
                 columns = [_restored(column) for column in columns]
             _columns_to_sheet(book, name, title, display, columns)
             if separator != ",":
-                mark = _read_decimals(book.sheets[name], separator)
+                mark = _read_decimals(book.sheets[name], separator) if book.kind == "csv" else None
                 book.issues[noted] = _separator_issue(separator, display, name, mark)
             return
     # csv's default 128 KiB field cap would raise mid-file; we check length ourselves.
@@ -567,7 +567,7 @@ def _read_csv_file(
         rows = [_restored(row) for row in rows]
     _to_sheet(book, name, title, display, rows, limits, separator)
     if separator != ",":
-        mark = _read_decimals(book.sheets[name], separator)
+        mark = _read_decimals(book.sheets[name], separator) if book.kind == "csv" else None
         book.issues[noted] = _separator_issue(separator, display, name, mark)
 
 
@@ -603,7 +603,8 @@ def _read_decimals(sheet: RawSheet, separator: str) -> str | None:
 
     A comma-separated file has decimal points. A semicolon-separated one has decimal commas
     unless its numbers show points only; a tab- or pipe-separated one has points unless its
-    numbers show commas only (:func:`netmap.ingest.cells.decimal_mark`). Where a sheet shows
+    numbers show commas only (:func:`netmap.ingest.cells.decimal_mark`). (Only a netmap
+    workbook's sheets: an HSDS table that shares a sheet's name has other columns.) Where a sheet shows
     both, a number that reads two ways (``1.250``) is an ``invalid-number`` error at its cell,
     never a guess.
 
