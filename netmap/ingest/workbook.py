@@ -294,13 +294,16 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
     book = RawWorkbook(label, "csv")
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     if not files:
+        # Excel saves "Unicode text" (tab-separated UTF-16) as .txt: netmap reads it once renamed.
+        texts = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+        renames = tuple(f"rename {t} to {Path(t).stem}.csv (netmap reads Excel's 'Unicode text' files)" for t in texts)
         book.issues.append(
             Issue(
                 "missing-sheet",
                 "the folder holds no .csv files; it needs at least partners.csv",
                 file=label,
                 sheet="partners",
-                suggestions=("netmap init --csv DIR writes a template",),
+                suggestions=(*renames[:3], "netmap init --csv DIR writes a template"),
             )
         )
     # A folder netmap wrote (export --format workbook, pull) lists its files: their cells were

@@ -281,6 +281,21 @@ def test_encoding_option_forces_one_encoding_for_every_file(tmp_path):
     assert "encoding-guessed" not in [i.code for i in cp1252.issues]
 
 
+def test_a_folder_of_unicode_text_files_says_to_rename_them(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "partners.txt").write_bytes(codecs.BOM_UTF16_LE + PARTNERS.replace(",", "\t").encode("utf-16-le"))
+    issue = the(netmap.read_workbook(folder).issues, "missing-sheet")
+    assert issue.suggestions == (
+        "rename partners.txt to partners.csv (netmap reads Excel's 'Unicode text' files)",
+        "netmap init --csv DIR writes a template",
+    )
+    (folder / "partners.txt").rename(folder / "partners.csv")
+    tables = netmap.read_workbook(folder)
+    assert [p["name"] for p in tables["partners"]] == ["Pima Community College", "Pima County One-Stop"]
+    assert [i.code for i in tables.issues] == ["csv-separator"]
+
+
 # -- one CSV file as the source ------------------------------------------------------------------
 
 
