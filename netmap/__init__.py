@@ -135,7 +135,8 @@ def read_workbook(
         A loaded roster, a shipped roster's name, or a roster YAML file
         (default ``career-pathways``).
     encoding : str, optional
-        Encoding of CSV files when they are not UTF-8.
+        Encoding of every CSV file; by default each file's own is found (byte-order mark,
+        UTF-8, else Windows-1252 with an ``encoding-guessed`` warning).
     limits : Limits, optional
         Size bounds for hostile or mistaken files.
     mapping : HsdsMapping, str or Path, optional

@@ -181,7 +181,8 @@ RosterOpt = Annotated[
     typer.Option("--roster", help="Roster: a shipped name (career-pathways) or a roster YAML file."),
 ]
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="Encoding of CSV files that are not UTF-8, e.g. cp1252.")
+    str | None,
+    typer.Option("--encoding", help="Read every CSV file in this encoding, e.g. cp1252 (default: each its own)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout, and nothing else.")]
 SourceArg = Annotated[

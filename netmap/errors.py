@@ -213,7 +213,10 @@ class UsageError(NetmapError):
 # tests are checked against this list, so a new code cannot go undocumented.
 ISSUE_CODES: dict[str, str] = {
     # the files themselves
-    "encoding-error": "a CSV file is not UTF-8 (or not in the --encoding given)",
+    "encoding-error": "a CSV file is not in the --encoding given, or is damaged or binary",
+    "encoding-guessed": "a CSV file is not UTF-8 and was read as Windows-1252; --encoding names another",
+    "single-csv-file": "one CSV file was given whose folder holds other sheets' files; they were not read",
+    "csv-separator": "a CSV file's cells are separated by a semicolon, tab or pipe; read so",
     "file-too-large": "a file is larger than the size limit",
     "zip-bomb": "an .xlsx unpacks to far more than its size",
     "unsafe-xml": "an .xlsx part declares a DTD or entities (XML bomb)",

@@ -28,12 +28,15 @@ __all__ = [
     "MAX_AMOUNT",
     "Problem",
     "cell_text",
+    "decimal_mark",
+    "is_ambiguous_number",
     "is_blank",
     "parse_amount",
     "parse_bool",
     "parse_count",
     "parse_date",
     "parse_strength",
+    "to_decimal_point",
 ]
 
 Problem = tuple[str, str, tuple[str, ...]]
@@ -176,6 +179,60 @@ def parse_amount(value: Any) -> tuple[float | None, Problem | None]:
         message = f"{cell_text(value)!r} is larger than netmap's limit of 1,000,000,000,000,000 (10^15) dollars"
         return None, ("amount-too-large", message, ())
     return number, None
+
+
+# Numbers as Excel writes them where the decimal mark is a comma (de, fr, nl, es, ...) and
+# where it is a point. A single group of exactly three digits ("1.250", "1,250") is
+# either a thousands group or three decimals: it proves neither convention.
+_SPACES = str.maketrans("", "", " \u00a0\u202f")  # French and Swiss group with (no-break) spaces
+_COMMA_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+,\d+|\d*,\d{1,2}|\d*,\d{4,}|\d{4,},\d+|\d{1,3}(\.\d{3}){2,})$")
+_POINT_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+\.\d+|\d*\.\d{1,2}|\d*\.\d{4,}|\d{4,}\.\d+|\d{1,3}(,\d{3}){2,})$")
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+_COMMA_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$")
+
+
+def decimal_mark(cells: list[Any], default: str) -> str | None:
+    """The decimal mark the number cells of a CSV file use: ``","``, ``"."``, or ``None`` if both.
+
+    Only cells that prove a convention count (``12,5`` or ``1.250,00`` a comma, ``12.5``
+    or ``1,250.00`` a point); with none, ``default`` (a comma for a semicolon-separated
+    file, as Excel writes it in the languages that use one).
+
+    >>> decimal_mark(["12,5", "1250"], "."), decimal_mark(["1,250", "7"], ",")
+    (',', ',')
+    >>> decimal_mark(["12.5", "1,250"], ","), decimal_mark(["12,5", "12.5"], ",")
+    ('.', None)
+    """
+    comma = point = False
+    for cell in cells:
+        if not isinstance(cell, str) or not cell:
+            continue
+        text = cell.translate(_SPACES)
+        comma = comma or bool(_COMMA_DECIMAL.match(text))
+        point = point or bool(_POINT_DECIMAL.match(text))
+        if comma and point:
+            return None
+    return "," if comma else "." if point else default
+
+
+def to_decimal_point(text: str) -> str | None:
+    """A number written with a decimal comma (and point or space groups) as netmap reads
+    numbers; ``None`` when the text is no such number (it is then parsed as written).
+
+    >>> to_decimal_point("12,5"), to_decimal_point("1.250,50"), to_decimal_point("1 250")
+    ('12.5', '1250.50', '1250')
+    >>> to_decimal_point("12.5") is None, to_decimal_point("Pima") is None
+    (True, True)
+    """
+    compact = text.strip().translate(_SPACES)
+    if not _COMMA_NUMBER.match(compact):
+        return None
+    return compact.replace(".", "").replace(",", ".")
+
+
+def is_ambiguous_number(text: str) -> bool:
+    """Whether a number reads two ways by the decimal mark: ``1.250`` and ``1,250``."""
+    return bool(_AMBIGUOUS.match(text.strip().translate(_SPACES)))
 
 
 def parse_strength(value: Any) -> tuple[int | None, Problem | None]:

@@ -18,6 +18,8 @@ Examples
 [['id', '007', '7'], ['name', 'Pima CC', 'Pima One Stop']]
 >>> plain_columns("id,name\\n007\\n", max_rows=10, max_cell_chars=100) is None  # a short row
 True
+>>> plain_columns("id;amount\\n1;12,5\\n", max_rows=10, max_cell_chars=100, delimiter=";")
+[['id', '1'], ['amount', '12,5']]
 """
 
 from __future__ import annotations
@@ -35,10 +37,13 @@ FAST_CSV_BYTES = 1 << 20
 # A well-formed quoted field: it starts and ends on a field boundary, and a quote inside
 # it is doubled. Any other quote (a stray one, text after a closing quote, an unclosed
 # field) makes the file not plain.
-_QUOTED = re.compile(r'(?<![^,\r\n])"(?:[^"]|"")*"(?![^,\r\n])')
+# (One pattern per separator a CSV file may use: see netmap.ingest.workbook.)
+_QUOTED_BY = {
+    sep: re.compile(rf'(?<![^{re.escape(sep)}\r\n])"(?:[^"]|"")*"(?![^{re.escape(sep)}\r\n])') for sep in ",;\t|"
+}
 
 
-def plain_columns(text: str, *, max_rows: int, max_cell_chars: int) -> list[list[str]] | None:
+def plain_columns(text: str, *, max_rows: int, max_cell_chars: int, delimiter: str = ",") -> list[list[str]] | None:
     """The cells of a plain CSV text as columns (header cell first), or ``None``.
 
     Parameters
@@ -48,6 +53,8 @@ def plain_columns(text: str, *, max_rows: int, max_cell_chars: int) -> list[list
     max_rows, max_cell_chars : int
         The reader's limits: a file past them is not read here, so that the careful
         reader reports it.
+    delimiter : str
+        The character between cells: ``,`` (the default), ``;``, tab or ``|``.
 
     Returns
     -------
@@ -61,7 +68,7 @@ def plain_columns(text: str, *, max_rows: int, max_cell_chars: int) -> list[list
     # What is left with the quoted fields taken out holds only delimiters and plain cells,
     # so commas and line ends can be counted.
     quoted = '"' in text
-    body = _QUOTED.sub("", text) if quoted else text
+    body = _QUOTED_BY[delimiter].sub("", text) if quoted else text
     if '"' in body:
         return None
     body = body.rstrip("\r\n")  # blank lines at the very end are no records
@@ -75,13 +82,13 @@ def plain_columns(text: str, *, max_rows: int, max_cell_chars: int) -> list[list
         return None
     # A line of nothing but whitespace and commas is a blank record, which the careful
     # reader skips (and counts, so the rows after it keep their numbers).
-    if "" in map(str.strip, map(methodcaller("replace", ",", ""), lines)):
+    if "" in map(str.strip, map(methodcaller("replace", delimiter, ""), lines)):
         return None
-    width = lines[0].count(",") + 1
+    width = lines[0].count(delimiter) + 1
     # pandas refuses a record wider than the first one, and fills a narrower one with
     # empty cells, which the careful reader reports: so every record must have exactly
     # the header's number of delimiters.
-    if body.count(",") != (width - 1) * records:
+    if body.count(delimiter) != (width - 1) * records:
         return None
     # No line longer than a cell may be means no cell is (quoted cells were taken out of the
     # lines, so they are measured); only otherwise are cells measured one by one.
@@ -94,6 +101,7 @@ def plain_columns(text: str, *, max_rows: int, max_cell_chars: int) -> list[list
         frame = pd.read_csv(
             io.StringIO(text.rstrip("\r\n")),  # pandas would read blank lines at the end as rows
             header=None,
+            sep=delimiter,
             dtype=str,
             na_filter=False,
             keep_default_na=False,

@@ -30,7 +30,8 @@ from typing import Any, overload
 
 from netmap.errors import ERROR, WARNING, Issue, UsageError
 from netmap.ingest import csvfast
-from netmap.model import ISSUES_SHEET_MARKER, SHEETS, WORKSHEET_HELP_SHEET
+from netmap.ingest.cells import decimal_mark, is_ambiguous_number, to_decimal_point
+from netmap.model import ISSUES_SHEET_MARKER, SHEETS, WORKSHEET_HELP_SHEET, header_key
 from netmap.outputs import read_manifest, restore
 
 __all__ = ["ColumnRows", "Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
@@ -198,10 +199,12 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
     ----------
     source : str or Path
         An ``.xlsx``/``.xlsm`` file, a folder of ``.csv`` files (one per sheet, named
-        after the sheet), or one ``.csv`` file (a workbook of that one sheet).
+        after the sheet), or one ``.csv`` file (a workbook of that one sheet). Each CSV
+        file's separator (comma, semicolon, tab, pipe) is found from its first lines.
     encoding : str, optional
-        Encoding of the CSV files. By default UTF-8, with or without BOM; anything
-        else is reported as an ``encoding-error`` rather than guessed.
+        Encoding of every CSV file. By default each file's own: its byte-order mark, else
+        UTF-8, else Windows-1252 with an ``encoding-guessed`` warning. A file not in the
+        encoding named is an ``encoding-error``.
     limits : Limits, optional
         Size bounds; see :class:`Limits`.
 
@@ -223,6 +226,7 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
     if suffix in (".csv", ".txt"):
         book = RawWorkbook(str(source), "csv")
         _read_csv_file(book, path, path.stem.strip().lower(), encoding, limits)
+        _explain_single_file(book, path, str(source))
         return book
     hint = {
         ".xls": "save it as an Excel Workbook (.xlsx)",
@@ -235,17 +239,71 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
 # -- CSV --------------------------------------------------------------------------------
 
 
+def _explain_single_file(book: RawWorkbook, path: Path, label: str) -> None:
+    """Say that a CSV workbook is a folder when one file was given that is not the whole of it.
+
+    One file is read as a workbook of the one sheet it is named after. A file named after no
+    sheet (``network.csv``) gets, in place of the plain ``unknown-sheet`` warning, one that
+    explains the folder form; a sheet's file whose folder holds other sheets' files gets a
+    ``single-csv-file`` warning naming them and the folder to give instead.
+    """
+    name = path.stem.strip().lower()
+    folder = path.parent
+    shown = str(Path(label).parent) if str(Path(label).parent) != "." else "."
+    if name not in SHEETS:
+        for index, issue in enumerate(book.issues):
+            if issue.code == "unknown-sheet" and issue.sheet == name:
+                book.issues[index] = Issue(
+                    "unknown-sheet",
+                    f"a CSV workbook is a folder with one file per sheet, named after it (partners.csv, "
+                    f"roles.csv, ties.csv, ...); {path.name!r} names no sheet, so nothing in it is analysed",
+                    WARNING,
+                    file=issue.file,
+                    sheet=name,
+                    suggestions=(
+                        f"if it lists partners: put it in a folder of its own as partners.csv, e.g. "
+                        f"{Path(label).with_suffix('')}/partners.csv, and give the folder: "
+                        f"netmap validate {Path(label).with_suffix('')}",
+                    ),
+                )
+        return
+    try:
+        others = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.is_file() and p.suffix.lower() == ".csv" and p != path and p.stem.strip().lower() in SHEETS
+        )
+    except OSError:
+        return
+    if others:
+        listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        book.issues.append(
+            Issue(
+                "single-csv-file",
+                f"only {path.name} was read, not the other sheets' files beside it ({listed}): a CSV "
+                "workbook is the folder of its sheets' files",
+                WARNING,
+                file=label,
+                sheet=name,
+                suggestions=(f"give the folder to read every sheet: netmap validate {shown}",),
+            )
+        )
+
+
 def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Limits) -> RawWorkbook:
     book = RawWorkbook(label, "csv")
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     if not files:
+        # Excel saves "Unicode text" (tab-separated UTF-16) as .txt: netmap reads it once renamed.
+        texts = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+        renames = tuple(f"rename {t} to {Path(t).stem}.csv (netmap reads Excel's 'Unicode text' files)" for t in texts)
         book.issues.append(
             Issue(
                 "missing-sheet",
                 "the folder holds no .csv files; it needs at least partners.csv",
                 file=label,
                 sheet="partners",
-                suggestions=("netmap init --csv DIR writes a template",),
+                suggestions=(*renames[:3], "netmap init --csv DIR writes a template"),
             )
         )
     # A folder netmap wrote (export --format workbook, pull) lists its files: their cells were
@@ -274,39 +332,166 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
     return book
 
 
-def _decode(data: bytes, display: str, sheet: str, encoding: str | None) -> tuple[str | None, Issue | None]:
-    """Decode a CSV file's bytes, or say exactly where it is not in the expected encoding."""
+# Byte-order marks, longest first (UTF-32 LE's begins with UTF-16 LE's): what they say
+# the file is. Excel's "Unicode text" is UTF-16 LE with a BOM, tab-separated.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
 
-    def fail(message: str, line: int | None = None, value: str | None = None) -> tuple[None, Issue]:
-        return None, Issue(
-            "encoding-error",
-            message,
-            file=display,
-            sheet=sheet,
-            row=line,
-            value=value,
-            suggestions=(
-                "in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'",
-                "or pass --encoding with the file's encoding, e.g. --encoding cp1252",
+
+def _decode(
+    data: bytes, display: str, sheet: str, encoding: str | None
+) -> tuple[str | None, Issue | None, Issue | None]:
+    """Decode a CSV file's bytes: ``(text, error, warning)``.
+
+    With no ``encoding`` each file is decoded on its own: a byte-order mark decides, else
+    UTF-8 if the bytes are UTF-8, else Windows-1252 (what Excel writes as "CSV" on Windows
+    in Western Europe and the Americas) with an ``encoding-guessed`` warning. A named
+    ``encoding`` is used for every file, and bytes not in it are an ``encoding-error``.
+
+    >>> _decode("Niño".encode("cp1252"), "p.csv", "partners", None)[2].code
+    'encoding-guessed'
+    """
+
+    def fail(message: str, line: int | None = None, value: str | None = None) -> tuple[None, Issue, None]:
+        return (
+            None,
+            Issue(
+                "encoding-error",
+                message,
+                file=display,
+                sheet=sheet,
+                row=line,
+                value=value,
+                suggestions=(
+                    "in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'",
+                    "or pass --encoding with the file's encoding, e.g. --encoding cp1252",
+                ),
             ),
+            None,
         )
 
+    def bad_line(exc: UnicodeDecodeError, offset: int = 0) -> tuple[int, str]:
+        return data[: offset + exc.start].count(b"\n") + 1, data[offset + exc.start : offset + exc.end].hex(" ")
+
+    guessed = None
+    if encoding is not None:
+        named = codecs.lookup(encoding).name  # utf-8, utf-8-sig, utf-16-le, cp1252, ...
+        for bom, _, label in _BOMS:
+            if data.startswith(bom):
+                if not named.startswith(label.lower()):
+                    # Read in another encoding, the mark would become letters glued to the first header.
+                    return fail(
+                        f"the file starts with a {label} byte-order mark, so it is {label}, not {encoding}; "
+                        "leave out --encoding (each file's own encoding is then found) or re-save the file"
+                    )
+                break
     if encoding is None:
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-            return fail("the file is UTF-16/UTF-32 (Excel 'Unicode text'), not UTF-8; re-save it as CSV UTF-8")
+        for bom, codec, label in _BOMS:
+            if data.startswith(bom):
+                try:
+                    return data.decode(codec).removeprefix("\ufeff"), None, None
+                except UnicodeDecodeError as exc:
+                    # Lines of a UTF-16 file are two bytes a character: count them in the text.
+                    good = data[: exc.start].decode(codec, errors="replace")
+                    return fail(
+                        f"line {good.count(chr(10)) + 1} is not valid {label} although the file starts with "
+                        f"a {label} byte-order mark; the file is damaged",
+                        good.count(chr(10)) + 1,
+                    )
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
-            return fail("the file contains NUL bytes: it is binary or UTF-16, not UTF-8 text", line)
-        encoding = "utf-8-sig"
+            return fail("the file contains NUL bytes: it is binary or UTF-16 without a byte-order mark, not text", line)
+        try:
+            return data.decode("utf-8"), None, None
+        except UnicodeDecodeError as exc:
+            line, bad = bad_line(exc)
+            guessed = Issue(
+                "encoding-guessed",
+                f"the file is not UTF-8 (line {line}, byte {bad}); it was read as Windows-1252 "
+                "(Excel's 'CSV' on Windows): check that accented letters read right",
+                WARNING,
+                file=display,
+                sheet=sheet,
+                row=line,
+                value=bad,
+                suggestions=(
+                    "if it is in another encoding, pass it: --encoding latin-1 (or mac-roman, cp1250, ...)",
+                    "or in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'",
+                ),
+            )
+            encoding = "cp1252"
     try:
         # A BOM is never data, whatever encoding was named for the file.
-        return data.decode(encoding).removeprefix("\ufeff"), None
+        return data.decode(encoding).removeprefix("\ufeff"), None, guessed
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        bad = data[exc.start : exc.end].hex(" ")
+        line, bad = bad_line(exc)
+        if guessed is not None:
+            return fail(
+                f"line {line} is neither UTF-8 nor Windows-1252 (byte {bad}); the file was saved in another encoding",
+                line,
+                bad,
+            )
         return fail(
             f"line {line} is not valid {encoding} (byte {bad}); the file was saved in another encoding", line, bad
         )
+
+
+# The separators Excel writes between cells: a comma, a semicolon where the decimal mark
+# is a comma (de, fr, nl, es, it, ...), a tab in its "Unicode text"; a pipe from some
+# database exports.
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_SNIFF_CHARS = 1 << 16
+_SNIFF_ROWS = 20
+
+
+def sniff_separator(text: str) -> str:
+    """The character between the cells of a CSV text: ``,``, ``;``, tab or ``|``.
+
+    Each is tried on the header and the first rows, quotes respected: the one that splits
+    the header into the most cells, with the rows as wide as the header, wins; a comma
+    when none splits it (a one-column file) or on a tie. A comma file whose cells hold
+    semicolons stays a comma file, as its header and rows agree on commas.
+
+    >>> sniff_separator("id;name;amount\\n1;Pima, AZ;12,5\\n")
+    ';'
+    >>> sniff_separator('id,name,notes\\n1,Pima CC,"roles; ties; funding"\\n')
+    ','
+    """
+    sample = text[:_SNIFF_CHARS]
+    cut = len(text) > _SNIFF_CHARS
+    best, best_key = ",", (False, 1)
+    for separator in SEPARATORS:
+        if separator not in sample:
+            continue
+        records: list[list[str]] = []
+        try:
+            for record in csv.reader(io.StringIO(sample, newline=""), delimiter=separator):
+                if any(cell.strip() for cell in record):
+                    records.append(record)
+                if len(records) > _SNIFF_ROWS:
+                    break
+        except csv.Error:
+            pass  # an unclosed quote: judged by the records before it
+        if cut and len(records) <= _SNIFF_ROWS:
+            records = records[:-1]  # the last record may be cut off by the sample
+        if not records:
+            continue
+        width = len(records[0])
+        while width > 1 and not records[0][width - 1].strip():
+            width -= 1  # blank header cells at the end are no columns
+        if width < 2:
+            continue  # it does not split the header: not this file's separator
+        rows = records[1:]
+        agreeing = sum(1 for row in rows if len(row) == len(records[0]))
+        key = (not rows or 2 * agreeing >= len(rows), width)
+        if key > best_key:
+            best, best_key = separator, key
+    return best
 
 
 def _read_csv_file(
@@ -326,21 +511,34 @@ def _read_csv_file(
     if size > limits.max_file_bytes:
         book.issues.append(_too_large(display, name, size, limits))
         return
-    text, problem = _decode(path.read_bytes(), display, name, encoding)
+    text, problem, guessed = _decode(path.read_bytes(), display, name, encoding)
     if problem is not None or text is None:
         book.issues.append(problem)
         return
+    if guessed is not None:
+        book.issues.append(guessed)
+    # A folder netmap wrote is comma-separated; any other file is what its first lines say.
+    separator = "," if restoring else sniff_separator(text)
+    if separator != ",":
+        # Said before the rows are read, so a file that fails to parse still says how it was read.
+        noted = len(book.issues)
+        book.issues.append(_separator_issue(separator, display, name, None))
     if size >= csvfast.FAST_CSV_BYTES:
-        columns = csvfast.plain_columns(text, max_rows=limits.max_rows + 1, max_cell_chars=limits.max_cell_chars)
+        columns = csvfast.plain_columns(
+            text, max_rows=limits.max_rows + 1, max_cell_chars=limits.max_cell_chars, delimiter=separator
+        )
         if columns is not None and len(columns) <= limits.max_columns:
             del text
             if restoring:
                 columns = [_restored(column) for column in columns]
             _columns_to_sheet(book, name, title, display, columns)
+            if separator != ",":
+                mark = _read_decimals(book.sheets[name], separator) if book.kind == "csv" else None
+                book.issues[noted] = _separator_issue(separator, display, name, mark)
             return
     # csv's default 128 KiB field cap would raise mid-file; we check length ourselves.
     csv.field_size_limit(max(limits.max_file_bytes, 2**20))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=separator)
     rows: list[list[str]] = []
     try:
         for record in reader:
@@ -370,7 +568,93 @@ def _read_csv_file(
         return
     if restoring:
         rows = [_restored(row) for row in rows]
-    _to_sheet(book, name, title, display, rows, limits)
+    _to_sheet(book, name, title, display, rows, limits, separator)
+    if separator != ",":
+        mark = _read_decimals(book.sheets[name], separator) if book.kind == "csv" else None
+        book.issues[noted] = _separator_issue(separator, display, name, mark)
+
+
+def _separator_issue(separator: str, display: str, sheet: str, mark: str | None) -> Issue:
+    """The warning that a file was read with another separator than a comma, and how its numbers were."""
+    word = SEPARATORS[separator]
+    why = {
+        ";": " (as Excel writes CSV where the decimal mark is a comma)",
+        "\t": " (as Excel writes 'Unicode text')",
+    }.get(separator, "")
+    numbers = {
+        ",": "; its numbers were read with a decimal comma (12,5 is twelve and a half)",
+        ".": "; its numbers were read with a decimal point (12.5)",
+        None: "",
+    }[mark]
+    return Issue(
+        "csv-separator",
+        f"the file's cells are separated by a {word}, not a comma{why}; it was read {word}-separated{numbers}",
+        WARNING,
+        file=display,
+        sheet=sheet,
+        value=word,
+        suggestions=("nothing to fix; to read it without this note, save it as 'CSV UTF-8 (Comma delimited)'",),
+    )
+
+
+# Columns whose cells are numbers, by the kind model.py gives them.
+_NUMBER_KINDS = ("amount", "count", "strength")
+
+
+def _read_decimals(sheet: RawSheet, separator: str) -> str | None:
+    """Write the numbers of a sheet that uses a decimal comma as netmap reads them (``12,5`` -> ``12.5``).
+
+    A comma-separated file has decimal points. A semicolon-separated one has decimal commas
+    unless its numbers show points only; a tab- or pipe-separated one has points unless its
+    numbers show commas only (:func:`netmap.ingest.cells.decimal_mark`). (Only a netmap
+    workbook's sheets: an HSDS table that shares a sheet's name has other columns.) Where a sheet shows
+    both, a number that reads two ways (``1.250``) is an ``invalid-number`` error at its cell,
+    never a guess.
+
+    Returns the decimal mark the numbers were read with (``None``: the sheet has no number
+    columns, or shows both marks).
+    """
+    spec = SHEETS.get(sheet.name)
+    if separator == "," or spec is None or not sheet.header:
+        return None
+    kinds = {column.name: column.kind for column in spec.columns}
+    indexes = [i for i, title in enumerate(sheet.header) if kinds.get(header_key(title)) in _NUMBER_KINDS]
+    if not indexes:
+        return None
+    columns = sheet.columns()
+    mark = decimal_mark([cell for i in indexes for cell in columns[i]], "," if separator == ";" else ".")
+    if mark == ".":
+        return mark
+    numbers = sheet.row_numbers()
+    changed: dict[int, list[Any]] = {}
+    for i in indexes:
+        cells = list(columns[i])
+        for position, cell in enumerate(cells):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            if mark is None and is_ambiguous_number(cell):
+                sheet.special[numbers[position], i] = (
+                    "invalid-number",
+                    f"{cell.strip()!r} reads two ways: the file writes some numbers with a decimal comma and "
+                    "some with a decimal point, so it may be a thousands group or three decimals",
+                    cell.strip(),
+                    ("write it without a thousands separator, e.g. 1250 or 1,25",),
+                )
+                cells[position] = ""
+                continue
+            converted = to_decimal_point(cell)
+            if converted is not None:
+                cells[position] = converted
+        changed[i] = cells
+    if isinstance(sheet.rows, ColumnRows):
+        for i, cells in changed.items():
+            sheet.rows.columns[i] = cells
+        return mark
+    for position, raw_row in enumerate(sheet.rows):
+        for i, cells in changed.items():
+            if i < len(raw_row.cells):
+                raw_row.cells[i] = cells[position]
+    return mark
 
 
 def _restored(cells: list[str]) -> list[str]:
@@ -811,6 +1095,7 @@ def _to_sheet(
     display: str,
     rows: list[list[Any]],
     limits: Limits,
+    separator: str = ",",
 ) -> None:
     """Turn a CSV file's rows into a RawSheet, reporting ragged rows and oversized cells.
 
@@ -870,8 +1155,8 @@ def _to_sheet(
                     file=display,
                     sheet=name,
                     row=excel_row,
-                    value=snippet(",".join(str(c) for c in cells)),
-                    suggestions=("quote cells that contain commas",) if extra else (),
+                    value=snippet(separator.join(str(c) for c in cells)),
+                    suggestions=(f"quote cells that contain {SEPARATORS[separator]}s",) if extra else (),
                 )
             )
         for col_index, value in enumerate(cells):

@@ -43,11 +43,22 @@ ENCODING_CASES = [
     # id, bytes of partners.csv, encoding=, expected code (None = reads fine), row, message part
     ("utf-8", TEXT.encode("utf-8"), None, None, None, ""),
     ("utf-8-with-bom", codecs.BOM_UTF8 + TEXT.encode("utf-8"), None, None, None, ""),
-    ("cp1252-bytes", TEXT.encode("cp1252"), None, "encoding-error", 3, "line 3 is not valid utf-8"),
+    ("cp1252-bytes-forced-utf-8", TEXT.encode("cp1252"), "utf-8", "encoding-error", 3, "line 3 is not valid utf-8"),
     ("cp1252-with-encoding-cp1252", TEXT.encode("cp1252"), "cp1252", None, None, ""),
-    ("utf-16-with-bom", TEXT.encode("utf-16"), None, "encoding-error", None, "UTF-16"),
+    ("utf-16-with-bom", TEXT.encode("utf-16"), None, None, None, ""),
+    ("utf-16-be-with-bom", codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), None, None, None, ""),
+    ("utf-32-with-bom", TEXT.encode("utf-32"), None, None, None, ""),
     ("utf-16-with-encoding-utf-16", TEXT.encode("utf-16"), "utf-16", None, None, ""),
     ("nul-byte", (HEADER + "P1,Pima\x00 CC,CC\r\n").encode(), None, "encoding-error", 2, "NUL bytes"),
+    # 0x81 is in neither UTF-8 nor Windows-1252: no guess is left.
+    (
+        "neither-utf-8-nor-cp1252",
+        (HEADER + "P1,Pima\x81,CC\r\n").encode("latin-1"),
+        None,
+        "encoding-error",
+        2,
+        "line 2 is neither UTF-8 nor Windows-1252 (byte 81)",
+    ),
 ]
 
 
@@ -74,7 +85,7 @@ def test_csv_encoding_is_read_or_reported_with_file_and_line(files, only, data, 
 
 def test_cp1252_error_names_the_bad_byte(files, only):
     folder = files.csv_bytes({"partners.csv": TEXT.encode("cp1252")})
-    issue = only(netmap.read_workbook(folder).issues, "encoding-error")
+    issue = only(netmap.read_workbook(folder, encoding="utf-8").issues, "encoding-error")
     assert issue.value == "e9"
     assert "byte e9" in issue.message
     assert any("--encoding" in s for s in issue.suggestions)
@@ -83,7 +94,7 @@ def test_cp1252_error_names_the_bad_byte(files, only):
 def test_encoding_error_file_is_named_as_given_on_the_command_line(files, only, monkeypatch):
     files.csv_bytes({"partners.csv": TEXT.encode("cp1252")}, folder="book")
     monkeypatch.chdir(files.root)
-    issue = only(netmap.read_workbook("book").issues, "encoding-error")
+    issue = only(netmap.read_workbook("book", encoding="utf-8").issues, "encoding-error")
     assert issue.file == os.path.join("book", "partners.csv")
     assert issue.location == f"{os.path.join('book', 'partners.csv')}, sheet partners, row 3"
 
