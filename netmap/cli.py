@@ -23,7 +23,7 @@ import netmap
 from netmap._gc import keep_to_exit, keeping_to_exit
 from netmap.errors import NetmapError, UsageError, safe_text
 from netmap.ingest.workbook import Limits
-from netmap.outputs import check_file_target, write_file
+from netmap.outputs import announcing_folders, check_file_target, write_file
 from netmap.render.json import dumps
 
 app = typer.Typer(
@@ -99,11 +99,12 @@ def handled(func: F) -> F:
             # run() the process ends with the command, so the collector stays off: turning
             # it back on makes its next allocation walk the whole heap (0.5 s at 10,000
             # partners) just before the process is discarded.
-            if _State.fast_exit:
-                gc.disable()
-                return func(*args, **kwargs)
-            with gc_paused():
-                return func(*args, **kwargs)
+            with announcing_folders(_folder_made):
+                if _State.fast_exit:
+                    gc.disable()
+                    return func(*args, **kwargs)
+                with gc_paused():
+                    return func(*args, **kwargs)
         except typer.Exit:
             raise
         except NetmapError as exc:
@@ -132,6 +133,11 @@ def handled(func: F) -> F:
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _folder_made(folder: Path) -> None:
+    """Say on stderr that a folder of an -o target was made (netmap.outputs makes it)."""
+    _stderr().print(_line(f"created folder {folder}{os.sep}"))
 
 
 def _version(value: bool) -> None:
@@ -811,7 +817,7 @@ def _directory_issues(found, directory: str) -> None:
 def hsds_mapping_command(
     package: Annotated[str, typer.Argument(help="An HSDS 3.0 package (folder with datapackage.json).")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Where to write it (default: print on stdout).")
+        Path | None, typer.Option("-o", "--output", help="Where to write it (default, or -: print on stdout).")
     ] = None,
     roster: RosterOpt = None,
     encoding: EncodingOpt = None,
@@ -822,6 +828,8 @@ def hsds_mapping_command(
 
     if not is_hsds(package):
         raise UsageError(f"{package}: not an HSDS package (no datapackage.json)")
+    if output is not None and str(output) == "-":
+        output = None  # -o -: stdout, as the Unix convention has it (a file named "-" is ./-)
     # The package's files are inputs; its mapping file is not read here, and is where it belongs.
     folder = Path(package) if Path(package).is_dir() else Path(package).parent
     inputs = _inputs(
