@@ -11,11 +11,12 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.text import Text
 
@@ -26,7 +27,98 @@ from netmap.ingest.workbook import Limits
 from netmap.outputs import announcing_folders, check_file_target, write_file
 from netmap.render.json import dumps
 
+try:  # typer 0.28 carries its own copy of click, earlier versions use click itself
+    from typer import _click as _click_api
+except ImportError:  # pragma: no cover - typer < 0.28
+    import click as _click_api  # type: ignore[no-redef]
+
+# How close a mistyped option must be to one of the command's own to be suggested (difflib's
+# ratio of the names without their dashes): --as-off, --presnt and --jsn are; --bogus is not.
+CLOSE_ENOUGH = 0.75
+
+
+def nearest_options(typed: str, names: Iterable[str]) -> list[str]:
+    """The options among ``names`` that ``typed`` is most likely a slip for, best first.
+
+    Names are compared without their leading dashes (click's own suggestion compares them with,
+    so every ``--`` option shares two characters with every other and ``--bogus`` comes out
+    as ``--user``). A name ``typed`` begins (``--out`` for ``--output``) counts as close.
+
+    Parameters
+    ----------
+    typed : str
+        The option as given, e.g. ``"--as-off"``.
+    names : iterable of str
+        The options of the command it was given to.
+
+    Returns
+    -------
+    list of str
+        The closest names (several only when equally close); empty when none is close.
+
+    Examples
+    --------
+    >>> nearest_options("--as-off", ["--as-of", "--user", "--scope"])
+    ['--as-of']
+    >>> nearest_options("--bogus", ["--as-of", "--user", "--scope"])
+    []
+    >>> nearest_options("--out", ["--output", "--force"])
+    ['--output']
+    """
+    import difflib
+
+    word = typed.lstrip("-").lower()
+    scores: dict[str, float] = {}
+    for name in names:
+        if name.startswith("--") != typed.startswith("--"):
+            continue  # a long option for a long one, a short one for a short one
+        bare = name.lstrip("-").lower()
+        prefix = len(word) >= 2 and bare.startswith(word)
+        scores[name] = 1.0 if prefix else difflib.SequenceMatcher(None, word, bare).ratio()
+    best = max(scores.values(), default=0.0)
+    if best < CLOSE_ENOUGH:
+        return []
+    return sorted((name for name, score in scores.items() if score == best), key=str.lower)
+
+
+def _suggest_own_option(exc: Any) -> None:
+    """Make click's "No such option" name the nearest option of the command it was given to."""
+    ctx = exc.ctx
+    names: list[str] = []
+    if ctx is not None:
+        for param in ctx.command.get_params(ctx):
+            if param.param_type_name == "option" and not getattr(param, "hidden", False):
+                names += [*param.opts, *param.secondary_opts]
+    found = nearest_options(exc.option_name, names)
+    exc.possibilities = None  # click's own list, compared with the dashes, is dropped
+    if found:
+        exc.message = f"{exc.message}. Did you mean {' or '.join(found)}?"
+
+
+class _NetmapGroup(typer.core.TyperGroup):
+    """netmap's command group: the one place an unknown option's suggestion is made.
+
+    Both the group's own options (``netmap --bogus gaps``) and a command's (``netmap gaps
+    --bogus``) are parsed below these two methods; click then prints the usage error (exit 2).
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _click_api.exceptions.NoSuchOption as exc:
+            _suggest_own_option(exc)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _click_api.exceptions.NoSuchOption as exc:
+            _suggest_own_option(exc)
+            raise
+
+
 app = typer.Typer(
+    cls=_NetmapGroup,
     name="netmap",
     help="Map and analyse the partnership network behind a career-pathways system.",
     no_args_is_help=True,
