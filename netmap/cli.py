@@ -519,6 +519,13 @@ def _as_of(value: str | None):
         raise UsageError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
 
 
+def _day(value: str | None):
+    """The day an analysis is of: --as-of parsed, else today (as the analyses take it)."""
+    from netmap.project import as_date
+
+    return as_date(_as_of(value))
+
+
 def _scope(value: str) -> str:
     """Check --scope; an unknown one is a usage error."""
     from netmap.analysis.gaps import SCOPES
@@ -618,13 +625,15 @@ def gaps(
     from netmap.analysis import roster_gaps, select_region
     from netmap.render import terminal
 
-    day, chosen = _as_of(as_of), _scope(scope)
+    day, chosen = _day(as_of), _scope(scope)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     result = roster_gaps(select_region(G, region), roster=loaded, region=region, scope=chosen, as_of=day).to_dict()
     if as_json:
-        sys.stdout.write(dumps(result) + "\n")
+        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
         return
-    terminal.render_gaps(_stdout(), result)
+    console = _stdout()
+    console.print(_line(f"Roster gaps of {source} (as of {day.isoformat()})", style="bold"))
+    terminal.render_gaps(console, result)
 
 
 @app.command()
@@ -647,13 +656,15 @@ def brokers(
     from netmap.analysis import select_region
     from netmap.render import terminal
 
-    day = _as_of(as_of)
+    day = _day(as_of)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     result = find_brokers(select_region(G, region), top=top, seed=seed, as_of=day, roster=loaded).to_dict()
     if as_json:
-        sys.stdout.write(dumps(result) + "\n")
+        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
         return
-    terminal.render_brokers(_stdout(), result)
+    console = _stdout()
+    console.print(_line(f"Broker analysis of {source} (as of {day.isoformat()})", style="bold"))
+    terminal.render_brokers(console, result)
 
 
 @app.command("regions")
