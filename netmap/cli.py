@@ -11,11 +11,12 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.text import Text
 
@@ -23,10 +24,101 @@ import netmap
 from netmap._gc import keep_to_exit, keeping_to_exit
 from netmap.errors import NetmapError, UsageError, safe_text
 from netmap.ingest.workbook import Limits
-from netmap.outputs import check_file_target, write_file
+from netmap.outputs import announcing_folders, check_file_target, write_file
 from netmap.render.json import dumps
 
+try:  # typer 0.28 carries its own copy of click, earlier versions use click itself
+    from typer import _click as _click_api
+except ImportError:  # pragma: no cover - typer < 0.28
+    import click as _click_api  # type: ignore[no-redef]
+
+# How close a mistyped option must be to one of the command's own to be suggested (difflib's
+# ratio of the names without their dashes): --as-off, --presnt and --jsn are; --bogus is not.
+CLOSE_ENOUGH = 0.75
+
+
+def nearest_options(typed: str, names: Iterable[str]) -> list[str]:
+    """The options among ``names`` that ``typed`` is most likely a slip for, best first.
+
+    Names are compared without their leading dashes (click's own suggestion compares them with,
+    so every ``--`` option shares two characters with every other and ``--bogus`` comes out
+    as ``--user``). A name ``typed`` begins (``--out`` for ``--output``) counts as close.
+
+    Parameters
+    ----------
+    typed : str
+        The option as given, e.g. ``"--as-off"``.
+    names : iterable of str
+        The options of the command it was given to.
+
+    Returns
+    -------
+    list of str
+        The closest names (several only when equally close); empty when none is close.
+
+    Examples
+    --------
+    >>> nearest_options("--as-off", ["--as-of", "--user", "--scope"])
+    ['--as-of']
+    >>> nearest_options("--bogus", ["--as-of", "--user", "--scope"])
+    []
+    >>> nearest_options("--out", ["--output", "--force"])
+    ['--output']
+    """
+    import difflib
+
+    word = typed.lstrip("-").lower()
+    scores: dict[str, float] = {}
+    for name in names:
+        if name.startswith("--") != typed.startswith("--"):
+            continue  # a long option for a long one, a short one for a short one
+        bare = name.lstrip("-").lower()
+        prefix = len(word) >= 2 and bare.startswith(word)
+        scores[name] = 1.0 if prefix else difflib.SequenceMatcher(None, word, bare).ratio()
+    best = max(scores.values(), default=0.0)
+    if best < CLOSE_ENOUGH:
+        return []
+    return sorted((name for name, score in scores.items() if score == best), key=str.lower)
+
+
+def _suggest_own_option(exc: Any) -> None:
+    """Make click's "No such option" name the nearest option of the command it was given to."""
+    ctx = exc.ctx
+    names: list[str] = []
+    if ctx is not None:
+        for param in ctx.command.get_params(ctx):
+            if param.param_type_name == "option" and not getattr(param, "hidden", False):
+                names += [*param.opts, *param.secondary_opts]
+    found = nearest_options(exc.option_name, names)
+    exc.possibilities = None  # click's own list, compared with the dashes, is dropped
+    if found:
+        exc.message = f"{exc.message}. Did you mean {' or '.join(found)}?"
+
+
+class _NetmapGroup(typer.core.TyperGroup):
+    """netmap's command group: the one place an unknown option's suggestion is made.
+
+    Both the group's own options (``netmap --bogus gaps``) and a command's (``netmap gaps
+    --bogus``) are parsed below these two methods; click then prints the usage error (exit 2).
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _click_api.exceptions.NoSuchOption as exc:
+            _suggest_own_option(exc)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _click_api.exceptions.NoSuchOption as exc:
+            _suggest_own_option(exc)
+            raise
+
+
 app = typer.Typer(
+    cls=_NetmapGroup,
     name="netmap",
     help="Map and analyse the partnership network behind a career-pathways system.",
     no_args_is_help=True,
@@ -100,11 +192,12 @@ def handled(func: F) -> F:
             # run() the process ends with the command, so the collector stays off: turning
             # it back on makes its next allocation walk the whole heap (0.5 s at 10,000
             # partners) just before the process is discarded.
-            if _State.fast_exit:
-                gc.disable()
-                return func(*args, **kwargs)
-            with gc_paused():
-                return func(*args, **kwargs)
+            with announcing_folders(_folder_made):
+                if _State.fast_exit:
+                    gc.disable()
+                    return func(*args, **kwargs)
+                with gc_paused():
+                    return func(*args, **kwargs)
         except typer.Exit:
             raise
         except NetmapError as exc:
@@ -133,6 +226,11 @@ def handled(func: F) -> F:
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _folder_made(folder: Path) -> None:
+    """Say on stderr that a folder of an -o target was made (netmap.outputs makes it)."""
+    _stderr().print(_line(f"created folder {folder}{os.sep}"))
 
 
 def _version(value: bool) -> None:
@@ -465,6 +563,13 @@ def _as_of(value: str | None):
         raise UsageError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
 
 
+def _day(value: str | None):
+    """The day an analysis is of: --as-of parsed, else today (as the analyses take it)."""
+    from netmap.project import as_date
+
+    return as_date(_as_of(value))
+
+
 def _scope(value: str) -> str:
     """Check --scope; an unknown one is a usage error."""
     from netmap.analysis.gaps import SCOPES
@@ -564,13 +669,15 @@ def gaps(
     from netmap.analysis import roster_gaps, select_region
     from netmap.render import terminal
 
-    day, chosen = _as_of(as_of), _scope(scope)
+    day, chosen = _day(as_of), _scope(scope)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     result = roster_gaps(select_region(G, region), roster=loaded, region=region, scope=chosen, as_of=day).to_dict()
     if as_json:
-        sys.stdout.write(dumps(result) + "\n")
+        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
         return
-    terminal.render_gaps(_stdout(), result)
+    console = _stdout()
+    console.print(_line(f"Roster gaps of {source} (as of {day.isoformat()})", style="bold"))
+    terminal.render_gaps(console, result)
 
 
 @app.command()
@@ -593,13 +700,15 @@ def brokers(
     from netmap.analysis import select_region
     from netmap.render import terminal
 
-    day = _as_of(as_of)
+    day = _day(as_of)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     result = find_brokers(select_region(G, region), top=top, seed=seed, as_of=day, roster=loaded).to_dict()
     if as_json:
-        sys.stdout.write(dumps(result) + "\n")
+        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
         return
-    terminal.render_brokers(_stdout(), result)
+    console = _stdout()
+    console.print(_line(f"Broker analysis of {source} (as of {day.isoformat()})", style="bold"))
+    terminal.render_brokers(console, result)
 
 
 @app.command("regions")
@@ -855,7 +964,7 @@ def _directory_issues(found, directory: str) -> None:
 def hsds_mapping_command(
     package: Annotated[str, typer.Argument(help="An HSDS 3.0 package (folder with datapackage.json).")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Where to write it (default: print on stdout).")
+        Path | None, typer.Option("-o", "--output", help="Where to write it (default, or -: print on stdout).")
     ] = None,
     roster: RosterOpt = None,
     encoding: EncodingOpt = None,
@@ -866,6 +975,8 @@ def hsds_mapping_command(
 
     if not is_hsds(package):
         raise UsageError(f"{package}: not an HSDS package (no datapackage.json)")
+    if output is not None and str(output) == "-":
+        output = None  # -o -: stdout, as the Unix convention has it (a file named "-" is ./-)
     # The package's files are inputs; its mapping file is not read here, and is where it belongs.
     folder = Path(package) if Path(package).is_dir() else Path(package).parent
     inputs = _inputs(

@@ -20,7 +20,7 @@ from typing import Any
 
 import netmap
 from netmap.errors import UsageError
-from netmap.outputs import check_folder_target, write_file
+from netmap.outputs import check_folder_target, make_folder, write_file
 
 __all__ = ["DEFAULT_EXAMPLE", "EXAMPLES", "DemoResult", "example_path", "run_demo"]
 
@@ -93,10 +93,7 @@ def run_demo(
     # One analysis, drawn by the map and both reports.
     analysis = run(G, as_of=as_of, seed=seed)
     result = DemoResult(example, source, tables, analysis)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot write into {out}: {exc.strerror or exc}") from None
+    make_folder(out)
     written = {"overwrite": force, "inputs": inputs}
     result.outputs["analysis"] = write_file(out / "analysis.json", dumps(analysis) + "\n", inputs=inputs, force=force)
     tell(3, total, "drawing the map")

@@ -9,6 +9,10 @@ Every command that writes goes through this module, so they all behave the same 
   error naming both.
 - **An existing file needs ``force``.** Without it, a target that exists is refused, with the
   same message in every command.
+- **Missing folders are made.** A target in a folder that does not exist yet (``-o
+  reports/2026/map.html``) gets its folder, and the folders above it, made when it is written
+  (:func:`make_folder`); a command run under :func:`announcing_folders` says so, once per folder.
+  A file where one of those folders should be is refused before any work is done.
 - **Writing is atomic.** The bytes go to a temporary file in the target's folder, which is
   flushed to disk and then renamed over the target (:func:`os.replace`), so a write that stops
   part way (full disk, killed process) leaves the old file as it was. A symlink at the target
@@ -45,10 +49,11 @@ netmap.errors.UsageError: ... is inside the folder of SOURCE ...; netmap never w
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +64,12 @@ __all__ = [
     "MANIFEST",
     "Inputs",
     "Written",
+    "announcing_folders",
     "atomic_write",
     "check_file_target",
     "check_folder_target",
     "check_not_input",
+    "make_folder",
     "neutralise",
     "read_manifest",
     "restore",
@@ -321,6 +328,65 @@ def check_folder_target(
 
 # -- writing ----------------------------------------------------------------------------------
 
+# Who hears that a folder was made (the CLI prints it on stderr); a context variable, so a
+# library caller that set none hears nothing, and threads do not hear each other's folders.
+_FOLDER_MADE: contextvars.ContextVar[Callable[[Path], None] | None] = contextvars.ContextVar(
+    "netmap_folder_made", default=None
+)
+
+
+@contextlib.contextmanager
+def announcing_folders(tell: Callable[[Path], None]) -> Iterator[None]:
+    """Within the block, call ``tell(folder)`` for each folder :func:`make_folder` makes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> made = []
+    >>> with announcing_folders(made.append):
+    ...     _ = write_file(Path(tempfile.mkdtemp()) / "reports" / "2026" / "a.txt", "x")
+    >>> [p.parts[-2:] for p in made]
+    [('reports', '2026')]
+    """
+    token = _FOLDER_MADE.set(tell)
+    try:
+        yield
+    finally:
+        _FOLDER_MADE.reset(token)
+
+
+def make_folder(folder: str | Path) -> Path:
+    """Make ``folder`` and the folders above it that are missing; return it.
+
+    A folder that is already there is left as it is and not announced; one made is passed
+    to the listener of :func:`announcing_folders`, if any (once: the deepest folder made).
+
+    Raises
+    ------
+    UsageError
+        The folder cannot be made (a file is in the way, no permission); the message names it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> make_folder(Path(tempfile.mkdtemp()) / "a" / "b").is_dir()
+    True
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        # exist_ok covers a folder only: something else has the name.
+        raise UsageError(f"cannot make the folder {folder}: a file has that name") from None
+    except OSError as exc:
+        raise UsageError(f"cannot make the folder {folder}: {exc.strerror or exc}") from None
+    tell = _FOLDER_MADE.get()
+    if tell is not None:
+        tell(folder)
+    return folder
+
 
 def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder; return ``path``.
@@ -332,7 +398,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -
     Parameters
     ----------
     path : str or Path
-        The file to write; its folder must exist.
+        The file to write; its folder is made if missing (:func:`make_folder`).
     data : bytes or str
         The whole content.
     replace : bool
@@ -355,6 +421,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    make_folder(path.parent)
     try:
         # 0o666 before the umask, as open() would create it (tempfile's files are 0o600).
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -412,14 +479,10 @@ def write_file(
 ) -> Path:
     """Check ``path`` (:func:`check_file_target`) and write ``data`` to it atomically; return it.
 
-    The folder of ``path`` must exist, or is created with ``make_folder``.
+    A missing folder of ``path`` is made (``make_folder`` is kept for callers that still
+    pass it; it changes nothing).
     """
     path = check_file_target(path, inputs=inputs, force=force)
-    if make_folder:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     return atomic_write(path, data, replace=force)
 
 
@@ -495,10 +558,7 @@ def write_folder(
     folder = Path(folder)
     stale = sorted(set(owned) - set(files))
     check_folder_target(folder, [*files, *stale], inputs=inputs, force=force, clashes=clashes)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+    make_folder(folder)
     result = Written(folder)
     for name, data in files.items():
         result.append(atomic_write(folder / name, data, replace=force))

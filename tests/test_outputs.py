@@ -20,8 +20,10 @@ from netmap.errors import UsageError
 from netmap.outputs import (
     FORMULA_START,
     MANIFEST,
+    announcing_folders,
     atomic_write,
     check_not_input,
+    make_folder,
     neutralise,
     read_manifest,
     restore,
@@ -238,6 +240,110 @@ def test_an_existing_target_needs_force(tmp_path, book, hsds_pima, args, existin
     forced = run(*map(expand, args), "--force")
     assert forced.exit_code == 0, forced.output
     assert target.read_bytes() != b"mine, keep me"
+
+
+# -- a target in a folder that does not exist yet ------------------------------------------------
+
+# (arguments, a file the command writes); NEW is tmp_path/reports/2026, which does not exist.
+NEW_FOLDER_CASES = [
+    (["map", "BOOK", "-o", "NEW/map.html"], "NEW/map.html"),
+    (["report", "BOOK", "-o", "NEW/report.html"], "NEW/report.html"),
+    (["report", "BOOK", "--format", "md", "-o", "NEW/report.md"], "NEW/report.md"),
+    (["diff", "BOOK", "BOOK", "-o", "NEW/changes.md", "--format", "md"], "NEW/changes.md"),
+    (["export", "BOOK", "--format", "graphml", "-o", "NEW/g.graphml"], "NEW/g.graphml"),
+    (["export", "BOOK", "--format", "json", "-o", "NEW/g.json"], "NEW/g.json"),
+    (["export", "BOOK", "--format", "csv", "-o", "NEW"], "NEW/nodes.csv"),
+    (["export", "BOOK", "--format", "workbook", "-o", "NEW"], "NEW/partners.csv"),
+    (["services", "BOOK", "--worksheet", "-o", "NEW/inventory.xlsx"], "NEW/inventory.xlsx"),
+    (["init", "NEW"], "NEW/netmap.xlsx"),
+    (["init", "NEW", "--csv"], "NEW/partners.csv"),
+    (["hsds-mapping", "HSDS", "-o", "NEW/mapping.yaml"], "NEW/mapping.yaml"),
+    (["demo", "--example", "tucson-behavioral-health", "-o", "NEW"], "NEW/report.html"),
+]
+
+
+@pytest.mark.parametrize(("args", "written"), NEW_FOLDER_CASES, ids=[" ".join(a) for a, _ in NEW_FOLDER_CASES])
+def test_a_missing_output_folder_is_made_and_said_once(tmp_path, book, hsds_pima, args, written):
+    new = tmp_path / "reports" / "2026"
+    names = {"BOOK": str(book), "NEW": str(new), "HSDS": str(hsds_pima)}
+
+    def expand(arg: str) -> str:
+        for name, value in names.items():
+            if arg == name or arg.startswith(name + "/"):
+                return value + arg[len(name) :]
+        return arg
+
+    result = run(*map(expand, args))
+    assert result.exit_code == 0, result.output
+    assert Path(expand(written)).is_file()
+    said = [line for line in result.stderr.splitlines() if line.startswith("created folder")]
+    assert said == [f"created folder {new}{os.sep}"]
+    # Run again (with --force): the folder is there now, and nothing is said about it.
+    again = run(*map(expand, args), "--force")
+    assert again.exit_code == 0, again.output
+    assert "created folder" not in again.stderr
+
+
+def test_map_and_png_in_two_new_folders_say_each_once(tmp_path, book, monkeypatch):
+    from netmap.render import png
+
+    # The PNG needs Chromium; its bytes do not matter here, only where they go.
+    monkeypatch.setattr(png, "write_png", lambda page, path, **kw: write_file(path, b"png", **kw))
+    result = run("map", book, "-o", tmp_path / "a" / "map.html", "--png", tmp_path / "b" / "c" / "map.png")
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith("created folder")]
+    assert said == [f"created folder {tmp_path / 'a'}{os.sep}", f"created folder {tmp_path / 'b' / 'c'}{os.sep}"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["map", "BOOK", "-o", "FILE/sub/map.html"],
+        ["report", "BOOK", "-o", "FILE/report.html"],
+        ["export", "BOOK", "--format", "graphml", "-o", "FILE/x/g.graphml"],
+        ["export", "BOOK", "--format", "csv", "-o", "FILE/x"],
+        ["init", "FILE/x"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_a_file_where_a_folder_should_be_is_refused_before_any_work(tmp_path, book, args):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("a file, not a folder", encoding="utf-8")
+    names = {"BOOK": str(book), "FILE": str(afile)}
+    result = run(*(names.get(a.partition("/")[0], a.partition("/")[0]) + "".join(a.partition("/")[1:]) for a in args))
+    assert result.exit_code in (1, 2), result.output
+    assert "Not a directory" in result.stderr or "not a folder" in result.stderr
+    assert "created folder" not in result.stderr and "Traceback" not in result.output
+    assert afile.read_text(encoding="utf-8") == "a file, not a folder"
+
+
+def test_a_new_folder_inside_an_input_is_refused_and_not_made(tmp_path, book):
+    result = run("map", book, "-o", book / "reports" / "2026" / "map.html")
+    assert result.exit_code == 2 and "netmap never writes over its inputs" in result.stderr
+    assert not (book / "reports").exists()
+
+
+def test_make_folder_tells_the_listener_once_per_folder_made(tmp_path):
+    made: list[Path] = []
+    with announcing_folders(made.append):
+        make_folder(tmp_path / "a" / "b")
+        make_folder(tmp_path / "a" / "b")  # there now: not said again
+        make_folder(tmp_path)  # was there: not said
+        atomic_write(tmp_path / "c" / "x.txt", "x")
+    make_folder(tmp_path / "d")  # no listener outside the block: nothing said, still made
+    assert made == [tmp_path / "a" / "b", tmp_path / "c"]
+    assert (tmp_path / "d").is_dir() and (tmp_path / "c" / "x.txt").read_text(encoding="utf-8") == "x"
+    (tmp_path / "e").write_text("", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"cannot make the folder .*e.*a file has that name"):
+        make_folder(tmp_path / "e")
+
+
+def test_hsds_mapping_dash_prints_on_stdout(tmp_path, hsds_pima, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("hsds-mapping", hsds_pima, "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# netmap mapping for an HSDS package")
+    assert not (tmp_path / "-").exists()
 
 
 # -- atomic writes ----------------------------------------------------------------------------------
