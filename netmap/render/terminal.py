@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from netmap.errors import Issue, safe_text
-from netmap.render.fit import LONG_WORD, Col, fit_table, group_columns
+from netmap.render.fit import LONG_WORD, Col, fit_table, group_columns, table_fits
 
 __all__ = ["SafeConsole", "render_counts", "render_issues", "safe_text"]
 
@@ -366,7 +367,7 @@ def render_gaps(console: Console, gaps: dict, *, limit: int | None = None) -> No
 
 # The category and agency type columns of a roster matrix get at least this much room
 # (or their longest text) before the region columns are paged in beside them.
-_MATRIX_LABEL = 22
+_MATRIX_LABEL = 20
 
 
 def _matrix(
@@ -405,12 +406,17 @@ def _matrix(
     └───────────┴─────────────────┴────────┘
     """
     labels = [_t(scope) for scope in scopes]
-    fixed = [
+    narrowest = [
         max(_word_width(text) for text in ("category", *(r[0] for r in rows))),
         max(_word_width(text) for text in ("agency type", *(r[1] for r in rows))),
     ]
-    fixed = [max(least, min(_MATRIX_LABEL, widest)) for least, widest in zip(fixed, _widths(rows), strict=True)]
-    pages = group_columns(console.width, fixed, [max(_word_width(label.plain), 1) for label in labels])
+    roomy = [max(n, min(_MATRIX_LABEL, widest)) for n, widest in zip(narrowest, _widths(rows), strict=True)]
+    least = [max(_word_width(label.plain), 1) for label in labels]
+    pages = group_columns(console.width, roomy, least)
+    fewer = group_columns(console.width, narrowest, least)
+    # Roomy labels, unless squeezing them saves a page (regions side by side compare best).
+    fixed = narrowest if len(fewer) < len(pages) else roomy
+    pages = _even_pages(console.width, fixed, least, fewer if fixed is narrowest else pages)
     for page in pages:
         where = "" if len(pages) == 1 else f" (regions {page.start + 1}-{page.stop} of {len(scopes)})"
         columns = [Col("category"), Col("agency type")]
@@ -420,6 +426,25 @@ def _matrix(
             cells = [Text(*_MARK[marks[i]]) for i in page]
             table_rows.append([_t(category), _t(atype), *cells])
         fit_table(console, columns, table_rows, title=f"{title}{where}: ● present  ◐ peripheral  ○ missing")
+
+
+def _even_pages(width: int, fixed: Sequence[int], least: Sequence[int], pages: list[range]) -> list[range]:
+    """As many pages as ``pages`` (filled greedily), the regions shared evenly among them
+    when every page still fits: 2, 2, 2 rather than 3, 2, 1.
+
+    >>> _even_pages(40, [10], [5] * 5, [range(0, 3), range(3, 5)])
+    [range(0, 2), range(2, 5)]
+    >>> _even_pages(40, [10], [5, 5, 5, 20], [range(0, 3), range(3, 4)])  # 2 + 2 would not fit
+    [range(0, 3), range(3, 4)]
+    >>> _even_pages(40, [10], [5] * 4, [range(0, 3), range(3, 4)])
+    [range(0, 2), range(2, 4)]
+    """
+    count, total = len(pages), len(least)
+    bounds = [round(i * total / count) for i in range(count + 1)]
+    even = [range(a, b) for a, b in itertools.pairwise(bounds)]
+    if all(page and table_fits(width, [*fixed, *least[page.start : page.stop]]) for page in even):
+        return even
+    return pages
 
 
 def _word_width(text: object, longer: int = LONG_WORD) -> int:
@@ -691,7 +716,8 @@ def render_regions(console: Console, result: dict[str, Any]) -> None:
         console,
         [Col("#", **number), Col("region"), Col("partners", short="partn", **number),
          Col("present", short="pres", **number), Col("peripheral", short="periph", **number),
-         Col("missing", short="miss", **number), Col("minimum team", short="min team"), Col("state link")],
+         Col("missing", short="miss", **number), Col("minimum team", short="min team", no_wrap=True),
+         Col("state link")],
         rows,
         title="Regions ranked by gaps (most first)",
     )  # fmt: skip
