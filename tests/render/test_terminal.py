@@ -465,18 +465,21 @@ def test_brokers_at_80_columns_written_out():
     text = _render(80, render_brokers, {**BROKERS, "state_links": []})
     assert [line.rstrip() for line in text.splitlines()] == [
         "                          Brokers (betweenness: exact)",
-        "┏━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━┳━━━━━━┓",
-        "┃ partner                 ┃  betw ┃ repr ┃ liaison ┃ constr ┃    eff ┃ cut ┃ cats ┃",
-        "┡━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━╇━━━━━━┩",
-        "│ Comunity colege of the  │ 0.123 │   37 │     134 │  0.164 │ 10.412 │ yes │    4 │",
-        "│ Southern Oregon Coast   │       │      │         │        │        │     │      │",
-        "│ Department of Community │ 0.057 │   37 │     134 │  0.164 │ 10.412 │     │    4 │",
-        "│ Colleges and Workforce  │       │      │         │        │        │     │      │",
-        "│ Development             │       │      │         │        │        │     │      │",
-        "└─────────────────────────┴───────┴──────┴─────────┴────────┴────────┴─────┴──────┘",
+        "┏━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━┳━━━━━━┓",
+        "┃ partner       ┃  betw ┃ gate ┃ repr ┃ liaison ┃ constr ┃    eff ┃ cut ┃ cats ┃",
+        "┡━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━╇━━━━━━┩",
+        "│ Comunity      │ 0.123 │   46 │   37 │     134 │  0.164 │ 10.412 │ yes │    4 │",
+        "│ colege of the │       │      │      │         │        │        │     │      │",
+        "│ Southern      │       │      │      │         │        │        │     │      │",
+        "│ Oregon Coast  │       │      │      │         │        │        │     │      │",
+        "│ Department of │ 0.057 │   46 │   37 │     134 │  0.164 │ 10.412 │     │    4 │",
+        "│ Community     │       │      │      │         │        │        │     │      │",
+        "│ Colleges and  │       │      │      │         │        │        │     │      │",
+        "│ Workforce     │       │      │      │         │        │        │     │      │",
+        "│ Development   │       │      │      │         │        │        │     │      │",
+        "└───────────────┴───────┴──────┴──────┴─────────┴────────┴────────┴─────┴──────┘",
         "betw = betweenness; constr = constraint; eff = eff. size; cut = cut point; cats",
-        "= categories; not shown at this width: coord, itin, gate (--json shows every",
-        "column)",
+        "= categories; not shown at this width: coord, itin (--json shows every column)",
     ]
 
 
@@ -663,3 +666,28 @@ def test_every_analysis_renderer_fits_the_width(analyses, example, width):
     _assert_words_whole(shown["scorecard"], [c["name"] for c in d["scorecard"]["conditions"]])
     if example == "four-state":
         _assert_words_whole(shown["diff"], [p["name"] for p in d["changes"]["partners_gained"]])
+
+
+class _Summary:
+    """What a load reports (netmap.store's LoadSummary), for the layout only."""
+
+    def __init__(self):
+        self.written, self.map, self.version, self.batches = True, "oregon", 3, 2
+        self.counts = {"Partner": {"created": 43, "updated": 0, "unchanged": 0, "deleted": 1}}
+
+    def totals(self):
+        return {"created": 43, "updated": 0, "unchanged": 0, "deleted": 1}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_load_and_maps_fit(width):
+    from netmap.render.terminal import render_load, render_maps
+
+    text = _render(width, render_load, _Summary(), "bolt://localhost:7687") + _render(
+        width,
+        render_maps,
+        [{"map": "oregon", "version": 3, "loaded_at": "2025-10-01T12:00:00", "source": "Oregon Pathways Alliance"}],
+        "bolt://localhost:7687",
+    )
+    _assert_fits(text, width)
+    _assert_words_whole(text, ["Partner 43", "total 43", "Oregon Pathways Alliance", "2025-10-01T12:00:00"])
