@@ -691,3 +691,17 @@ def test_load_and_maps_fit(width):
     )
     _assert_fits(text, width)
     _assert_words_whole(text, ["Partner 43", "total 43", "Oregon Pathways Alliance", "2025-10-01T12:00:00"])
+
+
+def test_a_region_name_in_a_matrix_header_is_shown_literally():
+    """A region is a column header of the roster matrix: markup in it is text, not style."""
+    from netmap.render.terminal import render_gaps
+
+    gaps = {
+        "types": [{"level": "local", "region": "[red]Coos[/red] Bay", "category": "CBOs", "agency_type": "Local CBO",
+                   "status": "missing"}],
+        "coverage": [],
+        "population_gaps": [],
+    }  # fmt: skip
+    text = _render(120, render_gaps, gaps)
+    assert "[red]Coos[/red]" in text
