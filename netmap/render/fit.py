@@ -188,7 +188,7 @@ def fit_table(
     table = Table(title=title, expand=False)
     for i, header, size in zip(keep, headers, widths, strict=True):
         col = columns[i]
-        table.add_column(header, justify=col.justify, no_wrap=col.no_wrap, overflow="fold", width=size)  # type: ignore[arg-type]
+        table.add_column(Text(header), justify=col.justify, no_wrap=col.no_wrap, overflow="fold", width=size)  # type: ignore[arg-type]
     for row in texts:
         table.add_row(*(row[i] for i in keep))
     console.print(table)

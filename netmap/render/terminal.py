@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from netmap.errors import Issue, safe_text
+from netmap.render.fit import LONG_WORD, Col, fit_table, group_columns, table_fits
 
 __all__ = ["SafeConsole", "render_counts", "render_issues", "safe_text"]
 
@@ -106,7 +108,12 @@ def render_issues(console: Console, issues: Sequence[Issue]) -> None:
     natural = [max([len(headers[i])] + [row[i].cell_len for row in cells]) for i in range(len(headers))]
     # Rich's box: a border left of every column and one at the end, one space each side of a cell.
     room = console.width - sum(natural[:5]) - (3 * len(headers) + 1)
-    widths = _issue_text_widths(room, *natural[5:])
+    # Every word of the value, message and suggestions whole (one longer than LONG_WORD,
+    # a path or a run of letters, is folded wherever it is shown).
+    words = [max([_word_width(headers[i], 0)] + [_word_width(row[i].plain, 0) for row in cells]) for i in range(5, 8)]
+    widths = _issue_text_widths(room, *natural[5:], value_word=words[0])
+    if widths is not None and any(w < least for w, least in zip(widths, words, strict=True)):
+        widths = None
     if widths is None:
         _render_issue_blocks(console, len(issues), cells)
     else:
@@ -123,9 +130,12 @@ def render_issues(console: Console, issues: Sequence[Issue]) -> None:
         console.print(_t("file(s): " + ", ".join(files), style="dim"), soft_wrap=False, overflow="fold")
 
 
-def _issue_text_widths(room: int, value: int, message: int, suggestions: int) -> tuple[int, ...] | None:
+def _issue_text_widths(
+    room: int, value: int, message: int, suggestions: int, value_word: int = 0
+) -> tuple[int, ...] | None:
     """Widths of the value, message and suggestions columns in ``room`` characters, or None
-    when the message or suggestions would get fewer than their readable minimum.
+    when the message or suggestions would get fewer than their readable minimum. The value
+    folds to ``_VALUE_MIN``, or to ``value_word`` (its longest word) when that is longer.
 
     >>> _issue_text_widths(100, 10, 30, 20)  # everything fits as it is
     (10, 30, 20)
@@ -136,7 +146,7 @@ def _issue_text_widths(room: int, value: int, message: int, suggestions: int) ->
     """
     if value + message + suggestions <= room:
         return value, message, suggestions
-    value = min(value, _VALUE_MIN)
+    value = min(value, max(_VALUE_MIN, value_word))
     rest = room - value
     need_message, need_suggestions = min(message, _MESSAGE_MIN), min(suggestions, _SUGGESTIONS_MIN)
     if rest < need_message + need_suggestions:
@@ -158,7 +168,10 @@ def _render_issue_blocks(console: Console, count: int, cells: Sequence[tuple[Tex
         place = ", ".join(part for part in (where, f"column {column.plain}" if column.plain else "") if part)
         head = Text.assemble(mark, " ", code, (": " + place) if place else "")
         console.print()
-        console.print(head, soft_wrap=False, overflow="fold")
+        # A long sheet or column name wraps at spaces, never past the width.
+        for i, line in enumerate(head.wrap(console, console.width - 2, overflow="fold")):
+            line.rstrip()
+            console.print(Text.assemble("  " if i else "", line), soft_wrap=True)
         lines = []
         if value.plain:
             lines.append(Text.assemble("value: ", value))
@@ -241,17 +254,15 @@ def _finding_text(f: Any) -> Text:
     return text
 
 
-def _findings_table(title: str, findings: Sequence, *, numbered: bool = False) -> Table:
-    table = Table(title=title, show_header=True, expand=False)
+def _findings_table(console: Console, title: str, findings: Sequence, *, numbered: bool = False) -> None:
+    columns = [Col("severity", no_wrap=True), Col("finding"), Col("what to do")]
     if numbered:
-        table.add_column("", no_wrap=True, justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("finding", overflow="fold")
-    table.add_column("what to do", overflow="fold")
+        columns.insert(0, Col("#", justify="right", no_wrap=True))
+    rows = []
     for i, f in enumerate(findings, start=1):
         cells = [Text(f.severity, style=_SEVERITY.get(f.severity, "")), _finding_text(f), _t(f.action)]
-        table.add_row(*([Text(str(i))] if numbered else []), *cells)
-    return table
+        rows.append([Text(str(i)), *cells] if numbered else cells)
+    fit_table(console, columns, rows, title=title)
 
 
 def render_findings(
@@ -266,14 +277,14 @@ def render_findings(
         console.print(Text("No findings: nothing missing, fragile or expiring was found.", style="green"))
         return
     if not do_first:
-        console.print(_findings_table("Headline findings", _cap(findings, limit)))
+        _findings_table(console, "Headline findings", _cap(findings, limit))
         _more(console, findings, limit, "findings")
         return
     first = {id(f) for f in do_first}
     rest = [f for f in findings if id(f) not in first]
-    console.print(_findings_table("Headline findings: do first", do_first, numbered=True))
+    _findings_table(console, "Headline findings: do first", do_first, numbered=True)
     if rest:
-        console.print(_findings_table("Other findings", _cap(rest, limit)))
+        _findings_table(console, "Other findings", _cap(rest, limit))
         _more(console, rest, limit, "findings")
 
 
@@ -282,12 +293,12 @@ def render_scorecard(console: Console, card: dict) -> None:
     # Say so when the rating is lower than the score alone would make it.
     capped = held and card["overall"] is not None and card["overall"] >= 70
     note = f", held back from strong by {len(held)} kind(s) of open high finding" if capped else ""
-    table = Table(title=f"Readiness scorecard (overall: {card['overall_rating']}{note})")
-    for name in ("condition", "score", "rating", "evidence"):
-        table.add_column(name, overflow="fold")
-    for c in card["conditions"]:
-        table.add_row(_t(c["name"]), _t(c["score"]), _t(c["rating"]), _t("; ".join(c["evidence"])))
-    console.print(table)
+    fit_table(
+        console,
+        [Col("condition"), Col("score", justify="right"), Col("rating"), Col("evidence")],
+        [[_t(c["name"]), _t(c["score"]), _t(c["rating"]), _t("; ".join(c["evidence"]))] for c in card["conditions"]],
+        title=f"Readiness scorecard (overall: {card['overall_rating']}{note})",
+    )
 
 
 def render_gaps(console: Console, gaps: dict, *, limit: int | None = None) -> None:
@@ -319,42 +330,137 @@ def render_gaps(console: Console, gaps: dict, *, limit: int | None = None) -> No
                 )
             )
             continue
-        table = Table(title=f"{level.capitalize()} roster: ● present  ◐ peripheral  ○ missing")
-        table.add_column("category", overflow="fold")
-        table.add_column("agency type", overflow="fold")
-        for scope in scopes:
-            table.add_column(
-                _t(scope if scope is not None else "(state)" if level == "state" else "(no region)"), justify="center"
-            )
+        labels = [scope if scope is not None else "(state)" if level == "state" else "(no region)" for scope in scopes]
         types = list(dict.fromkeys((t["category"], t["agency_type"]) for t in rows))
-        cell = {(t["agency_type"], t["region"]): t["status"] for t in rows}
-        for category, atype in types:
-            marks = []
-            for scope in scopes:
-                symbol, style = _MARK[cell[(atype, scope)]]
-                marks.append(Text(symbol, style=style))
-            table.add_row(_t(category), _t(atype), *marks)
-        console.print(table)
-    cover = Table(title="Minimum team coverage")
-    for name in ("level", "region", "met", "missing"):
-        cover.add_column(name, overflow="fold")
+        status = {(t["agency_type"], t["region"]): t["status"] for t in rows}
+        _matrix(
+            console,
+            f"{level.capitalize()} roster",
+            labels,
+            [(category, atype, [status[(atype, scope)] for scope in scopes]) for category, atype in types],
+        )
     coverage = gaps["coverage"]
     if limit and len(coverage) > limit:
         coverage = sorted(coverage, key=lambda c: c["met"] - c["total"])  # least covered first
-    for c in _cap(coverage, limit):
-        cover.add_row(_t(c["level"]), _t(c["region"] or "-"), _t(f"{c['met']}/{c['total']}"), _t("; ".join(c["unmet"])))
-    console.print(cover)
+    fit_table(
+        console,
+        [Col("level"), Col("region"), Col("met", no_wrap=True), Col("missing")],
+        [
+            [_t(c["level"]), _t(c["region"] or "-"), _t(f"{c['met']}/{c['total']}"), _t("; ".join(c["unmet"]))]
+            for c in _cap(coverage, limit)
+        ],
+        title="Minimum team coverage",
+    )
     _more(console, coverage, limit, "regions")
     if gaps["population_gaps"]:
-        pops = Table(title="Populations served without the partner they call for")
-        for name in ("population", "region", "missing partner type", "served by"):
-            pops.add_column(name, overflow="fold")
-        for g in _cap(gaps["population_gaps"], limit):
-            pops.add_row(
-                _t(g["population"]), _t(g["region"] or "-"), _t(g["agency_type"]), _t(", ".join(g["served_by"]))
-            )
-        console.print(pops)
+        fit_table(
+            console,
+            [Col("population"), Col("region"), Col("missing partner type"), Col("served by")],
+            [
+                [_t(g["population"]), _t(g["region"] or "-"), _t(g["agency_type"]), _t(", ".join(g["served_by"]))]
+                for g in _cap(gaps["population_gaps"], limit)
+            ],
+            title="Populations served without the partner they call for",
+        )
         _more(console, gaps["population_gaps"], limit, "population gaps")
+
+
+# The category and agency type columns of a roster matrix get at least this much room
+# (or their longest text) before the region columns are paged in beside them.
+_MATRIX_LABEL = 20
+
+
+def _matrix(
+    console: Console, title: str, scopes: Sequence[str], rows: Sequence[tuple[str, str, Sequence[str]]]
+) -> None:
+    r"""A roster matrix (agency types down, regions across, a mark per cell), its region
+    columns paged in groups that fit the console, each page a table of its own.
+
+    Each region column is as wide as the longest word of its name, so a name wraps whole
+    ("Portland / Metro"), never cut ("Portla… Metro").
+
+    Examples
+    --------
+    >>> import io
+    >>> console = Console(file=io.StringIO(), width=40, record=True, color_system=None)
+    >>> _matrix(console, "Local roster", ["Portland Metro", "Coos Bay"],
+    ...         [("Education", "Community college", ["present", "missing"])])
+    >>> print("\n".join(line.rstrip() for line in console.export_text().splitlines()))
+       Local roster (regions 1-1 of 2): ●
+        present  ◐ peripheral  ○ missing
+    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━┓
+    ┃           ┃              ┃ Portland  ┃
+    ┃ category  ┃ agency type  ┃   Metro   ┃
+    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━┩
+    │ Education │ Community    │     ●     │
+    │           │ college      │           │
+    └───────────┴──────────────┴───────────┘
+       Local roster (regions 2-2 of 2): ●
+        present  ◐ peripheral  ○ missing
+    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━┓
+    ┃           ┃                 ┃  Coos  ┃
+    ┃ category  ┃ agency type     ┃  Bay   ┃
+    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━┩
+    │ Education │ Community       │   ○    │
+    │           │ college         │        │
+    └───────────┴─────────────────┴────────┘
+    """
+    labels = [_t(scope) for scope in scopes]
+    narrowest = [
+        max(_word_width(text) for text in ("category", *(r[0] for r in rows))),
+        max(_word_width(text) for text in ("agency type", *(r[1] for r in rows))),
+    ]
+    roomy = [max(n, min(_MATRIX_LABEL, widest)) for n, widest in zip(narrowest, _widths(rows), strict=True)]
+    least = [max(_word_width(label.plain), 1) for label in labels]
+    pages = group_columns(console.width, roomy, least)
+    fewer = group_columns(console.width, narrowest, least)
+    # Roomy labels, unless squeezing them saves a page (regions side by side compare best).
+    fixed = narrowest if len(fewer) < len(pages) else roomy
+    pages = _even_pages(console.width, fixed, least, fewer if fixed is narrowest else pages)
+    for page in pages:
+        where = "" if len(pages) == 1 else f" (regions {page.start + 1}-{page.stop} of {len(scopes)})"
+        columns = [Col("category"), Col("agency type")]
+        columns += [Col(labels[i].plain, justify="center", no_wrap=False) for i in page]
+        table_rows = []
+        for category, atype, marks in rows:
+            cells = [Text(*_MARK[marks[i]]) for i in page]
+            table_rows.append([_t(category), _t(atype), *cells])
+        fit_table(console, columns, table_rows, title=f"{title}{where}: ● present  ◐ peripheral  ○ missing")
+
+
+def _even_pages(width: int, fixed: Sequence[int], least: Sequence[int], pages: list[range]) -> list[range]:
+    """As many pages as ``pages`` (filled greedily), the regions shared evenly among them
+    when every page still fits: 2, 2, 2 rather than 3, 2, 1.
+
+    >>> _even_pages(40, [10], [5] * 5, [range(0, 3), range(3, 5)])
+    [range(0, 2), range(2, 5)]
+    >>> _even_pages(40, [10], [5, 5, 5, 20], [range(0, 3), range(3, 4)])  # 2 + 2 would not fit
+    [range(0, 3), range(3, 4)]
+    >>> _even_pages(40, [10], [5] * 4, [range(0, 3), range(3, 4)])
+    [range(0, 2), range(2, 4)]
+    """
+    count, total = len(pages), len(least)
+    bounds = [round(i * total / count) for i in range(count + 1)]
+    even = [range(a, b) for a, b in itertools.pairwise(bounds)]
+    if all(page and table_fits(width, [*fixed, *least[page.start : page.stop]]) for page in even):
+        return even
+    return pages
+
+
+def _word_width(text: object, longer: int = LONG_WORD) -> int:
+    """The longest word of ``text``, a column's narrowest width; a word longer than
+    :data:`LONG_WORD` counts as ``longer`` (it is folded wherever it is shown).
+
+    >>> _word_width("Portland Metro"), _word_width("W" * 80), _word_width("W" * 80 + " Coos", 0)
+    (8, 24, 4)
+    """
+    lengths = [len(word) for word in safe_text(text).split()]
+    return max((n if n <= LONG_WORD else longer for n in lengths), default=0)
+
+
+def _widths(rows: Sequence[tuple[str, str, Sequence[str]]]) -> list[int]:
+    """The widest category and agency type of a matrix's rows."""
+    return [max([len(safe_text(r[i])) for r in rows] + [len(("category", "agency type")[i])]) for i in range(2)]
 
 
 def _names(names: Sequence[str], limit: int | None) -> str:
@@ -364,15 +470,19 @@ def _names(names: Sequence[str], limit: int | None) -> str:
 
 
 def render_roles(console: Console, roles: dict, *, limit: int | None = None) -> None:
-    table = Table(title="Role coverage (recorded / expected of partners with no roles recorded)")
-    for name in ("role", "recorded", "expected", "by"):
-        table.add_column(name, overflow="fold")
+    rows = []
     for c in roles["coverage"]:
         style = "red" if c["in_chart"] and not c["recorded"] else ""
-        table.add_row(
-            _t(c["role"], style=style), _t(c["recorded"]), _t(c["expected"]), _t(_names(c["recorded_by"], limit))
+        rows.append(
+            [_t(c["role"], style=style), _t(c["recorded"]), _t(c["expected"]), _t(_names(c["recorded_by"], limit))]
         )
-    console.print(table)
+    fit_table(
+        console,
+        [Col("role"), Col("recorded", short="rec", justify="right"), Col("expected", short="exp", justify="right"),
+         Col("by")],
+        rows,
+        title="Role coverage (recorded / expected of partners with no roles recorded)",
+    )  # fmt: skip
     line = "intermediary: " + (_names(roles["intermediaries"], limit) if roles["has_intermediary"] else "none recorded")
     console.print(_t(line))
 
@@ -381,48 +491,41 @@ def render_brokers(console: Console, result: dict, *, limit: int | None = None) 
     method = result["betweenness_method"]
     if method == "sampled":
         method += f" (k={result['k']}, seed={result['seed']})"
-    table = Table(title=f"Brokers (betweenness: {method})")
-    for name in (
-        "partner",
-        "betweenness",
-        "coord",
-        "itin",
-        "gate",
-        "repr",
-        "liaison",
-        "constraint",
-        "eff. size",
-        "cut point",
-        "categories",
-    ):
-        table.add_column(name, overflow="fold")
+    # Too wide for the console, the brokerage role counts go first (each is one kind of
+    # tie a partner brokers; --json has them), then effective size, then categories.
+    columns = [
+        Col("partner"),
+        Col("betweenness", short="betw", justify="right"),
+        *(Col(name, drop=3, justify="right") for name in ("coord", "itin", "gate", "repr", "liaison")),
+        Col("constraint", short="constr", justify="right"),
+        Col("eff. size", short="eff", drop=2, justify="right"),
+        Col("cut point", short="cut"),
+        Col("categories", short="cats", drop=1, justify="right"),
+    ]
+    rows = []
     for r in result["brokers"]:
         b = r["brokerage"]
-        table.add_row(
-            _t(r["name"] or r["id"]),
-            _t(r["betweenness"]),
-            _t(b["coordinator"]),
-            _t(b["itinerant"]),
-            _t(b["gatekeeper"]),
-            _t(b["representative"]),
-            _t(b["liaison"]),
-            _t(r["constraint"]),
-            _t(r["effective_size"]),
-            _t("yes" if r["articulation_point"] else ""),
-            _t(r["categories_reached"]),
+        rows.append(
+            [
+                _t(r["name"] or r["id"]),
+                _t(r["betweenness"]),
+                *(_t(b[k]) for k in ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")),
+                _t(r["constraint"]),
+                _t(r["effective_size"]),
+                _t("yes" if r["articulation_point"] else ""),
+                _t(r["categories_reached"]),
+            ]
         )
-    console.print(table)
+    fit_table(console, columns, rows, title=f"Brokers (betweenness: {method})")
     if result["state_links"]:
-        links = Table(title="Links from each region to the state level")
-        links.add_column("region")
-        links.add_column("through", overflow="fold")
         state_links = result["state_links"]
         if limit and len(state_links) > limit:
             state_links = sorted(state_links, key=lambda s: bool(s["links"]))  # regions with no link first
+        rows = []
         for s in _cap(state_links, limit):
             through = ", ".join(sorted({f"{x['partner']} -> {x['state_partner']}" for x in s["links"]}))
-            links.add_row(_t(s["region"]), _t(through or "no link", style="" if through else "red"))
-        console.print(links)
+            rows.append([_t(s["region"]), _t(through or "no link", style="" if through else "red")])
+        fit_table(console, [Col("region"), Col("through")], rows, title="Links from each region to the state level")
         _more(console, state_links, limit, "regions")
 
 
@@ -445,22 +548,27 @@ def render_formalisation(console: Console, formal: dict, *, limit: int | None = 
             style="dim",
         )
     if formal["agreements"]:
-        table = Table(title=f"Agreements as of {formal['as_of']}")
-        for name in ("agreement", "type", "parties", "expires", "state"):
-            table.add_column(name, overflow="fold")
         agreements = formal["agreements"]
         if limit and len(agreements) > limit:
             agreements = sorted(agreements, key=lambda a: _AGREEMENT_URGENCY.get(a["state"], 2))  # expired first
+        rows = []
         for a in _cap(agreements, limit):
             style = {"expired": "red", "expiring": "yellow"}.get(a["state"], "")
-            table.add_row(
-                _t(a["title"] or a["id"]),
-                _t(a["type"]),
-                _t(", ".join(a["parties"])),
-                _t(a["expires"]),
-                Text(a["state"], style=style),
+            rows.append(
+                [
+                    _t(a["title"] or a["id"]),
+                    _t(a["type"]),
+                    _t(", ".join(a["parties"])),
+                    _t(a["expires"]),
+                    Text(a["state"], style=style),
+                ]
             )
-        console.print(table)
+        fit_table(
+            console,
+            [Col("agreement"), Col("type"), Col("parties"), Col("expires", no_wrap=True), Col("state")],
+            rows,
+            title=f"Agreements as of {formal['as_of']}",
+        )
         _more(console, agreements, limit, "agreements")
     if formal["roles_without_agreement"]:
         names = [r["name"] or r["id"] for r in formal["roles_without_agreement"]]
@@ -473,27 +581,30 @@ def render_funding(console: Console, money: dict, *, limit: int | None = None) -
         return
     for p in _cap(money.get("lapsed") or [], limit):
         console.print(_t(f"Funding lapsed: {p['name'] or p['id']} (its last award ended {p['ended']})"), style="yellow")
-    table = Table(title="Funding by partner (most dependent first)")
-    for name in ("partner", "streams", "amount", "HHI", "basis"):
-        table.add_column(name, overflow="fold")
-    for p in _cap(money["partners"], limit):
-        table.add_row(_t(p["name"] or p["id"]), _t(p["streams"]), _t(p["amount"]), _t(p["hhi"]), _t(p["hhi_basis"]))
-    console.print(table)
+    fit_table(
+        console,
+        [Col("partner"), Col("streams", justify="right"), Col("amount", justify="right"), Col("HHI", justify="right"),
+         Col("basis")],
+        [
+            [_t(p["name"] or p["id"]), _t(p["streams"]), _t(p["amount"]), _t(p["hhi"]), _t(p["hhi_basis"])]
+            for p in _cap(money["partners"], limit)
+        ],
+        title="Funding by partner (most dependent first)",
+    )  # fmt: skip
     _more(console, money["partners"], limit, "funded partners")
-    streams = Table(title=f"Streams (ending within {money['within_months']} months of {money['as_of']})")
-    for name in ("stream", "awards", "amount", "ends", "state"):
-        streams.add_column(name, overflow="fold")
     # Ended streams are history: counted in no measure, listed with --json ("awards").
     current = [s for s in money["streams"] if s["state"] != "ended"]
-    for s in _cap(current, limit):
-        streams.add_row(
-            _t(s["stream"]),
-            _t(s["awards"]),
-            _t(s["amount"]),
-            _t(s["ends"]),
-            Text(s["state"], style="yellow" if s["state"] == "ending" else ""),
-        )
-    console.print(streams)
+    fit_table(
+        console,
+        [Col("stream"), Col("awards", justify="right"), Col("amount", justify="right"), Col("ends", no_wrap=True),
+         Col("state")],
+        [
+            [_t(s["stream"]), _t(s["awards"]), _t(s["amount"]), _t(s["ends"]),
+             Text(s["state"], style="yellow" if s["state"] == "ending" else "")]
+            for s in _cap(current, limit)
+        ],
+        title=f"Streams (ending within {money['within_months']} months of {money['as_of']})",
+    )  # fmt: skip
     _more(console, current, limit, "streams")
     ended = len(money["streams"]) - len(current)
     if ended:
@@ -503,60 +614,60 @@ def render_funding(console: Console, money: dict, *, limit: int | None = None) -
 
 
 def render_resilience(console: Console, res: dict, top: int = 5) -> None:
-    table = Table(title="If one partner left (worst first)")
-    for name in ("partner", "cut off", "cross-category ties lost", "types lost"):
-        table.add_column(name, overflow="fold")
-    for r in res["partners"][:top]:
-        table.add_row(
-            _t(r["name"] or r["id"]),
-            _t(r["largest_component_loss"]),
-            _t(r["cross_category_ties_lost"]),
-            _t(", ".join(r["types_lost"])),
-        )
-    console.print(table)
+    fit_table(
+        console,
+        [Col("partner"), Col("cut off", justify="right"), Col("cross-category ties lost", justify="right"),
+         Col("types lost")],
+        [
+            [_t(r["name"] or r["id"]), _t(r["largest_component_loss"]), _t(r["cross_category_ties_lost"]),
+             _t(", ".join(r["types_lost"]))]
+            for r in res["partners"][:top]
+        ],
+        title="If one partner left (worst first)",
+    )  # fmt: skip
     if res["people"]:
-        people = Table(title="If one champion left (worst first)")
-        for name in ("champion", "at", "informal ties lost", "cut off"):
-            people.add_column(name, overflow="fold")
-        for r in res["people"][:top]:
-            people.add_row(
-                _t(r["person"]), _t(r["partner_name"]), _t(r["informal_ties_lost"]), _t(r["largest_component_loss"])
-            )
-        console.print(people)
+        fit_table(
+            console,
+            [Col("champion"), Col("at"), Col("informal ties lost", justify="right"),
+             Col("cut off", justify="right")],
+            [
+                [_t(r["person"]), _t(r["partner_name"]), _t(r["informal_ties_lost"]), _t(r["largest_component_loss"])]
+                for r in res["people"][:top]
+            ],
+            title="If one champion left (worst first)",
+        )  # fmt: skip
 
 
 def render_turnover(console: Console, res: dict) -> None:
     if not res["turnover"]:
         return
-    table = Table(title="If a region's state-level champions turned over together")
-    for name in ("region", "agencies", "informal ties lost", "cut off"):
-        table.add_column(name, overflow="fold")
-    for r in res["turnover"]:
-        table.add_row(
-            _t(r["region"] or "(state)"),
-            _t(", ".join(r["partner_names"])),
-            _t(r["informal_ties_lost"]),
-            _t(r["largest_component_loss"]),
-        )
-    console.print(table)
+    fit_table(
+        console,
+        [Col("region"), Col("agencies"), Col("informal ties lost", justify="right"), Col("cut off", justify="right")],
+        [
+            [_t(r["region"] or "(state)"), _t(", ".join(r["partner_names"])), _t(r["informal_ties_lost"]),
+             _t(r["largest_component_loss"])]
+            for r in res["turnover"]
+        ],
+        title="If a region's state-level champions turned over together",
+    )  # fmt: skip
 
 
 def render_health(console: Console, h: dict) -> None:
-    table = Table(title="Network health")
-    table.add_column("measure")
-    table.add_column("value", overflow="fold")
-    for label, value in (
-        ("partners / ties", f"{h['partners']} / {h['ties']}"),
-        ("density", h["density"]),
-        ("components", f"{h['components']} (sizes {', '.join(map(str, h['component_sizes'][:8]))})"),
-        ("isolated partners", ", ".join(h["isolates"]) or "none"),
-        ("degree centralisation", h["degree_centralization"]),
-        ("E-I index across categories", h["ei_index"]),
-        ("communities vs categories (NMI)", h["communities_vs_categories_nmi"]),
-        ("possible silos", len(h["silos"])),
-    ):
-        table.add_row(_t(label), _t(value))
-    console.print(table)
+    rows = [
+        [_t(label), _t(value)]
+        for label, value in (
+            ("partners / ties", f"{h['partners']} / {h['ties']}"),
+            ("density", h["density"]),
+            ("components", f"{h['components']} (sizes {', '.join(map(str, h['component_sizes'][:8]))})"),
+            ("isolated partners", ", ".join(h["isolates"]) or "none"),
+            ("degree centralisation", h["degree_centralization"]),
+            ("E-I index across categories", h["ei_index"]),
+            ("communities vs categories (NMI)", h["communities_vs_categories_nmi"]),
+            ("possible silos", len(h["silos"])),
+        )
+    ]
+    fit_table(console, [Col("measure"), Col("value")], rows, title="Network health")
 
 
 # -- store --------------------------------------------------------------------------------
@@ -570,14 +681,10 @@ def render_load(console: Console, summary: Any, where: str) -> None:
     else:
         head = f"map {summary.map!r} in {where} is already up to date (version {summary.version}); nothing written"
     console.print(_t(head, style="bold green"))
-    table = Table(box=None, pad_edge=False)
-    for column in ("", "created", "updated", "unchanged", "deleted"):
-        table.add_column(column, justify="left" if not column else "right")
-    for what, row in summary.counts.items():
-        if any(row.values()):
-            table.add_row(_t(what), *(_t(row[k]) for k in ("created", "updated", "unchanged", "deleted")))
-    table.add_row(Text("total", style="bold"), *(_t(totals[k]) for k in ("created", "updated", "unchanged", "deleted")))
-    console.print(table)
+    keys = ("created", "updated", "unchanged", "deleted")
+    rows = [[_t(what), *(_t(row[k]) for k in keys)] for what, row in summary.counts.items() if any(row.values())]
+    rows.append([Text("total", style="bold"), *(_t(totals[k]) for k in keys)])
+    fit_table(console, [Col("what"), *(Col(k, justify="right") for k in keys)], rows)
 
 
 def render_maps(console: Console, maps: Sequence[dict[str, Any]], where: str) -> None:
@@ -585,44 +692,43 @@ def render_maps(console: Console, maps: Sequence[dict[str, Any]], where: str) ->
     if not maps:
         console.print(_t(f"{where} holds no maps yet; add one with: netmap load WORKBOOK --uri ..."))
         return
-    table = Table(title=safe_text(f"Maps in {where}"))
-    for column in ("map", "version", "loaded at", "source"):
-        table.add_column(column)
-    for m in maps:
-        table.add_row(_t(m.get("map")), _t(m.get("version")), _t(m.get("loaded_at")), _t(m.get("source")))
-    console.print(table)
+    fit_table(
+        console,
+        [Col("map"), Col("version", justify="right"), Col("loaded at"), Col("source")],
+        [[_t(m.get("map")), _t(m.get("version")), _t(m.get("loaded_at")), _t(m.get("source"))] for m in maps],
+        title=_t(f"Maps in {where}"),
+    )
 
 
 def render_regions(console: Console, result: dict[str, Any]) -> None:
     """Regions side by side: the ranking, then the local roster matrix."""
     names = result["region_names"]
-    table = Table(title="Regions ranked by gaps (most first)")
-    for column in ("#", "region", "partners", "present", "peripheral", "missing", "minimum team", "state link"):
-        table.add_column(
-            column, justify="right" if column in ("#", "partners", "present", "peripheral", "missing") else "left"
-        )
+    rows = []
     for r in result["regions"]:
-        link = ", ".join(r["state_partner_names"]) if r["state_linked"] else Text("none", style="red")
+        link = _t(", ".join(r["state_partner_names"])) if r["state_linked"] else Text("none", style="red")
         partners = _t(r["active"]) if r["listed"] else Text("none listed", style="red")
-        table.add_row(
-            _t(r["rank"]), _t(r["region"]), partners, _t(r["present"]), _t(r["peripheral"]), _t(r["missing"]),
-            _t(f"{r['minimum_met']} of {r['minimum_total']}"), link if isinstance(link, Text) else _t(link),
+        rows.append(
+            [_t(r["rank"]), _t(r["region"]), partners, _t(r["present"]), _t(r["peripheral"]), _t(r["missing"]),
+             _t(f"{r['minimum_met']} of {r['minimum_total']}"), link]
         )  # fmt: skip
-    console.print(table)
+    number = {"justify": "right"}
+    fit_table(
+        console,
+        [Col("#", **number), Col("region"), Col("partners", short="partn", **number),
+         Col("present", short="pres", **number), Col("peripheral", short="periph", **number),
+         Col("missing", short="miss", **number), Col("minimum team", short="min team", no_wrap=True),
+         Col("state link")],
+        rows,
+        title="Regions ranked by gaps (most first)",
+    )  # fmt: skip
     if not names:
         return
-    matrix = Table(title="Local roster by region: ● present  ◐ peripheral  ○ missing")
-    matrix.add_column("category")
-    matrix.add_column("agency type")
-    for name in names:
-        matrix.add_column(_t(name), justify="center")
-    for row in result["matrix"]:
-        cells = []
-        for name in names:
-            mark, style = _MARK[row["cells"][name]]
-            cells.append(Text(mark, style=style))
-        matrix.add_row(_t(row["category"]), _t(row["agency_type"]), *cells)
-    console.print(matrix)
+    _matrix(
+        console,
+        "Local roster by region",
+        names,
+        [(row["category"], row["agency_type"], [row["cells"][name] for name in names]) for row in result["matrix"]],
+    )
 
 
 def render_diff(console: Console, result: dict[str, Any]) -> None:
@@ -637,7 +743,7 @@ def render_diff(console: Console, result: dict[str, Any]) -> None:
             return
         console.print(Text(f"{title} ({len(items)})", style=style))
         for item in items:
-            console.print(_t(f"  {show(item)}"))
+            _indented(console, _t(show(item)))
 
     def partner(p: dict[str, Any]) -> str:
         return f"{p['name']} ({p['id']}, {p.get('agency_type_name') or 'no type'}, {p.get('region') or 'statewide'})"
@@ -724,6 +830,27 @@ def render_diff(console: Console, result: dict[str, Any]) -> None:
     )
 
 
+def _indented(console: Console, text: Text, indent: int = 2) -> None:
+    """``text`` indented, wrapped at spaces within the console's width, its continuation
+    lines indented two more (a word longer than a line, an id or a path, is folded).
+
+    Each line is printed as it is, so it is never wrapped again, even on a console that
+    soft-wraps (stderr).
+
+    >>> import io
+    >>> console = Console(file=io.StringIO(), width=24, record=True, color_system=None)
+    >>> _indented(console, Text("Pima Community College (P1, Community college)"))
+    >>> print(console.export_text().rstrip())
+      Pima Community College
+        (P1, Community
+        college)
+    """
+    lines = text.wrap(console, max(console.width - indent - 2, 20), overflow="fold")
+    for i, line in enumerate(lines):
+        line.rstrip()
+        console.print(Text.assemble(" " * (indent if i == 0 else indent + 2), line), soft_wrap=True)
+
+
 def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: bool = False) -> None:
     """Candidates per gap (scope by scope), then introductions across the widest holes."""
     d = result["directory"]
@@ -735,12 +862,10 @@ def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: 
         )
     )
     for a in result["already_partners"]:
-        console.print(_t(f"  skipped {a['name']} ({a['id']}): already partner {a['partner_id']}"))
+        _indented(console, _t(f"skipped {a['name']} ({a['id']}): already partner {a['partner_id']}"))
     shown = [g for g in result["gaps"] if g["candidates"] or g["prospective"] or show_empty]
     if shown:
-        table = Table(title="Who could fill each gap (best fit first; fit out of 100)")
-        for column in ("scope", "missing type", "candidate (fit)", "why"):
-            table.add_column(column)
+        table = []
         for g in shown:
             scope = g["region"] or ("state" if g["level"] == "state" else "statewide")
             rows = [(f"{c['name']} ({c['score']:g})", c["why"]) for c in g["candidates"]]
@@ -750,25 +875,35 @@ def render_suggestions(console: Console, result: dict[str, Any], *, show_empty: 
             for index, (name, why) in enumerate(rows or [("no candidate in the directory", "")]):
                 first = index == 0
                 missing = g["agency_type"] + (f" (for {g['population']})" if g.get("population") else "")
-                table.add_row(_t(scope if first else ""), _t(missing if first else ""), _t(name), _t(why))
-        console.print(table)
+                table.append([_t(scope if first else ""), _t(missing if first else ""), _t(name), _t(why)])
+        fit_table(
+            console,
+            [Col("scope"), Col("missing type"), Col("candidate (fit)"), Col("why")],
+            table,
+            title="Who could fill each gap (best fit first; fit out of 100)",
+        )
     empty = sum(1 for g in result["gaps"] if not g["candidates"])
     if empty and not show_empty:
         console.print(Text(f"{empty} gap(s) have no candidate in the directory (--all lists them)."))
     if not result["holes"]:
         return
-    table = Table(title="Introductions across the widest holes between categories")
-    for column in ("between", "ties now", "introduce", "because"):
-        table.add_column(column)
+    table = []
     for h in result["holes"]:
         between = f"{h['category_a']} ({h['partners_a']}) and {h['category_b']} ({h['partners_b']})"
         intros = h["introductions"] or [None]
         for index, i in enumerate(intros):
             first = index == 0
-            table.add_row(
-                _t(between if first else ""),
-                _t(h["ties"] if first else ""),
-                _t(f"{i['source_name']} + {i['target_name']}" if i else "no pair shares a partner"),
-                _t(f"{i['explanation']} (shared: {', '.join(i['shared_names'])})" if i else ""),
+            table.append(
+                [
+                    _t(between if first else ""),
+                    _t(h["ties"] if first else ""),
+                    _t(f"{i['source_name']} + {i['target_name']}" if i else "no pair shares a partner"),
+                    _t(f"{i['explanation']} (shared: {', '.join(i['shared_names'])})" if i else ""),
+                ]
             )
-    console.print(table)
+    fit_table(
+        console,
+        [Col("between"), Col("ties now", justify="right"), Col("introduce"), Col("because")],
+        table,
+        title="Introductions across the widest holes between categories",
+    )

@@ -386,3 +386,322 @@ def test_a_long_value_folds_before_the_table_is_cropped(width):
     assert all(line.endswith(("┓", "┃", "┩", "│", "┘")) and len(line) <= width for line in body)
     message = lines[2].split("┃")[7]
     assert len(message) >= 40 + 2
+
+
+# -- every table fits the width, every word whole (issue 21) ---------------------------------
+
+WIDTHS = [80, 120, 200]
+
+
+def _render(width: int, render, *args, **kwargs) -> str:
+    """What ``render(console, *args)`` prints on a console ``width`` columns wide (no colour)."""
+    out = io.StringIO()
+    render(SafeConsole(file=out, width=width), *args, **kwargs)
+    return out.getvalue()
+
+
+def _assert_fits(text: str, width: int) -> None:
+    long = [line for line in text.splitlines() if len(line) > width]
+    assert not long, f"{len(long)} line(s) wider than {width}: {long[0]!r}"
+
+
+def _assert_words_whole(text: str, values) -> None:
+    """Every word of every value is in ``text`` in one piece (a table that folds a cell
+    splits a word over two lines: "Comu" / "nity")."""
+    for value in values:
+        for word in safe_text(value).split():
+            assert word in text, f"{word!r} (of {value!r}) is not whole in:\n{text}"
+
+
+def _broker(name: str, betweenness: float, cut: bool = False) -> dict:
+    roles = {"coordinator": 12, "itinerant": 3, "gatekeeper": 46, "representative": 37, "liaison": 134, "total": 232}
+    return {
+        "id": name[:4].upper(),
+        "name": name,
+        "betweenness": betweenness,
+        "brokerage": roles,
+        "constraint": 0.163857,
+        "effective_size": 10.411765,
+        "articulation_point": cut,
+        "categories_reached": 4,
+    }
+
+
+BROKERS = {
+    "betweenness_method": "exact",
+    "k": None,
+    "seed": 0,
+    "brokers": [
+        _broker("Comunity colege of the Southern Oregon Coast", 0.123456, cut=True),
+        _broker("Department of Community Colleges and Workforce Development", 0.0571),
+    ],
+    "state_links": [
+        {"region": "Portland Metro", "links": [{"partner": "Mt. Hood Comunity colege", "state_partner": "Oregon DHS"}]},
+        {"region": "South Coast", "links": []},
+    ],
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_brokers_fit_with_names_and_numbers_whole(width):
+    from netmap.render.terminal import render_brokers
+
+    text = _render(width, render_brokers, BROKERS)
+    _assert_fits(text, width)
+    _assert_words_whole(text, [b["name"] for b in BROKERS["brokers"]] + ["0.123", "0.057", "0.164", "10.412", "134"])
+    _assert_words_whole(text, ["Portland Metro", "Mt. Hood Comunity colege -> Oregon DHS", "South Coast", "no link"])
+    if width == 80:
+        # The role counts go first, with a legend; the short headers are spelled out.
+        assert "not shown at this width: coord, itin" in " ".join(text.split())
+        assert "betw = betweenness" in text and "constr = constraint" in text
+    if width == 200:
+        assert "┃ partner" in text and "liaison" in text and "legend" not in text
+        assert "not shown" not in text
+
+
+def test_brokers_at_80_columns_written_out():
+    from netmap.render.terminal import render_brokers
+
+    text = _render(80, render_brokers, {**BROKERS, "state_links": []})
+    assert [line.rstrip() for line in text.splitlines()] == [
+        "                          Brokers (betweenness: exact)",
+        "┏━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━┳━━━━━━┓",
+        "┃ partner       ┃  betw ┃ gate ┃ repr ┃ liaison ┃ constr ┃    eff ┃ cut ┃ cats ┃",
+        "┡━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━╇━━━━━━┩",
+        "│ Comunity      │ 0.123 │   46 │   37 │     134 │  0.164 │ 10.412 │ yes │    4 │",
+        "│ colege of the │       │      │      │         │        │        │     │      │",
+        "│ Southern      │       │      │      │         │        │        │     │      │",
+        "│ Oregon Coast  │       │      │      │         │        │        │     │      │",
+        "│ Department of │ 0.057 │   46 │   37 │     134 │  0.164 │ 10.412 │     │    4 │",
+        "│ Community     │       │      │      │         │        │        │     │      │",
+        "│ Colleges and  │       │      │      │         │        │        │     │      │",
+        "│ Workforce     │       │      │      │         │        │        │     │      │",
+        "│ Development   │       │      │      │         │        │        │     │      │",
+        "└───────────────┴───────┴──────┴──────┴─────────┴────────┴────────┴─────┴──────┘",
+        "betw = betweenness; constr = constraint; eff = eff. size; cut = cut point; cats",
+        "= categories; not shown at this width: coord, itin (--json shows every column)",
+    ]
+
+
+# Fourteen regions, two-word names among them: at 80 columns the matrix is paged.
+REGIONS = [
+    "Portland Metro", "Mt. Hood", "Willamette Valley", "Lane", "South Coast", "Central Oregon", "Eastern Oregon",
+    "Columbia Gorge", "Rogue Valley", "Umpqua", "Klamath Basin", "North Coast", "Clackamas", "Blue Mountains",
+]  # fmt: skip
+TYPES = [
+    ("Workforce Development", "Local WIB"),
+    ("Education", "Local community colleges"),
+    ("CBOs", "Local community-based organizations"),
+]
+STATUSES = ["present", "peripheral", "missing"]
+
+
+def _status(row: int, column: int) -> str:
+    return STATUSES[(row + column) % 3]
+
+
+def _gaps() -> dict:
+    types = [
+        {"level": "local", "region": region, "category": category, "agency_type": atype, "status": _status(r, c)}
+        for r, (category, atype) in enumerate(TYPES)
+        for c, region in enumerate(REGIONS)
+    ]
+    coverage = [
+        {
+            "level": "local",
+            "region": region,
+            "met": 2,
+            "total": 7,
+            "unmet": ["Comunity colege", "Adult education providers"],
+        }
+        for region in REGIONS
+    ]
+    return {"types": types, "coverage": coverage, "population_gaps": [], "not_assessed": []}
+
+
+def _matrix_pages(text: str) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Each page of a roster matrix: its title, its region names (headers joined across
+    lines) and each row's marks."""
+    pages = []
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if "roster" not in line or "present" not in line:
+            continue
+        title = line.strip()
+        j = i + 1
+        while not lines[j].startswith("┏"):
+            title += " " + lines[j].strip()
+            j += 1
+        header_lines = []
+        j += 1
+        while lines[j].startswith("┃"):
+            header_lines.append([c.strip() for c in lines[j].split("┃")[1:-1]])
+            j += 1
+        names = [" ".join(p for p in parts if p) for parts in zip(*header_lines, strict=True)][2:]
+        rows = []
+        j += 1
+        while lines[j].startswith("│"):
+            cells = [c.strip() for c in lines[j].split("│")[1:-1]]
+            if cells[2:] and cells[2]:
+                rows.append(cells[2:])
+            j += 1
+        pages.append((title, names, rows))
+    return pages
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_gaps_matrix_pages_its_regions_with_names_whole(width):
+    from netmap.render.terminal import render_gaps
+
+    text = _render(width, render_gaps, _gaps())
+    _assert_fits(text, width)
+    pages = _matrix_pages(text)
+    assert pages
+    # Every region once, in order, its name whole; every row's marks, page by page.
+    assert [name for _, names, _ in pages for name in names] == REGIONS
+    marks = {"present": "●", "peripheral": "◐", "missing": "○"}
+    for r in range(len(TYPES)):
+        shown = [mark for _, _, rows in pages for mark in rows[r]]
+        assert shown == [marks[_status(r, c)] for c in range(len(REGIONS))]
+    if len(pages) > 1:
+        first = pages[0][1]
+        assert pages[0][0].startswith(f"Local roster (regions 1-{len(first)} of 14)")
+    assert "…" not in text
+    _assert_words_whole(text, ["Comunity colege", "Adult education", *REGIONS])
+    assert (len(pages) > 1) is (width < 200)
+
+
+def test_regions_matrix_and_state_links_keep_names_whole():
+    from netmap.render.terminal import render_regions
+
+    regions = [
+        {"rank": i + 1, "region": name, "listed": 3, "active": 3, "present": 4, "peripheral": 1, "missing": 9,
+         "minimum_met": 2, "minimum_total": 7, "state_linked": i % 2 == 0,
+         "state_partner_names": ["Department of Community Colleges and Workforce Development", "Comunity colege"]}
+        for i, name in enumerate(REGIONS)
+    ]  # fmt: skip
+    matrix = [
+        {"category": category, "agency_type": atype, "cells": {n: _status(r, c) for c, n in enumerate(REGIONS)}}
+        for r, (category, atype) in enumerate(TYPES)
+    ]
+    result = {"region_names": REGIONS, "regions": regions, "matrix": matrix}
+    for width in WIDTHS:
+        text = _render(width, render_regions, result)
+        _assert_fits(text, width)
+        _assert_words_whole(text, [*REGIONS, "Department of Community Colleges and Workforce Development", "2 of 7"])
+        assert [n for _, names, _ in _matrix_pages(text) for n in names] == REGIONS
+        if width == 80:
+            assert "miss = missing" in text
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_issue_values_are_never_split_mid_word(width):
+    issues = [
+        Issue("unknown-agency-type", "'Comunity colege' is not an agency type", sheet="partners", row=3,
+              column="agency_type", value="Comunity colege", suggestions=("Local community colleges",)),
+        Issue("unknown-agency-type", "'x' is not an agency type", sheet="partners", row=4, column="agency_type",
+              value="Intergovernmental coordinating", suggestions=("Local economic development agency",)),
+    ]  # fmt: skip
+    text = _render(width, render_issues, issues)
+    _assert_fits(text, width)
+    _assert_words_whole(text, ["Comunity colege", "Intergovernmental coordinating", "Local community colleges"])
+
+
+def test_a_long_value_word_stacks_the_issues_rather_than_split_it():
+    """At 200 columns the table fits, but a 20-letter word in the value would be folded at
+    16 columns: the value column takes the word's width, or the issues are stacked."""
+    issue = Issue("unknown-agency-type", "m " * 40, sheet="partners", row=3, column="agency_type",
+                  value="Intergovernmentalist body", suggestions=("s " * 30,))  # fmt: skip
+    text = _render(200, render_issues, [issue] * 2)
+    assert "Intergovernmentalist" in text
+
+
+@pytest.fixture(scope="module")
+def analyses():
+    """Both bundled examples analysed once; the four-state one with changes since the Oregon
+    one and suggestions from it, so every renderer has something to show."""
+    import netmap
+    from netmap.pipeline import run
+
+    oregon = netmap.read_workbook(EXAMPLES / "oregon-pathways-alliance")
+    four = netmap.read_workbook(EXAMPLES / "four-state-coalitions")
+    return {
+        "oregon": run(netmap.build_graph(oregon), as_of="2025-10-01"),
+        "four-state": run(
+            netmap.build_graph(four), as_of="2025-10-01", since=netmap.build_graph(oregon), directory=oregon
+        ),
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("example", ["oregon", "four-state"])
+def test_every_analysis_renderer_fits_the_width(analyses, example, width):
+    from netmap.render import terminal
+
+    a = analyses[example]
+    d = a.to_dict()
+    shown = {
+        "findings": _render(width, terminal.render_findings, a.findings, limit=0, do_first=a.do_first),
+        "scorecard": _render(width, terminal.render_scorecard, d["scorecard"]),
+        "gaps": _render(width, terminal.render_gaps, d["gaps"]),
+        "roles": _render(width, terminal.render_roles, d["roles"]),
+        "brokers": _render(width, terminal.render_brokers, d["brokers"]),
+        "formalisation": _render(width, terminal.render_formalisation, d["formalisation"]),
+        "funding": _render(width, terminal.render_funding, d["funding"]),
+        "resilience": _render(width, terminal.render_resilience, d["resilience"]),
+        "turnover": _render(width, terminal.render_turnover, d["resilience"]),
+        "health": _render(width, terminal.render_health, d["health"]),
+        "regions": _render(width, terminal.render_regions, d["regions"]),
+    }
+    if d.get("changes"):
+        shown["diff"] = _render(width, terminal.render_diff, d["changes"])
+    if d.get("suggestions"):
+        shown["suggestions"] = _render(width, terminal.render_suggestions, d["suggestions"], show_empty=True)
+    for name, text in shown.items():
+        assert text.strip(), name
+        _assert_fits(text, width)
+    _assert_words_whole(shown["findings"], [f.action for f in a.findings])
+    _assert_words_whole(shown["brokers"], [b["name"] for b in d["brokers"]["brokers"]])
+    _assert_words_whole(shown["regions"], d["regions"]["region_names"])
+    _assert_words_whole(shown["scorecard"], [c["name"] for c in d["scorecard"]["conditions"]])
+    if example == "four-state":
+        _assert_words_whole(shown["diff"], [p["name"] for p in d["changes"]["partners_gained"]])
+
+
+class _Summary:
+    """What a load reports (netmap.store's LoadSummary), for the layout only."""
+
+    def __init__(self):
+        self.written, self.map, self.version, self.batches = True, "oregon", 3, 2
+        self.counts = {"Partner": {"created": 43, "updated": 0, "unchanged": 0, "deleted": 1}}
+
+    def totals(self):
+        return {"created": 43, "updated": 0, "unchanged": 0, "deleted": 1}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_load_and_maps_fit(width):
+    from netmap.render.terminal import render_load, render_maps
+
+    text = _render(width, render_load, _Summary(), "bolt://localhost:7687") + _render(
+        width,
+        render_maps,
+        [{"map": "oregon", "version": 3, "loaded_at": "2025-10-01T12:00:00", "source": "Oregon Pathways Alliance"}],
+        "bolt://localhost:7687",
+    )
+    _assert_fits(text, width)
+    _assert_words_whole(text, ["Partner 43", "total 43", "Oregon Pathways Alliance", "2025-10-01T12:00:00"])
+
+
+def test_a_region_name_in_a_matrix_header_is_shown_literally():
+    """A region is a column header of the roster matrix: markup in it is text, not style."""
+    from netmap.render.terminal import render_gaps
+
+    gaps = {
+        "types": [{"level": "local", "region": "[red]Coos[/red] Bay", "category": "CBOs", "agency_type": "Local CBO",
+                   "status": "missing"}],
+        "coverage": [],
+        "population_gaps": [],
+    }  # fmt: skip
+    text = _render(120, render_gaps, gaps)
+    assert "[red]Coos[/red]" in text
