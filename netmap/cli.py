@@ -169,9 +169,19 @@ PIPED_WIDTH = 120  # stderr to a file or a pipe with no COLUMNS: a log's usual l
 
 
 def _piped_width() -> int:
-    """COLUMNS when it is a positive whole number, else :data:`PIPED_WIDTH`."""
+    """COLUMNS when it is a positive whole number; else, when a terminal is still attached
+    (``netmap brokers X | less`` typed at a prompt, whose shell does not export COLUMNS),
+    that terminal's width; else :data:`PIPED_WIDTH`."""
     value = os.environ.get("COLUMNS", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else PIPED_WIDTH
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    for fd in (2, 0):  # stderr, then stdin: the terminal the command was typed at
+        try:
+            if os.isatty(fd):
+                return max(os.get_terminal_size(fd).columns, 40)
+        except OSError:
+            continue
+    return PIPED_WIDTH
 
 
 def _line(message: str, style: str = "") -> Text:

@@ -208,3 +208,46 @@ def test_gaps_and_brokers_without_as_of_say_today(chain):
     for command in ("gaps", "brokers"):
         doc = json.loads(run(command, chain, "--json").stdout)
         assert doc["as_of"] == dt.date.today().isoformat()
+
+
+def _piped_under_a_terminal(columns: int, env_columns: str | None) -> list[str]:
+    """Run ``netmap brokers`` with stdout to a pipe and stderr on a real pseudo-terminal of
+    ``columns`` columns: a command typed at a prompt and piped into ``less``."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    if env_columns is not None:
+        env["COLUMNS"] = env_columns
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "netmap", "brokers", str(root / "examples" / "oregon-pathways-alliance")],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            stdin=subprocess.DEVNULL,
+            env={**env, "PYTHONPATH": str(root)},
+            timeout=120,
+            check=True,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    return done.stdout.decode("utf-8").splitlines()
+
+
+@pytest.mark.parametrize(("columns", "env_columns", "width"), [(80, None, 80), (100, None, 100), (80, "132", 132)])
+def test_piped_output_takes_the_width_of_the_terminal_it_was_typed_at(columns, env_columns, width):
+    # `netmap brokers X | less` at an 80-column prompt: the shell exports no COLUMNS, yet the
+    # table must fit the 80 columns it is read in; COLUMNS, when set, still decides.
+    lines = _piped_under_a_terminal(columns, env_columns)
+    assert max(len(line) for line in lines) <= width
+    assert max(len(line) for line in lines) > width - 12  # the table uses the room it has
