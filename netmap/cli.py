@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 import netmap
@@ -61,15 +62,20 @@ def _stdout() -> Console:
     return console
 
 
-def _stderr() -> Console:
+def _stderr(one_line: bool = False) -> Console:
+    """The console for messages: wrapped at spaces to the width, or ``one_line`` for an error.
+
+    Messages ("wrote ...", warnings) wrap like stdout (a path longer than a line folds), so
+    no line is longer than the terminal, or than COLUMNS (else PIPED_WIDTH) when piped; an
+    issue table too narrow for its message and suggestions is one block per issue
+    (render_issues). An error that ends the command stays one line however long, so that a
+    script can grep it and a user paste it whole.
+    """
     from netmap.render.terminal import SafeConsole
 
-    # soft_wrap: a message is one line however narrow the terminal, so it greps and pastes whole.
-    console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+    console = SafeConsole(stderr=True, highlight=False, soft_wrap=one_line)
     if not console.is_terminal:
-        # Piped, the width is COLUMNS when set, else a fixed one; an issue table too narrow
-        # for its message and suggestions is printed one block per issue (render_issues).
-        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=_piped_width())
+        console = SafeConsole(stderr=True, highlight=False, soft_wrap=one_line, width=_piped_width())
     return console
 
 
@@ -111,7 +117,7 @@ def handled(func: F) -> F:
             if _State.debug:
                 raise
             # One line, whatever a value quoted in the message holds (safe_text escapes newlines too).
-            _stderr().print(_line(f"netmap: {exc}", style="red"))
+            _stderr(one_line=True).print(_line(f"netmap: {exc}", style="red"))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -120,12 +126,12 @@ def handled(func: F) -> F:
             if _State.debug:
                 raise
             where = f" {exc.filename}" if exc.filename else ""
-            _stderr().print(_line(f"netmap: cannot use{where}: {exc.strerror or exc}", "red"))
+            _stderr(one_line=True).print(_line(f"netmap: cannot use{where}: {exc.strerror or exc}", "red"))
             raise typer.Exit(1) from None
         except Exception as exc:
             if _State.debug:
                 raise
-            _stderr().print(
+            _stderr(one_line=True).print(
                 _line(
                     f"netmap: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", style="red"
                 )
@@ -1256,6 +1262,10 @@ def demo(
     render_counts(console, f"example {result.example}", result.tables.counts(), len(result.tables.warnings))
     terminal.render_findings(console, result.analysis.findings, do_first=result.analysis.do_first)
     console.print(Text("Open these (they work offline):", style="bold"))
+    # Two columns with no borders: a path longer than its column folds inside it, under itself.
+    files = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    files.add_column(no_wrap=True)
+    files.add_column(overflow="fold")
     for what, path in (
         ("report", result.outputs["report"]),
         ("map", result.outputs["map"]),
@@ -1263,7 +1273,8 @@ def demo(
         ("analysis (JSON)", result.outputs["analysis"]),
         ("the workbook it read", result.source),
     ):
-        console.print(_line(f"  {what:<22} {Path(path).resolve()}"))
+        files.add_row(f"  {what}", _line(str(Path(path).resolve())))
+    console.print(files)
 
 
 def run() -> None:
@@ -1282,7 +1293,7 @@ def run() -> None:
     except SystemExit as exc:
         code = exc.code
     except UsageError as exc:  # raised outside a command (should not happen)
-        _stderr().print(_line(f"netmap: {exc}"))
+        _stderr(one_line=True).print(_line(f"netmap: {exc}"))
         code = 2
     if not isinstance(code, int):
         if code is not None:
