@@ -445,9 +445,10 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
     tables = _tables(source, loaded, encoding, *store)
     loaded = tables.roster
     if tables.errors:
-        console = _stderr()
-        render_issues(console, tables.issues)
-        console.print(_line(f"{len(tables.errors)} error(s) in {source}; run netmap validate for details", style="red"))
+        render_issues(_stderr(), tables.issues)
+        # The error that stops the command: one line, like every such error.
+        message = f"{len(tables.errors)} error(s) in {source}; run netmap validate for details"
+        _stderr(one_line=True).print(_line(message, style="red"))
         raise typer.Exit(1)
     G = netmap.build_graph(tables)
     keep_to_exit(tables, G)
@@ -805,11 +806,10 @@ def _directory_issues(found, directory: str) -> None:
 
     if not found.issues:
         return
-    console = _stderr()
-    render_issues(console, found.issues)
+    render_issues(_stderr(), found.issues)
     if found.errors:
         message = f"{len(found.errors)} error(s) in the directory {directory}; those rows were left out"
-        console.print(_line(message, style="red"))
+        _stderr(one_line=True).print(_line(message, style="red"))
         raise typer.Exit(1)
 
 
