@@ -372,3 +372,12 @@ def test_piped_output_with_no_columns_is_the_fixed_width(tmp_path: Path) -> None
     assert wrote.returncode == 0, wrote.stderr
     assert max(len(line) for line in wrote.stderr.splitlines()) <= PIPED_WIDTH
     assert "map.html" in wrote.stderr.replace("\n", "")
+
+
+def test_an_error_that_stops_a_command_stays_one_line(tmp_path: Path) -> None:
+    """Messages wrap to the width; the error a command ends with greps whole instead."""
+    missing = tmp_path / ("a-folder-with-a-long-name-" * 4) / "book.xlsx"
+    result = CliRunner().invoke(app, ["validate", str(missing)], env={"COLUMNS": "80"})
+    assert result.exit_code == 2  # no such file: a usage error
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("netmap: ") and str(missing) in line and len(line) > 80
