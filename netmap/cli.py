@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 import typer.core
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 import netmap
@@ -153,15 +154,20 @@ def _stdout() -> Console:
     return console
 
 
-def _stderr() -> Console:
+def _stderr(one_line: bool = False) -> Console:
+    """The console for messages: wrapped at spaces to the width, or ``one_line`` for an error.
+
+    Messages ("wrote ...", warnings) wrap like stdout (a path longer than a line folds), so
+    no line is longer than the terminal, or than COLUMNS (else PIPED_WIDTH) when piped; an
+    issue table too narrow for its message and suggestions is one block per issue
+    (render_issues). An error that ends the command stays one line however long, so that a
+    script can grep it and a user paste it whole.
+    """
     from netmap.render.terminal import SafeConsole
 
-    # soft_wrap: a message is one line however narrow the terminal, so it greps and pastes whole.
-    console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+    console = SafeConsole(stderr=True, highlight=False, soft_wrap=one_line)
     if not console.is_terminal:
-        # Piped, the width is COLUMNS when set, else a fixed one; an issue table too narrow
-        # for its message and suggestions is printed one block per issue (render_issues).
-        console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=_piped_width())
+        console = SafeConsole(stderr=True, highlight=False, soft_wrap=one_line, width=_piped_width())
     return console
 
 
@@ -214,7 +220,7 @@ def handled(func: F) -> F:
             if _State.debug:
                 raise
             # One line, whatever a value quoted in the message holds (safe_text escapes newlines too).
-            _stderr().print(_line(f"netmap: {exc}", style="red"))
+            _stderr(one_line=True).print(_line(f"netmap: {exc}", style="red"))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -223,12 +229,12 @@ def handled(func: F) -> F:
             if _State.debug:
                 raise
             where = f" {exc.filename}" if exc.filename else ""
-            _stderr().print(_line(f"netmap: cannot use{where}: {exc.strerror or exc}", "red"))
+            _stderr(one_line=True).print(_line(f"netmap: cannot use{where}: {exc.strerror or exc}", "red"))
             raise typer.Exit(1) from None
         except Exception as exc:
             if _State.debug:
                 raise
-            _stderr().print(
+            _stderr(one_line=True).print(
                 _line(
                     f"netmap: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", style="red"
                 )
@@ -597,9 +603,10 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
     tables = _tables(source, loaded, encoding, *store)
     loaded = tables.roster
     if tables.errors:
-        console = _stderr()
-        render_issues(console, tables.issues)
-        console.print(_line(f"{len(tables.errors)} error(s) in {source}; run netmap validate for details", style="red"))
+        render_issues(_stderr(), tables.issues)
+        # The error that stops the command: one line, like every such error.
+        message = f"{len(tables.errors)} error(s) in {source}; run netmap validate for details"
+        _stderr(one_line=True).print(_line(message, style="red"))
         raise typer.Exit(1)
     G = netmap.build_graph(tables)
     keep_to_exit(tables, G)
@@ -961,11 +968,10 @@ def _directory_issues(found, directory: str) -> None:
 
     if not found.issues:
         return
-    console = _stderr()
-    render_issues(console, found.issues)
+    render_issues(_stderr(), found.issues)
     if found.errors:
         message = f"{len(found.errors)} error(s) in the directory {directory}; those rows were left out"
-        console.print(_line(message, style="red"))
+        _stderr(one_line=True).print(_line(message, style="red"))
         raise typer.Exit(1)
 
 
@@ -1454,6 +1460,10 @@ def demo(
     render_counts(console, f"example {result.example}", result.tables.counts(), len(result.tables.warnings))
     terminal.render_findings(console, result.analysis.findings, do_first=result.analysis.do_first)
     console.print(Text("Open these (they work offline):", style="bold"))
+    # Two columns with no borders: a path longer than its column folds inside it, under itself.
+    files = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    files.add_column(no_wrap=True)
+    files.add_column(overflow="fold")
     for what, path in (
         ("report", result.outputs["report"]),
         ("map", result.outputs["map"]),
@@ -1461,7 +1471,8 @@ def demo(
         ("analysis (JSON)", result.outputs["analysis"]),
         ("the workbook it read", result.source),
     ):
-        console.print(_line(f"  {what:<22} {Path(path).resolve()}"))
+        files.add_row(f"  {what}", _line(str(Path(path).resolve())))
+    console.print(files)
 
 
 def run() -> None:
@@ -1480,7 +1491,7 @@ def run() -> None:
     except SystemExit as exc:
         code = exc.code
     except UsageError as exc:  # raised outside a command (should not happen)
-        _stderr().print(_line(f"netmap: {exc}"))
+        _stderr(one_line=True).print(_line(f"netmap: {exc}"))
         code = 2
     if not isinstance(code, int):
         if code is not None:

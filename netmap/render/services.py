@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.text import Text
 
 from netmap.analysis.services import DUPLICATED_AT
@@ -42,8 +41,23 @@ SERVICE_CODES = (
 
 
 def _say(console: Console, text: str, style: str = "", indent: int = 0) -> None:
-    """One line, wrapped at spaces to the console's width (never cut mid-word)."""
-    console.print(Padding(Text(safe_text(text), style=style), (0, 0, 0, indent)), soft_wrap=False)
+    """One line, wrapped at spaces to the console's width (never cut mid-word), the lines
+    after the first indented two more so a wrapped entry reads as one.
+
+    >>> from io import StringIO
+    >>> out = StringIO()
+    >>> _say(Console(file=out, width=30), "Low-income adults: Pima County One Stop, Goodwill", indent=4)
+    >>> print(out.getvalue().rstrip())
+        Low-income adults: Pima
+          County One Stop,
+          Goodwill
+    """
+    room = max(console.width - indent - 2, 10)
+    # A word longer than a whole line (a URL) is folded; every other word stays whole.
+    pieces = Text(safe_text(text), style=style).wrap(console, room, overflow="fold")
+    for i, piece in enumerate(pieces):
+        piece.rstrip()
+        console.print(Text.assemble(" " * (indent + (2 if i else 0)), piece), soft_wrap=True)
 
 
 def _names(items: Sequence[Any]) -> str:
