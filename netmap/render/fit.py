@@ -17,13 +17,13 @@ Examples
 ...           [["Pima Community College", 0.5, "Pima County"]], title="Brokers")
 >>> print("\n".join(line.rstrip() for line in console.export_text().splitlines()))
              Brokers
-┏━━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━┓
-┃ partner       ┃ betw ┃ region  ┃
-┡━━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━┩
-│ Pima          │ 0.5  │ Pima    │
-│ Community     │      │ County  │
-│ College       │      │         │
-└───────────────┴──────┴─────────┘
+┏━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━┓
+┃ partner      ┃ betw ┃ region   ┃
+┡━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━┩
+│ Pima         │ 0.5  │ Pima     │
+│ Community    │      │ County   │
+│ College      │      │          │
+└──────────────┴──────┴──────────┘
 betw = betweenness
 """
 
@@ -199,14 +199,18 @@ def fit_table(
 
 def share_widths(room: int, least: Sequence[int], most: Sequence[int]) -> list[int]:
     """Column widths in ``room``: each at least its ``least``, at most its ``most``, the
-    room left over shared in proportion to what each still wants.
+    room left over shared fairly: a column that wants less than an equal share of what is
+    left gets all it wants (so "none listed" or a short header stays on one line), the long
+    text columns share the rest equally.
 
     >>> share_widths(30, [5, 5], [10, 10])
     [10, 10]
     >>> share_widths(20, [5, 5], [25, 5])
     [15, 5]
     >>> share_widths(20, [4, 4], [24, 12])
-    [13, 7]
+    [10, 10]
+    >>> share_widths(40, [6, 4, 6], [11, 60, 50])  # the short column whole, the two long ones share
+    [11, 14, 15]
     """
     widths = [max(a, 1) for a in least]
     most = [max(m, w) for m, w in zip(most, widths, strict=True)]
@@ -217,12 +221,15 @@ def share_widths(room: int, least: Sequence[int], most: Sequence[int]) -> list[i
         return widths
     if total <= spare:
         return most
-    given = [spare * want // total for want in wants]
-    widths = [w + g for w, g in zip(widths, given, strict=True)]
-    left = spare - sum(given)
-    # The few characters rounding left over go to the columns that want the most.
-    for i in sorted(range(len(widths)), key=lambda i: widths[i] - most[i])[:left]:
-        widths[i] += 1
+    order = sorted((i for i in range(len(widths)) if wants[i]), key=lambda i: wants[i])
+    for done, i in enumerate(order):
+        give = min(wants[i], spare // (len(order) - done))
+        widths[i] += give
+        spare -= give
+    # The few characters the division left go to the columns that still want the most.
+    for i in sorted(range(len(widths)), key=lambda i: widths[i] - most[i])[:spare]:
+        if widths[i] < most[i]:
+            widths[i] += 1
     return widths
 
 

@@ -388,22 +388,21 @@ def _matrix(
     >>> print("\n".join(line.rstrip() for line in console.export_text().splitlines()))
        Local roster (regions 1-1 of 2): ●
         present  ◐ peripheral  ○ missing
-    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━┓
-    ┃           ┃              ┃ Portland  ┃
-    ┃ category  ┃ agency type  ┃   Metro   ┃
-    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━┩
-    │ Education │ Community    │     ●     │
-    │           │ college      │           │
-    └───────────┴──────────────┴───────────┘
+    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┓
+    ┃           ┃             ┃  Portland  ┃
+    ┃ category  ┃ agency type ┃   Metro    ┃
+    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━┩
+    │ Education │ Community   │     ●      │
+    │           │ college     │            │
+    └───────────┴─────────────┴────────────┘
        Local roster (regions 2-2 of 2): ●
         present  ◐ peripheral  ○ missing
-    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━┓
-    ┃           ┃                 ┃  Coos  ┃
-    ┃ category  ┃ agency type     ┃  Bay   ┃
-    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━┩
-    │ Education │ Community       │   ○    │
-    │           │ college         │        │
-    └───────────┴─────────────────┴────────┘
+    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━┓
+    ┃ category  ┃ agency type   ┃ Coos Bay ┃
+    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━┩
+    │ Education │ Community     │    ○     │
+    │           │ college       │          │
+    └───────────┴───────────────┴──────────┘
     """
     labels = [_t(scope) for scope in scopes]
     narrowest = [
