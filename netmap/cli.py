@@ -404,7 +404,12 @@ def _report_folder(written) -> None:
 @app.command()
 @handled
 def init(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the template into (created if missing).")],
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder to write the template into (created if missing), or the workbook's name (book.xlsx)."
+        ),
+    ],
     csv: Annotated[bool, typer.Option("--csv", help="Write one CSV file per sheet instead of an .xlsx.")] = False,
     force: ForceOpt = False,
     roster: RosterOpt = None,

@@ -205,7 +205,7 @@ def write_template(
     Parameters
     ----------
     folder : str or Path
-        Created if missing.
+        Created if missing. A name ending in ``.xlsx`` is the workbook itself.
     roster : Roster, optional
         Drop-down lists come from it (default ``career-pathways``).
     taxonomy : ServiceTaxonomy, optional
@@ -226,6 +226,12 @@ def write_template(
     roster = roster or load_roster()
     taxonomy = taxonomy or load_taxonomy()
     folder = Path(folder)
+    # `netmap init book.xlsx` means that file, not a folder called book.xlsx.
+    named_file = folder.suffix.casefold() in (".xlsx", ".xlsm") and not folder.is_dir()
+    if named_file and csv_files:
+        raise UsageError(f"--csv writes a folder of CSV files; give a folder name, not {folder}")
+    if named_file:
+        return write_file(folder, _xlsx_bytes(roster, taxonomy), inputs=inputs, force=force, make_folder=True)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} exists and is not a folder")
     if csv_files:

@@ -34,6 +34,18 @@ def test_init_csv(tmp_path):
     assert run("validate", tmp_path / "c").exit_code == 0
 
 
+def test_init_with_a_workbook_name_writes_that_workbook(tmp_path):
+    # `netmap init book.xlsx` is the workbook, not a folder named book.xlsx.
+    result = run("init", tmp_path / "plans" / "book.xlsx")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "plans" / "book.xlsx").is_file()
+    assert run("validate", tmp_path / "plans" / "book.xlsx").exit_code == 0
+    refused = run("init", "--csv", tmp_path / "other.xlsx")
+    assert refused.exit_code == 2
+    assert "--csv writes a folder of CSV files; give a folder name, not" in refused.stderr
+    assert not (tmp_path / "other.xlsx").exists()
+
+
 def test_init_twice_is_a_usage_error(tmp_path):
     assert run("init", tmp_path / "x").exit_code == 0
     result = run("init", tmp_path / "x")
