@@ -24,6 +24,29 @@ TUCSON_MISSING_LOCAL = (
 )
 
 
+def libreoffice_convert(files: list[Path], outdir: Path, target: str, *, profile: Path) -> list[Path]:
+    """Convert ``files`` with headless LibreOffice, as a user's spreadsheet saves them.
+
+    ``target`` is LibreOffice's ``--convert-to`` argument (``"xlsx"``, ``"pdf"``, or a CSV
+    filter such as ``"csv:Text - txt - csv (StarCalc):59,34,76"``). Each run has its own
+    ``profile`` folder, so tests running side by side never share one. Skipped where
+    LibreOffice is not installed, and a failure on CI, which installs it (scripts/test.sh).
+    """
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("no LibreOffice on this CI machine: scripts/test.sh installs libreoffice-calc-nogui")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--convert-to", target]
+    subprocess.run([*command, "--outdir", str(outdir), *map(str, files)], check=True, capture_output=True, timeout=180)
+    suffix = "." + target.split(":")[0]
+    return [outdir / (Path(f).stem + suffix) for f in files]
+
+
 def write_csv_workbook(folder: Path, sheets: dict[str, list[list[str]]]) -> Path:
     """Write ``{sheet: [header, row, row, ...]}`` as one CSV file per sheet."""
     folder.mkdir(parents=True, exist_ok=True)

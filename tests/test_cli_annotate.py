@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -16,7 +14,7 @@ from typer.testing import CliRunner
 
 from netmap.cli import app
 from netmap.export.annotate import ERROR_FILL, WARNING_FILL
-from tests.conftest import write_csv_workbook
+from tests.conftest import libreoffice_convert, write_csv_workbook
 
 runner = CliRunner()
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -175,19 +173,9 @@ def test_annotate_never_writes_over_the_source_or_an_existing_file(book, tmp_pat
 
 
 def test_the_annotated_copy_survives_libreoffice(annotated, tmp_path):
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice on this CI machine: scripts/test.sh installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
     _, out = annotated
-    saved = tmp_path / "lo"
-    subprocess.run(
-        [SOFFICE, "--headless", "--convert-to", "xlsx", "--outdir", str(saved), str(out)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    wb = openpyxl.load_workbook(saved / out.name)
+    (saved,) = libreoffice_convert([out], tmp_path / "lo", "xlsx", profile=tmp_path / "lo-profile")
+    wb = openpyxl.load_workbook(saved)
     assert wb.sheetnames[0] == "Issues (netmap)"
     for (code, title, cell), fill in EXPECTED.items():
         assert "netmap: " in wb[title][cell].comment.text and code in wb[title][cell].comment.text

@@ -6,9 +6,6 @@ compared with rows written out by hand from the small maps here.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -22,7 +19,7 @@ from netmap.cli import app
 from netmap.errors import UsageError
 from netmap.export.kumu import write_kumu
 from netmap.pipeline import run
-from tests.conftest import EXAMPLES, write_csv_workbook
+from tests.conftest import EXAMPLES, libreoffice_convert, write_csv_workbook
 
 AS_OF = "2026-11-24"
 runner = CliRunner()
@@ -297,24 +294,9 @@ def test_an_input_is_never_written_over(tmp_path):
         write_kumu(G, source / "partners.xlsx", analysis=run(G, as_of=AS_OF), inputs=[("SOURCE", source)])
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def test_libreoffice_reads_the_workbook_as_written(tmp_path, small):
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice on this CI machine: scripts/test.sh installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
     out = tmp_path / "lo"
-    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: other LibreOffice runs may be going
-    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx"]
-    subprocess.run(
-        [*command, "--outdir", str(out), str(small)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    saved = out / small.name
+    (saved,) = libreoffice_convert([small], out, "xlsx", profile=tmp_path / "lo-profile")
     assert rows(saved, "Elements") == rows(small, "Elements")
     assert rows(saved, "Connections") == rows(small, "Connections")
     assert openpyxl.load_workbook(saved)["Elements"]["B2"].data_type == "s"

@@ -6,10 +6,6 @@ has three providers (duplication) and Beta College's row gives 40 seats to two p
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -18,7 +14,7 @@ import netmap
 from netmap.analysis.services import service_inventory
 from netmap.cli import app
 from netmap.export.worksheet import sheet_names, write_worksheet
-from tests.conftest import write_csv_workbook
+from tests.conftest import libreoffice_convert, write_csv_workbook
 
 DAY = "2026-12-07"
 PARTNERS = [
@@ -206,26 +202,13 @@ def test_cli_writes_the_worksheet_never_over_an_input(source, tmp_path):
     assert validated.exit_code == 0, validated.output
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def test_a_worksheet_saved_by_libreoffice_still_reads(source, worksheet, tmp_path):
-    if SOFFICE is None:
-        # scripts/test.sh installs it on CI, where a missing LibreOffice is a failure.
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice on this CI machine: scripts/test.sh installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
     wb = openpyxl.load_workbook(worksheet)
     north = wb["North"]
     north[f"{column_of(north, 'Youth')}{row_of(north, 'job-placement')}"] = "Alpha Job Center (30 seats)"
     wb.save(worksheet)
     out = tmp_path / "lo"
-    subprocess.run(
-        [SOFFICE, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(worksheet)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    libreoffice_convert([worksheet], out, "xlsx", profile=tmp_path / "lo-profile")
     saved, before = inventory(out / "session.xlsx"), inventory(source)
     assert len(saved.cells) == len(before.cells) + 1
     assert saved.capacity_by_region == [{"region": "North", "seats": 70, "waitlist": 0}]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -23,6 +21,7 @@ from netmap.cli import app
 from netmap.errors import ERROR, WARNING
 from netmap.ingest import csvfast
 from netmap.ingest.workbook import read_workbook_raw, sniff_separator
+from tests.conftest import libreoffice_convert
 
 PARTNERS = "id,name,agency_type\r\nP1,Pima Community College,CC\r\nP2,Pima County One-Stop,AJC\r\n"
 KEEP = "nothing to fix; to read it without this note, save it as 'CSV UTF-8 (Comma delimited)'"
@@ -369,7 +368,6 @@ def test_validate_a_cp1252_folder_warns_and_encoding_option_silences_or_fails(tm
 # -- a file LibreOffice writes -------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_semicolon_export_reads(tmp_path):
     sources = tmp_path / "xlsx"
     sources.mkdir()
@@ -382,23 +380,9 @@ def test_libreoffice_semicolon_export_reads(tmp_path):
             wb.active.append(row)
         wb.save(sources / f"{name}.xlsx")
     book = tmp_path / "book"
-    profile = tmp_path / "profile"  # a fresh profile: no clash with a LibreOffice already running
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):59,34,76",
-            "--outdir",
-            str(book),
-            str(sources / "partners.xlsx"),
-            str(sources / "funding.xlsx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    # LibreOffice's CSV filter: field separator 59 (;), text delimiter 34 ("), UTF-8 (76).
+    files = [sources / "partners.xlsx", sources / "funding.xlsx"]
+    libreoffice_convert(files, book, "csv:Text - txt - csv (StarCalc):59,34,76", profile=tmp_path / "profile")
     assert b";" in (book / "funding.csv").read_bytes()
     tables = netmap.read_workbook(book)
     assert [p["name"] for p in tables["partners"]] == ["Comunidad Niño", "Pima; One-Stop"]
