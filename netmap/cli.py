@@ -1201,7 +1201,8 @@ def drop(
 
 def _waiting(name: str, holder: str, wait: float) -> None:
     """Say on stderr, once, that a load waits for another load of the same map."""
-    _stderr().print(Text(f"netmap: map {name!r} is in use by {holder}; waiting up to {wait:g} s (--wait)"))
+    # One line, like the errors: a log watcher (or a script) reads "in use ... waiting" whole.
+    _stderr(one_line=True).print(Text(f"netmap: map {name!r} is in use by {holder}; waiting up to {wait:g} s (--wait)"))
 
 
 def _progress(quiet: bool = False, label: str = "loading {task.description}"):

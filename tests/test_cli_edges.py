@@ -251,3 +251,16 @@ def test_piped_output_takes_the_width_of_the_terminal_it_was_typed_at(columns, e
     lines = _piped_under_a_terminal(columns, env_columns)
     assert max(len(line) for line in lines) <= width
     assert max(len(line) for line in lines) > width - 12  # the table uses the room it has
+
+
+def test_the_wait_for_a_running_load_is_said_on_one_line(capsys, monkeypatch):
+    # A racing load reads "in use ... waiting" as one line, however narrow the output.
+    from netmap.cli import _waiting
+
+    monkeypatch.setenv("COLUMNS", "40")
+    _waiting("raced", "netmap load of 'a-rather-long-workbook-name' (process 1 on host)", 60)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "netmap: map 'raced' is in use by netmap load of 'a-rather-long-workbook-name' (process 1 on host); "
+        "waiting up to 60 s (--wait)"
+    ]
