@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.build import extra_attr
-from netmap.model import SHEETS, header_key
+from netmap.model import SHEETS, TIE_SURVEY_COLUMNS, header_key
 
 __all__ = ["cell", "sheet_rows"]
 
@@ -76,7 +76,7 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
     u, v, d = item
     source, target = G.nodes[u]["id"], G.nodes[v]["id"]
     if sheet == "roles":
-        return {"partner_id": source, "role": d.get("role_as_written"), "notes": d.get("notes")}
+        return {"partner_id": source, "role": d.get("role_as_written"), "notes": d.get("notes"), "lead": d.get("lead")}
     if sheet == "funding":
         return {
             "id": d.get("award_id"),
@@ -95,7 +95,7 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
         "source_id": source,
         "target_id": target,
         "kind": d.get("kind_as_written"),
-        **{k: d.get(k) for k in ("strength", "directed", "notes", "start", "end")},
+        **{k: d.get(k) for k in ("strength", "directed", "notes", "start", "end", *TIE_SURVEY_COLUMNS)},
     }
 
 

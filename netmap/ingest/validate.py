@@ -38,6 +38,7 @@ from netmap.ingest.cells import (
     parse_bool,
     parse_count,
     parse_date,
+    parse_score,
     parse_strength,
 )
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
@@ -68,6 +69,15 @@ _CHOICE_SYNONYMS = {
     "data sharing agreement": "data-sharing",
     "dsa": "data-sharing",
     "inactive": "former",
+    "annually": "yearly",
+    "annual": "yearly",
+    "once a year": "yearly",
+    "every quarter": "quarterly",
+    "every month": "monthly",
+    "every week": "weekly",
+    "every day": "daily",
+    "lead partner": "lead",
+    "supporting": "support",
     "past": "former",
     "prospect": "prospective",
     "potential": "prospective",
@@ -568,7 +578,7 @@ _KEY_COLUMNS = {
         "population_ids",
     },
     "needs": {"region", "population", "population_id"},
-    "ties": {"source_id", "target_id", "kind"},
+    "ties": {"source_id", "target_id", "kind", "reported_by"},
     "contacts": {"partner_id", "name"},
 }
 
@@ -612,8 +622,9 @@ def _row_keys(sheet: str, records: list[dict[str, Any]], values: dict[str, list[
     """What makes two rows of a sheet the same thing, row by row (None for rows with errors)."""
     if sheet == "ties":
         # The biggest sheet by far: built from the columns, not record by record.
-        columns = (values["source_id"], values["target_id"], values["directed"], values["kind"])
-        return [((a, b) if d else frozenset((a, b)), k) for a, b, d, k in zip(*columns, strict=True)]
+        # Each side of a surveyed tie reports it on its own row (reported_by): two rows, not a repeat.
+        columns = (values["source_id"], values["target_id"], values["directed"], values["kind"], values["reported_by"])
+        return [((a, b) if d else frozenset((a, b)), k, r) for a, b, d, k, r in zip(*columns, strict=True)]
     return [None if bad[i] else _row_key(sheet, r) for i, r in enumerate(records)]
 
 
@@ -631,7 +642,7 @@ def _row_key(sheet: str, record: dict[str, Any]) -> tuple[Any, ...]:
         return (region_key(record["region"]), record.get("population_id") or normalize(record["population"]))
     if sheet == "ties":
         ends = (record["source_id"], record["target_id"])
-        return (ends if record.get("directed") else frozenset(ends), record.get("kind"))
+        return (ends if record.get("directed") else frozenset(ends), record.get("kind"), record.get("reported_by"))
     if sheet == "contacts":
         return (record["partner_id"], normalize(record["name"]))
     return (record["id"],)
@@ -753,6 +764,7 @@ _PARSERS: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "date": parse_date,
     "amount": parse_amount,
     "strength": parse_strength,
+    "score": parse_score,
     "bool": parse_bool,
     "count": parse_count,
 }
@@ -985,7 +997,7 @@ _REFERENCES = {
     "roles": ("partner_id",),
     "agreements": ("parties",),
     "funding": ("recipient_id", "funder_id"),
-    "ties": ("source_id", "target_id"),
+    "ties": ("source_id", "target_id", "reported_by"),
     "services": ("partner_id", "accepts_referrals_from", "refers_to"),
     "contacts": ("partner_id",),
 }

@@ -1458,3 +1458,45 @@ def test_needs_records(files):
         ("North", "ELL", "english-learners", 2400),
         ("North", "Martians", None, 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code", "message"),
+    [
+        ("reliability", "5", "out-of-range", "'5' is outside 1-4; a score is 1 (not at all), 2, 3 or 4"),
+        ("openness", "high", "invalid-number", "'high' is not a whole number; a score is 1 (not at all) to 4"),
+        ("involvement", "2.5", "out-of-range", "'2.5' is outside 1-4; a score is 1 (not at all), 2, 3 or 4"),
+        (
+            "frequency",
+            "fortnightly",
+            "invalid-choice",
+            "'fortnightly' is not one of: yearly, quarterly, monthly, weekly, daily",
+        ),
+        ("reported_by", "Z9", "unknown-reference", "'Z9' is not the id of any partner in the partners sheet"),
+    ],
+)
+def test_survey_cells_are_checked_where_they_are(tmp_path, column, value, code, message):
+    from tests.conftest import write_csv_workbook
+
+    partners = [["id", "name", "agency_type"], ["A", "Alpha", "Local WIB"], ["B", "Beta", "Local community colleges"]]
+    ties = [["source_id", "target_id", column], ["A", "B", value]]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "m", {"partners": partners, "ties": ties}))
+    found = [(i.code, i.message, i.sheet, i.row, i.column, i.value) for i in tables.issues]
+    assert found == [(code, message, "ties", 2, column, value)]
+
+
+def test_each_side_of_a_surveyed_tie_is_its_own_row(tmp_path):
+    # A,B reported by A and B,A reported by B are two answers, not a repeat or a conflict;
+    # the same pair reported twice by one partner with other scores is a conflict (both kept).
+    from tests.conftest import write_csv_workbook
+
+    partners = [["id", "name", "agency_type"], ["A", "Alpha", "Local WIB"], ["B", "Beta", "Local community colleges"]]
+    ties = [
+        ["source_id", "target_id", "reliability", "reported_by"],
+        ["A", "B", "4", "A"],
+        ["B", "A", "2", "B"],
+        ["A", "B", "3", "A"],
+    ]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "m", {"partners": partners, "ties": ties}))
+    assert [(i.code, i.row, i.column) for i in tables.issues] == [("conflicting-rows", 4, "kind")]
+    assert [(t["reported_by"], t["reliability"]) for t in tables["ties"]] == [("A", 4), ("B", 2), ("A", 3)]
