@@ -103,6 +103,7 @@ _TAKEN: dict[str, set[str]] = {
         "accepts_referrals_from",
     },
     "needs": {"region", "population", "population_as_written", "count"},
+    "responses": {"partner_id", "answered_on", "form"},
     "ties": {
         "kind", "kind_as_written", "strength", "directed", "notes", "start", "end", "frequency", "reported_by",
         *SCORES,
@@ -359,6 +360,18 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
             **_extras("needs", n),
         }
         for n in tables["needs"]
+    ]
+    # Who answered the partner survey (the responses sheet netmap merge writes); the date as
+    # ISO text, as the store keeps the list (JSON on the map's node).
+    G.graph["responses"] = [
+        {
+            "partner_id": r["partner_id"],
+            "answered_on": r["answered_on"].isoformat() if r["answered_on"] else None,
+            "form": r["form"],
+            **_row_attrs("responses", r),
+            **_extras("responses", r),
+        }
+        for r in tables["responses"]
     ]
 
     # The ties are most of the edges (500,000 on a national map): ``put`` written out, with

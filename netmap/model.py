@@ -358,6 +358,16 @@ SHEETS: dict[str, Sheet] = {
         help="How many people of each population live in each region (for seats per 1,000).",
         key=("region", "population"),
     ),
+    "responses": Sheet(
+        "responses",
+        (
+            Column("partner_id", "ref", True, help="Id of a partner that answered the partner survey.", width=12),
+            Column("answered_on", "date", help="When its answers came back, as YYYY-MM-DD.", width=12),
+            Column("form", "text", help="The returned form (file name) its answers came from.", width=30),
+        ),
+        help="Who answered the partner survey (written by netmap merge): the rest have not answered yet.",
+        key=("partner_id",),
+    ),
 }
 
 SHEET_ORDER: tuple[str, ...] = tuple(SHEETS)

@@ -66,6 +66,9 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
             "partner_id": works_at[0] if works_at else None,
             **{k: d.get(k) for k in ("name", "title", "email", "phone", "champion")},
         }
+    if sheet == "responses":
+        (response,) = item
+        return {k: response.get(k) for k in ("partner_id", "answered_on", "form")}
     if sheet == "needs":
         (need,) = item
         return {
@@ -118,10 +121,10 @@ _ROW_OWNER = {
 
 
 def _items(G: nx.MultiDiGraph, sheet: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    if sheet == "needs":
-        # Not a node or relationship: the graph's own list (G.graph["needs"]).
-        for need in G.graph.get("needs") or ():
-            yield need.get("_row") or 0, (need,)
+    if sheet in ("needs", "responses"):
+        # Not a node or relationship: the graph's own list (G.graph["needs"], ["responses"]).
+        for item in G.graph.get(sheet) or ():
+            yield item.get("_row") or 0, (item,)
         return
     if sheet == "services":
         yield from _service_items(G)

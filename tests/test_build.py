@@ -337,3 +337,17 @@ def test_a_map_without_survey_columns_carries_no_survey_attributes(graph):
     # million-tie map stays as lean as before.
     ties = [e for *_, e in graph.edges(data=True) if e["type"] == "TIED_TO"]
     assert ties and not any(k in e for e in ties for k in ("frequency", "reliability", "reported_by"))
+
+
+def test_the_responses_sheet_says_who_answered_and_reads_back(tmp_path):
+    from netmap.export.graph import export_graph
+    from tests.conftest import write_csv_workbook
+
+    responses = [["partner_id", "answered_on", "form"], ["A", "2026-11-02", "intake-A.xlsx"], ["C", "", ""]]
+    src = write_csv_workbook(tmp_path / "m", {"partners": SURVEY_PARTNERS, "responses": responses})
+    G = netmap.read_graph(src)
+    expected = [("A", "2026-11-02", "intake-A.xlsx"), ("C", None, None)]
+    assert [(r["partner_id"], r["answered_on"], r["form"]) for r in G.graph["responses"]] == expected
+    export_graph(G, tmp_path / "again", format="workbook")
+    again = netmap.read_graph(tmp_path / "again").graph["responses"]
+    assert [(r["partner_id"], r["answered_on"], r["form"]) for r in again] == expected

@@ -578,6 +578,7 @@ _KEY_COLUMNS = {
         "population_ids",
     },
     "needs": {"region", "population", "population_id"},
+    "responses": {"partner_id"},
     "ties": {"source_id", "target_id", "kind", "reported_by"},
     "contacts": {"partner_id", "name"},
 }
@@ -645,6 +646,8 @@ def _row_key(sheet: str, record: dict[str, Any]) -> tuple[Any, ...]:
         return (ends if record.get("directed") else frozenset(ends), record.get("kind"), record.get("reported_by"))
     if sheet == "contacts":
         return (record["partner_id"], normalize(record["name"]))
+    if sheet == "responses":
+        return (record["partner_id"],)
     return (record["id"],)
 
 
@@ -1000,6 +1003,7 @@ _REFERENCES = {
     "ties": ("source_id", "target_id", "reported_by"),
     "services": ("partner_id", "accepts_referrals_from", "refers_to"),
     "contacts": ("partner_id",),
+    "responses": ("partner_id",),
 }
 # Columns holding several partner ids (a tuple) rather than one.
 _MULTI = {"parties", "accepts_referrals_from", "refers_to"}

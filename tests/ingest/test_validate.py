@@ -1500,3 +1500,15 @@ def test_each_side_of_a_surveyed_tie_is_its_own_row(tmp_path):
     tables = netmap.read_workbook(write_csv_workbook(tmp_path / "m", {"partners": partners, "ties": ties}))
     assert [(i.code, i.row, i.column) for i in tables.issues] == [("conflicting-rows", 4, "kind")]
     assert [(t["reported_by"], t["reliability"]) for t in tables["ties"]] == [("A", 4), ("B", 2), ("A", 3)]
+
+
+def test_a_responses_row_names_a_partner_once(tmp_path):
+    from tests.conftest import write_csv_workbook
+
+    partners = [["id", "name", "agency_type"], ["A", "Alpha", "Local WIB"]]
+    responses = [["partner_id", "answered_on"], ["A", "2026-11-02"], ["B", ""], ["A", "2026-11-02"]]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "m", {"partners": partners, "responses": responses}))
+    assert [(i.code, i.row, i.column, i.value) for i in tables.issues] == [
+        ("unknown-reference", 3, "partner_id", "B"),
+        ("duplicate-row", 4, "partner_id", None),
+    ]
