@@ -1435,6 +1435,59 @@ def _export_kumu(source, output, include_contacts, force, roster, as_of, encodin
     _stderr().print(Text(f"wrote {path}"))
 
 
+@app.command("merge")
+@handled
+def merge_command(
+    sources: Annotated[
+        list[str], typer.Argument(help="Workbooks to merge: returned forms, regional workbooks (.xlsx or folders).")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The merged workbook: an .xlsx file, else a folder of CSV files.")
+    ],
+    same: Annotated[
+        list[str] | None,
+        typer.Option("--same", help="A=B: partner ids of one organisation; B's rows become A's (repeatable)."),
+    ] = None,
+    region_from_file: Annotated[
+        bool,
+        typer.Option(
+            "--region-from-file",
+            help="An input whose partners have no region gets its file name as region (pima-county -> Pima County).",
+        ),
+    ] = False,
+    roster: RosterOpt = None,
+    as_json: JsonOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Merge workbooks into one: ids checked across inputs, ties confirmed by both sides, who answered."""
+    from netmap.merge import merge_workbooks, write_merged
+
+    inputs = _inputs(*((f"INPUT {i + 1}", s) for i, s in enumerate(sources)), ("--roster", roster))
+    if str(output).lower().endswith(".xlsx"):
+        check_file_target(output, inputs=inputs, force=force)  # before the work, not after
+    result = merge_workbooks(sources, same=same or (), region_from_file=region_from_file, roster=roster)
+    written = write_merged(result, output, force=force, inputs=inputs)
+    if as_json:
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+    else:
+        from netmap.render.merge import render_merge
+
+        render_merge(_stdout(), result.to_dict())
+    if isinstance(written, Path):
+        _stderr().print(_line(f"wrote {written}"))
+    else:
+        _report_folder(written)
+    if result.errors:
+        # The good rows are written all the same: each row left out is named in an issue above.
+        _stderr(one_line=True).print(
+            _line(
+                f"netmap: {len(result.errors)} error(s) in the inputs: the rows with errors are not in {output}",
+                style="red",
+            )
+        )
+        raise typer.Exit(1)
+
+
 @app.command()
 @handled
 def demo(

@@ -269,6 +269,12 @@ ISSUE_CODES: dict[str, str] = {
     "refers-to-rejected-partner": "a row left out because a partner it names has an error in its own row",
     "region-spelling": "a region written another way (case, spaces, punctuation) than its first spelling; merged",
     "too-few-parties": "an agreement with fewer than two parties",
+    # netmap merge: several workbooks into one
+    "merge-id-collision": "one partner id names two organisations in two inputs; the later renamed <input>/<id>",
+    "merge-same-organisation": "one organisation (name and agency type) under two ids; --same A=B merges them",
+    "merge-conflict": "a row about the same thing as an earlier input's, with another value; the earlier kept",
+    "merge-combined-row": "a row about the same thing as an earlier input's, filling its blanks; combined",
+    "merge-duplicate-row": "a row equal in every column to an earlier input's; kept once",
     # Open Referral HSDS 3.0 packages and their mapping file
     "hsds-bad-datapackage": "an HSDS datapackage.json cannot be used; the standard file names are read instead",
     "hsds-bad-resource": "an HSDS resource path points outside the package (or is a URL)",

@@ -229,6 +229,12 @@ COMMANDS = [
         files=lambda b: [b.folder / "mapping.yaml", PIMA_211],
     ),
     Command(
+        "merge",
+        lambda b: ["merge", OREGON, TUCSON, "-o", b.folder / "merged.xlsx"],
+        ("One id, two organisations", "Pima Community College", "rows read", "wrote"),
+        files=lambda b: [b.folder / "merged.xlsx"],
+    ),
+    Command(
         "demo",
         lambda b: ["demo", "-o", b.folder / "demo"],
         ("OK example four-state-coalitions", "Open these", "Markdown report", "analysis (JSON)"),

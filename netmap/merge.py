@@ -1,0 +1,796 @@
+"""Merge several netmap workbooks into one: returned partner forms, regional workbooks.
+
+:func:`merge_workbooks` reads and validates every input (anything
+:func:`netmap.read_workbook` reads: ``.xlsx`` workbooks, CSV folders, and the partner forms
+once their readers are in) and combines their sheets; :func:`write_merged` writes the result
+as one ``.xlsx`` workbook or one CSV folder. Nothing is dropped silently: each input row is
+in the output, or an issue names it (its file, sheet and row).
+
+The rules, in the order they are applied:
+
+1. **Canonical order.** The inputs are sorted by file or folder name, then by a hash of
+   their content, so the same inputs given in any order merge to the same bytes. "The first
+   input" below always means the first in that order.
+2. **Id collisions.** The same partner id in two inputs for different organisations (the
+   name and agency type differ after normalising case, spaces and punctuation) is kept by
+   the first input; in each later input naming another organisation, the id becomes
+   ``<input stem>/<id>`` and every reference to it in that input is rewritten
+   (``merge-id-collision``).
+3. **One organisation under two ids** (same normalised name and agency type) is reported
+   with the ``--same A=B`` that would merge them (``merge-same-organisation``); given
+   ``same=[("A", "B")]``, B's rows are renamed to A everywhere.
+4. **Region from the file name** (``region_from_file``): in an input whose partners have
+   no region at all, every partner gets the input's stem as its region, words split at
+   ``-`` and ``_`` and an all-lower-case word capitalised: ``pima-county.xlsx`` gives
+   "Pima County", ``NW_oregon`` gives "NW Oregon".
+5. **Union by row key** (the key the validator uses for each sheet: a partner's id, a
+   role's partner and role, a tie's ends, kind and reporter, ...). Rows equal in every
+   column are kept once (``merge-duplicate-row``); a later row about the same thing fills
+   the blanks of the first (``merge-combined-row``); a value that differs from the first
+   input's is reported with both values, the first kept (``merge-conflict``).
+6. **Reciprocity.** Among ties with ``reported_by``, a pair named by both its partners is
+   confirmed, by one unconfirmed; answers of the two sides that differ (kind, frequency, a
+   score) are listed in the report; both rows stay.
+7. **Response.** Who answered (the ``responses`` rows, else the reporters of ties) and
+   which active partners did not, by region and by category.
+
+Examples
+--------
+>>> import netmap, tempfile
+>>> from netmap.merge import merge_workbooks, write_merged
+>>> result = merge_workbooks(["examples/tucson-behavioral-health"])
+>>> result.to_dict()["partners"], result.rows_out == result.rows_read - len(result.left_out)
+(15, True)
+>>> out = write_merged(result, tempfile.mkdtemp() + "/merged")
+>>> len(netmap.read_workbook(out.folder)["partners"])
+15
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netmap.errors import WARNING, Issue, UsageError
+from netmap.model import SCORES, SHEET_ORDER, SHEETS, header_key
+from netmap.roster import Roster, load_roster, normalize
+
+__all__ = ["MergeResult", "merge_workbooks", "write_merged"]
+
+# Statuses of the partners expected to answer (blank counts as active, as in the analyses).
+_ACTIVE = (None, "", "active")
+# The answers of a surveyed tie compared between its two sides.
+_ANSWERS = ("kind", "frequency", *SCORES)
+# The fixed time stamp of a written .xlsx (and of its zip entries): the same merge, the same bytes.
+_EPOCH = dt.datetime(2000, 1, 1)
+
+
+@dataclass
+class _Row:
+    """One input row kept by the validator: its text cells and its validated record."""
+
+    order: int  # the input's place in the canonical order
+    file: str  # the input as given (issues name it)
+    sheet: str
+    row: int
+    values: dict[str, str]  # column key (header_key for netmap columns, title for others) -> text
+    record: dict[str, Any]
+
+
+@dataclass
+class _Input:
+    path: Path
+    label: str
+    stem: str
+    digest: str
+    rows: dict[str, list[_Row]] = field(default_factory=dict)
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> key -> title as written
+    rows_read: int = 0
+    errors: int = 0
+    warnings: int = 0
+    rename: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class MergeResult:
+    """What :func:`merge_workbooks` made: the merged sheets, the issues and the report.
+
+    Attributes
+    ----------
+    sheets : dict
+        Sheet name -> (header, rows), every cell text, rows in canonical order; netmap's
+        sheets in workbook order, then the inputs' other sheets.
+    issues : list of Issue
+        Every input's own issues and the merge's, each naming its input file.
+    left_out : list of (file, sheet, row, code)
+        The input rows not in the output, each with the code of the issue that names it.
+    rows_read, rows_out : int
+        Rows of netmap sheets read from all inputs; rows written.
+    report : dict
+        The rest of :meth:`to_dict` (partners, collisions, suggestions, ties, response).
+    """
+
+    sheets: dict[str, tuple[list[str], list[list[str]]]]
+    issues: list[Issue]
+    left_out: list[tuple[str, str, int, str]]
+    rows_read: int
+    rows_out: int
+    inputs: list[dict[str, Any]]
+    report: dict[str, Any]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-ready dict with stable keys."""
+        return {
+            "inputs": self.inputs,
+            "rows": {"read": self.rows_read, "written": self.rows_out, "left_out": len(self.left_out)},
+            **self.report,
+            "errors": len(self.errors),
+            "warnings": len(self.issues) - len(self.errors),
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _digest(path: Path) -> str:
+    """A hash of the input's content (a folder: its files' names and bytes), for the canonical order."""
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in files:
+        h.update(p.relative_to(path).as_posix().encode() if path.is_dir() else b"")
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _text(value: Any) -> str:
+    from netmap.sheets import cell
+
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    return cell(value).strip()
+
+
+def _read(path: Path, label: str, roster: Roster, issues: list[Issue]) -> tuple[_Input, Any]:
+    from netmap.ingest.validate import validate
+    from netmap.ingest.workbook import read_workbook_raw
+
+    raw = read_workbook_raw(path)
+    tables = validate(raw, roster)
+    name = path.name[: -len(path.suffix)] if path.is_file() and path.suffix else path.name
+    src = _Input(path, label, name, _digest(path))
+    for issue in tables.issues:
+        issues.append(issue if issue.file else _with_file(issue, label))
+    src.errors, src.warnings = len(tables.errors), len(tables.warnings)
+    src.rows_read = sum(counts["read"] for counts in tables.row_counts().values())
+    return src, (raw, tables)
+
+
+def _with_file(issue: Issue, file: str) -> Issue:
+    from dataclasses import replace
+
+    return replace(issue, file=file)
+
+
+def _keep_rows(src: _Input, raw: Any, tables: Any, order: int) -> None:
+    """The rows the validator kept, as text cells keyed by column, with their records."""
+    for sheet in SHEET_ORDER:
+        records = tables.records.get(sheet) or []
+        rsheet = raw.sheets.get(sheet)
+        if rsheet is None or not records:
+            continue
+        by_row = {r["_row"]: r for r in records}
+        keys = []
+        titles: dict[str, str] = {}
+        for title in rsheet.header:
+            key = header_key(str(title)) if title is not None else ""
+            key = key if SHEETS[sheet].column(key) is not None else str(title or "").strip()
+            keys.append(key)
+            if key:
+                titles.setdefault(key, str(title).strip())
+        src.titles[sheet] = titles
+        rows = []
+        for raw_row in rsheet.rows:
+            record = by_row.get(raw_row.row)
+            if record is None:
+                continue
+            values = {}
+            for key, value in zip(keys, raw_row.cells, strict=False):
+                if key and key not in values:
+                    values[key] = _text(value)
+            rows.append(_Row(order, src.label, sheet, raw_row.row, values, dict(record)))
+        src.rows[sheet] = rows
+
+
+# --- renaming --------------------------------------------------------------------------
+
+# The columns holding partner ids, per sheet (the partners' own id included).
+_REF_COLUMNS = {
+    sheet: tuple(c.name for c in spec.columns if c.kind in ("ref", "refs") or (sheet == "partners" and c.name == "id"))
+    for sheet, spec in SHEETS.items()
+}
+# Record fields the validator splits into tuples.
+_TUPLE_FIELDS = ("parties", "refers_to", "accepts_referrals_from")
+
+
+def _rename_row(row: _Row, rename: dict[str, str]) -> None:
+    if not rename:
+        return
+    for column in _REF_COLUMNS[row.sheet]:
+        text = row.values.get(column)
+        if text:
+            parts = [p.strip() for p in text.split(";")]
+            row.values[column] = ";".join(rename.get(p, p) for p in parts)
+        value = row.record.get(column)
+        if isinstance(value, str):
+            row.record[column] = rename.get(value, value)
+        elif isinstance(value, (tuple, list)):
+            row.record[column] = tuple(rename.get(v, v) for v in value)
+
+
+def _org_key(row: _Row) -> tuple[str, str]:
+    """What makes two partner rows one organisation: name and agency type, normalised."""
+    kind = row.record.get("agency_type_id") or normalize(row.values.get("agency_type", ""))
+    return normalize(row.values.get("name", "")), kind
+
+
+def _parse_same(same: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
+    pairs = []
+    for item in same:
+        if isinstance(item, str):
+            a, sep, b = item.partition("=")
+            if not sep or not a.strip() or not b.strip():
+                raise UsageError(f"--same {item!r}: write it as A=B (two partner ids)")
+            item = (a, b)
+        a, b = (str(x).strip() for x in item)
+        if a == b:
+            raise UsageError(f"--same {a}={b}: the two ids are the same")
+        pairs.append((a, b))
+    return pairs
+
+
+def _region_from_stem(stem: str) -> str:
+    """``pima-county`` -> "Pima County"; a word with a capital in it stays as written.
+
+    >>> _region_from_stem("pima-county"), _region_from_stem("NW_oregon"), _region_from_stem("South")
+    ('Pima County', 'NW Oregon', 'South')
+    """
+    words = [w for w in re.split(r"[-_\s]+", stem) if w]
+    return " ".join(w.capitalize() if w.islower() else w for w in words) or stem
+
+
+# --- merging ---------------------------------------------------------------------------
+
+
+def _same_value(sheet: str, column: str, a: _Row, b: _Row) -> bool:
+    """Whether two rows hold one value in a column: as validated for netmap columns, else as text."""
+    if sheet == "partners" and column == "name":
+        # One organisation's name written two ways ("PIMA one-stop", "Pima One Stop") is one name.
+        return normalize(a.values.get(column, "")) == normalize(b.values.get(column, ""))
+    if SHEETS[sheet].column(column) is not None and column in a.record and column in b.record:
+        va, vb = a.record[column], b.record[column]
+        if isinstance(va, str) and isinstance(vb, str):
+            return " ".join(va.split()).casefold() == " ".join(vb.split()).casefold()
+        return va == vb
+    return " ".join(a.values.get(column, "").split()) == " ".join(b.values.get(column, "").split())
+
+
+def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tuple[str, str, int, str]]) -> list[_Row]:
+    """Rows of one sheet from all inputs, one per key; the first (canonical order) wins."""
+    from netmap.ingest.validate import _row_key
+
+    key_columns = set(SHEETS[sheet].key) | ({"source_id", "target_id"} if sheet == "ties" else set())
+    kept: dict[Any, _Row] = {}
+    for row in rows:
+        key = _row_key(sheet, row.record)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = row
+            continue
+        where = f"{first.file} row {first.row}"
+        conflicts = []
+        filled = False
+        for column in sorted(set(first.values) | set(row.values)):
+            mine, theirs = row.values.get(column, ""), first.values.get(column, "")
+            if column in key_columns or not mine or _same_value(sheet, column, first, row):
+                continue
+            if not theirs:
+                first.values[column] = mine
+                first.record.setdefault(column, row.record.get(column))
+                if first.record.get(column) in (None, ""):
+                    first.record[column] = row.record.get(column)
+                filled = True
+            else:
+                conflicts.append(column)
+        loc = {"file": row.file, "sheet": sheet, "row": row.row}
+        if conflicts:
+            for column in conflicts:
+                issues.append(
+                    Issue(
+                        "merge-conflict",
+                        f"{column} is {row.values[column]!r} here and {first.values[column]!r} in {where}; "
+                        f"the row of {first.file} is kept",
+                        WARNING,
+                        column=column,
+                        value=row.values[column],
+                        **loc,
+                    )
+                )
+            left_out.append((row.file, sheet, row.row, "merge-conflict"))
+        elif filled:
+            issues.append(
+                Issue(
+                    "merge-combined-row",
+                    f"the same {sheet} row as {where}, with values it lacked; combined into it",
+                    WARNING,
+                    **loc,
+                )
+            )
+            left_out.append((row.file, sheet, row.row, "merge-combined-row"))
+        else:
+            issues.append(Issue("merge-duplicate-row", f"equal to {where} in every column; kept once", WARNING, **loc))
+            left_out.append((row.file, sheet, row.row, "merge-duplicate-row"))
+    return list(kept.values())
+
+
+def merge_workbooks(
+    sources: Sequence[str | Path],
+    *,
+    same: Iterable[str | tuple[str, str]] = (),
+    region_from_file: bool = False,
+    roster: Roster | str | Path | None = None,
+) -> MergeResult:
+    """Read, validate and combine several workbooks into one (nothing is written).
+
+    Parameters
+    ----------
+    sources : sequence of str or Path
+        ``.xlsx`` workbooks and CSV folders (returned forms, regional workbooks). Their
+        order does not matter: they are merged in a canonical order (name, then content).
+    same : iterable of "A=B" or (A, B)
+        Partner ids of one organisation: B's rows become A's, everywhere.
+    region_from_file : bool
+        An input whose partners have no region gets one from its file or folder name.
+    roster : Roster, str or Path, optional
+        The roster every input is checked against (default ``career-pathways``).
+
+    Returns
+    -------
+    MergeResult
+
+    Raises
+    ------
+    UsageError
+        No input, an input missing or given twice, a bad ``same`` (unknown id, A=A).
+
+    Examples
+    --------
+    >>> r = merge_workbooks(["examples/tucson-behavioral-health"], region_from_file=True)
+    >>> r.report["ties"]["confirmed"], r.ok
+    (0, True)
+    """
+    if not sources:
+        raise UsageError("give at least one workbook to merge")
+    loaded = roster if isinstance(roster, Roster) else load_roster(roster)
+    pairs = _parse_same(same)
+    paths = []
+    for source in sources:
+        path = Path(source)
+        if not path.exists():
+            raise UsageError(f"{source} does not exist")
+        paths.append((path, str(source)))
+    resolved = [p.resolve() for p, _ in paths]
+    if len(set(resolved)) != len(resolved):
+        raise UsageError("an input is given twice")
+
+    issues: list[Issue] = []
+    read = []
+    for path, label in paths:
+        own: list[Issue] = []
+        src, parts = _read(path, label, loaded, own)
+        read.append((src, parts, own))
+    # Canonical order: by name, then content (never by the order given).
+    read.sort(key=lambda item: (item[0].path.resolve().name, item[0].digest, str(item[0].path.resolve())))
+    inputs = [src for src, _, _ in read]
+    for order, (src, (raw, tables), own) in enumerate(read):
+        issues.extend(own)
+        _keep_rows(src, raw, tables, order)
+    # Unique stems for namespaced ids (two regions' "partners.xlsx" in two folders).
+    seen_stems: dict[str, int] = defaultdict(int)
+    for src in inputs:
+        seen_stems[src.stem] += 1
+        if seen_stems[src.stem] > 1:
+            src.stem = f"{src.stem}-{seen_stems[src.stem]}"
+
+    left_out: list[tuple[str, str, int, str]] = []
+    for src, (raw, tables), _ in read:
+        kept = {(r.sheet, r.row) for rows in src.rows.values() for r in rows}
+        for sheet in SHEET_ORDER:
+            rsheet = raw.sheets.get(sheet)
+            if rsheet is None:
+                continue
+            for number in rsheet.row_numbers():
+                if (sheet, number) not in kept and number in _counted_rows(tables, sheet, rsheet):
+                    left_out.append((src.label, sheet, number, _issue_code(tables.issues, sheet, number)))
+
+    if region_from_file:
+        for src in inputs:
+            partners = src.rows.get("partners") or []
+            if partners and not any(r.values.get("region") for r in partners):
+                region = _region_from_stem(src.stem)
+                for r in partners:
+                    r.values["region"] = region
+                    r.record["region"] = region
+                src.titles.setdefault("partners", {}).setdefault("region", "region")
+
+    # Id collisions: the first organisation (canonical order) keeps the id.
+    owners: dict[str, list[tuple[tuple[str, str], _Input, _Row]]] = defaultdict(list)
+    for src in inputs:
+        for row in src.rows.get("partners") or []:
+            owners[row.values["id"]].append((_org_key(row), src, row))
+    collisions = []
+    for pid in sorted(owners):
+        orgs = list(dict.fromkeys(org for org, _, _ in owners[pid]))
+        if len(orgs) < 2:
+            continue
+        first_org = orgs[0]
+        keeper = next(s for org, s, _ in owners[pid] if org == first_org)
+        for org, src, row in owners[pid]:
+            if org == first_org:
+                continue
+            new = f"{src.stem}/{pid}"
+            src.rename[pid] = new
+            collisions.append(
+                {"id": pid, "file": src.label, "renamed": new, "name": row.values.get("name"), "kept_by": keeper.label}
+            )
+            issues.append(
+                Issue(
+                    "merge-id-collision",
+                    f"{pid} is {row.values.get('name')!r} here and another organisation in {keeper.label}; "
+                    f"renamed {new} in this input",
+                    WARNING,
+                    file=src.label,
+                    sheet="partners",
+                    row=row.row,
+                    column="id",
+                    value=pid,
+                    suggestions=(new,),
+                )
+            )
+    for src in inputs:
+        for rows in src.rows.values():
+            for row in rows:
+                _rename_row(row, src.rename)
+
+    # --same A=B: both must be partners of the merge (after namespacing).
+    known = {row.values["id"] for src in inputs for row in src.rows.get("partners") or []}
+    merge_into: dict[str, str] = {}
+    for a, b in pairs:
+        for pid in (a, b):
+            if pid not in known:
+                raise UsageError(f"--same {a}={b}: {pid} is the id of no partner in the inputs")
+        merge_into[b] = a
+    for b in list(merge_into):
+        target, hops = merge_into[b], 0
+        while target in merge_into and hops < len(merge_into):
+            target, hops = merge_into[target], hops + 1
+        merge_into[b] = target
+    if merge_into:
+        for src in inputs:
+            for rows in src.rows.values():
+                for row in rows:
+                    _rename_row(row, merge_into)
+
+    # Union of each sheet in canonical order.
+    merged: dict[str, list[_Row]] = {}
+    for sheet in SHEET_ORDER:
+        rows = [row for src in inputs for row in src.rows.get(sheet) or []]
+        if sheet == "ties":
+            rows = _drop_self_ties(rows, issues, left_out)
+        if rows or any(sheet in src.titles for src in inputs):
+            merged[sheet] = _union(sheet, rows, issues, left_out)
+
+    # The same organisation under two ids (after namespacing and --same).
+    by_org: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    for row in merged.get("partners") or []:
+        by_org[_org_key(row)].append(row)
+    suggestions = []
+    for rows in by_org.values():
+        if len(rows) < 2:
+            continue
+        ids = sorted(r.values["id"] for r in rows)
+        for other in ids[1:]:
+            row = next(r for r in rows if r.values["id"] == other)
+            suggestion = f"--same {ids[0]}={other}"
+            suggestions.append({"ids": [ids[0], other], "name": row.values.get("name"), "same": suggestion})
+            issues.append(
+                Issue(
+                    "merge-same-organisation",
+                    f"{other} and {ids[0]} are both {row.values.get('name')!r} of one agency type; "
+                    f"merge them with {suggestion}",
+                    WARNING,
+                    file=row.file,
+                    sheet="partners",
+                    row=row.row,
+                    column="id",
+                    value=other,
+                    suggestions=(suggestion,),
+                )
+            )
+    suggestions.sort(key=lambda s: s["ids"])
+
+    sheets = _layout(inputs, merged)
+    extra = _extra_sheets(read)
+    sheets.update(extra)
+    rows_out = sum(len(rows) for rows in merged.values())
+    report = {
+        "partners": len(merged.get("partners") or []),
+        "collisions": collisions,
+        "same_suggestions": suggestions,
+        "same_applied": [{"ids": [a, b]} for b, a in sorted(merge_into.items())],
+        "ties": _reciprocity(merged.get("ties") or []),
+        "response": _response(merged, loaded),
+    }
+
+    def owner(file: str | None) -> int:
+        """The canonical place of the input an issue names (its label, or a file inside it)."""
+        for order, src in enumerate(inputs):
+            if file == src.label or (file and Path(file).parent == src.path):
+                return order
+        return len(inputs)
+
+    issues.sort(key=lambda i: owner(i.file))  # stable: each input's issues in their own order
+    summary = []
+    for order, src in enumerate(inputs):
+        mine = [i for i in issues if owner(i.file) == order]
+        summary.append(
+            {
+                "file": src.label,
+                "rows_read": src.rows_read,
+                "rows_left_out": sum(1 for f, *_ in left_out if f == src.label),
+                "errors": sum(1 for i in mine if i.is_error),
+                "warnings": sum(1 for i in mine if not i.is_error),
+            }
+        )
+    left_out.sort(key=lambda t: (owner(t[0]), SHEET_ORDER.index(t[1]), t[2]))
+    return MergeResult(sheets, issues, left_out, sum(s.rows_read for s in inputs), rows_out, summary, report)
+
+
+def _counted_rows(tables: Any, sheet: str, rsheet: Any) -> set[int]:
+    """The rows of a sheet the validator counts as read (its non-blank rows)."""
+    rows = set()
+    for raw_row in rsheet.rows:
+        if any(_text(c) for c in raw_row.cells):
+            rows.add(raw_row.row)
+    return rows
+
+
+def _issue_code(issues: list[Issue], sheet: str, row: int) -> str:
+    """The code of the issue that left an input row out (or the sheet's own issue)."""
+    for issue in issues:
+        if issue.sheet == sheet and issue.row == row and issue.is_error:
+            return issue.code
+    for issue in issues:
+        if issue.sheet == sheet and issue.row == row:
+            return issue.code
+    for issue in issues:
+        if issue.sheet == sheet and issue.row is None:
+            return issue.code
+    return "refers-to-rejected-partner"
+
+
+def _drop_self_ties(rows: list[_Row], issues: list[Issue], left_out: list[tuple[str, str, int, str]]) -> list[_Row]:
+    """A tie whose two ends became one partner (``--same``) is no tie."""
+    kept = []
+    for row in rows:
+        if row.record.get("source_id") == row.record.get("target_id"):
+            issues.append(
+                Issue(
+                    "self-tie",
+                    f"both ends are {row.record.get('source_id')} after --same; left out",
+                    WARNING,
+                    file=row.file,
+                    sheet="ties",
+                    row=row.row,
+                )
+            )
+            left_out.append((row.file, "ties", row.row, "self-tie"))
+        else:
+            kept.append(row)
+    return kept
+
+
+def _layout(inputs: list[_Input], merged: dict[str, list[_Row]]) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Each merged sheet as a header and text rows: netmap's columns in their order, then the
+    inputs' other columns in the order first seen; rows sorted by their cells."""
+    sheets = {}
+    for sheet, rows in merged.items():
+        spec = SHEETS[sheet]
+        present: dict[str, str] = {}
+        for src in inputs:
+            for key, title in (src.titles.get(sheet) or {}).items():
+                present.setdefault(key, title)
+        known = [c.name for c in spec.columns if c.name in present or c.required]
+        extra = [k for k in present if spec.column(k) is None]
+        columns = known + extra
+        header = known + [present[k] for k in extra]
+        body = sorted([row.values.get(c, "") for c in columns] for row in rows)
+        sheets[sheet] = (header, body)
+    return sheets
+
+
+def _extra_sheets(read: list[Any]) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Sheets netmap does not know: the union of their rows, each distinct row once."""
+    found: dict[str, tuple[list[str], set[tuple[str, ...]]]] = {}
+    for _src, (_raw, tables), _ in read:
+        for name, records in (tables.extra_sheets or {}).items():
+            header, rows = found.setdefault(name, ([], set()))
+            for record in records:
+                for k in record:
+                    if k != "_row" and k not in header:
+                        header.append(k)
+            for record in records:
+                rows.add(tuple(_text(record.get(k)) for k in header))
+    out = {}
+    for name in sorted(found):
+        header, rows = found[name]
+        out[name] = (header, sorted(list(r) + [""] * (len(header) - len(r)) for r in rows))
+    return out
+
+
+# --- the report ------------------------------------------------------------------------
+
+
+def _reciprocity(ties: list[_Row]) -> dict[str, Any]:
+    """Confirmed and one-sided pairs among the surveyed ties, and the answers that differ."""
+    sides: dict[tuple[str, str], dict[str, list[_Row]]] = defaultdict(lambda: defaultdict(list))
+    for row in ties:
+        reporter = row.record.get("reported_by")
+        if not reporter:
+            continue
+        pair = tuple(sorted((row.record["source_id"], row.record["target_id"])))
+        sides[pair][reporter].append(row)
+    confirmed, unconfirmed, conflicts = [], [], []
+    for pair in sorted(sides):
+        a, b = pair
+        by = sides[pair]
+        if a in by and b in by:
+            confirmed.append(list(pair))
+            for column in _ANSWERS:
+                va = sorted({r.values.get(column, "") for r in by[a]} - {""})
+                vb = sorted({r.values.get(column, "") for r in by[b]} - {""})
+                if va and vb and [v.casefold() for v in va] != [v.casefold() for v in vb]:
+                    conflicts.append(
+                        {"pair": list(pair), "column": column, a: ";".join(va), b: ";".join(vb)}
+                        | {"answers": {a: ";".join(va), b: ";".join(vb)}}
+                    )
+        else:
+            unconfirmed.append({"pair": list(pair), "reported_by": sorted(by)})
+    for c in conflicts:
+        for k in c["pair"]:
+            c.pop(k, None)
+    return {
+        "pairs": len(sides),
+        "confirmed": len(confirmed),
+        "unconfirmed": len(unconfirmed),
+        "confirmed_pairs": confirmed,
+        "unconfirmed_pairs": unconfirmed,
+        "conflicts": conflicts,
+        "map_own": sum(1 for r in ties if not r.record.get("reported_by")),
+    }
+
+
+def _response(merged: dict[str, list[_Row]], roster: Roster) -> dict[str, Any]:
+    """Who answered and which active partners did not, by region and by category."""
+    responses = merged.get("responses") or []
+    if responses:
+        answered, basis = {r.record["partner_id"] for r in responses}, "responses"
+    else:
+        answered = {r.record["reported_by"] for r in merged.get("ties") or [] if r.record.get("reported_by")}
+        basis = "reported_by" if answered else "none"
+    partners = merged.get("partners") or []
+    expected = [r for r in partners if (r.record.get("status") or "") in _ACTIVE]
+    by_region: dict[str, dict[str, int]] = defaultdict(lambda: {"answered": 0, "not_answered": 0})
+    by_category: dict[str, dict[str, int]] = defaultdict(lambda: {"answered": 0, "not_answered": 0})
+    for row in expected:
+        side = "answered" if row.values["id"] in answered else "not_answered"
+        by_region[row.values.get("region") or "(no region)"][side] += 1
+        type_id = row.record.get("agency_type_id")
+        try:
+            category = roster.category_of(type_id).name if type_id else "(other)"
+        except KeyError:
+            category = "(other)"
+        by_category[category][side] += 1
+    return {
+        "basis": basis,
+        "answered": sorted(r.values["id"] for r in expected if r.values["id"] in answered),
+        "not_answered": sorted(r.values["id"] for r in expected if r.values["id"] not in answered),
+        "by_region": dict(sorted(by_region.items())),
+        "by_category": dict(sorted(by_category.items())),
+    }
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def write_merged(
+    result: MergeResult,
+    out: str | Path,
+    *,
+    force: bool = False,
+    inputs: Sequence[tuple[str, str | Path | None]] = (),
+) -> Any:
+    """Write the merged workbook: one ``.xlsx`` when ``out`` ends in ``.xlsx``, else a CSV folder.
+
+    The bytes depend on the merged rows only: the ``.xlsx`` has fixed time stamps, the CSV
+    files ``\\r\\n`` line ends (the csv module's).
+
+    Parameters
+    ----------
+    result : MergeResult
+        From :func:`merge_workbooks`.
+    out : str or Path
+        The ``.xlsx`` file or the folder to write.
+    force : bool
+        Write over an earlier output.
+    inputs : sequence of (label, path)
+        What the merge read: never written over (see :mod:`netmap.outputs`).
+
+    Returns
+    -------
+    Path or netmap.outputs.Written
+        The file written, or the folder's files.
+    """
+    from netmap.export.workbook import write_sheets
+
+    if str(out).lower().endswith(".xlsx"):
+        from netmap.outputs import write_file
+
+        return write_file(out, xlsx_bytes(result.sheets), inputs=inputs, force=force)
+    return write_sheets(out, result.sheets, overwrite=force, inputs=inputs)
+
+
+def xlsx_bytes(sheets: dict[str, tuple[list[str], list[list[str]]]]) -> bytes:
+    """The sheets as an ``.xlsx`` workbook, every cell text, with fixed time stamps."""
+    from openpyxl import Workbook
+
+    from netmap.outputs import set_cell
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, (header, rows) in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        for c, title in enumerate(header, start=1):
+            set_cell(ws.cell(row=1, column=c), title)
+        for r, row in enumerate(rows, start=2):
+            for c, value in enumerate(row, start=1):
+                if value != "":
+                    set_cell(ws.cell(row=r, column=c), value)
+    wb.properties.created = wb.properties.modified = _EPOCH
+    wb.properties.creator = "netmap"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    # openpyxl stamps each zip entry with the time of writing: the same stamp for all instead.
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
