@@ -312,9 +312,8 @@ def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tup
                 continue
             if not theirs:
                 first.values[column] = mine
-                first.record.setdefault(column, row.record.get(column))
-                if first.record.get(column) in (None, ""):
-                    first.record[column] = row.record.get(column)
+                if column in row.record:
+                    first.record[column] = row.record[column]
                 filled = True
             else:
                 conflicts.append(column)
@@ -677,14 +676,10 @@ def _reciprocity(ties: list[_Row]) -> dict[str, Any]:
                 vb = sorted({r.values.get(column, "") for r in by[b]} - {""})
                 if va and vb and [v.casefold() for v in va] != [v.casefold() for v in vb]:
                     conflicts.append(
-                        {"pair": list(pair), "column": column, a: ";".join(va), b: ";".join(vb)}
-                        | {"answers": {a: ";".join(va), b: ";".join(vb)}}
+                        {"pair": list(pair), "column": column, "answers": {a: ";".join(va), b: ";".join(vb)}}
                     )
         else:
             unconfirmed.append({"pair": list(pair), "reported_by": sorted(by)})
-    for c in conflicts:
-        for k in c["pair"]:
-            c.pop(k, None)
     return {
         "pairs": len(sides),
         "confirmed": len(confirmed),

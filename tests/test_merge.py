@@ -159,6 +159,16 @@ def test_same_merges_two_ids_of_one_organisation(regions: tuple[Path, Path]) -> 
     assert result.rows_read == result.rows_out + len(result.left_out)
 
 
+def test_a_row_that_fills_blanks_is_combined(tmp_path: Path) -> None:
+    header = ["id", "name", "agency_type", "website"]
+    a = write_csv_workbook(tmp_path / "a", {"partners": [header, ["P1", "Pima CC", "CC", ""]]})
+    b = write_csv_workbook(tmp_path / "b", {"partners": [header, ["P1", "pima cc", "CC", "pima.edu"]]})
+    result = merge_workbooks([b, a])
+    assert result.sheets["partners"] == (header, [["P1", "Pima CC", "CC", "pima.edu"]])
+    assert [(i.code, Path(i.file).name, i.row) for i in result.issues] == [("merge-combined-row", "b", 2)]
+    assert result.left_out == [(str(b), "partners", 2, "merge-combined-row")]
+
+
 @pytest.mark.parametrize(
     ("same", "message"),
     [

@@ -53,8 +53,9 @@ def render_merge(console: Console, data: dict[str, Any]) -> None:
             console,
             [Col("warning"), Col("count", justify="right")],
             [[code, n] for (code, _), n in sorted(counts.items())],
-            title="Warnings (--json lists each one)",
+            title="Warnings",
         )
+        console.print(_line("--json lists each issue, with its file, sheet and row"))
     fit_table(
         console,
         [
@@ -120,10 +121,10 @@ def _ties(console: Console, ties: dict[str, Any]) -> None:
         rows = []
         for c in ties["conflicts"]:
             a, b = c["pair"]
-            rows.append([f"{a} - {b}", c["column"], c["answers"][a], c["answers"][b]])
+            rows.append([f"{a} - {b}", c["column"], f"{a}: {c['answers'][a]}", f"{b}: {c['answers'][b]}"])
         fit_table(
             console,
-            [Col("pair"), Col("answer"), Col("first says", short="1st"), Col("second says", short="2nd")],
+            [Col("pair"), Col("answer"), Col("one side says", short="one"), Col("the other says", short="other")],
             rows,
             title="The two sides answer differently",
         )
