@@ -168,9 +168,16 @@ def _text(value: Any) -> str:
 
 
 def _read(path: Path, label: str, roster: Roster, issues: list[Issue]) -> tuple[_Input, Any]:
+    from netmap.ingest.hsds import is_hsds
     from netmap.ingest.validate import validate
     from netmap.ingest.workbook import read_workbook_raw
 
+    if is_hsds(path):
+        # Its rows are not laid out as netmap's sheets: they become so through the HSDS reader.
+        raise UsageError(
+            f"{label} is an HSDS package: write it as a netmap workbook first "
+            f"(netmap export {label} --format workbook -o DIR), then merge that"
+        )
     raw = read_workbook_raw(path)
     tables = validate(raw, roster)
     name = path.name[: -len(path.suffix)] if path.is_file() and path.suffix else path.name
@@ -420,13 +427,16 @@ def merge_workbooks(
     left_out: list[tuple[str, str, int, str]] = []
     for src, (raw, tables), _ in read:
         kept = {(r.sheet, r.row) for rows in src.rows.values() for r in rows}
+        located = _issues_by_row(tables.issues)
         for sheet in SHEET_ORDER:
             rsheet = raw.sheets.get(sheet)
             if rsheet is None:
                 continue
+            counted = _counted_rows(rsheet)
             for number in rsheet.row_numbers():
-                if (sheet, number) not in kept and number in _counted_rows(tables, sheet, rsheet):
-                    left_out.append((src.label, sheet, number, _issue_code(tables.issues, sheet, number)))
+                if (sheet, number) not in kept and number in counted:
+                    code = located.get((sheet, number)) or located.get((sheet, None)) or "(no issue found)"
+                    left_out.append((src.label, sheet, number, code))
 
     if region_from_file:
         for src in inputs:
@@ -571,27 +581,18 @@ def merge_workbooks(
     return MergeResult(sheets, issues, left_out, sum(s.rows_read for s in inputs), rows_out, summary, report)
 
 
-def _counted_rows(tables: Any, sheet: str, rsheet: Any) -> set[int]:
+def _counted_rows(rsheet: Any) -> set[int]:
     """The rows of a sheet the validator counts as read (its non-blank rows)."""
-    rows = set()
-    for raw_row in rsheet.rows:
-        if any(_text(c) for c in raw_row.cells):
-            rows.add(raw_row.row)
-    return rows
+    return {raw_row.row for raw_row in rsheet.rows if any(_text(c) for c in raw_row.cells)}
 
 
-def _issue_code(issues: list[Issue], sheet: str, row: int) -> str:
-    """The code of the issue that left an input row out (or the sheet's own issue)."""
-    for issue in issues:
-        if issue.sheet == sheet and issue.row == row and issue.is_error:
-            return issue.code
-    for issue in issues:
-        if issue.sheet == sheet and issue.row == row:
-            return issue.code
-    for issue in issues:
-        if issue.sheet == sheet and issue.row is None:
-            return issue.code
-    return "refers-to-rejected-partner"
+def _issues_by_row(issues: list[Issue]) -> dict[tuple[str | None, int | None], str]:
+    """The code of the issue that left each input row out: an error at the row before a warning
+    (a ``duplicate-row``), else the sheet's own issue (a missing column) at ``(sheet, None)``."""
+    codes: dict[tuple[str | None, int | None], str] = {}
+    for issue in sorted(issues, key=lambda i: not i.is_error):
+        codes.setdefault((issue.sheet, issue.row), issue.code)
+    return codes
 
 
 def _drop_self_ties(rows: list[_Row], issues: list[Issue], left_out: list[tuple[str, str, int, str]]) -> list[_Row]:

@@ -264,3 +264,6 @@ def test_cli_merge_json_and_usage_errors(regions: tuple[Path, Path], tmp_path: P
     assert again.exit_code == 2  # the folder holds the earlier merge: --force to replace it
     missing = runner.invoke(app, ["merge", str(tmp_path / "nowhere"), "-o", str(tmp_path / "c.xlsx")])
     assert missing.exit_code == 2
+    hsds = runner.invoke(app, ["merge", "examples/pima-county-211", "-o", str(tmp_path / "d.xlsx")])
+    assert hsds.exit_code == 2
+    assert "is an HSDS package: write it as a netmap workbook first" in hsds.output
