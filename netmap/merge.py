@@ -497,8 +497,10 @@ def merge_workbooks(
         merge_into[b] = a
     for b in list(merge_into):
         target, hops = merge_into[b], 0
-        while target in merge_into and hops < len(merge_into):
+        while target in merge_into and hops <= len(merge_into):
             target, hops = merge_into[target], hops + 1
+        if target in merge_into:
+            raise UsageError(f"--same: {b} is merged into itself through a cycle of --same options")
         merge_into[b] = target
     if merge_into:
         for src in inputs:

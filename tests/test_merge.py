@@ -176,6 +176,7 @@ def test_a_row_that_fills_blanks_is_combined(tmp_path: Path) -> None:
         (["P3"], "write it as A=B"),
         (["P3=P3"], "the two ids are the same"),
         (["P1=P4"], "P4 is the id of no partner"),  # P4's row has an error: not in the merge
+        (["P3=S9", "S9=P3"], "S9 is merged into itself through a cycle"),
     ],
 )
 def test_a_bad_same_is_a_usage_error(regions: tuple[Path, Path], same: list[str], message: str) -> None:
