@@ -270,7 +270,9 @@ ISSUE_CODES: dict[str, str] = {
     "region-spelling": "a region written another way (case, spaces, punctuation) than its first spelling; merged",
     "too-few-parties": "an agreement with fewer than two parties",
     # netmap merge: several workbooks into one
-    "merge-id-collision": "one partner id names two organisations in two inputs; the later renamed <input>/<id>",
+    "merge-id-collision": (
+        "one partner, agreement or award id names two different ones in two inputs; the later renamed <input>/<id>"
+    ),
     "merge-same-organisation": "one organisation (name and agency type) under two ids; --same A=B merges them",
     "merge-conflict": "a row about the same thing as an earlier input's, with another value; the earlier kept",
     "merge-combined-row": "a row about the same thing as an earlier input's, filling its blanks; combined",

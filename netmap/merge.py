@@ -96,7 +96,7 @@ class _Input:
     rows_read: int = 0
     errors: int = 0
     warnings: int = 0
-    rename: dict[str, str] = field(default_factory=dict)
+    rename: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> id -> new id
 
 
 @dataclass
@@ -236,10 +236,31 @@ _REF_COLUMNS = {
 _TUPLE_FIELDS = ("parties", "refers_to", "accepts_referrals_from")
 
 
-def _rename_row(row: _Row, rename: dict[str, str]) -> None:
+@dataclass(frozen=True)
+class _IdSpace:
+    """One kind of id the inputs each number on their own: the sheet whose ``id`` column holds
+    them, the columns of every sheet that refer to them, and what one id names (for messages)."""
+
+    sheet: str
+    refs: dict[str, tuple[str, ...]]
+    noun: str
+    name: str  # the column that names one (the report's "name")
+
+
+# Partners, agreements and funding awards: each region numbers its own from 1 (P1, A01, F01).
+# No column refers to an agreement id; a service's funding_id refers to an award.
+_ID_SPACES = (
+    _IdSpace("partners", {sheet: cols for sheet, cols in _REF_COLUMNS.items() if cols}, "organisation", "name"),
+    _IdSpace("agreements", {"agreements": ("id",)}, "agreement", "title"),
+    _IdSpace("funding", {"funding": ("id",), "services": ("funding_id",)}, "funding award", "stream"),
+)
+
+
+def _rename_row(row: _Row, rename: dict[str, str], refs: dict[str, tuple[str, ...]] | None = None) -> None:
+    """Rewrite the ids ``rename`` maps in the row's columns that hold them (``refs``: partner ids)."""
     if not rename:
         return
-    for column in _REF_COLUMNS[row.sheet]:
+    for column in (_REF_COLUMNS if refs is None else refs).get(row.sheet, ()):
         text = row.values.get(column)
         if text:
             parts = [p.strip() for p in text.split(";")]
@@ -249,6 +270,107 @@ def _rename_row(row: _Row, rename: dict[str, str]) -> None:
             row.record[column] = rename.get(value, value)
         elif isinstance(value, (tuple, list)):
             row.record[column] = tuple(rename.get(v, v) for v in value)
+
+
+def _free_id(wanted: str, taken: set[str]) -> str:
+    """``wanted``, else ``wanted-2``, ``wanted-3``...: the first no input uses.
+
+    >>> _free_id("south/P1", {"south/P1", "south/P1-2"})
+    'south/P1-3'
+    """
+    new, n = wanted, 1
+    while new in taken:
+        n += 1
+        new = f"{wanted}-{n}"
+    return new
+
+
+def _one_thing(space: _IdSpace, first: _Row, row: _Row) -> bool:
+    """Whether two rows with one id name one thing: for a partner, one organisation (name and
+    agency type); for an agreement or award, no column where both have a value and they differ
+    (as :func:`_union` compares them), so a row that only fills blanks is the same one."""
+    if space.sheet == "partners":
+        return _org_key(first) == _org_key(row)
+    return all(
+        column == "id"
+        or not first.values.get(column)
+        or not row.values.get(column)
+        or _same_value(space.sheet, column, first, row)
+        for column in set(first.values) | set(row.values)
+    )
+
+
+def _describe(space: _IdSpace, row: _Row) -> str:
+    """What a row names, for a message: a partner's name, an agreement's title, an award's stream."""
+    if space.sheet == "partners":
+        return repr(row.values.get("name"))
+    if space.sheet == "funding":
+        return f"{row.values.get('stream')!r} to {row.values.get('recipient_id')}"
+    return repr(row.values.get("title") or row.values.get("parties"))
+
+
+def _namespace(space: _IdSpace, inputs: list[_Input], issues: list[Issue]) -> list[dict[str, Any]]:
+    """Give each later input's id that names another thing than the first input's its own id.
+
+    The first row (canonical order) keeps the id; a later row about the same thing (see
+    :func:`_one_thing`, compared with the first row as the rows before it filled its blanks)
+    keeps it too, for :func:`_union` to combine. Any other later row's id becomes
+    ``<stem>/<id>`` (``-2``, ``-3``... when an input already uses that) in its input, every
+    reference to it there rewritten (``merge-id-collision``). Returns the collisions.
+    """
+    holders: dict[str, list[tuple[_Input, _Row]]] = defaultdict(list)
+    for src in inputs:
+        for row in src.rows.get(space.sheet) or []:
+            holders[row.values["id"]].append((src, row))
+    taken = set(holders)
+    collisions = []
+    for rid in sorted(holders):
+        (keeper, first), *later = holders[rid]
+        # The first row as _union will have it once the rows naming the same thing filled its blanks.
+        seen = _Row(first.order, first.file, first.sheet, first.row, dict(first.values), dict(first.record))
+        renames: dict[str, str] = {}
+        for src, row in later:
+            if _one_thing(space, seen, row):
+                for column, text in row.values.items():
+                    if text and not seen.values.get(column):
+                        seen.values[column] = text
+                        if column in row.record:
+                            seen.record[column] = row.record[column]
+                continue
+            new = renames.get(src.label) or _free_id(f"{src.stem}/{rid}", taken)
+            taken.add(new)
+            renames[src.label] = new
+            src.rename.setdefault(space.sheet, {})[rid] = new
+            collisions.append(
+                {
+                    "sheet": space.sheet,
+                    "id": rid,
+                    "file": src.label,
+                    "renamed": new,
+                    "name": row.values.get(space.name, ""),
+                    "kept_by": keeper.label,
+                }
+            )
+            where = "" if space.sheet == "partners" else f" in the {space.sheet} sheet"
+            issues.append(
+                Issue(
+                    "merge-id-collision",
+                    f"{rid}{where} is {_describe(space, row)} here and another {space.noun} in {keeper.label}; "
+                    f"renamed {new} in this input",
+                    WARNING,
+                    file=src.label,
+                    sheet=space.sheet,
+                    row=row.row,
+                    column="id",
+                    value=rid,
+                    suggestions=(new,),
+                )
+            )
+    for src in inputs:
+        for rows in src.rows.values():
+            for row in rows:
+                _rename_row(row, src.rename.get(space.sheet, {}), space.refs)
+    return collisions
 
 
 def _org_key(row: _Row) -> tuple[str, str]:
@@ -448,44 +570,9 @@ def merge_workbooks(
                     r.record["region"] = region
                 src.titles.setdefault("partners", {}).setdefault("region", "region")
 
-    # Id collisions: the first organisation (canonical order) keeps the id.
-    owners: dict[str, list[tuple[tuple[str, str], _Input, _Row]]] = defaultdict(list)
-    for src in inputs:
-        for row in src.rows.get("partners") or []:
-            owners[row.values["id"]].append((_org_key(row), src, row))
-    collisions = []
-    for pid in sorted(owners):
-        orgs = list(dict.fromkeys(org for org, _, _ in owners[pid]))
-        if len(orgs) < 2:
-            continue
-        first_org = orgs[0]
-        keeper = next(s for org, s, _ in owners[pid] if org == first_org)
-        for org, src, row in owners[pid]:
-            if org == first_org:
-                continue
-            new = f"{src.stem}/{pid}"
-            src.rename[pid] = new
-            collisions.append(
-                {"id": pid, "file": src.label, "renamed": new, "name": row.values.get("name"), "kept_by": keeper.label}
-            )
-            issues.append(
-                Issue(
-                    "merge-id-collision",
-                    f"{pid} is {row.values.get('name')!r} here and another organisation in {keeper.label}; "
-                    f"renamed {new} in this input",
-                    WARNING,
-                    file=src.label,
-                    sheet="partners",
-                    row=row.row,
-                    column="id",
-                    value=pid,
-                    suggestions=(new,),
-                )
-            )
-    for src in inputs:
-        for rows in src.rows.values():
-            for row in rows:
-                _rename_row(row, src.rename)
+    # Id collisions: partners first, so that an agreement's parties or an award's recipient
+    # are compared as renamed; then (after --same) agreements and awards.
+    collisions = _namespace(_ID_SPACES[0], inputs, issues)
 
     # --same A=B: both must be partners of the merge (after namespacing).
     known = {row.values["id"] for src in inputs for row in src.rows.get("partners") or []}
@@ -507,6 +594,9 @@ def merge_workbooks(
             for rows in src.rows.values():
                 for row in rows:
                     _rename_row(row, merge_into)
+
+    for space in _ID_SPACES[1:]:
+        collisions += _namespace(space, inputs, issues)
 
     # Union of each sheet in canonical order.
     merged: dict[str, list[_Row]] = {}
@@ -790,5 +880,12 @@ def xlsx_bytes(sheets: dict[str, tuple[list[str], list[list[str]]]]) -> bytes:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl's save sets "modified" to the time of saving, whatever it was set to.
+                stamp = _EPOCH.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data
+                )
+            dst.writestr(entry, data)
     return out.getvalue()

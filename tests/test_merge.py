@@ -65,7 +65,14 @@ def test_merge_of_two_regions_names_renames_and_counts(regions: tuple[Path, Path
     report = result.to_dict()
     assert [i["file"] for i in report["inputs"]] == [str(north), str(south)]
     assert report["collisions"] == [
-        {"id": "P1", "file": str(south), "renamed": "south/P1", "name": "Desert Diamond Casino", "kept_by": str(north)}
+        {
+            "sheet": "partners",
+            "id": "P1",
+            "file": str(south),
+            "renamed": "south/P1",
+            "name": "Desert Diamond Casino",
+            "kept_by": str(north),
+        }
     ]
     assert report["same_suggestions"] == [{"ids": ["P3", "S9"], "name": "Tucson Indian Center", "same": "--same P3=S9"}]
     header, rows = result.sheets["partners"]
@@ -268,3 +275,162 @@ def test_cli_merge_json_and_usage_errors(regions: tuple[Path, Path], tmp_path: P
     hsds = runner.invoke(app, ["merge", "examples/pima-county-211", "-o", str(tmp_path / "d.xlsx")])
     assert hsds.exit_code == 2
     assert "is an HSDS package: write it as a netmap workbook first" in hsds.output
+
+
+AGREEMENTS = ["id", "parties", "title", "type"]
+FUNDING = ["id", "stream", "recipient_id", "amount"]
+
+
+@pytest.fixture
+def numbered(tmp_path: Path) -> tuple[Path, Path]:
+    """North and South each number their agreements and awards from 1: A01 and F01 are two of
+    each; A02 is one agreement written in both; South's service is paid by South's F01."""
+    partners = [["id", "name", "agency_type"], ["P1", "Pima Community College", "CC"], ["P2", "Pima One Stop", "AJC"]]
+    north = write_csv_workbook(
+        tmp_path / "north",
+        {
+            "partners": partners,
+            "agreements": [
+                AGREEMENTS,
+                ["A01", "P1;P2", "North MOU", "MOU"],
+                ["A02", "P1;P2", "Data sharing", "data-sharing"],
+            ],
+            "funding": [FUNDING, ["F01", "WIOA Title I Adult", "P2", "100000"]],
+        },
+    )
+    south = write_csv_workbook(
+        tmp_path / "south",
+        {
+            "partners": [*partners, ["P5", "Cochise College", "CC"]],
+            "agreements": [
+                AGREEMENTS,
+                ["A01", "P1;P5", "South MOU", "MOU"],
+                ["A02", "P1;P2", "data  sharing", "data-sharing"],  # North's A02: case and spaces aside
+            ],
+            "funding": [FUNDING, ["F01", "WIOA Title I Youth", "P5", "50000"]],
+            "services": [["partner_id", "service", "funding_id"], ["P5", "Child care", "F01"]],
+        },
+    )
+    return north, south
+
+
+def test_agreement_and_award_ids_of_two_regions_are_namespaced(numbered: tuple[Path, Path]) -> None:
+    north, south = numbered
+    result = merge_workbooks([south, north])
+    assert result.sheets["agreements"] == (
+        AGREEMENTS,
+        [
+            ["A01", "P1;P2", "North MOU", "MOU"],
+            ["A02", "P1;P2", "Data sharing", "data-sharing"],  # one agreement: kept once
+            ["south/A01", "P1;P5", "South MOU", "MOU"],
+        ],
+    )
+    assert result.sheets["funding"] == (
+        FUNDING,
+        [["F01", "WIOA Title I Adult", "P2", "100000"], ["south/F01", "WIOA Title I Youth", "P5", "50000"]],
+    )
+    # South's service is paid by South's award: its reference follows the rename.
+    assert result.sheets["services"] == (["partner_id", "service", "funding_id"], [["P5", "Child care", "south/F01"]])
+    assert [(c["sheet"], c["id"], c["renamed"], c["name"]) for c in result.to_dict()["collisions"]] == [
+        ("agreements", "A01", "south/A01", "South MOU"),
+        ("funding", "F01", "south/F01", "WIOA Title I Youth"),
+    ]
+    codes = sorted((i.code, Path(i.file).name, i.sheet, i.row) for i in result.issues)
+    assert codes == [
+        ("merge-duplicate-row", "south", "agreements", 3),
+        ("merge-duplicate-row", "south", "partners", 2),
+        ("merge-duplicate-row", "south", "partners", 3),
+        ("merge-id-collision", "south", "agreements", 2),
+        ("merge-id-collision", "south", "funding", 2),
+    ]
+    messages = sorted(i.message for i in result.issues if i.code == "merge-id-collision")
+    assert messages == [
+        f"A01 in the agreements sheet is 'South MOU' here and another agreement in {north}; "
+        "renamed south/A01 in this input",
+        f"F01 in the funding sheet is 'WIOA Title I Youth' to P5 here and another funding award in {north}; "
+        "renamed south/F01 in this input",
+    ]
+    # north: 2 partners, 2 agreements, 1 award; south: 3, 2, 1 and 1 service.
+    assert (result.rows_read, result.rows_out, len(result.left_out)) == (12, 9, 3)
+    assert result.rows_read == result.rows_out + len(result.left_out)
+    assert result.ok, [str(i) for i in result.errors]
+
+
+def test_namespaced_agreements_and_awards_read_back_and_do_not_depend_on_order(
+    numbered: tuple[Path, Path], tmp_path: Path
+) -> None:
+    north, south = numbered
+    written = []
+    for n, order in enumerate([[north, south], [south, north]]):
+        out = tmp_path / f"run{n}" / "merged"
+        result = merge_workbooks(order)
+        write_merged(result, out)
+        written.append(({p.name: p.read_bytes() for p in sorted(out.iterdir())}, result.to_dict()))
+    assert written[0] == written[1]
+    tables = netmap.read_workbook(tmp_path / "run0" / "merged")
+    assert tables.ok, [str(i) for i in tables.issues]  # south/F01 is an award of the funding sheet
+    assert sorted(r["id"] for r in tables.records["funding"]) == ["F01", "south/F01"]
+    assert [r["funding_id"] for r in tables.records["services"]] == ["south/F01"]
+
+
+def test_a_later_agreement_that_fills_blanks_keeps_the_id(tmp_path: Path) -> None:
+    partners = [["id", "name", "agency_type"], ["P1", "Pima CC", "CC"], ["P2", "Pima One Stop", "AJC"]]
+    a = write_csv_workbook(
+        tmp_path / "a", {"partners": partners, "agreements": [AGREEMENTS, ["A01", "P1;P2", "", "MOU"]]}
+    )
+    b = write_csv_workbook(
+        tmp_path / "b", {"partners": partners, "agreements": [AGREEMENTS, ["A01", "P1;P2", "Pathways MOU", ""]]}
+    )
+    result = merge_workbooks([b, a])
+    assert result.sheets["agreements"] == (AGREEMENTS, [["A01", "P1;P2", "Pathways MOU", "MOU"]])
+    assert result.to_dict()["collisions"] == []
+    assert [(i.code, i.sheet) for i in result.issues if i.sheet == "agreements"] == [
+        ("merge-combined-row", "agreements")
+    ]
+
+
+@pytest.mark.parametrize(("sheet", "rows", "taken"), [
+    ("partners", [["P1", "Pima CC", "CC"], ["P1", "Lane CC", "CC"]], ["south/P1", "Cochise College", "CC"]),
+    ("agreements", [["A01", "P1;P2", "North MOU"], ["A01", "P1;P2", "South MOU"]], ["south/A01", "P1;P2", "West MOU"]),
+])  # fmt: skip
+def test_a_namespaced_id_another_input_uses_gets_a_number(
+    tmp_path: Path, sheet: str, rows: list[list[str]], taken: list[str]
+) -> None:
+    header = ["id", "name", "agency_type"] if sheet == "partners" else ["id", "parties", "title"]
+    partners = [["id", "name", "agency_type"], ["P1", "Pima CC", "CC"], ["P2", "Pima One Stop", "AJC"]]
+    books = []
+    for name, row in (("north", rows[0]), ("south", rows[1]), ("west", taken)):
+        sheets = {"partners": [header, row]} if sheet == "partners" else {"partners": partners, sheet: [header, row]}
+        books.append(write_csv_workbook(tmp_path / name, sheets))
+    for order in (books, books[::-1]):
+        result = merge_workbooks(order)
+        ids = [r[0] for r in result.sheets[sheet][1]]
+        assert ids == [rows[0][0], taken[0], f"{taken[0]}-2"]
+        assert [c["renamed"] for c in result.to_dict()["collisions"]] == [f"{taken[0]}-2"]
+
+
+def test_xlsx_bytes_do_not_depend_on_the_time_of_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import zipfile
+    from io import BytesIO
+    from types import SimpleNamespace
+
+    import openpyxl.writer.excel as excel
+
+    from netmap.merge import xlsx_bytes
+
+    sheets = {"partners": (["id", "name"], [["P1", "Pima CC"]])}
+    written = []
+    for year in (2030, 2031):
+
+        class Clock(dt.datetime):
+            @classmethod
+            def now(cls, tz: dt.tzinfo | None = None, year: int = year) -> dt.datetime:
+                return dt.datetime(year, 1, 1, tzinfo=tz)
+
+        # openpyxl stamps the workbook "modified" with its clock: two saves a year apart.
+        monkeypatch.setattr(excel, "datetime", SimpleNamespace(datetime=Clock, timezone=dt.timezone))
+        written.append(xlsx_bytes(sheets))
+    assert written[0] == written[1]
+    core = zipfile.ZipFile(BytesIO(written[0])).read("docProps/core.xml").decode()
+    assert ">2000-01-01T00:00:00Z</dcterms:modified>" in core

@@ -78,9 +78,9 @@ def render_merge(console: Console, data: dict[str, Any]) -> None:
     if data["collisions"]:
         fit_table(
             console,
-            [Col("id"), Col("renamed"), Col("in input"), Col("name", drop=1)],
-            [[c["id"], c["renamed"], c["file"], c["name"]] for c in data["collisions"]],
-            title="One id, two organisations: renamed",
+            [Col("sheet", drop=2), Col("id"), Col("renamed"), Col("in input"), Col("name", drop=1)],
+            [[c["sheet"], c["id"], c["renamed"], c["file"], c["name"]] for c in data["collisions"]],
+            title="One id, two organisations (agreements, awards): renamed",
         )
     if data["same_suggestions"]:
         fit_table(
