@@ -14,8 +14,12 @@ The rules, in the order they are applied:
 2. **Id collisions.** The same partner id in two inputs for different organisations (the
    name and agency type differ after normalising case, spaces and punctuation) is kept by
    the first input; in each later input naming another organisation, the id becomes
-   ``<input stem>/<id>`` and every reference to it in that input is rewritten
-   (``merge-id-collision``).
+   ``<input stem>/<id>`` (``-2``, ``-3``... if an input already uses that id) and every
+   reference to it in that input is rewritten (``merge-id-collision``). Agreement and
+   funding award ids likewise (each region numbers its own from 1), after the partners'
+   renames and ``same``: a later row with a value that differs from the first row's in any
+   column is another agreement or award; one that only fills blanks is the same. A
+   service's ``funding_id`` follows its award.
 3. **One organisation under two ids** (same normalised name and agency type) is reported
    with the ``--same A=B`` that would merge them (``merge-same-organisation``); given
    ``same=[("A", "B")]``, B's rows are renamed to A everywhere.
