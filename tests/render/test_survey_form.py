@@ -252,3 +252,25 @@ def test_validate_reads_an_answers_file(tmp_path):
     path.write_text("[]", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1 and "not-a-form" in result.output and "Traceback" not in result.output
+
+
+def test_the_form_is_labelled_keyboard_usable_and_fits_1366(tucson, open_page, tmp_path):
+    (form,) = write_html_forms(tucson, tmp_path, partners=["PCC"])
+    page = open_page(form, viewport=(1366, 768))
+    # Every control has a label a screen reader reads (a <label for> or a fieldset legend).
+    unlabelled = page.js(
+        "Array.from(document.querySelectorAll('input, select, button'))"
+        ".filter(el => el.tagName !== 'BUTTON' && el.labels.length === 0).map(el => el.id)"
+    )
+    assert unlabelled == []
+    assert page.js("document.documentElement.scrollWidth") <= 1366  # no side-scrolling
+    # The keyboard alone: focus the first "yes", choose it with Space, save with Enter.
+    p = page.page
+    p.focus('tr[data-target="PCOS"] input[value="yes"]')
+    p.keyboard.press("Space")
+    assert page.js('document.querySelector(\'tr[data-target="PCOS"] input[value="yes"]\').checked')
+    p.focus("#save")
+    with p.expect_download() as info:
+        p.keyboard.press("Enter")
+    answers = json.loads(open(info.value.path(), encoding="utf-8").read())
+    assert [t["target_id"] for t in answers["ties"]] == ["PCOS"]
