@@ -1488,6 +1488,52 @@ def merge_command(
         raise typer.Exit(1)
 
 
+def _survey_html(G, output: Path, partners: list[str] | None, force: bool, roster, inputs) -> None:
+    """Write the offline HTML survey forms (``survey --html``) and say where they are."""
+    from netmap.render.survey_form import write_html_forms
+
+    written = write_html_forms(G, output, partners=partners, force=force, roster=roster, inputs=inputs)
+    console = _stderr()
+    for path in written:
+        console.print(Text(f"wrote {path}"))
+    _stdout().print(
+        _line(
+            f"wrote {len(written)} HTML form(s) to {output}; each saves intake-<id>-answers.json, "
+            "which every netmap command reads (netmap validate FILE)"
+        )
+    )
+
+
+@app.command()
+@handled
+def survey(
+    source: SourceArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the intake forms into.")],
+    partner: Annotated[
+        list[str] | None, typer.Option("--partner", help="Only this partner's form (an id; repeatable).")
+    ] = None,
+    html: Annotated[
+        bool, typer.Option("--html", help="Offline HTML forms that save a filled answers file (.json).")
+    ] = False,
+    force: ForceOpt = False,
+    roster: RosterOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Write one intake form per partner for the partner survey (--html: offline HTML forms)."""
+    G, loaded = _graph(source, roster, encoding)
+    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    if html:
+        _survey_html(G, output, partner, force, loaded, inputs)
+        return
+    try:
+        from netmap.export.survey import write_forms  # type: ignore[import-not-found]
+    except ModuleNotFoundError as exc:
+        if exc.name != "netmap.export.survey":
+            raise
+        raise UsageError("xlsx forms: not in this build; use --html for the offline HTML forms") from None
+    write_forms(G, output, partners=partner, force=force, inputs=inputs)  # pragma: no cover - merged later
+
+
 @app.command()
 @handled
 def demo(

@@ -221,6 +221,8 @@ ISSUE_CODES: dict[str, str] = {
     "zip-bomb": "an .xlsx unpacks to far more than its size",
     "unsafe-xml": "an .xlsx part declares a DTD or entities (XML bomb)",
     "not-a-workbook": "a file is not a readable .xlsx workbook",
+    "not-a-form": "a .json file is not the answers file of a netmap survey form",
+    "form-value": "an answer in a survey answers file is of the wrong kind (a list, a huge number); left out",
     "malformed-csv": "a CSV file cannot be parsed (usually an unclosed quote)",
     "too-many-rows": "a sheet has more rows than the limit",
     "too-many-columns": "a sheet has more columns than the limit",

@@ -125,6 +125,11 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 CASES: list[Case] = [
     # the files themselves
     Case(
@@ -211,6 +216,28 @@ CASES: list[Case] = [
         None,
         "not a valid zip archive",
         suggestions=("save it from Excel as 'Excel Workbook (.xlsx)'",),
+    ),
+    # the answers file of an HTML survey form (netmap survey --html)
+    Case(
+        "not-a-form",
+        lambda f: _write(f.path("intake-A-answers.json"), b'{"netmap_form": 2, "partner_id": "A"}'),
+        None,
+        None,
+        None,
+        "not a netmap survey answers file: its 'netmap_form' is not 1",
+        suggestions=("give the intake-<id>-answers.json file that a netmap survey form saved",),
+    ),
+    Case(
+        "form-value",
+        lambda f: _write(
+            f.path("intake-A-answers.json"),
+            b'{"netmap_form": 1, "partner_id": "A", "partner": {"name": "Alpha", "agency_type": "CC"},'
+            b' "services": [{"service": ["a", "list"]}]}',
+        ),
+        "services",
+        1,
+        "service",
+        "'service' holds a list where one answer belongs; it was left out",
     ),
     Case(
         "malformed-csv",
