@@ -159,7 +159,7 @@ def quality_appendix_tables(a: Any, name: Any) -> list[dict[str, Any]]:
             [
                 [
                     _cell(p.get("name") or name(p["id"])),
-                    _cell(p.get("region") or ""),
+                    _cell(p.get("region") or "(no region)"),
                     _cell(_category(a)(p.get("category"))),
                 ]
                 for p in sorted(

@@ -137,10 +137,12 @@
   });
   section.appendChild(waiting);
 
+  // Right under the search, above what-if, saving and services: the caveat and the switch
+  // must be on screen without scrolling on a 1366x768 projector.
   var panel = document.getElementById("panel");
   if (panel) {
-    var legend = document.getElementById("legend") || document.getElementById("map-legend");
-    panel.insertBefore(section, legend || null);
+    var first = panel.firstElementChild;
+    panel.insertBefore(section, first ? first.nextSibling : null);
   }
   colourBy(current);
 
