@@ -269,6 +269,8 @@ ISSUE_CODES: dict[str, str] = {
     "refers-to-rejected-partner": "a row left out because a partner it names has an error in its own row",
     "region-spelling": "a region written another way (case, spaces, punctuation) than its first spelling; merged",
     "too-few-parties": "an agreement with fewer than two parties",
+    # partner intake forms (netmap survey)
+    "form-scores-without-tie": "a form's Partners row has answers but works_together is not yes; not read",
     # Open Referral HSDS 3.0 packages and their mapping file
     "hsds-bad-datapackage": "an HSDS datapackage.json cannot be used; the standard file names are read instead",
     "hsds-bad-resource": "an HSDS resource path points outside the package (or is a URL)",
