@@ -826,6 +826,34 @@ def _services_worksheet(source, roster, encoding, region, as_of, store, scope, o
     _stderr().print(Text(f"wrote {path}"))
 
 
+@app.command("survey")
+@handled
+def survey_command(
+    source: SourceArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the forms into (made if missing).")],
+    partner: Annotated[
+        list[str] | None,
+        typer.Option("--partner", metavar="ID", help="Write the form of this partner only (repeatable)."),
+    ] = None,
+    roster: RosterOpt = None,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write an intake form (.xlsx) per active partner to fill in; read a filled one back with any command."""
+    from netmap.export.survey import write_forms
+
+    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+    paths = write_forms(G, output, partners=partner, roster=loaded, inputs=inputs, force=force)
+    console = _stderr()
+    for path in paths:
+        console.print(Text(f"wrote {path}"))
+    console.print(_line(f"{len(paths)} form(s) in {output}; a filled one reads back with: netmap validate FORM.xlsx"))
+
+
 @app.command("diff")
 @handled
 def diff_command(
