@@ -285,7 +285,7 @@ def form_bytes(G: nx.MultiDiGraph, partner_id: str, *, roster: Roster | None = N
         letter = get_column_letter(columns.index(column) + 1)
         dv = DataValidation(
             type="list",
-            formula1=f"={ranges[values]}",
+            formula1=ranges[values],  # no "=": as Excel and LibreOffice write it
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="stop" if strict else "warning",
