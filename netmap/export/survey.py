@@ -242,6 +242,8 @@ def form_bytes(G: nx.MultiDiGraph, partner_id: str, *, roster: Roster | None = N
     readme.title = "README"
     for i, line in enumerate(_readme(me, map_name, roster), start=1):
         set_cell(readme.cell(row=i, column=1), line)
+    for row in readme.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
     readme["A1"].font = Font(bold=True, size=14)
     readme.column_dimensions["A"].width = 110
 
@@ -388,7 +390,8 @@ def form_bytes(G: nx.MultiDiGraph, partner_id: str, *, roster: Roster | None = N
         )
     last = max(len(partner_rows) + 1, 2)
     widths = {"id": 10, "name": 34, "agency_type": 28, "region": 16, "category": 24, "on_the_map": 16}
-    widths |= {"works_together": 10, "kind": 14, "frequency": 11, "notes": 30} | {s: 11 for s in SCORES}
+    # Wide enough for each header on one line: a name like mission_support cannot wrap at a space.
+    widths |= {"works_together": 16, "kind": 14, "frequency": 11, "notes": 30} | {s: len(s) + 3 for s in SCORES}
     ws = sheet("Partners", PARTNER_COLUMNS, partner_rows, widths)
     for row in ws.iter_rows(min_row=2, max_row=last, max_col=PARTNER_COLUMNS.index("on_the_map") + 1):
         for cell in row:
@@ -439,6 +442,13 @@ def form_bytes(G: nx.MultiDiGraph, partner_id: str, *, roster: Roster | None = N
         set_cell(meta.cell(row=r, column=1), key)
         set_cell(meta.cell(row=r, column=2), value)
     meta.sheet_state = "hidden"
+    for ws in wb.worksheets:
+        # Printed (or saved as PDF), each sheet is one page wide, in landscape, headers repeated.
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        if ws.title != "README":
+            ws.print_title_rows = "1:1"
     wb.active = 1  # opens on "About you"
     wb.properties.creator = "netmap"
     buffer = io.BytesIO()

@@ -68,7 +68,8 @@ def ties(tables):
 
 
 TIC_ANSWERS = {
-    "PCC": dict(zip(("works_together", "kind", "frequency", *SCORES), ("yes", "collaboration", "weekly", 4, 4, 3, 3, 4, 2), strict=True)),
+    "PCC": {"works_together": "yes", "kind": "collaboration", "frequency": "weekly"}
+    | dict(zip(SCORES, (4, 4, 3, 3, 4, 2), strict=True)),
     "PCOS": {"works_together": "yes", "kind": "referral", "frequency": "monthly", "reliability": 3},
     "SFP": {"works_together": "no"},
 }  # fmt: skip
@@ -196,7 +197,10 @@ def test_validate_and_survey_from_the_command_line(tmp_path):
     checked = runner.invoke(app, ["validate", str(filled), "--json"])
     assert checked.exit_code == 1
     found = {(i["code"], i["sheet"], i["column"]) for i in json.loads(checked.output)["issues"]}
-    assert found == {("form-scores-without-tie", "Partners", "works_together"), ("out-of-range", "Partners", "openness")}
+    assert found == {
+        ("form-scores-without-tie", "Partners", "works_together"),
+        ("out-of-range", "Partners", "openness"),
+    }
     everyone = runner.invoke(app, ["survey", str(EXAMPLE), "-o", str(tmp_path / "all")])
     assert everyone.exit_code == 0 and "14 form(s)" in everyone.output
 
