@@ -266,7 +266,20 @@ def fold_form(raw: RawWorkbook) -> RawWorkbook:
     return dataclasses.replace(raw, sheets=sheets, issues=issues, form=respondent)
 
 
-_ROWS = re.compile(r"\b(rows?(?:\(s\))?) (\d+(?:, \d+)*)")
+# "row(s) 3, 16", or "partners row 2" when the rows are another sheet's.
+_ROWS = re.compile(r"\b(?:(?P<sheet>[a-z]+) )?(?P<word>rows?(?:\(s\))?) (?P<rows>\d+(?:, \d+)*)")
+
+
+def _rows_at(match: re.Match[str], raw: RawWorkbook, sheet: str | None) -> str:
+    """``row(s) 3, 16`` of a folded sheet as the form's rows: ``Services row 3, Services row 16``."""
+    named = match["sheet"] if match["sheet"] in SHEETS else None
+    folded = raw.sheets.get(named or sheet or "")
+    origin = folded.origin if folded is not None else {}
+    numbers = [int(n) for n in match["rows"].split(", ")]
+    if not origin or any(n not in origin for n in numbers):
+        return match[0]
+    lead = f"{match['sheet']} " if match["sheet"] and not named else ""
+    return lead + ", ".join(f"{origin[n][0]} row {origin[n][1]}" for n in numbers)
 
 
 def locate_form_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
@@ -285,13 +298,7 @@ def locate_form_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
         if not origin:
             out.append(issue)
             continue
-        message = _ROWS.sub(
-            lambda m, o=origin: (
-                f"{m[1]} "
-                + ", ".join(f"{o[int(n)][0]} row {o[int(n)][1]}" if int(n) in o else n for n in m[2].split(", "))
-            ),
-            issue.message,
-        )
+        message = _ROWS.sub(lambda m, s=issue.sheet: _rows_at(m, raw, s), issue.message)
         where = origin.get(issue.row) if issue.row is not None else None
         if where is None:
             out.append(dataclasses.replace(issue, message=message))

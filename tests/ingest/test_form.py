@@ -240,3 +240,24 @@ def test_a_form_saved_by_libreoffice_reads_back_the_same(blank_forms, tmp_path):
     assert after["partners"] == before["partners"]
     assert after["partners"][0]["name"] == "Tucson Indian Center (Tohono O’odham)"
     assert [r["answered_on"] for r in after["responses"]] == [dt.date(2026, 11, 30)]
+
+
+def test_rows_named_in_a_message_are_the_forms_rows(blank_forms, tmp_path):
+    first = first_empty(blank_forms["TIC"], "Services")
+    form = fill(
+        blank_forms["TIC"],
+        tmp_path / "rows.xlsx",
+        about={"agency_type": "Comunity colege"},
+        sheets={
+            ("Services", f"A{first}"): "Emergency assistance and referrals",
+            ("Services", f"B{first}"): "Low-income adults",
+            ("Services", f"E{first}"): 5,
+        },
+    )
+    issues = netmap.read_workbook(form).issues
+    bad = next(i for i in issues if i.code == "unknown-agency-type")
+    assert (bad.sheet, bad.row, bad.column) == ("About you", 2, "agency_type")
+    rejected = next(i for i in issues if i.code == "refers-to-rejected-partner" and i.sheet == "Agreements")
+    assert "(About you row 2)" in rejected.message
+    twice = next(i for i in issues if i.code == "conflicting-rows" and i.row == first)
+    assert twice.sheet == "Services" and f"this row and Services row {first - 1} are both" in twice.message
