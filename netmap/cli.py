@@ -826,6 +826,40 @@ def _services_worksheet(source, roster, encoding, region, as_of, store, scope, o
     _stderr().print(Text(f"wrote {path}"))
 
 
+@app.command("survey")
+@handled
+def survey_command(
+    source: SourceArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the forms into (made if missing).")],
+    partner: Annotated[
+        list[str] | None,
+        typer.Option("--partner", metavar="ID", help="Write the form of this partner only (repeatable)."),
+    ] = None,
+    html: Annotated[
+        bool, typer.Option("--html", help="Offline HTML forms that save a filled answers file (.json) instead.")
+    ] = False,
+    roster: RosterOpt = None,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write an intake form per active partner (.xlsx, or offline HTML with --html); any command reads a filled one."""
+    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+    if html:
+        _survey_html(G, output, partner, force, loaded, inputs)
+        return
+    from netmap.export.survey import write_forms
+
+    paths = write_forms(G, output, partners=partner, roster=loaded, inputs=inputs, force=force)
+    console = _stderr()
+    for path in paths:
+        console.print(Text(f"wrote {path}"))
+    console.print(_line(f"{len(paths)} form(s) in {output}; a filled one reads back with: netmap validate FORM.xlsx"))
+
+
 @app.command("diff")
 @handled
 def diff_command(
@@ -1502,36 +1536,6 @@ def _survey_html(G, output: Path, partners: list[str] | None, force: bool, roste
             "which every netmap command reads (netmap validate FILE)"
         )
     )
-
-
-@app.command()
-@handled
-def survey(
-    source: SourceArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the intake forms into.")],
-    partner: Annotated[
-        list[str] | None, typer.Option("--partner", help="Only this partner's form (an id; repeatable).")
-    ] = None,
-    html: Annotated[
-        bool, typer.Option("--html", help="Offline HTML forms that save a filled answers file (.json).")
-    ] = False,
-    force: ForceOpt = False,
-    roster: RosterOpt = None,
-    encoding: EncodingOpt = None,
-) -> None:
-    """Write one intake form per partner for the partner survey (--html: offline HTML forms)."""
-    G, loaded = _graph(source, roster, encoding)
-    inputs = _inputs(("SOURCE", source), ("--roster", roster))
-    if html:
-        _survey_html(G, output, partner, force, loaded, inputs)
-        return
-    try:
-        from netmap.export.survey import write_forms  # type: ignore[import-not-found]
-    except ModuleNotFoundError as exc:
-        if exc.name != "netmap.export.survey":
-            raise
-        raise UsageError("xlsx forms: not in this build; use --html for the offline HTML forms") from None
-    write_forms(G, output, partners=partner, force=force, inputs=inputs)  # pragma: no cover - merged later
 
 
 @app.command()

@@ -279,6 +279,8 @@ ISSUE_CODES: dict[str, str] = {
     "merge-conflict": "a row about the same thing as an earlier input's, with another value; the earlier kept",
     "merge-combined-row": "a row about the same thing as an earlier input's, filling its blanks; combined",
     "merge-duplicate-row": "a row equal in every column to an earlier input's; kept once",
+    # partner intake forms (netmap survey)
+    "form-scores-without-tie": "a form's Partners row has answers but works_together is not yes; not read",
     # Open Referral HSDS 3.0 packages and their mapping file
     "hsds-bad-datapackage": "an HSDS datapackage.json cannot be used; the standard file names are read instead",
     "hsds-bad-resource": "an HSDS resource path points outside the package (or is a URL)",

@@ -391,6 +391,13 @@ WORKSHEET_IDS = "netmap:ids"
 WORKSHEET_HELP_SHEET = "how to fill"
 WORKSHEET_ANY_POPULATION = "(any population)"
 
+# The partner intake form (issue 22): written by netmap.export.survey, read back by
+# netmap.ingest.form. A workbook with a sheet whose cell A1 holds FORM_MARKER is a form; that
+# (hidden) sheet holds, below a header row, the respondent's partner id, the map and the form
+# version as key/value rows. FORM_VERSION changes when the layout the reader expects changes.
+FORM_MARKER = "netmap-form"
+FORM_VERSION = 1
+
 # The "Issues" sheet of a workbook annotated by `netmap validate --annotate` starts with this
 # in cell A1; reading the workbook again skips it (it is netmap's note, not data).
 ISSUES_SHEET_MARKER = "netmap validate:"

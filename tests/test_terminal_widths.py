@@ -192,6 +192,12 @@ COMMANDS = [
         ("wrote",),
         files=lambda b: [b.folder / "inventory.xlsx"],
     ),
+    Command(
+        "survey",
+        lambda b: ["survey", TUCSON, "-o", b.folder / "forms", "--partner", "TIC"],
+        ("wrote", "1 form(s) in", "netmap validate FORM.xlsx"),
+        files=lambda b: [b.folder / "forms" / "intake-TIC.xlsx"],
+    ),
     Command("diff", lambda b: ["diff", b.old, b.new], ("Columbia Gorge Community College", "Changes")),
     Command(
         "suggest",

@@ -41,6 +41,7 @@ from netmap.ingest.cells import (
     parse_score,
     parse_strength,
 )
+from netmap.ingest.form import fold_form, locate_form_issues
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
 from netmap.ingest.worksheet import fold_worksheets, locate_issues
 from netmap.model import SHEETS, Column, Sheet, header_key
@@ -225,6 +226,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: Servic
         ``tables.ok`` is True when no issue is an error.
     """
     roster = roster or load_roster()
+    raw = fold_form(raw)  # a returned intake form's answers become netmap's sheets
     raw = fold_worksheets(raw)  # a session worksheet's region sheets become services rows
     tables = Tables(raw.source, roster, issues=list(raw.issues), taxonomy=taxonomy or _default_taxonomy())
     if any(i.is_error and i.row is None and i.sheet is None for i in raw.issues):
@@ -271,7 +273,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: Servic
     _check_awards(tables, raw, rejected)
     _align_regions(tables, raw)
     _check_need_regions(tables, raw)
-    tables.issues = sorted(locate_issues(tables.issues, raw), key=_issue_order)
+    tables.issues = sorted(locate_issues(locate_form_issues(tables.issues, raw), raw), key=_issue_order)
     return tables
 
 

@@ -163,6 +163,8 @@ class RawWorkbook:
     kind: str  # "xlsx" or "csv"
     sheets: dict[str, RawSheet] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    # A partner intake form read back (netmap.ingest.form): the respondent's partner id.
+    form: str | None = None
 
 
 def snippet(value: Any) -> str | None:
