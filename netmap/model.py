@@ -8,7 +8,7 @@ Examples
 --------
 >>> from netmap.model import SHEETS
 >>> [c.name for c in SHEETS["roles"].columns]
-['partner_id', 'role', 'notes']
+['partner_id', 'role', 'notes', 'lead']
 """
 
 from __future__ import annotations
