@@ -246,3 +246,55 @@ def test_bad_weight_is_a_usage_error(survey):
 )
 def test_tie_distance(weight, score, distance):
     assert tie_distance(weight, score) == distance
+
+
+# -- findings ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trust", "raters", "relied_on", "top", "fires"),
+    [
+        (2.49, 2, 2, False, True),
+        (2.5, 2, 2, False, False),  # the middle of the scale is not low
+        (2.0, 1, 2, False, False),  # one rater is one opinion
+        (2.0, 2, 1, False, False),  # relied on by one partner only
+        (2.0, 2, 1, True, True),  # ... but a top broker
+        (None, 0, 3, True, False),  # no one scored it
+    ],
+)
+def test_low_trust_thresholds(trust, raters, relied_on, top, fires):
+    from netmap.analysis.findings import low_trust
+
+    row = {"id": "X", "trust": trust, "raters": raters, "relied_on": relied_on}
+    assert low_trust(row, {"X"} if top else set()) is fires
+
+
+def codes(a):
+    return {f.code: f for f in a.findings}
+
+
+def test_the_survey_findings(survey):
+    found = codes(analyze(survey, as_of=DAY))
+    # C: trust 20/9 from 3 raters, relied on by B and D; B (trust 2.5) is not low.
+    low = found["low-trust-broker"]
+    assert [i["partner"] for i in low.items] == ["Gamma College"]
+    assert low.severity == "medium" and "trust of 2.2 of 4" in low.text
+    assert (
+        found["ties-unconfirmed"].severity == "info" and "3 of 5 reported ties (60%)" in found["ties-unconfirmed"].text
+    )
+    assert "survey-unanswered" not in found  # 80% answered
+
+
+def test_survey_unanswered_names_who_has_not(tmp_path):
+    G = survey_graph(tmp_path, responses=[["partner_id", "answered_on", "form"], ["A", "", ""], ["B", "", ""]])
+    f = codes(analyze(G, as_of=DAY))["survey-unanswered"]
+    assert f.text == (
+        "Only 2 of 5 partners answered the survey (40%); not yet: Gamma College, Delta Manufacturing, Epsilon Health."
+    )
+    assert f.reach == 3
+
+
+def test_few_one_sided_ties_are_no_finding(tmp_path):
+    # Only the two confirmed pairs (and the map's own A-D) left: nothing one-sided.
+    ties = [r for r in SURVEY["ties"] if r[:2] not in (["D", "C"], ["A", "B"], ["D", "E"])]
+    assert "ties-unconfirmed" not in codes(analyze(survey_graph(tmp_path, ties=ties), as_of=DAY))
