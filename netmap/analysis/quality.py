@@ -41,6 +41,8 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, current_edges, partner_graph, partners, resolve_roster
+from netmap.build import slug
+from netmap.errors import UsageError
 from netmap.model import FREQUENCIES, SCORE_MAX, SCORES, TRUST_SCORES, VALUE_SCORES
 from netmap.roster import Roster
 
@@ -180,6 +182,11 @@ def tie_quality(
     roster : Roster, optional
         Default: the roster ``G`` was built with (checked only; categories are ids).
 
+    Raises
+    ------
+    UsageError
+        ``region`` is not in the map.
+
     Returns
     -------
     TieQuality or None
@@ -192,19 +199,25 @@ def tie_quality(
     >>> tie_quality(netmap.read_graph("examples/tucson-behavioral-health")) is None
     True
     """
-    from netmap.analysis import select_region
-
     day = as_date(as_of)
     resolve_roster(G, roster)
-    view = select_region(G, region)
-    P, rows = _partner_rows(view, day)
+    P, rows = _partner_rows(G, day)
+    if region is not None:
+        # As netmap.analysis.select_region keeps them (not imported: it imports this module):
+        # the region's partners and those listed without one, the region matched by its slug.
+        known = {r for r in nx.get_node_attributes(P, "region").values() if r is not None}
+        if region not in known and slug(region) not in {slug(r) for r in known}:
+            raise UsageError(f"no region {region!r} in this map; its regions are: {', '.join(sorted(known)) or 'none'}")
+        kept = {p for p, d in P.nodes(data=True) if d.get("region") is None or slug(d["region"]) == slug(region)}
+        P = P.subgraph(kept)
+        rows = {pair: ds for pair, ds in rows.items() if pair[0] in kept and pair[1] in kept}
     if not any(d.get(c) is not None for ds in rows.values() for d in ds for c in _SURVEY):
         return None
     info = {pid: P.nodes[pid] for pid in P}
-    order = list(partners(view))  # workbook order
+    order = list(partners(G))  # workbook order
     active = [pid for pid in order if pid in info]
 
-    answered_ids = {r.get("partner_id") for r in view.graph.get("responses") or ()}
+    answered_ids = {r.get("partner_id") for r in G.graph.get("responses") or ()}
     if not answered_ids:
         # No responses sheet: whoever reported a tie answered.
         answered_ids = {d.get("reported_by") for ds in rows.values() for d in ds}

@@ -298,3 +298,58 @@ def test_few_one_sided_ties_are_no_finding(tmp_path):
     # Only the two confirmed pairs (and the map's own A-D) left: nothing one-sided.
     ties = [r for r in SURVEY["ties"] if r[:2] not in (["D", "C"], ["A", "B"], ["D", "E"])]
     assert "ties-unconfirmed" not in codes(analyze(survey_graph(tmp_path, ties=ties), as_of=DAY))
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def cli(*args):
+    from typer.testing import CliRunner
+
+    from netmap.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "80"})
+
+
+@pytest.fixture
+def survey_folder(tmp_path):
+    return write_csv_workbook(tmp_path / "survey", SURVEY)
+
+
+def test_analyze_json_has_quality_and_weight_trust_changes_constraint(survey_folder):
+    import json
+
+    plain = cli("analyze", survey_folder, "--as-of", DAY, "--json")
+    assert plain.exit_code == 0, plain.output
+    doc = json.loads(plain.stdout)
+    assert doc["quality"]["response_rate"] == 0.8 and doc["brokers"]["weight"] is None
+    weighted = json.loads(cli("analyze", survey_folder, "--as-of", DAY, "--json", "--weight", "trust").stdout)
+    constraint = {r["id"]: r["constraint"] for r in weighted["brokers"]["brokers"]}
+    assert weighted["brokers"]["weight"] == "trust"
+    assert constraint["B"] == pytest.approx(1.0347, abs=1e-4)
+    assert {r["id"]: r["constraint"] for r in doc["brokers"]["brokers"]}["B"] == pytest.approx(8 / 9, abs=1e-6)
+
+
+@pytest.mark.parametrize("command", ["analyze", "brokers", "gaps", "regions"])
+def test_the_caveat_comes_first(survey_folder, command):
+    result = cli(command, survey_folder, "--as-of", DAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Survey data: 4 of 5 partners answered (80%)")
+
+
+def test_analyze_shows_tie_quality_within_80_columns(survey_folder):
+    out = cli("analyze", survey_folder, "--as-of", DAY).stdout
+    assert "Lowest trust first" in out and "Not yet answered: Epsilon Health" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_an_old_workbook_prints_no_caveat():
+    out = cli("analyze", "examples/oregon-pathways-alliance", "--as-of", DAY).stdout
+    assert "Survey data" not in out and "Tie quality" not in out
+
+
+@pytest.mark.parametrize("command", ["analyze", "brokers"])
+def test_a_bad_weight_is_one_line_and_exit_2(survey_folder, command):
+    result = cli(command, survey_folder, "--weight", "love")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == ["netmap: --weight 'love' is not one of none, strength, trust, value"]
