@@ -226,11 +226,19 @@ def test_weighted_constraint_and_betweenness_match_networkx(survey):
 
 
 def test_weighted_betweenness_takes_the_well_trusted_path(survey):
-    # Unweighted, A-D is one step; weighted by trust its length is 5 - 2.7 = 2.3 against A-C-D
-    # at (5 - 20/6) + (5 - 4/3) = 5.333: still the direct tie. C is on no shortest A-D path.
-    rows = by_id(analyze(survey, as_of=DAY, weight="trust").brokers.rows)
-    assert rows["E"]["betweenness"] == 0.0
-    assert analyze(survey, as_of=DAY, weight="trust").brokers.to_dict()["weight"] == "trust"
+    # Unweighted, B reaches D (and E beyond it) by B-A-D and B-C-D alike: A and C each carry
+    # half of the pairs B-D and B-E, 1 pair of the 6 pairs of four others = 1/6 each. By trust
+    # the lengths are 5 - weight: B-A-D = (5 - 3) + (5 - 2.7) = 4.3 and B-C-D = (5 - 11/6) +
+    # (5 - 4/3) = 6.833, so both pairs go through A: A 2/6 = 1/3, C 0.
+    plain = by_id(analyze(survey, as_of=DAY).brokers.rows)
+    weighted = analyze(survey, as_of=DAY, weight="trust")
+    rows = by_id(weighted.brokers.rows)
+    assert (plain["A"]["betweenness"], plain["C"]["betweenness"]) == (
+        pytest.approx(1 / 6, abs=1e-6),
+        pytest.approx(1 / 6, abs=1e-6),
+    )
+    assert (rows["A"]["betweenness"], rows["C"]["betweenness"]) == (pytest.approx(1 / 3, abs=1e-6), 0.0)
+    assert weighted.brokers.to_dict()["weight"] == "trust"
 
 
 def test_bad_weight_is_a_usage_error(survey):
