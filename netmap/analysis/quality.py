@@ -201,6 +201,13 @@ def tie_quality(
     """
     day = as_date(as_of)
     resolve_roster(G, roster)
+    ties = current_edges(G, "TIED_TO", day)
+    # A map without survey columns (most maps) carries none of their keys: one C-level set
+    # test per tie tells, before any row is gathered. (Not only the first tie: a stored map
+    # drops a key whose value is blank.)
+    survey = frozenset(_SURVEY)
+    if all(survey.isdisjoint(d) for _, _, d in ties):
+        return None
     P, rows = _partner_rows(G, day)
     if region is not None:
         # As netmap.analysis.select_region keeps them (not imported: it imports this module):
