@@ -566,6 +566,15 @@ ScopeOpt = Annotated[
     ),
 ]
 
+WeightOpt = Annotated[
+    str,
+    typer.Option(
+        "--weight",
+        help="Weigh the ties of betweenness, constraint and effective size: none (default), strength, "
+        "or the partners' trust or value scores.",
+    ),
+]
+
 
 def _as_of(value: str | None):
     """Parse --as-of; a bad date is a usage error."""
@@ -595,6 +604,24 @@ def _scope(value: str) -> str:
     return value
 
 
+def _weight(value: str) -> str | None:
+    """Check --weight; "none" is no weight, an unknown one is a usage error."""
+    from netmap.analysis.quality import WEIGHTS
+
+    if value == "none":
+        return None
+    if value not in WEIGHTS:
+        raise UsageError(f"--weight {value!r} is not one of none, {', '.join(WEIGHTS)}")
+    return value
+
+
+def _caveat(console, quality) -> None:
+    """The survey caveat, first, with every analysis of survey data (nothing without one)."""
+    from netmap.render import terminal
+
+    terminal.render_caveat(console, quality)
+
+
 def _graph(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
     """Read and build; on data errors print them (stderr) and exit 1."""
     from netmap.render.terminal import render_issues
@@ -613,14 +640,19 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
     return G, loaded
 
 
-def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto"):
+def _analysis(
+    source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto", weight="none"
+):
     from netmap.pipeline import run
 
+    chosen = _weight(weight)
     with _Steps(2) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, store)
         step("analysing (betweenness, brokerage, resilience)")
-        return run(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope))
+        return run(
+            G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope), weight=chosen
+        )
 
 
 @app.command()
@@ -632,6 +664,7 @@ def analyze(
     as_of: AsOfOpt = None,
     scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     top: Annotated[int, typer.Option("--top", min=1, help="Brokers and risks to list.")] = 10,
     limit: Annotated[
         int,
@@ -650,12 +683,13 @@ def analyze(
     """Run every analysis: findings first, then the scorecard, gaps, roles, brokers and more."""
     from netmap.render import terminal
 
-    result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database), scope)
+    result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database), scope, weight)
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
     console = _stdout()
     doc = result.to_dict()
+    _caveat(console, result.quality)
     console.print(_line(f"netmap analysis of {source} (as of {doc['as_of']})", style="bold"))
     terminal.render_findings(console, result.findings, limit=limit, do_first=result.do_first)
     terminal.render_scorecard(console, doc["scorecard"])
@@ -666,6 +700,7 @@ def analyze(
     terminal.render_funding(console, doc["funding"], limit=limit)
     terminal.render_resilience(console, doc["resilience"], top=top)
     terminal.render_health(console, doc["health"])
+    terminal.render_quality(console, doc["quality"], category_name=result.category_name, limit=limit)
 
 
 @app.command()
@@ -683,7 +718,7 @@ def gaps(
     as_json: JsonOpt = False,
 ) -> None:
     """Roster gaps: agency types present, peripheral or missing, by level and region."""
-    from netmap.analysis import roster_gaps, select_region
+    from netmap.analysis import roster_gaps, select_region, tie_quality
     from netmap.render import terminal
 
     day, chosen = _day(as_of), _scope(scope)
@@ -693,6 +728,7 @@ def gaps(
         sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
         return
     console = _stdout()
+    _caveat(console, tie_quality(select_region(G, region), as_of=day, roster=loaded))
     console.print(_line(f"Roster gaps of {source} (as of {day.isoformat()})", style="bold"))
     terminal.render_gaps(console, result)
 
@@ -706,6 +742,7 @@ def brokers(
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -714,16 +751,18 @@ def brokers(
 ) -> None:
     """Brokers: betweenness, brokerage roles, constraint, cut points, state links."""
     from netmap.analysis import brokers as find_brokers
-    from netmap.analysis import select_region
+    from netmap.analysis import select_region, tie_quality
     from netmap.render import terminal
 
-    day = _day(as_of)
+    day, chosen = _day(as_of), _weight(weight)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-    result = find_brokers(select_region(G, region), top=top, seed=seed, as_of=day, roster=loaded).to_dict()
+    view = select_region(G, region)
+    result = find_brokers(view, top=top, seed=seed, as_of=day, roster=loaded, weight=chosen).to_dict()
     if as_json:
         sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
         return
     console = _stdout()
+    _caveat(console, tie_quality(view, as_of=day, roster=loaded))
     console.print(_line(f"Broker analysis of {source} (as of {day.isoformat()})", style="bold"))
     terminal.render_brokers(console, result)
 
@@ -743,6 +782,7 @@ def regions_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Regions side by side: local roster matrix, minimum teams, state links, ranked by gaps."""
+    from netmap.analysis import tie_quality
     from netmap.analysis.regions import regions
     from netmap.render import terminal
 
@@ -752,7 +792,9 @@ def regions_command(
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
-    terminal.render_regions(_stdout(), result)
+    console = _stdout()
+    _caveat(console, tie_quality(G, as_of=day, roster=loaded))
+    terminal.render_regions(console, result)
 
 
 @app.command("services")
@@ -1078,6 +1120,7 @@ def map_command(
     as_of: AsOfOpt = None,
     scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -1105,6 +1148,7 @@ def map_command(
             seed=seed,
             include_contacts=include_contacts,
             scope=_scope(scope),
+            weight=_weight(weight),
         )
         step("laying out and writing the map")
         written = write_map(
@@ -1296,6 +1340,7 @@ def report(
     as_of: AsOfOpt = None,
     scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     expect: Annotated[
         list[str] | None,
         typer.Option(
@@ -1373,6 +1418,7 @@ def report(
             seed=seed,
             include_contacts=include_contacts,
             scope=_scope(scope),
+            weight=_weight(weight),
             expected_regions=expect or (),
             since=G_since,
             directory=found,
