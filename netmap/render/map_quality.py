@@ -53,6 +53,7 @@ __all__ = [
     "ONE_SIDED",
     "SCALE",
     "WIDTHS",
+    "column_label",
     "quality_data",
     "quality_of",
     "score_colour",
@@ -99,6 +100,15 @@ def score_colour(score: float | None) -> str:
             rgb = [round(x0 + (x1 - x0) * t) for x0, x1 in ends]
             return "#" + "".join(f"{x:02x}" for x in rgb)
     return SCALE[-1][1]
+
+
+def column_label(column: str) -> str:
+    """A survey column as a reader says it (``mission_support`` -> "mission support").
+
+    >>> column_label("power_influence"), column_label("frequency")
+    ('power and influence', 'frequency')
+    """
+    return "power and influence" if column == "power_influence" else column.replace("_", " ")
 
 
 def _score_text(score: float | None) -> str:
@@ -157,7 +167,7 @@ def quality_data(a: Any, edges: list[dict[str, Any]], names: Mapping[str, Any]) 
         elif p.get("confirmed"):
             lines.append(["Confirmed", f"named by both ({by})"])
         if p.get("conflicts"):
-            lines.append(["Answers differ on", ", ".join(p["conflicts"])])
+            lines.append(["Answers differ on", ", ".join(column_label(c) for c in p["conflicts"])])
         e["tooltip"] = [*e["tooltip"], *lines]
         ties.append({"edge": i, "trust": trust, "value": value})
     return {

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from netmap.model import SCORE_MAX
-from netmap.render.map_quality import quality_of
+from netmap.render.map_quality import column_label, quality_of
 from netmap.render.page import cell as _cell
 from netmap.render.page import fmt_num as _num
 from netmap.render.page import fmt_pct as _pct
@@ -50,8 +50,13 @@ def _category(a: Any) -> Any:
     return lambda c: a.category_name(c) if c else "(no category)"
 
 
+def _two(x: float | None) -> str:
+    """A mean score as the tables show it (two decimals at most), "n/a" for none."""
+    return "n/a" if x is None else _num(round(x, 2))
+
+
 def _score(x: float | None) -> dict[str, Any]:
-    return _n(x, "no score" if x is None else _num(round(x, 2)))
+    return _n(x, "no score" if x is None else _two(x))
 
 
 def quality_caveat(a: Any) -> str | None:
@@ -70,7 +75,7 @@ def quality_section(a: Any, name: Any) -> dict[str, Any] | None:
     facts = [
         (
             "Across the network",
-            f"trust {_num(net.get('trust')) or 'n/a'} and value {_num(net.get('value')) or 'n/a'} of {SCORE_MAX}, "
+            f"trust {_two(net.get('trust'))} and value {_two(net.get('value'))} of {SCORE_MAX}, "
             f"from {net.get('raters') or 0} partner(s) who rated others",
         )
     ]
@@ -95,7 +100,7 @@ def quality_section(a: Any, name: Any) -> dict[str, Any] | None:
             ("Trust", True),
             ("Value", True),
             ("Raters", True),
-            ("Others rely on it", False),
+            ("Partners with a weekly or daily tie", True),
         ],
         [
             [
@@ -104,7 +109,7 @@ def quality_section(a: Any, name: Any) -> dict[str, Any] | None:
                 _score(p.get("trust")),
                 _score(p.get("value")),
                 _n(p.get("raters")),
-                _cell("yes" if p.get("relied_on") else "no"),
+                _n(p.get("relied_on") or 0),
             ]
             for p in lowest
         ],
@@ -189,7 +194,7 @@ def quality_appendix_tables(a: Any, name: Any) -> list[dict[str, Any]]:
                 [
                     _cell(f"{name(p['source'])} – {name(p['target'])}"),
                     _cell(who(p.get("reported_by"))),
-                    _cell(items=list(p["conflicts"])),
+                    _cell(items=[column_label(c) for c in p["conflicts"]]),
                 ]
                 for p in pairs
                 if p.get("conflicts")
