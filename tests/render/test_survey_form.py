@@ -239,7 +239,7 @@ def test_survey_html_writes_one_form_per_partner(tmp_path):
     ("args", "message"),
     [
         (["--html", "--partner", "NOPE"], "--partner NOPE: no active partner has this id"),
-        ([], "xlsx forms: not in this build"),
+        (["--partner", "NOPE"], "--partner NOPE: no active partner has this id"),
     ],
 )
 def test_survey_usage_errors(tmp_path, args, message):
