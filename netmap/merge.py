@@ -24,9 +24,9 @@ The rules, in the order they are applied:
    with the ``--same A=B`` that would merge them (``merge-same-organisation``); given
    ``same=[("A", "B")]``, B's rows are renamed to A everywhere.
 4. **Region from the file name** (``region_from_file``): in an input whose partners have
-   no region at all, every partner gets the input's stem as its region, words split at
-   ``-`` and ``_`` and an all-lower-case word capitalised: ``pima-county.xlsx`` gives
-   "Pima County", ``NW_oregon`` gives "NW Oregon".
+   no region at all, every partner but the state and national ones gets the input's stem as its
+   region, words split at ``-`` and ``_`` and an all-lower-case word capitalised:
+   ``pima-county.xlsx`` gives "Pima County", ``NW_oregon`` gives "NW Oregon".
 5. **Union by row key** (the key the validator uses for each sheet: a partner's id, a
    role's partner and role, a tie's ends, kind and reporter, ...). Rows equal in every
    column are kept once (``merge-duplicate-row``); a later row about the same thing fills
@@ -87,6 +87,9 @@ class _Row:
     row: int
     values: dict[str, str]  # column key (header_key for netmap columns, title for others) -> text
     record: dict[str, Any]
+    # A row a returned form hands back as the map had it (the other partners it lists, the
+    # agreements, funding and services it showed): reference, not the respondent's answer.
+    listing: bool = False
 
 
 @dataclass
@@ -101,6 +104,7 @@ class _Input:
     errors: int = 0
     warnings: int = 0
     rename: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> id -> new id
+    respondent: str | None = None  # a returned form's respondent (None: a workbook)
 
 
 @dataclass
@@ -172,9 +176,11 @@ def _text(value: Any) -> str:
 
 
 def _read(path: Path, label: str, roster: Roster, issues: list[Issue]) -> tuple[_Input, Any]:
+    from netmap.ingest.form import fold_form, form_respondent
     from netmap.ingest.hsds import is_hsds
     from netmap.ingest.validate import validate
     from netmap.ingest.workbook import read_workbook_raw
+    from netmap.ingest.worksheet import fold_worksheets
 
     if is_hsds(path):
         # Its rows are not laid out as netmap's sheets: they become so through the HSDS reader.
@@ -182,10 +188,18 @@ def _read(path: Path, label: str, roster: Roster, issues: list[Issue]) -> tuple[
             f"{label} is an HSDS package: write it as a netmap workbook first "
             f"(netmap export {label} --format workbook -o DIR), then merge that"
         )
-    raw = read_workbook_raw(path)
+    # A returned form (xlsx or .json answers) and a session worksheet become netmap's sheets
+    # here, before validation (which folds them too, idempotently): the rows kept below are
+    # read from these sheets, matched to the validator's records by row number.
+    first = read_workbook_raw(path)
+    raw = fold_worksheets(fold_form(first))
     tables = validate(raw, roster)
     name = path.name[: -len(path.suffix)] if path.is_file() and path.suffix else path.name
     src = _Input(path, label, name, _digest(path))
+    if form_respondent(first) is not None or first.kind == "json":
+        responses = raw.sheets.get("responses")
+        if responses is not None and len(responses.rows) == 1 and responses.rows[0].cells:
+            src.respondent = _text(responses.rows[0].cells[0]) or None
     for issue in tables.issues:
         issues.append(issue if issue.file else _with_file(issue, label))
     src.errors, src.warnings = len(tables.errors), len(tables.warnings)
@@ -225,7 +239,13 @@ def _keep_rows(src: _Input, raw: Any, tables: Any, order: int) -> None:
             for key, value in zip(keys, raw_row.cells, strict=False):
                 if key and key not in values:
                     values[key] = _text(value)
-            rows.append(_Row(order, src.label, sheet, raw_row.row, values, dict(record)))
+            # A form's answers are its ties and responses rows and the respondent's own row.
+            listing = (
+                src.respondent is not None
+                and sheet not in ("ties", "responses")
+                and not (sheet == "partners" and values.get("id") == src.respondent)
+            )
+            rows.append(_Row(order, src.label, sheet, raw_row.row, values, dict(record), listing))
         src.rows[sheet] = rows
 
 
@@ -430,6 +450,10 @@ def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tup
 
     key_columns = set(SHEETS[sheet].key) | ({"source_id", "target_id"} if sheet == "ties" else set())
     kept: dict[Any, _Row] = {}
+    # A form's listing never wins over a workbook's row (stable: still canonical order).
+    rows = sorted(rows, key=lambda r: r.listing)
+    # Listing rows that repeat or fill blanks of a kept row: one issue per input, not per row.
+    repeated: dict[tuple[str, str], list[int]] = defaultdict(list)
     for row in rows:
         key = _row_key(sheet, row.record)
         first = kept.get(key)
@@ -465,6 +489,10 @@ def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tup
                     )
                 )
             left_out.append((row.file, sheet, row.row, "merge-conflict"))
+        elif row.listing:
+            code = "merge-combined-row" if filled else "merge-duplicate-row"
+            repeated[(row.file, code)].append(row.row)
+            left_out.append((row.file, sheet, row.row, code))
         elif filled:
             issues.append(
                 Issue(
@@ -478,7 +506,29 @@ def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tup
         else:
             issues.append(Issue("merge-duplicate-row", f"equal to {where} in every column; kept once", WARNING, **loc))
             left_out.append((row.file, sheet, row.row, "merge-duplicate-row"))
+    for (file, code), numbers in sorted(repeated.items()):
+        what = "kept once" if code == "merge-duplicate-row" else "combined with them"
+        issues.append(
+            Issue(
+                code,
+                f"{len(numbers)} {sheet} row(s) the form lists as the other inputs have them "
+                f"(rows {_row_list(numbers)}); {what}",
+                WARNING,
+                file=file,
+                sheet=sheet,
+            )
+        )
     return list(kept.values())
+
+
+def _row_list(numbers: list[int], most: int = 8) -> str:
+    """Row numbers for a message, the first few then how many more.
+
+    >>> _row_list([2, 3, 4]), _row_list(list(range(2, 14)), most=3)
+    ('2, 3, 4', '2, 3, 4 and 9 more')
+    """
+    shown = ", ".join(str(n) for n in numbers[:most])
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
 
 
 def merge_workbooks(
@@ -570,6 +620,8 @@ def merge_workbooks(
             if partners and not any(r.values.get("region") for r in partners):
                 region = _region_from_stem(src.stem)
                 for r in partners:
+                    if (r.record.get("level") or r.values.get("level", "")).strip().lower() in ("state", "national"):
+                        continue  # a state or national body a region lists is no one region's
                     r.values["region"] = region
                     r.record["region"] = region
                 src.titles.setdefault("partners", {}).setdefault("region", "region")
