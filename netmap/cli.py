@@ -723,12 +723,15 @@ def gaps(
 
     day, chosen = _day(as_of), _scope(scope)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-    result = roster_gaps(select_region(G, region), roster=loaded, region=region, scope=chosen, as_of=day).to_dict()
+    view = select_region(G, region)
+    result = roster_gaps(view, roster=loaded, region=region, scope=chosen, as_of=day).to_dict()
+    quality = tie_quality(view, as_of=day, roster=loaded)
     if as_json:
-        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
+        caveat = None if quality is None else quality.caveat
+        sys.stdout.write(dumps({"as_of": day.isoformat(), "caveat": caveat, **result}) + "\n")
         return
     console = _stdout()
-    _caveat(console, tie_quality(select_region(G, region), as_of=day, roster=loaded))
+    _caveat(console, quality)
     console.print(_line(f"Roster gaps of {source} (as of {day.isoformat()})", style="bold"))
     terminal.render_gaps(console, result)
 
@@ -758,11 +761,13 @@ def brokers(
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     view = select_region(G, region)
     result = find_brokers(view, top=top, seed=seed, as_of=day, roster=loaded, weight=chosen).to_dict()
+    quality = tie_quality(view, as_of=day, roster=loaded)
     if as_json:
-        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
+        caveat = None if quality is None else quality.caveat
+        sys.stdout.write(dumps({"as_of": day.isoformat(), "caveat": caveat, **result}) + "\n")
         return
     console = _stdout()
-    _caveat(console, tie_quality(view, as_of=day, roster=loaded))
+    _caveat(console, quality)
     console.print(_line(f"Broker analysis of {source} (as of {day.isoformat()})", style="bold"))
     terminal.render_brokers(console, result)
 
@@ -842,6 +847,7 @@ def services_command(
         sys.stdout.write(dumps({**doc, "findings": [f.to_dict() for f in found]}) + "\n")
         return
     console = _stdout()
+    _caveat(console, result.quality)
     console.print(_line(f"Service inventory of {source} (as of {doc['as_of']})", style="bold"))
     render_services(console, doc, found, limit=limit)
 
@@ -962,7 +968,12 @@ def diff_command(
     if as_json:
         sys.stdout.write(dumps(changes.to_dict()) + "\n")
     elif not output:
-        terminal.render_diff(_stdout(), changes.to_dict())
+        from netmap.analysis import tie_quality
+
+        console = _stdout()
+        # The later snapshot is the one read as today's: its survey's caveat, if it has one.
+        _caveat(console, tie_quality(G_new, as_of=_as_of(as_of), roster=loaded))
+        terminal.render_diff(console, changes.to_dict())
 
 
 # The options of suggest that report --directory takes too (declared once).
@@ -1023,7 +1034,11 @@ def suggest_command(
     if as_json:
         sys.stdout.write(dumps(data) + "\n")
     else:
-        terminal.render_suggestions(_stdout(), data, show_empty=show_all)
+        from netmap.analysis import tie_quality
+
+        console = _stdout()
+        _caveat(console, tie_quality(G, as_of=_as_of(as_of), roster=loaded))
+        terminal.render_suggestions(console, data, show_empty=show_all)
     _directory_issues(found, directory)
 
 

@@ -303,3 +303,27 @@ def test_a_state_team_merges_its_regional_workbooks(tmp_path):
         "Central Oregon", "Lane", "Mt. Hood", "Portland Metro", "South Coast", "Willamette Valley"
     ]  # fmt: skip
     assert "Portland" in cli("regions", merged, "--as-of", AS_OF)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gaps"],
+        ["brokers"],
+        ["regions"],
+        ["services"],
+        ["diff", TUCSON],
+        ["suggest", "--directory", TUCSON],
+    ],
+    ids=lambda a: a[0],
+)
+def test_every_analysis_of_the_survey_prints_its_caveat_first(walk, args):
+    command, *before = args
+    text = cli(command, *before, walk["merged"], "--as-of", AS_OF)
+    assert " ".join(text.split()).startswith(CAVEAT)
+
+
+@pytest.mark.parametrize("command", ["gaps", "brokers"])
+def test_the_caveat_is_in_the_json_of_gaps_and_brokers(walk, command):
+    assert json.loads(cli(command, walk["merged"], "--as-of", AS_OF, "--json"))["caveat"] == CAVEAT
+    assert json.loads(cli(command, TUCSON, "--as-of", AS_OF, "--json"))["caveat"] is None
