@@ -90,6 +90,8 @@ class _Row:
     # A row a returned form hands back as the map had it (the other partners it lists, the
     # agreements, funding and services it showed): reference, not the respondent's answer.
     listing: bool = False
+    # Where a form's row was answered: (the form's sheet title, its row), for messages.
+    origin: tuple[str, int] | None = None
 
 
 @dataclass
@@ -245,7 +247,9 @@ def _keep_rows(src: _Input, raw: Any, tables: Any, order: int) -> None:
                 and sheet not in ("ties", "responses")
                 and not (sheet == "partners" and values.get("id") == src.respondent)
             )
-            rows.append(_Row(order, src.label, sheet, raw_row.row, values, dict(record), listing))
+            where = rsheet.origin.get(raw_row.row)
+            origin = (where[0], where[1]) if where else None
+            rows.append(_Row(order, src.label, sheet, raw_row.row, values, dict(record), listing, origin))
         src.rows[sheet] = rows
 
 
@@ -453,7 +457,7 @@ def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tup
     # A form's listing never wins over a workbook's row (stable: still canonical order).
     rows = sorted(rows, key=lambda r: r.listing)
     # Listing rows that repeat or fill blanks of a kept row: one issue per input, not per row.
-    repeated: dict[tuple[str, str], list[int]] = defaultdict(list)
+    repeated: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for row in rows:
         key = _row_key(sheet, row.record)
         first = kept.get(key)
@@ -491,7 +495,9 @@ def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tup
             left_out.append((row.file, sheet, row.row, "merge-conflict"))
         elif row.listing:
             code = "merge-combined-row" if filled else "merge-duplicate-row"
-            repeated[(row.file, code)].append(row.row)
+            # Named where the partner sees it: the form's own sheet and row, when it has one.
+            title, number = row.origin or (sheet, row.row)
+            repeated[(row.file, code, title)].append(number)
             left_out.append((row.file, sheet, row.row, code))
         elif filled:
             issues.append(
@@ -506,16 +512,16 @@ def _union(sheet: str, rows: list[_Row], issues: list[Issue], left_out: list[tup
         else:
             issues.append(Issue("merge-duplicate-row", f"equal to {where} in every column; kept once", WARNING, **loc))
             left_out.append((row.file, sheet, row.row, "merge-duplicate-row"))
-    for (file, code), numbers in sorted(repeated.items()):
+    for (file, code, title), numbers in sorted(repeated.items()):
         what = "kept once" if code == "merge-duplicate-row" else "combined with them"
         issues.append(
             Issue(
                 code,
                 f"{len(numbers)} {sheet} row(s) the form lists as the other inputs have them "
-                f"(rows {_row_list(numbers)}); {what}",
+                f"(rows {_row_list(sorted(numbers))}); {what}",
                 WARNING,
                 file=file,
-                sheet=sheet,
+                sheet=title,
             )
         )
     return list(kept.values())

@@ -163,11 +163,14 @@ def test_merge_reads_xlsx_forms_and_the_answers_file_as_one_map(walk):
     # the forms list the other partners as the map has them: one organisation each, no renames
     assert doc["partners"] == 15 and doc["collisions"] == [] and doc["same_suggestions"] == []
     assert doc["errors"] == 0
-    # a form's listing is one issue per form and sheet, not one per row
+    # a form's listing is one issue per form and sheet, not one per row, at the form's own sheet
+    # (the .xlsx form's Partners rows 2-14; the answers file's partners rows 2-14 after its own)
     listing = [i for i in doc["issues"] if "the form lists" in i["message"]]
     assert {(Path(i["file"]).name, i["sheet"]) for i in listing} >= {
-        (f"intake-{p}.xlsx", "partners") for p in XLSX_ANSWERS
+        (f"intake-{p}.xlsx", "Partners") for p in XLSX_ANSWERS
     } | {("intake-DBH-answers.json", "partners")}
+    pcc = next(i for i in listing if (Path(i["file"]).name, i["sheet"]) == ("intake-PCC.xlsx", "Partners"))
+    assert "13 partners row(s)" in pcc["message"] and "(rows 2, 3, 4, 5, 6, 7, 8, 9 and 5 more)" in pcc["message"]
     assert len(doc["issues"]) < 40
     assert (doc["ties"]["confirmed"], doc["ties"]["unconfirmed"]) == (2, 4)
     assert "2 confirmed (both sides), 4 one-sided" in walk["merge"]
