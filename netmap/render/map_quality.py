@@ -12,7 +12,7 @@ How a surveyed tie is drawn (the legend says the same):
   ``WIDTHS`` pixels, 3 to 10, so that even the thinnest survey tie reads on a projector; a
   tie whose frequency nobody gave is ``NO_FREQUENCY_WIDTH`` (thin);
 - **colour** by the tie's mean trust (or value, with the panel's switch) on the 1-4 scale:
-  ``SCALE``, four stops of viridis from light green (1, low) to dark blue-violet (4,
+  ``SCALE``, four stops after inferno from amber (1, low) to dark violet (4,
   high), sequential and readable under the common colour-vision deficiencies; a tie with
   no score is ``NO_SCORE`` grey;
 - **one-sided** (only one of the two partners named it): long dashes ``ONE_SIDED``, a
@@ -32,9 +32,9 @@ Examples
 ...           "tooltip": [["collaboration", "1"]]}]
 >>> data = quality_data(a, edges, {"A": "Agency", "B": "Board"})
 >>> edges[0]["width"], edges[0]["color"], edges[0]["dashes"]
-(8, '#269089', [16, 10])
+(8, '#b83853', [16, 10])
 >>> data["ties"]
-[{'edge': 0, 'trust': '#269089', 'value': '#bbbbbb'}]
+[{'edge': 0, 'trust': '#b83853', 'value': '#bbbbbb'}]
 >>> data["not_answered"]
 [{'region': 'North', 'names': ['Clinic']}]
 """
@@ -63,8 +63,9 @@ __all__ = [
 # screen at roughly its own size, so these are about the pixels seen on the wall.
 WIDTHS = {1: 3, 2: 4.5, 3: 6, 4: 8, 5: 10}
 NO_FREQUENCY_WIDTH = 1.5
-# viridis at 0.8, 0.6, 0.4 and 0.2: score 1 (low) light green to score 4 (high) dark violet.
-SCALE = ((1.0, "#7ad151"), (2.0, "#22a884"), (3.0, "#2a788e"), (4.0, "#414487"))
+# After inferno: score 1 (low) amber, 2 red, 3 magenta, 4 (high) dark violet. No green, so a
+# score never reads as the green of a funding line, which keeps its kind's colour.
+SCALE = ((1.0, "#e8850c"), (2.0, "#d44842"), (3.0, "#9c2964"), (4.0, "#4a0c6b"))
 NO_SCORE = "#bbbbbb"
 ONE_SIDED = [16, 10]
 
@@ -88,7 +89,7 @@ def score_colour(score: float | None) -> str:
     """The colour of a 1-4 score on :data:`SCALE` (linear between the stops), grey for None.
 
     >>> score_colour(1), score_colour(4), score_colour(2.5), score_colour(None)
-    ('#7ad151', '#414487', '#269089', '#bbbbbb')
+    ('#e8850c', '#4a0c6b', '#b83853', '#bbbbbb')
     """
     if score is None:
         return NO_SCORE

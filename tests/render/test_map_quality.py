@@ -55,9 +55,9 @@ def test_surveyed_ties_are_drawn_by_frequency_trust_and_confirmation(graph):
     assert drawn == {
         # weekly (A said weekly, B daily: the less frequent, rank 4), trust (4+4+4+3+3+3)/6 = 3.5
         # (halfway between the stops for 3 and 4), confirmed: solid
-        "t:A|B": (8, "#365e8a", False),
+        "t:A|B": (8, "#731a68", False),
         # yearly (rank 1), trust 1 (B's 1, 1, 1), one-sided: long dashes
-        "t:B|C": (3, "#7ad151", [16, 10]),
+        "t:B|C": (3, "#e8850c", [16, 10]),
         # the map's own record: no frequency (thin), no score (grey), the kind's own line
         "t:C|D": (1.5, "#bbbbbb", False),
     }
@@ -65,8 +65,8 @@ def test_surveyed_ties_are_drawn_by_frequency_trust_and_confirmation(graph):
     assert q["colour_by"] == "trust"
     assert q["ties"] == [
         # value: B's 2, 2, 2 (A gave no value scores) -> the stop for 2
-        {"edge": data["edges"].index(ties["t:A|B"]), "trust": "#365e8a", "value": "#22a884"},
-        {"edge": data["edges"].index(ties["t:B|C"]), "trust": "#7ad151", "value": "#bbbbbb"},
+        {"edge": data["edges"].index(ties["t:A|B"]), "trust": "#731a68", "value": "#d44842"},
+        {"edge": data["edges"].index(ties["t:B|C"]), "trust": "#e8850c", "value": "#bbbbbb"},
         {"edge": data["edges"].index(ties["t:C|D"]), "trust": "#bbbbbb", "value": "#bbbbbb"},
     ]
     assert q["not_answered"] == [{"region": "South", "names": ["Clinic", "Dental clinic"]}]
@@ -90,13 +90,13 @@ def test_surveyed_ties_are_drawn_by_frequency_trust_and_confirmation(graph):
 @pytest.mark.parametrize(
     ("score", "colour"),
     [
-        (1, "#7ad151"),
-        (2, "#22a884"),
-        (3, "#2a788e"),
-        (4, "#414487"),
-        (3.5, "#365e8a"),
+        (1, "#e8850c"),
+        (2, "#d44842"),
+        (3, "#9c2964"),
+        (4, "#4a0c6b"),
+        (3.5, "#731a68"),
         (None, "#bbbbbb"),
-        (9, "#414487"),
+        (9, "#4a0c6b"),
     ],
 )
 def test_score_colour(score, colour):
@@ -166,15 +166,15 @@ def test_the_switch_recolours_the_ties_by_trust_or_value(graph, tmp_path, open_p
     out = write_map(graph, surveyed(graph), tmp_path / "map.html")
     page = open_page(out)
     assert page.messages == []
-    assert _colours(page) == ["#365e8a", "#7ad151", "#bbbbbb"]
+    assert _colours(page) == ["#731a68", "#e8850c", "#bbbbbb"]
     assert page.js("document.getElementById('quality-trust').checked") is True
     page.page.click("#quality-value")
-    assert _colours(page) == ["#22a884", "#bbbbbb", "#bbbbbb"]
+    assert _colours(page) == ["#d44842", "#bbbbbb", "#bbbbbb"]
     # a click elsewhere resets the highlight: the ties keep the value colours
     page.js("window.netmap.highlight('p:A'); window.netmap.reset()")
-    assert _colours(page) == ["#22a884", "#bbbbbb", "#bbbbbb"]
+    assert _colours(page) == ["#d44842", "#bbbbbb", "#bbbbbb"]
     page.page.click("#quality-trust")
-    assert _colours(page) == ["#365e8a", "#7ad151", "#bbbbbb"]
+    assert _colours(page) == ["#731a68", "#e8850c", "#bbbbbb"]
     widths = page.js("window.netmap.data.quality.ties.map(t => window.netmap.edges.get('e' + t.edge).width)")
     assert widths == [8, 3, 1.5]
     dashes = page.js("window.netmap.data.quality.ties.map(t => window.netmap.edges.get('e' + t.edge).dashes)")
