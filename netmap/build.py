@@ -34,7 +34,7 @@ import networkx as nx
 from netmap._gc import gc_paused
 from netmap.errors import InputError
 from netmap.ingest.validate import Tables
-from netmap.model import STORE_PROPERTIES
+from netmap.model import SCORES, STORE_PROPERTIES, TIE_SURVEY_COLUMNS, header_key
 from netmap.roster import Roster
 from netmap.roster import slug as text_slug
 
@@ -94,7 +94,7 @@ _TAKEN: dict[str, set[str]] = {
         "id", "name", "agency_type", "level", "region", "team", "status", "industry", "website", "notes",
         "agency_type_name", "agency_type_as_written", "category",
     },
-    "roles": {"notes", "role_as_written"},
+    "roles": {"notes", "role_as_written", "lead"},
     "agreements": {"id", "parties", "title", "type", "signed", "expires", "status"},
     "funding": {"award_id", "stream_as_written", "amount", "start", "end", "source", "program", "funder_id"},
     "services": {
@@ -103,7 +103,11 @@ _TAKEN: dict[str, set[str]] = {
         "accepts_referrals_from",
     },
     "needs": {"region", "population", "population_as_written", "count"},
-    "ties": {"kind", "kind_as_written", "strength", "directed", "notes", "start", "end"},
+    "responses": {"partner_id", "answered_on", "form"},
+    "ties": {
+        "kind", "kind_as_written", "strength", "directed", "notes", "start", "end", "frequency", "reported_by",
+        *SCORES,
+    },
     "contacts": {"title", "email", "phone", "champion"},
 }  # fmt: skip
 
@@ -248,6 +252,7 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
             key=f"PERFORMS:{r['role_id']}",
             role_as_written=r["role"],
             notes=r["notes"],
+            **({"lead": r["lead"]} if r.get("lead") else {}),
             **_row_attrs("roles", r),
             **_extras("roles", r),
         )
@@ -356,11 +361,27 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
         }
         for n in tables["needs"]
     ]
+    # Who answered the partner survey (the responses sheet netmap merge writes); the date as
+    # ISO text, as the store keeps the list (JSON on the map's node).
+    G.graph["responses"] = [
+        {
+            "partner_id": r["partner_id"],
+            "answered_on": r["answered_on"].isoformat() if r["answered_on"] else None,
+            "form": r["form"],
+            **_row_attrs("responses", r),
+            **_extras("responses", r),
+        }
+        for r in tables["responses"]
+    ]
 
     # The ties are most of the edges (500,000 on a national map): ``put`` written out, with
     # each partner's node key made once, so that the dicts are looked up with keys whose
     # hash is already known instead of a fresh string per end per row.
     partner_key = {d["id"]: n for n, d in nodes.items() if d.get("label") == "Partner"}
+    # Survey answers (issue 22): how often, the six scores, who named the tie. Carried only
+    # when the sheet has those columns, so a map of a million plain ties stays as lean.
+    written = {header_key(h) for h in tables.columns.get("ties", ())}
+    surveyed = [name for name in TIE_SURVEY_COLUMNS if name in written]
     for t in tables["ties"]:
         kind = t["kind"]
         row = t["_row"]
@@ -378,6 +399,8 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
             "_sheet": "ties",
             "_row": row,
         }
+        if surveyed:
+            data.update({name: t[name] for name in surveyed})
         if t["extra"]:
             data.update(_extras("ties", t))
         u = partner_key.get(t["source_id"])

@@ -571,6 +571,15 @@ ScopeOpt = Annotated[
     ),
 ]
 
+WeightOpt = Annotated[
+    str,
+    typer.Option(
+        "--weight",
+        help="Weigh the ties of betweenness, constraint and effective size: none (default), strength, "
+        "or the partners' trust or value scores.",
+    ),
+]
+
 
 def _as_of(value: str | None):
     """Parse --as-of; a bad date is a usage error."""
@@ -600,6 +609,24 @@ def _scope(value: str) -> str:
     return value
 
 
+def _weight(value: str) -> str | None:
+    """Check --weight; "none" is no weight, an unknown one is a usage error."""
+    from netmap.analysis.quality import WEIGHTS
+
+    if value == "none":
+        return None
+    if value not in WEIGHTS:
+        raise UsageError(f"--weight {value!r} is not one of none, {', '.join(WEIGHTS)}")
+    return value
+
+
+def _caveat(console, quality) -> None:
+    """The survey caveat, first, with every analysis of survey data (nothing without one)."""
+    from netmap.render import terminal
+
+    terminal.render_caveat(console, quality)
+
+
 def _graph(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
     """Read and build; on data errors print them (stderr) and exit 1."""
     from netmap.render.terminal import render_issues
@@ -618,14 +645,19 @@ def _graph(source: str, roster: str | None, encoding: str | None, store: tuple =
     return G, loaded
 
 
-def _analysis(source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto"):
+def _analysis(
+    source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto", weight="none"
+):
     from netmap.pipeline import run
 
+    chosen = _weight(weight)
     with _Steps(2) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, store)
         step("analysing (betweenness, brokerage, resilience)")
-        return run(G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope))
+        return run(
+            G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope), weight=chosen
+        )
 
 
 @app.command()
@@ -637,6 +669,7 @@ def analyze(
     as_of: AsOfOpt = None,
     scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     top: Annotated[int, typer.Option("--top", min=1, help="Brokers and risks to list.")] = 10,
     limit: Annotated[
         int,
@@ -655,12 +688,13 @@ def analyze(
     """Run every analysis: findings first, then the scorecard, gaps, roles, brokers and more."""
     from netmap.render import terminal
 
-    result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database), scope)
+    result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database), scope, weight)
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
     console = _stdout()
     doc = result.to_dict()
+    _caveat(console, result.quality)
     console.print(_line(f"netmap analysis of {source} (as of {doc['as_of']})", style="bold"))
     terminal.render_findings(console, result.findings, limit=limit, do_first=result.do_first)
     terminal.render_scorecard(console, doc["scorecard"])
@@ -671,6 +705,7 @@ def analyze(
     terminal.render_funding(console, doc["funding"], limit=limit)
     terminal.render_resilience(console, doc["resilience"], top=top)
     terminal.render_health(console, doc["health"])
+    terminal.render_quality(console, doc["quality"], category_name=result.category_name, limit=limit)
 
 
 @app.command()
@@ -688,16 +723,20 @@ def gaps(
     as_json: JsonOpt = False,
 ) -> None:
     """Roster gaps: agency types present, peripheral or missing, by level and region."""
-    from netmap.analysis import roster_gaps, select_region
+    from netmap.analysis import roster_gaps, select_region, tie_quality
     from netmap.render import terminal
 
     day, chosen = _day(as_of), _scope(scope)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-    result = roster_gaps(select_region(G, region), roster=loaded, region=region, scope=chosen, as_of=day).to_dict()
+    view = select_region(G, region)
+    result = roster_gaps(view, roster=loaded, region=region, scope=chosen, as_of=day).to_dict()
+    quality = tie_quality(view, as_of=day, roster=loaded)
     if as_json:
-        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
+        caveat = None if quality is None else quality.caveat
+        sys.stdout.write(dumps({"as_of": day.isoformat(), "caveat": caveat, **result}) + "\n")
         return
     console = _stdout()
+    _caveat(console, quality)
     console.print(_line(f"Roster gaps of {source} (as of {day.isoformat()})", style="bold"))
     terminal.render_gaps(console, result)
 
@@ -711,6 +750,7 @@ def brokers(
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -719,16 +759,20 @@ def brokers(
 ) -> None:
     """Brokers: betweenness, brokerage roles, constraint, cut points, state links."""
     from netmap.analysis import brokers as find_brokers
-    from netmap.analysis import select_region
+    from netmap.analysis import select_region, tie_quality
     from netmap.render import terminal
 
-    day = _day(as_of)
+    day, chosen = _day(as_of), _weight(weight)
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
-    result = find_brokers(select_region(G, region), top=top, seed=seed, as_of=day, roster=loaded).to_dict()
+    view = select_region(G, region)
+    result = find_brokers(view, top=top, seed=seed, as_of=day, roster=loaded, weight=chosen).to_dict()
+    quality = tie_quality(view, as_of=day, roster=loaded)
     if as_json:
-        sys.stdout.write(dumps({"as_of": day.isoformat(), **result}) + "\n")
+        caveat = None if quality is None else quality.caveat
+        sys.stdout.write(dumps({"as_of": day.isoformat(), "caveat": caveat, **result}) + "\n")
         return
     console = _stdout()
+    _caveat(console, quality)
     console.print(_line(f"Broker analysis of {source} (as of {day.isoformat()})", style="bold"))
     terminal.render_brokers(console, result)
 
@@ -748,6 +792,7 @@ def regions_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Regions side by side: local roster matrix, minimum teams, state links, ranked by gaps."""
+    from netmap.analysis import tie_quality
     from netmap.analysis.regions import regions
     from netmap.render import terminal
 
@@ -757,7 +802,9 @@ def regions_command(
     if as_json:
         sys.stdout.write(dumps(result) + "\n")
         return
-    terminal.render_regions(_stdout(), result)
+    console = _stdout()
+    _caveat(console, tie_quality(G, as_of=day, roster=loaded))
+    terminal.render_regions(console, result)
 
 
 @app.command("services")
@@ -805,6 +852,7 @@ def services_command(
         sys.stdout.write(dumps({**doc, "findings": [f.to_dict() for f in found]}) + "\n")
         return
     console = _stdout()
+    _caveat(console, result.quality)
     console.print(_line(f"Service inventory of {source} (as of {doc['as_of']})", style="bold"))
     render_services(console, doc, found, limit=limit)
 
@@ -829,6 +877,40 @@ def _services_worksheet(source, roster, encoding, region, as_of, store, scope, o
         step("writing the worksheet")
         path = write_worksheet(G, inventory, output, roster=loaded, inputs=inputs, force=force)
     _stderr().print(Text(f"wrote {path}"))
+
+
+@app.command("survey")
+@handled
+def survey_command(
+    source: SourceArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the forms into (made if missing).")],
+    partner: Annotated[
+        list[str] | None,
+        typer.Option("--partner", metavar="ID", help="Write the form of this partner only (repeatable)."),
+    ] = None,
+    html: Annotated[
+        bool, typer.Option("--html", help="Offline HTML forms that save a filled answers file (.json) instead.")
+    ] = False,
+    roster: RosterOpt = None,
+    map_name: MapOpt = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    encoding: EncodingOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write an intake form per active partner (.xlsx, or offline HTML with --html); any command reads a filled one."""
+    inputs = _inputs(("SOURCE", source), ("--roster", roster))
+    G, loaded = _graph(source, roster, encoding, (map_name, user, database))
+    if html:
+        _survey_html(G, output, partner, force, loaded, inputs)
+        return
+    from netmap.export.survey import write_forms
+
+    paths = write_forms(G, output, partners=partner, roster=loaded, inputs=inputs, force=force)
+    console = _stderr()
+    for path in paths:
+        console.print(Text(f"wrote {path}"))
+    console.print(_line(f"{len(paths)} form(s) in {output}; a filled one reads back with: netmap validate FORM.xlsx"))
 
 
 @app.command("diff")
@@ -891,7 +973,12 @@ def diff_command(
     if as_json:
         sys.stdout.write(dumps(changes.to_dict()) + "\n")
     elif not output:
-        terminal.render_diff(_stdout(), changes.to_dict())
+        from netmap.analysis import tie_quality
+
+        console = _stdout()
+        # The later snapshot is the one read as today's: its survey's caveat, if it has one.
+        _caveat(console, tie_quality(G_new, as_of=_as_of(as_of), roster=loaded))
+        terminal.render_diff(console, changes.to_dict())
 
 
 # The options of suggest that report --directory takes too (declared once).
@@ -952,7 +1039,11 @@ def suggest_command(
     if as_json:
         sys.stdout.write(dumps(data) + "\n")
     else:
-        terminal.render_suggestions(_stdout(), data, show_empty=show_all)
+        from netmap.analysis import tie_quality
+
+        console = _stdout()
+        _caveat(console, tie_quality(G, as_of=_as_of(as_of), roster=loaded))
+        terminal.render_suggestions(console, data, show_empty=show_all)
     _directory_issues(found, directory)
 
 
@@ -1049,6 +1140,7 @@ def map_command(
     as_of: AsOfOpt = None,
     scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     map_name: MapOpt = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -1076,6 +1168,7 @@ def map_command(
             seed=seed,
             include_contacts=include_contacts,
             scope=_scope(scope),
+            weight=_weight(weight),
         )
         step("laying out and writing the map")
         written = write_map(
@@ -1268,6 +1361,7 @@ def report(
     as_of: AsOfOpt = None,
     scope: ScopeOpt = "auto",
     seed: SeedOpt = 0,
+    weight: WeightOpt = "none",
     expect: Annotated[
         list[str] | None,
         typer.Option(
@@ -1345,6 +1439,7 @@ def report(
             seed=seed,
             include_contacts=include_contacts,
             scope=_scope(scope),
+            weight=_weight(weight),
             expected_regions=expect or (),
             since=G_since,
             directory=found,
@@ -1439,6 +1534,75 @@ def _export_kumu(source, output, include_contacts, force, roster, as_of, encodin
     analysis = run(G, roster=loaded, as_of=_as_of(as_of))
     path = write_kumu(G, output, analysis=analysis, include_contacts=include_contacts, overwrite=force, inputs=inputs)
     _stderr().print(Text(f"wrote {path}"))
+
+
+@app.command("merge")
+@handled
+def merge_command(
+    sources: Annotated[
+        list[str], typer.Argument(help="Workbooks to merge: returned forms, regional workbooks (.xlsx or folders).")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The merged workbook: an .xlsx file, else a folder of CSV files.")
+    ],
+    same: Annotated[
+        list[str] | None,
+        typer.Option("--same", help="A=B: partner ids of one organisation; B's rows become A's (repeatable)."),
+    ] = None,
+    region_from_file: Annotated[
+        bool,
+        typer.Option(
+            "--region-from-file",
+            help="An input whose partners have no region gets its file name as region (pima-county -> Pima County).",
+        ),
+    ] = False,
+    roster: RosterOpt = None,
+    as_json: JsonOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Merge workbooks into one: ids checked across inputs, ties confirmed by both sides, who answered."""
+    from netmap.merge import merge_workbooks, write_merged
+
+    inputs = _inputs(*((f"INPUT {i + 1}", s) for i, s in enumerate(sources)), ("--roster", roster))
+    if str(output).lower().endswith(".xlsx"):
+        check_file_target(output, inputs=inputs, force=force)  # before the work, not after
+    result = merge_workbooks(sources, same=same or (), region_from_file=region_from_file, roster=roster)
+    written = write_merged(result, output, force=force, inputs=inputs)
+    if as_json:
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+    else:
+        from netmap.render.merge import render_merge
+
+        render_merge(_stdout(), result.to_dict())
+    if isinstance(written, Path):
+        _stderr().print(_line(f"wrote {written}"))
+    else:
+        _report_folder(written)
+    if result.errors:
+        # The good rows are written all the same: each row left out is named in an issue above.
+        _stderr(one_line=True).print(
+            _line(
+                f"netmap: {len(result.errors)} error(s) in the inputs: the rows with errors are not in {output}",
+                style="red",
+            )
+        )
+        raise typer.Exit(1)
+
+
+def _survey_html(G, output: Path, partners: list[str] | None, force: bool, roster, inputs) -> None:
+    """Write the offline HTML survey forms (``survey --html``) and say where they are."""
+    from netmap.render.survey_form import write_html_forms
+
+    written = write_html_forms(G, output, partners=partners, force=force, roster=roster, inputs=inputs)
+    console = _stderr()
+    for path in written:
+        console.print(Text(f"wrote {path}"))
+    _stdout().print(
+        _line(
+            f"wrote {len(written)} HTML form(s) to {output}; each saves intake-<id>-answers.json, "
+            "which every netmap command reads (netmap validate FILE)"
+        )
+    )
 
 
 @app.command()

@@ -221,6 +221,8 @@ ISSUE_CODES: dict[str, str] = {
     "zip-bomb": "an .xlsx unpacks to far more than its size",
     "unsafe-xml": "an .xlsx part declares a DTD or entities (XML bomb)",
     "not-a-workbook": "a file is not a readable .xlsx workbook",
+    "not-a-form": "a .json file is not the answers file of a netmap survey form",
+    "form-value": "an answer in a survey answers file is of the wrong kind (a list, a huge number); left out",
     "malformed-csv": "a CSV file cannot be parsed (usually an unclosed quote)",
     "too-many-rows": "a sheet has more rows than the limit",
     "too-many-columns": "a sheet has more columns than the limit",
@@ -269,6 +271,16 @@ ISSUE_CODES: dict[str, str] = {
     "refers-to-rejected-partner": "a row left out because a partner it names has an error in its own row",
     "region-spelling": "a region written another way (case, spaces, punctuation) than its first spelling; merged",
     "too-few-parties": "an agreement with fewer than two parties",
+    # netmap merge: several workbooks into one
+    "merge-id-collision": (
+        "one partner, agreement or award id names two different ones in two inputs; the later renamed <input>/<id>"
+    ),
+    "merge-same-organisation": "one organisation (name and agency type) under two ids; --same A=B merges them",
+    "merge-conflict": "a row about the same thing as an earlier input's, with another value; the earlier kept",
+    "merge-combined-row": "a row about the same thing as an earlier input's, filling its blanks; combined",
+    "merge-duplicate-row": "a row equal in every column to an earlier input's; kept once",
+    # partner intake forms (netmap survey)
+    "form-scores-without-tie": "a form's Partners row has answers but works_together is not yes; not read",
     # Open Referral HSDS 3.0 packages and their mapping file
     "hsds-bad-datapackage": "an HSDS datapackage.json cannot be used; the standard file names are read instead",
     "hsds-bad-resource": "an HSDS resource path points outside the package (or is a URL)",

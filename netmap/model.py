@@ -8,7 +8,7 @@ Examples
 --------
 >>> from netmap.model import SHEETS
 >>> [c.name for c in SHEETS["roles"].columns]
-['partner_id', 'role', 'notes']
+['partner_id', 'role', 'notes', 'lead']
 """
 
 from __future__ import annotations
@@ -95,6 +95,23 @@ STORE_PROPERTIES: frozenset[str] = frozenset({"map_id", "version", "id", "key", 
 
 LEVELS: tuple[str, ...] = ("state", "regional", "local", "national")
 TEAMS: tuple[str, ...] = ("leadership", "operations", "stakeholder")
+
+# How often two partners work together (ties.frequency), least to most often; the rank
+# (1-5) is what a tie's width and the frequency weight use.
+FREQUENCIES: tuple[str, ...] = ("yearly", "quarterly", "monthly", "weekly", "daily")
+
+# The relationship-quality scores of a ties row (issue 22), each 1 (not at all) to 4 (a
+# great deal), as partnership surveys ask them: three on trust, three on value. A tie's
+# trust is the mean of the trust scores given, its value the mean of the value scores.
+TRUST_SCORES: tuple[str, ...] = ("reliability", "mission_support", "openness")
+VALUE_SCORES: tuple[str, ...] = ("power_influence", "involvement", "resource_contribution")
+SCORES: tuple[str, ...] = TRUST_SCORES + VALUE_SCORES
+SCORE_MIN, SCORE_MAX = 1, 4
+# The survey columns of the ties sheet, as edge attributes of the same names.
+TIE_SURVEY_COLUMNS: tuple[str, ...] = ("frequency", *SCORES, "reported_by")
+
+# Whether a partner leads a role or supports it (roles.lead).
+ROLE_LEADS: tuple[str, ...] = ("lead", "support")
 PARTNER_STATUSES: tuple[str, ...] = ("active", "prospective", "former")
 AGREEMENT_TYPES: tuple[str, ...] = ("MOU", "MOA", "articulation", "data-sharing", "other")
 AGREEMENT_STATUSES: tuple[str, ...] = ("draft", "active", "expired", "terminated")
@@ -123,7 +140,7 @@ class Column:
     ``kind`` says how a cell is parsed and checked: ``text``, ``id`` (unique within the
     sheet), ``ref`` (a partner id), ``refs`` (partner ids separated by ``;``),
     ``choice`` (one of ``choices``), ``date``, ``amount`` (a number >= 0),
-    ``strength`` (an integer 1-3), ``bool`` (yes/no), ``agency_type``, ``role``,
+    ``strength`` (an integer 1-3), ``score`` (an integer 1-4), ``bool`` (yes/no), ``agency_type``, ``role``,
     ``population``, ``email``; ``count`` (a whole number >= 0), ``list`` (texts separated
     by ``;``), ``populations`` (populations separated by ``;``), ``service`` (matched
     against the service taxonomy, kept as written when it matches nothing).
@@ -190,6 +207,7 @@ SHEETS: dict[str, Sheet] = {
             Column("partner_id", "ref", True, help="Id of a partner in the partners sheet.", width=12),
             Column("role", "role", True, help="Functional role from the role chart.", width=40),
             Column("notes", "text", help="How the partner plays this role.", width=30),
+            Column("lead", "choice", choices=ROLE_LEADS, help="lead or support (blank: not said).", width=10),
         ),
         help="One row per functional role a partner plays.",
         key=("partner_id", "role"),
@@ -257,9 +275,28 @@ SHEETS: dict[str, Sheet] = {
             Column("notes", "text", help="What the tie is about.", width=30),
             Column("start", "date", help="When the tie began, as YYYY-MM-DD (blank: always).", width=12),
             Column("end", "date", help="When it ended, as YYYY-MM-DD (blank: still running).", width=12),
+            Column(
+                "frequency",
+                "choice",
+                choices=FREQUENCIES,
+                help="How often they work together: yearly, quarterly, monthly, weekly or daily.",
+                width=12,
+            ),
+            Column("reliability", "score", help="Trust: does the other follow through? 1 (not at all) to 4.", width=11),
+            Column("mission_support", "score", help="Trust: does it share the mission? 1 to 4.", width=11),
+            Column("openness", "score", help="Trust: is it open to discussion? 1 to 4.", width=11),
+            Column("power_influence", "score", help="Value: its power and influence. 1 to 4.", width=11),
+            Column("involvement", "score", help="Value: its level of involvement. 1 to 4.", width=11),
+            Column("resource_contribution", "score", help="Value: the resources it brings. 1 to 4.", width=11),
+            Column(
+                "reported_by",
+                "ref",
+                help="Partner id of who named this tie (a survey answer); blank: recorded for the map.",
+                width=12,
+            ),
         ),
         help="One row per working relationship between two partners.",
-        key=("source_id", "target_id", "kind"),
+        key=("source_id", "target_id", "reported_by", "kind"),
     ),
     "services": Sheet(
         "services",
@@ -321,6 +358,16 @@ SHEETS: dict[str, Sheet] = {
         help="How many people of each population live in each region (for seats per 1,000).",
         key=("region", "population"),
     ),
+    "responses": Sheet(
+        "responses",
+        (
+            Column("partner_id", "ref", True, help="Id of a partner that answered the partner survey.", width=12),
+            Column("answered_on", "date", help="When its answers came back, as YYYY-MM-DD.", width=12),
+            Column("form", "text", help="The returned form (file name) its answers came from.", width=30),
+        ),
+        help="Who answered the partner survey (written by netmap merge): the rest have not answered yet.",
+        key=("partner_id",),
+    ),
 }
 
 SHEET_ORDER: tuple[str, ...] = tuple(SHEETS)
@@ -343,6 +390,13 @@ WORKSHEET_MARKER = "netmap-worksheet"
 WORKSHEET_IDS = "netmap:ids"
 WORKSHEET_HELP_SHEET = "how to fill"
 WORKSHEET_ANY_POPULATION = "(any population)"
+
+# The partner intake form (issue 22): written by netmap.export.survey, read back by
+# netmap.ingest.form. A workbook with a sheet whose cell A1 holds FORM_MARKER is a form; that
+# (hidden) sheet holds, below a header row, the respondent's partner id, the map and the form
+# version as key/value rows. FORM_VERSION changes when the layout the reader expects changes.
+FORM_MARKER = "netmap-form"
+FORM_VERSION = 1
 
 # The "Issues" sheet of a workbook annotated by `netmap validate --annotate` starts with this
 # in cell A1; reading the workbook again skips it (it is netmap's note, not data).

@@ -67,6 +67,7 @@ ANALYSIS_OPTIONS = (
     "directory",
     "suggest_top",
     "anywhere",
+    "weight",
 )
 DIFF_TOP = 10  # brokers compared between two snapshots
 
@@ -87,6 +88,7 @@ def run(
     directory: Any = None,
     suggest_top: int | None = 5,
     anywhere: bool = False,
+    weight: str | None = None,
 ) -> Analysis:
     """The one analysis of a command.
 
@@ -94,7 +96,7 @@ def run(
     ----------
     G : networkx.MultiDiGraph
         The map. Not modified.
-    roster, region, as_of, seed, top, include_contacts, scope, expected_regions, backend
+    roster, region, as_of, seed, top, include_contacts, scope, expected_regions, backend, weight
         As :func:`netmap.analysis.analyze` takes them.
     since : networkx.MultiDiGraph, optional
         An earlier snapshot: ``Analysis.changes`` is what changed since (the same region,
@@ -130,6 +132,7 @@ def run(
         backend=backend,
         scope=scope,
         expected_regions=expected_regions,
+        weight=weight,
     )
     if since is not None:
         a.changes = compare(since, G, analysis=a)

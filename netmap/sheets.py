@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.build import extra_attr
-from netmap.model import SHEETS, header_key
+from netmap.model import SHEETS, TIE_SURVEY_COLUMNS, header_key
 
 __all__ = ["cell", "sheet_rows"]
 
@@ -66,6 +66,9 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
             "partner_id": works_at[0] if works_at else None,
             **{k: d.get(k) for k in ("name", "title", "email", "phone", "champion")},
         }
+    if sheet == "responses":
+        (response,) = item
+        return {k: response.get(k) for k in ("partner_id", "answered_on", "form")}
     if sheet == "needs":
         (need,) = item
         return {
@@ -76,7 +79,7 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
     u, v, d = item
     source, target = G.nodes[u]["id"], G.nodes[v]["id"]
     if sheet == "roles":
-        return {"partner_id": source, "role": d.get("role_as_written"), "notes": d.get("notes")}
+        return {"partner_id": source, "role": d.get("role_as_written"), "notes": d.get("notes"), "lead": d.get("lead")}
     if sheet == "funding":
         return {
             "id": d.get("award_id"),
@@ -95,7 +98,7 @@ def _known_values(sheet: str, G: nx.MultiDiGraph, item: tuple[Any, ...]) -> dict
         "source_id": source,
         "target_id": target,
         "kind": d.get("kind_as_written"),
-        **{k: d.get(k) for k in ("strength", "directed", "notes", "start", "end")},
+        **{k: d.get(k) for k in ("strength", "directed", "notes", "start", "end", *TIE_SURVEY_COLUMNS)},
     }
 
 
@@ -118,10 +121,10 @@ _ROW_OWNER = {
 
 
 def _items(G: nx.MultiDiGraph, sheet: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    if sheet == "needs":
-        # Not a node or relationship: the graph's own list (G.graph["needs"]).
-        for need in G.graph.get("needs") or ():
-            yield need.get("_row") or 0, (need,)
+    if sheet in ("needs", "responses"):
+        # Not a node or relationship: the graph's own list (G.graph["needs"], ["responses"]).
+        for item in G.graph.get(sheet) or ():
+            yield item.get("_row") or 0, (item,)
         return
     if sheet == "services":
         yield from _service_items(G)

@@ -24,9 +24,12 @@ from netmap.errors import UsageError
 from netmap.model import (
     AGREEMENT_STATUSES,
     AGREEMENT_TYPES,
+    FREQUENCIES,
     FUNDING_SOURCES,
     LEVELS,
     PARTNER_STATUSES,
+    ROLE_LEADS,
+    SCORES,
     SHEETS,
     TEAMS,
     TIE_KINDS,
@@ -62,7 +65,9 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "status": "active",
         },
     ],
-    "roles": [{"partner_id": "P001", "role": "Design programs", "notes": "Designs the pathway programs."}],
+    "roles": [
+        {"partner_id": "P001", "role": "Design programs", "notes": "Designs the pathway programs.", "lead": "lead"}
+    ],
     "agreements": [
         {
             "id": "A001",
@@ -95,6 +100,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "strength": "2",
             "directed": "no",
             "notes": "Monthly referral meeting.",
+            "frequency": "monthly",
         }
     ],
     "services": [
@@ -147,6 +153,9 @@ def _choices(roster: Roster, taxonomy: ServiceTaxonomy) -> dict[tuple[str, str],
         ("ties", "kind"): (list(TIE_KINDS), True),
         ("ties", "strength"): (["1", "2", "3"], True),
         ("ties", "directed"): (yes_no, False),
+        ("ties", "frequency"): (list(FREQUENCIES), False),
+        **{("ties", score): (["1", "2", "3", "4"], True) for score in SCORES},
+        ("roles", "lead"): (list(ROLE_LEADS), False),
         ("services", "service"): ([s.name for s in taxonomy.services.values()], False),
         ("services", "population"): (populations, False),
         ("services", "cost"): (list(COSTS), False),

@@ -286,3 +286,68 @@ def test_provides_edges_carry_the_services_row_one_per_population(tmp_path):
 
 def test_a_workbook_without_needs_has_an_empty_needs_list(graph):
     assert graph.graph["needs"] == []
+
+
+SURVEY_PARTNERS = [
+    ["id", "name", "agency_type", "region"],
+    ["A", "Alpha Workforce Board", "Local WIB", "North"],
+    ["B", "Beta College", "Local community colleges", "North"],
+    ["C", "Gamma TANF Office", "Local TANF providers", "North"],
+]
+SURVEY_TIES = [
+    ["source_id", "target_id", "kind", "frequency", "Reliability", "mission_support", "openness",
+     "power_influence", "involvement", "resource_contribution", "reported_by"],
+    ["A", "B", "collaboration", "every week", "4", "3", "4", "2", "3", "3", "A"],
+    ["B", "A", "collaboration", "monthly", "2", "2", "3", "4", "4", "4", "B"],
+    ["A", "C", "referral", "yearly", "4", "1", "1", "1", "1", "1", "A"],
+]  # fmt: skip
+
+
+def test_survey_answers_become_tie_attributes_and_read_back(tmp_path):
+    # Each side's answer about the A-B tie is its own edge, with its own frequency, scores and
+    # reporter; written back out as a workbook and read again, every answer is the same.
+    from netmap.export.graph import export_graph
+    from tests.conftest import write_csv_workbook
+
+    roles = [["partner_id", "role", "lead"], ["A", "Convener", "lead"], ["B", "Convener", "supporting"]]
+    src = write_csv_workbook(tmp_path / "m", {"partners": SURVEY_PARTNERS, "ties": SURVEY_TIES, "roles": roles})
+
+    def answers(G):
+        return sorted(
+            (G.nodes[u]["id"], G.nodes[v]["id"], e["reported_by"], e["frequency"], e["reliability"], e["involvement"])
+            for u, v, e in G.edges(data=True)
+            if e["type"] == "TIED_TO"
+        )
+
+    G = netmap.read_graph(src)
+    expected = [
+        ("A", "B", "A", "weekly", 4, 3),
+        ("A", "C", "A", "yearly", 4, 1),
+        ("B", "A", "B", "monthly", 2, 4),
+    ]
+    assert answers(G) == expected
+    leads = sorted((G.nodes[u]["id"], e["lead"]) for u, _, e in G.edges(data=True) if e["type"] == "PERFORMS")
+    assert leads == [("A", "lead"), ("B", "support")]
+    export_graph(G, tmp_path / "again", format="workbook")
+    assert answers(netmap.read_graph(tmp_path / "again")) == expected
+
+
+def test_a_map_without_survey_columns_carries_no_survey_attributes(graph):
+    # A plain ties sheet gives edges with no frequency, score or reporter keys at all: the
+    # million-tie map stays as lean as before.
+    ties = [e for *_, e in graph.edges(data=True) if e["type"] == "TIED_TO"]
+    assert ties and not any(k in e for e in ties for k in ("frequency", "reliability", "reported_by"))
+
+
+def test_the_responses_sheet_says_who_answered_and_reads_back(tmp_path):
+    from netmap.export.graph import export_graph
+    from tests.conftest import write_csv_workbook
+
+    responses = [["partner_id", "answered_on", "form"], ["A", "2026-11-02", "intake-A.xlsx"], ["C", "", ""]]
+    src = write_csv_workbook(tmp_path / "m", {"partners": SURVEY_PARTNERS, "responses": responses})
+    G = netmap.read_graph(src)
+    expected = [("A", "2026-11-02", "intake-A.xlsx"), ("C", None, None)]
+    assert [(r["partner_id"], r["answered_on"], r["form"]) for r in G.graph["responses"]] == expected
+    export_graph(G, tmp_path / "again", format="workbook")
+    again = netmap.read_graph(tmp_path / "again").graph["responses"]
+    assert [(r["partner_id"], r["answered_on"], r["form"]) for r in again] == expected

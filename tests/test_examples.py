@@ -198,6 +198,7 @@ def test_the_211_directory_warns_only_of_the_two_organisations_left_out_on_purpo
         "services": 37,
         "contacts": 0,
         "needs": 0,
+        "responses": 0,
     }
 
 

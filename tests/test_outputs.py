@@ -255,6 +255,7 @@ NEW_FOLDER_CASES = [
     (["export", "BOOK", "--format", "csv", "-o", "NEW"], "NEW/nodes.csv"),
     (["export", "BOOK", "--format", "workbook", "-o", "NEW"], "NEW/partners.csv"),
     (["services", "BOOK", "--worksheet", "-o", "NEW/inventory.xlsx"], "NEW/inventory.xlsx"),
+    (["survey", "BOOK", "-o", "NEW"], "NEW/intake-TIC.xlsx"),
     (["init", "NEW"], "NEW/netmap.xlsx"),
     (["init", "NEW", "--csv"], "NEW/partners.csv"),
     (["hsds-mapping", "HSDS", "-o", "NEW/mapping.yaml"], "NEW/mapping.yaml"),

@@ -192,6 +192,12 @@ COMMANDS = [
         ("wrote",),
         files=lambda b: [b.folder / "inventory.xlsx"],
     ),
+    Command(
+        "survey",
+        lambda b: ["survey", TUCSON, "-o", b.folder / "forms", "--partner", "TIC"],
+        ("wrote", "1 form(s) in", "netmap validate FORM.xlsx"),
+        files=lambda b: [b.folder / "forms" / "intake-TIC.xlsx"],
+    ),
     Command("diff", lambda b: ["diff", b.old, b.new], ("Columbia Gorge Community College", "Changes")),
     Command(
         "suggest",
@@ -227,6 +233,12 @@ COMMANDS = [
         lambda b: ["hsds-mapping", PIMA_211, "-o", b.folder / "mapping.yaml"],
         ("wrote", "fill in the blanks, then check it with: netmap --mapping"),
         files=lambda b: [b.folder / "mapping.yaml", PIMA_211],
+    ),
+    Command(
+        "merge",
+        lambda b: ["merge", OREGON, TUCSON, "-o", b.folder / "merged.xlsx"],
+        ("One id, two organisations", "Pima Community College", "rows read", "wrote"),
+        files=lambda b: [b.folder / "merged.xlsx"],
     ),
     Command(
         "demo",

@@ -40,6 +40,7 @@ from netmap.analysis.formalisation import Formalisation, formalisation
 from netmap.analysis.funding import Funding, funding
 from netmap.analysis.gaps import RosterGaps, roster_gaps
 from netmap.analysis.health import Health, health
+from netmap.analysis.quality import WEIGHTS, TieQuality, tie_quality
 from netmap.analysis.regions import Regions, regions
 from netmap.analysis.resilience import Resilience, resilience
 from netmap.analysis.roles import RoleGaps, role_gaps
@@ -67,6 +68,7 @@ __all__ = [
     "select_region",
     "service_inventory",
     "start_brokers",
+    "tie_quality",
 ]
 
 
@@ -102,6 +104,9 @@ class Analysis:
     suggestions: Any = None
     # The service inventory: None when the map has no services rows.
     services: ServiceInventory | None = None
+    # What the partners said of their ties (None: no survey answers); what weighed the ties.
+    quality: TieQuality | None = None
+    weight: str | None = None
 
     def category_name(self, category_id: str | None) -> str:
         cat = self.roster.categories.get(category_id or "")
@@ -139,6 +144,7 @@ class Analysis:
             **({"changes": self.changes.to_dict()} if self.changes is not None else {}),
             **({"suggestions": self.suggestions.to_dict()} if self.suggestions is not None else {}),
             **({"services": self.services.to_dict()} if self.services is not None else {}),
+            "quality": self.quality.to_dict() if self.quality is not None else None,
         }
 
 
@@ -213,6 +219,7 @@ def analyze(
     backend: str = "auto",
     scope: str = "auto",
     expected_regions: Sequence[str] = (),
+    weight: str | None = None,
 ) -> Analysis:
     """Run every analysis on ``G`` (optionally one region of it).
 
@@ -244,11 +251,16 @@ def analyze(
     expected_regions : sequence of str
         Regions that should be there: with ``region`` None, the regions side by side
         (``Analysis.regions``) show one with no partner listed as such.
+    weight : {None, "strength", "trust", "value"}
+        Weigh the ties of betweenness, constraint and effective size
+        (:func:`~netmap.analysis.brokers.brokers`); None: unweighted.
 
     Returns
     -------
     Analysis
     """
+    if weight is not None and weight not in WEIGHTS:
+        raise UsageError(f"--weight {weight!r} is not one of none, {', '.join(WEIGHTS)}")
     with shared_cache(), gc_paused():
         roster = resolve_roster(G, roster)
         day = as_date(as_of)
@@ -270,7 +282,7 @@ def analyze(
         money = funding(view, as_of=day, roster=roster)
         network = health(view, seed=seed, backend=backend, as_of=day)
         resil = resilience(view, as_of=day, include_contacts=include_contacts, backend=backend, roster=roster)
-        links = brokers(view, top=top, seed=seed, backend=backend, as_of=day, roster=roster)
+        links = brokers(view, top=top, seed=seed, backend=backend, as_of=day, roster=roster, weight=weight)
         card = scorecard(
             view,
             roster=roster,
@@ -318,6 +330,8 @@ def analyze(
             partners_active=n,
             regions=side_by_side,
             services=service_inventory(view, as_of=day, region=region) if has_services(view) else None,
+            quality=tie_quality(view, as_of=day, roster=roster),
+            weight=weight,
         )
         # The findings read no scorecard; the scorecard's ratings then agree with them.
         result.scorecard = card.agree(result.findings)

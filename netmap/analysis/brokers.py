@@ -9,7 +9,8 @@
   share one, A another), *liaison* (three categories). Ties are arcs in both
   directions unless a ``ties`` row marks them directed, so on two-way ties each open
   pair counts once each way.
-- **Burt's constraint and effective size** (unweighted).
+- **Burt's constraint and effective size**, unweighted unless ``weight`` says what weighs
+  the ties (with betweenness: see :func:`netmap.analysis.quality.tie_distance`).
 - **Articulation points and bridges**: partners and ties whose loss splits the network.
 - **Category spanners**: partners tied into the most categories other than their own.
 - **State links**: for each region, which of its partners are tied to state-level partners.
@@ -224,11 +225,13 @@ class Brokers:
     articulation_points: list[str] = field(default_factory=list)
     state_links: list[dict[str, Any]] = field(default_factory=list)
     top: int | None = None
+    weight: str | None = None  # what weighs the ties of betweenness, constraint, effective size
 
     def to_dict(self) -> dict[str, Any]:
         rows = self.rows[: self.top] if self.top else self.rows
         return {
             "betweenness_method": self.method,
+            "weight": self.weight,
             "k": self.k,
             "seed": self.seed,
             "brokers": rows,
@@ -253,6 +256,7 @@ def brokers(
     backend: str = "auto",
     as_of: dt.date | str | None = None,
     roster: Roster | None = None,
+    weight: str | None = None,
 ) -> Brokers:
     """Rank partners as brokers, on the network of ``as_of``.
 
@@ -281,6 +285,12 @@ def brokers(
         The day whose current ties, agreements and awards make the network (default today).
     roster : Roster, optional
         Decides who is state level for the state links (default: the graph's own).
+    weight : {None, "strength", "trust", "value"}
+        Weigh the ties (:func:`netmap.analysis.quality.tie_weights`; a tie with no score
+        takes the mean weight): constraint and effective size take the weights as networkx
+        does, betweenness takes each tie's length
+        (:func:`netmap.analysis.quality.tie_distance`). Computed with networkx on every
+        backend. None (default): unweighted, as before.
 
     Returns
     -------
@@ -337,6 +347,9 @@ def brokers(
         category = {p: d.get("category") for p, d in P.nodes(data=True)}
         degree = dict(P.degree())
         reached = {p: len({category[m] for m in P.adj[p]} - {d.get("category"), None}) for p, d in P.nodes(data=True)}
+    if weight is not None:
+        between, constraints, effective = _weighted(G, P, weight, day, k_used, seed)
+        result.weight = weight
     result.articulation_points = sorted(cut_points)
     result.bridges = sorted(tuple(sorted(e)) for e in bridge_list)
 
@@ -361,6 +374,24 @@ def brokers(
     if not fast:
         result.state_links = _state_links(G, P, roster)
     return result
+
+
+def _weighted(
+    G: nx.MultiDiGraph, P: nx.Graph, weight: str, day: dt.date, k: int | None, seed: int | None
+) -> tuple[dict[Any, float], dict[Any, float], dict[Any, float]]:
+    """Betweenness, constraint and effective size of ``P`` with its ties weighed by ``weight``."""
+    from netmap.analysis.quality import tie_distance, tie_weights
+
+    weights = tie_weights(G, weight, as_of=day)
+    W = nx.Graph()
+    W.add_nodes_from(P)
+    for (a, b), w in weights.items():
+        W.add_edge(a, b, weight=w, distance=tie_distance(weight, w))
+    if k is not None:
+        between = nx.betweenness_centrality(W, k=k, seed=seed, normalized=True, weight="distance")
+    else:
+        between = nx.betweenness_centrality(W, normalized=True, weight="distance")
+    return between, nx.constraint(W, weight="weight"), nx.effective_size(W, weight="weight")
 
 
 def start_brokers(G: nx.MultiDiGraph, **options: Any) -> _background.Pending:

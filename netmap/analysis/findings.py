@@ -58,6 +58,9 @@ state-link-missing         medium    policy-alignment           regions
 network-split              medium*   cross-agency-partnerships  partners outside the largest part
 level-not-assessed         info      (none)                     1 per level left out
 silo                       info      cross-agency-partnerships  partners in the clusters
+low-trust-broker           medium    cross-agency-partnerships  partners relying on it
+survey-unanswered          medium    (none)                     partners who have not answered
+ties-unconfirmed           info      (none)                     ties named by one side only
 =========================  ========  =========================  =====================================
 
 (*) key-partner is medium when nobody would be cut off (only agency types lost);
@@ -377,8 +380,45 @@ CODES: dict[str, Code] = {
             "{n} clusters of partners are mostly one category: {names}.",
             "Pair their members with partners from other sectors.",
         ),
+        Code(
+            "low-trust-broker",
+            "medium",
+            "quality",
+            "cross-agency-partnerships",
+            "partner relied on but scored low on trust",
+            "{n} partners others rely on are scored low on trust: {names}.",
+            "Talk with each and with the partners who scored it; agree what would make the ties work.",
+        ),
+        Code(
+            "survey-unanswered",
+            "medium",
+            "quality",
+            None,
+            "partners who have not answered the survey",
+            "{n} surveys have partners who have not answered: {names}.",
+        ),
+        Code(
+            "ties-unconfirmed",
+            "info",
+            "quality",
+            None,
+            "ties named by one side only",
+            "{n} surveys have many ties named by one side only: {names}.",
+        ),
     )
 }
+
+# Tie quality (netmap.analysis.quality): a partner is relied on when this many others tie to
+# it weekly or daily, or it is among the first BROKERS_RELIED brokers by betweenness; its
+# trust is low below LOW_TRUST (the middle of the 1-4 scale) from at least MIN_RATERS others.
+LOW_TRUST = 2.5
+MIN_RATERS = 2
+RELIED_ON = 2
+BROKERS_RELIED = 5
+# The survey is a finding when fewer than this share answered, or more than this share of
+# the reported ties are named by one side only.
+MIN_RESPONSE = 0.7
+MAX_UNCONFIRMED = 0.3
 
 
 @dataclass(frozen=True)
@@ -923,6 +963,75 @@ def _services(a: Analysis) -> list[Finding]:
     return out
 
 
+def low_trust(partner: dict[str, Any], top_brokers: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether a row of ``TieQuality.partners`` is a partner relied on but scored low on trust.
+
+    >>> low_trust({"id": "C", "trust": 2.2, "raters": 3, "relied_on": 2})
+    True
+    >>> low_trust({"id": "C", "trust": 2.5, "raters": 3, "relied_on": 2})
+    False
+    """
+    relied = partner["relied_on"] >= RELIED_ON or partner["id"] in top_brokers
+    trust = partner["trust"]
+    return relied and trust is not None and trust < LOW_TRUST and partner["raters"] >= MIN_RATERS
+
+
+def _quality(a: Analysis) -> list[Finding]:
+    """The survey's findings (none without survey answers)."""
+    q = a.quality
+    if q is None:
+        return []
+    out = []
+    top = {r["id"] for r in a.brokers.rows[:BROKERS_RELIED] if r["betweenness"]}
+    for p in q.partners:
+        if not low_trust(p, top):
+            continue
+        why = f"{p['relied_on']} partners work with it weekly or daily" if p["relied_on"] else "it is a top broker"
+        out.append(
+            make(
+                "low-trust-broker",
+                f"{p['name'] or p['id']} is relied on ({why}) but the {p['raters']} partners who scored it "
+                f"give it a trust of {p['trust']:.1f} of 4.",
+                "Talk with it and with the partners who scored it; agree what would make the ties work.",
+                items=[
+                    {
+                        "partner": p["name"] or p["id"],
+                        "trust": p["trust"],
+                        "raters": p["raters"],
+                        "relied_on": p["relied_on"],
+                    }
+                ],
+                reach=max(p["relied_on"], 1),
+            )
+        )
+    rate = q.response_rate
+    if rate is not None and rate < MIN_RESPONSE:
+        missing = [r["name"] or r["id"] for r in q.not_answered]
+        out.append(
+            make(
+                "survey-unanswered",
+                f"Only {len(q.respondents)} of {q.active} partners answered the survey ({round(100 * rate)}%); "
+                f"not yet: {_list(missing, 5)}.",
+                "Ask them to return their forms before reading the scores and one-sided ties as the whole picture.",
+                items=[{"survey": "partners", "answered": len(q.respondents), "not_answered": missing}],
+                reach=len(missing),
+            )
+        )
+    share = q.unconfirmed_share
+    if share is not None and share > MAX_UNCONFIRMED:
+        out.append(
+            make(
+                "ties-unconfirmed",
+                f"{q.unconfirmed} of {q.confirmed + q.unconfirmed} reported ties ({round(100 * share)}%) are named "
+                "by one side only.",
+                "Check the one-sided ties with the partners at both ends.",
+                items=[{"survey": "ties", "unconfirmed": q.unconfirmed, "reported": q.confirmed + q.unconfirmed}],
+                reach=q.unconfirmed,
+            )
+        )
+    return out
+
+
 # In this order; a new kind of finding adds its function here (and its code to CODES).
 BUILDERS: list[Callable[[Analysis], list[Finding]]] = [
     _teams,
@@ -937,6 +1046,7 @@ BUILDERS: list[Callable[[Analysis], list[Finding]]] = [
     _state_links,
     _health,
     _services,
+    _quality,
 ]
 
 

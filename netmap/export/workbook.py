@@ -34,7 +34,7 @@ from netmap.model import SHEET_ORDER
 from netmap.outputs import MANIFEST, Inputs, Written, neutralise, read_manifest, write_folder
 from netmap.sheets import cell, sheet_rows
 
-__all__ = ["MANIFEST", "sheet_rows", "write_workbook"]
+__all__ = ["MANIFEST", "sheet_rows", "write_sheets", "write_workbook"]
 
 
 def write_workbook(G: nx.MultiDiGraph, folder: str | Path, *, overwrite: bool = False, inputs: Inputs = ()) -> Written:
@@ -69,29 +69,58 @@ def write_workbook(G: nx.MultiDiGraph, folder: str | Path, *, overwrite: bool = 
     UsageError
         ``folder`` is a file, an input or inside one, or holds CSV files and not ``overwrite``.
     """
-    out = Path(folder)
-    files: dict[str, bytes] = {}
-    sheets: dict[str, str] = {}
     recorded = set(G.graph.get("columns") or {})
+    sheets: dict[str, tuple[list[str], list[list[str]]]] = {}
     for sheet in SHEET_ORDER:
         header, rows = sheet_rows(G, sheet)
         if rows or sheet in recorded or sheet == "partners":
-            files[f"{sheet}.csv"] = _csv_bytes(header, rows)
-            sheets[f"{sheet}.csv"] = sheet
+            sheets[sheet] = (header, rows)
+    for name, records in (G.graph.get("extra_sheets") or {}).items():
+        header = list(dict.fromkeys(k for r in records for k in r if k != "_row"))
+        sheets.setdefault(name, (header, [[cell(r.get(h)) for h in header] for r in records]))
+    return write_sheets(folder, sheets, overwrite=overwrite, inputs=inputs)
+
+
+def write_sheets(
+    folder: str | Path,
+    sheets: dict[str, tuple[list[str], list[list[str]]]],
+    *,
+    overwrite: bool = False,
+    inputs: Inputs = (),
+) -> Written:
+    """Write sheets given as ``{name: (header, rows of text)}`` as a workbook folder.
+
+    netmap's sheets (:data:`netmap.model.SHEET_ORDER`) are written first, in that order, each
+    as ``<sheet>.csv``; other sheets after them under a file name safe for any file system.
+    The rules of :func:`write_workbook` apply (``overwrite``, ``inputs``, the manifest).
+
+    >>> import tempfile
+    >>> out = write_sheets(tempfile.mkdtemp(), {"partners": (["id", "name", "agency_type"], [["P1", "Pima CC", "CC"]])})
+    >>> [p.name for p in out]
+    ['partners.csv', 'netmap-workbook.json']
+    """
+    out = Path(folder)
+    files: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    for sheet in SHEET_ORDER:
+        if sheet in sheets:
+            files[f"{sheet}.csv"] = _csv_bytes(*sheets[sheet])
+            names[f"{sheet}.csv"] = sheet
     warnings = []
     # Compared case-folded: on Windows and macOS "A.csv" and "a.csv" are one file.
     taken = {name.casefold() for name in files} | {MANIFEST.casefold()}
-    for name, records in (G.graph.get("extra_sheets") or {}).items():
-        header = list(dict.fromkeys(k for r in records for k in r if k != "_row"))
+    for name, (header, rows) in sheets.items():
+        if name in SHEET_ORDER:
+            continue
         file_name = _file_name(name, taken)
         if file_name != f"{name}.csv":
             warnings.append(f"sheet {name!r} is written as {file_name}")
         taken.add(file_name.casefold())
-        files[file_name] = _csv_bytes(header, [[cell(r.get(h)) for h in header] for r in records])
-        sheets[file_name] = name
+        files[file_name] = _csv_bytes(header, rows)
+        names[file_name] = name
     previous = (read_manifest(out) or {}) if out.is_dir() else {}
     # Last: a folder whose manifest lists a file holds that file whole.
-    files[MANIFEST] = _manifest_bytes(sheets)
+    files[MANIFEST] = _manifest_bytes(names)
     # The standard sheets are netmap's by name; other files only when an earlier write listed them.
     owned = {f"{sheet}.csv" for sheet in SHEET_ORDER} | set(previous)
     # Every CSV file refuses the write without overwrite: it would be read as a sheet.

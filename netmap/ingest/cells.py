@@ -35,6 +35,7 @@ __all__ = [
     "parse_bool",
     "parse_count",
     "parse_date",
+    "parse_score",
     "parse_strength",
     "to_decimal_point",
 ]
@@ -246,6 +247,24 @@ def parse_strength(value: Any) -> tuple[int | None, Problem | None]:
         return None, ("invalid-number", f"{text!r} is not a whole number; strength is 1 (weak) to 3 (strong)", ())
     if not number.is_integer() or not 1 <= number <= 3:
         return None, ("out-of-range", f"{text!r} is outside 1-3; strength is 1 (weak), 2 or 3 (strong)", ())
+    return int(number), None
+
+
+def parse_score(value: Any) -> tuple[int | None, Problem | None]:
+    """A relationship-quality score: the whole number 1, 2, 3 or 4.
+
+    >>> parse_score("3"), parse_score(4.0)[0], parse_score("5")[1][0], parse_score("high")[1][0]
+    ((3, None), 4, 'out-of-range', 'invalid-number')
+    """
+    if isinstance(value, bool):
+        return None, ("invalid-number", f"{cell_text(value)!r} is not a whole number 1-4", ())
+    text = cell_text(value)
+    try:
+        number = float(text)
+    except ValueError:
+        return None, ("invalid-number", f"{text!r} is not a whole number; a score is 1 (not at all) to 4", ())
+    if not number.is_integer() or not 1 <= number <= 4:
+        return None, ("out-of-range", f"{text!r} is outside 1-4; a score is 1 (not at all), 2, 3 or 4", ())
     return int(number), None
 
 

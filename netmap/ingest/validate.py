@@ -38,8 +38,10 @@ from netmap.ingest.cells import (
     parse_bool,
     parse_count,
     parse_date,
+    parse_score,
     parse_strength,
 )
+from netmap.ingest.form import fold_form, locate_form_issues
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
 from netmap.ingest.worksheet import fold_worksheets, locate_issues
 from netmap.model import SHEETS, Column, Sheet, header_key
@@ -68,6 +70,15 @@ _CHOICE_SYNONYMS = {
     "data sharing agreement": "data-sharing",
     "dsa": "data-sharing",
     "inactive": "former",
+    "annually": "yearly",
+    "annual": "yearly",
+    "once a year": "yearly",
+    "every quarter": "quarterly",
+    "every month": "monthly",
+    "every week": "weekly",
+    "every day": "daily",
+    "lead partner": "lead",
+    "supporting": "support",
     "past": "former",
     "prospect": "prospective",
     "potential": "prospective",
@@ -215,6 +226,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: Servic
         ``tables.ok`` is True when no issue is an error.
     """
     roster = roster or load_roster()
+    raw = fold_form(raw)  # a returned intake form's answers become netmap's sheets
     raw = fold_worksheets(raw)  # a session worksheet's region sheets become services rows
     tables = Tables(raw.source, roster, issues=list(raw.issues), taxonomy=taxonomy or _default_taxonomy())
     if any(i.is_error and i.row is None and i.sheet is None for i in raw.issues):
@@ -261,7 +273,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: Servic
     _check_awards(tables, raw, rejected)
     _align_regions(tables, raw)
     _check_need_regions(tables, raw)
-    tables.issues = sorted(locate_issues(tables.issues, raw), key=_issue_order)
+    tables.issues = sorted(locate_issues(locate_form_issues(tables.issues, raw), raw), key=_issue_order)
     return tables
 
 
@@ -568,7 +580,8 @@ _KEY_COLUMNS = {
         "population_ids",
     },
     "needs": {"region", "population", "population_id"},
-    "ties": {"source_id", "target_id", "kind"},
+    "responses": {"partner_id"},
+    "ties": {"source_id", "target_id", "kind", "reported_by"},
     "contacts": {"partner_id", "name"},
 }
 
@@ -612,8 +625,9 @@ def _row_keys(sheet: str, records: list[dict[str, Any]], values: dict[str, list[
     """What makes two rows of a sheet the same thing, row by row (None for rows with errors)."""
     if sheet == "ties":
         # The biggest sheet by far: built from the columns, not record by record.
-        columns = (values["source_id"], values["target_id"], values["directed"], values["kind"])
-        return [((a, b) if d else frozenset((a, b)), k) for a, b, d, k in zip(*columns, strict=True)]
+        # Each side of a surveyed tie reports it on its own row (reported_by): two rows, not a repeat.
+        columns = (values["source_id"], values["target_id"], values["directed"], values["kind"], values["reported_by"])
+        return [((a, b) if d else frozenset((a, b)), k, r) for a, b, d, k, r in zip(*columns, strict=True)]
     return [None if bad[i] else _row_key(sheet, r) for i, r in enumerate(records)]
 
 
@@ -631,9 +645,11 @@ def _row_key(sheet: str, record: dict[str, Any]) -> tuple[Any, ...]:
         return (region_key(record["region"]), record.get("population_id") or normalize(record["population"]))
     if sheet == "ties":
         ends = (record["source_id"], record["target_id"])
-        return (ends if record.get("directed") else frozenset(ends), record.get("kind"))
+        return (ends if record.get("directed") else frozenset(ends), record.get("kind"), record.get("reported_by"))
     if sheet == "contacts":
         return (record["partner_id"], normalize(record["name"]))
+    if sheet == "responses":
+        return (record["partner_id"],)
     return (record["id"],)
 
 
@@ -753,6 +769,7 @@ _PARSERS: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "date": parse_date,
     "amount": parse_amount,
     "strength": parse_strength,
+    "score": parse_score,
     "bool": parse_bool,
     "count": parse_count,
 }
@@ -985,9 +1002,10 @@ _REFERENCES = {
     "roles": ("partner_id",),
     "agreements": ("parties",),
     "funding": ("recipient_id", "funder_id"),
-    "ties": ("source_id", "target_id"),
+    "ties": ("source_id", "target_id", "reported_by"),
     "services": ("partner_id", "accepts_referrals_from", "refers_to"),
     "contacts": ("partner_id",),
+    "responses": ("partner_id",),
 }
 # Columns holding several partner ids (a tuple) rather than one.
 _MULTI = {"parties", "accepts_referrals_from", "refers_to"}

@@ -34,7 +34,7 @@ from netmap.ingest.cells import decimal_mark, is_ambiguous_number, to_decimal_po
 from netmap.model import ISSUES_SHEET_MARKER, SHEETS, WORKSHEET_HELP_SHEET, header_key
 from netmap.outputs import read_manifest, restore
 
-__all__ = ["ColumnRows", "Limits", "RawRow", "RawSheet", "RawWorkbook", "read_workbook_raw"]
+__all__ = ["ColumnRows", "Limits", "RawRow", "RawSheet", "RawWorkbook", "read_form_json", "read_workbook_raw"]
 
 # Sheets that `netmap init` writes for people, not data: never read as data.
 TEMPLATE_SHEETS = ("readme", "lists", WORKSHEET_HELP_SHEET)
@@ -163,6 +163,8 @@ class RawWorkbook:
     kind: str  # "xlsx" or "csv"
     sheets: dict[str, RawSheet] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    # A partner intake form read back (netmap.ingest.form): the respondent's partner id.
+    form: str | None = None
 
 
 def snippet(value: Any) -> str | None:
@@ -199,7 +201,8 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
     ----------
     source : str or Path
         An ``.xlsx``/``.xlsm`` file, a folder of ``.csv`` files (one per sheet, named
-        after the sheet), or one ``.csv`` file (a workbook of that one sheet). Each CSV
+        after the sheet), one ``.csv`` file (a workbook of that one sheet), or the ``.json``
+        answers file of an HTML survey form (:mod:`netmap.ingest.form_json`). Each CSV
         file's separator (comma, semicolon, tab, pipe) is found from its first lines.
     encoding : str, optional
         Encoding of every CSV file. By default each file's own: its byte-order mark, else
@@ -228,12 +231,50 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
         _read_csv_file(book, path, path.stem.strip().lower(), encoding, limits)
         _explain_single_file(book, path, str(source))
         return book
+    if suffix == ".json":
+        return read_form_json(path, limits=limits, display=str(source))
     hint = {
         ".xls": "save it as an Excel Workbook (.xlsx)",
         ".ods": "save it as an Excel Workbook (.xlsx)",
         ".numbers": "export it as an Excel Workbook (.xlsx)",
     }.get(suffix, "give an .xlsx workbook or a folder of .csv files")
     raise UsageError(f"{source}: netmap reads .xlsx workbooks and folders of .csv files; {hint}")
+
+
+def read_form_json(path: str | Path, *, limits: Limits | None = None, display: str | None = None) -> RawWorkbook:
+    """Read the answers file of an HTML survey form (``netmap survey --html``) as a workbook.
+
+    :mod:`netmap.ingest.form_json` lays the answers out as sheets; issues point into the
+    file (sheet = the answers' key, row = the answer's place in its list, from 1).
+
+    >>> import json, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "intake-A-answers.json"
+    >>> _ = path.write_text(json.dumps({"netmap_form": 1, "partner_id": "A", "partner": {"name": "Alpha"}}))
+    >>> read_form_json(path).sheets["partners"].rows
+    [RawRow(row=1, cells=['A', 'Alpha', None, None, None])]
+    """
+    from netmap.ingest.form_json import parse_form_json
+
+    limits = limits or Limits()
+    path = Path(path)
+    display = display or str(path)
+    book = RawWorkbook(display, "json")
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            book.issues.append(_too_large(display, None, size, limits))
+            return book
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{display}: cannot be read ({exc.strerror or exc})") from None
+    answers = parse_form_json(
+        data, file=display, form=path.name, max_cell_chars=limits.max_cell_chars, max_rows=limits.max_rows
+    )
+    book.issues.extend(answers.issues)
+    for name, (header, rows) in answers.sheets.items():
+        # Row n is the n-th answer: there is no header row to count.
+        book.sheets[name] = RawSheet(name, name, display, header, [RawRow(r, cells) for r, cells in rows], header_row=0)
+    return book
 
 
 # -- CSV --------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from netmap.analysis._common import edges_of, partner_graph, partners, shared_ca
 from netmap.errors import UsageError
 from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
+from netmap.render.map_quality import quality_data
 from netmap.render.map_services import services_data
 from netmap.render.story import story
 from netmap.render.whatif import whatif_data
@@ -124,7 +125,7 @@ def _own_asset(name: str) -> str:
 # The map page's own scripts, run in this order as one inline script: ``map.js`` draws the map
 # and publishes ``window.netmap`` (the network, its data sets and helpers); each later file is
 # one feature of the page that uses only that object.
-MAP_SCRIPTS = ("map.js", "labels.js", "save.js", "whatif.js", "present.js", "services.js")
+MAP_SCRIPTS = ("map.js", "labels.js", "save.js", "whatif.js", "present.js", "services.js", "quality.js")
 
 
 def map_script() -> str:
@@ -657,7 +658,8 @@ def map_data(
     dict
         ``nodes``, ``edges``, ``legend``, ``filters``, ``options``, ``story``, ``present``,
         ``services`` (:func:`netmap.render.map_services.services_data`, None without
-        services rows) and metadata.
+        services rows), ``quality`` (:func:`netmap.render.map_quality.quality_data`, only
+        when the analysis has survey answers) and metadata.
     """
     if size_by not in SIZE_BY:
         raise UsageError(f"--size-by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
@@ -672,6 +674,12 @@ def map_data(
     data["present"] = bool(present)
     # The service filter and desert markers (static/services.js), from the analysis's inventory.
     data["services"] = services_data(a, data["nodes"])
+    # Tie quality (static/quality.js): surveyed ties restyled, the key only when there are answers,
+    # so a map without a survey is drawn exactly as before.
+    names = {n["partner"]: n["name"] for n in data["nodes"] if n.get("group") == "partner"}
+    quality = quality_data(a, data["edges"], names)
+    if quality is not None:
+        data["quality"] = quality
     return data
 
 

@@ -515,7 +515,8 @@ def render_brokers(console: Console, result: dict, *, limit: int | None = None) 
                 _t(r["categories_reached"]),
             ]
         )
-    fit_table(console, columns, rows, title=f"Brokers (betweenness: {method})")
+    weighted = f"; ties weighted by {result['weight']}" if result.get("weight") else ""
+    fit_table(console, columns, rows, title=f"Brokers (betweenness: {method}{weighted})")
     if result["state_links"]:
         state_links = result["state_links"]
         if limit and len(state_links) > limit:
@@ -667,6 +668,81 @@ def render_health(console: Console, h: dict) -> None:
         )
     ]
     fit_table(console, [Col("measure"), Col("value")], rows, title="Network health")
+
+
+def render_caveat(console: Console, quality: Any) -> None:
+    """The survey caveat (``TieQuality.caveat``), one yellow paragraph; nothing without a survey."""
+    caveat = quality.caveat if quality is not None and not isinstance(quality, dict) else (quality or {}).get("caveat")
+    if caveat:
+        console.print(_t(caveat, style="yellow"))
+
+
+def _score(value: float | None) -> Text:
+    return _t(None if value is None else round(value, 2))
+
+
+def render_quality(console: Console, q: dict | None, *, category_name: Any = str, limit: int | None = None) -> None:
+    """Tie quality (``Analysis.to_dict()["quality"]``): trust and value by category and for the
+    network, the lowest-trust partners, reciprocity, and response by region. Nothing when None.
+    """
+    if q is None:
+        return
+    number = {"justify": "right"}
+    rows = [[_t(category_name(c["category"])), _score(c["trust"]), _score(c["value"]), _t(c["raters"])]
+            for c in q["categories"]]  # fmt: skip
+    n = q["network"]
+    rows.append([Text("network", style="bold"), _score(n["trust"]), _score(n["value"]), _t(n["raters"])])
+    fit_table(
+        console,
+        [Col("category"), Col("trust", **number), Col("value", **number), Col("raters", **number)],
+        rows,
+        title="Tie quality: trust and value (1-4) as the other partners score them",
+    )
+    scored = sorted((p for p in q["partners"] if p["trust"] is not None), key=lambda p: (p["trust"], str(p["name"])))
+    if scored:
+        fit_table(
+            console,
+            [
+                Col("partner"),
+                Col("category", drop=1),
+                Col("trust", **number),
+                Col("value", **number),
+                Col("raters", **number),
+                Col("relied on", short="relied", **number),
+            ],
+            [
+                [
+                    _t(p["name"] or p["id"]),
+                    _t(category_name(p["category"])),
+                    _score(p["trust"]),
+                    _score(p["value"]),
+                    _t(p["raters"]),
+                    _t(p["relied_on"]),
+                ]
+                for p in _cap(scored, limit)
+            ],
+            title="Lowest trust first",
+        )
+        _more(console, scored, limit, "partners")
+    reported = q["confirmed"] + q["unconfirmed"]
+    share = q["unconfirmed_share"]
+    console.print(
+        _t(
+            f"Ties named by both sides: {q['confirmed']} of {reported}; by one side only: {q['unconfirmed']}"
+            + (f" ({round(100 * share)}%)" if share is not None else "")
+        )
+    )
+    fit_table(
+        console,
+        [Col("region"), Col("partners", **number), Col("answered", **number)],
+        [[_t(r["region"] or "(no region)"), _t(r["partners"]), _t(r["answered"])] for r in q["response_by_region"]],
+        title="Survey response by region",
+    )
+    missing = [r["name"] or r["id"] for r in q["not_answered"]]
+    if missing:
+        shown = ", ".join(_cap(missing, limit))
+        more = f" and {len(missing) - limit} more" if limit and len(missing) > limit else ""
+        console.print(_t(f"Not yet answered: {shown}{more}"))
 
 
 # -- store --------------------------------------------------------------------------------

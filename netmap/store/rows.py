@@ -38,7 +38,7 @@ __all__ = ["GraphRows", "graph_rows", "rows_graph"]
 _NODE_SKIP = {"label", "id", "map_id"}
 _EDGE_SKIP = {"type", "map_id"}
 # Graph attributes kept on the (:Map) node, as JSON text (a property cannot be a map).
-META_JSON = ("files", "columns", "extra_sheets", "needs")
+META_JSON = ("files", "columns", "extra_sheets", "needs", "responses")
 
 
 @dataclass
@@ -54,7 +54,9 @@ class GraphRows:
         content = {
             "nodes": self.nodes,
             "rels": self.rels,
-            "meta": {k: v for k, v in self.meta.items() if k in ("roster", "columns", "extra_sheets", "needs")},
+            "meta": {
+                k: v for k, v in self.meta.items() if k in ("roster", "columns", "extra_sheets", "needs", "responses")
+            },
         }
         # check_circular=False: rows are trees, and tracking a million containers for cycles
         # costs a tenth of the dump; the text (so the hash) is the same.
@@ -152,6 +154,7 @@ def rows_graph(rows: GraphRows, *, map_id: str) -> nx.MultiDiGraph:
     # Stored as JSON text, an empty list reads back as {} (and a map stored before the needs
     # sheet existed has none): the graph's needs are always a list.
     G.graph["needs"] = list(G.graph.get("needs") or [])
+    G.graph["responses"] = list(G.graph.get("responses") or [])
     nodes = []
     for label, items in rows.nodes.items():
         for row in items:

@@ -108,6 +108,7 @@ def test_analyze_is_repeatable_and_has_every_part(two):
         "health",
         "regions",  # two regions: the comparison side by side
         "services",  # it has services rows: the inventory
+        "quality",  # always there: null without partner-survey answers
     ]
 
 

@@ -125,6 +125,11 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 CASES: list[Case] = [
     # the files themselves
     Case(
@@ -211,6 +216,28 @@ CASES: list[Case] = [
         None,
         "not a valid zip archive",
         suggestions=("save it from Excel as 'Excel Workbook (.xlsx)'",),
+    ),
+    # the answers file of an HTML survey form (netmap survey --html)
+    Case(
+        "not-a-form",
+        lambda f: _write(f.path("intake-A-answers.json"), b'{"netmap_form": 2, "partner_id": "A"}'),
+        None,
+        None,
+        None,
+        "not a netmap survey answers file: its 'netmap_form' is not 1",
+        suggestions=("give the intake-<id>-answers.json file that a netmap survey form saved",),
+    ),
+    Case(
+        "form-value",
+        lambda f: _write(
+            f.path("intake-A-answers.json"),
+            b'{"netmap_form": 1, "partner_id": "A", "partner": {"name": "Alpha", "agency_type": "CC"},'
+            b' "services": [{"service": ["a", "list"]}]}',
+        ),
+        "services",
+        1,
+        "service",
+        "'service' holds a list where one answer belongs; it was left out",
     ),
     Case(
         "malformed-csv",
@@ -889,8 +916,11 @@ def test_issue_code_from_real_files(files, case):
 def test_every_issue_code_is_tested(files):
     make = type(files)  # conftest's Files helper, one fresh folder per case
     triggered = {check_case(case, make(files.root / f"case{n}")) for n, case in enumerate(CASES)}
-    # The HSDS import's codes are triggered by tests/ingest/test_hsds.py, from HSDS packages.
-    assert triggered == {code for code in ISSUE_CODES if not code.startswith("hsds-")}
+    # The HSDS import's codes are triggered by tests/ingest/test_hsds.py, from HSDS packages;
+    # the xlsx intake form's by tests/ingest/test_form.py, from filled forms; merge's by
+    # tests/test_merge.py, from several workbooks.
+    elsewhere = {code for code in ISSUE_CODES if code.startswith(("hsds-", "merge-"))} | {"form-scores-without-tie"}
+    assert triggered == set(ISSUE_CODES) - elsewhere
 
 
 # -- every fault at once -------------------------------------------------------------------------
@@ -1457,4 +1487,58 @@ def test_needs_records(files):
     assert [(r["region"], r["population"], r.get("population_id"), r["count"]) for r in tables["needs"]] == [
         ("North", "ELL", "english-learners", 2400),
         ("North", "Martians", None, 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code", "message"),
+    [
+        ("reliability", "5", "out-of-range", "'5' is outside 1-4; a score is 1 (not at all), 2, 3 or 4"),
+        ("openness", "high", "invalid-number", "'high' is not a whole number; a score is 1 (not at all) to 4"),
+        ("involvement", "2.5", "out-of-range", "'2.5' is outside 1-4; a score is 1 (not at all), 2, 3 or 4"),
+        (
+            "frequency",
+            "fortnightly",
+            "invalid-choice",
+            "'fortnightly' is not one of: yearly, quarterly, monthly, weekly, daily",
+        ),
+        ("reported_by", "Z9", "unknown-reference", "'Z9' is not the id of any partner in the partners sheet"),
+    ],
+)
+def test_survey_cells_are_checked_where_they_are(tmp_path, column, value, code, message):
+    from tests.conftest import write_csv_workbook
+
+    partners = [["id", "name", "agency_type"], ["A", "Alpha", "Local WIB"], ["B", "Beta", "Local community colleges"]]
+    ties = [["source_id", "target_id", column], ["A", "B", value]]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "m", {"partners": partners, "ties": ties}))
+    found = [(i.code, i.message, i.sheet, i.row, i.column, i.value) for i in tables.issues]
+    assert found == [(code, message, "ties", 2, column, value)]
+
+
+def test_each_side_of_a_surveyed_tie_is_its_own_row(tmp_path):
+    # A,B reported by A and B,A reported by B are two answers, not a repeat or a conflict;
+    # the same pair reported twice by one partner with other scores is a conflict (both kept).
+    from tests.conftest import write_csv_workbook
+
+    partners = [["id", "name", "agency_type"], ["A", "Alpha", "Local WIB"], ["B", "Beta", "Local community colleges"]]
+    ties = [
+        ["source_id", "target_id", "reliability", "reported_by"],
+        ["A", "B", "4", "A"],
+        ["B", "A", "2", "B"],
+        ["A", "B", "3", "A"],
+    ]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "m", {"partners": partners, "ties": ties}))
+    assert [(i.code, i.row, i.column) for i in tables.issues] == [("conflicting-rows", 4, "kind")]
+    assert [(t["reported_by"], t["reliability"]) for t in tables["ties"]] == [("A", 4), ("B", 2), ("A", 3)]
+
+
+def test_a_responses_row_names_a_partner_once(tmp_path):
+    from tests.conftest import write_csv_workbook
+
+    partners = [["id", "name", "agency_type"], ["A", "Alpha", "Local WIB"]]
+    responses = [["partner_id", "answered_on"], ["A", "2026-11-02"], ["B", ""], ["A", "2026-11-02"]]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "m", {"partners": partners, "responses": responses}))
+    assert [(i.code, i.row, i.column, i.value) for i in tables.issues] == [
+        ("unknown-reference", 3, "partner_id", "B"),
+        ("duplicate-row", 4, "partner_id", None),
     ]

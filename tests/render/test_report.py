@@ -36,10 +36,11 @@ SECTION_IDS = [sid for sid, _ in SECTIONS]
 TITLES = dict(SECTIONS)
 
 
-def section_ids(*, regions: bool, changes: bool = False, suggestions: bool = False) -> list[str]:
+def section_ids(*, regions: bool, changes: bool = False, suggestions: bool = False, quality: bool = False) -> list[str]:
     """The sections a report has: "regions" with two regions or more, "changes" with an earlier
-    snapshot, "suggestions" with a directory (tested in test_suggestions.py)."""
-    wanted = {"regions": regions, "changes": changes, "suggestions": suggestions}
+    snapshot, "suggestions" with a directory (tested in test_suggestions.py), "quality" with
+    survey answers (tested in test_report_quality.py)."""
+    wanted = {"regions": regions, "changes": changes, "suggestions": suggestions, "quality": quality}
     return [sid for sid in SECTION_IDS if wanted.get(sid, True)]
 
 

@@ -72,6 +72,7 @@ from netmap.render.report.funding import funding_section
 from netmap.render.report.gaps import gaps_section
 from netmap.render.report.health import health_section
 from netmap.render.report.printed_map import printed_map
+from netmap.render.report.quality import quality_appendix_tables, quality_caveat, quality_section
 from netmap.render.report.regions import regions_section
 from netmap.render.report.roles import roles_section
 from netmap.render.report.scorecard import scorecard_section
@@ -129,7 +130,8 @@ def report_data(
     Returns
     -------
     dict
-        ``title``, ``subtitle``, ``meta`` and ``sections`` (those of :data:`SECTIONS` that
+        ``title``, ``subtitle``, ``caveat`` (the survey's, None without survey answers),
+        ``meta`` and ``sections`` (those of :data:`SECTIONS` that
         apply, in order), each with ``intro`` paragraphs, ``facts``, ``matrices``, ``charts``
         and ``tables``.
 
@@ -169,6 +171,10 @@ def report_data(
     changes = change_section(a.changes) if a.changes is not None else None
     side_by_side = regions_section(a, name) if a.regions is not None else None
     inventory = services_section(a)
+    tie_quality = quality_section(a, name)
+    appendix = appendix_section(G, a, generated=when, version=version)
+    # With survey answers the appendix also says who answered and which ties both sides named.
+    appendix["tables"].extend(quality_appendix_tables(a, name))
     sections = [
         summary_section(a),
         findings_section(a),
@@ -183,13 +189,16 @@ def report_data(
         funding_section(a, name),
         *([inventory] if inventory else []),
         health_section(a, name),
+        *([tie_quality] if tie_quality else []),
         report_section("map", intro=[MAP_INTRO]),
-        appendix_section(G, a, generated=when, version=version),
+        appendix,
     ]
     return to_jsonable(
         {
             "title": title or map_id,
             "subtitle": subtitle,
+            # The survey's caveat (response rate, one-sided ties), printed under the title.
+            "caveat": quality_caveat(a),
             "meta": {
                 "map_id": map_id,
                 "region": region,

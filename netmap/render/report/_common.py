@@ -10,7 +10,8 @@ from netmap.render.page import section
 # The sections, in reading order: (id, heading). Ids are stable: tests and links use them.
 # "changes" is there only when the report is given an earlier snapshot (``since``), and
 # "regions" only when the map has two regions or more to compare (see
-# :func:`netmap.render.report.regions.regions_section`); "services" only when it has services rows.
+# :func:`netmap.render.report.regions.regions_section`); "services" only when it has services rows;
+# "quality" only when it has survey answers.
 SECTIONS = (
     ("summary", "Summary"),
     ("findings", "Headline findings"),
@@ -25,6 +26,7 @@ SECTIONS = (
     ("funding", "Funding"),
     ("services", "Service inventory"),
     ("health", "Network health"),
+    ("quality", "Tie quality"),
     ("map", "Interactive map"),
     ("appendix", "Appendix: what this report was built from"),
 )
