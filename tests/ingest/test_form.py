@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -21,9 +19,9 @@ import netmap
 from netmap.cli import app
 from netmap.export.survey import write_forms
 from netmap.model import SCORES
+from tests.conftest import libreoffice_convert
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tucson-behavioral-health"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 runner = CliRunner()
 TIE_KEYS = ("source_id", "target_id", "reported_by", "kind", "frequency", *SCORES)
 
@@ -206,10 +204,6 @@ def test_validate_and_survey_from_the_command_line(tmp_path):
 
 
 def test_a_form_saved_by_libreoffice_reads_back_the_same(blank_forms, tmp_path):
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice on this CI machine: scripts/test.sh installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
     form = fill(
         blank_forms["TIC"],
         tmp_path / "intake-TIC.xlsx",
@@ -217,23 +211,8 @@ def test_a_form_saved_by_libreoffice_reads_back_the_same(blank_forms, tmp_path):
         roles={"Coordinate the partnership (intermediary)": {"plays": "lead"}},
         about={"answered_on": "2026-11-30", "name": "Tucson Indian Center (Tohono O’odham)"},
     )
-    out = tmp_path / "lo"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(form),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    before, after = netmap.read_workbook(form), netmap.read_workbook(out / "intake-TIC.xlsx")
+    (saved,) = libreoffice_convert([form], tmp_path / "lo", "xlsx", profile=tmp_path / "profile")
+    before, after = netmap.read_workbook(form), netmap.read_workbook(saved)
     assert after.ok and after.issues == []
     assert ties(after) == ties(before) and len(ties(after)) == 2
     assert after["roles"] == before["roles"]
