@@ -236,18 +236,27 @@ def is_ambiguous_number(text: str) -> bool:
     return bool(_AMBIGUOUS.match(text.strip().translate(_SPACES)))
 
 
-def parse_strength(value: Any) -> tuple[int | None, Problem | None]:
-    """A tie strength: the whole number 1, 2 or 3."""
+def _on_scale(value: Any, top: int, span: str, steps: str) -> tuple[int | None, Problem | None]:
+    """A whole number 1 to ``top``; the problems say the scale as ``span`` and ``steps``."""
     if isinstance(value, bool):
-        return None, ("invalid-number", f"{cell_text(value)!r} is not a whole number 1-3", ())
+        return None, ("invalid-number", f"{cell_text(value)!r} is not a whole number 1-{top}", ())
     text = cell_text(value)
     try:
         number = float(text)
     except ValueError:
-        return None, ("invalid-number", f"{text!r} is not a whole number; strength is 1 (weak) to 3 (strong)", ())
-    if not number.is_integer() or not 1 <= number <= 3:
-        return None, ("out-of-range", f"{text!r} is outside 1-3; strength is 1 (weak), 2 or 3 (strong)", ())
+        return None, ("invalid-number", f"{text!r} is not a whole number; {span}", ())
+    if not number.is_integer() or not 1 <= number <= top:
+        return None, ("out-of-range", f"{text!r} is outside 1-{top}; {steps}", ())
     return int(number), None
+
+
+def parse_strength(value: Any) -> tuple[int | None, Problem | None]:
+    """A tie strength: the whole number 1, 2 or 3.
+
+    >>> parse_strength("2"), parse_strength("4")[1][1]
+    ((2, None), "'4' is outside 1-3; strength is 1 (weak), 2 or 3 (strong)")
+    """
+    return _on_scale(value, 3, "strength is 1 (weak) to 3 (strong)", "strength is 1 (weak), 2 or 3 (strong)")
 
 
 def parse_score(value: Any) -> tuple[int | None, Problem | None]:
@@ -256,16 +265,7 @@ def parse_score(value: Any) -> tuple[int | None, Problem | None]:
     >>> parse_score("3"), parse_score(4.0)[0], parse_score("5")[1][0], parse_score("high")[1][0]
     ((3, None), 4, 'out-of-range', 'invalid-number')
     """
-    if isinstance(value, bool):
-        return None, ("invalid-number", f"{cell_text(value)!r} is not a whole number 1-4", ())
-    text = cell_text(value)
-    try:
-        number = float(text)
-    except ValueError:
-        return None, ("invalid-number", f"{text!r} is not a whole number; a score is 1 (not at all) to 4", ())
-    if not number.is_integer() or not 1 <= number <= 4:
-        return None, ("out-of-range", f"{text!r} is outside 1-4; a score is 1 (not at all), 2, 3 or 4", ())
-    return int(number), None
+    return _on_scale(value, 4, "a score is 1 (not at all) to 4", "a score is 1 (not at all), 2, 3 or 4")
 
 
 def parse_count(value: Any) -> tuple[int | None, Problem | None]:
