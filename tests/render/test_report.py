@@ -1082,6 +1082,20 @@ def test_the_map_prints_as_a_labelled_drawing_on_one_page(examples, open_page, t
     assert count == bare_count, (count, bare_count)
 
 
+def test_the_first_printed_page_is_not_the_title_alone(examples, open_page, tmp_path):
+    # The title, then the summary on the same sheet: a first page holding only the title
+    # (every section started a page, the first one too) is the page a reader turns past.
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is not installed: scripts/test.sh installs it")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    page = open_page(examples["tucson-behavioral-health"]["html_path"])
+    page.page.emulate_media(media="print")
+    _, texts = _pdf(page, _shots(tmp_path) / "report-first-page.pdf")
+    page.page.emulate_media(media="screen")
+    assert "1. Summary" in texts[0] and "2. Headline findings" in texts[0], texts[0][:300]
+
+
 def _map_points(page) -> list[tuple[float, float]]:
     return page.js(
         """(() => {
