@@ -77,6 +77,7 @@ def valid_arguments(name: str, book: Path, out: Path) -> dict[str, str]:
         "source": str(book),
         "old": str(book),
         "new": str(book),
+        "sources": str(book),
         "folder": str(out / "template"),
         "package": str(EXAMPLES / "pima-county-211"),
         "--directory": str(book),
