@@ -6,6 +6,7 @@
 // Every node also has a uid (the version's key prefix + its id, one property): loads find
 // the two ends of each relationship by it, one index lookup instead of a three-part one.
 // A map's (:LoadLock {map}) node, one per map, lets one load at a time write to it.
+// A (:MapVersion {map, version}) node per kept version of a map holds its load time and label.
 CREATE CONSTRAINT map_key IF NOT EXISTS FOR (m:Map) REQUIRE m.id IS UNIQUE;
 CREATE CONSTRAINT partner_key IF NOT EXISTS FOR (n:Partner) REQUIRE (n.map_id, n.version, n.id) IS UNIQUE;
 CREATE CONSTRAINT agency_type_key IF NOT EXISTS FOR (n:AgencyType) REQUIRE (n.map_id, n.version, n.id) IS UNIQUE;
@@ -27,4 +28,5 @@ CREATE CONSTRAINT service_uid IF NOT EXISTS FOR (n:Service) REQUIRE n.uid IS UNI
 CREATE CONSTRAINT population_uid IF NOT EXISTS FOR (n:Population) REQUIRE n.uid IS UNIQUE;
 CREATE CONSTRAINT region_uid IF NOT EXISTS FOR (n:Region) REQUIRE n.uid IS UNIQUE;
 CREATE CONSTRAINT person_uid IF NOT EXISTS FOR (n:Person) REQUIRE n.uid IS UNIQUE;
+CREATE CONSTRAINT map_version_key IF NOT EXISTS FOR (v:MapVersion) REQUIRE (v.map, v.version) IS UNIQUE;
 CREATE CONSTRAINT load_lock_key IF NOT EXISTS FOR (l:LoadLock) REQUIRE l.map IS UNIQUE;

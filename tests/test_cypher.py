@@ -63,6 +63,10 @@ STORE_PROPERTIES = (
     "loading",
     "expires",
     "touched",
+    # the (:MapVersion) node's, one per kept version of a map (netmap.store.load)
+    "number",
+    "fingerprint",
+    "label",
 )
 
 RUNS_EVERYWHERE = "Neo4j 5 and FalkorDB"
@@ -216,7 +220,7 @@ CLEAN_PROBES = {
 
 def run_lint(items: list[dict[str, object]]) -> list[dict[str, object]]:
     request = {
-        "labels": sorted({*NODE_LABELS, "Map", "LoadLock"}),
+        "labels": sorted({*NODE_LABELS, "Map", "LoadLock", "MapVersion"}),
         "relationshipTypes": list(REL_TYPES),
         "propertyKeys": property_keys(),
         "graphSchema": [{"from": a, "to": b, "relType": t} for t, (a, b) in REL_ENDPOINTS.items()],

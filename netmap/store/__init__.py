@@ -9,6 +9,28 @@ Examples
 """
 
 from netmap.store.engines import Engine, connect, is_store_uri, where
-from netmap.store.load import LoadSummary, drop_map, list_maps, load_map, read_map
+from netmap.store.load import (
+    LoadSummary,
+    drop_map,
+    drop_version,
+    list_maps,
+    list_versions,
+    load_map,
+    read_map,
+    resolve_version,
+)
 
-__all__ = ["Engine", "LoadSummary", "connect", "drop_map", "is_store_uri", "list_maps", "load_map", "read_map", "where"]
+__all__ = [
+    "Engine",
+    "LoadSummary",
+    "connect",
+    "drop_map",
+    "drop_version",
+    "is_store_uri",
+    "list_maps",
+    "list_versions",
+    "load_map",
+    "read_map",
+    "resolve_version",
+    "where",
+]

@@ -79,8 +79,8 @@ class LoadLock:
     Use :func:`hold` rather than this class directly.
     """
 
-    def __init__(self, engine: Engine, name: str, owner: str, lease: float):
-        self.engine, self.name, self.owner, self.lease = engine, name, owner, lease
+    def __init__(self, engine: Engine, name: str, owner: str, lease: float, holder: str = ""):
+        self.engine, self.name, self.owner, self.lease, self.holder = engine, name, owner, lease, holder
         self.lost = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._renew_loop, name="netmap-load-lock", daemon=True)
@@ -118,6 +118,15 @@ class LoadLock:
             f"map {self.name!r}: this load's lock expired (no renewal for {self.lease:g} s) and another load "
             f"may have taken it; the map was not switched to this workbook; run the load again"
         )
+
+    def announce(self, loading: str) -> None:
+        """Say which version this holder writes, once it knows (stale deletion spares it).
+
+        The lock is ours, so taking it again only renews it and records ``loading``.
+        """
+        if not _try(self.engine, self.name, self.owner, self.holder, loading, self.lease)["acquired"]:
+            self.lost = True
+            self.ensure()
 
     def release(self) -> None:
         """Stop renewing and give the lock back (if it is still ours)."""
@@ -200,7 +209,7 @@ def hold(
         # jitter keeps several waiting loads from asking in lockstep.
         time.sleep(min(left, pause * random.uniform(0.5, 1.5)))  # noqa: S311 - not for security
         pause = min(pause * 2, 1.0)
-    lock = LoadLock(engine, name, owner, lease)
+    lock = LoadLock(engine, name, owner, lease, holder)
     try:
         yield lock
     finally:

@@ -59,6 +59,10 @@ def read_tables(
 ) -> Tables:
     """Read map ``map_name`` from the database at ``uri`` and validate it like a workbook.
 
+    ``map_name`` may name a kept version: ``NAME@N`` (its number), ``NAME@ID`` (its id) or
+    ``NAME@YYYY-MM-DD`` (the version current that day); see
+    :func:`netmap.store.load.resolve_version`.
+
     The roster is the one given, else the one the map was loaded with.
 
     Raises
@@ -82,6 +86,6 @@ def read_tables(
             )
         roster = load_roster(stored)
     tables = validate(graph_raw(G, label), roster)
-    tables.map_id = map_name
+    tables.map_id = G.graph.get("map_id") or map_name  # the map's name, without any @VERSION
     tables.source = label
     return tables

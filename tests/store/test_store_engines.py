@@ -116,11 +116,12 @@ def test_driver_errors_become_one_line_messages():
 
 def test_the_falkordb_schema_is_the_neo4j_schema_translated():
     pairs = falkordb_schema()
-    assert len(pairs) == len(schema_statements()) == 22
+    assert len(pairs) == len(schema_statements()) == 23
     assert pairs[0] == ("Map", ["id"])
     assert pairs[-1] == ("LoadLock", ["map"])  # one load lock per map: concurrent takes cannot make two
     assert ("Person", ["map_id", "version", "id"]) in pairs
     assert ("Person", ["uid"]) in pairs  # the one-property key loads find relationship ends by
+    assert ("MapVersion", ["map", "version"]) in pairs  # one node per kept version of a map
 
 
 def test_applying_the_schema_twice_is_harmless(engine):

@@ -128,10 +128,19 @@ def test_a_changed_workbook_replaces_the_version_and_says_what_changed(engine, t
     assert summary.counts["TIED_TO"]["deleted"] == 1
     assert summary.counts["Region"]["created"] == 1
     assert_same_graph(H, read_map(engine, name))
-    # Only the new version is left: the old one was deleted after the switch.
+    # The old version is kept beside it (versions are kept unless --keep says otherwise).
+    assert_same_graph(G, read_map(engine, name, version="1"))
     assert engine.run("store/version_count", {"map": name, "version": summary.previous_version}) == [
-        {"nodes": 0, "relationships": 0}
+        {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges()}
     ]
+    # With keep=1 the next load leaves only its own version: the others go after the switch.
+    G.nodes["Partner:P1"]["name"] = "Pima Community College"
+    third = load_map(G, engine, map_name=name, keep=1)
+    assert third.forgotten == [1, 2]
+    for version in (summary.previous_version, summary.version):
+        assert engine.run("store/version_count", {"map": name, "version": version}) == [
+            {"nodes": 0, "relationships": 0}
+        ]
 
 
 def test_two_maps_side_by_side_do_not_interfere(engine, target):
@@ -198,10 +207,11 @@ def test_a_failed_load_leaves_the_previous_version_and_a_rerun_completes(engine,
     assert "connection reset by peer" in message and "previous version" in message
     assert snapshot(engine, name) == before  # readers see the old map, whole
     summary = load_map(new, engine, map_name=name, batch_size=10)
-    assert summary.written
+    assert summary.written and summary.number == 2
     assert_same_graph(new, read_map(engine, name))
-    for version in (summary.previous_version,):
-        assert engine.run("store/version_count", {"map": name, "version": version})[0]["nodes"] == 0
+    # The rerun wrote into the version the failed load staged (same id), so nothing else is left.
+    sizes = {r["version"]: r["nodes"] for r in engine.run("store/version_sizes", {"map": name})}
+    assert sizes == {summary.previous_version: old.number_of_nodes(), summary.version: new.number_of_nodes()}
 
 
 class RecordingEngine(Engine):

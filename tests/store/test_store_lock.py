@@ -26,7 +26,7 @@ import netmap
 from netmap.cli import app
 from netmap.errors import StoreError, UsageError
 from netmap.model import NODE_LABELS, REL_TYPES
-from netmap.store import load_map, read_map
+from netmap.store import list_versions, load_map, read_map
 from netmap.store.engines import Engine
 from netmap.store.lock import MapBusy, hold
 from netmap.store.rows import graph_rows
@@ -75,8 +75,16 @@ def cli_args(target) -> list[str]:
 
 
 def version_nodes(engine: Engine, name: str, G: nx.MultiDiGraph) -> int:
-    version = graph_rows(G).fingerprint()
-    return engine.run("store/version_count", {"map": name, "version": version})[0]["nodes"]
+    """Nodes of the map's versions holding ``G``: kept ones found by fingerprint, staged ones by id."""
+    from netmap.store.load import _version_id
+
+    fingerprint = graph_rows(G).fingerprint()
+    sizes = {r["version"]: r["nodes"] for r in engine.run("store/version_sizes", {"map": name})}
+    kept = {v["version"]: v["fingerprint"] for v in list_versions(engine, name)}
+    ids = {v for v, f in kept.items() if f == fingerprint}
+    # A staged version's id is its content's and the version current when it started.
+    ids |= {_version_id(fingerprint, p, set()) for p in [None, *sizes, *kept]} - set(kept)
+    return sum(sizes.get(v, 0) for v in ids)
 
 
 def load_in_thread(target, G, name: str, delay: float, wait: float, outcomes: dict, i: int, waited: list) -> None:
@@ -151,10 +159,12 @@ def test_racing_loads_leave_the_map_one_whole_workbook(target, inputs):
             matches = [wb for wb, want in expected.items() if got == want]
             assert matches, f"round {round_no}: the map is none of the workbooks (empty or mixed)"
             assert matches[0] in succeeded, (round_no, matches, succeeded)
-            # Only the current version is left: the others were deleted, none half-way.
-            for wb in WORKBOOKS:
-                want = inputs[wb].number_of_nodes() if wb == matches[0] else 0
-                assert version_nodes(engine, name, inputs[wb]) == want, (round_no, wb)
+            # Every version left is a kept one, and whole: none half-way, none abandoned.
+            sizes = {r["version"]: r["nodes"] for r in engine.run("store/version_sizes", {"map": name})}
+            kept = list_versions(engine, name)
+            assert set(sizes) == {v["version"] for v in kept}, round_no
+            whole = {graph_rows(inputs[wb]).fingerprint(): inputs[wb].number_of_nodes() for wb in WORKBOOKS}
+            assert all(sizes[v["version"]] == whole[v["fingerprint"]] for v in kept), round_no
     # The rounds did race: loads found others in progress (and waited, or gave up).
     assert len(waited) + gave_up >= 5, (waited, gave_up)
     assert time.monotonic() - started < 90
@@ -269,8 +279,9 @@ def test_deleting_stale_versions_keeps_the_current_one_and_one_being_written(tar
         thread.join(60)
         assert "error" not in result, result
         assert canonical(read_map(engine, name)) == canonical(writing)
-        assert version_nodes(engine, name, current) == 0
+        assert version_nodes(engine, name, current) == current.number_of_nodes()  # kept, as version 1
         assert version_nodes(engine, name, writing) == writing.number_of_nodes()
+        assert version_nodes(engine, name, abandoned) == 0
 
 
 def test_a_load_that_lost_its_lock_switches_nothing(target, inputs):
@@ -355,7 +366,9 @@ def test_a_drop_waits_for_a_load_and_the_map_stays_whole_or_gone(target, inputs)
             netmap.store.drop_map(engine, name, wait=0)
         timer = threading.Timer(0.3, paused.go.set)
         timer.start()
-        assert netmap.store.drop_map(engine, name, wait=30) == inputs[WORKBOOKS[1]].number_of_nodes()
+        # Both versions go: the first and the one the load had switched to.
+        dropped = inputs[WORKBOOKS[0]].number_of_nodes() + inputs[WORKBOOKS[1]].number_of_nodes()
+        assert netmap.store.drop_map(engine, name, wait=30) == dropped
         thread.join(60)
         with pytest.raises(UsageError, match="has no map"):
             read_map(engine, name)
