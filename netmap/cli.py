@@ -306,7 +306,10 @@ SourceArg = Annotated[
         "or a Neo4j URI (neo4j://, bolt+s://, ...)."
     ),
 ]
-MapOpt = Annotated[str | None, typer.Option("--map", help="Name of the map in the database.")]
+MapOpt = Annotated[
+    str | None,
+    typer.Option("--map", help="Map name in the database; NAME@N, NAME@ID or NAME@YYYY-MM-DD for a kept version."),
+]
 UserOpt = Annotated[str, typer.Option("--user", help="Database user (password from NEO4J_PASSWORD).")]
 ExpectOpt = Annotated[
     list[str] | None,
@@ -918,8 +921,12 @@ def survey_command(
 def diff_command(
     old: Annotated[str, typer.Argument(help="The earlier snapshot: a workbook, a folder or a Neo4j URI.")],
     new: Annotated[str, typer.Argument(help="The later snapshot.")],
-    old_map: Annotated[str | None, typer.Option("--old-map", help="Map name of OLD when it is a database.")] = None,
-    new_map: Annotated[str | None, typer.Option("--new-map", help="Map name of NEW when it is a database.")] = None,
+    old_map: Annotated[
+        str | None, typer.Option("--old-map", help="Map of OLD when it is a database (NAME or NAME@VERSION).")
+    ] = None,
+    new_map: Annotated[
+        str | None, typer.Option("--new-map", help="Map of NEW when it is a database (NAME or NAME@VERSION).")
+    ] = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
     roster: RosterOpt = None,
@@ -1207,8 +1214,14 @@ def load(
     encoding: EncodingOpt = None,
     as_json: JsonOpt = False,
     wait: WaitOpt = 60.0,
+    label: Annotated[
+        str | None, typer.Option("--label", help="Words kept with this version, shown by netmap maps.")
+    ] = None,
+    keep: Annotated[
+        int | None, typer.Option("--keep", min=1, help="Keep the N newest versions, deleting older ones (default all).")
+    ] = None,
 ) -> None:
-    """Load a workbook into Neo4j as one map: atomic, and a no-op when nothing changed."""
+    """Load a workbook into Neo4j as a new version of a map: atomic, and a no-op when nothing changed."""
     from netmap.render.terminal import render_load
     from netmap.store import connect, load_map
 
@@ -1216,7 +1229,15 @@ def load(
     with connect(uri, user=user, password=_password(), database=database) as engine:
         with _progress(as_json) as progress:
             summary = load_map(
-                G, engine, map_name=map_name, batch_size=batch_size, progress=progress, wait=wait, on_wait=_waiting
+                G,
+                engine,
+                map_name=map_name,
+                batch_size=batch_size,
+                progress=progress,
+                wait=wait,
+                on_wait=_waiting,
+                label=label,
+                keep=keep,
             )
         label = engine.label
     if as_json:
@@ -1229,7 +1250,7 @@ def load(
 @handled
 def pull(
     uri: Annotated[str, typer.Option("--uri", help="Neo4j URI: neo4j://, neo4j+s:// (Aura), bolt://, bolt+s://.")],
-    map_name: Annotated[str, typer.Option("--map", help="Name of the map in the database.")],
+    map_name: Annotated[str, typer.Option("--map", help="Name of the map (NAME@VERSION for a kept version).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the workbook's CSV files into.")],
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -1261,13 +1282,16 @@ def maps(
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List the maps kept in a database, with their current version."""
+    """List the maps kept in a database and the versions kept of each (the current one marked)."""
     from netmap.render.terminal import render_maps
-    from netmap.store import connect, list_maps
+    from netmap.store import connect, list_maps, list_versions
 
     with connect(uri, user=user, password=_password(), database=database) as engine:
         found = list_maps(engine)
+        versions = list_versions(engine)
         label = engine.label
+    for m in found:
+        m["versions"] = [{k: v for k, v in row.items() if k != "map"} for row in versions if row["map"] == m["map"]]
     if as_json:
         sys.stdout.write(dumps(found) + "\n")
     else:
@@ -1282,11 +1306,21 @@ def drop(
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
     wait: WaitOpt = 60.0,
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="Delete only this kept version (number, id or YYYY-MM-DD), never the current."),
+    ] = None,
 ) -> None:
-    """Delete one map (every version of it) from a database; other maps are untouched."""
-    from netmap.store import connect, drop_map
+    """Delete one map (every version of it), or one kept version, from a database; other maps are untouched."""
+    from netmap.store import connect, drop_map, drop_version
 
     with connect(uri, user=user, password=_password(), database=database) as engine:
+        if version is not None:
+            chosen, deleted = drop_version(engine, map_name, version, wait=wait, on_wait=_waiting)
+            label = engine.label
+            what = f"version @{chosen['number']} ({chosen['version']}) of map {map_name!r}"
+            _stderr().print(_line(f"deleted {what} ({deleted} nodes) from {label}"))
+            return
         deleted = drop_map(engine, map_name, wait=wait, on_wait=_waiting)
         label = engine.label
     _stderr().print(_line(f"deleted map {map_name!r} ({deleted} nodes) from {label}"))

@@ -751,11 +751,21 @@ def render_quality(console: Console, q: dict | None, *, category_name: Any = str
 def render_load(console: Console, summary: Any, where: str) -> None:
     """What a load did: one line, then created/updated/unchanged/deleted per label and type."""
     totals = summary.totals()
+    number = f"@{summary.number} " if getattr(summary, "number", None) else ""
     if summary.written:
-        head = f"loaded map {summary.map!r} into {where} (version {summary.version}, {summary.batches} batch(es))"
+        head = (
+            f"loaded map {summary.map!r} into {where} as version {number}({summary.version}, "
+            f"{summary.batches} batch(es))"
+        )
     else:
-        head = f"map {summary.map!r} in {where} is already up to date (version {summary.version}); nothing written"
+        head = (
+            f"map {summary.map!r} in {where} is already up to date (version {number}({summary.version})); "
+            "nothing written, no new version"
+        )
     console.print(_t(head, style="bold green"))
+    forgotten = getattr(summary, "forgotten", None)
+    if forgotten:
+        console.print(_t(f"deleted older version(s) {', '.join(f'@{n}' for n in forgotten)} (--keep)"))
     keys = ("created", "updated", "unchanged", "deleted")
     rows = [[_t(what), *(_t(row[k]) for k in keys)] for what, row in summary.counts.items() if any(row.values())]
     rows.append([Text("total", style="bold"), *(_t(totals[k]) for k in keys)])
@@ -763,16 +773,28 @@ def render_load(console: Console, summary: Any, where: str) -> None:
 
 
 def render_maps(console: Console, maps: Sequence[dict[str, Any]], where: str) -> None:
-    """The maps a database holds."""
+    """The maps a database holds, one row per kept version; ``*`` marks the current one."""
     if not maps:
         console.print(_t(f"{where} holds no maps yet; add one with: netmap load WORKBOOK --uri ..."))
         return
+    rows = []
+    for m in maps:
+        for v in m.get("versions") or [{**m, "number": None, "label": None, "current": True}]:
+            # Minutes are enough to tell loads apart; --json has the seconds and the whole id.
+            loaded = str(v.get("loaded_at") or "")[:16].replace("T", " ")
+            number = f"{v.get('number') or ''}{' *' if v.get('current') else ''}"
+            rows.append(
+                [_t(m.get("map")), _t(number), _t(str(v.get("version") or "")[:8]), _t(loaded),
+                 _t(v.get("label")), _t(v.get("source"))]
+            )  # fmt: skip
     fit_table(
         console,
-        [Col("map"), Col("version", justify="right"), Col("loaded at"), Col("source")],
-        [[_t(m.get("map")), _t(m.get("version")), _t(m.get("loaded_at")), _t(m.get("source"))] for m in maps],
-        title=_t(f"Maps in {where}"),
-    )
+        [Col("map"), Col("#", justify="right", no_wrap=True), Col("version", no_wrap=True, drop=2),
+         Col("loaded (UTC)", no_wrap=True), Col("label"), Col("source", drop=1)],
+        rows,
+        title=_t(f"Maps in {where} (* the current version)"),
+    )  # fmt: skip
+    console.print(_t("read a kept version with --map NAME@# (number), NAME@VERSION (id) or NAME@YYYY-MM-DD"))
 
 
 def render_regions(console: Console, result: dict[str, Any]) -> None:

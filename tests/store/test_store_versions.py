@@ -205,3 +205,66 @@ def test_keep_must_be_a_positive_number(engine, target, value, message):
 def test_a_map_name_with_an_at_sign_is_refused(engine):
     with pytest.raises(UsageError, match="reserves"):
         load_map(quarter(()), engine, map_name="tucson@2026")
+
+
+# --- the command line, end to end ----------------------------------------------------------
+
+
+def test_load_maps_select_diff_and_drop_versions_from_the_command_line(target, tmp_path):
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from netmap.cli import app
+    from tests.conftest import EXAMPLES
+
+    name, uri = target.name("tucson"), target.server.uri
+    extra = [*target.cli_args, *(["--user", target.server.user] if target.server.user else [])]
+    env = {"COLUMNS": "80", **({"NEO4J_PASSWORD": target.server.password} if target.server.password else {})}
+
+    def run(*args):
+        return CliRunner().invoke(app, [str(a) for a in args], env=env)
+
+    book = tmp_path / "tucson"
+    shutil.copytree(EXAMPLES / "tucson-behavioral-health", book)
+    row = "{0},{1},Local community-based organizations,local,Pima County,,active,,,\n"
+    outputs = []
+    for label, added in [("Q1", None), ("Q2", ("NEW1", "New Horizons Youth Works")), ("Q3", ("NEW2", "Desert Trades"))]:
+        if added:
+            with (book / "partners.csv").open("a", encoding="utf-8") as f:
+                f.write(row.format(*added))
+        done = run("load", book, "--uri", uri, "--map", name, "--label", label, "--keep", "2", *extra)
+        assert done.exit_code == 0, done.output
+        outputs.append(done.stdout)
+    assert f"loaded map '{name}' into " in outputs[0] and "as version @1 (" in outputs[0]
+    assert "as version @3 (" in outputs[2] and "deleted older version(s) @1 (--keep)" in outputs[2]
+    again = run("load", book, "--uri", uri, "--map", name, "--label", "Q3 again", *extra)
+    assert again.exit_code == 0 and "nothing written, no new version" in again.stdout
+
+    listed = run("maps", "--uri", uri, *extra)
+    assert listed.exit_code == 0, listed.output
+    assert all(len(line) <= 80 for line in listed.stdout.splitlines())
+    lines = [line for line in listed.stdout.splitlines() if name in line]
+    assert len(lines) == 2 and "Q2" in lines[0] and "Q3" in lines[1] and "*" in lines[1] and "*" not in lines[0]
+    as_json = json.loads(run("maps", "--uri", uri, "--json", *extra).stdout)
+    versions = next(m for m in as_json if m["map"] == name)["versions"]
+    assert [(v["number"], v["label"], v["current"]) for v in versions] == [(2, "Q2", False), (3, "Q3", True)]
+
+    # Every SOURCE takes NAME@VERSION: partner counts of the two kept versions.
+    for spec, count in [("2", 16), (versions[1]["version"], 17), (dt.datetime.now(UTC).date().isoformat(), 17)]:
+        shown = run("validate", uri, "--map", f"{name}@{spec}", "--json", *extra)
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["counts"]["partners"] == count, spec
+    changes = run("diff", uri, uri, "--old-map", f"{name}@2", "--new-map", f"{name}@3", "--json", *extra)
+    assert changes.exit_code == 0, changes.output
+    assert [p["id"] for p in json.loads(changes.stdout)["partners_gained"]] == ["NEW2"]
+
+    gone = run("gaps", uri, "--map", f"{name}@1", *extra)
+    assert gone.exit_code == 2 and "has no version '1'" in gone.output and "@2 (id " in gone.output
+    refused = run("drop", "--uri", uri, "--map", name, "--version", "3", *extra)
+    assert refused.exit_code == 2 and "is the current version" in refused.output
+    dropped = run("drop", "--uri", uri, "--map", name, "--version", "2", *extra)
+    assert dropped.exit_code == 0 and f"deleted version @2 ({versions[0]['version']}) of map '{name}'" in dropped.output
+    after = json.loads(run("maps", "--uri", uri, "--json", *extra).stdout)
+    assert [v["number"] for v in next(m for m in after if m["map"] == name)["versions"]] == [3]
