@@ -152,5 +152,6 @@ def test_bloom_perspective_has_a_category_per_label_and_partners_in_the_map_colo
     (partner,) = [c for c in categories if c["name"] == "Partner"]
     rules = {r["conditionValue"]: r["color"] for r in partner["styleRules"]}
     assert rules == CATEGORY_COLOURS
+    assert partner["color"] == "#767676"  # no category: the map's grey
     assert all(r["basedOn"] == "category" and r["condition"] == "equals" for r in partner["styleRules"])
     assert [r["name"] for r in perspective["relationshipTypes"]] == list(REL_TYPES)
