@@ -44,8 +44,11 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_ships_every_cypher_file_template_and_roster(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    cypher = {f"netmap/cypher/{p.relative_to(ROOT / 'cypher').as_posix()}" for p in (ROOT / "cypher").rglob("*.cypher")}
+    shipped = [p for p in (ROOT / "cypher").rglob("*") if p.suffix in (".cypher", ".md", ".grass", ".json")]
+    cypher = {f"netmap/cypher/{p.relative_to(ROOT / 'cypher').as_posix()}" for p in shipped}
     assert len(cypher) > 50
+    for styles in ("netmap.grass", "netmap-bloom-perspective.json", "queries/README.md"):
+        assert f"netmap/cypher/{styles}" in cypher
     assert cypher <= names
     examples = {
         f"netmap/examples/{p.relative_to(ROOT / 'examples').as_posix()}"

@@ -15,7 +15,10 @@ import pytest
 import netmap
 from netmap.analysis.formalisation import formalisation
 from netmap.analysis.gaps import roster_gaps
+from netmap.project import agreement_state, award_state, tie_state
 from netmap.store import load_map
+from netmap.store.load import key_prefix, map_info
+from netmap.store.rows import graph_rows
 from netmap.store.statements import available, statement
 from tests.conftest import EXAMPLES
 
@@ -147,8 +150,132 @@ def test_cross_category_ties(engine, stored):
 
 
 def test_every_common_subset_query_runs(engine, stored):
-    params = {"map": stored["oregon-pathways-alliance"], "as_of": "2026-07-01", "days": 365}
+    params = {
+        "map": stored["oregon-pathways-alliance"],
+        "as_of": "2026-07-01",
+        "days": 365,
+        "since": "2025-07-01",
+        "old": "v1",
+        "new": "v2",
+    }
     names = common_subset_queries()
-    assert len(names) >= 6
+    assert len(names) >= 9
     for name in names:
         engine.run(name, {k: params[k] for k in statement(name).parameters})
+
+
+# --- the queries for state teams (issue 23): gaps per region, versions compared, partners lost ---
+
+
+def test_gaps_per_region_count_the_missing_agency_types(engine, stored):
+    for name, G in VARIANTS:
+        want: dict[tuple, list[str]] = defaultdict(list)
+        for t in roster_gaps(G).missing:
+            want[(t.region, t.level)].append(t.agency_type)
+        rows = engine.run("queries/gaps_per_region", {"map": stored[name]})
+        got = {(r["region"], r["level"]): (r["missing"], r["agency_types"]) for r in rows}
+        assert got == {k: (len(v), sorted(v)) for k, v in want.items()}, name
+        counts = [r["missing"] for r in rows]
+        assert counts == sorted(counts, reverse=True), name
+
+
+def test_gaps_per_region_of_tucson(engine, stored):
+    rows = engine.run("queries/gaps_per_region", {"map": stored["tucson-behavioral-health"]})
+    assert rows == [
+        {
+            "region": "Pima County",
+            "level": "local",
+            "missing": 7,
+            "agency_types": [
+                "Local TANF providers",
+                "Local WIB",
+                "Local economic development agency",
+                "Local human service agencies",
+                "Local secondary education providers",
+                "Local universities",
+                "Public companies",
+            ],
+        }
+    ]
+
+
+def _partner_rows(G) -> list[dict]:
+    return graph_rows(G).nodes["Partner"]
+
+
+def test_versions_compared_lists_the_partners_one_version_has_and_the_other_lacks(engine, target):
+    """Two versions of one map side by side, as the store keeps them: nodes told apart by ``version``."""
+    G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+    name = target.name("tucson-versions")
+    load_map(G, engine, map_name=name)
+    old = map_info(engine, name)["version"]
+    new = "f" * len(old)
+    # The next quarter's partners: two have left, one has joined.
+    rows = [r for r in _partner_rows(G) if r["id"] not in ("RVH", "SCR")]
+    rows.append({"id": "NEW1", "props": {"name": "Pima Reentry Coalition", "region": "Pima County"}})
+    engine.run("load/partner", {"map": name, "version": new, "prefix": key_prefix(name, new), "rows": rows}, write=True)
+    lost = engine.run("queries/versions_compared", {"map": name, "old": old, "new": new})
+    assert [r["id"] for r in lost] == ["RVH", "SCR"]
+    assert lost[0]["name"] == G.nodes["Partner:RVH"]["name"]
+    assert lost[0]["region"] == "Pima County"
+    gained = engine.run("queries/versions_compared", {"map": name, "old": new, "new": old})
+    assert [(r["id"], r["name"]) for r in gained] == [("NEW1", "Pima Reentry Coalition")]
+    assert engine.run("queries/versions_compared", {"map": name, "old": old, "new": "no-such-version"}) == []
+    assert engine.run("queries/versions_compared", {"map": name, "old": old, "new": old}) == []
+
+
+def _lost_in_python(G, since: dt.date, day: dt.date) -> list[str]:
+    """netmap.project's rules, partner by partner: current links on ``since``, none on ``day``."""
+
+    def links(pid: str, when: dt.date) -> int:
+        n = 0
+        for u, v, d in G.edges(data=True):
+            if pid not in (u, v):
+                continue
+            if d["type"] == "TIED_TO" and tie_state(d, when) == "current":
+                n += 1
+            elif d["type"] == "PARTY_TO" and agreement_state(G.nodes[v], when) == "current":
+                n += 1
+            elif d["type"] == "FUNDS" and award_state(d, when) == "current":
+                n += 1
+        return n
+
+    partners = [n for n, d in G.nodes(data=True) if d["label"] == "Partner"]
+    return sorted(G.nodes[p]["id"] for p in partners if links(p, since) and not links(p, day))
+
+
+def test_partners_lost_since_a_date(engine, target):
+    G = netmap.read_graph(EXAMPLES / "tucson-behavioral-health")
+
+    def edges(pid: str, rel: str) -> list:
+        node = f"Partner:{pid}"
+        return [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if d["type"] == rel and node in (u, v)]
+
+    # DDC: its one tie ended and its agreement expired mid-2025. MPS: its ties ended and its award ran out.
+    for e in edges("DDC", "TIED_TO"):
+        G.edges[e]["end"] = dt.date(2025, 6, 30)
+    for _, agreement, _ in edges("DDC", "PARTY_TO"):
+        G.nodes[agreement].update(status="active", expires=dt.date(2025, 6, 30))
+    for e in edges("MPS", "TIED_TO"):
+        G.edges[e]["end"] = dt.date(2025, 3, 31)
+    for e in edges("MPS", "FUNDS"):
+        G.edges[e].update(start=dt.date(2024, 4, 1), end=dt.date(2025, 12, 31))
+    # RVH's tie only begins in 2026 (not lost: it had nothing then); SCR's ended before 2025 (nothing then).
+    for e in edges("RVH", "TIED_TO"):
+        G.edges[e]["start"] = dt.date(2026, 1, 1)
+    for e in edges("SCR", "TIED_TO"):
+        G.edges[e]["end"] = dt.date(2024, 12, 31)
+    name = target.name("tucson-lost")
+    load_map(G, engine, map_name=name)
+    since, day = dt.date(2025, 1, 1), dt.date(2026, 7, 1)
+    rows = engine.run(
+        "queries/partners_lost_since", {"map": name, "since": since.isoformat(), "as_of": day.isoformat()}
+    )
+    # SFP's only tie was the one with MPS: it is lost with it.
+    assert [r["id"] for r in rows] == _lost_in_python(G, since, day) == ["DDC", "MPS", "SFP"]
+    ddc, mps, sfp = rows
+    assert (sfp["ties_then"], sfp["agreements_then"], sfp["awards_then"]) == (1, [], 0)
+    assert (ddc["ties_then"], ddc["agreements_then"], ddc["awards_then"]) == (1, ["TA01"], 0)
+    assert (mps["ties_then"], mps["agreements_then"], mps["awards_then"]) == (2, [], 1)
+    # Before anything ended, nobody is lost.
+    assert engine.run("queries/partners_lost_since", {"map": name, "since": "2025-01-01", "as_of": "2025-02-01"}) == []
