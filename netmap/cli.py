@@ -1349,7 +1349,10 @@ class _Steps:
 def report(
     source: SourceArg,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The file to write (default report.html or report.md).")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="File to write (default report.html or report.md); the folder with --each-region."
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="html (one offline, printable file) or md (Markdown).")] = "html",
     title: Annotated[str | None, typer.Option("--title", help="Title of the report.")] = None,
