@@ -1383,7 +1383,10 @@ class _Steps:
 def report(
     source: SourceArg,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The file to write (default report.html or report.md).")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="File to write (default report.html or report.md); the folder with --each-region."
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="html (one offline, printable file) or md (Markdown).")] = "html",
     title: Annotated[str | None, typer.Option("--title", help="Title of the report.")] = None,
@@ -1436,6 +1439,13 @@ def report(
     encoding: EncodingOpt = None,
     positions: PositionsOpt = None,
     force: ForceOpt = False,
+    each_region: Annotated[
+        bool,
+        typer.Option(
+            "--each-region",
+            help="One report per region and an index.html (index.md) in the folder -o (default reports).",
+        ),
+    ] = False,
 ) -> None:
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
     from netmap.pipeline import run
@@ -1443,6 +1453,28 @@ def report(
 
     if not directory and (top is not None or anywhere):
         raise UsageError("--top and --anywhere choose the candidates of --directory; give --directory too")
+    if each_region:
+        if region is not None:
+            raise UsageError("--each-region writes a report for every region; leave out --region")
+        _report_each_region(
+            source,
+            output or Path("reports"),
+            fmt=fmt,
+            title=title,
+            options={
+                "include_contacts": include_contacts,
+                "as_of": _as_of(as_of),
+                "seed": seed,
+                "scope": _scope(scope),
+                "weight": _weight(weight),
+                "expected_regions": expect or (),
+                "suggest_top": 5 if top is None else top,
+                "anywhere": anywhere,
+            },
+            reading=(roster, encoding, (map_name, user, database), since, since_map, directory, positions),
+            force=force,
+        )
+        return
     output = output or Path("report.md" if fmt == "md" else "report.html")
     inputs = _inputs(
         ("SOURCE", source),
@@ -1488,6 +1520,59 @@ def report(
     _positions_warnings(saved if fmt != "md" else None, G, a)
     if found is not None:
         _directory_issues(found, directory)
+
+
+def _report_each_region(
+    source: str,
+    folder: Path,
+    *,
+    fmt: str,
+    title: str | None,
+    options: dict,
+    reading: tuple,
+    force: bool,
+) -> None:
+    """``report --each-region``: read as ``report`` does, then one report per region and the index."""
+    from netmap.outputs import check_folder_target
+    from netmap.pipeline import write_region_reports
+
+    roster, encoding, store, since, since_map, directory, positions = reading
+    inputs = _inputs(
+        ("SOURCE", source),
+        ("--since", since),
+        ("--directory", directory),
+        ("--roster", roster),
+        ("--positions", positions),
+    )
+    check_folder_target(folder, [], inputs=inputs, force=force)
+    saved = _read_positions(positions)
+    with _Steps(2 + bool(since) + bool(directory)) as step:
+        step("reading the workbook")
+        G, loaded = _graph(source, roster, encoding, store)
+        G_since = found = None
+        if since:
+            step("reading the earlier snapshot")
+            G_since, _ = _graph(since, roster, encoding, (since_map, *store[1:]))
+        if directory:
+            step("reading the directory")
+            found = _read_directory(directory, loaded, encoding)
+        step("analysing and writing a report per region")
+        written = write_region_reports(
+            G,
+            folder,
+            format=fmt,
+            force=force,
+            inputs=inputs,
+            title=title,
+            version=netmap.__version__,
+            positions=saved if fmt != "md" else None,
+            roster=loaded,
+            since=G_since,
+            directory=found,
+            **options,
+        )
+    reports = sum(1 for p in written if p.name.startswith("region-"))
+    _stderr().print(_line(f"wrote {reports} region reports and the index into {folder}"))
 
 
 @app.command()

@@ -49,6 +49,7 @@ __all__ = [
     "run",
     "write_diff_report",
     "write_map",
+    "write_region_reports",
     "write_report",
 ]
 
@@ -222,6 +223,119 @@ def write_report(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
 
     a, view = _analysis(G, options)
     return report.write_report(G, a, path, version=view.pop("version", __version__), **view)
+
+
+# The file that lists what --each-region wrote into its folder, so a re-run with --force
+# removes the reports of regions that are gone and nothing else.
+REGION_MANIFEST = "netmap-reports.json"
+
+
+def write_region_reports(
+    G: nx.MultiDiGraph,
+    folder: str | Path,
+    *,
+    format: str = "html",
+    force: bool = False,
+    inputs: Any = (),
+    title: str | None = None,
+    generated: Any = None,
+    version: str | None = None,
+    positions: Any = None,
+    **options: Any,
+) -> list[Path]:
+    """One report per region of ``G`` and an index, written into ``folder``; return the files.
+
+    One analysis of the whole map (with ``expected_regions``) draws the index
+    (:mod:`netmap.render.report.regions_index`); one analysis per region with partners
+    listed draws its report (``region-<slug>.html``) and its headline findings on the index.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The map. Not modified.
+    folder : str or Path
+        Made if missing. Without ``force`` a folder already holding one of the files is refused;
+        with it, the files are replaced and those an earlier run listed (``netmap-reports.json``)
+        and this one did not write are removed.
+    format : {"html", "markdown", "md"}
+        HTML pages (``index.html``) or Markdown (``index.md``, ``region-<slug>.md``).
+    inputs : sequence of (label, path)
+        The command's inputs: never written over (see :mod:`netmap.outputs`).
+    title, generated, version, positions
+        As the report takes them (``title`` heads the index; each report is titled by its region).
+    **options
+        The options of :func:`run` (not ``region``).
+
+    Raises
+    ------
+    UsageError
+        ``region`` is given, the map has fewer than two regions (counting the expected ones),
+        the format is unknown, or the folder cannot be written.
+
+    Examples
+    --------
+    >>> import netmap, tempfile
+    >>> G = netmap.read_graph("examples/four-state-coalitions")
+    >>> files = write_region_reports(G, tempfile.mkdtemp(), format="md", as_of="2026-11-24")
+    >>> [p.name for p in files][:2], files[-2].name
+    (['region-tennessee.md', 'region-delaware.md'], 'index.md')
+    """
+    import json
+
+    from netmap.errors import UsageError
+    from netmap.outputs import write_folder
+    from netmap.render import report
+    from netmap.render.report import regions_index
+
+    if format not in report.FORMATS:
+        raise UsageError(f"--format must be html or md (markdown), not {format!r}")
+    if options.get("region") is not None:
+        raise UsageError("--each-region writes a report for every region; leave out --region")
+    version = version or __version__
+    html = format == "html"
+    a = run(G, **options)
+    if a.regions is None:
+        raise UsageError(
+            "--each-region needs a map with two regions or more (name more with --expect); "
+            "for one region write one report"
+        )
+    listed = [name for name in a.regions.region_names if any(r.region == name and r.listed for r in a.regions.regions)]
+    names = regions_index.region_file_names(listed, suffix=".html" if html else ".md")
+    each = {k: v for k, v in options.items() if k != "expected_regions"}
+    files: dict[str, str] = {}
+    reports = {}
+    for name in listed:
+        # One analysis per region: its report and its findings on the index draw it.
+        ra = run(G, region=name, **each)
+        reports[name] = (names[name], ra)
+        label = f"{title}: {name}" if title else None
+        if html:
+            text = report.render_report_html(
+                G, ra, title=label, generated=generated, version=version, positions=positions
+            )
+        else:
+            text = report.render_report_markdown(G, ra, title=label, generated=generated, version=version)
+        files[names[name]] = text
+    render = regions_index.render_index_html if html else regions_index.render_index_markdown
+    index = "index.html" if html else "index.md"
+    files[index] = render(a, reports, title=title, generated=generated, version=version)
+    files[REGION_MANIFEST] = json.dumps({"netmap": "region reports", "files": sorted(files)}, indent=1) + "\n"
+    owned = {*_owned_reports(Path(folder)), "index.html", "index.md"}
+    return list(write_folder(folder, files, inputs=inputs, force=force, owned=owned))
+
+
+def _owned_reports(folder: Path) -> list[str]:
+    """The report files an earlier ``--each-region`` listed in ``folder`` (only names it makes)."""
+    import json
+    import re
+
+    try:
+        doc = json.loads((folder / REGION_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = doc.get("files") if isinstance(doc, dict) and doc.get("netmap") == "region reports" else None
+    ours = re.compile(r"^(region-[a-z0-9-]+|index)\.(html|md)$")
+    return [f for f in files if isinstance(f, str) and ours.match(f)] if isinstance(files, list) else []
 
 
 # -- the map -------------------------------------------------------------------------------------

@@ -33,10 +33,23 @@ import networkx as nx
 
 from netmap.analysis._common import is_state_level, partners, resolve_roster, shares_cache
 from netmap.analysis.brokers import state_links
-from netmap.analysis.gaps import LEVELS, MISSING, PERIPHERAL, PRESENT, NotAssessed, RosterGaps, roster_gaps
+from netmap.analysis.gaps import (
+    LEVELS,
+    MISSING,
+    PERIPHERAL,
+    PRESENT,
+    NotAssessed,
+    RequirementStatus,
+    RosterGaps,
+    roster_gaps,
+)
 from netmap.roster import Roster
 
-__all__ = ["RegionRow", "Regions", "regions"]
+__all__ = ["MET", "PARTLY", "RegionRow", "Regions", "regions"]
+
+# A minimum-team line in a region: met, partly (some of its parts hold, not all), or missing
+# (none holds). MISSING is the roster gaps' own word.
+MET, PARTLY = "met", "partly"
 
 
 @dataclass
@@ -58,6 +71,10 @@ class RegionRow:
     state_partner_names: list[str]
     connectors: list[str]
     rank: int = 0
+    #: Each local minimum-team line (by requirement id): ``met``, ``partly`` or ``missing``.
+    minimum: dict[str, str] = field(default_factory=dict)
+    #: Ties from the region's partners to each state-level partner (partner pairs tied on the day).
+    state_ties: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -75,6 +92,8 @@ class Regions:
     not_assessed: list[NotAssessed] = field(default_factory=list)
     #: Whether the map lists any state-level partner (any status) for the regions to tie to.
     state_listed: bool = True
+    #: The local minimum-team lines, in roster order: ``{"id", "name"}`` (empty when not assessed).
+    requirements: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +104,7 @@ class Regions:
             "assessed_levels": list(self.assessed_levels),
             "not_assessed": [n.to_dict() for n in self.not_assessed],
             "state_listed": self.state_listed,
+            "requirements": [dict(r) for r in self.requirements],
         }
 
 
@@ -156,9 +176,13 @@ def regions(
     rows = []
     for name in names:
         cells = [row["cells"][name] for row in matrix]
-        met = [r for r in gaps.minimum_teams if r.level == "local" and r.region == name and r.met]
+        lines = {r.requirement_id: r for r in gaps.minimum_teams if r.level == "local" and r.region == name}
+        met = [r for r in lines.values() if r.met]
         link = by_region.get(name, {})
         state_partners = list(dict.fromkeys(x["state_partner"] for x in link.get("links", [])))
+        state_ties = {p: 0 for p in state_partners}
+        for x in link.get("links", []):
+            state_ties[x["state_partner"]] += 1
         rows.append(
             RegionRow(
                 region=name,
@@ -175,10 +199,30 @@ def regions(
                 state_partners=state_partners,
                 state_partner_names=[everyone[p].get("name") or p if p in everyone else p for p in state_partners],
                 connectors=list(link.get("connectors", [])),
+                minimum={r.id: _line_status(lines.get(r.id)) for r in requirements},
+                state_ties=state_ties,
             )
         )
     rows.sort(key=lambda r: (-r.missing, -(r.minimum_total - r.minimum_met), r.state_linked, r.region))
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
     state_listed = any(is_state_level(d, roster) for d in everyone.values())
-    return Regions(names, matrix, rows, scope, list(gaps.assessed_levels), list(gaps.not_assessed), state_listed)
+    return Regions(
+        names,
+        matrix,
+        rows,
+        scope,
+        list(gaps.assessed_levels),
+        list(gaps.not_assessed),
+        state_listed,
+        [{"id": r.id, "name": r.name} for r in requirements],
+    )
+
+
+def _line_status(line: RequirementStatus | None) -> str:
+    """``met``, ``partly`` (some parts hold) or ``missing``; a region with no partner has no line: missing."""
+    if line is None:
+        return MISSING
+    if line.met:
+        return MET
+    return PARTLY if line.parts_met else MISSING

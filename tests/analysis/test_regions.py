@@ -114,6 +114,7 @@ def test_regions_command_json_and_table():
     assert list(doc["regions"][0]) == [
         "region", "listed", "active", "present", "peripheral", "missing", "missing_types", "minimum_met",
         "minimum_total", "minimum_unmet", "state_linked", "state_partners", "state_partner_names", "connectors", "rank",
+        "minimum", "state_ties",
     ]  # fmt: skip
     table = runner.invoke(app, ["regions", str(EXAMPLES / "four-state-coalitions"), "--expect", "Kentucky"])
     assert table.exit_code == 0
@@ -135,3 +136,34 @@ def test_a_region_asked_for_in_another_spelling_is_the_map_s():
     )
     with pytest.raises(UsageError, match="no region 'Ohio' in this map"):
         analyze(G, region="Ohio")
+
+
+@pytest.mark.parametrize(
+    ("region", "minimum", "state_ties"),
+    [
+        # Tennessee has a Local WIB but no local workforce agency: the board-and-providers line
+        # is partly there; neither TANF providers nor human service agencies: missing.
+        (
+            "Tennessee",
+            ["partly", "met", "missing", "missing", "missing", "missing", "met"],
+            {"TN-DOE": 2, "TN-ECD": 1, "TN-DOL": 1, "TN-TBR": 1},
+        ),
+        # Delaware has no Local WIB nor workforce agency: missing, not partly.
+        (
+            "Delaware",
+            ["missing", "met", "missing", "missing", "missing", "missing", "met"],
+            {"DE-DOE": 4, "DE-MFA": 4},
+        ),
+        ("Kentucky", ["missing"] * 7, {}),
+    ],
+)
+def test_regions_line_status_and_ties_to_each_state_partner(region, minimum, state_ties):
+    G = netmap.read_graph(EXAMPLES / "four-state-coalitions")
+    result = regions(G, expected=["Kentucky"], as_of="2026-11-24")
+    assert [r["id"] for r in result.requirements] == [
+        "workforce-board-and-providers", "postsecondary", "adult-education", "tanf-and-human-services",
+        "economic-development", "cbos", "local-businesses",
+    ]  # fmt: skip
+    row = next(r for r in result.regions if r.region == region)
+    assert [row.minimum[r["id"]] for r in result.requirements] == minimum
+    assert row.state_ties == state_ties
