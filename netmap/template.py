@@ -131,6 +131,8 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
         }
     ],
     "needs": [{"region": "Example Region", "population": "English learners", "count": "2400"}],
+    # Written by netmap merge from returned survey forms; shown so the sheet is not a mystery.
+    "responses": [{"partner_id": "P001", "answered_on": "2025-10-01", "form": "intake-P001.xlsx"}],
 }
 
 # Words people write in the cost column; any other text is kept as written.

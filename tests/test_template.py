@@ -28,6 +28,7 @@ def test_template_validates_cleanly(workbook):
         "services": 1,
         "contacts": 1,
         "needs": 1,
+        "responses": 1,
     }
 
 
