@@ -1448,9 +1448,11 @@ def report(
         ),
     ] = None,
     since: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--since", help="An earlier snapshot (workbook, folder or Neo4j URI): adds a 'What changed' section."
+            "--since",
+            help="An earlier snapshot (workbook, folder or Neo4j URI): adds a 'What changed' section. "
+            "Repeatable: several show their history up to this map.",
         ),
     ] = None,
     since_map: Annotated[
@@ -1488,22 +1490,31 @@ def report(
     if not directory and (top is not None or anywhere):
         raise UsageError("--top and --anywhere choose the candidates of --directory; give --directory too")
     output = output or Path("report.md" if fmt == "md" else "report.html")
+    since = since or []
+    if len(set(since)) < len(since):
+        raise UsageError("a --since snapshot is given twice")
     inputs = _inputs(
         ("SOURCE", source),
-        ("--since", since),
+        *(("--since", s) for s in since),
         ("--directory", directory),
         ("--roster", roster),
         ("--positions", positions),
     )
     check_file_target(output, inputs=inputs, force=force)
     saved = _read_positions(positions)
-    with _Steps(2 + bool(since) + bool(directory)) as step:
+    with _Steps(2 + len(since) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         G_since = found = None
-        if since:
+        earlier = []
+        for one in since:
             step("reading the earlier snapshot")
-            G_since, _ = _graph(since, roster, encoding, (since_map, user, database))
+            earlier.append((one, _graph(one, roster, encoding, (since_map, user, database))[0]))
+        # One --since: what changed since (as always); several: their history up to this map.
+        if len(earlier) == 1:
+            G_since = earlier[0][1]
+        elif earlier:
+            G_since = earlier
         if directory:
             step("reading the directory")
             found = _read_directory(directory, loaded, encoding)

@@ -76,3 +76,41 @@ def test_usage_errors_are_one_line(folders, extra: list[str], message: str) -> N
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def _rows(page: str, table_id: str) -> list[list[str]]:
+    """The cells' text of one table of a page (no markup inside these cells)."""
+    import re
+
+    body = page.split(f'id="{table_id}"', 1)[1].split("</tbody>", 1)[0].split("<tbody>", 1)[1]
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_report_since_several_shows_their_history(folders, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    q1, q2, q4 = folders["q1"], folders["q2"], folders["q4"]
+    # Given latest first: still in date order, the report's map last on the report's day.
+    result = _run("report", q4, "--since", q2, "--since", q1, "-o", out, "--as-of", "2026-08-01")
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    rows = _rows(page, "table-history-snapshots")
+    assert [(r[0], Path(r[1]).name, r[2], r[4]) for r in rows] == [
+        ("2026-01-15", "q1", "14", "7"),
+        ("2026-03-15", "q2", "15", "7"),
+        ("2026-08-01", "q4", "16", "6"),
+    ]
+    # The last step's detail follows, as one --since shows it.
+    assert 'id="table-changes-counts"' in page
+    assert "University of Arizona" in page.split('id="changes"', 1)[1]
+
+
+def test_report_one_since_is_as_before(folders, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = _run("report", folders["q4"], "--since", folders["q3"], "-o", out, "--as-of", "2026-08-01")
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert 'id="table-changes-counts"' in page
+    assert "table-history" not in page

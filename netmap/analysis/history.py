@@ -1,6 +1,6 @@
 """History: a partnership across several snapshots, in date order.
 
-Each snapshot is analysed on its own date (:func:`netmap.pipeline.run`), all against one
+Each snapshot is analysed on its own date, as :func:`netmap.pipeline.run` would, all against one
 roster, and each consecutive pair is compared by :func:`netmap.analysis.diff.diff` reusing
 those two analyses, so the history says exactly what ``netmap diff`` says step by step and
 nothing is derived twice.
@@ -31,9 +31,10 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis import Analysis
+from netmap.analysis import Analysis, region_view
 from netmap.analysis._common import as_date, resolve_roster
 from netmap.analysis.diff import AGREEMENT_CURRENT, STREAM_NOT_CURRENT, Diff, _ties, diff
+from netmap.analysis.diff import _analysis as _side
 from netmap.roster import Roster
 
 __all__ = ["History", "history", "snapshot_date"]
@@ -147,6 +148,8 @@ def history(
     dates: Mapping[str, dt.date | str] | None = None,
     seed: int | None = 0,
     analyses: Mapping[str, Analysis] | None = None,
+    last: str | None = None,
+    region: str | None = None,
 ) -> History:
     """The history of a partnership across ``snapshots`` (two or more).
 
@@ -163,6 +166,11 @@ def history(
         Seed of sampled betweenness.
     analyses : mapping of label to Analysis, optional
         An analysis already made of a snapshot (the report's own), reused as it is.
+    last : str, optional
+        The label of the snapshot put last whatever its date (the report's own map, which
+        ``report --since`` compares the earlier snapshots with).
+    region : str, optional
+        Only this region of every snapshot, as ``netmap diff`` narrows both sides.
 
     Returns
     -------
@@ -182,7 +190,6 @@ def history(
         Fewer than two snapshots, or a label given twice.
     """
     from netmap.errors import UsageError
-    from netmap.pipeline import run
 
     labels = [label for label, _ in snapshots]
     if len(snapshots) < 2:
@@ -192,15 +199,16 @@ def history(
         raise UsageError(f"snapshot {twice[0]!r} is given twice")
     given = {k: as_date(v) for k, v in (dates or {}).items()}
     dated = [(given.get(label) or snapshot_date(G) or as_date(None), label, G) for label, G in snapshots]
-    dated.sort(key=lambda x: (x[0], x[1]))
+    dated.sort(key=lambda x: (x[1] == last, x[0], x[1]))
     # One yardstick for every snapshot, so a gap never opens because the roster moved.
     roster = resolve_roster(dated[-1][2], roster)
     made = dict(analyses or {})
     result = History(roster=roster)
     for day, label, G in dated:
-        a = made.get(label) or run(G, roster=roster, as_of=day, seed=seed)
+        # As diff analyses a side: the region of the whole map, or its view when it has none.
+        a = made.get(label) or _side(G, region_view(G, region), region, roster=roster, as_of=day, seed=seed)
         result.analyses.append(a)
-        result.snapshots.append(_headline(label, day, G, a))
+        result.snapshots.append(_headline(label, day, G if region is None else region_view(G, region), a))
     latest = result.analyses[-1].scorecard.to_dict()["conditions"]
     seen = {c["id"] for c in latest}
     earlier = [c for a in result.analyses for c in a.scorecard.to_dict()["conditions"] if c["id"] not in seen]
@@ -219,6 +227,7 @@ def history(
             seed=seed,
             top=BROKERS_COMPARED,
             roster=roster,
+            region=region,
             old_analysis=result.analyses[i - 1],
             new_analysis=result.analyses[i],
         )

@@ -39,7 +39,15 @@ from netmap.render.page import (
     write_text,
 )
 
-__all__ = ["history_data", "render_history", "render_history_html", "write_history_page"]
+__all__ = [
+    "history_content",
+    "history_data",
+    "history_summary",
+    "history_tables",
+    "render_history",
+    "render_history_html",
+    "write_history_page",
+]
 
 WIDTH, HEIGHT = 960, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 48, 24, 40  # room for the axes' labels
@@ -232,22 +240,10 @@ def gaps_chart(data: dict[str, Any]) -> dict[str, Any]:
 # -- the page --------------------------------------------------------------------------------------
 
 
-def history_data(
-    h: History,
-    *,
-    title: str | None = None,
-    generated: dt.datetime | str | None = None,
-    version: str | None = None,
-) -> dict[str, Any]:
-    """Everything the history page shows, as plain JSON-ready data (nothing is computed here).
-
-    Returns ``title``, ``subtitle``, ``meta`` and ``sections`` (summary, scorecard, gaps,
-    steps, appendix); the scorecard and gaps sections carry their chart in ``lines``.
-    """
-    data = h.to_dict()
+def history_tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The tables of a history (``History.to_dict()``): ``snapshots``, ``scorecard``, ``gaps``
+    and ``steps``, as the page and the report's "What changed" section show them."""
     snaps, steps = data["snapshots"], data["steps"]
-    when = timestamp(generated)
-    first, last = snaps[0], snaps[-1]
     summary = table(
         "table-history-snapshots",
         "The snapshots in date order",
@@ -325,21 +321,62 @@ def history_data(
         ],
         note="Partners, agreements and funding streams by id; brokers are the top ten by betweenness.",
     )
+    return {"snapshots": summary, "scorecard": scores, "gaps": gaps, "steps": changes}
+
+
+def history_summary(data: dict[str, Any]) -> str:
+    """One sentence: how many snapshots, from when to when, and the headline numbers then and now."""
+    snaps = data["snapshots"]
+    first, last = snaps[0], snaps[-1]
+    return (
+        f"{len(snaps)} snapshots from {first['date']} to {last['date']}: "
+        f"partners {first['partners']} → {last['partners']}, ties {first['ties']} → {last['ties']}, "
+        f"roster gaps {first['gaps']} → {last['gaps']}."
+    )
+
+
+def history_content(h: History, changes: dict[str, Any]) -> dict[str, Any]:
+    """The report's "What changed" section (``changes``, of the last step) led by the history.
+
+    The history's sentence and tables of snapshots, steps and scores go first; the last
+    step's own facts and tables follow, as a single ``--since`` shows them.
+    """
+    data = h.to_dict()
+    tables = history_tables(data)
+    return {
+        "intro": [history_summary(data), DATES_NOTE, *changes["intro"]],
+        "facts": changes["facts"],
+        "tables": [tables["snapshots"], tables["steps"], tables["scorecard"], *changes["tables"]],
+    }
+
+
+def history_data(
+    h: History,
+    *,
+    title: str | None = None,
+    generated: dt.datetime | str | None = None,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """Everything the history page shows, as plain JSON-ready data (nothing is computed here).
+
+    Returns ``title``, ``subtitle``, ``meta`` and ``sections`` (summary, scorecard, gaps,
+    steps, appendix); the scorecard and gaps sections carry their chart in ``lines``.
+    """
+    data = h.to_dict()
+    snaps = data["snapshots"]
+    when = timestamp(generated)
+    first, last = snaps[0], snaps[-1]
+    t = history_tables(data)
     sections = [
         section(
             "summary",
             "At a glance",
-            intro=[
-                f"{len(snaps)} snapshots from {first['date']} to {last['date']}: "
-                f"partners {first['partners']} → {last['partners']}, ties {first['ties']} → {last['ties']}, "
-                f"roster gaps {first['gaps']} → {last['gaps']}.",
-                DATES_NOTE,
-            ],
-            tables=[summary],
+            intro=[history_summary(data), DATES_NOTE],
+            tables=[t["snapshots"]],
         ),
-        section("scorecard", "Readiness scorecard", lines=[scorecard_chart(data)], tables=[scores]),
-        section("gaps", "Roster gaps", lines=[gaps_chart(data)], tables=[gaps]),
-        section("steps", "What changed at each step", tables=[changes]),
+        section("scorecard", "Readiness scorecard", lines=[scorecard_chart(data)], tables=[t["scorecard"]]),
+        section("gaps", "Roster gaps", lines=[gaps_chart(data)], tables=[t["gaps"]]),
+        section("steps", "What changed at each step", tables=[t["steps"]]),
         section(
             "appendix",
             "About this page",
