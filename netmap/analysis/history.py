@@ -35,6 +35,7 @@ from netmap.analysis import Analysis, region_view
 from netmap.analysis._common import as_date, resolve_roster
 from netmap.analysis.diff import AGREEMENT_CURRENT, STREAM_NOT_CURRENT, Diff, _ties, diff
 from netmap.analysis.diff import _analysis as _side
+from netmap.graphcache import shared_cache
 from netmap.roster import Roster
 
 __all__ = ["History", "history", "snapshot_date"]
@@ -197,12 +198,26 @@ def history(
     twice = sorted({x for x in labels if labels.count(x) > 1})
     if twice:
         raise UsageError(f"snapshot {twice[0]!r} is given twice")
+    with shared_cache():
+        # One cache for the whole history: a snapshot's edge index, built by its analysis, is
+        # read again by the two comparisons it is part of instead of scanning the map again.
+        return _history(snapshots, roster, dates, seed, analyses or {}, last, region)
+
+
+def _history(
+    snapshots: Sequence[tuple[str, nx.MultiDiGraph]],
+    roster: Roster | None,
+    dates: Mapping[str, dt.date | str] | None,
+    seed: int | None,
+    made: Mapping[str, Analysis],
+    last: str | None,
+    region: str | None,
+) -> History:
     given = {k: as_date(v) for k, v in (dates or {}).items()}
     dated = [(given.get(label) or snapshot_date(G) or as_date(None), label, G) for label, G in snapshots]
     dated.sort(key=lambda x: (x[1] == last, x[0], x[1]))
     # One yardstick for every snapshot, so a gap never opens because the roster moved.
     roster = resolve_roster(dated[-1][2], roster)
-    made = dict(analyses or {})
     result = History(roster=roster)
     for day, label, G in dated:
         # As diff analyses a side: the region of the whole map, or its view when it has none.
