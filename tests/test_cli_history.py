@@ -102,8 +102,10 @@ def test_report_since_several_shows_their_history(folders, tmp_path: Path) -> No
         ("2026-03-15", "q2", "15", "7"),
         ("2026-08-01", "q4", "16", "6"),
     ]
-    # The last step's detail follows, as one --since shows it.
+    # The last step's detail follows, as one --since shows it, each side on its own date.
     assert 'id="table-changes-counts"' in page
+    assert "<dt>Earlier snapshot judged as of</dt><dd>2026-03-15</dd>" in page
+    assert "same day" not in page.split('id="changes"', 1)[1].split("</section>", 1)[0]
     assert "University of Arizona" in page.split('id="changes"', 1)[1]
 
 

@@ -343,9 +343,22 @@ def history_content(h: History, changes: dict[str, Any]) -> dict[str, Any]:
     """
     data = h.to_dict()
     tables = history_tables(data)
+    before, now = data["snapshots"][-2], data["snapshots"][-1]
+    # The last step's two sides are judged on their own dates, not on one day as a single
+    # --since judges them: its headline says since when, its facts give both dates.
+    facts = [
+        ("This snapshot judged as of", value) if label == "Judged as of" else (label, value)
+        for label, value in changes["facts"]
+    ]
+    facts.insert(1, ("Earlier snapshot judged as of", before["date"]))
     return {
-        "intro": [history_summary(data), DATES_NOTE, *changes["intro"]],
-        "facts": changes["facts"],
+        "intro": [
+            history_summary(data),
+            DATES_NOTE,
+            f"Since {before['label']} ({before['date']}), the snapshot before this one ({now['date']}): "
+            + changes["intro"][0],
+        ],
+        "facts": facts,
         "tables": [tables["snapshots"], tables["steps"], tables["scorecard"], *changes["tables"]],
     }
 
