@@ -116,3 +116,10 @@ def test_report_one_since_is_as_before(folders, tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert 'id="table-changes-counts"' in page
     assert "table-history" not in page
+
+
+def test_snapshots_of_one_day_are_named_as_such(folders) -> None:
+    q1, q2 = folders["q1"], folders["q2"]
+    result = _run("history", q2, q1, "--date", f"{q1}=2026-05-01", "--date", f"{q2}=2026-05-01", columns=200)
+    assert result.exit_code == 0, result.output
+    assert "Some snapshots share a date and are ordered by name: give --date to order them." in result.stdout

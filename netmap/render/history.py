@@ -77,7 +77,7 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
         console,
         [
             Col("date", no_wrap=True),
-            Col("snapshot"),
+            Col("snapshot", no_wrap=True),
             Col("partners", short="ptn", justify="right"),
             Col("ties", justify="right"),
             Col("gaps", justify="right"),
@@ -131,6 +131,10 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
         title="Readiness scorecard per snapshot (0-100; n/a: not scored)",
     )
     console.print(Text(DATES_NOTE, style="dim"))
+    days = [s["date"] for s in snaps]
+    if len(set(days)) < len(days):
+        # Same day: the order is the labels' then, which may not be the order meant.
+        console.print(Text("Some snapshots share a date and are ordered by name: give --date to order them.", "yellow"))
 
 
 # -- the charts -----------------------------------------------------------------------------------
@@ -396,7 +400,10 @@ def history_data(
             facts=[
                 ("Roster", data["roster"]),
                 ("Snapshots", ", ".join(f"{s['label']} ({s['map_id']}, {s['date']})" for s in snaps)),
-                ("Compared", "each snapshot with the one before, as netmap diff compares two"),
+                (
+                    "Compared",
+                    "each snapshot with the one before, by netmap diff's comparison, each side on its own date",
+                ),
                 ("Contact details", "none: the history holds no personal data"),
                 ("netmap version", version or "not recorded"),
                 ("Generated", when),
