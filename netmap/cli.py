@@ -988,6 +988,84 @@ def diff_command(
         terminal.render_diff(console, changes.to_dict())
 
 
+def _snapshot_dates(values: list[str] | None, labels: list[str]) -> dict[str, Any]:
+    """Parse --date SNAPSHOT=YYYY-MM-DD (repeatable); a bad one is a usage error."""
+    import datetime as dt
+
+    out: dict[str, Any] = {}
+    for value in values or []:
+        label, sep, day = value.rpartition("=")
+        if not sep or label not in labels:
+            raise UsageError(f"--date {value!r} must be SNAPSHOT=YYYY-MM-DD with SNAPSHOT one of those given")
+        try:
+            out[label] = dt.date.fromisoformat(day)
+        except ValueError:
+            raise UsageError(f"--date {value!r}: {day!r} is not a date; write YYYY-MM-DD") from None
+    return out
+
+
+@app.command("history")
+@handled
+def history_command(
+    snapshots: Annotated[
+        list[str],
+        typer.Argument(help="Two or more snapshots (workbooks, folders or Neo4j URIs), in any order."),
+    ],
+    date: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--date",
+            help="SNAPSHOT=YYYY-MM-DD: the day of a snapshot (default: its own date, else its files' "
+            "modification day). Repeatable.",
+        ),
+    ] = None,
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    roster: RosterOpt = None,
+    seed: SeedOpt = 0,
+    encoding: EncodingOpt = None,
+    as_json: JsonOpt = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Also write the history as a page: one offline HTML file.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title of the -o page.")] = None,
+    force: ForceOpt = False,
+) -> None:
+    """The history across snapshots in date order: partners, ties, gaps, agreements, funding, brokers, scorecard."""
+    from netmap.analysis.history import history
+    from netmap.render.history import render_history, write_history_page
+
+    if len(snapshots) < 2:
+        raise UsageError("history needs two or more snapshots")
+    if len(set(snapshots)) < len(snapshots):
+        raise UsageError("a snapshot is given twice")
+    if output is None and title is not None:
+        raise UsageError("--title is for the page written with -o FILE")
+    dates = _snapshot_dates(date, snapshots)
+    inputs = _inputs(*((f"SNAPSHOT {i}", s) for i, s in enumerate(snapshots, 1)), ("--roster", roster))
+    if output:
+        check_file_target(output, inputs=inputs, force=force)
+    with _Steps(len(snapshots) + 1 + bool(output)) as step:
+        graphs, loaded = [], netmap.load_roster(roster) if roster else None
+        for source in snapshots:
+            step(f"reading {source}")
+            G, _ = _graph(source, roster, encoding, (None, user, database))
+            graphs.append((source, G))
+        step("analysing each snapshot on its own date")
+        result = history(graphs, roster=loaded, dates=dates, seed=seed)
+        if output:
+            step("writing the page")
+            written = write_history_page(
+                result, output, title=title, version=netmap.__version__, overwrite=force, inputs=inputs
+            )
+    if output:
+        _stderr().print(_line(f"wrote {written}"))
+    if as_json:
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
+    elif not output:
+        render_history(_stdout(), result.to_dict())
+
+
 # The options of suggest that report --directory takes too (declared once).
 SuggestTopOpt = Annotated[int, typer.Option("--top", min=1, help="Candidates shown per gap (best fit first).")]
 AnywhereOpt = Annotated[
@@ -1407,9 +1485,11 @@ def report(
         ),
     ] = None,
     since: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--since", help="An earlier snapshot (workbook, folder or Neo4j URI): adds a 'What changed' section."
+            "--since",
+            help="An earlier snapshot (workbook, folder or Neo4j URI): adds a 'What changed' section. "
+            "Repeatable: several show their history up to this map.",
         ),
     ] = None,
     since_map: Annotated[
@@ -1476,22 +1556,31 @@ def report(
         )
         return
     output = output or Path("report.md" if fmt == "md" else "report.html")
+    since = since or []
+    if len(set(since)) < len(since):
+        raise UsageError("a --since snapshot is given twice")
     inputs = _inputs(
         ("SOURCE", source),
-        ("--since", since),
+        *(("--since", s) for s in since),
         ("--directory", directory),
         ("--roster", roster),
         ("--positions", positions),
     )
     check_file_target(output, inputs=inputs, force=force)
     saved = _read_positions(positions)
-    with _Steps(2 + bool(since) + bool(directory)) as step:
+    with _Steps(2 + len(since) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         G_since = found = None
-        if since:
+        earlier = []
+        for one in since:
             step("reading the earlier snapshot")
-            G_since, _ = _graph(since, roster, encoding, (since_map, user, database))
+            earlier.append((one, _graph(one, roster, encoding, (since_map, user, database))[0]))
+        # One --since: what changed since (as always); several: their history up to this map.
+        if len(earlier) == 1:
+            G_since = earlier[0][1]
+        elif earlier:
+            G_since = earlier
         if directory:
             step("reading the directory")
             found = _read_directory(directory, loaded, encoding)

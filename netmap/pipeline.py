@@ -85,7 +85,7 @@ def run(
     scope: str = "auto",
     expected_regions: Sequence[str] = (),
     backend: str = "auto",
-    since: nx.MultiDiGraph | None = None,
+    since: nx.MultiDiGraph | Sequence[tuple[str, nx.MultiDiGraph]] | None = None,
     directory: Any = None,
     suggest_top: int | None = 5,
     anywhere: bool = False,
@@ -99,9 +99,13 @@ def run(
         The map. Not modified.
     roster, region, as_of, seed, top, include_contacts, scope, expected_regions, backend, weight
         As :func:`netmap.analysis.analyze` takes them.
-    since : networkx.MultiDiGraph, optional
+    since : networkx.MultiDiGraph or sequence of (label, graph), optional
         An earlier snapshot: ``Analysis.changes`` is what changed since (the same region,
-        day and roster; the later snapshot's analysis is this one, not made twice).
+        day and roster; the later snapshot's analysis is this one, not made twice). Several
+        earlier snapshots, as (label, graph) pairs: ``Analysis.history`` is their history
+        up to this map (:func:`netmap.analysis.history.history`, each judged on its own
+        date, this map last on this day, against this roster) and ``Analysis.changes`` its
+        last step. Both narrowed to the region of the analysis.
     directory : Tables or list of dict, optional
         Known organisations: ``Analysis.suggestions`` is who could fill the gaps.
     suggest_top, anywhere
@@ -135,8 +139,24 @@ def run(
         expected_regions=expected_regions,
         weight=weight,
     )
-    if since is not None:
+    if isinstance(since, nx.Graph):
         a.changes = compare(since, G, analysis=a)
+    elif since:
+        from netmap.analysis.history import history
+
+        here = str(G.graph.get("source") or G.graph.get("map_id") or "this map")
+        if here in {label for label, _ in since}:  # the same workbook given as an earlier snapshot too
+            here += " (this report)"
+        a.history = history(
+            [*since, (here, G)],
+            roster=a.roster,
+            seed=a.seed,
+            dates={here: a.as_of},
+            analyses={here: a},
+            last=here,
+            region=a.region,
+        )
+        a.changes = a.history.diffs[-1]
     if directory is not None:
         a.suggestions = suggest(
             G if region is None else _view(G, region),

@@ -114,3 +114,25 @@ def test_regions_side_by_side_need_two_sides():
     four = netmap.read_graph(EXAMPLES / "four-state-coalitions")
     assert pipeline.run(four, as_of=AS_OF).regions is not None
     assert pipeline.run(four, as_of=AS_OF, region="Delaware").regions is None
+
+
+def test_several_earlier_snapshots_are_each_analysed_once(counted, tmp_path):
+    """report --since A --since B: each earlier snapshot analysed once (on its own date), the
+    report's map once, and the comparisons reuse those analyses."""
+    out = tmp_path / "report.html"
+    tucson = str(EXAMPLES / "tucson-behavioral-health")
+    oregon = str(EXAMPLES / "oregon-pathways-alliance")
+    args = ["report", tucson, "-o", str(out), "--as-of", AS_OF, "--since", tucson, "--since", oregon]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert counted == {"command": 1, "earlier snapshot": 2}
+
+
+def test_history_of_earlier_snapshots_is_judged_like_the_analysis():
+    G = netmap.read_graph(EXAMPLES / "four-state-coalitions")
+    a = pipeline.run(G, region="Illinois", as_of=AS_OF, since=[("a", G), ("b", G)])
+    snapshots = a.history.to_dict()["snapshots"]
+    # The report's map last, on its day; every snapshot is the Illinois view.
+    assert snapshots[-1]["date"] == AS_OF
+    assert [s["partners"] for s in snapshots] == [a.partners_active] * 3
+    assert a.changes is a.history.diffs[-1] and a.history.analyses[-1] is a

@@ -170,6 +170,11 @@ COMMANDS = [
     Command("analyze-bad", lambda b: ["analyze", b.bad], ("Comunity colege", "1 error(s)"), exit_code=1),
     Command("analyze", lambda b: ["analyze", OREGON], ("Readiness scorecard", "Portland Community College")),
     Command("gaps", lambda b: ["gaps", OREGON], ("Portland Metro", "Local community colleges")),
+    Command(
+        "history",
+        lambda b: ["history", b.old, b.new, "--date", f"{b.old}=2026-01-01", "--date", f"{b.new}=2026-04-01"],
+        ("History of 2 snapshots", "What changed at each step", "Readiness scorecard per snapshot"),
+    ),
     Command("brokers", lambda b: ["brokers", OREGON], ("Mt. Hood Community College", "0.319")),
     Command(
         "regions",

@@ -101,6 +101,8 @@ class Analysis:
     # asked for or not applicable (netmap.pipeline.run adds the last two).
     regions: Regions | None = None
     changes: Any = None
+    # With several earlier snapshots (report --since A --since B): their history up to this one.
+    history: Any = None
     suggestions: Any = None
     # The service inventory: None when the map has no services rows.
     services: ServiceInventory | None = None
@@ -142,6 +144,7 @@ class Analysis:
             "health": self.health.to_dict(),
             **({"regions": self.regions.to_dict()} if self.regions is not None else {}),
             **({"changes": self.changes.to_dict()} if self.changes is not None else {}),
+            **({"history": self.history.to_dict()} if self.history is not None else {}),
             **({"suggestions": self.suggestions.to_dict()} if self.suggestions is not None else {}),
             **({"services": self.services.to_dict()} if self.services is not None else {}),
             "quality": self.quality.to_dict() if self.quality is not None else None,

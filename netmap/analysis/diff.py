@@ -29,6 +29,7 @@ import networkx as nx
 
 from netmap.analysis import Analysis, analyze, region_view
 from netmap.analysis._common import as_date, partners, resolve_roster
+from netmap.graphcache import cached, edges_of
 from netmap.roster import Roster
 
 __all__ = ["Diff", "diff"]
@@ -111,17 +112,22 @@ def _summary(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ties(G: nx.MultiDiGraph) -> dict[tuple[str, str, str], dict[str, Any]]:
+    # Once per snapshot within an analysis cache (a history compares each snapshot twice).
+    return cached(G, "diff-ties", lambda: _tie_index(G))
+
+
+def _tie_index(G: nx.MultiDiGraph) -> dict[tuple[str, str, str], dict[str, Any]]:
     out = {}
-    for u, v, d in G.edges(data=True):
-        if d.get("type") == "TIED_TO":
-            a, b = G.nodes[u]["id"], G.nodes[v]["id"]
-            # Undirected ties are the same tie whichever way the row was written.
-            ends = (a, b) if d.get("directed") else tuple(sorted((a, b)))
-            out[(*ends, d.get("kind") or "collaboration")] = {
-                "source": ends[0],
-                "target": ends[1],
-                "kind": d.get("kind"),
-            }
+    # The edge index (one pass over the map, shared within an analysis cache), not a scan of every edge.
+    for u, v, d in edges_of(G, "TIED_TO"):
+        a, b = G.nodes[u]["id"], G.nodes[v]["id"]
+        # Undirected ties are the same tie whichever way the row was written.
+        ends = (a, b) if d.get("directed") else tuple(sorted((a, b)))
+        out[(*ends, d.get("kind") or "collaboration")] = {
+            "source": ends[0],
+            "target": ends[1],
+            "kind": d.get("kind"),
+        }
     return out
 
 
@@ -141,8 +147,7 @@ def _awards(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
             "recipient": G.nodes[v]["id"],
             "amount": d.get("amount"),
         }
-        for u, v, d in G.edges(data=True)
-        if d.get("type") == "FUNDS"
+        for u, v, d in edges_of(G, "FUNDS")
     }
 
 

@@ -169,6 +169,11 @@ def report_data(
         ]
     )
     changes = change_section(a.changes) if a.changes is not None else None
+    if changes is not None and a.history is not None:
+        from netmap.render.history import history_content
+
+        # Several earlier snapshots: the section opens with their history.
+        changes = history_content(a.history, changes)
     side_by_side = regions_section(a, name) if a.regions is not None else None
     inventory = services_section(a)
     tie_quality = quality_section(a, name)

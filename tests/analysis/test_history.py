@@ -1,0 +1,92 @@
+"""netmap.analysis.history: four snapshots given in shuffled order, trends written out."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import netmap
+from netmap.analysis.history import history, snapshot_date
+from netmap.errors import UsageError
+from tests.history_snapshots import DATES, SHUFFLED, TUCSON, make_snapshots
+
+UNIVERSITIES = {"level": "local", "region": "Pima County", "agency_type": "Local universities", "category": "Education"}
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory):
+    folders = make_snapshots(tmp_path_factory.mktemp("snapshots"))
+    return history([(name, netmap.read_graph(folders[name])) for name in SHUFFLED]).to_dict()
+
+
+def test_snapshots_are_in_date_order_whatever_the_order_given(result) -> None:
+    assert [(s["label"], s["date"]) for s in result["snapshots"]] == list(DATES.items())
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("partners", [14, 15, 15, 16]),
+        ("ties", [18, 18, 18, 17]),
+        ("gaps", [7, 7, 7, 6]),
+        # TA05 ends before q3; TA03 (to 2026-07-31) is still current in q4.
+        ("agreements_current", [4, 4, 3, 3]),
+        # The county general fund starts on 2026-07-01.
+        ("funding_streams_current", [9, 9, 9, 10]),
+    ],
+)
+def test_headline_numbers_per_snapshot(result, key: str, expected: list[int]) -> None:
+    assert [s[key] for s in result["snapshots"]] == expected
+
+
+def test_each_step_says_what_changed(result) -> None:
+    steps = {(s["from"], s["to"]): s for s in result["steps"]}
+    assert list(steps) == [("q1", "q2"), ("q2", "q3"), ("q3", "q4")]
+    assert steps["q1", "q2"]["partners_gained"] == ["BNR"]
+    assert steps["q2", "q3"]["partners_gained"] == []
+    assert steps["q2", "q3"]["agreements_lapsed"] == ["TA05"]
+    assert steps["q3", "q4"]["partners_gained"] == ["UA"]
+    assert steps["q3", "q4"]["ties_lost"] == 1
+    assert steps["q3", "q4"]["funding_new"] == ["county-general-fund"]
+    # Which step closed which gap: only the last, the universities.
+    assert [s["gaps_closed"] for s in result["steps"]] == [[], [], [UNIVERSITIES]]
+    assert [s["gaps_opened"] for s in result["steps"]] == [[], [], []]
+
+
+def test_scorecard_per_condition_and_snapshot(result) -> None:
+    ids = [c["id"] for c in result["conditions"]]
+    assert ids[:4] == ["cross-agency-partnerships", "industry-engagement", "program-alignment", "sustainable-funding"]
+    funding = [s["scorecard"]["sustainable-funding"] for s in result["snapshots"]]
+    assert funding == [85.7, 85.7, 85.7, 82.4]
+
+
+def test_stable_keys(result) -> None:
+    assert set(result) == {"roster", "conditions", "snapshots", "steps"}
+    assert {"label", "date", "partners", "ties", "gaps", "scorecard"} <= set(result["snapshots"][0])
+    assert set(result["steps"][0]) >= {
+        "from", "to", "partners_gained", "partners_lost", "gaps_closed", "gaps_opened", "agreements_lapsed",
+        "agreements_new", "funding_lapsed", "funding_new", "brokers_risen", "brokers_fallen",
+    }  # fmt: skip
+
+
+def test_given_dates_win_over_the_files() -> None:
+    G = netmap.read_graph(TUCSON)
+    later = copy.deepcopy(G)
+    later.remove_node("Partner:PCC")
+    h = history([("a", later), ("b", G)], dates={"a": "2026-05-01", "b": "2026-02-01"}).to_dict()
+    assert [s["label"] for s in h["snapshots"]] == ["b", "a"]
+    assert h["steps"][0]["partners_lost"] == ["PCC"]
+
+
+def test_a_graph_date_wins_over_the_files() -> None:
+    G = netmap.read_graph(TUCSON)
+    G.graph["snapshot_date"] = "2025-12-31"
+    assert snapshot_date(G).isoformat() == "2025-12-31"
+
+
+@pytest.mark.parametrize(("labels", "message"), [(["a"], "two or more"), (["a", "a"], "given twice")])
+def test_bad_input_is_a_usage_error(labels: list[str], message: str) -> None:
+    G = netmap.read_graph(TUCSON)
+    with pytest.raises(UsageError, match=message):
+        history([(x, G) for x in labels])

@@ -1,0 +1,125 @@
+"""netmap history: four snapshots in shuffled order, as a table, JSON and a page; its usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netmap.cli import app
+from tests.history_snapshots import SHUFFLED, make_snapshots
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return make_snapshots(tmp_path_factory.mktemp("snapshots"))
+
+
+def _run(*args: object, columns: int = 80):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": str(columns)})
+
+
+def test_json_in_date_order_with_stable_keys(folders) -> None:
+    result = _run("history", *(folders[n] for n in SHUFFLED), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == ["roster", "conditions", "snapshots", "steps"]
+    assert [Path(s["label"]).name for s in data["snapshots"]] == ["q1", "q2", "q3", "q4"]
+    assert [s["partners"] for s in data["snapshots"]] == [14, 15, 15, 16]
+    assert [s["gaps"] for s in data["snapshots"]] == [7, 7, 7, 6]
+    assert [len(s["gaps_closed"]) for s in data["steps"]] == [0, 0, 1]
+
+
+def test_the_table_fits_80_columns(folders) -> None:
+    result = _run("history", *(folders[n] for n in SHUFFLED))
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    for phrase in ("History of 4 snapshots", "What changed at each step", "Readiness scorecard per snapshot"):
+        assert phrase in result.stdout
+    assert "TA05" in result.stdout
+
+
+def test_given_dates_reorder(folders) -> None:
+    q1, q2 = folders["q1"], folders["q2"]
+    result = _run("history", q1, q2, "--date", f"{q1}=2026-12-01", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [s["label"] for s in data["snapshots"]] == [str(q2), str(q1)]
+    assert data["steps"][0]["partners_lost"] == ["BNR"]
+
+
+def test_the_page(folders, tmp_path: Path) -> None:
+    out = tmp_path / "history.html"
+    result = _run("history", *(folders[n] for n in SHUFFLED), "-o", out, "--title", "Pima County, 2026")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.stderr.replace("\n", "")
+    page = out.read_text(encoding="utf-8")
+    assert "<title>Pima County, 2026</title>" in page
+    assert page.count('class="condition-line"') == 5
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["only-one"], "two or more snapshots"),
+        (["{q1}", "{q1}"], "given twice"),
+        (["{q1}", "{q2}", "--date", "{q1}=2026-02-30"], "is not a date"),
+        (["{q1}", "{q2}", "--date", "elsewhere=2026-02-01"], "SNAPSHOT=YYYY-MM-DD"),
+        (["{q1}", "{q2}", "--title", "T"], "--title is for the page"),
+    ],
+)
+def test_usage_errors_are_one_line(folders, extra: list[str], message: str) -> None:
+    args = [a.format(q1=folders["q1"], q2=folders["q2"]) for a in extra]
+    result = _run("history", *args, columns=200)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def _rows(page: str, table_id: str) -> list[list[str]]:
+    """The cells' text of one table of a page (no markup inside these cells)."""
+    import re
+
+    body = page.split(f'id="{table_id}"', 1)[1].split("</tbody>", 1)[0].split("<tbody>", 1)[1]
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_report_since_several_shows_their_history(folders, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    q1, q2, q4 = folders["q1"], folders["q2"], folders["q4"]
+    # Given latest first: still in date order, the report's map last on the report's day.
+    result = _run("report", q4, "--since", q2, "--since", q1, "-o", out, "--as-of", "2026-08-01")
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    rows = _rows(page, "table-history-snapshots")
+    assert [(r[0], Path(r[1]).name, r[2], r[4]) for r in rows] == [
+        ("2026-01-15", "q1", "14", "7"),
+        ("2026-03-15", "q2", "15", "7"),
+        ("2026-08-01", "q4", "16", "6"),
+    ]
+    # The last step's detail follows, as one --since shows it, each side on its own date.
+    assert 'id="table-changes-counts"' in page
+    assert "<dt>Earlier snapshot judged as of</dt><dd>2026-03-15</dd>" in page
+    assert "same day" not in page.split('id="changes"', 1)[1].split("</section>", 1)[0]
+    assert "University of Arizona" in page.split('id="changes"', 1)[1]
+
+
+def test_report_one_since_is_as_before(folders, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = _run("report", folders["q4"], "--since", folders["q3"], "-o", out, "--as-of", "2026-08-01")
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert 'id="table-changes-counts"' in page
+    assert "table-history" not in page
+
+
+def test_snapshots_of_one_day_are_named_as_such(folders) -> None:
+    q1, q2 = folders["q1"], folders["q2"]
+    result = _run("history", q2, q1, "--date", f"{q1}=2026-05-01", "--date", f"{q2}=2026-05-01", columns=200)
+    assert result.exit_code == 0, result.output
+    assert "Some snapshots share a date and are ordered by name: give --date to order them." in result.stdout
