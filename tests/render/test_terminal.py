@@ -672,7 +672,8 @@ class _Summary:
     """What a load reports (netmap.store's LoadSummary), for the layout only."""
 
     def __init__(self):
-        self.written, self.map, self.version, self.batches = True, "oregon", 3, 2
+        self.written, self.map, self.version, self.batches = True, "oregon", "5e0c1d2a9f", 2
+        self.number = 3
         self.counts = {"Partner": {"created": 43, "updated": 0, "unchanged": 0, "deleted": 1}}
 
     def totals(self):
@@ -686,11 +687,26 @@ def test_load_and_maps_fit(width):
     text = _render(width, render_load, _Summary(), "bolt://localhost:7687") + _render(
         width,
         render_maps,
-        [{"map": "oregon", "version": 3, "loaded_at": "2025-10-01T12:00:00", "source": "Oregon Pathways Alliance"}],
+        [
+            {
+                "map": "oregon",
+                "versions": [
+                    {
+                        "number": 3,
+                        "version": "5e0c1d2a9f",
+                        "loaded_at": "2025-10-01T12:00:00",
+                        "label": "Q3 2025",
+                        "source": "Oregon Pathways Alliance",
+                        "current": True,
+                    },
+                ],
+            }
+        ],
         "bolt://localhost:7687",
     )
     _assert_fits(text, width)
-    _assert_words_whole(text, ["Partner 43", "total 43", "Oregon Pathways Alliance", "2025-10-01T12:00:00"])
+    assert "as version @3 (5e0c1d2a9f, 2 batch(es))" in " ".join(text.split())
+    _assert_words_whole(text, ["Partner 43", "total 43", "Oregon Pathways Alliance", "2025-10-01 12:00", "Q3 2025"])
 
 
 def test_a_region_name_in_a_matrix_header_is_shown_literally():
