@@ -169,6 +169,19 @@ def hostile_workbook(tmp_path) -> Path:
     return folder
 
 
+def test_region_reports_heatmap_headers_are_readable(four_reports, browser_context):
+    # The requirement names are long ("Workforce board(s) and workforce service providers"):
+    # at 1366 px each wraps inside its own column instead of running into the next one.
+    page = Page(browser_context, four_reports / "index.html", viewport=(1366, 768))
+    try:
+        fits = page.js(
+            "[...document.querySelectorAll('#heatmap thead th')].map(th => th.scrollWidth <= th.clientWidth + 1)"
+        )
+        assert len(fits) == 9 and all(fits), fits
+    finally:
+        page.close()
+
+
 def test_region_reports_hostile_region_name_is_text(hostile_workbook, tmp_path, browser_context):
     out = tmp_path / "out"
     files = write_region_reports(netmap.read_graph(hostile_workbook), out, as_of=AS_OF)
