@@ -71,13 +71,14 @@ def book(tmp_path_factory) -> Path:
     )
 
 
-def valid_arguments(name: str, book: Path, out: Path) -> dict[str, str]:
+def valid_arguments(name: str, book: Path, out: Path) -> dict[str, str | list[str]]:
     """Good values of the required parameters (a store command's address leads nowhere)."""
     good = {
         "source": str(book),
         "old": str(book),
         "new": str(book),
         "sources": str(book),
+        "snapshots": [str(book), str(EXAMPLES / "tucson-behavioral-health")],  # history wants two or more
         "folder": str(out / "template"),
         "package": str(EXAMPLES / "pima-county-211"),
         "--directory": str(book),
@@ -96,7 +97,10 @@ def valid_arguments(name: str, book: Path, out: Path) -> dict[str, str]:
 def command_line(name: str, args: dict[str, str]) -> list[str]:
     line = [name]
     for key, value in args.items():
-        line += [key, value] if key.startswith("-") else [value]
+        if key.startswith("-"):
+            line += [key, value]
+        else:
+            line += value if isinstance(value, list) else [value]
     return line
 
 
