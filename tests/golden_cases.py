@@ -43,6 +43,8 @@ _PER_EXAMPLE = (
     Case("regions.json", ("regions", "{src}", "--json", "--as-of", DAY)),
     Case("services.json", ("services", "{src}", "--json", "--as-of", DAY)),
     Case("report.md", ("report", "{src}", "--format", "md", "--as-of", DAY, "-o", "{out}/r.md"), "r.md"),
+    Case("report-data.json", ("report", "{src}", "--as-of", DAY, "-o", "{out}/r.html"), "r.html"),
+    Case("map-data.json", ("map", "{src}", "--as-of", DAY, "-o", "{out}/m.html"), "m.html"),
     Case("export.graphml", ("export", "{src}", "--as-of", DAY, "-o", "{out}/g.graphml"), "g.graphml"),
     Case("export.json", ("export", "{src}", "--format", "json", "--as-of", DAY, "-o", "{out}/g.json"), "g.json"),
 )
@@ -77,6 +79,7 @@ BROKEN_CASES = (
     Case("analyze.txt", ("analyze", "{src}", "--as-of", DAY)),
 )
 
+_EMBEDDED = re.compile(r'<script id="netmap-data" type="application/json">(.*?)</script>', re.S)
 _VERSION = re.compile(r"netmap \d+\.\d+[\w.+-]*")
 _WRITTEN_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)?")
 
@@ -103,6 +106,8 @@ def run_case(case: Case, src: Path, base: Path) -> dict[str, str]:
     kept = {"exit": str(result.exit_code), "stdout": result.stdout, "stderr": result.stderr}
     if case.output:
         kept["file"] = (base / "out" / case.output).read_text(encoding="utf-8")
+        if case.output.endswith(".html"):  # the data the page embeds, not its scripts and styles
+            kept["file"] = _EMBEDDED.search(kept["file"]).group(1)
     return {k: _WRITTEN_AT.sub("WRITTEN-AT", _VERSION.sub("netmap VERSION", v)) for k, v in kept.items()}
 
 
