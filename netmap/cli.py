@@ -26,7 +26,7 @@ from netmap._gc import keep_to_exit, keeping_to_exit
 from netmap.errors import NetmapError, UsageError, safe_text
 from netmap.ingest.workbook import Limits
 from netmap.outputs import announcing_folders, check_file_target, write_file
-from netmap.render.json import dumps
+from netmap.render.json import dumps, write_json
 
 try:  # typer 0.28 carries its own copy of click, earlier versions use click itself
     from typer import _click as _click_api
@@ -693,7 +693,7 @@ def analyze(
 
     result = _analysis(source, roster, encoding, region, as_of, seed, top, (map_name, user, database), scope, weight)
     if as_json:
-        sys.stdout.write(dumps(result) + "\n")
+        write_json(result, sys.stdout)
         return
     console = _stdout()
     doc = result.to_dict()
@@ -736,7 +736,7 @@ def gaps(
     quality = tie_quality(view, as_of=day, roster=loaded)
     if as_json:
         caveat = None if quality is None else quality.caveat
-        sys.stdout.write(dumps({"as_of": day.isoformat(), "caveat": caveat, **result}) + "\n")
+        write_json({"as_of": day.isoformat(), "caveat": caveat, **result}, sys.stdout)
         return
     console = _stdout()
     _caveat(console, quality)
@@ -772,7 +772,7 @@ def brokers(
     quality = tie_quality(view, as_of=day, roster=loaded)
     if as_json:
         caveat = None if quality is None else quality.caveat
-        sys.stdout.write(dumps({"as_of": day.isoformat(), "caveat": caveat, **result}) + "\n")
+        write_json({"as_of": day.isoformat(), "caveat": caveat, **result}, sys.stdout)
         return
     console = _stdout()
     _caveat(console, quality)
@@ -803,7 +803,7 @@ def regions_command(
     G, loaded = _graph(source, roster, encoding, (map_name, user, database))
     result = regions(G, roster=loaded, expected=expect or (), scope=chosen, as_of=day).to_dict()
     if as_json:
-        sys.stdout.write(dumps(result) + "\n")
+        write_json(result, sys.stdout)
         return
     console = _stdout()
     _caveat(console, tie_quality(G, as_of=day, roster=loaded))
@@ -852,7 +852,7 @@ def services_command(
     doc = inventory.to_dict()
     found = [f for f in result.findings if f.code in SERVICE_CODES]
     if as_json:
-        sys.stdout.write(dumps({**doc, "findings": [f.to_dict() for f in found]}) + "\n")
+        write_json({**doc, "findings": [f.to_dict() for f in found]}, sys.stdout)
         return
     console = _stdout()
     _caveat(console, result.quality)
@@ -978,7 +978,7 @@ def diff_command(
         # The page is the output asked for; the terminal says where it is (and --json still prints).
         _stderr().print(_line(f"wrote {written}"))
     if as_json:
-        sys.stdout.write(dumps(changes.to_dict()) + "\n")
+        write_json(changes.to_dict(), sys.stdout)
     elif not output:
         from netmap.analysis import tie_quality
 
@@ -1061,7 +1061,7 @@ def history_command(
     if output:
         _stderr().print(_line(f"wrote {written}"))
     if as_json:
-        sys.stdout.write(dumps(result.to_dict()) + "\n")
+        write_json(result.to_dict(), sys.stdout)
     elif not output:
         render_history(_stdout(), result.to_dict())
 
@@ -1122,7 +1122,7 @@ def suggest_command(
         )
     data = result.to_dict() | {"directory_issues": [i.to_dict() for i in found.issues]}
     if as_json:
-        sys.stdout.write(dumps(data) + "\n")
+        write_json(data, sys.stdout)
     else:
         from netmap.analysis import tie_quality
 
@@ -1319,7 +1319,7 @@ def load(
             )
         label = engine.label
     if as_json:
-        sys.stdout.write(dumps(summary.to_dict()) + "\n")
+        write_json(summary.to_dict(), sys.stdout)
     else:
         render_load(_stdout(), summary, label)
 
@@ -1371,7 +1371,7 @@ def maps(
     for m in found:
         m["versions"] = [{k: v for k, v in row.items() if k != "map"} for row in versions if row["map"] == m["map"]]
     if as_json:
-        sys.stdout.write(dumps(found) + "\n")
+        write_json(found, sys.stdout)
     else:
         render_maps(_stdout(), found, label)
 
@@ -1777,7 +1777,7 @@ def merge_command(
     result = merge_workbooks(sources, same=same or (), region_from_file=region_from_file, roster=roster)
     written = write_merged(result, output, force=force, inputs=inputs)
     if as_json:
-        sys.stdout.write(dumps(result.to_dict()) + "\n")
+        write_json(result.to_dict(), sys.stdout)
     else:
         from netmap.render.merge import render_merge
 

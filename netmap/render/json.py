@@ -1,10 +1,25 @@
 """JSON output with stable keys: dates as ISO strings, tuples and sets as lists.
 
+Results are written by ``orjson`` (C speed: a 10,000-partner analysis is about 850,000
+objects, which the standard library's encoder takes two seconds over). The meaning is
+that of :func:`to_jsonable` followed by ``json.dumps``: the same keys in the same order,
+the same values, NaN and infinity as ``null``. What orjson does not take (keys that are
+not strings, integers beyond 64 bits) goes the slow way, so nothing is refused that was
+written before.
+
 Examples
 --------
 >>> import datetime
->>> dumps({"b": datetime.date(2024, 3, 4), "a": (1, 2)})
-'{\\n  "b": "2024-03-04",\\n  "a": [\\n    1,\\n    2\\n  ]\\n}'
+>>> print(dumps({"b": datetime.date(2024, 3, 4), "a": (1, {2})}))
+{
+  "b": "2024-03-04",
+  "a": [
+    1,
+    [
+      2
+    ]
+  ]
+}
 """
 
 from __future__ import annotations
@@ -12,11 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import Any
+import numbers
+import re
+from typing import IO, Any
+
+import orjson
 
 from netmap.errors import escape_json_text
 
-__all__ = ["dumps", "to_jsonable"]
+__all__ = ["dump_bytes", "dumps", "html_dumps", "to_jsonable", "write_json"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -36,10 +55,92 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _default(value: Any) -> Any:
+    """What orjson hands back: the types :func:`to_jsonable` turns into JSON ones."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()  # not orjson's own form: a datetime keeps its exact text
+    if isinstance(value, (set, frozenset)):
+        return sorted((to_jsonable(v) for v in value), key=str)
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, float):  # a float subclass (numpy.float64): NaN becomes null below
+        return float(value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# Dates and dataclasses go through _default so they read as to_jsonable writes them.
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+# The characters escape_json_text writes as \uXXXX (DEL, C1 controls, line and paragraph
+# separators, bidirectional controls), matched in UTF-8 so the bytes need no decoding.
+_UNSAFE_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9\xaa-\xae\x8e\x8f]|\xe2\x81[\xa6-\xa9]|\xd8\x9c",
+)
+
+
+def _escape_utf8(match: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(match.group().decode("utf-8"))
+
+
+def dump_bytes(value: Any, *, indent: int | None = 2, sort_keys: bool = False) -> bytes:
+    """``value`` as UTF-8 JSON bytes, with terminal-active characters escaped.
+
+    ``indent`` is 2 or None (compact). The bytes mean what :func:`dumps` has always
+    written: ``json.loads`` gives the same object.
+
+    >>> dump_bytes({"x": float("nan"), "y": "a\\u202eb"}, indent=None)
+    b'{"x":null,"y":"a\\\\u202eb"}'
+    """
+    option = _OPTIONS | (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    try:
+        data = orjson.dumps(value, default=_default, option=option)
+    except (orjson.JSONEncodeError, TypeError):
+        # Keys that are not strings, integers beyond 64 bits, text that is not valid
+        # Unicode: the standard library writes them as netmap always has.
+        text = json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False, sort_keys=sort_keys)
+        return escape_json_text(text).encode("utf-8", "surrogatepass")
+    return _UNSAFE_UTF8.sub(_escape_utf8, data)
+
+
 def dumps(value: Any, *, indent: int | None = 2) -> str:
     """Serialise results as JSON (UTF-8 text, non-ASCII kept as is).
 
     The characters a terminal would act on (C1 and bidirectional controls, which JSON
     may leave raw) are written as ``\\uXXXX`` escapes: the text reads back exactly.
     """
-    return escape_json_text(json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False))
+    return dump_bytes(value, indent=indent).decode("utf-8", "surrogatepass")
+
+
+def write_json(value: Any, stream: IO[str] | IO[bytes]) -> None:
+    """Write ``value`` as JSON and a newline to ``stream`` (bytes straight to a binary buffer).
+
+    >>> import io
+    >>> out = io.BytesIO()
+    >>> write_json({"a": 1}, out)
+    >>> out.getvalue()
+    b'{\\n  "a": 1\\n}\\n'
+    """
+    data = dump_bytes(value) + b"\n"
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:  # a text stream over bytes (sys.stdout): no decoding, no copy
+        stream.flush()  # what was printed before comes first
+        buffer.write(data)
+        buffer.flush()
+        return
+    try:
+        stream.write(data)  # type: ignore[arg-type]
+    except TypeError:  # a text stream without a buffer (io.StringIO)
+        stream.write(data.decode("utf-8", "surrogatepass"))  # type: ignore[arg-type]
+
+
+def html_dumps(value: Any, **kwargs: Any) -> str:
+    """Jinja's ``tojson`` encoder for netmap's pages (``env.policies["json.dumps_function"]``).
+
+    Jinja then escapes ``<``, ``>``, ``&`` and ``'`` for the page. Keys are sorted when
+    asked (Jinja's default ``sort_keys=True``).
+    """
+    return dump_bytes(value, indent=kwargs.get("indent"), sort_keys=bool(kwargs.get("sort_keys"))).decode(
+        "utf-8", "surrogatepass"
+    )

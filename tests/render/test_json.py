@@ -1,0 +1,108 @@
+"""netmap.render.json: orjson writes what the standard library wrote, in meaning and escapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from netmap.errors import escape_json_text
+from netmap.render.json import dump_bytes, dumps, html_dumps, to_jsonable, write_json
+
+
+@dataclass
+class _Result:
+    score: float
+
+    def to_dict(self):
+        return {"score": self.score, "when": dt.date(2025, 1, 2)}
+
+
+def _before(value, indent=2):
+    """What netmap wrote before orjson: to_jsonable, then the standard library."""
+    return escape_json_text(json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False))
+
+
+VALUES = [
+    pytest.param({"b": 1, "a": 2, "c": [3, 4.5]}, id="key-order"),
+    pytest.param({"x": math.nan, "y": math.inf, "z": -math.inf}, id="nan-is-null"),
+    pytest.param({"s": {"b", "a", "c"}, "f": frozenset({3, 1})}, id="sets-sorted"),
+    pytest.param({"mixed": {2, "10", 1}}, id="mixed-set-sorted-as-text"),
+    pytest.param({"d": dt.date(2024, 3, 4), "t": dt.datetime(2024, 3, 4, 5, 6, 7, 8)}, id="dates"),
+    pytest.param({"tz": dt.datetime(2024, 3, 4, 5, 6, tzinfo=dt.timezone.utc)}, id="aware-datetime"),
+    pytest.param({"r": _Result(0.25), "rs": [_Result(math.nan)]}, id="to-dict"),
+    pytest.param({"t": (1, (2, 3))}, id="tuples"),
+    pytest.param({"np": np.float64(0.1), "nan": np.float64("nan")}, id="numpy-float"),
+    pytest.param({1: "int key", None: "none key", dt.date(2024, 1, 1): "date key"}, id="non-text-keys"),
+    pytest.param({"big": 2**70, "neg": -(2**65)}, id="beyond-64-bits"),
+    pytest.param({"tiny": 1e-05, "huge": 1e16, "third": 1 / 3, "zero": -0.0}, id="float-spelling"),
+    pytest.param({"": [], "e": {}, "n": None, "b": [True, False]}, id="empties"),
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize("indent", [2, None])
+def test_same_meaning_as_the_standard_library(value, indent):
+    assert json.loads(dumps(value, indent=indent)) == json.loads(_before(value, indent))
+
+
+def test_indented_text_is_byte_identical_without_exotic_floats():
+    value = {"b": [1, {"c": "x"}], "a": {"d": dt.date(2024, 3, 4)}, "e": [], "f": {}, "g": 0.5}
+    assert dumps(value) == _before(value)
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\x7f", "\x80", "\x9b", "\x9f", "\u2028", "\u2029", "\u061c", "\u200e", "\u200f", "\u202a", "\u202e", "\u2069"],
+)
+def test_terminal_active_characters_are_escaped(char):
+    text = dumps({"name": f"a{char}b"})
+    assert char not in text
+    assert f"\\u{ord(char):04x}" in text
+    assert json.loads(text) == {"name": f"a{char}b"}
+
+
+@pytest.mark.parametrize("char", ["\u00e9", "\u2013", "\u201c", "\u2070", "\u0627", "\U0001f600", "\u00a0"])
+def test_ordinary_characters_stay_as_they_are(char):
+    assert dumps([char]) == f'[\n  "{char}"\n]'
+
+
+def test_unknown_types_are_refused_as_before():
+    with pytest.raises(TypeError):
+        dumps({"x": object()})
+
+
+def test_write_json_goes_to_the_binary_buffer_after_earlier_text():
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    stream.write("before\n")
+    write_json({"a": "\u00e9"}, stream)
+    assert raw.getvalue().decode("utf-8") == 'before\n{\n  "a": "\u00e9"\n}\n'
+
+
+def test_write_json_to_a_text_stream_without_buffer():
+    out = io.StringIO()
+    write_json([1], out)
+    assert out.getvalue() == "[\n  1\n]\n"
+
+
+def test_html_dumps_sorts_keys_as_jinja_asks():
+    assert html_dumps({"b": 1, "a": 2}, sort_keys=True) == '{"a":2,"b":1}'
+    assert json.loads(html_dumps({"b": [1]}, sort_keys=True, indent=2)) == {"b": [1]}
+
+
+def test_pages_embed_data_through_it():
+    """The report's environment uses it: the embedded JSON is compact orjson text."""
+    from markupsafe import Markup
+
+    from netmap.render.page import environment
+
+    env = environment()
+    out = env.from_string("{{ v|tojson }}").render(v={"z": "<\u00e9>", "a": math.nan})
+    assert Markup(out) == '{"a":null,"z":"\\u003c\u00e9\\u003e"}'
+    assert dump_bytes({"z": 1}, indent=None) == b'{"z":1}'
