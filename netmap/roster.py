@@ -51,6 +51,9 @@ ROSTER_LEVELS = ("state", "local", "national", "any")
 _MAX_ROSTER_BYTES = 2_000_000
 
 
+# Pure and called once per cell of every sheet and tie (70,000 times on a 10,000-partner
+# map) over a few hundred distinct labels: remembered.
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Reduce a label to a matching key: case, accents, punctuation and plural ``s`` ignored.
 

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,6 +174,9 @@ def regions(
     ]
     by_region = {s["region"]: s for s in (links if links is not None else state_links(G, roster=roster, as_of=as_of))}
     requirements = roster.minimum_teams.get("local", ()) if local_assessed else ()
+    # Counted once, not once per region (a statewide map has 10,000 partners and 100 regions).
+    listed = Counter(d.get("region") for d in everyone.values())
+    active_in = Counter(d.get("region") for d in active.values())
     rows = []
     for name in names:
         cells = [row["cells"][name] for row in matrix]
@@ -186,8 +190,8 @@ def regions(
         rows.append(
             RegionRow(
                 region=name,
-                listed=sum(1 for d in everyone.values() if d.get("region") == name),
-                active=sum(1 for d in active.values() if d.get("region") == name),
+                listed=listed[name],
+                active=active_in[name],
                 present=cells.count(PRESENT),
                 peripheral=cells.count(PERIPHERAL),
                 missing=cells.count(MISSING),
