@@ -17,6 +17,12 @@ the analyses the way a real state or national map would:
   real federal and state streams (WIOA Title I, TANF, Perkins V, ...);
 - roles and services follow the roster's role chart and its target populations.
 
+Two shapes (``--shape``): ``spread`` (the default, above) and ``hubs``, the shape of
+real statewide maps, where the state agencies that fund and oversee local work (the
+workforce agency, the state board, the human service agency) are each tied to most
+local partners of their state; a few nodes then carry a large share of the shortest
+paths, which is where broker measures and layouts do the most work.
+
 Everything is drawn from one seeded ``random.Random``, so a size and seed always give
 the same bytes. Writing uses the csv module (no pandas) so 100,000 partners take a few
 seconds.
@@ -49,6 +55,11 @@ from netmap.roster import Roster
 REFERENCE_DAY = dt.date(2026, 7, 1)
 
 PARTNERS_PER_REGION = 200
+SHAPES = ("spread", "hubs")
+# In the hubs shape, the state agencies tied to most of their state's local partners
+# and the share of local partners each reaches.
+HUB_AGENCIES = ("state-workforce-agency", "state-wib", "state-human-service-agency")
+HUB_REACH = 0.8
 REGIONS_PER_STATE = 10
 TIES_PER_PARTNER = 5.0
 
@@ -229,7 +240,10 @@ def _names(words: Sequence[str], count: int) -> list[str]:
 class Generator:
     """Draw one workbook; :meth:`write` puts it on disk."""
 
-    def __init__(self, partners: int, seed: int, roster: Roster) -> None:
+    def __init__(self, partners: int, seed: int, roster: Roster, shape: str = "spread") -> None:
+        if shape not in SHAPES:
+            raise ValueError(f"shape must be one of {', '.join(SHAPES)}, not {shape!r}")
+        self.shape = shape
         self.n = partners
         self.rng = random.Random(seed)
         self.roster = roster
@@ -366,6 +380,16 @@ class Generator:
             for h in hubs:
                 for _ in range(2):
                     add(h, rng.choice(self.state_partners[state]))
+
+        if self.shape == "hubs":
+            # Statewide hubs: each state's funding and oversight agencies reach most locals.
+            for r, members in enumerate(self.by_region):
+                state = r * self.n_states // self.n_regions
+                agencies = [self.state_of_type[state][t] for t in HUB_AGENCIES if t in self.state_of_type[state]]
+                for a in members:
+                    for b in agencies:
+                        if rng.random() < HUB_REACH:
+                            add(a, b, rng.choices(("collaboration", "data-sharing", "advisory"), (6, 2, 2))[0])
 
         # Local partners, in random order, tie until the total is reached.
         locals_ = [i for members in self.by_region for i in members]
@@ -520,14 +544,16 @@ class Generator:
         }
 
 
-def generate(partners: int, out: str | Path, *, seed: int = 0) -> dict[str, int]:
+def generate(partners: int, out: str | Path, *, seed: int = 0, shape: str = "spread") -> dict[str, int]:
     """Write a synthetic workbook of ``partners`` partners to the folder ``out``.
+
+    ``shape`` is ``"spread"`` or ``"hubs"`` (state agencies tied to most local partners).
 
     Returns the number of rows written per sheet.
     """
     if partners < 50:
         raise ValueError("at least 50 partners: smaller maps cannot hold a region's hubs and the state agencies")
-    return Generator(partners, seed, netmap.load_roster()).generate().write(Path(out))
+    return Generator(partners, seed, netmap.load_roster(), shape).generate().write(Path(out))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -535,9 +561,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--partners", type=int, required=True, help="number of partners (>= 50)")
     parser.add_argument("--out", required=True, help="folder to write the CSV files into")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shape", choices=SHAPES, default="spread", help="spread (default) or hubs")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    counts = generate(args.partners, args.out, seed=args.seed)
+    counts = generate(args.partners, args.out, seed=args.seed, shape=args.shape)
     took = time.perf_counter() - started
     print(", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" -> {args.out} in {took:.1f} s", file=sys.stderr)
     return 0
