@@ -123,12 +123,20 @@ class Child:
     stderr: str
 
 
-def run_child(cmd: Sequence[str], cap: float | None, *, env: dict[str, str] | None = None) -> Child:
+def run_child(
+    cmd: Sequence[str],
+    cap: float | None,
+    *,
+    env: dict[str, str] | None = None,
+    on_poll: Callable[[int], None] | None = None,
+) -> Child:
     """Run ``cmd``; wall time and the peak RSS of that process (not of the runner).
 
     ``os.wait4`` gives the child's own rusage, so the maximum resident set size is that
     process's peak, even when the runner itself has grown. The child gets a session of its
-    own so that, at the cap, it and whatever it started are killed together.
+    own so that, at the cap, it and whatever it started are killed together. ``on_poll``,
+    if given, is called with the child's pid each time the runner looks whether it has
+    finished (every few milliseconds), e.g. to sample the memory of its process tree.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -138,6 +146,8 @@ def run_child(cmd: Sequence[str], cap: float | None, *, env: dict[str, str] | No
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            if on_poll is not None:
+                on_poll(proc.pid)
             if cap is not None and time.perf_counter() - started > cap:
                 timed_out = True
                 with contextlib.suppress(ProcessLookupError):
@@ -521,25 +531,33 @@ def machine() -> dict[str, Any]:
     }
 
 
-def ensure_workbook(data: Path, size: int, seed: int) -> Path:
-    """The cached workbook of ``size`` partners (generated once per size and seed)."""
-    folder = data / f"partners-{size}-seed-{seed}"
+def ensure_workbook(data: Path, size: int, seed: int, shape: str = "spread") -> Path:
+    """The cached workbook of ``size`` partners (generated once per size, seed and shape;
+    the default shape keeps the folder name it always had, so caches stay valid)."""
+    folder = data / (f"partners-{size}-seed-{seed}" + ("" if shape == "spread" else f"-{shape}"))
     done = folder / ".complete"
     if not done.exists():
         sys.path.insert(0, str(HERE))
         from generate import generate
 
         started = time.perf_counter()
-        generate(size, folder, seed=seed)
+        generate(size, folder, seed=seed, shape=shape)
         done.write_text(f"{time.perf_counter() - started:.2f}\n")
     return folder
 
 
-def measure_child(cmd: Sequence[str], cap: float | None, result: Path | None = None) -> dict[str, Any]:
-    """Run one child and merge what it reported with what the runner saw of it."""
+def measure_child(
+    cmd: Sequence[str],
+    cap: float | None,
+    result: Path | None = None,
+    *,
+    on_poll: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Run one child and merge what it reported with what the runner saw of it
+    (``on_poll`` as in :func:`run_child`)."""
     # Other work on the machine inflates wall times: keep the load next to each number.
     load = os.getloadavg()[0]
-    child = run_child(cmd, cap)
+    child = run_child(cmd, cap, on_poll=on_poll)
     entry: dict[str, Any] = {
         "load_average_1min": round(load, 2),
         "wall_seconds": round(child.seconds, 3),
