@@ -263,7 +263,7 @@ def run_plain(source: Path, cap: float, work: Path, memory_mb: float) -> dict[st
     if "loaded" in seen:
         entry["read_build_seconds"] = round(seen["loaded"], 3)  # interpreter start and imports included
     if "stopped" in seen:
-        entry["status"] = f"stopped at {memory_mb:,.0f} MB (--plain-memory)"
+        entry["status"] = f"stopped at {memory_mb:,.0f} MB"  # --plain-memory
     if not entry.get("notes", {}).get("backend_supported", True):
         entry["status"] = "analyze() has no backend= keyword"
     elif entry["status"] == "ok":
@@ -382,7 +382,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
 def print_table(results: dict[str, Any]) -> None:
     """Measures down, shapes across: measured, ratio and note for each shape."""
     shapes = results["options"]["shapes"]
-    say(f"\n{RATIO_RULE}; '>=' = the plain path was killed at --cap (a lower bound)\n")
+    say(f"\n{RATIO_RULE}; '>=' = the plain path was stopped at --cap or --plain-memory (a lower bound)\n")
     head = f"{'partners':>9}  {'measure':<44}{'target':>8}"
     for shape in shapes:
         head += f"  | {shape:>11}{'ratio':>7}  {'note':<28}"

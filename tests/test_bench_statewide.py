@@ -94,7 +94,7 @@ _PLAIN = (
 @pytest.mark.parametrize(
     ("cap", "memory_mb", "status"),
     [
-        (20.0, 200.0, "stopped at 200 MB (--plain-memory)"),  # stopped by its memory
+        (20.0, 200.0, "stopped at 200 MB"),  # stopped by its memory
         (1.5, 10_000.0, "did not finish in 1.5 s"),  # stopped by its time
     ],
 )
