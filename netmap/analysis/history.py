@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,11 @@ def snapshot_date(G: nx.MultiDiGraph) -> dt.date | None:
         except OSError:
             continue
     return dt.date.fromtimestamp(max(stamps)) if stamps else None
+
+
+def _natural(label: str) -> list[tuple[int, int | str]]:
+    """Sort key of a label that orders the numbers in it by value: q9 before q10."""
+    return [(1, int(part)) if part.isdigit() else (0, part) for part in re.split(r"(\d+)", label)]
 
 
 @dataclass
@@ -215,7 +221,8 @@ def _history(
 ) -> History:
     given = {k: as_date(v) for k, v in (dates or {}).items()}
     dated = [(given.get(label) or snapshot_date(G) or as_date(None), label, G) for label, G in snapshots]
-    dated.sort(key=lambda x: (x[1] == last, x[0], x[1]))
+    # Same day: by label, numbers by value, so stored versions NAME@9 and NAME@10 keep their order.
+    dated.sort(key=lambda x: (x[1] == last, x[0], _natural(x[1])))
     # One yardstick for every snapshot, so a gap never opens because the roster moved.
     roster = resolve_roster(dated[-1][2], roster)
     result = History(roster=roster)

@@ -90,3 +90,17 @@ def test_bad_input_is_a_usage_error(labels: list[str], message: str) -> None:
     G = netmap.read_graph(TUCSON)
     with pytest.raises(UsageError, match=message):
         history([(x, G) for x in labels])
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        # Stored versions of one day: by number, so version 10 comes after version 9.
+        (["map@10", "map@9", "map@1"], ["map@1", "map@9", "map@10"]),
+        (["q10.xlsx", "q2.xlsx"], ["q2.xlsx", "q10.xlsx"]),
+    ],
+)
+def test_snapshots_of_one_day_go_in_the_order_of_the_numbers_in_their_labels(labels, expected) -> None:
+    G = netmap.read_graph(TUCSON)
+    got = history([(label, G) for label in labels], dates=dict.fromkeys(labels, "2026-05-01")).to_dict()
+    assert [s["label"] for s in got["snapshots"]] == expected
