@@ -123,3 +123,36 @@ def test_snapshots_of_one_day_are_named_as_such(folders) -> None:
     result = _run("history", q2, q1, "--date", f"{q1}=2026-05-01", "--date", f"{q2}=2026-05-01", columns=200)
     assert result.exit_code == 0, result.output
     assert "Some snapshots share a date and are ordered by name: give --date to order them." in result.stdout
+
+
+def test_report_md_since_several_writes_the_history_section(folders, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    q1, q2, q4 = folders["q1"], folders["q2"], folders["q4"]
+    result = _run("report", q4, "--since", q2, "--since", q1, "--format", "md", "-o", out, "--as-of", "2026-08-01")
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert "3 snapshots from 2026-01-15 to 2026-08-01: partners 14 → 16, ties 18 → 17, roster gaps 7 → 6." in lines
+    at = lines.index("**The snapshots in date order**")
+    header = "| Date | Snapshot | Partners | Ties | Gaps | Agreements current | Funding streams current |"
+    assert lines[at + 2] == header
+    rows = [[cell.strip() for cell in row.strip("|").split("|")] for row in lines[at + 4 : at + 7]]
+    # The snapshot column is each one's path (Markdown-escaped): its folder name ends it.
+    assert [(r[0], Path(r[1]).name, *r[2:]) for r in rows] == [
+        ("2026-01-15", "q1", "14", "18", "7", "4", "9"),
+        ("2026-03-15", "q2", "15", "18", "7", "4", "9"),
+        ("2026-08-01", "q4", "16", "17", "6", "2", "10"),
+    ]
+    assert lines[at + 7] == ""
+
+
+def test_report_each_region_since_reads_the_earlier_snapshot(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    # The same workbook as the earlier snapshot: every region's report says what changed (nothing).
+    example = EXAMPLES / "oregon-pathways-alliance"
+    out = tmp_path / "regions"
+    result = _run("report", example, "--each-region", "--since", example, "--format", "md", "-o", out)
+    assert result.exit_code == 0, result.output
+    texts = [p.read_text(encoding="utf-8") for p in sorted(out.glob("region-*.md"))]
+    assert len(texts) == 6
+    assert all("## 4. What changed\n\nNothing changed between the two snapshots." in t for t in texts)
