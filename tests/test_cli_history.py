@@ -122,7 +122,13 @@ def test_snapshots_of_one_day_are_named_as_such(folders) -> None:
     q1, q2 = folders["q1"], folders["q2"]
     result = _run("history", q2, q1, "--date", f"{q1}=2026-05-01", "--date", f"{q2}=2026-05-01", columns=200)
     assert result.exit_code == 0, result.output
-    assert "Some snapshots share a date and are ordered by name: give --date to order them." in result.stdout
+    out = " ".join(result.stdout.split())
+    assert "Some snapshots share a date: they are named and ordered by their labels" in out
+    # Named by label, not by the date they share: the step and the scorecard's columns.
+    steps = result.stdout.split("What changed at each step")[1].split("Readiness scorecard")[0]
+    assert "2026-05-01" not in steps and q2.name in steps
+    card = result.stdout.split("Readiness scorecard")[1]
+    assert "2026-05-01" not in card and q1.name in card and q2.name in card
 
 
 def test_report_md_since_several_writes_the_history_section(folders, tmp_path: Path) -> None:

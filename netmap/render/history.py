@@ -73,6 +73,10 @@ def _ids(items: list[str]) -> str:
 def render_history(console: Console, data: dict[str, Any]) -> None:
     """The history as three tables: the snapshots, the steps, the scorecard per condition."""
     snaps, steps = data["snapshots"], data["steps"]
+    days = [s["date"] for s in snaps]
+    # A snapshot is named by its date, or by its label where several share the date
+    # (versions loaded on one day would otherwise look alike).
+    name = {s["label"]: s["label"] if days.count(s["date"]) > 1 else s["date"] for s in snaps}
     fit_table(
         console,
         [
@@ -106,7 +110,7 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
         ],
         [
             [
-                s["to_date"],
+                name.get(s["to"], s["to_date"]),
                 f"+{len(s['partners_gained'])} -{len(s['partners_lost'])}",
                 "; ".join(_gap_text(g) for g in s["gaps_closed"]) or "-",
                 "; ".join(_gap_text(g) for g in s["gaps_opened"]) or "-",
@@ -123,7 +127,7 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
     keep = [0 if i in (0, last) else 1 + min(i, last - i) for i in range(len(snaps))]
     fit_table(
         console,
-        [Col("condition"), *(Col(s["date"], justify="right", drop=keep[i]) for i, s in enumerate(snaps))],
+        [Col("condition"), *(Col(name[s["label"]], justify="right", drop=keep[i]) for i, s in enumerate(snaps))],
         [
             [c["name"], *("n/a" if s["scorecard"].get(c["id"]) is None else s["scorecard"][c["id"]] for s in snaps)]
             for c in data["conditions"]
@@ -131,10 +135,15 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
         title="Readiness scorecard per snapshot (0-100; n/a: not scored)",
     )
     console.print(Text(DATES_NOTE, style="dim"))
-    days = [s["date"] for s in snaps]
     if len(set(days)) < len(days):
-        # Same day: the order is the labels' then, which may not be the order meant.
-        console.print(Text("Some snapshots share a date and are ordered by name: give --date to order them.", "yellow"))
+        # Same day: the order is the labels' then (numbers by value), which may not be the order meant.
+        console.print(
+            Text(
+                "Some snapshots share a date: they are named and ordered by their labels (map@9 before "
+                "map@10); give --date to order them otherwise.",
+                "yellow",
+            )
+        )
 
 
 # -- the charts -----------------------------------------------------------------------------------
