@@ -223,6 +223,7 @@ def analyze(
     scope: str = "auto",
     expected_regions: Sequence[str] = (),
     weight: str | None = None,
+    scored_only: bool = False,
 ) -> Analysis:
     """Run every analysis on ``G`` (optionally one region of it).
 
@@ -257,6 +258,11 @@ def analyze(
     weight : {None, "strength", "trust", "value"}
         Weigh the ties of betweenness, constraint and effective size
         (:func:`~netmap.analysis.brokers.brokers`); None: unweighted.
+    scored_only : bool
+        Only what the scorecard, its ratings and a comparison read (``netmap history``
+        over many snapshots): no regions side by side, service inventory or tie quality
+        (``regions``, ``services`` and ``quality`` are None). Their findings are never high,
+        so the ratings are those of the full analysis.
 
     Returns
     -------
@@ -298,7 +304,7 @@ def analyze(
             links=links,
         )
         side_by_side = None
-        if region is None:
+        if region is None and not scored_only:
             # Side by side needs two sides: with one region the rest of the analysis says it all.
             side_by_side = regions(
                 view,
@@ -332,8 +338,10 @@ def analyze(
             expected_regions=tuple(expected_regions),
             partners_active=n,
             regions=side_by_side,
-            services=service_inventory(view, as_of=day, region=region) if has_services(view) else None,
-            quality=tie_quality(view, as_of=day, roster=roster),
+            services=(
+                service_inventory(view, as_of=day, region=region) if has_services(view) and not scored_only else None
+            ),
+            quality=None if scored_only else tie_quality(view, as_of=day, roster=roster),
             weight=weight,
         )
         # The findings read no scorecard; the scorecard's ratings then agree with them.

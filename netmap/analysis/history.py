@@ -90,7 +90,8 @@ class History:
     steps: list[dict[str, Any]] = field(default_factory=list)
     # Scorecard conditions in the order the latest snapshot lists them: {"id", "name"}.
     conditions: list[dict[str, Any]] = field(default_factory=list)
-    # The analyses and diffs behind the numbers, for views that draw them (not in to_dict).
+    # The analyses and diffs behind the numbers (not in to_dict). An analysis made here is
+    # ``scored_only``: no regions side by side, service inventory or tie quality.
     analyses: list[Analysis] = field(default_factory=list, repr=False)
     diffs: list[Diff] = field(default_factory=list, repr=False)
 
@@ -228,7 +229,11 @@ def _history(
     result = History(roster=roster)
     for day, label, G in dated:
         # As diff analyses a side: the region of the whole map, or its view when it has none.
-        a = made.get(label) or _side(G, region_view(G, region), region, roster=roster, as_of=day, seed=seed)
+        # Only the scored parts: the history and its steps read nothing else (the regions side
+        # by side and the service inventory were a third of the time over 12 large snapshots).
+        a = made.get(label) or _side(
+            G, region_view(G, region), region, roster=roster, as_of=day, seed=seed, scored_only=True
+        )
         result.analyses.append(a)
         result.snapshots.append(_headline(label, day, G if region is None else region_view(G, region), a))
     latest = result.analyses[-1].scorecard.to_dict()["conditions"]
