@@ -1030,6 +1030,10 @@ def history_command(
             "its load day, else its files' modification day). Repeatable.",
         ),
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="The history of one region (with the state-wide partners), in every snapshot."),
+    ] = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
     roster: RosterOpt = None,
@@ -1066,7 +1070,7 @@ def history_command(
             G, _ = _graph(one.source, roster, encoding, (one.map, user, database))
             graphs.append((one.label, one.stamp(G)))
         step("analysing each snapshot on its own date")
-        result = history(graphs, roster=loaded, dates=dates, seed=seed)
+        result = history(graphs, roster=loaded, dates=dates, seed=seed, region=region)
         if output:
             step("writing the page")
             written = write_history_page(

@@ -25,7 +25,7 @@ def test_json_in_date_order_with_stable_keys(folders) -> None:
     result = _run("history", *(folders[n] for n in SHUFFLED), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["roster", "conditions", "snapshots", "steps"]
+    assert list(data) == ["roster", "region", "conditions", "snapshots", "steps"]
     assert [Path(s["label"]).name for s in data["snapshots"]] == ["q1", "q2", "q3", "q4"]
     assert [s["partners"] for s in data["snapshots"]] == [14, 15, 15, 16]
     assert [s["gaps"] for s in data["snapshots"]] == [7, 7, 7, 6]
@@ -162,3 +162,37 @@ def test_report_each_region_since_reads_the_earlier_snapshot(tmp_path: Path) -> 
     texts = [p.read_text(encoding="utf-8") for p in sorted(out.glob("region-*.md"))]
     assert len(texts) == 6
     assert all("## 4. What changed\n\nNothing changed between the two snapshots." in t for t in texts)
+
+
+def test_the_history_of_one_region(tmp_path: Path) -> None:
+    """--region follows one region: a partner added in Illinois is no change in Delaware."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    shutil.copytree(EXAMPLES / "four-state-coalitions", before)
+    shutil.copytree(before, after)
+    with open(after / "partners.csv", "a", encoding="utf-8") as handle:
+        handle.write("ILNEW,Joliet Works,Local workforce agencies,local,Illinois,stakeholder,active,,,\n")
+    dates = ["--date", f"{before}=2026-03-01", "--date", f"{after}=2026-06-01"]
+    whole = json.loads(_run("history", before, after, *dates, "--json").stdout)
+    assert whole["region"] is None
+    assert whole["steps"][0]["partners_gained"] == ["ILNEW"]
+    result = _run("history", before, after, *dates, "--region", "delaware", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["region"] == "Delaware"  # as the map spells it
+    assert [s["partners"] for s in data["snapshots"]] == [15, 15]
+    assert data["steps"][0]["partners_gained"] == []
+    il = json.loads(_run("history", before, after, *dates, "--region", "Illinois", "--json").stdout)
+    assert [s["partners"] + 1 for s in il["snapshots"][:1]] == [s["partners"] for s in il["snapshots"][1:]]
+    assert il["steps"][0]["partners_gained"] == ["ILNEW"]
+    table = _run("history", before, after, *dates, "--region", "Delaware").stdout
+    assert "History of 2 snapshots of Delaware" in table
+
+
+def test_a_region_no_snapshot_has_is_a_usage_error(folders) -> None:
+    result = _run("history", folders["q1"], folders["q2"], "--region", "Maricopa", columns=200)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == "netmap: no region 'Maricopa' in any snapshot; their regions are: Pima County"

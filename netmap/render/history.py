@@ -63,6 +63,10 @@ def _gap_text(g: dict[str, Any]) -> str:
     return f"{g['agency_type']} ({g.get('region') or g.get('level')})"
 
 
+def _of_region(data: dict[str, Any]) -> str:
+    return f" of {data['region']}" if data.get("region") else ""
+
+
 def _ids(items: list[str]) -> str:
     return ", ".join(items) if items else "-"
 
@@ -95,7 +99,7 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
             ]
             for s in snaps
         ],
-        title=f"History of {len(snaps)} snapshots (roster {data['roster']})",
+        title=f"History of {len(snaps)} snapshots{_of_region(data)} (roster {data['roster']})",
     )
     fit_table(
         console,
@@ -419,9 +423,10 @@ def history_data(
             ],
         ),
     ]
+    span = f"{first['date']} to {last['date']}"
     return {
-        "title": title or f"{last['map_id']}: history",
-        "subtitle": f"{len(snaps)} snapshots · {first['date']} to {last['date']} · roster {data['roster']}",
+        "title": title or f"{last['map_id']}{_of_region(data)}: history",
+        "subtitle": f"{len(snaps)} snapshots{_of_region(data)} · {span} · roster {data['roster']}",
         "meta": {"version": version, "generated": when, "snapshots": len(snaps), "roster": data["roster"]},
         "sections": sections,
     }

@@ -62,7 +62,7 @@ def test_scorecard_per_condition_and_snapshot(result) -> None:
 
 
 def test_stable_keys(result) -> None:
-    assert set(result) == {"roster", "conditions", "snapshots", "steps"}
+    assert set(result) == {"roster", "region", "conditions", "snapshots", "steps"}
     assert {"label", "date", "partners", "ties", "gaps", "scorecard"} <= set(result["snapshots"][0])
     assert set(result["steps"][0]) >= {
         "from", "to", "partners_gained", "partners_lost", "gaps_closed", "gaps_opened", "agreements_lapsed",
