@@ -280,7 +280,7 @@ def _region_layout(
         elif fast is not None:
             here = _rescale(members, fast[g], scale)
         else:
-            here = nx.spring_layout(_subgraph(P, members), seed=seed, iterations=60, scale=scale)
+            here = _spring_once(_subgraph(P, members), seed, scale)
         shapes[g] = {n: (float(x), float(y)) for n, (x, y) in here.items()}
     small = P.number_of_nodes() <= ALL_LABELS_UPTO
     out = _place(P, groups, shapes, ghosts, wide, font or LABEL_FONT)
@@ -467,6 +467,27 @@ def _arrange(
             x += 2 * half[g][0] + gap
         y += tall + gap
     return at
+
+
+_layout_memo: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _spring_once(sub: nx.Graph, seed: int | None, scale: float) -> dict[str, Any]:
+    """NetworkX's spring layout of ``sub`` (from :func:`_subgraph`), remembered by its nodes,
+    weighted edges, seed and scale: each region's map lays out the same state-level cluster.
+
+    >>> sub = nx.Graph([("a", "b")])
+    >>> _spring_once(sub, 1, 10.0) == _spring_once(nx.Graph([("a", "b")]), 1, 10.0)
+    True
+    """
+    key = (tuple(sub), tuple(sub.edges(data="weight")), seed, float(scale).hex())
+    found = _layout_memo.get(key)
+    if found is None:
+        found = nx.spring_layout(sub, seed=seed, iterations=60, scale=scale)
+        while len(_layout_memo) >= _SPREAD_KEPT:
+            del _layout_memo[next(iter(_layout_memo))]
+        _layout_memo[key] = found
+    return dict(found)
 
 
 # The last few spreads, by their exact input: every region's report draws the same state-level
