@@ -162,8 +162,8 @@ PAD, CLUSTER_GAP, GHOST_SIZE = 0.3, 1.2, 10.0
 # (:func:`_spread`, quadratic in the members); up to SHELF_UPTO they stand in rows, as
 # tight as their labels allow (:func:`_shelves`).
 EVEN_LAYOUT_UPTO, SHELF_UPTO = 300, 40
-# From this many points :func:`_spread` looks for overlapping pairs through a grid; below
-# it, trying every pair costs less than the grid's bookkeeping.
+# From this many points :func:`_spread` looks for overlapping pairs through a grid; below it
+# through an all-pairs matrix of the pairs near enough to meet (:func:`_spread_pairs`).
 SPREAD_GRID_FROM = 150
 
 
@@ -616,32 +616,87 @@ def _spread(
 
 
 def _spread_pairs(xy: list[list[float]], half: list[tuple[float, float]], rounds: int) -> None:
-    """:func:`_spread`'s rounds over every pair, in place: quicker than the grid for a few points."""
+    """:func:`_spread`'s rounds, in place, for up to a few hundred points.
+
+    Every pair is visited in order, as a double loop over all pairs would, but a pair far
+    apart is known to pass without a test: at the start of each round NumPy marks the pairs
+    whose boxes are within ``margin`` of touching, and a pair not marked cannot overlap
+    while neither point has moved more than ``margin / 2`` since. A point pushed further
+    than that is tested against every later point for the rest of the round. The pushes,
+    and so the result, are exactly those of the double loop.
+    """
+    import numpy as np
+
+    n = len(xy)
+    if n < 2:
+        return
+    w = np.array([h[0] for h in half])
+    h = np.array([h[1] for h in half])
+    margin = 2 * float(max(h.max(), 1.0))
+    limit = margin / 2
+    reach_w = w[:, None] + w[None, :] + margin
+    reach_h = h[:, None] + h[None, :] + margin
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    everyone = list(range(n))
     for _ in range(rounds):
         moved = False
-        for i in range(len(xy)):
+        at_start = np.array(xy)
+        near = (np.abs(at_start[:, 0][None, :] - at_start[:, 0][:, None]) < reach_w) & (
+            np.abs(at_start[:, 1][None, :] - at_start[:, 1][:, None]) < reach_h
+        )
+        near &= upper
+        rows, cols = np.nonzero(near)  # row by row, each row's columns in order
+        ends = np.searchsorted(rows, np.arange(n + 1)).tolist()
+        flat = cols.tolist()
+        marked = [flat[ends[r] : ends[r + 1]] for r in range(n)]
+        base = at_start.tolist()
+        wild: set[int] = set()  # pushed further than ``limit`` this round: tested with everyone
+
+        for i in range(n):
             at, (wi, hi) = xy[i], half[i]
-            for j in range(i + 1, len(xy)):
-                other = xy[j]
-                dx, dy = other[0] - at[0], other[1] - at[1]
-                ox = wi + half[j][0] - abs(dx)
-                oy = hi + half[j][1] - abs(dy)
-                if ox <= 1e-9 or oy <= 1e-9:
-                    continue
-                moved = True
-                if abs(dx) < 1e-9 and abs(dy) < 1e-9:
-                    dx, dy = math.cos(i + j), math.sin(i + j)
-                ox, oy = ox + 1.0, oy + 1.0
-                if ox <= oy:
-                    step = ox / 2 * (1 if dx >= 0 else -1)
-                    at[0] -= step
-                    other[0] += step
-                else:
-                    step = oy / 2 * (1 if dy >= 0 else -1)
-                    at[1] -= step
-                    other[1] += step
+            todo: list[int] | None = _todo(i, i, marked, wild, everyone)
+            while todo:
+                again = None
+                for j in todo:
+                    other = xy[j]
+                    dx, dy = other[0] - at[0], other[1] - at[1]
+                    ox = wi + half[j][0] - abs(dx)
+                    oy = hi + half[j][1] - abs(dy)
+                    if ox <= 1e-9 or oy <= 1e-9:
+                        continue
+                    moved = True
+                    if abs(dx) < 1e-9 and abs(dy) < 1e-9:
+                        dx, dy = math.cos(i + j), math.sin(i + j)
+                    ox, oy = ox + 1.0, oy + 1.0
+                    if ox <= oy:
+                        step = ox / 2 * (1 if dx >= 0 else -1)
+                        at[0] -= step
+                        other[0] += step
+                    else:
+                        step = oy / 2 * (1 if dy >= 0 else -1)
+                        at[1] -= step
+                        other[1] += step
+                    grew = False
+                    for m, p in ((i, at), (j, other)):
+                        if m not in wild and (abs(p[0] - base[m][0]) > limit or abs(p[1] - base[m][1]) > limit):
+                            wild.add(m)
+                            grew = True
+                    if grew:
+                        # Who may meet ``i`` now: its marks and every wild point, after ``j``.
+                        again = _todo(i, j, marked, wild, everyone)
+                        break
+                todo = again
         if not moved:
             break
+
+
+def _todo(i: int, after: int, marked: list[list[int]], wild: set[int], everyone: list[int]) -> list[int]:
+    """The points after ``after`` that :func:`_spread_pairs` tests with ``i``, in order."""
+    if i in wild:
+        return everyone[after + 1 :]
+    if not wild:
+        return [m for m in marked[i] if m > after]
+    return sorted({m for m in marked[i] if m > after} | {m for m in wild if m > after})
 
 
 def _ring_order(P: nx.Graph, regions: list[str]) -> list[str]:
