@@ -75,6 +75,9 @@ def gc_frozen() -> Iterator[None]:
     ...     gc.get_freeze_count() > 0
     True
     """
+    if gc.get_freeze_count():
+        yield  # someone froze objects already: unfreezing after would thaw theirs too
+        return
     gc.freeze()
     try:
         yield
