@@ -29,10 +29,12 @@ from typing import Any
 
 import networkx as nx
 
+from netmap._gc import gc_frozen
 from netmap._version import __version__
 from netmap.analysis import Analysis, analyze
 from netmap.analysis.diff import Diff, diff
 from netmap.analysis.suggest import suggest
+from netmap.graphcache import shared_cache
 from netmap.roster import Roster
 
 __all__ = [
@@ -300,18 +302,42 @@ def write_region_reports(
     >>> [p.name for p in files][:2], files[-2].name
     (['region-tennessee.md', 'region-delaware.md'], 'index.md')
     """
-    import json
-
     from netmap.errors import UsageError
     from netmap.outputs import write_folder
     from netmap.render import report
-    from netmap.render.report import regions_index
 
     if format not in report.FORMATS:
         raise UsageError(f"--format must be html or md (markdown), not {format!r}")
     if options.get("region") is not None:
         raise UsageError("--each-region writes a report for every region; leave out --region")
     version = version or __version__
+    # One cache over every region: the map's edge index, its rows per sheet and each region's
+    # view are built once and shared by that region's analysis and its report's map.
+    with shared_cache(), gc_frozen():
+        files = _region_files(
+            G, format=format, title=title, generated=generated, version=version, positions=positions, **options
+        )
+    owned = {*_owned_reports(Path(folder)), "index.html", "index.md"}
+    return list(write_folder(folder, files, inputs=inputs, force=force, owned=owned))
+
+
+def _region_files(
+    G: nx.MultiDiGraph,
+    *,
+    format: str,
+    title: str | None,
+    generated: Any,
+    version: str,
+    positions: Any,
+    **options: Any,
+) -> dict[str, str]:
+    """The files of :func:`write_region_reports`: name -> text."""
+    import json
+
+    from netmap.errors import UsageError
+    from netmap.render import report
+    from netmap.render.report import regions_index
+
     html = format == "html"
     a = run(G, **options)
     if a.regions is None:
@@ -340,8 +366,7 @@ def write_region_reports(
     index = "index.html" if html else "index.md"
     files[index] = render(a, reports, title=title, generated=generated, version=version)
     files[REGION_MANIFEST] = json.dumps({"netmap": "region reports", "files": sorted(files)}, indent=1) + "\n"
-    owned = {*_owned_reports(Path(folder)), "index.html", "index.md"}
-    return list(write_folder(folder, files, inputs=inputs, force=force, owned=owned))
+    return files
 
 
 def _owned_reports(folder: Path) -> list[str]:

@@ -48,6 +48,7 @@ from netmap.analysis.scorecard import Scorecard, scorecard
 from netmap.analysis.services import ServiceInventory, has_services, service_inventory
 from netmap.build import slug
 from netmap.errors import UsageError
+from netmap.graphcache import cached
 from netmap.roster import Roster
 
 __all__ = [
@@ -198,6 +199,12 @@ def region_view(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
     """
     if region is None:
         return G
+    # Within one shared cache (a report per region) the analysis and the map of a region
+    # read one view, so they share its projection and edge index.
+    return cached(G, ("region-view", region), lambda: _region_view(G, region))
+
+
+def _region_view(G: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
     kept = {n for n, d in G.nodes(data=True) if d.get("label") == "Partner" and d.get("region") in (region, None)}
 
     def keep(n: Any, d: dict[str, Any]) -> bool:
