@@ -29,6 +29,7 @@ from typing import Any
 
 import networkx as nx
 
+from netmap import _background
 from netmap._gc import gc_frozen
 from netmap._version import __version__
 from netmap.analysis import Analysis, analyze
@@ -335,7 +336,6 @@ def _region_files(
     import json
 
     from netmap.errors import UsageError
-    from netmap.render import report
     from netmap.render.report import regions_index
 
     html = format == "html"
@@ -348,25 +348,47 @@ def _region_files(
     listed = [name for name in a.regions.region_names if any(r.region == name and r.listed for r in a.regions.regions)]
     names = regions_index.region_file_names(listed, suffix=".html" if html else ".md")
     each = {k: v for k, v in options.items() if k != "expected_regions"}
+    page = {"names": names, "html": html, "title": title, "generated": generated, "version": version}
+    # With a second core, a forked worker writes every other region's report meanwhile: the
+    # reports do not depend on each other, and each is the same whoever writes it.
+    pending = _background.start(_region_reports, G, listed[1::2], positions=positions, page=page, options=each)
+    done = _region_reports(G, listed[0::2], positions=positions, page=page, options=each)
+    done.update(pending.result())
     files: dict[str, str] = {}
     reports = {}
     for name in listed:
-        # One analysis per region: its report and its findings on the index draw it.
-        ra = run(G, region=name, **each)
-        reports[name] = (names[name], ra)
-        label = f"{title}: {name}" if title else None
-        if html:
-            text = report.render_report_html(
-                G, ra, title=label, generated=generated, version=version, positions=positions
-            )
-        else:
-            text = report.render_report_markdown(G, ra, title=label, generated=generated, version=version)
-        files[names[name]] = text
+        file_name, text, findings = done[name]
+        files[file_name] = text
+        reports[name] = (file_name, findings)
     render = regions_index.render_index_html if html else regions_index.render_index_markdown
     index = "index.html" if html else "index.md"
     files[index] = render(a, reports, title=title, generated=generated, version=version)
     files[REGION_MANIFEST] = json.dumps({"netmap": "region reports", "files": sorted(files)}, indent=1) + "\n"
     return files
+
+
+def _region_reports(
+    G: nx.MultiDiGraph, regions: list[str], *, positions: Any, page: dict[str, Any], options: dict[str, Any]
+) -> dict[str, tuple[str, str, list[Any]]]:
+    """Region -> (file name, report text, findings) for each of ``regions``.
+
+    One analysis per region: its report and its headline findings on the index draw it.
+    """
+    from netmap.render import report
+
+    title, generated, version = page["title"], page["generated"], page["version"]
+    out = {}
+    for name in regions:
+        ra = run(G, region=name, **options)
+        label = f"{title}: {name}" if title else None
+        if page["html"]:
+            text = report.render_report_html(
+                G, ra, title=label, generated=generated, version=version, positions=positions
+            )
+        else:
+            text = report.render_report_markdown(G, ra, title=label, generated=generated, version=version)
+        out[name] = (page["names"][name], text, list(ra.findings))
+    return out
 
 
 def _owned_reports(folder: Path) -> list[str]:
