@@ -48,7 +48,7 @@ from netmap.analysis.scorecard import Scorecard, scorecard
 from netmap.analysis.services import ServiceInventory, has_services, service_inventory
 from netmap.build import slug
 from netmap.errors import UsageError
-from netmap.graphcache import cached
+from netmap.graphcache import cached, ordered_subgraph
 from netmap.roster import Roster
 
 __all__ = [
@@ -214,7 +214,8 @@ def _region_view(G: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
             return any(u in kept for u in G.predecessors(n))
         return True
 
-    return G.subgraph([n for n, d in G.nodes(data=True) if keep(n, d)])
+    # In G's order: a set's order would change the partners' order from run to run.
+    return ordered_subgraph(G, [n for n, d in G.nodes(data=True) if keep(n, d)])
 
 
 def analyze(
