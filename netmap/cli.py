@@ -1009,15 +1009,30 @@ def _snapshot_dates(values: list[str] | None, labels: list[str]) -> dict[str, An
 def history_command(
     snapshots: Annotated[
         list[str],
-        typer.Argument(help="Two or more snapshots (workbooks, folders or Neo4j URIs), in any order."),
+        typer.Argument(
+            help="Two or more snapshots (workbooks, folders or Neo4j URIs), in any order. A Neo4j URI "
+            "stands for the versions named with --map."
+        ),
     ],
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="NAME@VERSION (number, id or YYYY-MM-DD): a version kept in the database SNAPSHOT; NAME: every "
+            "version kept of it. Repeatable.",
+        ),
+    ] = None,
     date: Annotated[
         list[str] | None,
         typer.Option(
             "--date",
-            help="SNAPSHOT=YYYY-MM-DD: the day of a snapshot (default: its own date, else its files' "
-            "modification day). Repeatable.",
+            help="SNAPSHOT=YYYY-MM-DD: the day of a snapshot, NAME@N for a stored version (default: its own date, "
+            "its load day, else its files' modification day). Repeatable.",
         ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="The history of one region (with the state-wide partners), in every snapshot."),
     ] = None,
     user: UserOpt = "neo4j",
     database: DatabaseOpt = None,
@@ -1034,25 +1049,28 @@ def history_command(
     """The history across snapshots in date order: partners, ties, gaps, agreements, funding, brokers, scorecard."""
     from netmap.analysis.history import history
     from netmap.render.history import render_history, write_history_page
+    from netmap.store.snapshots import plan_snapshots
 
-    if len(snapshots) < 2:
-        raise UsageError("history needs two or more snapshots")
     if len(set(snapshots)) < len(snapshots):
         raise UsageError("a snapshot is given twice")
     if output is None and title is not None:
         raise UsageError("--title is for the page written with -o FILE")
-    dates = _snapshot_dates(date, snapshots)
+    # Each database URI stands for the versions --map names on it (all of a bare NAME).
+    plan = plan_snapshots(snapshots, maps or [], user=user, password=_password, database=database)
+    if len(plan) < 2:
+        raise UsageError(f"history needs two or more snapshots; those given make {len(plan)}")
+    dates = _snapshot_dates(date, [s.label for s in plan])
     inputs = _inputs(*((f"SNAPSHOT {i}", s) for i, s in enumerate(snapshots, 1)), ("--roster", roster))
     if output:
         check_file_target(output, inputs=inputs, force=force)
-    with _Steps(len(snapshots) + 1 + bool(output)) as step:
+    with _Steps(len(plan) + 1 + bool(output)) as step:
         graphs, loaded = [], netmap.load_roster(roster) if roster else None
-        for source in snapshots:
-            step(f"reading {source}")
-            G, _ = _graph(source, roster, encoding, (None, user, database))
-            graphs.append((source, G))
+        for one in plan:
+            step(f"reading {one.label}")
+            G, _ = _graph(one.source, roster, encoding, (one.map, user, database))
+            graphs.append((one.label, one.stamp(G)))
         step("analysing each snapshot on its own date")
-        result = history(graphs, roster=loaded, dates=dates, seed=seed)
+        result = history(graphs, roster=loaded, dates=dates, seed=seed, region=region)
         if output:
             step("writing the page")
             written = write_history_page(
@@ -1493,7 +1511,12 @@ def report(
         ),
     ] = None,
     since_map: Annotated[
-        str | None, typer.Option("--since-map", help="Map name of --since when it is a database.")
+        list[str] | None,
+        typer.Option(
+            "--since-map",
+            help="Map of a database --since: NAME (its current version) or NAME@VERSION (number, id or "
+            "YYYY-MM-DD). Repeatable: each is an earlier snapshot.",
+        ),
     ] = None,
     directory: Annotated[
         str | None,
@@ -1568,14 +1591,20 @@ def report(
     )
     check_file_target(output, inputs=inputs, force=force)
     saved = _read_positions(positions)
-    with _Steps(2 + len(since) + bool(directory)) as step:
+    from netmap.store.snapshots import plan_snapshots
+
+    # Each database --since stands for the --since-map versions on it (a bare NAME: its current one).
+    plan = plan_snapshots(
+        since, since_map or [], every=False, option="--since-map", user=user, password=_password, database=database
+    )
+    with _Steps(2 + len(plan) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         G_since = found = None
         earlier = []
-        for one in since:
+        for one in plan:
             step("reading the earlier snapshot")
-            earlier.append((one, _graph(one, roster, encoding, (since_map, user, database))[0]))
+            earlier.append((one.label, one.stamp(_graph(one.source, roster, encoding, (one.map, user, database))[0])))
         # One --since: what changed since (as always); several: their history up to this map.
         if len(earlier) == 1:
             G_since = earlier[0][1]
@@ -1624,24 +1653,32 @@ def _report_each_region(
     """``report --each-region``: read as ``report`` does, then one report per region and the index."""
     from netmap.outputs import check_folder_target
     from netmap.pipeline import write_region_reports
+    from netmap.store.snapshots import plan_snapshots
 
     roster, encoding, store, since, since_map, directory, positions = reading
+    since = since or []
     inputs = _inputs(
         ("SOURCE", source),
-        ("--since", since),
+        *(("--since", s) for s in since),
         ("--directory", directory),
         ("--roster", roster),
         ("--positions", positions),
     )
     check_folder_target(folder, [], inputs=inputs, force=force)
     saved = _read_positions(positions)
-    with _Steps(2 + bool(since) + bool(directory)) as step:
+    plan = plan_snapshots(
+        since, since_map or [], every=False, option="--since-map", user=store[1], password=_password, database=store[2]
+    )
+    with _Steps(2 + len(plan) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, store)
         G_since = found = None
-        if since:
+        earlier = []
+        for one in plan:
             step("reading the earlier snapshot")
-            G_since, _ = _graph(since, roster, encoding, (since_map, *store[1:]))
+            earlier.append((one.label, one.stamp(_graph(one.source, roster, encoding, (one.map, *store[1:]))[0])))
+        # As report: one earlier snapshot is what changed since, several their history.
+        G_since = earlier[0][1] if len(earlier) == 1 else earlier or None
         if directory:
             step("reading the directory")
             found = _read_directory(directory, loaded, encoding)

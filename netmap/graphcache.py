@@ -33,6 +33,7 @@ __all__ = [
     "cached",
     "edges_of",
     "nodes_of",
+    "ordered_subgraph",
     "prefetched",
     "put_prefetched",
     "shared_cache",
@@ -192,3 +193,34 @@ def cache_worker() -> Any:
         except OSError:
             return None
     return worker
+
+
+class _ShowNodes:
+    """networkx's ``show_nodes`` filter with its nodes in a graph's order, not a set's.
+
+    A view of fewer than half of a graph's nodes iterates its filter's ``nodes``; with a
+    set that order follows string hashes, which change from one run to the next
+    (``PYTHONHASHSEED``), so the partners a finding names came out in another order each
+    run. Dict keys iterate in insertion order and answer ``in`` and ``&`` as a set does.
+    """
+
+    def __init__(self, nodes: Any) -> None:
+        self.nodes = dict.fromkeys(nodes).keys()
+
+    def __call__(self, node: Any) -> bool:
+        return node in self.nodes
+
+
+def ordered_subgraph(G: nx.Graph, nodes: Any) -> nx.Graph:
+    """``G.subgraph(nodes)`` whose nodes and neighbours iterate in ``G``'s order on every run.
+
+    >>> G = nx.path_graph(["c", "a", "d", "b", "e"])
+    >>> H = ordered_subgraph(G, {"b", "d", "c", "a"})
+    >>> list(H), list(H.adj["d"])
+    (['c', 'a', 'd', 'b'], ['a', 'b'])
+    """
+    wanted = set(nodes)
+    keep = _ShowNodes(n for n in G if n in wanted)
+    if hasattr(G, "_NODE_OK"):  # a view: filter the graph under it, as G.subgraph does
+        return nx.subgraph_view(G._graph, filter_node=keep, filter_edge=G._EDGE_OK)
+    return nx.subgraph_view(G, filter_node=keep)

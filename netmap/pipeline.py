@@ -29,10 +29,13 @@ from typing import Any
 
 import networkx as nx
 
+from netmap import _background
+from netmap._gc import gc_frozen
 from netmap._version import __version__
 from netmap.analysis import Analysis, analyze
 from netmap.analysis.diff import Diff, diff
 from netmap.analysis.suggest import suggest
+from netmap.graphcache import shared_cache
 from netmap.roster import Roster
 
 __all__ = [
@@ -300,18 +303,41 @@ def write_region_reports(
     >>> [p.name for p in files][:2], files[-2].name
     (['region-tennessee.md', 'region-delaware.md'], 'index.md')
     """
-    import json
-
     from netmap.errors import UsageError
     from netmap.outputs import write_folder
     from netmap.render import report
-    from netmap.render.report import regions_index
 
     if format not in report.FORMATS:
         raise UsageError(f"--format must be html or md (markdown), not {format!r}")
     if options.get("region") is not None:
         raise UsageError("--each-region writes a report for every region; leave out --region")
     version = version or __version__
+    # One cache over every region: the map's edge index, its rows per sheet and each region's
+    # view are built once and shared by that region's analysis and its report's map.
+    with shared_cache(), gc_frozen():
+        files = _region_files(
+            G, format=format, title=title, generated=generated, version=version, positions=positions, **options
+        )
+    owned = {*_owned_reports(Path(folder)), "index.html", "index.md"}
+    return list(write_folder(folder, files, inputs=inputs, force=force, owned=owned))
+
+
+def _region_files(
+    G: nx.MultiDiGraph,
+    *,
+    format: str,
+    title: str | None,
+    generated: Any,
+    version: str,
+    positions: Any,
+    **options: Any,
+) -> dict[str, str]:
+    """The files of :func:`write_region_reports`: name -> text."""
+    import json
+
+    from netmap.errors import UsageError
+    from netmap.render.report import regions_index
+
     html = format == "html"
     a = run(G, **options)
     if a.regions is None:
@@ -322,26 +348,47 @@ def write_region_reports(
     listed = [name for name in a.regions.region_names if any(r.region == name and r.listed for r in a.regions.regions)]
     names = regions_index.region_file_names(listed, suffix=".html" if html else ".md")
     each = {k: v for k, v in options.items() if k != "expected_regions"}
+    page = {"names": names, "html": html, "title": title, "generated": generated, "version": version}
+    # With a second core, a forked worker writes every other region's report meanwhile: the
+    # reports do not depend on each other, and each is the same whoever writes it.
+    pending = _background.start(_region_reports, G, listed[1::2], positions=positions, page=page, options=each)
+    done = _region_reports(G, listed[0::2], positions=positions, page=page, options=each)
+    done.update(pending.result())
     files: dict[str, str] = {}
     reports = {}
     for name in listed:
-        # One analysis per region: its report and its findings on the index draw it.
-        ra = run(G, region=name, **each)
-        reports[name] = (names[name], ra)
+        file_name, text, findings = done[name]
+        files[file_name] = text
+        reports[name] = (file_name, findings)
+    render = regions_index.render_index_html if html else regions_index.render_index_markdown
+    index = "index.html" if html else "index.md"
+    files[index] = render(a, reports, title=title, generated=generated, version=version)
+    files[REGION_MANIFEST] = json.dumps({"netmap": "region reports", "files": sorted(files)}, indent=1) + "\n"
+    return files
+
+
+def _region_reports(
+    G: nx.MultiDiGraph, regions: list[str], *, positions: Any, page: dict[str, Any], options: dict[str, Any]
+) -> dict[str, tuple[str, str, list[Any]]]:
+    """Region -> (file name, report text, findings) for each of ``regions``.
+
+    One analysis per region: its report and its headline findings on the index draw it.
+    """
+    from netmap.render import report
+
+    title, generated, version = page["title"], page["generated"], page["version"]
+    out = {}
+    for name in regions:
+        ra = run(G, region=name, **options)
         label = f"{title}: {name}" if title else None
-        if html:
+        if page["html"]:
             text = report.render_report_html(
                 G, ra, title=label, generated=generated, version=version, positions=positions
             )
         else:
             text = report.render_report_markdown(G, ra, title=label, generated=generated, version=version)
-        files[names[name]] = text
-    render = regions_index.render_index_html if html else regions_index.render_index_markdown
-    index = "index.html" if html else "index.md"
-    files[index] = render(a, reports, title=title, generated=generated, version=version)
-    files[REGION_MANIFEST] = json.dumps({"netmap": "region reports", "files": sorted(files)}, indent=1) + "\n"
-    owned = {*_owned_reports(Path(folder)), "index.html", "index.md"}
-    return list(write_folder(folder, files, inputs=inputs, force=force, owned=owned))
+        out[name] = (page["names"][name], text, list(ra.findings))
+    return out
 
 
 def _owned_reports(folder: Path) -> list[str]:

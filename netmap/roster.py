@@ -51,9 +51,6 @@ ROSTER_LEVELS = ("state", "local", "national", "any")
 _MAX_ROSTER_BYTES = 2_000_000
 
 
-# Pure and called once per cell of every sheet and tie (70,000 times on a 10,000-partner
-# map) over a few hundred distinct labels: remembered.
-@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Reduce a label to a matching key: case, accents, punctuation and plural ``s`` ignored.
 
@@ -64,7 +61,14 @@ def normalize(text: str) -> str:
     >>> normalize("Universities"), normalize("Human Service Agencies")
     ('university', 'human service agency')
     """
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return _normalize(str(text))
+
+
+# The same few labels (tie kinds, regions, agency types) are normalised for every row of every
+# snapshot: remembered, as a pure function of the text (its str: 1 and 1.0 stay apart).
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.casefold().replace("&", " and ").replace("'", "")
     words = re.findall(r"[a-z0-9]+", text)
     # Plural "s" off words long enough not to be acronyms ("TANF" stays, "colleges" goes);
@@ -87,6 +91,11 @@ def slug(text: str) -> str:
     >>> slug("WIOA Title I Adult"), slug("NORTH!"), slug("!!")
     ('wioa-title-i-adult', 'north', '!!')
     """
+    return _slug(text) if isinstance(text, str) else _slug.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _slug(text: str) -> str:
     return normalize(text).replace(" ", "-") or re.sub(r"\s+", "-", text.strip().casefold())
 
 

@@ -25,7 +25,7 @@ def test_json_in_date_order_with_stable_keys(folders) -> None:
     result = _run("history", *(folders[n] for n in SHUFFLED), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["roster", "conditions", "snapshots", "steps"]
+    assert list(data) == ["roster", "region", "conditions", "snapshots", "steps"]
     assert [Path(s["label"]).name for s in data["snapshots"]] == ["q1", "q2", "q3", "q4"]
     assert [s["partners"] for s in data["snapshots"]] == [14, 15, 15, 16]
     assert [s["gaps"] for s in data["snapshots"]] == [7, 7, 7, 6]
@@ -122,4 +122,77 @@ def test_snapshots_of_one_day_are_named_as_such(folders) -> None:
     q1, q2 = folders["q1"], folders["q2"]
     result = _run("history", q2, q1, "--date", f"{q1}=2026-05-01", "--date", f"{q2}=2026-05-01", columns=200)
     assert result.exit_code == 0, result.output
-    assert "Some snapshots share a date and are ordered by name: give --date to order them." in result.stdout
+    out = " ".join(result.stdout.split())
+    assert "Some snapshots share a date: they are named and ordered by their labels" in out
+    # Named by label, not by the date they share: the step and the scorecard's columns.
+    steps = result.stdout.split("What changed at each step")[1].split("Readiness scorecard")[0]
+    assert "2026-05-01" not in steps and q2.name in steps
+    card = result.stdout.split("Readiness scorecard")[1]
+    assert "2026-05-01" not in card and q1.name in card and q2.name in card
+
+
+def test_report_md_since_several_writes_the_history_section(folders, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    q1, q2, q4 = folders["q1"], folders["q2"], folders["q4"]
+    result = _run("report", q4, "--since", q2, "--since", q1, "--format", "md", "-o", out, "--as-of", "2026-08-01")
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert "3 snapshots from 2026-01-15 to 2026-08-01: partners 14 → 16, ties 18 → 17, roster gaps 7 → 6." in lines
+    at = lines.index("**The snapshots in date order**")
+    header = "| Date | Snapshot | Partners | Ties | Gaps | Agreements current | Funding streams current |"
+    assert lines[at + 2] == header
+    rows = [[cell.strip() for cell in row.strip("|").split("|")] for row in lines[at + 4 : at + 7]]
+    # The snapshot column is each one's path (Markdown-escaped): its folder name ends it.
+    assert [(r[0], Path(r[1]).name, *r[2:]) for r in rows] == [
+        ("2026-01-15", "q1", "14", "18", "7", "4", "9"),
+        ("2026-03-15", "q2", "15", "18", "7", "4", "9"),
+        ("2026-08-01", "q4", "16", "17", "6", "2", "10"),
+    ]
+    assert lines[at + 7] == ""
+
+
+def test_report_each_region_since_reads_the_earlier_snapshot(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    # The same workbook as the earlier snapshot: every region's report says what changed (nothing).
+    example = EXAMPLES / "oregon-pathways-alliance"
+    out = tmp_path / "regions"
+    result = _run("report", example, "--each-region", "--since", example, "--format", "md", "-o", out)
+    assert result.exit_code == 0, result.output
+    texts = [p.read_text(encoding="utf-8") for p in sorted(out.glob("region-*.md"))]
+    assert len(texts) == 6
+    assert all("## 4. What changed\n\nNothing changed between the two snapshots." in t for t in texts)
+
+
+def test_the_history_of_one_region(tmp_path: Path) -> None:
+    """--region follows one region: a partner added in Illinois is no change in Delaware."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    shutil.copytree(EXAMPLES / "four-state-coalitions", before)
+    shutil.copytree(before, after)
+    with open(after / "partners.csv", "a", encoding="utf-8") as handle:
+        handle.write("ILNEW,Joliet Works,Local workforce agencies,local,Illinois,stakeholder,active,,,\n")
+    dates = ["--date", f"{before}=2026-03-01", "--date", f"{after}=2026-06-01"]
+    whole = json.loads(_run("history", before, after, *dates, "--json").stdout)
+    assert whole["region"] is None
+    assert whole["steps"][0]["partners_gained"] == ["ILNEW"]
+    result = _run("history", before, after, *dates, "--region", "delaware", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["region"] == "Delaware"  # as the map spells it
+    assert [s["partners"] for s in data["snapshots"]] == [15, 15]
+    assert data["steps"][0]["partners_gained"] == []
+    il = json.loads(_run("history", before, after, *dates, "--region", "Illinois", "--json").stdout)
+    assert [s["partners"] + 1 for s in il["snapshots"][:1]] == [s["partners"] for s in il["snapshots"][1:]]
+    assert il["steps"][0]["partners_gained"] == ["ILNEW"]
+    table = _run("history", before, after, *dates, "--region", "Delaware").stdout
+    assert "History of 2 snapshots of Delaware" in table
+
+
+def test_a_region_no_snapshot_has_is_a_usage_error(folders) -> None:
+    result = _run("history", folders["q1"], folders["q2"], "--region", "Maricopa", columns=200)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == "netmap: no region 'Maricopa' in any snapshot; their regions are: Pima County"

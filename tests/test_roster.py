@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from netmap.errors import RosterError
-from netmap.roster import Rule, available_rosters, load_roster, normalize
+from netmap.roster import Rule, available_rosters, load_roster, normalize, slug
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +172,25 @@ def test_normalize_ignores_case_punctuation_and_plurals():
     assert normalize("Local Community-Colleges") == "local community college"
     assert normalize("TANF") == "tanf"
     assert normalize("Business") == "business"
+
+
+# normalize and slug remember their answers by the text: values equal as Python values but
+# written differently must still get their own (1 == 1.0 == True, "1" is "1").
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        ([1, 1.0, True, "1"], ["1", "1 0", "true", "1"]),
+        (["Referral", "referrals", " Referral "], ["referral", "referral", "referral"]),
+    ],
+)
+def test_normalize_remembers_by_text(calls: list[object], expected: list[str]) -> None:
+    assert [normalize(x) for x in calls] == expected  # type: ignore[arg-type]
+    assert [normalize(x) for x in reversed(calls)] == expected[::-1]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("WIOA Title I Adult", "wioa-title-i-adult"), ("!! !", "!!-!")])
+def test_slug_is_the_same_when_asked_again(text: str, expected: str) -> None:
+    assert [slug(text), slug(text)] == [expected, expected]
 
 
 def test_available_rosters_lists_the_shipped_file():

@@ -48,6 +48,7 @@ from netmap.analysis.scorecard import Scorecard, scorecard
 from netmap.analysis.services import ServiceInventory, has_services, service_inventory
 from netmap.build import slug
 from netmap.errors import UsageError
+from netmap.graphcache import cached, ordered_subgraph
 from netmap.roster import Roster
 
 __all__ = [
@@ -198,6 +199,12 @@ def region_view(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
     """
     if region is None:
         return G
+    # Within one shared cache (a report per region) the analysis and the map of a region
+    # read one view, so they share its projection and edge index.
+    return cached(G, ("region-view", region), lambda: _region_view(G, region))
+
+
+def _region_view(G: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
     kept = {n for n, d in G.nodes(data=True) if d.get("label") == "Partner" and d.get("region") in (region, None)}
 
     def keep(n: Any, d: dict[str, Any]) -> bool:
@@ -207,7 +214,8 @@ def region_view(G: nx.MultiDiGraph, region: str | None) -> nx.MultiDiGraph:
             return any(u in kept for u in G.predecessors(n))
         return True
 
-    return G.subgraph([n for n, d in G.nodes(data=True) if keep(n, d)])
+    # In G's order: a set's order would change the partners' order from run to run.
+    return ordered_subgraph(G, [n for n, d in G.nodes(data=True) if keep(n, d)])
 
 
 def analyze(
@@ -223,6 +231,7 @@ def analyze(
     scope: str = "auto",
     expected_regions: Sequence[str] = (),
     weight: str | None = None,
+    scored_only: bool = False,
 ) -> Analysis:
     """Run every analysis on ``G`` (optionally one region of it).
 
@@ -257,6 +266,11 @@ def analyze(
     weight : {None, "strength", "trust", "value"}
         Weigh the ties of betweenness, constraint and effective size
         (:func:`~netmap.analysis.brokers.brokers`); None: unweighted.
+    scored_only : bool
+        Only what the scorecard, its ratings and a comparison read (``netmap history``
+        over many snapshots): no regions side by side, service inventory or tie quality
+        (``regions``, ``services`` and ``quality`` are None). Their findings are never high,
+        so the ratings are those of the full analysis.
 
     Returns
     -------
@@ -298,7 +312,7 @@ def analyze(
             links=links,
         )
         side_by_side = None
-        if region is None:
+        if region is None and not scored_only:
             # Side by side needs two sides: with one region the rest of the analysis says it all.
             side_by_side = regions(
                 view,
@@ -332,8 +346,10 @@ def analyze(
             expected_regions=tuple(expected_regions),
             partners_active=n,
             regions=side_by_side,
-            services=service_inventory(view, as_of=day, region=region) if has_services(view) else None,
-            quality=tie_quality(view, as_of=day, roster=roster),
+            services=(
+                service_inventory(view, as_of=day, region=region) if has_services(view) and not scored_only else None
+            ),
+            quality=None if scored_only else tie_quality(view, as_of=day, roster=roster),
             weight=weight,
         )
         # The findings read no scorecard; the scorecard's ratings then agree with them.

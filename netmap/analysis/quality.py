@@ -43,6 +43,7 @@ import networkx as nx
 from netmap.analysis._common import as_date, current_edges, partner_graph, partners, resolve_roster
 from netmap.build import slug
 from netmap.errors import UsageError
+from netmap.graphcache import ordered_subgraph
 from netmap.model import FREQUENCIES, SCORE_MAX, SCORES, TRUST_SCORES, VALUE_SCORES
 from netmap.roster import Roster
 
@@ -216,7 +217,7 @@ def tie_quality(
         if region not in known and slug(region) not in {slug(r) for r in known}:
             raise UsageError(f"no region {region!r} in this map; its regions are: {', '.join(sorted(known)) or 'none'}")
         kept = {p for p, d in P.nodes(data=True) if d.get("region") is None or slug(d["region"]) == slug(region)}
-        P = P.subgraph(kept)
+        P = ordered_subgraph(P, kept)
         rows = {pair: ds for pair, ds in rows.items() if pair[0] in kept and pair[1] in kept}
     if not any(d.get(c) is not None for ds in rows.values() for d in ds for c in _SURVEY):
         return None

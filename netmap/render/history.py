@@ -63,6 +63,10 @@ def _gap_text(g: dict[str, Any]) -> str:
     return f"{g['agency_type']} ({g.get('region') or g.get('level')})"
 
 
+def _of_region(data: dict[str, Any]) -> str:
+    return f" of {data['region']}" if data.get("region") else ""
+
+
 def _ids(items: list[str]) -> str:
     return ", ".join(items) if items else "-"
 
@@ -73,6 +77,10 @@ def _ids(items: list[str]) -> str:
 def render_history(console: Console, data: dict[str, Any]) -> None:
     """The history as three tables: the snapshots, the steps, the scorecard per condition."""
     snaps, steps = data["snapshots"], data["steps"]
+    days = [s["date"] for s in snaps]
+    # A snapshot is named by its date, or by its label where several share the date
+    # (versions loaded on one day would otherwise look alike).
+    name = {s["label"]: s["label"] if days.count(s["date"]) > 1 else s["date"] for s in snaps}
     fit_table(
         console,
         [
@@ -91,7 +99,7 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
             ]
             for s in snaps
         ],
-        title=f"History of {len(snaps)} snapshots (roster {data['roster']})",
+        title=f"History of {len(snaps)} snapshots{_of_region(data)} (roster {data['roster']})",
     )
     fit_table(
         console,
@@ -106,7 +114,7 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
         ],
         [
             [
-                s["to_date"],
+                name.get(s["to"], s["to_date"]),
                 f"+{len(s['partners_gained'])} -{len(s['partners_lost'])}",
                 "; ".join(_gap_text(g) for g in s["gaps_closed"]) or "-",
                 "; ".join(_gap_text(g) for g in s["gaps_opened"]) or "-",
@@ -123,7 +131,7 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
     keep = [0 if i in (0, last) else 1 + min(i, last - i) for i in range(len(snaps))]
     fit_table(
         console,
-        [Col("condition"), *(Col(s["date"], justify="right", drop=keep[i]) for i, s in enumerate(snaps))],
+        [Col("condition"), *(Col(name[s["label"]], justify="right", drop=keep[i]) for i, s in enumerate(snaps))],
         [
             [c["name"], *("n/a" if s["scorecard"].get(c["id"]) is None else s["scorecard"][c["id"]] for s in snaps)]
             for c in data["conditions"]
@@ -131,10 +139,15 @@ def render_history(console: Console, data: dict[str, Any]) -> None:
         title="Readiness scorecard per snapshot (0-100; n/a: not scored)",
     )
     console.print(Text(DATES_NOTE, style="dim"))
-    days = [s["date"] for s in snaps]
     if len(set(days)) < len(days):
-        # Same day: the order is the labels' then, which may not be the order meant.
-        console.print(Text("Some snapshots share a date and are ordered by name: give --date to order them.", "yellow"))
+        # Same day: the order is the labels' then (numbers by value), which may not be the order meant.
+        console.print(
+            Text(
+                "Some snapshots share a date: they are named and ordered by their labels (map@9 before "
+                "map@10); give --date to order them otherwise.",
+                "yellow",
+            )
+        )
 
 
 # -- the charts -----------------------------------------------------------------------------------
@@ -410,9 +423,10 @@ def history_data(
             ],
         ),
     ]
+    span = f"{first['date']} to {last['date']}"
     return {
-        "title": title or f"{last['map_id']}: history",
-        "subtitle": f"{len(snaps)} snapshots · {first['date']} to {last['date']} · roster {data['roster']}",
+        "title": title or f"{last['map_id']}{_of_region(data)}: history",
+        "subtitle": f"{len(snaps)} snapshots{_of_region(data)} · {span} · roster {data['roster']}",
         "meta": {"version": version, "generated": when, "snapshots": len(snaps), "roster": data["roster"]},
         "sections": sections,
     }

@@ -172,6 +172,35 @@ def timestamp(value: dt.datetime | dt.date | str | None) -> str:
 # -- rendering ------------------------------------------------------------------------------
 
 
+_COMPILED: dict[bool, Any] = {}
+
+
+def _compiled(*, markdown: bool) -> Any:
+    """The templates compiled so far in this process, one store per kind of environment.
+
+    Each :func:`environment` is new (a caller may add filters to its own), but compiling a
+    template is most of the time a small page takes: a report per region of a hundred
+    regions compiled the same templates a hundred times. Jinja checks each template's
+    source against what was compiled, so an edited template is compiled again.
+    """
+    from jinja2 import BytecodeCache
+
+    class _InMemory(BytecodeCache):
+        def __init__(self) -> None:
+            self.code: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: Any) -> None:
+            if bucket.key in self.code:
+                bucket.bytecode_from_string(self.code[bucket.key])
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            self.code[bucket.key] = bucket.bytecode_to_string()
+
+    if markdown not in _COMPILED:
+        _COMPILED[markdown] = _InMemory()
+    return _COMPILED[markdown]
+
+
 def environment(*, markdown: bool = False) -> Any:
     """The Jinja environment of netmap's page templates (``render/templates``).
 
@@ -186,6 +215,7 @@ def environment(*, markdown: bool = False) -> Any:
     if markdown:
         env = Environment(
             loader=PackageLoader("netmap", "render/templates"),
+            bytecode_cache=_compiled(markdown=True),
             autoescape=False,  # noqa: S701 - not HTML; escaped by finalize=md_escape
             finalize=md_escape,
             undefined=StrictUndefined,
@@ -197,6 +227,7 @@ def environment(*, markdown: bool = False) -> Any:
         return env
     env = Environment(
         loader=PackageLoader("netmap", "render/templates"),
+        bytecode_cache=_compiled(markdown=False),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
     )

@@ -62,7 +62,7 @@ def test_scorecard_per_condition_and_snapshot(result) -> None:
 
 
 def test_stable_keys(result) -> None:
-    assert set(result) == {"roster", "conditions", "snapshots", "steps"}
+    assert set(result) == {"roster", "region", "conditions", "snapshots", "steps"}
     assert {"label", "date", "partners", "ties", "gaps", "scorecard"} <= set(result["snapshots"][0])
     assert set(result["steps"][0]) >= {
         "from", "to", "partners_gained", "partners_lost", "gaps_closed", "gaps_opened", "agreements_lapsed",
@@ -90,3 +90,72 @@ def test_bad_input_is_a_usage_error(labels: list[str], message: str) -> None:
     G = netmap.read_graph(TUCSON)
     with pytest.raises(UsageError, match=message):
         history([(x, G) for x in labels])
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        # Stored versions of one day: by number, so version 10 comes after version 9.
+        (["map@10", "map@9", "map@1"], ["map@1", "map@9", "map@10"]),
+        (["q10.xlsx", "q2.xlsx"], ["q2.xlsx", "q10.xlsx"]),
+    ],
+)
+def test_snapshots_of_one_day_go_in_the_order_of_the_numbers_in_their_labels(labels, expected) -> None:
+    G = netmap.read_graph(TUCSON)
+    got = history([(label, G) for label in labels], dates=dict.fromkeys(labels, "2026-05-01")).to_dict()
+    assert [s["label"] for s in got["snapshots"]] == expected
+
+
+# -- reuse: each snapshot analysed once, only its scored parts, as the straightforward way says --
+
+EXAMPLES = ["tucson-behavioral-health", "four-state-coalitions", "oregon-pathways-alliance"]
+DAYS = {"then": "2026-01-05", "now": "2026-04-05"}
+
+
+def _then_and_now(example: str) -> list[tuple[str, object]]:
+    """An example as ``then`` and, a quarter later, without its best-tied partner and one tie."""
+    then = netmap.read_graph(f"examples/{example}")
+    now = copy.deepcopy(then)
+    hub = max((n for n, d in now.nodes(data=True) if d.get("label") == "Partner"), key=now.degree)
+    now.remove_node(hub)
+    u, v, k = next((u, v, k) for u, v, k, d in now.edges(keys=True, data=True) if d.get("type") == "TIED_TO")
+    now.remove_edge(u, v, k)
+    return [("now", now), ("then", then)]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_history_equals_full_analyses_and_plain_diffs(example: str) -> None:
+    from netmap.analysis import analyze
+    from netmap.analysis.diff import diff
+
+    snapshots = _then_and_now(example)
+    graphs = dict(snapshots)
+    h = history(snapshots, dates=DAYS)
+    # The straightforward way: every analysis of each snapshot on its own day, and a diff
+    # that makes its own analyses of both sides.
+    full = {label: analyze(G, as_of=DAYS[label]) for label, G in snapshots}
+    assert h.to_dict() == history(snapshots, dates=DAYS, analyses=full).to_dict()
+    plain = diff(graphs["then"], graphs["now"], as_of=DAYS["now"], top=10)
+    assert h.diffs[0].to_dict() == plain.to_dict()
+    assert h.to_dict()["steps"][0]["partners_lost"]  # the comparison has something to say
+
+
+def test_history_with_a_region_equals_plain_diffs() -> None:
+    from netmap.analysis.diff import diff
+
+    snapshots = _then_and_now("four-state-coalitions")
+    graphs = dict(snapshots)
+    h = history(snapshots, dates=DAYS, region="Tennessee")
+    plain = diff(graphs["then"], graphs["now"], as_of=DAYS["now"], top=10, region="Tennessee")
+    assert h.diffs[0].to_dict() == plain.to_dict()
+
+
+def test_history_skips_what_it_never_reports() -> None:
+    from netmap.analysis import analyze
+
+    snapshots = _then_and_now("four-state-coalitions")
+    full = analyze(dict(snapshots)["then"], as_of=DAYS["then"])
+    assert full.services is not None and full.regions is not None
+    lean = history(snapshots, dates=DAYS).analyses[0]
+    assert (lean.services, lean.regions, lean.quality) == (None, None, None)
+    assert lean.scorecard.to_dict() == full.scorecard.to_dict()

@@ -235,3 +235,30 @@ def test_region_reports_need_two_regions(tmp_path):
         app, ["report", str(EXAMPLES / "tucson-behavioral-health"), "--each-region", "-o", str(tmp_path / "r")]
     )
     assert result.exit_code == 2 and "two regions or more" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_region_reports_are_the_same_written_by_one_process_or_two(tmp_path, monkeypatch, fmt):
+    """Every other region's report is written by a forked worker: the files are the same
+    as those one process writes (NETMAP_PARALLEL=0), byte for byte."""
+    from netmap import _background
+
+    G = netmap.read_graph(EXAMPLES / "four-state-coalitions")
+    common = {"format": fmt, "as_of": "2026-07-01", "generated": "2026-07-01T00:00:00+00:00"}
+    forked = []
+    start = _background.start
+
+    def counting_start(fn, *args, **kwargs):
+        job = start(fn, *args, **kwargs)
+        forked.append(job.forked)
+        return job
+
+    monkeypatch.setattr(_background, "start", counting_start)
+    can_fork = _background.parallel_enabled()  # Linux with two CPUs or more
+    two = write_region_reports(G, tmp_path / "two", **common)
+    monkeypatch.setenv("NETMAP_PARALLEL", "0")
+    one = write_region_reports(G, tmp_path / "one", **common)
+    assert forked == [can_fork, False], "the first run forks where it can, the second does not"
+    assert [p.name for p in two] == [p.name for p in one]
+    for a, b in zip(two, one, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

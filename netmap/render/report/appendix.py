@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis import Analysis
+from netmap.graphcache import cached
 from netmap.render.page import cell as _cell
 from netmap.render.page import number as _n
 from netmap.render.page import table as _table
@@ -17,13 +18,9 @@ from netmap.render.report._common import report_section
 
 def appendix_section(G: nx.MultiDiGraph, a: Analysis, *, generated: str, version: str | None) -> dict[str, Any]:
     seed, top, include_contacts = a.seed, a.top, a.include_contacts
-    rows: dict[str, set[Any]] = defaultdict(set)
-    for _, d in G.nodes(data=True):
-        if d.get("_sheet"):
-            rows[d["_sheet"]].add(d.get("_row"))
-    for _, _, d in G.edges(data=True):
-        if d.get("_sheet"):
-            rows[d["_sheet"]].add(d.get("_row"))
+    # The whole map's rows, whatever the region: counted once within a shared cache (a
+    # report per region reads the same map a hundred times).
+    rows = cached(G, "sheet-rows", lambda: _sheet_rows(G))
     files = G.graph.get("files") or {}
     sheets = list(dict.fromkeys([*files, *rows]))
     sheet_rows = [
@@ -55,3 +52,15 @@ def appendix_section(G: nx.MultiDiGraph, a: Analysis, *, generated: str, version
         ("Generated", generated),
     ]
     return report_section("appendix", facts=facts, tables=[table])
+
+
+def _sheet_rows(G: nx.MultiDiGraph) -> dict[str, set[Any]]:
+    """The rows of each sheet that ``G``'s nodes and edges came from."""
+    rows: dict[str, set[Any]] = defaultdict(set)
+    for _, d in G.nodes(data=True):
+        if d.get("_sheet"):
+            rows[d["_sheet"]].add(d.get("_row"))
+    for _, _, d in G.edges(data=True):
+        if d.get("_sheet"):
+            rows[d["_sheet"]].add(d.get("_row"))
+    return rows

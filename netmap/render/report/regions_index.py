@@ -41,6 +41,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from netmap.analysis import Analysis
+from netmap.analysis.findings import Finding
 from netmap.analysis.gaps import MISSING
 from netmap.analysis.regions import MET, PARTLY
 from netmap.render.json import to_jsonable
@@ -203,7 +204,7 @@ def summary_drawing(graph: Mapping[str, Any], *, min_width: float = 1.5, max_wid
 
 def index_data(
     a: Analysis,
-    reports: Mapping[str, tuple[str, Analysis]],
+    reports: Mapping[str, tuple[str, Sequence[Finding]]],
     *,
     title: str | None = None,
     generated: dt.datetime | str | None = None,
@@ -215,10 +216,10 @@ def index_data(
     ----------
     a : Analysis
         The analysis of the whole map (its regions side by side, ``a.regions``).
-    reports : mapping of str to (str, Analysis)
-        Per region: the file name of its report and the analysis that report draws (its
-        headline findings are shown). A region without one (expected, no partner listed) is
-        shown without a link.
+    reports : mapping of str to (str, sequence of Finding)
+        Per region: the file name of its report and the findings of the analysis that report
+        draws (its headline ones are shown). A region without one (expected, no partner
+        listed) is shown without a link.
     title, generated, version
         As :func:`netmap.render.report.report_data` takes them.
     """
@@ -242,7 +243,7 @@ def index_data(
     detail = []
     for r in rows:
         href, own = reports.get(r.region, (None, None))
-        findings = [] if own is None else list(own.findings)[:FINDINGS_PER_REGION]
+        findings = [] if own is None else list(own)[:FINDINGS_PER_REGION]
         detail.append(
             {
                 "region": r.region,
@@ -266,7 +267,7 @@ def index_data(
                     {"severity": f.severity, "label": SEVERITY_LABEL.get(f.severity, f.severity), "text": f.text}
                     for f in findings
                 ],
-                "findings_total": 0 if own is None else len(own.findings),
+                "findings_total": 0 if own is None else len(own),
             }
         )
     states = sum(1 for node in graph["nodes"] if node["kind"] == "state")
@@ -332,7 +333,7 @@ def index_data(
     )
 
 
-def render_index_html(a: Analysis, reports: Mapping[str, tuple[str, Analysis]], **options: Any) -> str:
+def render_index_html(a: Analysis, reports: Mapping[str, tuple[str, Sequence[Finding]]], **options: Any) -> str:
     """The index as one offline HTML page, in the report's frame and under its policy (see :func:`index_data`)."""
     data = index_data(a, reports, **options)
     own_js, own_css, index_css = _own_asset("report.js"), _own_asset("report.css"), _own_asset("regions_index.css")
@@ -349,7 +350,7 @@ def render_index_html(a: Analysis, reports: Mapping[str, tuple[str, Analysis]], 
     )
 
 
-def render_index_markdown(a: Analysis, reports: Mapping[str, tuple[str, Analysis]], **options: Any) -> str:
+def render_index_markdown(a: Analysis, reports: Mapping[str, tuple[str, Sequence[Finding]]], **options: Any) -> str:
     """The index as GitHub-flavoured Markdown: the summary map as a table of ties."""
     from netmap.render.page import _Block
 
