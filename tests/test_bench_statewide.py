@@ -27,8 +27,10 @@ def test_tree_memory_adds_the_peaks_of_a_command_and_the_process_it_starts():
     assert child.returncode == 0
     seen = memory.summary(child.maxrss_mb)
     assert seen["processes"] == 2
-    # wait4 gives the largest process (~210 MB); the tree held both at once (~320 MB).
-    assert 200 < child.maxrss_mb < 260
+    # The tree held both at once (~320 MB), more than the largest process (~210 MB). What
+    # wait4 reports for the command varies between kernels (here ~210 MB, elsewhere it
+    # counted the reaped child too), so it is only checked to be at least the largest.
+    assert child.maxrss_mb > 200
     assert 300 < seen["memory_mb"] < 380
     assert 300 < seen["memory_at_once_mb"] <= seen["memory_mb"]
 

@@ -282,7 +282,9 @@ def test_positions_go_through_the_pipeline_wrappers(tmp_path):
     data = map_data(G, as_of=AS_OF, positions={first["partner"]: (5.0, 6.0)})
     assert next(n for n in data["nodes"] if n["id"] == first["id"])[("x")] == 5.0
     page = write_map(G, tmp_path / "m.html", as_of=AS_OF, positions={first["partner"]: (5.0, 6.0)}).read_text()
-    assert '"x": 5.0, "y": 6.0' in page
+    embedded = json.loads(re.search(r'<script id="netmap-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    saved = next(n for n in embedded["nodes"] if n["id"] == first["id"])
+    assert (saved["x"], saved["y"]) == (5.0, 6.0)
 
 
 # -- netmap map --png ---------------------------------------------------------------------------
