@@ -335,12 +335,14 @@ def _password() -> str | None:
 
 
 def _tables(source: str, roster, encoding, map_name, user, database, limits=None):
-    from netmap.store.engines import is_store_uri
+    # Only a URI names a database: a workbook is read without importing the store's modules.
+    if "://" in source:
+        from netmap.store.engines import is_store_uri
 
-    if is_store_uri(source):
-        return netmap.read_source(
-            source, roster=roster, map_name=map_name, user=user, password=_password(), database=database
-        )
+        if is_store_uri(source):
+            return netmap.read_source(
+                source, roster=roster, map_name=map_name, user=user, password=_password(), database=database
+            )
     return netmap.read_workbook(
         source, roster=roster, encoding=encoding, limits=limits, mapping=_mapping(source), regions=_regions(source)
     )
@@ -1252,7 +1254,7 @@ def map_command(
 ) -> None:
     """Draw the partnership as one self-contained, offline HTML map."""
     from netmap.pipeline import run
-    from netmap.render.map import write_map
+    from netmap.render.map import LayoutAhead, write_map
 
     inputs = _inputs(("SOURCE", source), ("--roster", roster), ("--positions", positions))
     check_file_target(output, inputs=inputs, force=force)
@@ -1263,16 +1265,19 @@ def map_command(
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         step("analysing (gaps, brokers)")
-        a = run(
-            G,
-            roster=loaded,
-            region=region,
-            as_of=_as_of(as_of),
-            seed=seed,
-            include_contacts=include_contacts,
-            scope=_scope(scope),
-            weight=_weight(weight),
-        )
+        # The layout's slow parts on the second core while the analysis runs (same positions).
+        with LayoutAhead(G, region=region, as_of=_as_of(as_of), seed=seed) as ahead:
+            a = run(
+                G,
+                roster=loaded,
+                region=region,
+                as_of=_as_of(as_of),
+                seed=seed,
+                include_contacts=include_contacts,
+                scope=_scope(scope),
+                weight=_weight(weight),
+            )
+            ahead.adopt()
         step("laying out and writing the map")
         written = write_map(
             G,
@@ -1433,11 +1438,11 @@ def _progress(quiet: bool = False, label: str = "loading {task.description}"):
     with ``--quiet`` or ``--json``. Yields a callback ``(done, total, what)`` or None."""
     import contextlib
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-
     console = _stderr()
     if quiet or _State.quiet or not console.is_terminal or not sys.stdout.isatty():
         return contextlib.nullcontext(None)
+    # Only for a bar on a terminal: piped or scripted, the command does without rich.progress.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
     @contextlib.contextmanager
     def bar():
@@ -1552,6 +1557,7 @@ def report(
 ) -> None:
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
     from netmap.pipeline import run
+    from netmap.render.map import LayoutAhead
     from netmap.render.report import write_report
 
     if not directory and (top is not None or anywhere):
@@ -1591,12 +1597,14 @@ def report(
     )
     check_file_target(output, inputs=inputs, force=force)
     saved = _read_positions(positions)
-    from netmap.store.snapshots import plan_snapshots
+    plan = []
+    if since or since_map:  # the store's modules only for earlier snapshots
+        from netmap.store.snapshots import plan_snapshots
 
-    # Each database --since stands for the --since-map versions on it (a bare NAME: its current one).
-    plan = plan_snapshots(
-        since, since_map or [], every=False, option="--since-map", user=user, password=_password, database=database
-    )
+        # Each database --since stands for the --since-map versions on it (a bare NAME: its current one).
+        plan = plan_snapshots(
+            since, since_map or [], every=False, option="--since-map", user=user, password=_password, database=database
+        )
     with _Steps(2 + len(plan) + bool(directory)) as step:
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
@@ -1614,22 +1622,25 @@ def report(
             step("reading the directory")
             found = _read_directory(directory, loaded, encoding)
         step("analysing and writing the report")
-        # One analysis: the report, its map and its sections of changes and candidates draw it.
-        a = run(
-            G,
-            roster=loaded,
-            region=region,
-            as_of=_as_of(as_of),
-            seed=seed,
-            include_contacts=include_contacts,
-            scope=_scope(scope),
-            weight=_weight(weight),
-            expected_regions=expect or (),
-            since=G_since,
-            directory=found,
-            suggest_top=5 if top is None else top,
-            anywhere=anywhere,
-        )
+        # The map's layout on the second core while the analysis runs (the HTML report's map).
+        with LayoutAhead(G, region=region, as_of=_as_of(as_of), seed=seed, enabled=fmt != "md") as ahead:
+            # One analysis: the report, its map and its sections of changes and candidates draw it.
+            a = run(
+                G,
+                roster=loaded,
+                region=region,
+                as_of=_as_of(as_of),
+                seed=seed,
+                include_contacts=include_contacts,
+                scope=_scope(scope),
+                weight=_weight(weight),
+                expected_regions=expect or (),
+                since=G_since,
+                directory=found,
+                suggest_top=5 if top is None else top,
+                anywhere=anywhere,
+            )
+            ahead.adopt()
         extra = {"positions": saved} if saved is not None and fmt != "md" else {}
         written = write_report(
             G, a, output, format=fmt, title=title, version=netmap.__version__, overwrite=force, inputs=inputs, **extra

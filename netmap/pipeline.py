@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -33,10 +33,11 @@ from netmap import _background
 from netmap._gc import gc_frozen
 from netmap._version import __version__
 from netmap.analysis import Analysis, analyze
-from netmap.analysis.diff import Diff, diff
-from netmap.analysis.suggest import suggest
 from netmap.graphcache import shared_cache
 from netmap.roster import Roster
+
+if TYPE_CHECKING:
+    from netmap.analysis.diff import Diff
 
 __all__ = [
     "ANALYSIS_OPTIONS",
@@ -161,6 +162,8 @@ def run(
         )
         a.changes = a.history.diffs[-1]
     if directory is not None:
+        from netmap.analysis.suggest import suggest  # only with a directory
+
         a.suggestions = suggest(
             G if region is None else _view(G, region),
             directory,
@@ -186,6 +189,8 @@ def compare(old: nx.MultiDiGraph, new: nx.MultiDiGraph, *, analysis: Analysis | 
     The earlier snapshot is narrowed to the analysis's region, judged on its day against its
     roster, and the later snapshot's analysis is ``analysis`` itself.
     """
+    from netmap.analysis.diff import diff
+
     if analysis is None:
         return diff(old, new, **options)
     return diff(
@@ -428,6 +433,8 @@ def write_map(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
 
 
 def _changes(old: nx.MultiDiGraph, new: nx.MultiDiGraph, options: dict[str, Any]) -> tuple[Diff, dict[str, Any]]:
+    from netmap.analysis.diff import diff
+
     given = options.pop("changes", None)
     keys = ("as_of", "seed", "top", "roster", "region")
     ours = {k: options.pop(k) for k in keys if k in options}

@@ -68,7 +68,7 @@ class RawRow:
 class ColumnRows(Sequence[RawRow]):
     """The rows of a sheet read column by column, made into :class:`RawRow` only when asked.
 
-    A large plain CSV file is read as columns (see :mod:`netmap.ingest.csvfast`), and it
+    A large plain CSV file of a large workbook is read as columns (see :mod:`netmap.ingest.csvfast`), and it
     is checked as columns too; this keeps them as they are, while everything that walks a
     sheet row by row still can.
 
@@ -228,7 +228,8 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
         return _read_xlsx(path, str(source), limits)
     if suffix in (".csv", ".txt"):
         book = RawWorkbook(str(source), "csv")
-        _read_csv_file(book, path, path.stem.strip().lower(), encoding, limits)
+        fast = csvfast.worth_pandas(path.stat().st_size)
+        _read_csv_file(book, path, path.stem.strip().lower(), encoding, limits, fast=fast)
         _explain_single_file(book, path, str(source))
         return book
     if suffix == ".json":
@@ -351,6 +352,8 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
     # written neutralised (netmap.outputs) and are restored, and a sheet written under another
     # file name gets its own name back.
     written = read_manifest(folder) or {}
+    # pandas' parser only for a large workbook (its import costs more than it saves on a small one).
+    fast = csvfast.worth_pandas(sum(p.stat().st_size for p in files))
     for path in files:
         display = str(Path(label) / path.name)
         name = path.stem.strip().lower()
@@ -369,7 +372,7 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
                 )
             )
             continue
-        _read_csv_file(book, path, name, encoding, limits, display, restoring=own, title=title)
+        _read_csv_file(book, path, name, encoding, limits, display, restoring=own, title=title, fast=fast)
     return book
 
 
@@ -545,6 +548,7 @@ def _read_csv_file(
     *,
     restoring: bool = False,
     title: str | None = None,
+    fast: bool = True,
 ) -> None:
     display = display or str(path)
     title = title or path.stem.strip()
@@ -564,7 +568,7 @@ def _read_csv_file(
         # Said before the rows are read, so a file that fails to parse still says how it was read.
         noted = len(book.issues)
         book.issues.append(_separator_issue(separator, display, name, None))
-    if size >= csvfast.FAST_CSV_BYTES:
+    if fast and size >= csvfast.FAST_CSV_BYTES:
         columns = csvfast.plain_columns(
             text, max_rows=limits.max_rows + 1, max_cell_chars=limits.max_cell_chars, delimiter=separator
         )

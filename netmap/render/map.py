@@ -491,8 +491,9 @@ def _spring_once(sub: nx.Graph, seed: int | None, scale: float) -> dict[str, Any
 
 
 # The last few spreads, by their exact input: every region's report draws the same state-level
-# cluster (the partners listed without a region join each region's map), spread once.
-_SPREAD_KEPT = 8
+# cluster (the partners listed without a region join each region's map), spread once; and a
+# map's own regions laid out ahead (LayoutAhead), so room for a map of some thirty regions.
+_SPREAD_KEPT = 32
 _spread_memo: dict[tuple[Any, ...], dict[str, tuple[float, float]]] = {}
 
 
@@ -511,6 +512,80 @@ def _spread_once(pos: dict[str, Any], boxes: dict[str, tuple[float, float, float
             del _spread_memo[next(iter(_spread_memo))]
         _spread_memo[key] = found
     return dict(found)
+
+
+def _warm_layout(G: nx.MultiDiGraph, region: str | None, as_of: Any, seed: int | None) -> dict[str, Any] | None:
+    """In a forked child (:class:`LayoutAhead`): :func:`_region_layout`'s spring layouts and
+    spreads of the map of ``region`` on ``as_of``, as the entries of their memos; None when
+    the map is not one to lay out ahead (or anything fails: the caller then computes them)."""
+    try:
+        P = partner_graph(select_region(G, region), as_of)
+        if not ALL_LABELS_UPTO < P.number_of_nodes() <= FAST_LAYOUT_ABOVE:
+            return None
+        # This child's own copies: only what this layout computes travels back.
+        _layout_memo.clear()
+        _spread_memo.clear()
+        _region_layout(P, seed)
+        return {"spring": dict(_layout_memo), "spread": dict(_spread_memo)}
+    except Exception:  # noqa: BLE001 - a layout ahead is only a head start
+        return None
+
+
+class LayoutAhead:
+    """The map's layout started on the second core while the command analyses.
+
+    The slow parts of a small map's layout (a few hundred partners: NetworkX's spring
+    layout and :func:`_spread` of each region) need only the map, the region, the day and
+    the seed, not the analysis. A forked child (:mod:`netmap._background`) computes them
+    while the analysis runs; :meth:`adopt` puts its answers into the memos of
+    :func:`_spring_once` and :func:`_spread_once`, keyed by their exact input, so the page
+    computes the same positions and finds them there. Nothing is started without a second
+    core, or for a map above ``FAST_LAYOUT_ABOVE`` partners (its layout already has a
+    process of its own, and the analysis's worker the second core), and an answer that does
+    not fit (another region, day or seed) is simply not looked up: the output never depends
+    on it.
+
+    >>> with LayoutAhead(nx.MultiDiGraph(), region=None, as_of="2026-07-01", seed=0) as ahead:
+    ...     ahead.adopt()  # after the analysis, before the page
+    """
+
+    # Nodes of every kind (partners, roles, agreements, ...) above which no child is started.
+    NODES_UPTO = 4 * FAST_LAYOUT_ABOVE
+
+    def __init__(
+        self, G: nx.MultiDiGraph, *, region: str | None, as_of: Any, seed: int | None, enabled: bool = True
+    ) -> None:
+        self._job: _background.Pending | None = None
+        if enabled and _background.parallel_enabled() and 0 < G.number_of_nodes() <= self.NODES_UPTO:
+            job = _background.start(_warm_layout, G, region, as_of, seed)
+            self._job = job if job.forked else None
+
+    def __enter__(self) -> LayoutAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+    def adopt(self) -> None:
+        """Wait for the child and keep what it laid out (nothing if it failed)."""
+        job, self._job = self._job, None
+        if job is None:
+            return
+        try:
+            found = job.result()
+        except Exception:  # noqa: BLE001 - the page computes it instead
+            found = None
+        for memo, key in ((_layout_memo, "spring"), (_spread_memo, "spread")):
+            for entry, value in (found or {}).get(key, {}).items():
+                while len(memo) >= _SPREAD_KEPT:
+                    del memo[next(iter(memo))]
+                memo[entry] = value
+
+    def cancel(self) -> None:
+        """Stop the child, if any (when the command fails before drawing the map)."""
+        job, self._job = self._job, None
+        if job is not None:
+            job.cancel()
 
 
 def _spread(

@@ -14,10 +14,12 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netmap.analysis.suggest import Suggestions
 from netmap.render.page import cell, number, table
+
+if TYPE_CHECKING:  # a type hint: a report without a directory does without the module
+    from netmap.analysis.suggest import Suggestions
 
 __all__ = ["suggestion_content"]
 

@@ -157,3 +157,21 @@ def test_sheet_columns_pad_short_rows_and_drop_cells_past_the_header():
     assert sheet.columns() == [("1", "2"), (None, "b")]
     assert sheet.row_numbers() == [2, 4]
     assert RawSheet("partners", "partners", "partners.csv", ["id", "name"]).columns() == [(), ()]
+
+
+@pytest.mark.parametrize(
+    ("scale", "columns"), [(csvfast.FAST_WORKBOOK_SCALE, False), (1, True)], ids=["small workbook", "large workbook"]
+)
+def test_pandas_reads_a_large_file_only_in_a_large_workbook(tmp_path, monkeypatch, scale, columns):
+    """A 1.3 MB sheet in a 1.3 MB workbook is read the careful way (pandas' import would cost more
+    than it saves); counted as a large workbook, the same sheet gives the same rows as columns."""
+    rows = "".join(f"P{k:06d},Partner number {k} of the county,CC\n" for k in range(30_000))
+    (tmp_path / "partners.csv").write_text(HEADER + rows, encoding="utf-8")
+    assert csvfast.FAST_CSV_BYTES <= (tmp_path / "partners.csv").stat().st_size < 2 * csvfast.FAST_CSV_BYTES
+    careful = read_workbook_raw(tmp_path)
+    monkeypatch.setattr(csvfast, "FAST_WORKBOOK_SCALE", scale)
+    raw = read_workbook_raw(tmp_path)
+    assert isinstance(raw.sheets["partners"].rows, ColumnRows) is columns
+    assert isinstance(careful.sheets["partners"].rows, ColumnRows) is False
+    assert list(raw.sheets["partners"].rows) == list(careful.sheets["partners"].rows)
+    assert [str(i) for i in raw.issues] == [str(i) for i in careful.issues]

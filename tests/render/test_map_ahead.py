@@ -1,0 +1,123 @@
+"""The map's layout started ahead (netmap.render.map.LayoutAhead): a head start, never a change.
+
+A forked child lays out a small map while the analysis runs; its spring layouts and spreads
+go into the memos the page looks them up in. The page must come out exactly as when it lays
+itself out, whatever the child did.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+import netmap
+from netmap import _background
+from netmap.pipeline import run
+from netmap.render import map as drawing
+
+_FILE = Path(__file__).parents[2] / "benchmarks" / "generate.py"
+_SPEC = importlib.util.spec_from_file_location("bench_generate", _FILE)
+generate = importlib.util.module_from_spec(_SPEC)
+sys.modules[_SPEC.name] = generate  # its dataclasses look their module up
+_SPEC.loader.exec_module(generate)
+
+DAY = "2026-07-01"
+forks = pytest.mark.skipif(not _background.parallel_enabled(), reason="needs fork and a second CPU")
+
+
+@pytest.fixture(scope="module")
+def graphs(tmp_path_factory):
+    """Generated maps of 300 partners (two regions and the state level), both shapes."""
+    out = {}
+    for shape in ("spread", "hubs"):
+        folder = tmp_path_factory.mktemp(shape)
+        generate.generate(300, folder, seed=1, shape=shape)
+        out[shape] = netmap.read_graph(folder)
+    return out
+
+
+@pytest.fixture
+def empty_memos(monkeypatch):
+    monkeypatch.setattr(drawing, "_layout_memo", {})
+    monkeypatch.setattr(drawing, "_spread_memo", {})
+
+
+def _spreads_here(monkeypatch) -> list[int]:
+    """Count the spreads this process computes (not the child's)."""
+    calls: list[int] = []
+    real = drawing._spread
+    monkeypatch.setattr(drawing, "_spread", lambda p, b, *r: calls.append(len(p)) or real(p, b, *r))
+    return calls
+
+
+@forks
+@pytest.mark.parametrize("shape", ["spread", "hubs"])
+def test_a_map_laid_out_ahead_is_the_map_laid_out_here(graphs, shape, empty_memos, monkeypatch):
+    G = graphs[shape]
+    here = drawing.map_data(G, run(G, as_of=DAY, seed=3))
+    monkeypatch.setattr(drawing, "_layout_memo", {})
+    monkeypatch.setattr(drawing, "_spread_memo", {})
+    calls = _spreads_here(monkeypatch)
+    with drawing.LayoutAhead(G, region=None, as_of=DAY, seed=3) as ahead:
+        a = run(G, as_of=DAY, seed=3)
+        ahead.adopt()
+    assert len(drawing._spread_memo) >= 2  # each region's spread came from the child
+    ahead_data = drawing.map_data(G, a)
+    assert calls == []  # ... and none was computed again here
+    assert ahead_data == here
+
+
+@forks
+@pytest.mark.parametrize(
+    ("ahead_of", "why"),
+    [
+        ({"region": None, "as_of": DAY, "seed": 4}, "another seed"),
+        ({"region": None, "as_of": "2019-01-01", "seed": 3}, "another day"),
+        ({"region": "No Such Region", "as_of": DAY, "seed": 3}, "a region not on the map: the child fails"),
+    ],
+    ids=["seed", "day", "region"],
+)
+def test_a_layout_ahead_that_does_not_fit_changes_nothing(graphs, ahead_of, why, empty_memos, monkeypatch):
+    G = graphs["hubs"]
+    here = drawing.map_data(G, run(G, as_of=DAY, seed=3))
+    monkeypatch.setattr(drawing, "_layout_memo", {})
+    monkeypatch.setattr(drawing, "_spread_memo", {})
+    with drawing.LayoutAhead(G, **ahead_of) as ahead:
+        a = run(G, as_of=DAY, seed=3)
+        ahead.adopt()
+    assert drawing.map_data(G, a) == here, why
+
+
+@pytest.mark.parametrize(("parallel", "enabled"), [("0", True), ("1", False)], ids=["no second core", "switched off"])
+def test_no_child_is_started_without_a_second_core_or_a_map(graphs, parallel, enabled, monkeypatch):
+    monkeypatch.setenv(_background.ENV, parallel)
+    started: list[int] = []
+    real = _background.start
+    monkeypatch.setattr(_background, "start", lambda *a, **k: started.append(1) or real(*a, **k))
+    with drawing.LayoutAhead(graphs["hubs"], region=None, as_of=DAY, seed=0, enabled=enabled) as ahead:
+        ahead.adopt()
+    assert started == []
+
+
+@forks
+def test_a_small_map_is_left_to_the_page(empty_memos):
+    """Up to ALL_LABELS_UPTO partners the page searches the label font itself: the child sends nothing."""
+    G = netmap.read_graph(Path(__file__).parents[2] / "examples" / "tucson-behavioral-health")
+    assert drawing.partner_graph(G, DAY).number_of_nodes() <= drawing.ALL_LABELS_UPTO
+    with drawing.LayoutAhead(G, region=None, as_of=DAY, seed=0) as ahead:
+        assert ahead._job is not None
+        ahead.adopt()
+    assert drawing._spread_memo == {} and drawing._layout_memo == {}
+
+
+@forks
+def test_cancel_stops_the_child(graphs):
+    ahead = drawing.LayoutAhead(graphs["hubs"], region=None, as_of=DAY, seed=0)
+    job = ahead._job
+    assert job is not None and job.forked
+    ahead.cancel()
+    assert not job.forked and ahead._job is None
+    ahead.adopt()  # nothing left to wait for
