@@ -32,6 +32,7 @@ __all__ = [
     "cache_worker",
     "cached",
     "edges_of",
+    "forget",
     "nodes_of",
     "ordered_subgraph",
     "prefetched",
@@ -151,6 +152,13 @@ def prefetched(G: Any, key: Any) -> bool:
     cache = _CACHE.get()
     hit = None if cache is None else cache.get((id(G), key))
     return hit is not None and hit[0] is G
+
+
+def forget(G: Any, key: Any) -> None:
+    """Drop ``G``'s ``key`` from the open :func:`shared_cache` (if any)."""
+    cache = _CACHE.get()
+    if cache is not None:
+        cache.pop((id(G), key), None)
 
 
 class _Prefetched:

@@ -32,9 +32,10 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis import _igraph
-from netmap.analysis._common import as_date, cache_worker, partner_graph, put_prefetched
+from netmap.analysis._common import as_date, cache_worker, cached, partner_graph, prefetched, put_prefetched
+from netmap.graphcache import forget
 
-__all__ = ["JOB", "Sent", "attach", "prefetch", "run_job", "send"]
+__all__ = ["JOB", "Sent", "adopt", "attach", "early_key", "prefetch", "run_job", "send", "send_arrays"]
 
 # The worker runs a job by the name of its function; this is the analyses' job.
 JOB = "netmap.analysis._offload:run_job"
@@ -87,6 +88,7 @@ class Sent:
     n: int  # active partners: the partner graph's nodes
     m: int  # the partner graph's edges
     futures: dict[tuple[Any, ...], Any]
+    census: Any = None  # the census part's future, for the cache of the graph of the arcs
 
 
 def send(
@@ -118,12 +120,39 @@ def send(
     in (the worker is stopped when it closes). The brokerage census (of the arcs) is put
     into the cache now; the other parts wait for :func:`attach`.
     """
-    worker = cache_worker()
-    if worker is None:
+    day = as_date(as_of)
+    key = early_key(day, health_seed, brokers)
+    early = _early(G, key)
+    if early is not None:  # sent from the tables before G was built (netmap.columns)
+        return early
+    if cache_worker() is None:
         return None
     from netmap.analysis.arcs import arc_arrays
 
-    ids, categories, src, dst = arc_arrays(G, as_of)
+    sent = send_arrays(*arc_arrays(G, day), health_seed=health_seed, brokers=brokers)
+    if sent is not None and sent.census is not None:
+        put_prefetched(G, ("raw", "census"), sent.census)
+    return sent
+
+
+def send_arrays(
+    ids: list[str],
+    categories: list[Any],
+    src: Any,
+    dst: Any,
+    *,
+    health_seed: int | None = None,
+    brokers: tuple[int | None, int | None] | None = None,
+) -> Sent | None:
+    """:func:`send` of the arc arrays themselves (``arcs.arc_arrays``, or
+    :func:`netmap.columns.arc_arrays` before the graph exists); None if there is no worker.
+
+    The census future is kept on the result (``Sent.census``) for the caller to put into the
+    cache of the graph the arrays are of.
+    """
+    worker = cache_worker()
+    if worker is None:
+        return None
     n = len(ids)
     lo, hi = _igraph.pairs_of(n, src, dst)
     arguments: dict[str, Any] = {"n": n, "lo": lo, "hi": hi}
@@ -147,9 +176,33 @@ def send(
     arguments["parts"] = keys
     futures = worker.submit(JOB, arguments, keys=keys)
     census = futures.pop(("census",), None)
-    if census is not None:
-        put_prefetched(G, ("raw", "census"), census)
-    return Sent(n, len(lo), futures)
+    return Sent(n, len(lo), futures, census)
+
+
+def early_key(day: dt.date, health_seed: int | None, brokers: tuple[int | None, int | None] | None) -> tuple[Any, ...]:
+    """The cache key a job sent before the graph existed waits under (see :func:`adopt`)."""
+    return ("early-sent", day, health_seed, brokers)
+
+
+def adopt(G: nx.MultiDiGraph, key: tuple[Any, ...], arrays: tuple[Any, ...], sent: Sent) -> None:
+    """Give ``G`` (built from the tables ``arrays`` and ``sent`` were made from) the jobs sent
+    early: the next :func:`send` with the same arguments returns ``sent``, and the arc
+    arrays of that day are not read off ``G`` again (they are equal: tests/test_columns.py).
+    """
+    day = key[1]
+    cached(G, ("arc-arrays", day), lambda: arrays)
+    cached(G, key, lambda: sent)
+    if sent.census is not None:
+        put_prefetched(G, ("raw", "census"), sent.census)
+
+
+def _early(G: nx.MultiDiGraph, key: tuple[Any, ...]) -> Sent | None:
+    """The jobs :func:`adopt` gave ``G`` under ``key`` (once: a second send sends again)."""
+    if not prefetched(G, key):
+        return None
+    sent = cached(G, key, lambda: None)
+    forget(G, key)
+    return sent
 
 
 def attach(P: nx.Graph, sent: Sent | None) -> bool:

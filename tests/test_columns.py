@@ -1,0 +1,143 @@
+"""netmap.columns: the arc arrays read off the tables equal those read off the built graph."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import netmap
+from netmap import columns
+from netmap.analysis import arcs
+from tests.conftest import write_csv_workbook
+
+_ROOT = Path(__file__).parents[1]
+_SPEC = importlib.util.spec_from_file_location("bench_generate", _ROOT / "benchmarks" / "generate.py")
+generate = importlib.util.module_from_spec(_SPEC)
+sys.modules[_SPEC.name] = generate  # its dataclasses look their module up
+_SPEC.loader.exec_module(generate)
+
+EXAMPLES = sorted(p.name for p in (_ROOT / "examples").iterdir() if p.is_dir() and not p.name.startswith("_"))
+# Days before, on and long after the examples' and generated maps' dates: agreements and
+# awards expire and ties end between them.
+DAYS = ("2020-01-01", "2024-06-30", "2026-11-24", "2031-01-01")
+
+
+def _assert_same(tables, day):
+    G = netmap.build_graph(tables)
+    ids, categories, src, dst = columns.arc_arrays(tables, day)
+    ids2, categories2, src2, dst2 = arcs.arc_arrays(G, day)
+    assert ids == ids2
+    assert categories == categories2
+    assert src.dtype == src2.dtype and dst.dtype == dst2.dtype
+    assert np.array_equal(src, src2) and np.array_equal(dst, dst2)
+    return len(src)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_arc_arrays_equal_the_graphs_on_the_examples(example):
+    tables = netmap.read_workbook(_ROOT / "examples" / example)
+    counts = {day: _assert_same(tables, day) for day in DAYS}
+    if example != "pima-county-211":  # its two arcs have no dates
+        assert len(set(counts.values())) > 1, counts  # the days differ: something expired
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated")
+    for shape in ("hubs", "spread"):
+        generate.generate(2000, folder / shape, seed=5, shape=shape)
+    return {shape: folder / shape for shape in ("hubs", "spread")}
+
+
+@pytest.mark.parametrize("shape", ["hubs", "spread"])
+@pytest.mark.parametrize("day", ["2026-11-24", "2031-01-01"])
+def test_arc_arrays_equal_the_graphs_on_generated_maps(generated, shape, day):
+    assert _assert_same(netmap.read_workbook(generated[shape]), day) > 10_000
+
+
+def test_arc_arrays_by_hand(tmp_path):
+    """Directed and dated ties, an agreement that lapses, a funder, a former partner, a
+    repeated party."""
+    folder = write_csv_workbook(
+        tmp_path / "hand",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "status"],
+                ["A", "Alpha", "AJC", ""],
+                ["B", "Beta", "CC", "active"],
+                ["C", "Gamma", "AJC", ""],
+                ["D", "Delta", "CC", "former"],
+            ],
+            "ties": [
+                ["source_id", "target_id", "directed", "end"],
+                ["A", "B", "yes", ""],
+                ["B", "C", "", "2025-12-31"],
+                ["C", "D", "", ""],
+            ],
+            "agreements": [
+                ["id", "parties", "expires"],
+                ["M1", "A;C;D;C", "2026-06-30"],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id"],
+                ["F1", "WIOA Title I", "B", "C"],
+            ],
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    ids, categories, src, dst = columns.arc_arrays(tables, "2025-06-01")
+    assert ids == ["A", "B", "C"]
+    assert categories == ["workforce-development", "education", "workforce-development"]
+    # A->B directed; B-C tie and funding; A-C agreement (D is a former partner)
+    assert list(zip(src.tolist(), dst.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 2), (2, 0), (2, 1)]
+    _, _, src, dst = columns.arc_arrays(tables, "2027-01-01")  # tie ended, agreement lapsed
+    assert list(zip(src.tolist(), dst.tolist(), strict=True)) == [(0, 1), (1, 2), (2, 1)]
+    for day in ("2025-06-01", "2027-01-01"):
+        _assert_same(tables, day)
+
+
+def test_analysis_with_the_jobs_sent_from_the_tables_is_the_same(generated, monkeypatch):
+    """send_early + adopt: analyze() takes the jobs sent before the graph was built (and the
+    arc arrays read off the tables), and its result is that of the graph path."""
+    from netmap._worker import enabled
+    from netmap.analysis import _offload, analyze
+    from netmap.graphcache import shared_cache
+
+    if not enabled():
+        pytest.skip("no worker on a single CPU or with NETMAP_PARALLEL=0")
+    tables = netmap.read_workbook(generated["hubs"])
+    G = netmap.build_graph(tables)
+    expected = analyze(G, as_of="2031-01-01", seed=3).to_dict()
+    with shared_cache():
+        early = columns.send_early(tables, as_of="2031-01-01", seed=3)
+        assert early is not None
+        G = netmap.build_graph(tables)
+        early.adopt(G)
+        taken = []
+        send = _offload.send
+
+        def spy(*args, **kwargs):
+            taken.append(send(*args, **kwargs))
+            return taken[-1]
+
+        monkeypatch.setattr(_offload, "send", spy)
+        assert analyze(G, as_of="2031-01-01", seed=3).to_dict() == expected
+        assert taken == [early.sent]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"region": "North"}, {"backend": "networkx"}],
+    ids=["a region", "networkx"],
+)
+def test_no_early_jobs_where_analyze_sends_none_from_the_whole_map(generated, options):
+    assert columns.send_early(netmap.read_workbook(generated["spread"]), as_of="2026-11-24", **options) is None
+
+
+def test_no_early_jobs_on_a_small_map():
+    tables = netmap.read_workbook(_ROOT / "examples" / "four-state-coalitions")
+    assert columns.send_early(tables, as_of="2026-11-24") is None
