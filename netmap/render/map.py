@@ -667,18 +667,7 @@ def _spread(
                 if ox <= 1e-9 or oy <= 1e-9:
                     continue
                 moved = True
-                if abs(dx) < 1e-9 and abs(dy) < 1e-9:
-                    dx, dy = math.cos(i + j), math.sin(i + j)
-                # A pixel more than the overlap: pairs settle in fewer rounds.
-                ox, oy = ox + 1.0, oy + 1.0
-                if ox <= oy:
-                    step = ox / 2 * (1 if dx >= 0 else -1)
-                    at[0] -= step
-                    other[0] += step
-                else:
-                    step = oy / 2 * (1 if dy >= 0 else -1)
-                    at[1] -= step
-                    other[1] += step
+                _push(at, other, i + j, dx, dy, ox, oy)
                 move(j)
                 if abs(at[0] - qx) > slack_w or abs(at[1] - qy) > slack_h:
                     # ``i`` left the ground its neighbours were looked up for: look again.
@@ -688,6 +677,26 @@ def _spread(
         if not moved:
             break
     return {n: (round(x, 3), round(y - boxes[n][2], 3)) for n, (x, y) in zip(names, xy, strict=True)}
+
+
+def _push(at: list[float], other: list[float], salt: int, dx: float, dy: float, ox: float, oy: float) -> None:
+    """Push two overlapping boxes apart along the axis they overlap least on, half each.
+
+    ``dx, dy`` is ``other - at``; ``ox, oy`` the overlap on each axis. Two boxes on one
+    spot go apart in a direction fixed by ``salt`` (the pair's indexes), not at random.
+    """
+    if abs(dx) < 1e-9 and abs(dy) < 1e-9:
+        dx, dy = math.cos(salt), math.sin(salt)
+    # A pixel more than the overlap: pairs settle in fewer rounds.
+    ox, oy = ox + 1.0, oy + 1.0
+    if ox <= oy:
+        step = ox / 2 * (1 if dx >= 0 else -1)
+        at[0] -= step
+        other[0] += step
+    else:
+        step = oy / 2 * (1 if dy >= 0 else -1)
+        at[1] -= step
+        other[1] += step
 
 
 def _spread_pairs(xy: list[list[float]], half: list[tuple[float, float]], rounds: int) -> None:
@@ -740,17 +749,7 @@ def _spread_pairs(xy: list[list[float]], half: list[tuple[float, float]], rounds
                     if ox <= 1e-9 or oy <= 1e-9:
                         continue
                     moved = True
-                    if abs(dx) < 1e-9 and abs(dy) < 1e-9:
-                        dx, dy = math.cos(i + j), math.sin(i + j)
-                    ox, oy = ox + 1.0, oy + 1.0
-                    if ox <= oy:
-                        step = ox / 2 * (1 if dx >= 0 else -1)
-                        at[0] -= step
-                        other[0] += step
-                    else:
-                        step = oy / 2 * (1 if dy >= 0 else -1)
-                        at[1] -= step
-                        other[1] += step
+                    _push(at, other, i + j, dx, dy, ox, oy)
                     grew = False
                     for m, p in ((i, at), (j, other)):
                         if m not in wild and (abs(p[0] - base[m][0]) > limit or abs(p[1] - base[m][1]) > limit):
