@@ -632,16 +632,16 @@ def _caveat(console, quality) -> None:
     terminal.render_caveat(console, quality)
 
 
-def _graph(
-    source: str,
-    roster: str | None,
-    encoding: str | None,
-    store: tuple = (None, "neo4j", None),
-    validated: Callable[[Any], None] | None = None,
-):
-    """Read and build; on data errors print them (stderr) and exit 1.
+def _graph(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
+    """Read and build; on data errors print them (stderr) and exit 1."""
+    tables, loaded = _clean_tables(source, roster, encoding, store)
+    G = netmap.build_graph(tables)
+    keep_to_exit(tables, G)
+    return G, loaded
 
-    ``validated(tables)`` is called on clean tables before the graph is built."""
+
+def _clean_tables(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
+    """Read and validate; on data errors print them (stderr) and exit 1."""
     from netmap.render.terminal import render_issues
 
     loaded = netmap.load_roster(roster) if roster else None
@@ -653,41 +653,31 @@ def _graph(
         message = f"{len(tables.errors)} error(s) in {source}; run netmap validate for details"
         _stderr(one_line=True).print(_line(message, style="red"))
         raise typer.Exit(1)
-    if validated is not None:
-        validated(tables)
-    G = netmap.build_graph(tables)
-    keep_to_exit(tables, G)
-    return G, loaded
+    return tables, loaded
 
 
 def _analysis(
     source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto", weight="none"
 ):
-    from netmap import columns
-    from netmap.graphcache import shared_cache
-    from netmap.pipeline import run
+    from netmap.pipeline import run_tables
 
     chosen = _weight(weight)
-    early: list[columns.Early | None] = []
-
-    def send_early(tables) -> None:
-        # A large map's worker jobs start from the tables, while the graph is built here.
-        # A bad --as-of is reported where it always was, after reading: no early jobs then.
-        try:
-            day = _as_of(as_of)
-        except UsageError:
-            return
-        early.append(columns.send_early(tables, as_of=day, seed=seed, region=region))
-
-    with _Steps(2) as step, shared_cache():
+    with _Steps(2) as step:
         step("reading the workbook")
-        G, loaded = _graph(source, roster, encoding, store, validated=send_early)
-        if early and early[0] is not None:
-            early[0].adopt(G)
+        tables, loaded = _clean_tables(source, roster, encoding, store)
         step("analysing (betweenness, brokerage, resilience)")
-        return run(
-            G, roster=loaded, region=region, as_of=_as_of(as_of), seed=seed, top=top, scope=_scope(scope), weight=chosen
+        G, result = run_tables(
+            tables,
+            roster=loaded,
+            region=region,
+            as_of=_as_of(as_of),
+            seed=seed,
+            top=top,
+            scope=_scope(scope),
+            weight=chosen,
         )
+        keep_to_exit(tables, G)
+        return result
 
 
 @app.command()

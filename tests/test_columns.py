@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -141,3 +142,37 @@ def test_no_early_jobs_where_analyze_sends_none_from_the_whole_map(generated, op
 def test_no_early_jobs_on_a_small_map():
     tables = netmap.read_workbook(_ROOT / "examples" / "four-state-coalitions")
     assert columns.send_early(tables, as_of="2026-11-24") is None
+
+
+def test_run_tables_is_run_of_the_built_graph_with_the_early_jobs(generated, monkeypatch):
+    """pipeline.run_tables (what analyze and services run): the worker's jobs go from the
+    tables before the graph is built, and the result is run(build_graph(tables))'s."""
+    from netmap._worker import enabled
+    from netmap.analysis import _offload
+    from netmap.pipeline import run, run_tables
+
+    tables = netmap.read_workbook(generated["spread"])
+    expected = run(netmap.build_graph(tables), as_of="2026-11-24", seed=1).to_dict()
+    early_sent = []
+    send_arrays = _offload.send_arrays
+
+    def spy(*args, **kwargs):
+        early_sent.append(send_arrays(*args, **kwargs))
+        return early_sent[-1]
+
+    monkeypatch.setattr(_offload, "send_arrays", spy)
+    G, a = run_tables(tables, as_of="2026-11-24", seed=1)
+    assert a.to_dict() == expected
+    assert len(G) > 2000
+    assert len(early_sent) == (1 if enabled() else 0)
+
+
+def test_run_tables_with_a_bad_day_says_what_run_says(generated):
+    from netmap.errors import UsageError
+    from netmap.pipeline import run, run_tables
+
+    tables = netmap.read_workbook(generated["spread"])
+    with pytest.raises((UsageError, ValueError)) as expected:
+        run(netmap.build_graph(tables), as_of="2026-02-30")
+    with pytest.raises(type(expected.value), match=re.escape(str(expected.value))):
+        run_tables(tables, as_of="2026-02-30")
