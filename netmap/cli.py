@@ -1268,8 +1268,8 @@ def map_command(
     force: ForceOpt = False,
 ) -> None:
     """Draw the partnership as one self-contained, offline HTML map."""
-    from netmap.pipeline import run
-    from netmap.render.map import LayoutAhead, write_map
+    from netmap.pipeline import run_drawn
+    from netmap.render.map import write_map
 
     inputs = _inputs(("SOURCE", source), ("--roster", roster), ("--positions", positions))
     check_file_target(output, inputs=inputs, force=force)
@@ -1280,19 +1280,16 @@ def map_command(
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         step("analysing (gaps, brokers)")
-        # The layout's slow parts on the second core while the analysis runs (same positions).
-        with LayoutAhead(G, region=region, as_of=_as_of(as_of), seed=seed) as ahead:
-            a = run(
-                G,
-                roster=loaded,
-                region=region,
-                as_of=_as_of(as_of),
-                seed=seed,
-                include_contacts=include_contacts,
-                scope=_scope(scope),
-                weight=_weight(weight),
-            )
-            ahead.adopt()
+        a = run_drawn(
+            G,
+            roster=loaded,
+            region=region,
+            as_of=_as_of(as_of),
+            seed=seed,
+            include_contacts=include_contacts,
+            scope=_scope(scope),
+            weight=_weight(weight),
+        )
         step("laying out and writing the map")
         written = write_map(
             G,
@@ -1571,8 +1568,7 @@ def report(
     ] = False,
 ) -> None:
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
-    from netmap.pipeline import run
-    from netmap.render.map import LayoutAhead
+    from netmap.pipeline import run_drawn
     from netmap.render.report import write_report
 
     if not directory and (top is not None or anywhere):
@@ -1637,25 +1633,23 @@ def report(
             step("reading the directory")
             found = _read_directory(directory, loaded, encoding)
         step("analysing and writing the report")
-        # The map's layout on the second core while the analysis runs (the HTML report's map).
-        with LayoutAhead(G, region=region, as_of=_as_of(as_of), seed=seed, enabled=fmt != "md") as ahead:
-            # One analysis: the report, its map and its sections of changes and candidates draw it.
-            a = run(
-                G,
-                roster=loaded,
-                region=region,
-                as_of=_as_of(as_of),
-                seed=seed,
-                include_contacts=include_contacts,
-                scope=_scope(scope),
-                weight=_weight(weight),
-                expected_regions=expect or (),
-                since=G_since,
-                directory=found,
-                suggest_top=5 if top is None else top,
-                anywhere=anywhere,
-            )
-            ahead.adopt()
+        # One analysis: the report, its map and its sections of changes and candidates draw it.
+        a = run_drawn(
+            G,
+            draw=fmt != "md",
+            roster=loaded,
+            region=region,
+            as_of=_as_of(as_of),
+            seed=seed,
+            include_contacts=include_contacts,
+            scope=_scope(scope),
+            weight=_weight(weight),
+            expected_regions=expect or (),
+            since=G_since,
+            directory=found,
+            suggest_top=5 if top is None else top,
+            anywhere=anywhere,
+        )
         extra = {"positions": saved} if saved is not None and fmt != "md" else {}
         written = write_report(
             G, a, output, format=fmt, title=title, version=netmap.__version__, overwrite=force, inputs=inputs, **extra

@@ -52,6 +52,7 @@ __all__ = [
     "render_report_markdown",
     "report_data",
     "run",
+    "run_drawn",
     "run_tables",
     "write_diff_report",
     "write_map",
@@ -116,6 +117,29 @@ def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysi
         if early is not None:
             early.adopt(G)
         return G, run(G, **options)
+
+
+def run_drawn(G: nx.MultiDiGraph, *, draw: bool = True, **options: Any) -> Analysis:
+    """:func:`run` for a command that then draws the map (options of :func:`run`).
+
+    With ``draw``, the map's layout (spring layouts and overlap removal) starts on the
+    second core while the analysis runs, and the drawing finds it done
+    (:class:`netmap.render.map.LayoutAhead`): the same positions as laid out afterwards.
+
+    >>> import netmap
+    >>> G = netmap.read_graph("examples/tucson-behavioral-health")
+    >>> run_drawn(G, as_of="2026-07-01").to_dict() == run(G, as_of="2026-07-01").to_dict()
+    True
+    """
+    from netmap.render.map import LayoutAhead
+
+    ahead = LayoutAhead(
+        G, region=options.get("region"), as_of=options.get("as_of"), seed=options.get("seed", 0), enabled=draw
+    )
+    with ahead:
+        a = run(G, **options)
+        ahead.adopt()
+    return a
 
 
 def run(
