@@ -16,8 +16,9 @@ _SPEC.loader.exec_module(bench)
 
 # A parent holding ~100 MB that starts a child holding ~200 MB while it still holds its own.
 _TREE = (
-    "import subprocess, sys; held = bytearray(100 * 2**20); "
-    "subprocess.run([sys.executable, '-c', 'import time; b = bytearray(200 * 2**20); time.sleep(0.6)'])"
+    # bytes filled with "x": every page is touched, so it is resident (a zeroed bytearray may not be).
+    "import subprocess, sys; held = b'x' * (100 * 2**20); "
+    "subprocess.run([sys.executable, '-c', 'import time; b = b\"x\" * (200 * 2**20); time.sleep(0.6)'])"
 )
 
 
@@ -31,7 +32,9 @@ def test_tree_memory_adds_the_peaks_of_a_command_and_the_process_it_starts():
     # wait4 reports for the command varies between kernels (here ~210 MB, elsewhere it
     # counted the reaped child too), so it is only checked to be at least the largest.
     assert child.maxrss_mb > 200
-    assert 300 < seen["memory_mb"] < 380
+    # Both processes' peaks: more than the child alone; the bound is loose, as interpreters
+    # and kernels differ in what else they map.
+    assert 300 < seen["memory_mb"] < 1000
     assert 300 < seen["memory_at_once_mb"] <= seen["memory_mb"]
 
 

@@ -460,7 +460,11 @@ def test_what_a_command_read_is_kept_only_when_the_process_ends_with_it(monkeypa
 
         return watched
 
+    import netmap.build
+
+    # Commands build through netmap.build_graph or, reading and analysing in one, pipeline.run_tables.
     monkeypatch.setattr(netmap, "build_graph", watch(netmap.build_graph))
+    monkeypatch.setattr(netmap.build, "build_graph", watch(netmap.build.build_graph))
     monkeypatch.setattr(_common, "project", watch(_common.project))
     monkeypatch.setattr(_gc, "_kept", [] if keeping else None)
     result = run("analyze", EXAMPLES / "tucson-behavioral-health", "--as-of", "2026-11-24")
