@@ -304,7 +304,7 @@ def measure_size(size: int, shape: str, args: argparse.Namespace, work: Path, re
         say(f"{tag} {'plain NetworkX':<15} {plain['status']}" + (f", analyses {shown:.2f} s" if shown else ""))
         out["plain"] = plain
     report = work / f"report-{shape}-{size}.html"
-    out["report"] = runs("report", ["report", str(source), "-o", str(report), "--as-of", AS_OF])
+    out["report"] = runs("report", ["report", str(source), "-o", str(report), "--as-of", AS_OF, "--force"])
     return out
 
 
