@@ -57,10 +57,10 @@ def to_jsonable(value: Any) -> Any:
 
 def _default(value: Any) -> Any:
     """What orjson hands back: the types :func:`to_jsonable` turns into JSON ones."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()  # not orjson's own form: a datetime keeps its exact text
-    if isinstance(value, (set, frozenset)):
-        return sorted((to_jsonable(v) for v in value), key=str)
+    if isinstance(value, (dt.date, set, frozenset)):
+        # As to_jsonable writes them: a datetime keeps its exact text (not orjson's own
+        # form), a set is sorted by its members' text.
+        return to_jsonable(value)
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, float):  # a float subclass (numpy.float64): NaN becomes null below
