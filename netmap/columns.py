@@ -30,13 +30,14 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import os
 from itertools import combinations
 from typing import Any
 
 from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, agreement_state, as_date, award_state, tie_state
 
-__all__ = ["Early", "arc_arrays", "partner_index", "send_early"]
+__all__ = ["Early", "arc_arrays", "attach_tables", "partner_index", "send_early", "tables_of"]
 
 _ACTIVE = (None, "active")  # as netmap.analysis._common.ACTIVE (not imported: no analysis here)
 
@@ -139,6 +140,51 @@ def arc_arrays(tables: Tables, as_of: dt.date | str | None = None) -> tuple[list
     n = len(ids)
     codes = _igraph.distinct(src[keep] * n + dst[keep])
     return ids, categories, codes // max(n, 1), codes % max(n, 1)
+
+
+# NETMAP_GRAPH_PATH=1: analyses never read the rows, only the graph (both paths are tested).
+GRAPH_PATH = "NETMAP_GRAPH_PATH"
+_TABLES = ("tables-of",)  # the shared-cache key of the tables a graph was just built from
+
+
+def attach_tables(G: Any, tables: Tables) -> None:
+    """Let the analyses of ``G``, just built from ``tables``, read the rows instead of ``G``.
+
+    Only inside the :func:`netmap.graphcache.shared_cache` the analyses run in, and only for a
+    graph nobody has changed since :func:`netmap.build_graph` made it (as
+    :func:`netmap.pipeline.run_tables` does): an analysis that finds the tables
+    (:func:`tables_of`) trusts them to say what ``G`` holds.
+
+    >>> import netmap
+    >>> from netmap.graphcache import shared_cache
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = netmap.build_graph(tables)
+    >>> with shared_cache():
+    ...     attach_tables(G, tables)
+    ...     tables_of(G) is tables
+    True
+    >>> tables_of(G) is None  # outside that cache: analyses read G
+    True
+    """
+    from netmap.graphcache import cached
+
+    if os.environ.get(GRAPH_PATH, "").strip().lower() in ("1", "true", "yes", "on"):
+        return  # every analysis reads the graph: the path the tests compare this one with
+    cached(G, _TABLES, lambda: tables)
+
+
+def tables_of(G: Any) -> Tables | None:
+    """The tables :func:`attach_tables` gave ``G`` in the open shared cache, or None.
+
+    None for every other graph: a region view, a graph built or changed by a library caller,
+    one read from a store. Analyses with a faster path from the rows take it when this is
+    not None and read ``G`` otherwise; tests compare both paths.
+    """
+    from netmap.graphcache import cached, prefetched
+
+    if not prefetched(G, _TABLES):
+        return None
+    return cached(G, _TABLES, lambda: None)
 
 
 class Early:

@@ -114,6 +114,7 @@ def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysi
                 backend=options.get("backend", "auto"),
             )
         G = build_graph(tables)
+        columns.attach_tables(G, tables)
         if early is not None:
             early.adopt(G)
         return G, run(G, **options)
