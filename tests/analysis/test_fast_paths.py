@@ -420,3 +420,52 @@ def test_one_region_of_a_large_map_gets_the_same_analysis_with_or_without_the_wo
     monkeypatch.setenv(ENV, "0")
     assert not enabled()
     assert analyze(G, region="North", as_of="2026-11-24", seed=3).to_dict() == parallel
+
+
+@pytest.fixture(scope="module")
+def generated_maps(tmp_path_factory):
+    """Generated workbooks of a few hundred partners, both shapes (benchmarks/generate.py)."""
+    import sys
+    from pathlib import Path
+
+    import netmap
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from generate import generate
+
+    maps = {}
+    for shape in ("hubs", "spread"):
+        for n, seed in ((60, 1), (300, 0)):
+            out = tmp_path_factory.mktemp(f"{shape}{n}")
+            generate(n, out, seed=seed, shape=shape)
+            maps[f"{shape}-{n}"] = netmap.read_graph(out)
+    return maps
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        ("hubs-60", "2026-07-01"),
+        ("hubs-60", "2024-01-01"),
+        ("spread-60", "2026-07-01"),
+        ("spread-60", "2024-01-01"),
+        ("hubs-300", "2026-07-01"),
+        ("spread-300", "2024-01-01"),
+    ],
+)
+def test_auto_brokers_of_a_few_hundred_partners_are_networkx_brokers(generated_maps, name, day, monkeypatch):
+    from netmap.analysis._common import IGRAPH_THRESHOLD, partner_graph
+    from netmap.analysis.brokers import BROKERS_FAST_ABOVE
+
+    G = generated_maps[name]
+    n = partner_graph(G, day).number_of_nodes()
+    assert BROKERS_FAST_ABOVE < n <= IGRAPH_THRESHOLD  # "auto" takes igraph here, below the worker's threshold
+    slow = brokers(G, as_of=day, top=None, backend="networkx").to_dict()
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("auto took NetworkX's betweenness")
+
+    monkeypatch.setattr(nx, "betweenness_centrality", not_here)
+    auto = brokers(G, as_of=day, top=None).to_dict()
+    assert auto == slow
+    assert auto["brokers"] and auto["betweenness_method"] == "exact"
