@@ -176,3 +176,40 @@ def test_run_tables_with_a_bad_day_says_what_run_says(generated):
         run(netmap.build_graph(tables), as_of="2026-02-30")
     with pytest.raises(type(expected.value), match=re.escape(str(expected.value))):
         run_tables(tables, as_of="2026-02-30")
+
+
+@pytest.mark.parametrize(("setting", "attached"), [(None, True), ("0", True), ("1", False), ("yes", False)])
+def test_tables_are_attached_to_the_graph_built_from_them_unless_the_graph_path_is_asked(
+    monkeypatch, setting, attached
+):
+    from netmap.graphcache import shared_cache
+
+    if setting is None:
+        monkeypatch.delenv(columns.GRAPH_PATH, raising=False)
+    else:
+        monkeypatch.setenv(columns.GRAPH_PATH, setting)
+    tables = netmap.read_workbook(_ROOT / "examples" / "tucson-behavioral-health")
+    G, other = netmap.build_graph(tables), netmap.build_graph(tables)
+    with shared_cache():
+        columns.attach_tables(G, tables)
+        assert (columns.tables_of(G) is tables) is attached
+        assert columns.tables_of(other) is None  # another graph, even of the same tables
+    assert columns.tables_of(G) is None  # only inside the cache the analyses run in
+
+
+def test_run_tables_lets_the_analyses_find_the_tables(monkeypatch):
+    import netmap.analysis
+    from netmap import pipeline
+
+    monkeypatch.delenv(columns.GRAPH_PATH, raising=False)
+    seen = []
+    real = netmap.analysis.formalisation
+
+    def spy(G, **options):
+        seen.append(columns.tables_of(G))
+        return real(G, **options)
+
+    monkeypatch.setattr(netmap.analysis, "formalisation", spy)
+    tables = netmap.read_workbook(_ROOT / "examples" / "tucson-behavioral-health")
+    pipeline.run_tables(tables, as_of="2026-07-01")
+    assert seen == [tables]

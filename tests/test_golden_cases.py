@@ -33,8 +33,22 @@ def _compare(name: str, kept: dict[str, str], golden: dict[str, str]) -> None:
             assert kept[part] == golden[part], part
 
 
+@pytest.fixture(params=["rows", "graph"])
+def path(request, monkeypatch):
+    """Both paths of the analyses: from the validated rows where an analysis has one (what the
+    commands take), and from the graph alone (``NETMAP_GRAPH_PATH=1``, what library callers of
+    ``analyze(G)`` get). Each must give the golden outputs."""
+    from netmap.columns import GRAPH_PATH
+
+    if request.param == "graph":
+        monkeypatch.setenv(GRAPH_PATH, "1")
+    else:
+        monkeypatch.delenv(GRAPH_PATH, raising=False)
+    return request.param
+
+
 @pytest.mark.parametrize(("example", "case"), CASES, ids=[f"{e}/{c.name}" for e, c in CASES])
-def test_example_outputs_are_unchanged(example, case, tmp_path):
+def test_example_outputs_are_unchanged(example, case, tmp_path, path):
     golden = json.loads(golden_path(example, case).read_text(encoding="utf-8"))
     _compare(case.name, run_case(case, EXAMPLES / example, tmp_path), golden)
 
