@@ -80,8 +80,29 @@ _UNSAFE_UTF8 = re.compile(
 )
 
 
+# The bytes each of those sequences starts with: bytes.find looks for them at memchr speed,
+# while the regular expression scans a 20 MB document (10,000 partners) in a fifth of a second.
+_UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xe2\x80", b"\xe2\x81", b"\xd8\x9c")
+
+
 def _escape_utf8(match: re.Match[bytes]) -> bytes:
     return b"\\u%04x" % ord(match.group().decode("utf-8"))
+
+
+def _escape_unsafe(data: bytes) -> bytes:
+    r"""``data`` with :data:`_UNSAFE_UTF8` escaped, scanning with the expression only from the
+    first byte that may start such a character (most documents have none).
+
+    >>> _escape_unsafe("plain \u00e9".encode()) == "plain \u00e9".encode()
+    True
+    >>> _escape_unsafe("a\u2019b\u202ec".encode()) == "a\u2019b\\u202ec".encode()
+    True
+    """
+    found = [i for i in (data.find(lead) for lead in _UNSAFE_LEADS) if i >= 0]
+    if not found:
+        return data
+    first = min(found)
+    return data[:first] + _UNSAFE_UTF8.sub(_escape_utf8, data[first:])
 
 
 def dump_bytes(value: Any, *, indent: int | None = 2, sort_keys: bool = False) -> bytes:
@@ -101,7 +122,7 @@ def dump_bytes(value: Any, *, indent: int | None = 2, sort_keys: bool = False) -
         # Unicode: the standard library writes them as netmap always has.
         text = json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False, sort_keys=sort_keys)
         return escape_json_text(text).encode("utf-8", "surrogatepass")
-    return _UNSAFE_UTF8.sub(_escape_utf8, data)
+    return _escape_unsafe(data)
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 import pytest
 
 from netmap.errors import escape_json_text
@@ -106,3 +107,38 @@ def test_pages_embed_data_through_it():
     out = env.from_string("{{ v|tojson }}").render(v={"z": "<\u00e9>", "a": math.nan})
     assert Markup(out) == '{"a":null,"z":"\\u003c\u00e9\\u003e"}'
     assert dump_bytes({"z": 1}, indent=None) == b'{"z":1}'
+
+
+# Every character escape_json_text escapes that JSON leaves raw, one of each lead byte's family.
+_UNSAFE_CHARS = [
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+    "\u202a",
+    "\u202e",
+    "\u200e",
+    "\u200f",
+    "\u2066",
+    "\u2069",
+    "\u061c",
+]
+
+
+@pytest.mark.parametrize("char", _UNSAFE_CHARS)
+@pytest.mark.parametrize("prefix", ["", "plain " * 5000, "caf\u00e9 \u2019 \u2013 " * 2000])
+def test_unsafe_characters_are_escaped_wherever_they_are(char, prefix):
+    from netmap.render.json import _UNSAFE_UTF8, _escape_utf8
+
+    value = {"name": prefix + "a" + char + "b", "after": char}
+    data = dump_bytes(value, indent=None)
+    raw = orjson.dumps(value)
+    assert data == _UNSAFE_UTF8.sub(_escape_utf8, raw)  # what scanning the whole text gives
+    assert char.encode() not in data and data.count(b"\\u%04x" % ord(char)) == 2
+    assert json.loads(data) == value
+
+
+def test_a_document_without_unsafe_characters_is_left_as_written():
+    value = {"name": "caf\u00e9 \u2019 \u2013 \u00fc" * 100}
+    assert dump_bytes(value, indent=None) == orjson.dumps(value)
