@@ -38,7 +38,16 @@ from netmap.model import SCORES, STORE_PROPERTIES, TIE_SURVEY_COLUMNS, header_ke
 from netmap.roster import Roster
 from netmap.roster import slug as text_slug
 
-__all__ = ["build_graph", "built_with", "extra_attr", "node_key", "partners_of", "slug"]
+__all__ = [
+    "build_graph",
+    "built_with",
+    "deferred_graph",
+    "extra_attr",
+    "is_deferred",
+    "node_key",
+    "partners_of",
+    "slug",
+]
 
 # The roster each graph was built with, the object itself: a custom roster (or the custom
 # agency types validation added to one) cannot be loaded again by the name in G.graph.
@@ -165,17 +174,131 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
     return G
 
 
-def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
+def deferred_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph:
+    """:func:`build_graph` of ``tables``, its nodes and edges made when first asked for.
+
+    ``G.graph`` is there at once; the first look at a node or an edge (``len(G)``,
+    ``G.nodes``, ``G.edges``, ``G.adj``, iteration, ``in``) builds them, exactly as
+    :func:`build_graph` does, and from then on ``G`` is a plain ``networkx.MultiDiGraph``.
+    An analysis that reads the validated rows instead (:func:`netmap.columns.tables_of`)
+    never pays for the build: a command whose every analysis does so never builds it.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = deferred_graph(tables)
+    >>> is_deferred(G), G.graph["map_id"]
+    (True, 'tucson-behavioral-health')
+    >>> n = G.number_of_nodes()  # built now
+    >>> is_deferred(G), type(G) is nx.MultiDiGraph, nx.utils.graphs_equal(G, build_graph(tables))
+    (False, True, True)
+    """
+    if not tables.ok:
+        raise InputError(tables.issues)
+    G = object.__new__(_Deferred)
+    G.graph = _graph_attrs(tables, map_id)
+    G.__networkx_cache__ = {}
+    G._deferred_tables = tables
+    _ROSTERS[G] = tables.roster
+    return G
+
+
+def is_deferred(G: nx.Graph) -> bool:
+    """Whether ``G`` is a :func:`deferred_graph` whose nodes and edges are not made yet."""
+    return type(G) is _Deferred
+
+
+class _Lazy:
+    """One of the graph's own dicts (``_node``, ``_adj``, ``_succ``, ``_pred``): asking a
+    :class:`_Deferred` graph for it builds the graph; setting it works as networkx's own
+    descriptors do (the cached views are dropped)."""
+
+    def __init__(self, name: str, plain: Any) -> None:
+        self.name = name
+        self.plain = plain  # networkx's descriptor for this attribute
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        found = obj.__dict__.get(self.name)
+        if found is None:
+            obj._make()
+            found = obj.__dict__[self.name]
+        return found
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.plain.__set__(obj, value)
+
+
+class _Deferred(nx.MultiDiGraph):
+    """A MultiDiGraph built from its tables on first use (see :func:`deferred_graph`).
+
+    Made only by :func:`deferred_graph`; once built it becomes a plain MultiDiGraph (its class
+    is swapped), so nothing later pays for the laziness. A graph networkx makes from it
+    (``G.__class__()``, a copy) is made after the build, so it is plain too.
+    """
+
+    _node = _Lazy("_node", nx.MultiDiGraph.__dict__.get("_node") or nx.Graph.__dict__["_node"])
+    _adj = _Lazy("_adj", nx.DiGraph.__dict__["_adj"])
+    _succ = _Lazy("_adj", nx.DiGraph.__dict__["_adj"])  # networkx: _succ is _adj
+    _pred = _Lazy("_pred", nx.DiGraph.__dict__["_pred"])
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> nx.MultiDiGraph:
+        # networkx makes new graphs of a graph's class (copies, subgraphs, unpickling): plain ones.
+        return nx.MultiDiGraph(*args, **kwargs)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        self._make()  # pickled and copied as the plain graph it then is
+        return self.__reduce_ex__(protocol)
+
+    def _make(self) -> None:
+        tables = self.__dict__.pop("_deferred_tables")
+        with gc_paused():
+            built = _build(tables, self.graph["map_id"], graph=self.graph)
+        self.__class__ = nx.MultiDiGraph  # type: ignore[assignment]
+        for name in ("_node", "_adj", "_pred"):
+            setattr(self, name, getattr(built, name))
+
+
+def _graph_attrs(tables: Tables, map_id: str | None) -> dict[str, Any]:
+    """``G.graph`` of the map built from ``tables``."""
+    return {
+        "map_id": map_id or tables.map_id or default_map_id(tables.source),
+        "roster": tables.roster.name,
+        "source": tables.source,
+        "files": dict(tables.files),
+        "columns": {k: list(v) for k, v in tables.columns.items()},
+        "extra_sheets": {k: [dict(r) for r in v] for k, v in tables.extra_sheets.items()},
+        "needs": [
+            {
+                "region": n["region"],
+                "population": n.get("population_id") or n["population"],
+                "count": n["count"],
+                "population_as_written": n["population"],
+                **_row_attrs("needs", n),
+                **_extras("needs", n),
+            }
+            for n in tables["needs"]
+        ],
+        # Who answered the partner survey (the responses sheet netmap merge writes); the date as
+        # ISO text, as the store keeps the list (JSON on the map's node).
+        "responses": [
+            {
+                "partner_id": r["partner_id"],
+                "answered_on": r["answered_on"].isoformat() if r["answered_on"] else None,
+                "form": r["form"],
+                **_row_attrs("responses", r),
+                **_extras("responses", r),
+            }
+            for r in tables["responses"]
+        ],
+    }
+
+
+def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None = None) -> nx.MultiDiGraph:
     roster = tables.roster
-    map_id = map_id or tables.map_id or default_map_id(tables.source)
-    G = nx.MultiDiGraph(
-        map_id=map_id,
-        roster=roster.name,
-        source=tables.source,
-        files=dict(tables.files),
-        columns={k: list(v) for k, v in tables.columns.items()},
-        extra_sheets={k: [dict(r) for r in v] for k, v in tables.extra_sheets.items()},
-    )
+    G = nx.MultiDiGraph()
+    G.graph = graph if graph is not None else _graph_attrs(tables, map_id)
+    map_id = G.graph["map_id"]
 
     # Nodes and edges go straight into the graph's own dicts, exactly as
     # ``G.add_node``/``G.add_edge`` would put them (same attribute order, a repeated edge
@@ -349,30 +472,6 @@ def _build(tables: Tables, map_id: str | None) -> nx.MultiDiGraph:
                 add_edge(
                     pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :]
                 )
-
-    G.graph["needs"] = [
-        {
-            "region": n["region"],
-            "population": n.get("population_id") or n["population"],
-            "count": n["count"],
-            "population_as_written": n["population"],
-            **_row_attrs("needs", n),
-            **_extras("needs", n),
-        }
-        for n in tables["needs"]
-    ]
-    # Who answered the partner survey (the responses sheet netmap merge writes); the date as
-    # ISO text, as the store keeps the list (JSON on the map's node).
-    G.graph["responses"] = [
-        {
-            "partner_id": r["partner_id"],
-            "answered_on": r["answered_on"].isoformat() if r["answered_on"] else None,
-            "form": r["form"],
-            **_row_attrs("responses", r),
-            **_extras("responses", r),
-        }
-        for r in tables["responses"]
-    ]
 
     # The ties are most of the edges (500,000 on a national map): ``put`` written out, with
     # each partner's node key made once, so that the dicts are looked up with keys whose

@@ -84,8 +84,10 @@ def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysi
     """The graph of validated ``tables`` and :func:`run` of it (options of :func:`run`).
 
     The same as ``run(build_graph(tables), **options)``, sooner on a large map: the worker's
-    jobs (betweenness, health, resilience) start from the tables (:mod:`netmap.columns`)
-    while the graph is built here, and the analysis picks them up.
+    jobs (betweenness, health, resilience) start from the tables (:mod:`netmap.columns`),
+    the analyses that can read the validated rows instead of the graph do
+    (:func:`netmap.columns.tables_of`), and the graph is a
+    :func:`netmap.build.deferred_graph`: built only when something looks at it.
 
     Examples
     --------
@@ -96,7 +98,7 @@ def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysi
     """
     from netmap import columns
     from netmap.analysis._common import as_date
-    from netmap.build import build_graph
+    from netmap.build import deferred_graph
     from netmap.errors import UsageError
 
     with shared_cache():
@@ -113,7 +115,9 @@ def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysi
                 region=options.get("region"),
                 backend=options.get("backend", "auto"),
             )
-        G = build_graph(tables)
+        # Built when something first looks at its nodes or edges: never, if every analysis
+        # reads the rows (netmap.columns.tables_of).
+        G = deferred_graph(tables)
         columns.attach_tables(G, tables)
         if early is not None:
             early.adopt(G)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import pickle
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -351,3 +353,71 @@ def test_the_responses_sheet_says_who_answered_and_reads_back(tmp_path):
     export_graph(G, tmp_path / "again", format="workbook")
     again = netmap.read_graph(tmp_path / "again").graph["responses"]
     assert [(r["partner_id"], r["answered_on"], r["form"]) for r in again] == expected
+
+
+def _same_graph(a, b):
+    return (
+        a.graph == b.graph
+        and list(a.graph) == list(b.graph)
+        and list(a.nodes(data=True)) == list(b.nodes(data=True))
+        and list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+        and [(n, list(p.items())) for n, p in a.pred.items()] == [(n, list(p.items())) for n, p in b.pred.items()]
+    )
+
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+# Every way of looking at a graph's nodes or edges builds a deferred graph (the first look).
+_LOOKS = {
+    "len": len,
+    "nodes": lambda G: G.nodes,
+    "edges": lambda G: list(G.edges),
+    "iter": list,
+    "in": lambda G: "Partner:1" in G,
+    "adj": lambda G: G.adj,
+    "succ": lambda G: G.succ,
+    "pred": lambda G: G.pred,
+    "degree": lambda G: G.degree,
+    "number_of_edges": lambda G: G.number_of_edges(),
+    "has_node": lambda G: G.has_node("x"),
+    "subgraph": lambda G: G.subgraph(["Partner:1"]),
+    "reverse": lambda G: G.reverse(),
+    "copy": lambda G: G.copy(),
+    "pickle": lambda G: pickle.loads(pickle.dumps(G)),
+    "deepcopy": copy.deepcopy,
+}
+
+
+@pytest.mark.parametrize("look", sorted(_LOOKS))
+def test_a_deferred_graph_is_built_on_first_look_and_equals_build_graph(look):
+    from netmap.build import deferred_graph, is_deferred
+
+    tables = netmap.read_workbook(EXAMPLES / "four-state-coalitions")
+    G, built = deferred_graph(tables), netmap.build_graph(tables)
+    assert is_deferred(G) and G.graph == built.graph  # G.graph is whole before the build
+    seen = _LOOKS[look](G)
+    assert not is_deferred(G) and type(G) is nx.MultiDiGraph
+    assert _same_graph(G, built)
+    if look in ("copy", "pickle", "deepcopy"):
+        assert type(seen) is nx.MultiDiGraph and _same_graph(seen, _LOOKS[look](built))
+    assert netmap.build.built_with(G) is tables.roster
+
+
+def test_a_deferred_graph_stays_unbuilt_for_what_does_not_look_at_nodes_or_edges():
+    from netmap.build import deferred_graph, is_deferred
+
+    tables = netmap.read_workbook(EXAMPLES / "tucson-behavioral-health")
+    G = deferred_graph(tables)
+    assert G.graph["map_id"] == "tucson-behavioral-health" and G.is_directed() and G.is_multigraph()
+    assert type(G.__class__()) is nx.MultiDiGraph  # what networkx makes of its class is plain
+    assert is_deferred(G)
+
+
+def test_a_deferred_graph_of_tables_with_errors_is_refused_at_once(tmp_path):
+    from netmap.build import deferred_graph
+    from tests.golden_cases import broken_workbook
+
+    tables = netmap.read_workbook(broken_workbook(tmp_path / "broken"))
+    assert tables.errors
+    with pytest.raises(InputError):
+        deferred_graph(tables)
