@@ -46,8 +46,9 @@ from typing import Any
 import networkx as nx
 
 from netmap._gc import gc_paused
-from netmap.build import node_key
+from netmap.build import node_key, slug
 from netmap.graphcache import cached, edges_of, nodes_of, shared_cache
+from netmap.ingest.validate import Tables
 
 __all__ = [
     "CURRENT",
@@ -233,6 +234,13 @@ def project(
     # shared cache, if any, serves).
     day = as_date(as_of)
     with gc_paused(), shared_cache():
+        from netmap.columns import tables_of  # not at the top: netmap.columns reads this module's rules
+
+        tables = tables_of(G)
+        if tables is not None:
+            P = _project_rows(G, tables, day, statuses)
+            if P is not None:
+                return P
         return _project(G, day, statuses)
 
 
@@ -314,4 +322,138 @@ def _project(G: nx.MultiDiGraph, day: dt.date, statuses: tuple[str | None, ...] 
             tie(u, v, "agreement", "agreements", ident)
     for v, d in funds:
         tie(node_key("Partner", d["funder_id"]), v, "funding", "awards", d["award_id"])
+    return P
+
+
+def _project_rows(
+    G: nx.MultiDiGraph, tables: Tables, day: dt.date, statuses: tuple[str | None, ...] | None
+) -> nx.Graph | None:
+    """:func:`_project` of the graph built from ``tables``, read off the rows (issue 24).
+
+    The same graph, node for node and edge for edge, in the same order, without the edge
+    index (a pass over every edge of the multigraph). The order is the multigraph's:
+    :func:`_project` meets the ties by source partner (workbook order), then by target in
+    the order of that source's first row to it, then row by row; the agreements by their
+    first party in workbook order, then by row; the awards by funding stream (first seen
+    first), then by recipient (first seen first), then row by row. None (read the graph
+    instead) for tables validation would not pass: a repeated agreement or award id, a
+    party who is not a partner.
+    """
+    agreements = tables["agreements"]
+    funding = tables["funding"]
+    if len({a["id"] for a in agreements}) != len(agreements) or len({f["id"] for f in funding}) != len(funding):
+        return None
+    P = nx.Graph(map_id=G.graph.get("map_id"), roster=G.graph.get("roster"), as_of=day)
+    node, adj = P._node, P._adj
+    types = tables.roster.agency_types
+    position: dict[str, int] = {}  # every partner id -> its place among the graph's partners
+    for p in tables["partners"]:
+        pid = p["id"]
+        if pid in position:
+            continue  # the graph keeps a repeated id's first row
+        position[pid] = len(position)
+        if statuses is not None and p["status"] not in statuses:
+            continue
+        atype = types[p["agency_type_id"]]
+        # PARTNER_ATTRS, in its order, as netmap.build puts them on the partner's node.
+        node[pid] = {
+            "name": p["name"],
+            "agency_type": atype.id,
+            "agency_type_name": atype.name,
+            "category": atype.category,
+            "level": p["level"],
+            "region": p["region"],
+            "team": p["team"],
+            "status": p["status"],
+            "industry": p["industry"],
+        }
+        adj[pid] = {}
+
+    # Ties grouped as the multigraph holds them: source (workbook order) -> target (first row
+    # first) -> its row, or its rows when there are several (a list only then: most pairs
+    # have one row). A target's place is set by its first row, current or not, as the
+    # graph's is; a source or target off the projection is dropped with all its rows, which
+    # leaves the order of the others as it was.
+    by_source: dict[str, dict[str, Any]] = {a: {} for a in node}
+    get_targets = by_source.get
+    for t in tables["ties"]:
+        targets = get_targets(t["source_id"])
+        if targets is None:
+            continue
+        target = t["target_id"]
+        found = targets.get(target)
+        if found is None:
+            targets[target] = t
+        elif type(found) is list:
+            found.append(t)
+        else:
+            targets[target] = [found, t]
+    for a, targets in by_source.items():
+        nbrs = adj[a]
+        for b, rows in targets.items():
+            if b == a or b not in node:
+                continue
+            for t in (rows,) if type(rows) is dict else rows:
+                if (t["start"] is not None or t["end"] is not None) and tie_state(t, day) != CURRENT:
+                    continue
+                data = nbrs.get(b)
+                kind = t["kind"] or "collaboration"
+                strength = t["strength"]
+                if data is None:
+                    nbrs[b] = adj[b][a] = {
+                        "kinds": {kind: 1},
+                        "weight": 1,
+                        "agreements": [],
+                        "ties": [t["_row"]],
+                        "awards": [],
+                        "strength": strength,
+                    }
+                    continue
+                kinds = data["kinds"]
+                kinds[kind] = kinds.get(kind, 0) + 1
+                data["weight"] += 1
+                data["ties"].append(t["_row"])
+                if strength is not None and (data["strength"] is None or strength > data["strength"]):
+                    data["strength"] = strength
+
+    def tie(a: str, b: str, kind: str, field: str, ref: Any) -> None:
+        if a == b or a not in node or b not in node:
+            return
+        data = adj[a].get(b)
+        if data is None:
+            data = adj[a][b] = adj[b][a] = {
+                "kinds": {},
+                "weight": 0,
+                "agreements": [],
+                "ties": [],
+                "awards": [],
+                "strength": None,
+            }
+        kinds = data["kinds"]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        data["weight"] += 1
+        data[field].append(ref)
+
+    signed: list[tuple[int, int, dict[str, Any]]] = []  # (first party's place, row, agreement)
+    for i, a in enumerate(agreements):
+        if not a["parties"] or agreement_state(a, day) != CURRENT:
+            continue
+        places = [position.get(pid) for pid in a["parties"]]
+        if None in places:
+            return None
+        signed.append((min(places), i, a))
+    signed.sort(key=lambda s: s[:2])
+    for _, _, a in signed:
+        for u, v in combinations(sorted(set(a["parties"])), 2):
+            tie(u, v, "agreement", "agreements", a["id"])
+
+    # Awards as the graph's FUNDS edges run: by stream node, then recipient, then row.
+    streams: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for f in funding:
+        streams.setdefault(slug(f["stream"]), {}).setdefault(f["recipient_id"], []).append(f)
+    for recipients in streams.values():
+        for recipient, rows in recipients.items():
+            for f in rows:
+                if f["funder_id"] and award_state(f, day) == CURRENT:
+                    tie(f["funder_id"], recipient, "funding", "awards", f["id"])
     return P

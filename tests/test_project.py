@@ -163,3 +163,140 @@ def test_lapsed_and_planned_rows_never_enter_a_measure(make_graph, status, tie_e
     assert result.brokers.articulation_points == cut
     assert result.health.to_dict()["density"] == (1.0 if not cut else round(2 / 3, 6))
     assert [tuple(b) for b in result.brokers.to_dict()["bridges"]] == ([("A", "C"), ("B", "C")] if cut else [])
+
+
+# The columnar path (issue 24): inside netmap.pipeline.run_tables the projection is read off
+# the rows the graph was built from. It must be the graph path's graph exactly, order and all.
+_DAYS = ("2020-01-01", "2024-06-30", "2026-11-24", "2031-01-01")
+
+
+def _layout(P):
+    """Everything a reader of the projection may see, in order (dicts as item lists)."""
+    edges = [
+        (u, v, [(k, list(x.items()) if isinstance(x, dict) else x) for k, x in d.items()])
+        for u, v, d in P.edges(data=True)
+    ]
+    return (
+        dict(P.graph),
+        [(n, list(d.items())) for n, d in P.nodes(data=True)],
+        edges,
+        [(n, list(P.adj[n])) for n in P],
+    )
+
+
+def _both_paths(tables, day, statuses, monkeypatch):
+    from netmap.columns import attach_tables
+    from netmap.graphcache import shared_cache
+
+    G = netmap.build_graph(tables)
+    with shared_cache():
+        attach_tables(G, tables)
+        fast = project(G, as_of=day, statuses=statuses)
+    with monkeypatch.context() as m, shared_cache():
+        m.setenv("NETMAP_GRAPH_PATH", "1")
+        attach_tables(G, tables)  # a no-op on the graph path
+        slow = project(G, as_of=day, statuses=statuses)
+    assert all(fast.adj[u][v] is fast.adj[v][u] for u, v in fast.edges())
+    return _layout(fast), _layout(slow), slow.number_of_edges()
+
+
+@pytest.mark.parametrize("statuses", [None, ("active", None)])
+@pytest.mark.parametrize(
+    "example", ["four-state-coalitions", "oregon-pathways-alliance", "pima-county-211", "tucson-behavioral-health"]
+)
+def test_rows_path_is_the_graph_path_on_the_examples(example, statuses, monkeypatch):
+    from tests.conftest import EXAMPLES
+
+    tables = netmap.read_workbook(EXAMPLES / example)
+    counts = set()
+    for day in _DAYS:
+        fast, slow, n = _both_paths(tables, day, statuses, monkeypatch)
+        assert fast == slow, (example, day)
+        counts.add(n)
+    if example != "pima-county-211":  # its one tie has no dates
+        assert len(counts) > 1  # something ended or began between the days
+
+
+@pytest.fixture(scope="module")
+def generated_maps(tmp_path_factory):
+    from tests.test_columns import generate
+
+    folder = tmp_path_factory.mktemp("generated-projection")
+    for shape in ("hubs", "spread"):
+        generate.generate(2000, folder / shape, seed=11, shape=shape)
+    return {shape: netmap.read_workbook(folder / shape) for shape in ("hubs", "spread")}
+
+
+@pytest.mark.parametrize("shape", ["hubs", "spread"])
+@pytest.mark.parametrize("day", ["2024-06-30", "2026-11-24", "2031-01-01"])
+def test_rows_path_is_the_graph_path_on_generated_maps(generated_maps, shape, day, monkeypatch):
+    fast, slow, n = _both_paths(generated_maps[shape], day, ("active", None), monkeypatch)
+    assert n > 5000
+    assert fast == slow
+
+
+def test_rows_path_reads_no_edge_index(small_workbook):
+    from netmap.columns import attach_tables
+    from netmap.graphcache import prefetched, shared_cache
+
+    tables = netmap.read_workbook(small_workbook)
+    G = netmap.build_graph(tables)
+    with shared_cache():
+        attach_tables(G, tables)
+        P = project(G, as_of="2026-01-15")
+        assert not prefetched(G, "edges-by-type")
+    assert P.edges["P1", "P2"]["kinds"] == {"referral": 1, "collaboration": 1, "agreement": 1}
+
+
+def test_rows_path_keeps_the_graphs_order_by_hand(tmp_path, monkeypatch):
+    # Rows out of the graph's order: a pair named twice in one direction and once in the
+    # other, a planned tie and an ended one first to their pair, a former partner, an
+    # agreement whose first party comes late, awards of two streams interleaved.
+    from tests.conftest import write_csv_workbook
+
+    folder = write_csv_workbook(
+        tmp_path / "order",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "status"],
+                ["E", "Echo", "CBO", ""],
+                ["B", "Bravo", "CBO", "active"],
+                ["A", "Alpha", "CC", ""],
+                ["X", "Xray", "CBO", "former"],
+                ["C", "Charlie", "American Job Center", ""],
+            ],
+            "ties": [
+                ["source_id", "target_id", "kind", "strength", "start", "end"],
+                ["A", "C", "referral", "1", "2027-01-01", ""],
+                ["A", "B", "referral", "2", "", ""],
+                ["B", "A", "advisory", "3", "", ""],
+                ["A", "B", "collaboration", "1", "", ""],
+                ["C", "E", "referral", "", "", "2025-01-01"],
+                ["E", "C", "advisory", "2", "", ""],
+                ["X", "A", "referral", "1", "", ""],
+                ["A", "C", "advisory", "", "", ""],
+                ["C", "E", "collaboration", "2", "", ""],
+            ],
+            "agreements": [
+                ["id", "parties", "signed", "expires"],
+                ["M1", "C;A", "2024-01-01", ""],
+                ["M2", "B;C;A", "", "2026-12-31"],
+                ["M3", "X;E;C", "", ""],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id", "start", "end"],
+                ["F1", "Stream one", "C", "A", "", ""],
+                ["F2", "Stream two", "A", "E", "", ""],
+                ["F3", "Stream one", "B", "E", "", "2026-06-30"],
+                ["F4", "Stream one", "C", "B", "", ""],
+                ["F5", "Stream two", "E", "C", "2025-01-01", ""],
+            ],
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    assert tables.ok
+    for statuses in (None, ("active", None)):
+        for day in ("2024-06-30", "2026-01-01", "2027-06-30"):
+            fast, slow, n = _both_paths(tables, day, statuses, monkeypatch)
+            assert fast == slow, (statuses, day)
+            assert n >= 4
