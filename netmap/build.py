@@ -259,10 +259,57 @@ class _Deferred(nx.MultiDiGraph):
             setattr(self, name, getattr(built, name))
 
 
+def _partner_node(p: dict[str, Any], roster: Roster, map_id: str) -> dict[str, Any]:
+    """The node attributes of the partner of ``partners`` row ``p`` (its id's first row)."""
+    atype = roster.agency_types[p["agency_type_id"]]
+    return {
+        "label": "Partner",
+        "id": p["id"],
+        "map_id": map_id,
+        "name": p["name"],
+        "agency_type": atype.id,
+        "agency_type_name": atype.name,
+        "agency_type_as_written": p["agency_type"],
+        "category": atype.category,
+        "level": p["level"],
+        "region": p["region"],
+        "team": p["team"],
+        "status": p["status"],
+        "industry": p["industry"],
+        "website": p["website"],
+        "notes": p["notes"],
+        **_row_attrs("partners", p),
+        **_extras("partners", p),
+    }
+
+
+def partner_nodes(tables: Tables, *, map_id: str | None = None) -> dict[str, dict[str, Any]]:
+    """Partner id -> the attributes of its node in :func:`build_graph` of ``tables``, in
+    workbook order (the first row of an id makes the partner), without building the graph.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = build_graph(tables)
+    >>> rows = partner_nodes(tables)
+    >>> list(rows.values()) == [d for _, d in G.nodes(data=True) if d.get("label") == "Partner"]
+    True
+    """
+    map_id = _graph_attrs_map_id(tables, map_id)
+    out: dict[str, dict[str, Any]] = {}
+    for p in tables["partners"]:
+        if p["id"] not in out:
+            out[p["id"]] = _partner_node(p, tables.roster, map_id)
+    return out
+
+
+def _graph_attrs_map_id(tables: Tables, map_id: str | None) -> str:
+    return map_id or tables.map_id or default_map_id(tables.source)
+
+
 def _graph_attrs(tables: Tables, map_id: str | None) -> dict[str, Any]:
     """``G.graph`` of the map built from ``tables``."""
     return {
-        "map_id": map_id or tables.map_id or default_map_id(tables.source),
+        "map_id": _graph_attrs_map_id(tables, map_id),
         "roster": tables.roster.name,
         "source": tables.source,
         "files": dict(tables.files),
@@ -345,23 +392,11 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
 
     for p in tables["partners"]:
         atype = roster.agency_types[p["agency_type_id"]]
-        attrs = {
-            "name": p["name"],
-            "agency_type": atype.id,
-            "agency_type_name": atype.name,
-            "agency_type_as_written": p["agency_type"],
-            "category": atype.category,
-            "level": p["level"],
-            "region": p["region"],
-            "team": p["team"],
-            "status": p["status"],
-            "industry": p["industry"],
-            "website": p["website"],
-            "notes": p["notes"],
-            **_row_attrs("partners", p),
-            **_extras("partners", p),
-        }
-        pk = add_node("Partner", p["id"], **attrs)
+        pk = f"Partner:{p['id']}"
+        if pk not in nodes:
+            nodes[pk] = _partner_node(p, roster, map_id)
+            succ[pk] = {}
+            pred[pk] = {}
         add_edge(pk, node_key("AgencyType", atype.id), "IS_A")
         if p["region"]:
             rk = add_node("Region", slug(p["region"]), name=p["region"])

@@ -87,10 +87,21 @@ def is_active(data: dict[str, Any]) -> bool:
 
 def partners(G: nx.MultiDiGraph, *, active_only: bool = True) -> dict[str, dict[str, Any]]:
     """Partner id -> node attributes, in workbook order (a new dict each call)."""
-    everyone = cached(G, "partners", lambda: {d["id"]: d for d in nodes_of(G, "Partner").values()})
+    everyone = cached(G, "partners", lambda: _partner_dicts(G))
     if not active_only:
         return dict(everyone)
     return {k: d for k, d in everyone.items() if is_active(d)}
+
+
+def _partner_dicts(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
+    from netmap.columns import tables_of
+
+    tables = tables_of(G)
+    if tables is not None:  # the same dicts from the rows, without building a deferred graph
+        from netmap.build import partner_nodes
+
+        return partner_nodes(tables, map_id=G.graph["map_id"])
+    return {d["id"]: d for d in nodes_of(G, "Partner").values()}
 
 
 def recorded_roles(G: nx.MultiDiGraph) -> dict[str, set[str]]:
