@@ -213,3 +213,39 @@ def test_run_tables_lets_the_analyses_find_the_tables(monkeypatch):
     tables = netmap.read_workbook(_ROOT / "examples" / "tucson-behavioral-health")
     pipeline.run_tables(tables, as_of="2026-07-01")
     assert seen == [tables]
+
+
+def _both_paths(tables, day, read):
+    """``read(G, day)`` of a graph with its tables attached and of one without."""
+    from netmap.graphcache import shared_cache
+
+    with shared_cache():
+        G = netmap.build.deferred_graph(tables)
+        columns.attach_tables(G, tables)
+        rows = read(G, day)
+        built = netmap.build.is_deferred(G)
+    with shared_cache():
+        graph = read(netmap.build_graph(tables), day)
+    return rows, graph, built
+
+
+def _digraph(G, day):
+    D = arcs.partner_digraph(G, as_of=day)
+    return list(D.nodes(data=True)), set(D.edges), D.number_of_edges()
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("day", DAYS)
+def test_partner_digraph_and_arc_arrays_from_the_rows_equal_the_graphs(example, day):
+    tables = netmap.read_workbook(_ROOT / "examples" / example)
+    rows, graph, unbuilt = _both_paths(tables, day, _digraph)
+    assert rows == graph and unbuilt  # and the deferred graph was never built
+    rows, graph, unbuilt = _both_paths(tables, day, lambda G, d: arcs.arc_arrays(G, d))
+    assert rows[:2] == graph[:2] and unbuilt
+    assert np.array_equal(rows[2], graph[2]) and np.array_equal(rows[3], graph[3])
+
+
+@pytest.mark.parametrize("shape", ["hubs", "spread"])
+def test_partner_digraph_from_the_rows_equals_the_graphs_on_generated_maps(generated, shape):
+    rows, graph, unbuilt = _both_paths(netmap.read_workbook(generated[shape]), "2026-11-24", _digraph)
+    assert rows == graph and unbuilt and rows[2] > 10_000

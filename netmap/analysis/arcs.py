@@ -66,7 +66,16 @@ def _arcs(G: nx.MultiDiGraph, day: dt.date) -> tuple[dict[str, str], dict[str, A
 def arc_arrays(G: nx.MultiDiGraph, as_of: dt.date | str | None = None) -> tuple[list[str], list[Any], Any, Any]:
     """:func:`_arc_arrays` on ``as_of`` (default today), made once per shared cache."""
     day = as_date(as_of)
-    return cached(G, ("arc-arrays", day), lambda: _arc_arrays(G, day))
+    return cached(G, ("arc-arrays", day), lambda: _arc_arrays_of(G, day))
+
+
+def _arc_arrays_of(G: nx.MultiDiGraph, day: dt.date) -> tuple[list[str], list[Any], Any, Any]:
+    from netmap.columns import arc_arrays as from_rows
+    from netmap.columns import tables_of
+
+    tables = tables_of(G)
+    # The same arrays from the rows G was built from (tests/test_columns.py compares them).
+    return _arc_arrays(G, day) if tables is None else from_rows(tables, day)
 
 
 def _arc_arrays(G: nx.MultiDiGraph, day: dt.date) -> tuple[list[str], list[Any], Any, Any]:
@@ -126,7 +135,18 @@ def partner_digraph(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None) -
     Undirected ties, shared agreements and funding give arcs both ways; a ``ties``
     row marked directed gives one arc, source to target.
     """
-    _, category, arcs = _arcs(G, as_date(as_of))
+    day = as_date(as_of)
+    from netmap.columns import tables_of
+
+    if tables_of(G) is not None:
+        # From the arc arrays of the rows: the same nodes in the same order and the same arcs,
+        # added in (source, target) order rather than the order the graph lists them in.
+        ids, categories, src, dst = arc_arrays(G, day)
+        D = nx.DiGraph()
+        D.add_nodes_from((pid, {"category": cat}) for pid, cat in zip(ids, categories, strict=True))
+        D.add_edges_from(zip([ids[i] for i in src.tolist()], [ids[i] for i in dst.tolist()], strict=True))
+        return D
+    _, category, arcs = _arcs(G, day)
     D = nx.DiGraph()
     for pid, cat in category.items():
         D.add_node(pid, category=cat)
