@@ -73,6 +73,9 @@ class Formalisation:
         }
 
 
+_NONE: frozenset[str] = frozenset()  # a partner party to no current agreement
+
+
 @shares_cache
 def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, within_days: int = 90) -> Formalisation:
     """Agreements behind leadership ties, partners with roles but no agreement, expiries.
@@ -116,10 +119,15 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
     day = as_date(as_of)
     result = Formalisation(day, within_days)
     info = partners(G)
-    current: dict[str, set[str]] = {pid: set() for pid in info}
+    # The current agreements of each active partner, made on a partner's first one (most of a
+    # large map's partners are party to none).
+    current: dict[str, set[str]] = {}
     agreement_nodes = nodes_of(G, "Agreement")
+    nodes, pred = G._node, G._pred  # G.in_edges(n, data=True) read directly, in its order
     for n, d in agreement_nodes.items():
-        members = [G.nodes[u]["id"] for u, _, e in G.in_edges(n, data=True) if e.get("type") == "PARTY_TO"]
+        members = [
+            nodes[u]["id"] for u, keyed in pred[n].items() for e in keyed.values() if e.get("type") == "PARTY_TO"
+        ]
         # In the order the agreement lists its parties, however the graph was put together.
         listed = {pid: i for i, pid in enumerate(d.get("parties") or ())}
         members.sort(key=lambda pid: listed.get(pid, len(listed)))
@@ -148,8 +156,11 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
         )
         if is_current(d, day):
             for pid in members:
-                if pid in current:
-                    current[pid].add(d["id"])
+                if pid in info:
+                    found = current.get(pid)
+                    if found is None:
+                        found = current[pid] = set()
+                    found.add(d["id"])
 
     P = partner_graph(G, day)
     leaders = {pid for pid, d in info.items() if d.get("team") == "leadership"}
@@ -163,7 +174,7 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
                 pair = (a, b) if a <= b else (b, a)
                 # Both parties to the same agreement, and that agreement current today
                 # (the projection may still carry lapsed ones: judge them here, not there).
-                covered = bool(current[a] & current[b] & set(e["agreements"]))
+                covered = bool(current.get(a, _NONE) & current.get(b, _NONE) & set(e["agreements"]))
                 if e["ties"] or e["awards"]:
                     result.leadership_ties += 1
                     if covered:
@@ -176,6 +187,6 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
 
     with_roles = recorded_roles(G)
     for pid, d in info.items():
-        if pid in with_roles and not current[pid]:
+        if pid in with_roles and not current.get(pid):
             result.roles_without_agreement.append({"id": pid, "name": d.get("name"), "team": d.get("team")})
     return result

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
 
 from netmap.analysis._common import as_date, edges_of, partners, resolve_roster, shares_cache
-from netmap.project import CURRENT, LAPSED, PLANNED, award_state
+from netmap.project import CURRENT, LAPSED, PLANNED
 from netmap.roster import Roster
 
 __all__ = ["LAPSED_WITHIN_MONTHS", "Funding", "add_months", "funding", "hhi"]
@@ -192,33 +193,61 @@ def funding(
     nodes = G._node  # the node dicts themselves: G.nodes[...] makes a view per lookup
     for u, v, d in edges_of(G, "FUNDS"):
         stream = nodes[u]
-        state = award_state(d, day)
-        end = d.get("end")
+        recipient = nodes[v]
+        start, end = d.get("start"), d.get("end")
+        # award_state written out (a call per award is most of this loop on a large map).
+        if start is not None and start > day:
+            state = PLANNED
+        elif end is not None and end < day:
+            state = LAPSED
+        else:
+            state = CURRENT
         awards.append(
             {
                 "award_id": d["award_id"],
                 "stream_id": stream["id"],
                 "stream": stream["name"],
-                "recipient": nodes[v]["id"],
-                "recipient_name": nodes[v].get("name"),
-                "recipient_category": nodes[v].get("category"),
+                "recipient": recipient["id"],
+                "recipient_name": recipient.get("name"),
+                "recipient_category": recipient.get("category"),
                 "funder": d.get("funder_id"),
                 "source": d.get("source"),
                 "amount": d.get("amount"),
-                "start": d.get("start"),
+                "start": start,
                 "end": end,
                 "state": state,
                 "ending": state == CURRENT and end is not None and end <= horizon,
                 "days_left": (end - day).days if state == CURRENT and end is not None else None,
             }
         )
-    awards.sort(key=lambda a: a["award_id"])
+    awards.sort(key=itemgetter("award_id"))
     result.awards = awards
-    current = [a for a in awards if a["state"] == CURRENT]
 
+    # One pass groups the awards (in award order) by recipient and by stream, and the
+    # current ones by recipient.
+    current: list[dict[str, Any]] = []
     by_partner: dict[str, list[dict[str, Any]]] = {}
-    for a in current:
-        by_partner.setdefault(a["recipient"], []).append(a)
+    every_by_partner: dict[str, list[dict[str, Any]]] = {}
+    by_stream: dict[str, list[dict[str, Any]]] = {}
+    for a in awards:
+        pid = a["recipient"]
+        found = every_by_partner.get(pid)
+        if found is None:
+            every_by_partner[pid] = [a]
+        else:
+            found.append(a)
+        found = by_stream.get(a["stream_id"])
+        if found is None:
+            by_stream[a["stream_id"]] = [a]
+        else:
+            found.append(a)
+        if a["state"] == CURRENT:
+            current.append(a)
+            found = by_partner.get(pid)
+            if found is None:
+                by_partner[pid] = [a]
+            else:
+                found.append(a)
     for pid, mine in by_partner.items():
         streams: dict[str, float] = {}
         counts: dict[str, int] = {}
@@ -243,9 +272,6 @@ def funding(
 
     # Lapsed: no current award, and the last one ended within the window (older history
     # is not news). A planned award is named: the gap may already be bridged.
-    every_by_partner: dict[str, list[dict[str, Any]]] = {}
-    for a in awards:
-        every_by_partner.setdefault(a["recipient"], []).append(a)
     for pid, mine in every_by_partner.items():
         if pid in by_partner:
             continue
@@ -270,9 +296,6 @@ def funding(
         )
     result.lapsed.sort(key=lambda p: (-p["ended"].toordinal(), str(p["name"])))
 
-    by_stream: dict[str, list[dict[str, Any]]] = {}
-    for a in awards:
-        by_stream.setdefault(a["stream_id"], []).append(a)
     for sid, mine in by_stream.items():
         live = [a for a in mine if a["state"] == CURRENT]
         if live:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from statistics import mean
 from typing import Any
 
@@ -42,9 +43,10 @@ import networkx as nx
 
 from netmap.analysis._common import as_date, current_edges, partner_graph, partners, resolve_roster
 from netmap.build import slug
+from netmap.columns import tables_of
 from netmap.errors import UsageError
 from netmap.graphcache import ordered_subgraph
-from netmap.model import FREQUENCIES, SCORE_MAX, SCORES, TRUST_SCORES, VALUE_SCORES
+from netmap.model import FREQUENCIES, SCORE_MAX, SCORES, TRUST_SCORES, VALUE_SCORES, header_key
 from netmap.roster import Roster
 
 __all__ = ["RELIED_ON_RANK", "WEIGHTS", "TieQuality", "tie_distance", "tie_quality", "tie_weights"]
@@ -55,6 +57,7 @@ RELIED_ON_RANK = FREQUENCIES.index("weekly") + 1
 WEIGHTS: tuple[str, ...] = ("strength", "trust", "value")
 _TOP_OF_SCALE = {"strength": 3, "trust": SCORE_MAX, "value": SCORE_MAX}
 _SURVEY = ("frequency", *SCORES, "reported_by")
+_SURVEY_SET = frozenset(_SURVEY)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -202,12 +205,17 @@ def tie_quality(
     """
     day = as_date(as_of)
     resolve_roster(G, roster)
+    tables = tables_of(G)
+    if tables is not None and _SURVEY_SET.isdisjoint(header_key(h) for h in tables.columns.get("ties", ())):
+        # The rows the graph was built from have no survey column, so no tie carries a survey
+        # key (netmap.build adds only the columns written; an unknown column never takes a
+        # survey name): the answer of the scan below, without reading every tie.
+        return None
     ties = current_edges(G, "TIED_TO", day)
     # A map without survey columns (most maps) carries none of their keys: one C-level set
     # test per tie tells, before any row is gathered. (Not only the first tie: a stored map
     # drops a key whose value is blank.)
-    survey = frozenset(_SURVEY)
-    if all(survey.isdisjoint(d) for _, _, d in ties):
+    if all(map(_SURVEY_SET.isdisjoint, map(itemgetter(2), ties))):  # at C speed
         return None
     P, rows = _partner_rows(G, day)
     if region is not None:

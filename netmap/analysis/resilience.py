@@ -143,7 +143,9 @@ def resilience(
     result = Resilience(len(core), total_crossing)
     same_kind = Counter((d.get("agency_type"), d.get("region")) for d in info.values())
 
-    for pid in P:
+    adjacency = P._adj  # the degree as P.degree(pid) counts it, without a view per partner
+    rows = result.partners
+    for pid, nbrs in adjacency.items():
         d = info[pid]
         # The only partner of its type in its region: the type goes missing with it.
         alone = same_kind[d.get("agency_type"), d.get("region")] == 1
@@ -159,15 +161,25 @@ def resilience(
             after = P.copy()
             after.remove_node(pid)
             impact = _impact(P, after, core, pid)
-        row = {"id": pid, "name": d.get("name"), "degree": P.degree(pid), **impact}
+        row = {"id": pid, "name": d.get("name"), "degree": len(nbrs) + (pid in nbrs), **impact}
         row["types_lost"] = [d.get("agency_type_name")] if alone else []
-        result.partners.append(row)
-    result.partners.sort(key=lambda r: (*_rank(r), -r["degree"], str(r["name"])))
+        rows.append(row)
+    # _rank's key written out (every row has its types_lost): one tuple per row, no calls.
+    rows.sort(
+        key=lambda r: (
+            -r["largest_component_loss"],
+            -len(r["types_lost"]),
+            -r["cross_category_ties_lost"],
+            -r["degree"],
+            str(r["name"]),
+        )
+    )
 
     champions: dict[str, list[dict[str, Any]]] = {}
+    nodes = G._node  # the node dicts themselves: G.nodes[...] is a view per lookup
     for u, v, _ in edges_of(G, "WORKS_AT"):
-        if G.nodes[u].get("champion") and G.nodes[v]["id"] in P:
-            champions.setdefault(G.nodes[v]["id"], []).append(G.nodes[u])
+        if nodes[u].get("champion") and nodes[v]["id"] in P:
+            champions.setdefault(nodes[v]["id"], []).append(nodes[u])
 
     # P holds only what is current on the day: a tie with no agreement and no award behind
     # it is informal, carried by people alone.

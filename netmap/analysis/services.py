@@ -59,7 +59,10 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +80,8 @@ __all__ = ["ANY_POPULATION", "DUPLICATED_AT", "ServiceInventory", "has_services"
 DUPLICATED_AT = 3
 ANY_POPULATION = "(any population)"
 NO_REGION = "(no region)"
+_DATA = itemgetter(2)  # an edge's data, of a (u, v, data) tuple
+_KIND = methodcaller("get", "kind")
 
 
 def has_services(G: nx.MultiDiGraph) -> bool:
@@ -254,23 +259,26 @@ def _coverage(
         mine = by_region[region]
         cells: dict[tuple[str, str | None], dict[str, Any]] = {}
         service_names: dict[str, str] = {}
+        listed_in: dict[tuple[str, str | None], set[str]] = {}  # the provider ids of each cell
         for r in mine:
             service_names[r["service"]] = r["service_name"]
-            cell = cells.setdefault(
-                (r["service"], r["population"]),
-                {
+            key = (r["service"], r["population"])
+            cell = cells.get(key)
+            if cell is None:  # made once per cell, not per row
+                population = r["population"]
+                cell = cells[key] = {
                     "region": region,
                     "service": r["service"],
                     "service_name": r["service_name"],
                     "known": r["known"],
-                    "population": r["population"],
-                    "population_name": pop_names.get(r["population"], r["population"])
-                    if r["population"]
-                    else ANY_POPULATION,
+                    "population": population,
+                    "population_name": pop_names.get(population, population) if population else ANY_POPULATION,
                     "providers": [],
-                },
-            )
-            if r["partner"] not in {p["id"] for p in cell["providers"]}:
+                }
+                listed_in[key] = set()
+            listed = listed_in[key]
+            if r["partner"] not in listed:
+                listed.add(r["partner"])
                 cell["providers"].append({"id": r["partner"], "name": names.get(r["partner"], r["partner"])})
         pops = sorted({r["population"] for r in mine if r["population"]}, key=lambda p: pop_names.get(p, p))
 
@@ -294,8 +302,12 @@ def _coverage(
             }
         )
         # Deserts: the services a served population needs and gets from no one here.
+        served: dict[str | None, set[str]] = {}  # population -> the taxonomy's services it gets here
+        for s, p in cells:
+            if s in tax.services:
+                served.setdefault(p, set()).add(s)
         for pop in pops:
-            gets = {s for (s, p) in cells if p == pop and s in tax.services}
+            gets = served.get(pop, set())
             needed: dict[str, list[str]] = {}
             for pw in tax.pathways:
                 on = gets & set(pw.steps)
@@ -373,20 +385,51 @@ def _capacity(
     ]
 
 
-def _referrals(G: nx.MultiDiGraph, rows: list[dict[str, Any]], day: dt.date) -> set[frozenset[str]]:
-    """Pairs of partner ids with a current referral tie, either direction."""
+def _referrals(G: nx.MultiDiGraph, rows: list[dict[str, Any]], day: dt.date) -> dict[str, set[str]]:
+    """Partner id -> the partners it has a current referral tie with, either direction.
+
+    Only the ties between two providers of ``rows`` are kept: the pathways ask about no
+    other partner.
+    """
     nodes = G._node
-    pairs: set[frozenset[str]] = set()
-    for u, v, d in current_edges(G, "TIED_TO", day):
-        if slug(str(d.get("kind") or "")) == "referral" and u != v:
+    referred: dict[str, set[str]] = {}
+
+    def link(a: str, b: str) -> None:
+        found = referred.get(a)
+        if found is None:
+            referred[a] = {b}
+        else:
+            found.add(b)
+
+    providers = {r["partner"] for r in rows}
+    for u, v, _ in _referral_ties(current_edges(G, "TIED_TO", day)):
+        if u != v:
             a, b = (nodes.get(u) or {}).get("id"), (nodes.get(v) or {}).get("id")
-            if a and b:
-                pairs.add(frozenset((a, b)))
+            if a and b and a != b and a in providers and b in providers:
+                link(a, b)
+                link(b, a)
     for r in rows:
         for other in [*(r["data"].get("refers_to") or ()), *(r["data"].get("accepts_referrals_from") or ())]:
-            if other and other != r["partner"]:
-                pairs.add(frozenset((r["partner"], str(other))))
-    return pairs
+            if other and other != r["partner"] and str(other) != r["partner"]:
+                link(r["partner"], str(other))
+                link(str(other), r["partner"])
+    return referred
+
+
+def _referral_ties(ties: list[tuple[str, str, dict[str, Any]]]) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    """The ties whose kind is ``referral`` (by its slug), in their order.
+
+    A map has a handful of kinds and most ties are not referrals: the kinds are read and
+    the ties picked at C speed (``map``, ``compress``), each kind judged once.
+    """
+    kinds = list(map(_KIND, map(_DATA, ties)))
+    try:
+        wanted = {k for k in set(kinds) if slug(str(k or "")) == "referral"}
+    except TypeError:  # a kind that is no text (a graph put together by hand): one by one
+        return [e for e, k in zip(ties, kinds, strict=True) if slug(str(k or "")) == "referral"]
+    if not wanted:
+        return []
+    return compress(ties, map(wanted.__contains__, kinds))
 
 
 def _pathways(
@@ -394,7 +437,7 @@ def _pathways(
     rows: list[dict[str, Any]],
     tax: ServiceTaxonomy,
     names: dict[str, str],
-    referrals: set[frozenset[str]],
+    referred: dict[str, set[str]],
 ) -> None:
     providers: dict[tuple[str | None, str], set[str]] = {}
     for r in rows:
@@ -405,6 +448,14 @@ def _pathways(
     for s in tax.services.values():
         pairs += [("needs", s.id, s.id, n) for n in s.needs]
     pw_names = {pw.id: pw.name for pw in tax.pathways}
+    listed: dict[tuple[str | None, str], list[str]] = {}  # the sorted names of a step's providers
+
+    def named(region: str | None, service: str, ids: set[str]) -> list[str]:
+        found = listed.get((region, service))
+        if found is None:
+            found = listed[region, service] = sorted(names.get(x, x) for x in ids)
+        return list(found)
+
     regions = sorted({r["region"] for r in rows}, key=lambda x: (x is None, _region_key(x)))
     for region in regions:
         for kind, ident, a, b in pairs:
@@ -415,7 +466,9 @@ def _pathways(
                 continue  # nobody offers the service here: what it needs does not matter
             if not pa or not pb:
                 state = "step-missing"
-            elif pa & pb or any(frozenset((x, y)) in referrals for x in pa for y in pb):
+            # A referral between a provider of each (each partner's referral partners: one
+            # set test per provider of the first step, not a lookup per pair).
+            elif pa & pb or any(not pb.isdisjoint(referred.get(x, ())) for x in pa):
                 state = "linked"
             else:
                 state = "no-referral"
@@ -430,8 +483,8 @@ def _pathways(
                     "from_name": tax.services[a].name,
                     "to": b,
                     "to_name": tax.services[b].name,
-                    "from_providers": sorted(names.get(x, x) for x in pa),
-                    "to_providers": sorted(names.get(x, x) for x in pb),
+                    "from_providers": named(region, a, pa),
+                    "to_providers": named(region, b, pb),
                     "state": state,
                 }
             )

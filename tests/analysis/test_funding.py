@@ -8,6 +8,7 @@ import pytest
 
 from netmap.analysis.funding import add_months, funding, hhi
 from tests.analysis.conftest import AS_OF
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
 
 
 def test_partners_hhi_by_hand(two):
@@ -121,3 +122,44 @@ def test_lapsed_funding_names_the_partner_and_the_end(make_graph):
     assert [p["id"] for p in later["lapsed"]] == ["C"]
     assert funding(make_graph(lapsing_book()), as_of="2027-09-01", lapsed_within_months=12).lapsed == []
     assert funding(make_graph(lapsing_book()), as_of="2027-10-01").lapsed == []
+
+
+# Issue 24: the awards are grouped in one pass, their state judged inline; checked here
+# against award_state and plain counts, on the examples and generated maps at several days.
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_awards_states_and_groups_follow_the_rules(name, tmp_path_factory):
+    import netmap
+    from netmap.project import award_state
+
+    G = netmap.build_graph(workbook(name, tmp_path_factory))
+    funds = {d["award_id"]: d for _, _, d in G.edges(data=True) if d.get("type") == "FUNDS"}
+    states = set()
+    for day in DAYS:
+        when = dt.date.fromisoformat(day)
+        money = funding(G, as_of=day)
+        assert [a["award_id"] for a in money.awards] == sorted(funds)
+        assert [a["state"] for a in money.awards] == [award_state(funds[a], when) for a in sorted(funds)]
+        states.update(a["state"] for a in money.awards)
+        current = [a for a in money.awards if a["state"] == "current"]
+        per_partner = {p["id"]: p["awards"] for p in money.partners}
+        assert per_partner == {r: sum(a["recipient"] == r for a in current) for r in {a["recipient"] for a in current}}
+        per_stream = {s["id"]: (s["awards"], s["awards_all"]) for s in money.streams}
+        assert list(per_stream) == list(dict.fromkeys(a["stream_id"] for a in money.awards))
+        for sid, counts in per_stream.items():
+            assert counts == (
+                sum(a["stream_id"] == sid for a in current),
+                sum(a["stream_id"] == sid for a in money.awards),
+            )
+        assert [f["recipient"] for f in money.flows] == [a["recipient"] for a in current if a["funder"]]
+    if name.startswith("generated-"):
+        assert states == {"current", "lapsed", "planned"}
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_factory):
+    tables = workbook(name, tmp_path_factory)
+    for day in DAYS:
+        rows, graph = both_paths(tables, funding, as_of=day)
+        assert rows.to_dict() == graph.to_dict()

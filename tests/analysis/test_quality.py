@@ -40,6 +40,7 @@ import pytest
 import netmap
 from netmap.analysis import analyze
 from netmap.analysis.quality import tie_distance, tie_quality, tie_weights
+from tests.analysis.maps import DAYS, WORKBOOKS, as_dict, both_paths, workbook
 from tests.conftest import write_csv_workbook
 
 DAY = "2026-11-24"
@@ -361,3 +362,44 @@ def test_a_bad_weight_is_one_line_and_exit_2(survey_folder, command):
     result = cli(command, survey_folder, "--weight", "love")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == ["netmap: --weight 'love' is not one of none, strength, trust, value"]
+
+
+# The rows' path (issue 24): a workbook without survey columns is answered from its header.
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_factory):
+    tables = workbook(name, tmp_path_factory)
+    for day in DAYS:
+        rows, graph = both_paths(tables, tie_quality, as_of=day)
+        assert as_dict(rows) == as_dict(graph)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_both_paths_agree_on_a_survey(tmp_path, day):
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "survey", SURVEY))
+    rows, graph = both_paths(tables, tie_quality, as_of=day)
+    assert as_dict(rows) == as_dict(graph)
+    if day == DAY:
+        assert rows is not None  # the survey is read, not skipped
+
+
+def test_both_paths_agree_with_unknown_columns_like_survey_ones(tmp_path):
+    """Unknown columns near the survey's names never become a survey attribute."""
+    sheets = copy.deepcopy(SURVEY)
+    keep = [0, 1, 2, 11]  # source, target, kind, end: no survey column left
+    sheets["ties"] = [[row[i] for i in keep] + [row[4], row[10]] for row in SURVEY["ties"]]
+    sheets["ties"][0][-2:] = ["Reliability score", "reported by whom"]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "survey", sheets))
+    rows, graph = both_paths(tables, tie_quality, as_of=DAY)
+    assert rows is None and graph is None
+
+
+def test_no_unknown_column_takes_a_survey_name():
+    """The rows' path trusts this: only a survey column itself gives a tie a survey key."""
+    from netmap.build import extra_attr
+    from netmap.model import TIE_SURVEY_COLUMNS
+
+    for name in TIE_SURVEY_COLUMNS:
+        for header in (name, name.upper(), f" {name} ", name.replace("_", " ")):
+            assert extra_attr("ties", header) not in TIE_SURVEY_COLUMNS

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from netmap.analysis.resilience import resilience
 from tests.analysis.conftest import SIX
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
 
 
 def test_partner_departures_by_hand(six):
@@ -71,3 +74,34 @@ def test_single_partner(make_graph):
     d = resilience(make_graph({"partners": [["id", "name", "agency_type"], ["A", "A", "CC"]]})).to_dict()
     assert d["partners"][0]["largest_component_loss"] == 0
     assert d["people"] == [] and d["key_person"] is None
+
+
+# Issue 24: degrees read off the projection's own dicts, the ranking key written out;
+# checked against P.degree and the ranking rule on the examples and generated maps.
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_partner_rows_degree_and_ranking_follow_the_rules(name, tmp_path_factory):
+    import netmap
+    from netmap.analysis._common import partner_graph
+    from netmap.analysis.resilience import _rank
+    from netmap.graphcache import shared_cache
+
+    G = netmap.build_graph(workbook(name, tmp_path_factory))
+    for day in DAYS:
+        with shared_cache():
+            result = resilience(G, as_of=day)
+            P = partner_graph(G, day)
+            assert [r["id"] for r in result.partners] != [] or P.number_of_nodes() == 0
+            assert sorted(r["id"] for r in result.partners) == sorted(P)
+            assert [r["degree"] for r in result.partners] == [P.degree(r["id"]) for r in result.partners]
+            ranked = sorted(result.partners, key=lambda r: (*_rank(r), -r["degree"], str(r["name"])))
+            assert result.partners == ranked
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_factory):
+    tables = workbook(name, tmp_path_factory)
+    for day in DAYS:
+        rows, graph = both_paths(tables, resilience, as_of=day)
+        assert rows.to_dict() == graph.to_dict()

@@ -11,6 +11,7 @@ import pytest
 import netmap
 from netmap.analysis.services import has_services, service_inventory
 from netmap.errors import UsageError
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
 
 DAY = "2026-12-07"
 
@@ -246,3 +247,62 @@ def test_tucson_matches_its_service_texts_to_the_taxonomy():
     inv = service_inventory(netmap.read_graph("examples/tucson-behavioral-health"), as_of="2026-11-24")
     services = [s["id"] for s in inv.regions[0]["services"]]
     assert services[:4] == ["case-management", "career-counseling", "adult-education", "job-placement"]
+
+
+# Issue 24: the pathways read each partner's referral partners instead of every pair of
+# providers; the states are those of the rule, checked here the plain way.
+
+
+def _pathway_states_by_the_rule(G, inv, day):
+    """Each pathway entry's state, from the inventory's cells and every current referral
+    tie or services row between two partners (either direction), pair by pair."""
+    from netmap.project import current_edges
+    from netmap.roster import slug
+
+    providers: dict = {}
+    for cell in inv.cells:
+        providers.setdefault((cell["region"], cell["service"]), set()).update(p["id"] for p in cell["providers"])
+    pairs = set()
+    for u, v, d in current_edges(G, "TIED_TO", day):
+        a, b = G.nodes[u].get("id"), G.nodes[v].get("id")
+        if slug(str(d.get("kind") or "")) == "referral" and a and b and a != b:
+            pairs.add(frozenset((a, b)))
+    for u, _, d in G.edges(data=True):
+        if d.get("type") == "PROVIDES":
+            for other in [*d.get("refers_to", ()), *d.get("accepts_referrals_from", ())]:
+                if other and other != G.nodes[u]["id"]:
+                    pairs.add(frozenset((G.nodes[u]["id"], str(other))))
+    states = []
+    for p in inv.pathways:
+        pa, pb = providers.get((p["region"], p["from"]), set()), providers.get((p["region"], p["to"]), set())
+        if not pa or not pb:
+            states.append("step-missing")
+        elif pa & pb or any(frozenset((x, y)) in pairs for x in pa for y in pb):
+            states.append("linked")
+        else:
+            states.append("no-referral")
+    return states
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_pathway_states_follow_the_rule_on_examples_and_generated_maps(name, tmp_path_factory):
+    G = netmap.build_graph(workbook(name, tmp_path_factory))
+    seen = set()
+    for day in DAYS:
+        inv = service_inventory(G, as_of=day)
+        got = [p["state"] for p in inv.pathways]
+        assert got == _pathway_states_by_the_rule(G, inv, dt.date.fromisoformat(day))
+        for p in inv.pathways:
+            names = {x["name"] for c in inv.cells if c["region"] == p["region"] for x in c["providers"]}
+            assert p["from_providers"] == sorted(p["from_providers"]) and set(p["from_providers"]) <= names
+        seen.update(got)
+    if name.startswith("generated-"):
+        assert {"linked", "no-referral", "step-missing"} <= seen, seen
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_factory):
+    tables = workbook(name, tmp_path_factory)
+    for day in DAYS:
+        rows, graph = both_paths(tables, service_inventory, as_of=day)
+        assert rows.to_dict() == graph.to_dict()
