@@ -200,7 +200,7 @@ def _scopes(everyone: dict[str, dict[str, Any]], roster: Roster, level: str) -> 
     statewide scope). Local types: every region of the map, so a region whose local
     partners are all missing still shows up.
     """
-    regions: list[str | None] = []
+    regions: dict[str | None, None] = {}  # a dict: in order, and found without a list scan
     for d in everyone.values():
         t = roster.agency_types.get(d.get("agency_type"))
         s = side(d, t.level if t else None)
@@ -211,8 +211,8 @@ def _scopes(everyone: dict[str, dict[str, Any]], roster: Roster, level: str) -> 
         else:
             wanted = r is not None or s == "local"
         if wanted and r not in regions:
-            regions.append(r)
-    return regions or [STATEWIDE]
+            regions[r] = None
+    return list(regions) or [STATEWIDE]
 
 
 def _counts_at(d: dict[str, Any], roster: Roster) -> tuple[str, ...]:
@@ -247,12 +247,16 @@ def _listed_levels(everyone: dict[str, dict[str, Any]], roster: Roster, region: 
         if is_state_level(d, roster):
             if region is None or r in (region, None):
                 listed.add("state")
+                if len(listed) == len(LEVELS):
+                    break  # both levels listed: nothing more to find
             continue
         if d.get("level") == "national" or (region is not None and r != region):
             continue
         t = roster.agency_types.get(d.get("agency_type"))
         if side(d, t.level if t else None) == "local" or r is not None:
             listed.add("local")
+            if len(listed) == len(LEVELS):
+                break  # both levels listed: nothing more to find
     return listed
 
 
@@ -282,18 +286,21 @@ def _assessed(scope: str, listed: set[str]) -> tuple[list[str], list[NotAssessed
 def _state_tied(active: dict[str, dict[str, Any]], roster: Roster, P: nx.Graph, region: str | None) -> bool | None:
     """Whether an active local partner (of ``region`` if given) is tied to a state-level one."""
     state = {k for k, d in active.items() if is_state_level(d, roster)}
-    local = [
-        k
-        for k, d in active.items()
-        if k not in state
-        and d.get("level") != "national"
-        and "local" in _counts_at(d, roster)
-        and (region is None or d.get("region") == region)
-    ]
-    if not local:
-        return None
     adj = P._adj  # the neighbour dicts themselves, not a view per partner
-    return any(other in state for k in local for other in adj.get(k, {}))
+    empty: dict[str, Any] = {}
+    any_local = False
+    # Partners in order; the first local one tied to the state level answers (no list of all).
+    for k, d in active.items():
+        if (
+            k not in state
+            and d.get("level") != "national"
+            and (region is None or d.get("region") == region)
+            and "local" in _counts_at(d, roster)
+        ):
+            any_local = True
+            if any(other in state for other in adj.get(k, empty)):
+                return True
+    return False if any_local else None
 
 
 @shares_cache

@@ -177,11 +177,18 @@ def regions(
     # Counted once, not once per region (a statewide map has 10,000 partners and 100 regions).
     listed = Counter(d.get("region") for d in everyone.values())
     active_in = Counter(d.get("region") for d in active.values())
+    # The local lines by region, grouped once, not filtered again per region (500 regions).
+    lines_in: dict[str | None, dict[str, RequirementStatus]] = {}
+    for r in gaps.minimum_teams:
+        if r.level == "local":
+            lines_in.setdefault(r.region, {})[r.requirement_id] = r
+    no_lines: dict[str, RequirementStatus] = {}
     rows = []
     for name in names:
         cells = [row["cells"][name] for row in matrix]
-        lines = {r.requirement_id: r for r in gaps.minimum_teams if r.level == "local" and r.region == name}
+        lines = lines_in.get(name, no_lines)
         met = [r for r in lines.values() if r.met]
+        met_ids = {m.requirement_id for m in met}
         link = by_region.get(name, {})
         state_partners = list(dict.fromkeys(x["state_partner"] for x in link.get("links", [])))
         state_ties = {p: 0 for p in state_partners}
@@ -198,7 +205,7 @@ def regions(
                 missing_types=[row["agency_type"] for row in matrix if row["cells"][name] == MISSING],
                 minimum_met=len(met),
                 minimum_total=len(requirements),
-                minimum_unmet=[r.name for r in requirements if r.id not in {m.requirement_id for m in met}],
+                minimum_unmet=[r.name for r in requirements if r.id not in met_ids],
                 state_linked=bool(link.get("linked")),
                 state_partners=state_partners,
                 state_partner_names=[everyone[p].get("name") or p if p in everyone else p for p in state_partners],
