@@ -46,6 +46,9 @@ from netmap.analysis._common import (
     shares_cache,
     side,
 )
+from netmap.build import slug
+from netmap.columns import tables_of
+from netmap.ingest.validate import Tables
 from netmap.roster import Roster
 
 __all__ = ["LEVELS", "MISSING", "PERIPHERAL", "PRESENT", "SCOPES", "NotAssessed", "RosterGaps", "roster_gaps"]
@@ -457,12 +460,21 @@ def _population_gaps(
 ) -> list[PopulationGap]:
     """Populations served in a region whose calling partner type is absent there and statewide."""
     served: dict[tuple[str, str | None], dict[str, None]] = {}
-    for u, v, _ in edges_of(G, "SERVES"):
-        partner = G.nodes[u]
-        if partner.get("id") not in active:
-            continue
-        # A dict keeps the first-served order and finds repeats without a list scan.
-        served.setdefault((G.nodes[v]["id"], partner.get("region")), {})[partner["id"]] = None
+    tables = tables_of(G)
+    if tables is not None:
+        # From the rows, in the graph's order: partners in workbook order, each one's
+        # populations in the order its services rows first name them.
+        pops_of = _served_by(tables)
+        for pid, d in active.items():
+            for pop_id in pops_of.get(pid, ()):
+                served.setdefault((pop_id, d.get("region")), {})[pid] = None
+    else:
+        for u, v, _ in edges_of(G, "SERVES"):
+            partner = G.nodes[u]
+            if partner.get("id") not in active:
+                continue
+            # A dict keeps the first-served order and finds repeats without a list scan.
+            served.setdefault((G.nodes[v]["id"], partner.get("region")), {})[partner["id"]] = None
     # (type, region) pairs present, so each check is a lookup: a scan of every partner per
     # population, region and type grows with the square of the map.
     present = {(d.get("agency_type"), d.get("region")) for d in active.values()}
@@ -478,3 +490,21 @@ def _population_gaps(
             if not there:
                 gaps.append(PopulationGap(pop_id, population.name, where, tid, roster.agency_types[tid].name, list(by)))
     return gaps
+
+
+def _served_by(tables: Tables) -> dict[str, dict[str, None]]:
+    """Partner id -> the ids of the populations its ``services`` rows name, in row order.
+
+    As :func:`netmap.build.build_graph` makes its ``SERVES`` edges: one per population a
+    row names, a population the roster does not know under its ``custom-`` id.
+    """
+    found: dict[str, dict[str, None]] = {}
+    for s in tables["services"]:
+        written = s.get("populations") or ((s["population"],) if s.get("population") else (None,))
+        ids = s.get("population_ids") or (s.get("population_id"),) * len(written)
+        for text, pop_id in zip(written, ids, strict=True):
+            if text and not pop_id:
+                pop_id = "custom-" + slug(text)
+            if pop_id:
+                found.setdefault(s["partner_id"], {})[pop_id] = None
+    return found

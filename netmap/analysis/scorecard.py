@@ -520,13 +520,18 @@ def _performance(
     recorded: dict[str, set[str]],
 ) -> Condition:
     day = formal.as_of
-    sharing = [
-        d["id"] for d in nodes_of(G, "Agreement").values() if d.get("type") == "data-sharing" and is_current(d, day)
-    ]
     tables = tables_of(G)
     if tables is not None:
+        # From the rows: an agreement is its id's first row, as its node is (netmap.build).
+        first: dict[str, dict[str, Any]] = {}
+        for a in tables["agreements"]:
+            first.setdefault(a["id"], a)
+        sharing = [k for k, a in first.items() if a["type"] == "data-sharing" and is_current(a, day)]
         sharing_ties = _sharing_ties_of(tables, info, P.graph["as_of"])
     else:
+        sharing = [
+            d["id"] for d in nodes_of(G, "Agreement").values() if d.get("type") == "data-sharing" and is_current(d, day)
+        ]
         # Each tie is in the adjacency twice (a projection has no self-loops); read without views.
         ties = chain.from_iterable(map(dict.values, P._adj.values()))
         sharing_ties = sum(map(contains, map(itemgetter("kinds"), ties), repeat("data-sharing"))) // 2

@@ -9,6 +9,7 @@ from netmap.analysis._common import is_state_level, partner_graph, partners, sid
 from netmap.analysis.gaps import LEVELS, _counts_at, _listed_levels, _scopes, _state_tied, roster_gaps
 from netmap.roster import Requirement, Rule, load_roster
 from tests.analysis import paths
+from tests.conftest import write_csv_workbook
 
 
 def _status(result, level, region, atype):
@@ -380,3 +381,42 @@ def test_state_tied_by_hand(two, six):
     found = {region: _state_tied(partners(two), roster, P, region) for region in (None, "North", "West", "Nowhere")}
     assert found == {None: True, "North": True, "West": True, "Nowhere": None}
     assert _state_tied(partners(six), roster, partner_graph(six, None), None) is False
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_rows_path_gives_the_graphs_roster_gaps(name, generated_maps):
+    tables = paths.tables_of_map(name, generated_maps)
+    gaps = 0
+    for day in paths.DAYS:
+        rows, graph = paths.both_paths(tables, lambda G, day=day: roster_gaps(G, as_of=day, scope="all").to_dict())
+        assert rows == graph, day
+        gaps += len(rows["population_gaps"])
+    if name in paths.SHAPES or name == "pima-county-211":
+        assert gaps > 0  # populations served without the partner they call for: the rows path read them
+
+
+def test_population_gaps_from_the_rows_by_hand(tmp_path):
+    """Two populations on one row, one the roster does not know, a former partner's service:
+    the rows path finds the graph's gaps in the graph's order."""
+    folder = write_csv_workbook(
+        tmp_path / "wb",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region", "status"],
+                ["A", "Alpha", "Community-based organizations", "local", "North", ""],
+                ["B", "Beta", "Community-based organizations", "local", "South", ""],
+                ["C", "Gamma", "Community-based organizations", "local", "South", "former"],
+            ],
+            "services": [
+                ["partner_id", "service", "population"],
+                ["B", "Shelter", "Veterans; People experiencing homelessness"],
+                ["A", "Meals", "People experiencing homelessness"],
+                ["A", "Rides", "Astronauts"],
+                ["C", "Meals", "Veterans"],
+            ],
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    rows, graph = paths.both_paths(tables, lambda G: roster_gaps(G, as_of="2026-07-01").to_dict()["population_gaps"])
+    assert rows == graph
+    assert [(g["region"], g["population_id"], g["served_by"]) for g in rows] == [("South", "veterans", ["B"])]
