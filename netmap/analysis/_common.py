@@ -90,7 +90,9 @@ def partners(G: nx.MultiDiGraph, *, active_only: bool = True) -> dict[str, dict[
     everyone = cached(G, "partners", lambda: _partner_dicts(G))
     if not active_only:
         return dict(everyone)
-    return {k: d for k, d in everyone.items() if is_active(d)}
+    # Filtered once per shared cache, copied per call: a copy is a fraction of a filter.
+    active = cached(G, "active-partners", lambda: {k: d for k, d in everyone.items() if d.get("status") in ACTIVE})
+    return dict(active)
 
 
 def _partner_dicts(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
@@ -108,9 +110,16 @@ def recorded_roles(G: nx.MultiDiGraph) -> dict[str, set[str]]:
     """Partner id -> ids of the roles it performs (partners with a ``roles`` row only).
 
     Shared by the role gaps and the scorecard within one :func:`shared_cache`; read-only.
+    A mapping: look partners up, do not rely on its order (the rows path,
+    :func:`netmap.columns.tables_of`, lists them in ``roles`` row order).
     """
 
     def make() -> dict[str, set[str]]:
+        from netmap.columns import tables_of
+
+        tables = tables_of(G)
+        if tables is not None:
+            return _recorded_roles_of(tables)
         nodes = G._node  # the node dicts themselves: G.nodes[...] is a view per lookup
         out: dict[str, set[str]] = {}
         for u, v, _ in edges_of(G, "PERFORMS"):
@@ -122,6 +131,24 @@ def recorded_roles(G: nx.MultiDiGraph) -> dict[str, set[str]]:
         return out
 
     return cached(G, "recorded-roles", make)
+
+
+def _recorded_roles_of(tables: Any) -> dict[str, set[str]]:
+    """:func:`recorded_roles` from the rows the graph was built from (:mod:`netmap.columns`).
+
+    Each ``roles`` row is one ``PERFORMS`` edge from its (known) partner to its (roster)
+    role. Partners come in the order of their first ``roles`` row, not the graph's: no
+    caller reads the order (lookups and counts only), and putting them in the graph's
+    order would cost as much as reading the graph.
+    """
+    found: dict[str, set[str]] = {}
+    for r in tables["roles"]:
+        pid = r["partner_id"]
+        roles = found.get(pid)
+        if roles is None:
+            roles = found[pid] = set()
+        roles.add(r["role_id"])
+    return found
 
 
 # Above this many partners, ``backend="auto"`` runs the hot algorithms on python-igraph

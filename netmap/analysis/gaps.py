@@ -46,6 +46,9 @@ from netmap.analysis._common import (
     shares_cache,
     side,
 )
+from netmap.build import slug
+from netmap.columns import tables_of
+from netmap.ingest.validate import Tables
 from netmap.roster import Roster
 
 __all__ = ["LEVELS", "MISSING", "PERIPHERAL", "PRESENT", "SCOPES", "NotAssessed", "RosterGaps", "roster_gaps"]
@@ -200,7 +203,7 @@ def _scopes(everyone: dict[str, dict[str, Any]], roster: Roster, level: str) -> 
     statewide scope). Local types: every region of the map, so a region whose local
     partners are all missing still shows up.
     """
-    regions: list[str | None] = []
+    regions: dict[str | None, None] = {}  # a dict: in order, and found without a list scan
     for d in everyone.values():
         t = roster.agency_types.get(d.get("agency_type"))
         s = side(d, t.level if t else None)
@@ -211,8 +214,8 @@ def _scopes(everyone: dict[str, dict[str, Any]], roster: Roster, level: str) -> 
         else:
             wanted = r is not None or s == "local"
         if wanted and r not in regions:
-            regions.append(r)
-    return regions or [STATEWIDE]
+            regions[r] = None
+    return list(regions) or [STATEWIDE]
 
 
 def _counts_at(d: dict[str, Any], roster: Roster) -> tuple[str, ...]:
@@ -247,12 +250,16 @@ def _listed_levels(everyone: dict[str, dict[str, Any]], roster: Roster, region: 
         if is_state_level(d, roster):
             if region is None or r in (region, None):
                 listed.add("state")
+                if len(listed) == len(LEVELS):
+                    break  # both levels listed: nothing more to find
             continue
         if d.get("level") == "national" or (region is not None and r != region):
             continue
         t = roster.agency_types.get(d.get("agency_type"))
         if side(d, t.level if t else None) == "local" or r is not None:
             listed.add("local")
+            if len(listed) == len(LEVELS):
+                break  # both levels listed: nothing more to find
     return listed
 
 
@@ -282,18 +289,21 @@ def _assessed(scope: str, listed: set[str]) -> tuple[list[str], list[NotAssessed
 def _state_tied(active: dict[str, dict[str, Any]], roster: Roster, P: nx.Graph, region: str | None) -> bool | None:
     """Whether an active local partner (of ``region`` if given) is tied to a state-level one."""
     state = {k for k, d in active.items() if is_state_level(d, roster)}
-    local = [
-        k
-        for k, d in active.items()
-        if k not in state
-        and d.get("level") != "national"
-        and "local" in _counts_at(d, roster)
-        and (region is None or d.get("region") == region)
-    ]
-    if not local:
-        return None
     adj = P._adj  # the neighbour dicts themselves, not a view per partner
-    return any(other in state for k in local for other in adj.get(k, {}))
+    empty: dict[str, Any] = {}
+    any_local = False
+    # Partners in order; the first local one tied to the state level answers (no list of all).
+    for k, d in active.items():
+        if (
+            k not in state
+            and d.get("level") != "national"
+            and (region is None or d.get("region") == region)
+            and "local" in _counts_at(d, roster)
+        ):
+            any_local = True
+            if any(other in state for other in adj.get(k, empty)):
+                return True
+    return False if any_local else None
 
 
 @shares_cache
@@ -450,12 +460,21 @@ def _population_gaps(
 ) -> list[PopulationGap]:
     """Populations served in a region whose calling partner type is absent there and statewide."""
     served: dict[tuple[str, str | None], dict[str, None]] = {}
-    for u, v, _ in edges_of(G, "SERVES"):
-        partner = G.nodes[u]
-        if partner.get("id") not in active:
-            continue
-        # A dict keeps the first-served order and finds repeats without a list scan.
-        served.setdefault((G.nodes[v]["id"], partner.get("region")), {})[partner["id"]] = None
+    tables = tables_of(G)
+    if tables is not None:
+        # From the rows, in the graph's order: partners in workbook order, each one's
+        # populations in the order its services rows first name them.
+        pops_of = _served_by(tables)
+        for pid, d in active.items():
+            for pop_id in pops_of.get(pid, ()):
+                served.setdefault((pop_id, d.get("region")), {})[pid] = None
+    else:
+        for u, v, _ in edges_of(G, "SERVES"):
+            partner = G.nodes[u]
+            if partner.get("id") not in active:
+                continue
+            # A dict keeps the first-served order and finds repeats without a list scan.
+            served.setdefault((G.nodes[v]["id"], partner.get("region")), {})[partner["id"]] = None
     # (type, region) pairs present, so each check is a lookup: a scan of every partner per
     # population, region and type grows with the square of the map.
     present = {(d.get("agency_type"), d.get("region")) for d in active.values()}
@@ -471,3 +490,21 @@ def _population_gaps(
             if not there:
                 gaps.append(PopulationGap(pop_id, population.name, where, tid, roster.agency_types[tid].name, list(by)))
     return gaps
+
+
+def _served_by(tables: Tables) -> dict[str, dict[str, None]]:
+    """Partner id -> the ids of the populations its ``services`` rows name, in row order.
+
+    As :func:`netmap.build.build_graph` makes its ``SERVES`` edges: one per population a
+    row names, a population the roster does not know under its ``custom-`` id.
+    """
+    found: dict[str, dict[str, None]] = {}
+    for s in tables["services"]:
+        written = s.get("populations") or ((s["population"],) if s.get("population") else (None,))
+        ids = s.get("population_ids") or (s.get("population_id"),) * len(written)
+        for text, pop_id in zip(written, ids, strict=True):
+            if text and not pop_id:
+                pop_id = "custom-" + slug(text)
+            if pop_id:
+                found.setdefault(s["partner_id"], {})[pop_id] = None
+    return found

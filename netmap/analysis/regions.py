@@ -28,6 +28,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any
 
 import networkx as nx
@@ -152,13 +153,12 @@ def regions(
     active = partners(G)
     gaps = gaps or roster_gaps(G, roster=roster, scope=scope, as_of=as_of)
     local_assessed = "local" in gaps.assessed_levels
-    names: list[str] = []
-    for d in everyone.values():
-        if d.get("region") is not None and d["region"] not in names:
-            names.append(d["region"])
-    for name in expected:
-        if name not in names:
-            names.append(name)
+    # Regions in order of first listing, then the expected ones not listed: a dict finds
+    # repeats without a scan of the list (100,000 partners, 500 regions).
+    found = dict.fromkeys(map(methodcaller("get", "region"), everyone.values()))
+    found.pop(None, None)
+    found.update(dict.fromkeys(name for name in expected if name not in found))
+    names: list[str] = list(found)
 
     local = [t for t in gaps.types if t.level == "local"]
     status: dict[tuple[str, str], str] = {(t.agency_type_id, t.region): t.status for t in local if t.region}
@@ -175,13 +175,20 @@ def regions(
     by_region = {s["region"]: s for s in (links if links is not None else state_links(G, roster=roster, as_of=as_of))}
     requirements = roster.minimum_teams.get("local", ()) if local_assessed else ()
     # Counted once, not once per region (a statewide map has 10,000 partners and 100 regions).
-    listed = Counter(d.get("region") for d in everyone.values())
-    active_in = Counter(d.get("region") for d in active.values())
+    listed = Counter(map(methodcaller("get", "region"), everyone.values()))
+    active_in = Counter(map(methodcaller("get", "region"), active.values()))
+    # The local lines by region, grouped once, not filtered again per region (500 regions).
+    lines_in: dict[str | None, dict[str, RequirementStatus]] = {}
+    for r in gaps.minimum_teams:
+        if r.level == "local":
+            lines_in.setdefault(r.region, {})[r.requirement_id] = r
+    no_lines: dict[str, RequirementStatus] = {}
     rows = []
     for name in names:
         cells = [row["cells"][name] for row in matrix]
-        lines = {r.requirement_id: r for r in gaps.minimum_teams if r.level == "local" and r.region == name}
+        lines = lines_in.get(name, no_lines)
         met = [r for r in lines.values() if r.met]
+        met_ids = {m.requirement_id for m in met}
         link = by_region.get(name, {})
         state_partners = list(dict.fromkeys(x["state_partner"] for x in link.get("links", [])))
         state_ties = {p: 0 for p in state_partners}
@@ -198,7 +205,7 @@ def regions(
                 missing_types=[row["agency_type"] for row in matrix if row["cells"][name] == MISSING],
                 minimum_met=len(met),
                 minimum_total=len(requirements),
-                minimum_unmet=[r.name for r in requirements if r.id not in {m.requirement_id for m in met}],
+                minimum_unmet=[r.name for r in requirements if r.id not in met_ids],
                 state_linked=bool(link.get("linked")),
                 state_partners=state_partners,
                 state_partner_names=[everyone[p].get("name") or p if p in everyone else p for p in state_partners],

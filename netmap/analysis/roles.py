@@ -110,12 +110,17 @@ def role_gaps(G: nx.MultiDiGraph, *, roster: Roster | None = None, region: str |
     for k, roles in recorded.items():
         for r in roles:
             by_role.setdefault(r, []).append(k)
-    type_of = {k: active[k].get("agency_type") for k in result.partners_without_roles}
     chart_roles = [r for r in roster.roles.values() if r.in_chart]
     other_roles = [r for r in roster.roles.values() if not r.in_chart and r.id in by_role]
+    # Who is expected to play each role, in one pass over the partners without roles (in
+    # their order), not one pass per role.
+    expects = {t: set(roster.expected_roles(t)) for t in roster.agency_types}
+    by_expected: dict[str, list[str]] = {}
+    for k in result.partners_without_roles:
+        for r in expects.get(active[k].get("agency_type"), ()):
+            by_expected.setdefault(r, []).append(k)
     for role in chart_roles + other_roles:
-        expecting = {t for t in roster.agency_types if role.id in roster.expected_roles(t)}
-        expected = [k for k, t in type_of.items() if t in expecting]
+        expected = by_expected.get(role.id, [])
         result.coverage.append(RoleCoverage(role.id, role.name, role.in_chart, by_role.get(role.id, []), expected))
 
     for k, d in active.items():

@@ -58,7 +58,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from itertools import chain, repeat
+from operator import contains, itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -78,6 +79,9 @@ from netmap.analysis.funding import Funding, funding
 from netmap.analysis.gaps import RosterGaps, roster_gaps
 from netmap.analysis.health import Health, health
 from netmap.analysis.roles import ENGAGED_KINDS, RoleGaps, role_gaps
+from netmap.columns import tables_of
+from netmap.ingest.validate import Tables
+from netmap.project import CURRENT, tie_state
 from netmap.roster import Roster
 
 if TYPE_CHECKING:
@@ -220,28 +224,40 @@ def _pct(x: float | None) -> str:
 
 def _scopes(info: dict[str, dict[str, Any]]) -> list[str | None]:
     """The regions partners are listed under, in order; one scope (None) when there are none."""
-    found = list(dict.fromkeys(d.get("region") for d in info.values() if d.get("region") is not None))
-    return found or [None]
+    # In C: the regions in order of first listing, then without the partners listed without one.
+    found = dict.fromkeys(map(methodcaller("get", "region"), info.values()))
+    found.pop(None, None)
+    return list(found) or [None]
 
 
-def _linked_scopes(P: nx.Graph, info: dict[str, dict[str, Any]], one: str, other: str) -> set[str | None]:
+def _linked_scopes(
+    P: nx.Graph, info: dict[str, dict[str, Any]], one: str, other: str, scopes: list[str | None] | None = None
+) -> set[str | None]:
     """Regions with a current tie between a partner of category ``one`` and one of ``other``.
 
     A tie counts for the regions of its two ends; a tie between two partners listed
-    without a region counts only on a map without regions (scope None).
+    without a region counts only on a map without regions (scope None). Given ``scopes``,
+    the search stops once all of them are found (what it found beyond them is then partial).
     """
-    cat = {k: info[k].get("category") for k in P if k in info}
+    wanted = set(scopes) if scopes is not None else None
+    adj = P._adj  # the neighbour dicts themselves, not a view per partner
     found: set[str | None] = set()
-    for u in (k for k, c in cat.items() if c == one):
-        for v in P.neighbors(u):
-            if cat.get(v) == other:
-                found.update({info[u].get("region"), info[v].get("region")})
+    for u, d in info.items():
+        if d.get("category") != one or u not in adj:
+            continue
+        for v in adj[u]:
+            dv = info.get(v)
+            if dv is not None and dv.get("category") == other:
+                found.add(d.get("region"))
+                found.add(dv.get("region"))
+        if wanted is not None and wanted <= found:
+            break
     return found
 
 
 def _regional(P: nx.Graph, info: dict[str, dict[str, Any]], one: str, other: str, what: str) -> _Measure:
     scopes = _scopes(info)
-    linked = _linked_scopes(P, info, one, other)
+    linked = _linked_scopes(P, info, one, other, scopes)
     hit = [s for s in scopes if s in linked]
     if scopes == [None]:
         return _Measure(1.0 if linked else 0.0, f"{what}: {'yes' if linked else 'no'}")
@@ -330,13 +346,7 @@ def _partnerships(
         measures.append(_Measure(None, "the roster has fewer than two team categories to link"))
     else:
         pairs = len(core) * (len(core) - 1) // 2
-        cat = {k: info[k].get("category") for k in P if k in info}
-        keep = set(core)
-        joined = {
-            frozenset((cat.get(u), cat.get(v)))
-            for u, v in P.edges()
-            if cat.get(u) != cat.get(v) and cat.get(u) in keep and cat.get(v) in keep
-        }
+        joined = _joined_pairs(P, info, set(core), pairs)
         measures.append(
             _Measure(len(joined) / pairs, f"{len(joined)} of {pairs} pairs of categories are joined by a current tie")
         )
@@ -351,6 +361,29 @@ def _partnerships(
         f"E-I index across categories (not scored): {ei if ei is not None else 'n/a'} "
         "(-1: all ties inside categories, +1: all across)",
     )
+
+
+def _joined_pairs(P: nx.Graph, info: dict[str, dict[str, Any]], keep: set[Any], pairs: int) -> set[frozenset[Any]]:
+    """The pairs of two different categories of ``keep`` joined by a tie of ``P``.
+
+    Walks the neighbours of the partners of those categories only, and stops once all
+    ``pairs`` are joined (on a large map, after a few partners): the same set as a scan of
+    every tie.
+    """
+    adj = P._adj  # the neighbour dicts themselves, not a view per partner
+    joined: set[frozenset[Any]] = set()
+    for u, d in info.items():
+        cu = d.get("category")
+        if cu not in keep or u not in adj:
+            continue
+        for v in adj[u]:
+            other = info.get(v)
+            cv = None if other is None else other.get("category")
+            if cv != cu and cv in keep:
+                joined.add(frozenset((cu, cv)))
+        if len(joined) == pairs:
+            break
+    return joined
 
 
 def _industry(
@@ -487,12 +520,21 @@ def _performance(
     recorded: dict[str, set[str]],
 ) -> Condition:
     day = formal.as_of
-    sharing = [
-        d["id"] for d in nodes_of(G, "Agreement").values() if d.get("type") == "data-sharing" and is_current(d, day)
-    ]
-    # Each tie is in the adjacency twice (a projection has no self-loops); read without views.
-    ties = chain.from_iterable(map(dict.values, P._adj.values()))
-    sharing_ties = sum("data-sharing" in e["kinds"] for e in ties) // 2
+    tables = tables_of(G)
+    if tables is not None:
+        # From the rows: an agreement is its id's first row, as its node is (netmap.build).
+        first: dict[str, dict[str, Any]] = {}
+        for a in tables["agreements"]:
+            first.setdefault(a["id"], a)
+        sharing = [k for k, a in first.items() if a["type"] == "data-sharing" and is_current(a, day)]
+        sharing_ties = _sharing_ties_of(tables, info, P.graph["as_of"])
+    else:
+        sharing = [
+            d["id"] for d in nodes_of(G, "Agreement").values() if d.get("type") == "data-sharing" and is_current(d, day)
+        ]
+        # Each tie is in the adjacency twice (a projection has no self-loops); read without views.
+        ties = chain.from_iterable(map(dict.values, P._adj.values()))
+        sharing_ties = sum(map(contains, map(itemgetter("kinds"), ties), repeat("data-sharing"))) // 2
     measuring = [k for k, r in recorded.items() if MEASURE_ROLE in r and k in info]
     if not sharing and not sharing_ties and not measuring:
         return Condition(
@@ -509,3 +551,22 @@ def _performance(
         else _Measure(None, "the roster defines no performance-measurement role"),
     ]
     return _condition(5, measures, {})
+
+
+def _sharing_ties_of(tables: Tables, info: dict[str, dict[str, Any]], day: dt.date) -> int:
+    """The partner pairs the projection on ``day`` gives a ``data-sharing`` kind, from the rows.
+
+    Only ``ties`` rows give a tie its kind (agreements and awards add theirs): a pair counts
+    once however many of its rows share data, when one such row is current
+    (:func:`netmap.project.current_edges`) between two different partners at the table.
+    """
+    pairs: set[tuple[str, str]] = set()
+    for t in tables["ties"]:
+        if t["kind"] != "data-sharing":
+            continue
+        if (t["start"] is not None or t["end"] is not None) and tie_state(t, day) != CURRENT:
+            continue
+        a, b = t["source_id"], t["target_id"]
+        if a != b and a in info and b in info:
+            pairs.add((a, b) if a < b else (b, a))
+    return len(pairs)

@@ -45,6 +45,19 @@ def test_nodes_of_and_partners():
     assert list(partners(G, active_only=False)) == ["A", "B"]
 
 
+def test_active_partners_are_filtered_once_within_shared_cache_and_copied_per_call():
+    G = _graph()
+    G.add_node("Partner:C", label="Partner", id="C", status=None)
+    G.add_node("Partner:D", label="Partner", id="D", status="prospective")
+    with shared_cache():
+        first = partners(G)
+        assert list(first) == ["A", "C"]
+        first.pop("A")  # a caller's dict is its own, inside the cache too
+        second = partners(G)
+        assert list(second) == ["A", "C"] and second is not partners(G)
+        assert second["C"] is G.nodes["Partner:C"]  # the node dicts themselves, as before
+
+
 def test_indexes_are_built_once_per_graph_within_shared_cache_and_not_kept_after():
     G = _graph()
     with shared_cache():

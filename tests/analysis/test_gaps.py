@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from netmap.analysis.gaps import roster_gaps
+import netmap
+from netmap.analysis._common import is_state_level, partner_graph, partners, side
+from netmap.analysis.gaps import LEVELS, _counts_at, _listed_levels, _scopes, _state_tied, roster_gaps
 from netmap.roster import Requirement, Rule, load_roster
+from tests.analysis import paths
+from tests.conftest import write_csv_workbook
 
 
 def _status(result, level, region, atype):
@@ -300,3 +304,119 @@ def test_a_region_with_nobody_listed_is_checked_only_when_asked(make_graph):
         ("state", "South", 0, 5),
         ("local", "South", 0, 7),
     ]
+
+
+# --- Issue 24: the cheaper scans give what the full scans gave. ---
+
+MAPS = [*paths.EXAMPLE_NAMES, *paths.SHAPES]
+
+
+def _old_scopes(everyone, roster, level):
+    regions = []
+    for d in everyone.values():
+        t = roster.agency_types.get(d.get("agency_type"))
+        s = side(d, t.level if t else None)
+        r = d.get("region")
+        if level == "state":
+            wanted = s == "state" and not (d.get("level") == "national" and r is None)
+        else:
+            wanted = r is not None or s == "local"
+        if wanted and r not in regions:
+            regions.append(r)
+    return regions or [None]
+
+
+def _old_listed_levels(everyone, roster, region):
+    listed = set()
+    for d in everyone.values():
+        r = d.get("region")
+        if is_state_level(d, roster):
+            if region is None or r in (region, None):
+                listed.add("state")
+            continue
+        if d.get("level") == "national" or (region is not None and r != region):
+            continue
+        t = roster.agency_types.get(d.get("agency_type"))
+        if side(d, t.level if t else None) == "local" or r is not None:
+            listed.add("local")
+    return listed
+
+
+def _old_state_tied(active, roster, P, region):
+    state = {k for k, d in active.items() if is_state_level(d, roster)}
+    local = [
+        k
+        for k, d in active.items()
+        if k not in state
+        and d.get("level") != "national"
+        and "local" in _counts_at(d, roster)
+        and (region is None or d.get("region") == region)
+    ]
+    if not local:
+        return None
+    return any(other in state for k in local for other in P._adj.get(k, {}))
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_scans_equal_the_full_scans(name, generated_maps):
+    G = netmap.build_graph(paths.tables_of_map(name, generated_maps))
+    roster = load_roster(G.graph["roster"])
+    everyone = partners(G, active_only=False)
+    active = partners(G)
+    regions = [None, *dict.fromkeys(d.get("region") for d in everyone.values() if d.get("region"))][:12]
+    for level in LEVELS:
+        assert _scopes(everyone, roster, level) == _old_scopes(everyone, roster, level)
+    for region in regions:
+        assert _listed_levels(everyone, roster, region) == _old_listed_levels(everyone, roster, region)
+        for day in paths.DAYS[1:3]:
+            P = partner_graph(G, day)
+            answer = _state_tied(active, roster, P, region)
+            assert answer == _old_state_tied(active, roster, P, region), (region, day)
+
+
+def test_state_tied_by_hand(two, six):
+    """Two regions both tied to the state level; a region with nobody: None; a local-only map: False."""
+    roster = load_roster("career-pathways")
+    P = partner_graph(two, None)
+    found = {region: _state_tied(partners(two), roster, P, region) for region in (None, "North", "West", "Nowhere")}
+    assert found == {None: True, "North": True, "West": True, "Nowhere": None}
+    assert _state_tied(partners(six), roster, partner_graph(six, None), None) is False
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_rows_path_gives_the_graphs_roster_gaps(name, generated_maps):
+    tables = paths.tables_of_map(name, generated_maps)
+    gaps = 0
+    for day in paths.DAYS:
+        rows, graph = paths.both_paths(tables, lambda G, day=day: roster_gaps(G, as_of=day, scope="all").to_dict())
+        assert rows == graph, day
+        gaps += len(rows["population_gaps"])
+    if name in paths.SHAPES or name == "pima-county-211":
+        assert gaps > 0  # populations served without the partner they call for: the rows path read them
+
+
+def test_population_gaps_from_the_rows_by_hand(tmp_path):
+    """Two populations on one row, one the roster does not know, a former partner's service:
+    the rows path finds the graph's gaps in the graph's order."""
+    folder = write_csv_workbook(
+        tmp_path / "wb",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "level", "region", "status"],
+                ["A", "Alpha", "Community-based organizations", "local", "North", ""],
+                ["B", "Beta", "Community-based organizations", "local", "South", ""],
+                ["C", "Gamma", "Community-based organizations", "local", "South", "former"],
+            ],
+            "services": [
+                ["partner_id", "service", "population"],
+                ["B", "Shelter", "Veterans; People experiencing homelessness"],
+                ["A", "Meals", "People experiencing homelessness"],
+                ["A", "Rides", "Astronauts"],
+                ["C", "Meals", "Veterans"],
+            ],
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    rows, graph = paths.both_paths(tables, lambda G: roster_gaps(G, as_of="2026-07-01").to_dict()["population_gaps"])
+    assert rows == graph
+    assert [(g["region"], g["population_id"], g["served_by"]) for g in rows] == [("South", "veterans", ["B"])]

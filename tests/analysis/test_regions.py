@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 import netmap
 from netmap.analysis.regions import regions
 from netmap.cli import app
+from netmap.roster import load_roster
+from tests.analysis import paths
 from tests.conftest import EXAMPLES, write_csv_workbook
 
 
@@ -167,3 +169,30 @@ def test_regions_line_status_and_ties_to_each_state_partner(region, minimum, sta
     row = next(r for r in result.regions if r.region == region)
     assert [row.minimum[r["id"]] for r in result.requirements] == minimum
     assert row.state_ties == state_ties
+
+
+# --- Issue 24: each region's minimum-team lines looked up, not filtered per region. ---
+
+
+@pytest.mark.parametrize("name", ["four-state-coalitions", "oregon-pathways-alliance", *paths.SHAPES])
+def test_region_rows_read_their_own_lines(name, generated_maps):
+    from netmap.analysis.gaps import roster_gaps
+
+    G = netmap.build_graph(paths.tables_of_map(name, generated_maps))
+    for day in paths.DAYS[1:3]:
+        gaps = roster_gaps(G, as_of=day, scope="all")
+        result = regions(G, as_of=day, scope="all", gaps=gaps, expected=["Nowhere"])
+        requirements = load_roster(G.graph["roster"]).minimum_teams.get("local", ())
+        assert len(result.regions) > 1 and requirements
+        for row in result.regions:
+            # As every region filtered all the lines before issue 24.
+            lines = {r.requirement_id: r for r in gaps.minimum_teams if r.level == "local" and r.region == row.region}
+            met = {k for k, r in lines.items() if r.met}
+            assert row.minimum_met == len(met)
+            assert row.minimum_unmet == [r.name for r in requirements if r.id not in met]
+            assert row.minimum == {
+                r.id: ("met" if r.id in met else "partly" if r.id in lines and lines[r.id].parts_met else "missing")
+                for r in requirements
+            }
+        assert sum(row.minimum_met for row in result.regions) > 0
+        assert next(row for row in result.regions if row.region == "Nowhere").minimum_met == 0

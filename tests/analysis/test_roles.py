@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+import netmap
+from netmap.analysis._common import partners, recorded_roles
 from netmap.analysis.roles import role_gaps
+from netmap.roster import load_roster
+from tests.analysis import paths
 
 
 def _cov(result, role_id):
@@ -44,3 +50,43 @@ def test_no_roles_sheet(make_graph):
     assert d["has_intermediary"] is False
     assert d["advisory_only_employers"] == []
     assert _cov(role_gaps(G), "provide-employment")["expected_of"] == ["A"]
+
+
+# --- Issue 24: expected partners found in one pass; recorded roles read from the rows. ---
+
+MAPS = [*paths.EXAMPLE_NAMES, *paths.SHAPES]
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_rows_path_and_one_pass_give_the_graphs_role_gaps(name, generated_maps):
+    tables = paths.tables_of_map(name, generated_maps)
+    rows, graph = paths.both_paths(tables, lambda G: role_gaps(G).to_dict())
+    assert rows == graph
+    # Who is expected of each role, as the scan per role found them before issue 24.
+    G = netmap.build_graph(tables)
+    roster = load_roster(G.graph["roster"])
+    active = partners(G)
+    without = rows["partners_without_roles"]
+    for c in rows["coverage"]:
+        expecting = {t for t in roster.agency_types if c["role_id"] in roster.expected_roles(t)}
+        assert c["expected_of"] == [k for k in without if active[k].get("agency_type") in expecting]
+    if name in paths.SHAPES:
+        assert sum(c["expected"] for c in rows["coverage"]) > 100
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_recorded_roles_from_the_rows_equal_the_graphs(name, generated_maps):
+    tables = paths.tables_of_map(name, generated_maps)
+    rows, graph = paths.both_paths(tables, recorded_roles)
+    assert rows == graph and (len(rows) > 100 or name not in paths.SHAPES)
+
+
+def test_recorded_roles_by_hand(two):
+    """The two-regions map: one set of roles per partner with a roles row, whatever its status."""
+    assert recorded_roles(two) == {
+        "N1": {"provide-labor-market-information", "engage-employers"},
+        "N2": {"design-programs"},
+        "N3": {"recruit-and-refer"},
+        "N4": {"advise"},
+        "S1": {"coordinate-partnership"},
+    }

@@ -9,6 +9,7 @@ from netmap.analysis import analyze
 from netmap.analysis.scorecard import NOT_MEASURABLE, scorecard
 from netmap.errors import UsageError
 from netmap.roster import load_roster
+from tests.analysis import paths
 from tests.analysis.conftest import AS_OF, TWO
 from tests.conftest import EXAMPLES, write_csv_workbook
 
@@ -300,3 +301,119 @@ def test_agree_caps_only_strong_ratings_and_keeps_scores():
     assert d["overall"] == pytest.approx(73.3) and d["overall_rating"] == "developing"
     assert d["high_findings"] == ["role-uncovered"]
     assert card.to_dict()["overall_rating"] == "strong"  # agree() made a new scorecard
+
+
+# --- Issue 24: the scorecard's cheaper walks and its rows path give the same card. ---
+
+MAPS = [*paths.EXAMPLE_NAMES, *paths.SHAPES]
+
+
+def _old_joined(P, info, keep):
+    """The scan of every tie the scorecard made before issue 24."""
+    cat = {k: info[k].get("category") for k in P if k in info}
+    return {
+        frozenset((cat.get(u), cat.get(v)))
+        for u, v in P.edges()
+        if cat.get(u) != cat.get(v) and cat.get(u) in keep and cat.get(v) in keep
+    }
+
+
+def _old_regional(P, info, one, other):
+    """What the industry and program conditions measured before issue 24: (hit scopes, any link)."""
+    cat = {k: info[k].get("category") for k in P if k in info}
+    found = set()
+    for u in (k for k, c in cat.items() if c == one):
+        for v in P.neighbors(u):
+            if cat.get(v) == other:
+                found.update({info[u].get("region"), info[v].get("region")})
+    scopes = list(dict.fromkeys(d.get("region") for d in info.values() if d.get("region") is not None)) or [None]
+    return scopes, [s for s in scopes if s in found], bool(found)
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_category_walks_equal_a_scan_of_every_tie(name, generated_maps):
+    from netmap.analysis._common import partner_graph, partners
+    from netmap.analysis.scorecard import _joined_pairs, _linked_scopes, _regional, _scopes
+
+    roster = load_roster("career-pathways")
+    core = {c.id for c in roster.categories.values() if c.in_roster}
+    G = netmap.build_graph(paths.tables_of_map(name, generated_maps))
+    for day in paths.DAYS:
+        P = partner_graph(G, day)
+        info = partners(G)
+        pairs = len(core) * (len(core) - 1) // 2
+        assert _joined_pairs(P, info, core, pairs) == _old_joined(P, info, core)
+        # Without a bound on the categories there is no early stop: every pair of every category.
+        every = {d.get("category") for d in info.values()} - {None}
+        assert _joined_pairs(P, info, every, -1) == _old_joined(P, info, every)
+        for one, other in [("employers", "education"), ("education", "workforce-development")]:
+            scopes, hit, linked = _old_regional(P, info, one, other)
+            assert _scopes(info) == scopes
+            found = _linked_scopes(P, info, one, other, scopes)
+            assert ([s for s in scopes if s in found], bool(found)) == (hit, linked)
+            measure = _regional(P, info, one, other, "tied")
+            expected = (1.0 if linked else 0.0) if scopes == [None] else len(hit) / len(scopes)
+            assert measure.value == expected
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_rows_path_gives_the_graphs_card(name, generated_maps):
+    tables = paths.tables_of_map(name, generated_maps)
+    for day in paths.DAYS:
+        rows, graph = paths.both_paths(tables, lambda G, day=day: scorecard(G, as_of=day).to_dict())
+        assert rows == graph, day
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_sharing_ties_from_the_rows_equal_the_projections(name, generated_maps):
+    from netmap.analysis._common import partner_graph, partners
+    from netmap.analysis.scorecard import _sharing_ties_of
+
+    tables = paths.tables_of_map(name, generated_maps)
+    G = netmap.build_graph(tables)
+    counts = set()
+    for day in paths.DAYS:
+        P = partner_graph(G, day)
+        expected = sum(1 for _, _, e in P.edges(data=True) if "data-sharing" in e["kinds"])
+        assert _sharing_ties_of(tables, partners(G), P.graph["as_of"]) == expected, day
+        counts.add(expected)
+    if name in paths.SHAPES:
+        assert max(counts) > 100  # sharing ties there (the hand-made map below has one end)
+
+
+def test_sharing_ties_by_hand(tmp_path):
+    """A pair counts once; a lapsed, a looping or a former partner's tie does not count."""
+    from netmap.analysis.scorecard import _sharing_ties_of
+
+    folder = write_csv_workbook(
+        tmp_path / "wb",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "status"],
+                ["A", "Alpha", "Local community colleges", ""],
+                ["B", "Beta", "Local WIB", "active"],
+                ["C", "Gamma", "Private businesses", ""],
+                ["D", "Delta", "Private businesses", "former"],
+            ],
+            "ties": [
+                ["source_id", "target_id", "kind", "directed", "end"],
+                ["A", "B", "data-sharing", "no", ""],
+                ["B", "A", "data-sharing", "yes", ""],
+                ["A", "C", "data-sharing", "no", "2020-01-01"],
+                ["A", "D", "data-sharing", "no", ""],
+                ["B", "C", "referral", "no", ""],
+            ],
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    info = {p["id"]: p for p in tables["partners"] if p["status"] in (None, "active")}
+    import datetime as dt
+
+    assert _sharing_ties_of(tables, info, dt.date(2026, 7, 1)) == 1
+    assert _sharing_ties_of(tables, info, dt.date(2019, 7, 1)) == 2
+    rows, graph = paths.both_paths(tables, lambda G: scorecard(G, as_of="2019-07-01").to_dict())
+    assert rows == graph
+    assert (
+        "2 data-sharing tie(s)"
+        in _cond(scorecard(netmap.build_graph(tables), as_of="2019-07-01"), "performance-measurement")["evidence"]
+    )
