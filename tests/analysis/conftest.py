@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 import netmap
-from tests.analysis.paths import generated_maps  # noqa: F401 - a fixture: generated maps of both shapes
+from tests.analysis.maps import generated_maps  # noqa: F401 - a fixture: generated maps of both shapes
 from tests.conftest import write_csv_workbook
 
 SIX = {

@@ -8,7 +8,7 @@ import netmap
 from netmap.analysis._common import is_state_level, partner_graph, partners, side
 from netmap.analysis.gaps import LEVELS, _counts_at, _listed_levels, _scopes, _state_tied, roster_gaps
 from netmap.roster import Requirement, Rule, load_roster
-from tests.analysis import paths
+from tests.analysis import maps as paths
 from tests.conftest import write_csv_workbook
 
 

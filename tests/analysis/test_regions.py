@@ -11,7 +11,7 @@ import netmap
 from netmap.analysis.regions import regions
 from netmap.cli import app
 from netmap.roster import load_roster
-from tests.analysis import paths
+from tests.analysis import maps as paths
 from tests.conftest import EXAMPLES, write_csv_workbook
 
 

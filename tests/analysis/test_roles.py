@@ -8,7 +8,7 @@ import netmap
 from netmap.analysis._common import partners, recorded_roles
 from netmap.analysis.roles import role_gaps
 from netmap.roster import load_roster
-from tests.analysis import paths
+from tests.analysis import maps as paths
 
 
 def _cov(result, role_id):

@@ -9,7 +9,7 @@ from netmap.analysis import analyze
 from netmap.analysis.scorecard import NOT_MEASURABLE, scorecard
 from netmap.errors import UsageError
 from netmap.roster import load_roster
-from tests.analysis import paths
+from tests.analysis import maps as paths
 from tests.analysis.conftest import AS_OF, TWO
 from tests.conftest import EXAMPLES, write_csv_workbook
 
