@@ -136,3 +136,34 @@ def test_history_of_earlier_snapshots_is_judged_like_the_analysis():
     assert snapshots[-1]["date"] == AS_OF
     assert [s["partners"] for s in snapshots] == [a.partners_active] * 3
     assert a.changes is a.history.diffs[-1] and a.history.analyses[-1] is a
+
+
+@pytest.fixture(scope="module")
+def generated_hubs(tmp_path_factory):
+    """A generated 2,000-partner hubs map: above the worker's threshold, so the jobs go early."""
+    from tests.analysis.maps import _generate
+
+    folder = tmp_path_factory.mktemp("hubs-2000")
+    _generate().generate(2000, folder, seed=3, shape="hubs")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["four-state-coalitions", "tucson-behavioral-health", "pima-county-211", "hubs"])
+def test_run_tables_analyses_the_rows_without_building_the_graph(name, generated_hubs, monkeypatch):
+    """The columnar path whole: every analysis of ``analyze`` reads the validated rows, so the
+    multigraph is never built, and the analysis is the one of the built graph."""
+    from netmap.build import is_deferred
+    from netmap.columns import GRAPH_PATH
+
+    monkeypatch.delenv(GRAPH_PATH, raising=False)
+    tables = netmap.read_workbook(generated_hubs if name == "hubs" else EXAMPLES / name)
+    G, a = pipeline.run_tables(tables, as_of="2026-07-01", top=10)
+    assert is_deferred(G)
+    full = pipeline.run(netmap.build_graph(tables), as_of="2026-07-01", top=10)
+    assert a.to_dict() == full.to_dict()
+    assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in full.findings]
+    assert G.number_of_nodes() == full_nodes(tables) and not is_deferred(G)  # built when asked
+
+
+def full_nodes(tables):
+    return netmap.build_graph(tables).number_of_nodes()
