@@ -295,6 +295,8 @@ def measure_size(size: int, shape: str, args: argparse.Namespace, work: Path, re
             )
             if entry["status"] != "ok" and entry.get("stderr"):
                 say("      " + entry["stderr"].strip().splitlines()[-1][:200])
+            if entry["status"].startswith("did not finish"):
+                break  # stopped at --stage-cap: another run would only be stopped again
         return repeated(done)
 
     out["analyze"] = runs("analyze --json", ["analyze", str(source), "--json", "--as-of", AS_OF])

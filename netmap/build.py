@@ -342,6 +342,62 @@ def _graph_attrs(tables: Tables, map_id: str | None) -> dict[str, Any]:
     }
 
 
+def _agreement_node(a: dict[str, Any], map_id: str) -> dict[str, Any]:
+    """The node attributes of the agreement of ``agreements`` row ``a`` (its id's first row)."""
+    return {
+        "label": "Agreement",
+        "id": a["id"],
+        "map_id": map_id,
+        "name": a["title"] or a["id"],
+        "title": a["title"],
+        "type": a["type"],
+        "signed": a["signed"],
+        "expires": a["expires"],
+        "status": a["status"],
+        "parties": list(a["parties"]),
+        **_row_attrs("agreements", a),
+        **_extras("agreements", a),
+    }
+
+
+def agreement_nodes(tables: Tables, *, map_id: str | None = None) -> dict[str, dict[str, Any]]:
+    """Agreement id -> the attributes of its node in :func:`build_graph` of ``tables``, in
+    workbook order (the first row of an id makes the agreement), without building the graph.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = build_graph(tables)
+    >>> rows = agreement_nodes(tables)
+    >>> list(rows.values()) == [d for _, d in G.nodes(data=True) if d.get("label") == "Agreement"]
+    True
+    """
+    map_id = _graph_attrs_map_id(tables, map_id)
+    out: dict[str, dict[str, Any]] = {}
+    for a in tables["agreements"]:
+        if a["id"] not in out:
+            out[a["id"]] = _agreement_node(a, map_id)
+    return out
+
+
+def funding_stream_names(tables: Tables) -> dict[str, str]:
+    """Funding stream node id (the slug of its name) -> its ``name`` in :func:`build_graph` of
+    ``tables``, in workbook order: the stream as its first ``funding`` row writes it.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = build_graph(tables)
+    >>> names = funding_stream_names(tables)
+    >>> names == {d["id"]: d["name"] for _, d in G.nodes(data=True) if d.get("label") == "FundingStream"}
+    True
+    """
+    out: dict[str, str] = {}
+    for f in tables["funding"]:
+        sid = slug(f["stream"])
+        if sid not in out:
+            out[sid] = f["stream"]
+    return out
+
+
 def _person_node(c: dict[str, Any], map_id: str) -> tuple[str, dict[str, Any]]:
     """The id and node attributes of the ``Person`` a ``contacts`` row names (the first row
     of its id makes the node)."""
@@ -559,19 +615,11 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
         )
 
     for a in tables["agreements"]:
-        ak = add_node(
-            "Agreement",
-            a["id"],
-            name=a["title"] or a["id"],
-            title=a["title"],
-            type=a["type"],
-            signed=a["signed"],
-            expires=a["expires"],
-            status=a["status"],
-            parties=list(a["parties"]),
-            **_row_attrs("agreements", a),
-            **_extras("agreements", a),
-        )
+        ak = f"Agreement:{a['id']}"
+        if ak not in nodes:
+            nodes[ak] = _agreement_node(a, map_id)
+            succ[ak] = {}
+            pred[ak] = {}
         for party in a["parties"]:
             add_edge(node_key("Partner", party), ak, "PARTY_TO", **_row_attrs("agreements", a))
 

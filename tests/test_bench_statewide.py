@@ -113,3 +113,38 @@ def test_plain_path_stopped_early_gives_a_lower_bound(monkeypatch, tmp_path, cap
     # From the graph built (the result file written) to the kill, never past the cap.
     assert 0.1 < entry["analyses_at_least"] <= cap - entry["read_build_seconds"] + 0.01
     assert "analyses_seconds" not in entry
+
+
+def test_a_command_stopped_at_the_stage_cap_is_not_run_again(monkeypatch, tmp_path):
+    """A report that did not finish in --stage-cap seconds would only be stopped again: the
+    repeats are skipped (at 100,000 partners each would cost the whole cap)."""
+    calls = []
+
+    def fake_run_cli(cli, cap):
+        calls.append(cli[0])
+        if cli[0] == "report":
+            status = f"did not finish in {cap:g} s"
+            return {
+                "status": status,
+                "wall_seconds": cap,
+                "cpu_seconds": cap,
+                "memory_mb": 9.0,
+                "memory_at_once_mb": 9.0,
+                "processes": 2,
+            }
+        return {
+            "status": "ok",
+            "wall_seconds": 1.0,
+            "cpu_seconds": 1.0,
+            "memory_mb": 5.0,
+            "memory_at_once_mb": 5.0,
+            "processes": 1,
+        }
+
+    monkeypatch.setattr(bench, "run_cli", fake_run_cli)
+    monkeypatch.setattr(bench.run, "ensure_workbook", lambda *a: tmp_path)
+    args = bench.argparse.Namespace(data=tmp_path, seed=0, plain_max=0, stage_cap=7.0)
+    out = bench.measure_size(100_000, "hubs", args, tmp_path, repeat=3)
+    assert calls == ["analyze", "analyze", "analyze", "report"]
+    assert out["report"]["status"] == "did not finish in 7 s" and len(out["report"]["runs"]) == 1
+    assert out["analyze"]["wall_seconds"] == 1.0

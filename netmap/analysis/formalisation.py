@@ -27,6 +27,9 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, nodes_of, partner_graph, partners, recorded_roles, shares_cache
+from netmap.build import agreement_nodes
+from netmap.columns import tables_of
+from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state
 
 __all__ = ["Formalisation", "formalisation", "is_current"]
@@ -122,12 +125,11 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
     # The current agreements of each active partner, made on a partner's first one (most of a
     # large map's partners are party to none).
     current: dict[str, set[str]] = {}
-    agreement_nodes = nodes_of(G, "Agreement")
-    nodes, pred = G._node, G._pred  # G.in_edges(n, data=True) read directly, in its order
-    for n, d in agreement_nodes.items():
-        members = [
-            nodes[u]["id"] for u, keyed in pred[n].items() for e in keyed.values() if e.get("type") == "PARTY_TO"
-        ]
+    tables = tables_of(G)
+    signed = _agreements_of_rows(G, tables) if tables is not None else None
+    if signed is None:
+        signed = _agreements_of_graph(G)
+    for d, members in signed:
         # In the order the agreement lists its parties, however the graph was put together.
         listed = {pid: i for i, pid in enumerate(d.get("parties") or ())}
         members.sort(key=lambda pid: listed.get(pid, len(listed)))
@@ -190,3 +192,38 @@ def formalisation(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None, wit
         if pid in with_roles and not current.get(pid):
             result.roles_without_agreement.append({"id": pid, "name": d.get("name"), "team": d.get("team")})
     return result
+
+
+def _agreements_of_graph(G: nx.MultiDiGraph) -> list[tuple[dict[str, Any], list[str]]]:
+    """Each agreement node's attributes and the ids of its parties, in the graph's order."""
+    nodes, pred = G._node, G._pred  # G.in_edges(n, data=True) read directly, in its order
+    return [
+        (d, [nodes[u]["id"] for u, keyed in pred[n].items() for e in keyed.values() if e.get("type") == "PARTY_TO"])
+        for n, d in nodes_of(G, "Agreement").items()
+    ]
+
+
+def _agreements_of_rows(G: nx.MultiDiGraph, tables: Tables) -> list[tuple[dict[str, Any], list[str]]] | None:
+    """:func:`_agreements_of_graph` of the graph built from ``tables``, read off the rows.
+
+    One node per agreement id (its first row's, :func:`netmap.build.agreement_nodes`), in
+    workbook order; its parties are those every row with that id names, each once, in the
+    order they are first named (the order of the graph's ``PARTY_TO`` edges into it). None
+    (read the graph instead) when a party is not a partner, which validation does not pass.
+    """
+    nodes = agreement_nodes(tables, map_id=G.graph["map_id"])
+    if not nodes:
+        return []
+    known = partners(G, active_only=False)
+    parties: dict[str, dict[str, None]] = {}
+    for a in tables["agreements"]:
+        named = a["parties"]
+        for pid in named:
+            if pid not in known:
+                return None
+        found = parties.get(a["id"])
+        if found is None:
+            parties[a["id"]] = dict.fromkeys(named)
+        else:
+            found.update(dict.fromkeys(named))
+    return [(d, list(parties[aid])) for aid, d in nodes.items()]

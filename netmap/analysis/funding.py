@@ -28,6 +28,9 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, edges_of, partners, resolve_roster, shares_cache
+from netmap.build import funding_stream_names, slug
+from netmap.columns import tables_of
+from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, LAPSED, PLANNED
 from netmap.roster import Roster
 
@@ -190,10 +193,11 @@ def funding(
     result = Funding(day, within_months, lapsed_within_months)
 
     awards: list[dict[str, Any]] = []
-    nodes = G._node  # the node dicts themselves: G.nodes[...] makes a view per lookup
-    for u, v, d in edges_of(G, "FUNDS"):
-        stream = nodes[u]
-        recipient = nodes[v]
+    tables = tables_of(G)
+    funds = _funds_of_rows(tables, info) if tables is not None else None
+    if funds is None:
+        funds = _funds_of_graph(G)
+    for award_id, stream_id, stream_name, recipient, d in funds:
         start, end = d.get("start"), d.get("end")
         # award_state written out (a call per award is most of this loop on a large map).
         if start is not None and start > day:
@@ -204,9 +208,9 @@ def funding(
             state = CURRENT
         awards.append(
             {
-                "award_id": d["award_id"],
-                "stream_id": stream["id"],
-                "stream": stream["name"],
+                "award_id": award_id,
+                "stream_id": stream_id,
+                "stream": stream_name,
                 "recipient": recipient["id"],
                 "recipient_name": recipient.get("name"),
                 "recipient_category": recipient.get("category"),
@@ -355,6 +359,46 @@ def funding(
     ]
     result.by_stream_category = _by_stream_category(current)
     return result
+
+
+# An award as the analysis reads it: award id, stream id and name, recipient's node, the award's data.
+_Fund = tuple[Any, str, str, dict[str, Any], dict[str, Any]]
+
+
+def _funds_of_graph(G: nx.MultiDiGraph) -> list[_Fund]:
+    """The ``FUNDS`` edges of ``G``, in its order."""
+    nodes = G._node  # the node dicts themselves: G.nodes[...] makes a view per lookup
+    out: list[_Fund] = []
+    for u, v, d in edges_of(G, "FUNDS"):
+        stream = nodes[u]
+        out.append((d["award_id"], stream["id"], stream["name"], nodes[v], d))
+    return out
+
+
+def _funds_of_rows(tables: Tables, info: dict[str, dict[str, Any]]) -> list[_Fund] | None:
+    """:func:`_funds_of_graph` of the graph built from ``tables``, read off the rows.
+
+    Each ``funding`` row is one ``FUNDS`` edge from its stream's node (named by the stream's
+    first row, :func:`netmap.build.funding_stream_names`) to its recipient's, carrying the
+    row's dates, amount, source and funder. In row order, not the graph's: the caller sorts
+    the awards by id, which puts them in one order whatever order they came in as long as no
+    two share an id. None (read the graph instead) when two do, or a recipient is not a
+    partner (``info``: every partner's node), which validation does not pass.
+    """
+    rows = tables["funding"]
+    if not rows:
+        return []
+    if len({f["id"] for f in rows}) != len(rows):
+        return None
+    names = funding_stream_names(tables)
+    out: list[_Fund] = []
+    for f in rows:
+        recipient = info.get(f["recipient_id"])
+        if recipient is None:
+            return None
+        sid = slug(f["stream"])
+        out.append((f["id"], sid, names[sid], recipient, f))
+    return out
 
 
 def _by_stream_category(current: list[dict[str, Any]]) -> dict[str, Any]:

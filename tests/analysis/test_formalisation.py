@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+import netmap
 from netmap.analysis.formalisation import formalisation, is_current
 from tests.analysis.conftest import AS_OF
 from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
@@ -183,3 +184,19 @@ def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_fact
     for day in DAYS:
         rows, graph = both_paths(tables, formalisation, as_of=day)
         assert rows.to_dict() == graph.to_dict()
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory):
+    # Issue 24: inside run_tables the graph is built only when something reads it.
+    from netmap.build import deferred_graph, is_deferred
+    from netmap.columns import attach_tables
+    from netmap.graphcache import shared_cache
+
+    tables = workbook(name, tmp_path_factory)
+    G = deferred_graph(tables)
+    with shared_cache():
+        attach_tables(G, tables)
+        result = formalisation(G, as_of="2026-11-24")
+    assert is_deferred(G)
+    assert result.to_dict() == formalisation(netmap.build_graph(tables), as_of="2026-11-24").to_dict()

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+import netmap
 from netmap.analysis.funding import add_months, funding, hhi
 from tests.analysis.conftest import AS_OF
 from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
@@ -163,3 +164,36 @@ def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_fact
     for day in DAYS:
         rows, graph = both_paths(tables, funding, as_of=day)
         assert rows.to_dict() == graph.to_dict()
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory):
+    # Issue 24: inside run_tables the graph is built only when something reads it.
+    from netmap.build import deferred_graph, is_deferred
+    from netmap.columns import attach_tables
+    from netmap.graphcache import shared_cache
+
+    tables = workbook(name, tmp_path_factory)
+    G = deferred_graph(tables)
+    with shared_cache():
+        attach_tables(G, tables)
+        result = funding(G, as_of="2026-11-24")
+    assert is_deferred(G)
+    assert result.to_dict() == funding(netmap.build_graph(tables), as_of="2026-11-24").to_dict()
+
+
+def test_both_paths_name_a_stream_by_its_first_spelling(tmp_path):
+    from netmap.build import slug
+    from tests.conftest import write_csv_workbook
+
+    book = lapsing_book()
+    book["funding"] = [
+        *book["funding"],
+        ["A6", "perkins  v", "C", "S", "5000", "2025-07-01", "2028-06-30"],
+        ["A0", "PERKINS V", "S", "", "", "2025-07-01", ""],
+    ]
+    tables = netmap.read_workbook(write_csv_workbook(tmp_path / "spelled", book))
+    rows, graph = both_paths(tables, funding, as_of="2026-12-07")
+    assert rows.to_dict() == graph.to_dict()
+    # One stream, as its first row (A2) writes it, whichever award sorts first.
+    assert [(s["stream"], s["awards"]) for s in rows.streams if s["id"] == slug("Perkins V")] == [("Perkins V", 3)]
