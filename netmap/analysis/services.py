@@ -69,7 +69,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, current_edges, edges_of, is_active, nodes_of, partners
-from netmap.build import provides_edges
+from netmap.build import funding_stream_names, provides_edges
 from netmap.columns import tables_of
 from netmap.errors import UsageError
 from netmap.ingest.validate import Tables
@@ -533,15 +533,13 @@ def _awards(G: nx.MultiDiGraph, tables: Tables | None) -> dict[Any, tuple[Any, d
     """Award id -> (the name of its stream, its ``start``/``end``): the ``FUNDS`` edges, or
     the ``funding`` rows they are made of when ``G`` carries its ``tables``."""
     if tables is not None:
-        # A stream's node takes the first row's text; award ids are unique (validation).
-        streams: dict[str, Any] = {}
+        # A stream's node is named by its first row; award ids are unique (validation).
+        streams = funding_stream_names(tables)
         found: dict[Any, tuple[Any, dict[str, Any]]] = {}
         for f in tables["funding"]:
-            key = slug(f["stream"])
-            if key not in streams:
-                streams[key] = f["stream"] or key
             if f["id"]:
-                found[f["id"]] = (streams[key], f)
+                key = slug(f["stream"])
+                found[f["id"]] = (streams[key] or key, f)
         return found
     nodes = G._node
     return {
