@@ -26,6 +26,7 @@ import functools
 import hashlib
 import re
 import weakref
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -397,6 +398,148 @@ def funding_stream_names(tables: Tables) -> dict[str, str]:
     return out
 
 
+def _person_node(c: dict[str, Any], map_id: str) -> tuple[str, dict[str, Any]]:
+    """The id and node attributes of the ``Person`` a ``contacts`` row names (the first row
+    of its id makes the node)."""
+    # The id must not spell the name out: ids end up in maps and exports.
+    person_id = f"{c['partner_id']}/contact-{hashlib.sha256(slug(c['name']).encode()).hexdigest()[:10]}"
+    return person_id, {
+        "label": "Person",
+        "id": person_id,
+        "map_id": map_id,
+        "name": c["name"],
+        "title": c["title"],
+        "email": c["email"],
+        "phone": c["phone"],
+        "champion": c["champion"],
+        **_row_attrs("contacts", c),
+        **_extras("contacts", c),
+    }
+
+
+def contact_nodes(tables: Tables, *, map_id: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """``(partner id, attributes)`` of each ``Person`` node of :func:`build_graph` of
+    ``tables``, in the graph's node order (each person's one ``WORKS_AT`` edge goes to that
+    partner), without building the graph.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/four-state-coalitions")
+    >>> G = build_graph(tables)
+    >>> people = [d for _, d in G.nodes(data=True) if d.get("label") == "Person"]
+    >>> [d for _, d in contact_nodes(tables)] == people
+    True
+    """
+    map_id = _graph_attrs_map_id(tables, map_id)
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for c in tables["contacts"]:
+        person_id, attrs = _person_node(c, map_id)
+        if person_id not in out:
+            out[person_id] = (c["partner_id"], attrs)
+    return list(out.values())
+
+
+def _service_node(s: dict[str, Any], map_id: str) -> tuple[str, dict[str, Any]]:
+    """The id and node attributes of the ``Service`` a ``services`` row names (the first row
+    of its slug makes the node)."""
+    ident = slug(s["service"])
+    attrs = {"label": "Service", "id": ident, "map_id": map_id, "name": s["service"], "service_id": s.get("service_id")}
+    return ident, attrs
+
+
+def _provides_edges(s: dict[str, Any], map_id: str) -> list[tuple[str | None, str | None, dict[str, Any]]]:
+    """``(population id, its text when no roster population has it, edge data)`` of each
+    ``PROVIDES`` edge of a ``services`` row.
+
+    One edge per population the row names (none: one edge with population None); each
+    carries the whole row, and ``_sheet``/``_row`` tell the edges of one row apart, so the
+    row's capacity is counted once.
+    """
+    written = s.get("populations") or ((s["population"],) if s.get("population") else (None,))
+    ids = s.get("population_ids") or (s.get("population_id"),) * len(written)
+    row = {
+        "service_id": s.get("service_id"),
+        "region": s.get("region"),
+        "location": s.get("location"),
+        "capacity": s.get("capacity"),
+        "waitlist": s.get("waitlist"),
+        "eligibility": s.get("eligibility"),
+        "languages": list(s.get("languages") or ()),
+        "cost": s.get("cost"),
+        "funding_id": s.get("funding_id"),
+        "refers_to": list(s.get("refers_to") or ()),
+        "accepts_referrals_from": list(s.get("accepts_referrals_from") or ()),
+    }
+    out: list[tuple[str | None, str | None, dict[str, Any]]] = []
+    for text, pop_id in zip(written, ids, strict=True):
+        custom = None
+        if text and not pop_id:
+            pop_id = "custom-" + slug(text)
+            custom = text
+        data = {
+            "type": "PROVIDES",
+            "map_id": map_id,
+            "population": pop_id,
+            # The cell as written (all its populations), so the row is written back as it was.
+            "population_as_written": s["population"],
+            "service_as_written": s["service"],
+            **row,
+            **_row_attrs("services", s),
+            **_extras("services", s),
+        }
+        out.append((pop_id, custom, data))
+    return out
+
+
+def provides_edges(
+    tables: Tables, *, map_id: str | None = None
+) -> tuple[dict[str, str], list[tuple[str, dict[str, Any], dict[str, Any]]]]:
+    """The populations and ``PROVIDES`` edges of :func:`build_graph` of ``tables``, without
+    building the graph.
+
+    The populations: id -> name of every ``Population`` node (the roster's, then those
+    the services rows name that it has not). The edges: ``(partner id, service node
+    attributes, edge data)`` in ``G.edges`` order: partners in node order, each one's
+    services in the order first named, then its edge keys. Rows naming no partner of the
+    map are left out.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = build_graph(tables)
+    >>> _, edges = provides_edges(tables)
+    >>> [d for _, _, d in edges] == [d for _, _, d in G.edges(data=True) if d["type"] == "PROVIDES"]
+    True
+    """
+    map_id = _graph_attrs_map_id(tables, map_id)
+    populations = {pop.id: pop.name for pop in tables.roster.populations.values()}
+    services: dict[str, dict[str, Any]] = {}
+    # partner id -> service id -> edge key -> data: the graph's own nesting of these edges.
+    keyed: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for s in tables["services"]:
+        sid, node = _service_node(s, map_id)
+        if sid not in services:
+            services[sid] = node
+        mine = keyed.setdefault(s["partner_id"], {}).setdefault(sid, {})
+        for pop_id, custom, data in _provides_edges(s, map_id):
+            if custom is not None and pop_id not in populations:
+                populations[pop_id] = custom
+            key = f"PROVIDES:Service:{sid}:{pop_id or ''}"
+            if key in mine:
+                key = f"{key}:{s['_row']}"  # as build_graph keeps a second row of one service and population
+            found = mine.get(key)
+            if found is None:
+                mine[key] = data
+            else:
+                found.update(data)
+    edges = [
+        (pid, services[sid], d)
+        for pid in dict.fromkeys(map(itemgetter("id"), tables["partners"]))  # the partners' node order
+        if pid in keyed
+        for sid, by_key in keyed[pid].items()
+        for d in by_key.values()
+    ]
+    return populations, edges
+
+
 def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None = None) -> nx.MultiDiGraph:
     roster = tables.roster
     G = nx.MultiDiGraph()
@@ -509,48 +652,22 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
             )
 
     for s in tables["services"]:
-        sk = add_node("Service", slug(s["service"]), name=s["service"], service_id=s.get("service_id"))
+        sid, service = _service_node(s, map_id)
+        sk = f"Service:{sid}"
+        if sk not in nodes:
+            nodes[sk] = service
+            succ[sk] = {}
+            pred[sk] = {}
         pk = node_key("Partner", s["partner_id"])
-        # One edge per population the row names (none: one edge with population None); each
-        # carries the whole row, and ``_sheet``/``_row`` tell the edges of one row apart, so
-        # the row's capacity is counted once.
-        written = s.get("populations") or ((s["population"],) if s.get("population") else (None,))
-        ids = s.get("population_ids") or (s.get("population_id"),) * len(written)
-        row = {
-            "service_id": s.get("service_id"),
-            "region": s.get("region"),
-            "location": s.get("location"),
-            "capacity": s.get("capacity"),
-            "waitlist": s.get("waitlist"),
-            "eligibility": s.get("eligibility"),
-            "languages": list(s.get("languages") or ()),
-            "cost": s.get("cost"),
-            "funding_id": s.get("funding_id"),
-            "refers_to": list(s.get("refers_to") or ()),
-            "accepts_referrals_from": list(s.get("accepts_referrals_from") or ()),
-        }
-        for text, pop_id in zip(written, ids, strict=True):
-            if text and not pop_id:
-                pop_id = "custom-" + slug(text)
-                add_node("Population", pop_id, name=text, calls_for=[])
+        for pop_id, custom, data in _provides_edges(s, map_id):
+            if custom is not None:
+                add_node("Population", pop_id, name=custom, calls_for=[])
             key = f"PROVIDES:{sk}:{pop_id or ''}"
             if key in succ.get(pk, {}).get(sk, {}):
                 # Another row already names this service and population (one of them names
                 # several): both rows are kept, as two edges.
                 key = f"{key}:{s['_row']}"
-            add_edge(
-                pk,
-                sk,
-                "PROVIDES",
-                key=key,
-                population=pop_id,
-                # The cell as written (all its populations), so the row is written back as it was.
-                population_as_written=s["population"],
-                service_as_written=s["service"],
-                **row,
-                **_row_attrs("services", s),
-                **_extras("services", s),
-            )
+            put(pk, sk, key, data)
             if pop_id:
                 add_edge(
                     pk, node_key("Population", pop_id), "SERVES", key=f"SERVES:{sk}", service=sk[len("Service:") :]
@@ -601,18 +718,11 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
             keyed[key] = data
 
     for c in tables["contacts"]:
-        # The id must not spell the name out: ids end up in maps and exports.
-        person_id = f"{c['partner_id']}/contact-{hashlib.sha256(slug(c['name']).encode()).hexdigest()[:10]}"
-        ck = add_node(
-            "Person",
-            person_id,
-            name=c["name"],
-            title=c["title"],
-            email=c["email"],
-            phone=c["phone"],
-            champion=c["champion"],
-            **_row_attrs("contacts", c),
-            **_extras("contacts", c),
-        )
+        person_id, person = _person_node(c, map_id)
+        ck = f"Person:{person_id}"
+        if ck not in nodes:
+            nodes[ck] = person
+            succ[ck] = {}
+            pred[ck] = {}
         add_edge(ck, node_key("Partner", c["partner_id"]), "WORKS_AT", **_row_attrs("contacts", c))
     return G

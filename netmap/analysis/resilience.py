@@ -40,6 +40,8 @@ from netmap.analysis._common import (
     use_igraph,
 )
 from netmap.analysis.health import cross_counts, cross_ties
+from netmap.build import contact_nodes
+from netmap.columns import tables_of
 from netmap.roster import Roster
 
 # Partners above which "auto" computes resilience from the block-cut tree (see resilience()).
@@ -86,6 +88,19 @@ def _impact(P: nx.Graph, after: nx.Graph, core: set[str], gone: str | None) -> d
         "cut_off": cut_off,
         "cross_category_ties_lost": cross_ties(P) - cross_ties(after),
     }
+
+
+def _people(G: nx.MultiDiGraph) -> list[tuple[str, dict[str, Any]]]:
+    """``(partner id, Person node attributes)`` of each ``WORKS_AT`` edge, in ``G.edges`` order.
+
+    From the rows when ``G`` carries them (:func:`netmap.columns.tables_of`): each person has
+    one such edge, from its node, and people come in the graph's node order.
+    """
+    tables = tables_of(G)
+    if tables is not None:
+        return contact_nodes(tables, map_id=G.graph["map_id"])
+    nodes = G._node  # the node dicts themselves: G.nodes[...] is a view per lookup
+    return [(nodes[v].get("id"), nodes[u]) for u, v, _ in edges_of(G, "WORKS_AT")]
 
 
 def _rank(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -176,10 +191,9 @@ def resilience(
     )
 
     champions: dict[str, list[dict[str, Any]]] = {}
-    nodes = G._node  # the node dicts themselves: G.nodes[...] is a view per lookup
-    for u, v, _ in edges_of(G, "WORKS_AT"):
-        if nodes[u].get("champion") and nodes[v]["id"] in P:
-            champions.setdefault(nodes[v]["id"], []).append(nodes[u])
+    for pid, person in _people(G):
+        if person.get("champion") and pid in P:
+            champions.setdefault(pid, []).append(person)
 
     # P holds only what is current on the day: a tie with no agreement and no award behind
     # it is informal, carried by people alone.

@@ -69,8 +69,11 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, current_edges, edges_of, is_active, nodes_of, partners
+from netmap.build import funding_stream_names, provides_edges
+from netmap.columns import tables_of
 from netmap.errors import UsageError
-from netmap.project import CURRENT, award_state
+from netmap.ingest.validate import Tables
+from netmap.project import CURRENT, award_state, tie_state
 from netmap.roster import slug
 from netmap.services import ServiceTaxonomy, load_taxonomy
 
@@ -86,6 +89,9 @@ _KIND = methodcaller("get", "kind")
 
 def has_services(G: nx.MultiDiGraph) -> bool:
     """Whether ``G`` has any services row (a ``PROVIDES`` edge)."""
+    tables = tables_of(G)
+    if tables is not None:  # every services row makes one edge at least
+        return bool(tables["services"])
     return bool(edges_of(G, "PROVIDES"))
 
 
@@ -189,16 +195,23 @@ def service_inventory(
     day = as_date(as_of)
     tax = _taxonomy(taxonomy)
     info = partners(G, active_only=False)
-    nodes = G._node
-    pop_names = {d["id"]: d.get("name") or d["id"] for d in nodes_of(G, "Population").values()}
+    tables = tables_of(G)
+    provided: Iterable[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]
+    if tables is not None:  # the same edges and nodes from the rows, without building a deferred graph
+        populations, edges = provides_edges(tables, map_id=G.graph["map_id"])
+        pop_names = {k: name or k for k, name in populations.items()}
+        provided = ((info[pid], service, d) for pid, service, d in edges)
+    else:
+        nodes = G._node
+        pop_names = {d["id"]: d.get("name") or d["id"] for d in nodes_of(G, "Population").values()}
+        provided = ((nodes.get(u) or {}, nodes.get(v) or {}, d) for u, v, d in edges_of(G, "PROVIDES"))
 
     # One record per current provider row (a PROVIDES edge).
     rows: list[dict[str, Any]] = []
-    for u, v, d in edges_of(G, "PROVIDES"):
-        p = nodes.get(u) or {}
+    for p, service, d in provided:
         if not is_active(p) or "id" not in p:
             continue
-        sid, sname, known = _service_of(d, nodes.get(v) or {}, tax)
+        sid, sname, known = _service_of(d, service, tax)
         rows.append(
             {
                 "partner": p["id"],
@@ -223,8 +236,8 @@ def service_inventory(
     names = {pid: d.get("name") or pid for pid, d in info.items()}
     _coverage(result, rows, tax, names, pop_names)
     _capacity(result, rows, pop_names, G.graph.get("needs") or [])
-    _pathways(result, rows, tax, names, _referrals(G, rows, day))
-    _funding(result, rows, G, day, names)
+    _pathways(result, rows, tax, names, _referrals(G, rows, day, tables))
+    _funding(result, rows, _awards(G, tables), day, names)
     return result
 
 
@@ -385,13 +398,15 @@ def _capacity(
     ]
 
 
-def _referrals(G: nx.MultiDiGraph, rows: list[dict[str, Any]], day: dt.date) -> dict[str, set[str]]:
+def _referrals(
+    G: nx.MultiDiGraph, rows: list[dict[str, Any]], day: dt.date, tables: Tables | None
+) -> dict[str, set[str]]:
     """Partner id -> the partners it has a current referral tie with, either direction.
 
     Only the ties between two providers of ``rows`` are kept: the pathways ask about no
-    other partner.
+    other partner. Read from the ``ties`` rows when ``G`` carries its ``tables``; a set
+    per partner, so the order the ties are read in does not matter.
     """
-    nodes = G._node
     referred: dict[str, set[str]] = {}
 
     def link(a: str, b: str) -> None:
@@ -402,12 +417,20 @@ def _referrals(G: nx.MultiDiGraph, rows: list[dict[str, Any]], day: dt.date) -> 
             found.add(b)
 
     providers = {r["partner"] for r in rows}
-    for u, v, _ in _referral_ties(current_edges(G, "TIED_TO", day)):
-        if u != v:
-            a, b = (nodes.get(u) or {}).get("id"), (nodes.get(v) or {}).get("id")
+    if tables is not None:
+        # A tie's end that no partner of the map has is no provider: providers are partners.
+        for a, b in _referral_rows(tables["ties"], day):
             if a and b and a != b and a in providers and b in providers:
                 link(a, b)
                 link(b, a)
+    else:
+        nodes = G._node
+        for u, v, _ in _referral_ties(current_edges(G, "TIED_TO", day)):
+            if u != v:
+                a, b = (nodes.get(u) or {}).get("id"), (nodes.get(v) or {}).get("id")
+                if a and b and a != b and a in providers and b in providers:
+                    link(a, b)
+                    link(b, a)
     for r in rows:
         for other in [*(r["data"].get("refers_to") or ()), *(r["data"].get("accepts_referrals_from") or ())]:
             if other and other != r["partner"] and str(other) != r["partner"]:
@@ -430,6 +453,22 @@ def _referral_ties(ties: list[tuple[str, str, dict[str, Any]]]) -> Iterable[tupl
     if not wanted:
         return []
     return compress(ties, map(wanted.__contains__, kinds))
+
+
+def _referral_rows(ties: list[dict[str, Any]], day: dt.date) -> list[tuple[str, str]]:
+    """(source, target) of the ``ties`` rows current on ``day`` whose kind (``collaboration``
+    when blank, as the graph has it) is ``referral`` by its slug: the rows of
+    :func:`_referral_ties` of the graph's current ties."""
+    # A handful of kinds, most ties no referral: each kind judged once, the ties picked at C speed.
+    kinds = list(map(_KIND, ties))
+    wanted = {k for k in set(kinds) if slug(str(k or "collaboration")) == "referral"}
+    if not wanted:
+        return []
+    return [
+        (t["source_id"], t["target_id"])
+        for t in compress(ties, map(wanted.__contains__, kinds))
+        if (t["start"] is None and t["end"] is None) or tie_state(t, day) == CURRENT
+    ]
 
 
 def _pathways(
@@ -490,11 +529,33 @@ def _pathways(
             )
 
 
-def _funding(
-    result: ServiceInventory, rows: list[dict[str, Any]], G: nx.MultiDiGraph, day: dt.date, names: dict[str, str]
-) -> None:
+def _awards(G: nx.MultiDiGraph, tables: Tables | None) -> dict[Any, tuple[Any, dict[str, Any]]]:
+    """Award id -> (the name of its stream, its ``start``/``end``): the ``FUNDS`` edges, or
+    the ``funding`` rows they are made of when ``G`` carries its ``tables``."""
+    if tables is not None:
+        # A stream's node is named by its first row; award ids are unique (validation).
+        streams = funding_stream_names(tables)
+        found: dict[Any, tuple[Any, dict[str, Any]]] = {}
+        for f in tables["funding"]:
+            if f["id"]:
+                key = slug(f["stream"])
+                found[f["id"]] = (streams[key] or key, f)
+        return found
     nodes = G._node
-    awards = {d.get("award_id"): (nodes[u], d) for u, _, d in edges_of(G, "FUNDS") if d.get("award_id")}
+    return {
+        d.get("award_id"): (nodes[u].get("name") or nodes[u].get("id"), d)
+        for u, _, d in edges_of(G, "FUNDS")
+        if d.get("award_id")
+    }
+
+
+def _funding(
+    result: ServiceInventory,
+    rows: list[dict[str, Any]],
+    awards: dict[Any, tuple[Any, dict[str, Any]]],
+    day: dt.date,
+    names: dict[str, str],
+) -> None:
     by_service: dict[str, dict[str, Any]] = {}
     for r in rows:
         award = r["data"].get("funding_id")
@@ -515,7 +576,7 @@ def _funding(
         if found is None or award_state(found[1], day) != CURRENT:
             entry["not_current"].add(award)  # unknown, ended or planned: pays for nothing today
             continue
-        entry["streams"].add(found[0].get("name") or found[0].get("id"))
+        entry["streams"].add(found[0])
         entry["awards"].add(award)
         entry["providers"].add(names.get(r["partner"], r["partner"]))
     for e in sorted(by_service.values(), key=lambda e: str(e["service_name"])):

@@ -105,3 +105,75 @@ def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_fact
     for day in DAYS:
         rows, graph = both_paths(tables, resilience, as_of=day)
         assert rows.to_dict() == graph.to_dict()
+
+
+# Champions at partners whose contacts interleave, one partner with two (named and by
+# title), one without a title, a contact who is no champion, a state partner in each region.
+HAND_MADE = {
+    "partners": """id,name,agency_type,level,region,status
+A,Alpha,American Job Center,state,North,active
+B,Beta,Local community-based organizations,local,North,
+C,Gamma,American Job Center,state,South,active
+D,Delta,Local community-based organizations,local,North,former
+E,Epsilon,Local community-based organizations,local,South,
+""",
+    "ties": """source_id,target_id,kind,strength,directed,start,end
+A,B,referral,3,no,,2025-01-01
+A,C,collaboration,2,yes,2024-01-01,
+B,C,collaboration,2,no,,
+C,E,,1,no,,
+B,E,referral,1,no,,
+D,A,referral,1,no,,
+""",
+    "contacts": """partner_id,name,title,champion
+C,Di Eng,,yes
+A,Ann Lee,Director,yes
+B,Cy Dee,Manager,yes
+A,Bo Chan,,yes
+E,Ed Fo,Lead,no
+D,Flo Gu,Chair,yes
+""",
+    "funding": """id,stream,recipient_id,funder_id,amount,start,end
+F1,WIOA Youth,B,A,100,2024-01-01,2027-01-01
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def hand_made(tmp_path_factory):
+    import netmap
+
+    folder = tmp_path_factory.mktemp("resilience-hand-made")
+    for sheet, text in HAND_MADE.items():
+        (folder / f"{sheet}.csv").write_text(text, encoding="utf-8")
+    tables = netmap.read_workbook(folder)
+    assert tables.ok
+    return tables
+
+
+@pytest.mark.parametrize("include_contacts", [False, True])
+def test_both_paths_agree_on_a_hand_made_map(hand_made, include_contacts):
+    for day in DAYS:
+        rows, graph = both_paths(hand_made, resilience, as_of=day, include_contacts=include_contacts)
+        assert rows.to_dict() == graph.to_dict()
+        assert len(rows.people) == 4 and rows.turnover
+
+
+@pytest.mark.parametrize("name", [*WORKBOOKS, "hand-made"])
+def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory, hand_made, monkeypatch):
+    # Issue 24: inside run_tables the graph is built only when something reads it.
+    import netmap
+    from netmap.build import deferred_graph, is_deferred
+    from netmap.columns import GRAPH_PATH, attach_tables
+    from netmap.graphcache import shared_cache
+
+    monkeypatch.delenv(GRAPH_PATH, raising=False)  # a run of the suite on the graph path
+    tables = hand_made if name == "hand-made" else workbook(name, tmp_path_factory)
+    G = deferred_graph(tables)
+    with shared_cache():
+        attach_tables(G, tables)
+        result = resilience(G, as_of="2026-11-24", include_contacts=True)
+        assert is_deferred(G)
+    assert result.partners
+    graph = resilience(netmap.build_graph(tables), as_of="2026-11-24", include_contacts=True)
+    assert result.to_dict() == graph.to_dict()

@@ -306,3 +306,92 @@ def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_fact
     for day in DAYS:
         rows, graph = both_paths(tables, service_inventory, as_of=day)
         assert rows.to_dict() == graph.to_dict()
+
+
+# A map with what the rows path must read as the graph does: a row of two populations, one
+# of them also named by another row of the partner (two edges of one key), populations and a
+# service the roster does not know, written two ways in one region, partners whose rows
+# interleave, an inactive partner, dated referral ties (one directed, one linking the only
+# providers of two steps in the South) and a stream written two ways.
+HAND_MADE = {
+    "partners": """id,name,agency_type,level,region,status
+A,Alpha,American Job Center,state,North,active
+B,Beta,Local community-based organizations,local,North,
+C,Gamma,American Job Center,state,South,active
+D,Delta,Local community-based organizations,local,North,former
+E,Epsilon,Local community-based organizations,local,,
+""",
+    "services": """partner_id,service,population,region,capacity,waitlist,funding_id,refers_to,accepts_referrals_from
+B,Career assessment,Youth; Beekeepers,,10,2,F1,,
+A,Job training,Youth,,5,,F2,B,
+A,Career assessment,Youth,,,,,,
+B,Job training,Adults,South,3,1,F1,,C
+D,Child care,Adults,,4,,,,
+E,Knitting circle,Beekeepers,North,2,,F3,,
+C,Job training,,North,,,,A,
+A,Job Training,Adults,,1,,,,
+A,Job training,Youth; Beekeepers,,2,,,,
+C,Knitting Circle!,Beekeepers,North,,,,,
+E,Career assessment,Youth,South,,,,,
+""",
+    "ties": """source_id,target_id,kind,strength,directed,start,end
+A,B,referral,3,no,,2025-01-01
+A,C,Referral,2,yes,2024-01-01,
+B,C,collaboration,2,no,,
+C,E,,1,no,,
+B,E,referral,1,no,2025-06-01,2030-01-01
+""",
+    "funding": """id,stream,recipient_id,funder_id,amount,start,end
+F1,WIOA Youth,B,A,100,2024-01-01,2027-01-01
+F2,wioa youth,A,,50,2020-01-01,2030-01-01
+F3,State grant,E,,10,2028-01-01,
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def hand_made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("services-hand-made")
+    for sheet, text in HAND_MADE.items():
+        (folder / f"{sheet}.csv").write_text(text, encoding="utf-8")
+    tables = netmap.read_workbook(folder)
+    assert tables.ok
+    return tables
+
+
+@pytest.mark.parametrize("region", [None, "North", "south"])
+def test_both_paths_agree_on_a_hand_made_map(hand_made, region):
+    G = netmap.build_graph(hand_made)
+    keys = [k for _, _, k, d in G.edges(keys=True, data=True) if d["type"] == "PROVIDES"]
+    assert "PROVIDES:Service:job-training:youth:10" in keys  # row 10's edge of a key row 3 has
+    for day in DAYS:
+        rows, graph = both_paths(hand_made, service_inventory, as_of=day, region=region)
+        assert rows.to_dict() == graph.to_dict()
+        assert rows.cells and rows.capacity and rows.funding and rows.pathways
+        if region is None:  # E and B, assessment and training in the South, refer to each other 2025-2029
+            south = {
+                p["state"]
+                for p in rows.pathways
+                if (p["region"], p["from"], p["to"]) == ("South", "assessment", "training")
+            }
+            assert south == ({"linked"} if day == "2026-11-24" else {"no-referral"})
+    assert both_paths(hand_made, has_services) == (True, True)
+
+
+@pytest.mark.parametrize("name", [*WORKBOOKS, "hand-made"])
+def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory, hand_made, monkeypatch):
+    # Issue 24: inside run_tables the graph is built only when something reads it.
+    from netmap.build import deferred_graph, is_deferred
+    from netmap.columns import GRAPH_PATH, attach_tables
+    from netmap.graphcache import shared_cache
+
+    monkeypatch.delenv(GRAPH_PATH, raising=False)  # a run of the suite on the graph path
+    tables = hand_made if name == "hand-made" else workbook(name, tmp_path_factory)
+    G = deferred_graph(tables)
+    with shared_cache():
+        attach_tables(G, tables)
+        assert has_services(G)
+        inv = service_inventory(G, as_of="2026-11-24")
+        assert is_deferred(G)
+    assert inv.cells
+    assert inv.to_dict() == service_inventory(netmap.build_graph(tables), as_of="2026-11-24").to_dict()
