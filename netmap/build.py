@@ -181,7 +181,7 @@ def deferred_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGr
     ``G.graph`` is there at once; the first look at a node or an edge (``len(G)``,
     ``G.nodes``, ``G.edges``, ``G.adj``, iteration, ``in``) builds them, exactly as
     :func:`build_graph` does, and from then on ``G`` is a plain ``networkx.MultiDiGraph``.
-    An analysis that reads the validated rows instead (:func:`netmap.columns.tables_of`)
+    An analysis that reads the validated rows instead (:func:`netmap.graphcache.tables_of`)
     never pays for the build: a command whose every analysis does so never builds it.
 
     >>> import netmap

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -201,6 +202,50 @@ def cache_worker() -> Any:
         except OSError:
             return None
     return worker
+
+
+# -- the rows a graph was just built from (the columnar path, netmap.columns) -------------------
+
+# NETMAP_GRAPH_PATH=1: analyses never read the rows, only the graph (both paths are tested).
+GRAPH_PATH = "NETMAP_GRAPH_PATH"
+_TABLES = ("tables-of",)  # the shared-cache key of the tables a graph was just built from
+
+
+def attach_tables(G: Any, tables: Any) -> None:
+    """Let the analyses of ``G``, just built from ``tables``, read the rows instead of ``G``.
+
+    Only inside the :func:`netmap.graphcache.shared_cache` the analyses run in, and only for a
+    graph nobody has changed since :func:`netmap.build_graph` made it (as
+    :func:`netmap.pipeline.run_tables` does): an analysis that finds the tables
+    (:func:`tables_of`) trusts them to say what ``G`` holds.
+
+    >>> import netmap
+    >>> from netmap.graphcache import shared_cache
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = netmap.build_graph(tables)
+    >>> with shared_cache():
+    ...     attach_tables(G, tables)
+    ...     tables_of(G) is tables
+    True
+    >>> tables_of(G) is None  # outside that cache: analyses read G
+    True
+    """
+    if os.environ.get(GRAPH_PATH, "").strip().lower() in ("1", "true", "yes", "on"):
+        return  # every analysis reads the graph: the path the tests compare this one with
+    cached(G, _TABLES, lambda: tables)
+
+
+def tables_of(G: Any) -> Any:
+    """The tables (:class:`netmap.ingest.validate.Tables`) :func:`attach_tables` gave ``G`` in
+    the open shared cache, or None.
+
+    None for every other graph: a region view, a graph built or changed by a library caller,
+    one read from a store. Analyses with a faster path from the rows take it when this is
+    not None and read ``G`` otherwise; tests compare both paths.
+    """
+    if not prefetched(G, _TABLES):
+        return None
+    return cached(G, _TABLES, lambda: None)
 
 
 class _ShowNodes:

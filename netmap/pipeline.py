@@ -86,7 +86,7 @@ def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysi
     The same as ``run(build_graph(tables), **options)``, sooner on a large map: the worker's
     jobs (betweenness, health, resilience) start from the tables (:mod:`netmap.columns`),
     the analyses that can read the validated rows instead of the graph do
-    (:func:`netmap.columns.tables_of`), and the graph is a
+    (:func:`netmap.graphcache.tables_of`), and the graph is a
     :func:`netmap.build.deferred_graph`: built only when something looks at it.
 
     Examples
@@ -116,7 +116,7 @@ def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysi
                 backend=options.get("backend", "auto"),
             )
         # Built when something first looks at its nodes or edges: never, if every analysis
-        # reads the rows (netmap.columns.tables_of).
+        # reads the rows (netmap.graphcache.tables_of).
         G = deferred_graph(tables)
         columns.attach_tables(G, tables)
         if early is not None:

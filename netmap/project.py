@@ -234,7 +234,7 @@ def project(
     # shared cache, if any, serves).
     day = as_date(as_of)
     with gc_paused(), shared_cache():
-        from netmap.columns import tables_of  # not at the top: netmap.columns reads this module's rules
+        from netmap.graphcache import tables_of
 
         tables = tables_of(G)
         if tables is not None:

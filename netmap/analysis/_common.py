@@ -96,7 +96,7 @@ def partners(G: nx.MultiDiGraph, *, active_only: bool = True) -> dict[str, dict[
 
 
 def _partner_dicts(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
-    from netmap.columns import tables_of
+    from netmap.graphcache import tables_of
 
     tables = tables_of(G)
     if tables is not None:  # the same dicts from the rows, without building a deferred graph
@@ -111,11 +111,11 @@ def recorded_roles(G: nx.MultiDiGraph) -> dict[str, set[str]]:
 
     Shared by the role gaps and the scorecard within one :func:`shared_cache`; read-only.
     A mapping: look partners up, do not rely on its order (the rows path,
-    :func:`netmap.columns.tables_of`, lists them in ``roles`` row order).
+    :func:`netmap.graphcache.tables_of`, lists them in ``roles`` row order).
     """
 
     def make() -> dict[str, set[str]]:
-        from netmap.columns import tables_of
+        from netmap.graphcache import tables_of
 
         tables = tables_of(G)
         if tables is not None:

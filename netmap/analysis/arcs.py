@@ -27,8 +27,10 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import ACTIVE, as_date, cached, current_edges, nodes_of
+from netmap.graphcache import tables_of
+from netmap.project import CURRENT, agreement_state, award_state, tie_state
 
-__all__ = ["arc_arrays", "partner_digraph"]
+__all__ = ["arc_arrays", "partner_digraph", "rows_arc_arrays", "rows_partner_index"]
 
 
 def _arcs(G: nx.MultiDiGraph, day: dt.date) -> tuple[dict[str, str], dict[str, Any], dict[tuple[str, str], None]]:
@@ -70,12 +72,9 @@ def arc_arrays(G: nx.MultiDiGraph, as_of: dt.date | str | None = None) -> tuple[
 
 
 def _arc_arrays_of(G: nx.MultiDiGraph, day: dt.date) -> tuple[list[str], list[Any], Any, Any]:
-    from netmap.columns import arc_arrays as from_rows
-    from netmap.columns import tables_of
-
     tables = tables_of(G)
     # The same arrays from the rows G was built from (tests/test_columns.py compares them).
-    return _arc_arrays(G, day) if tables is None else from_rows(tables, day)
+    return _arc_arrays(G, day) if tables is None else rows_arc_arrays(tables, day)
 
 
 def _arc_arrays(G: nx.MultiDiGraph, day: dt.date) -> tuple[list[str], list[Any], Any, Any]:
@@ -136,8 +135,6 @@ def partner_digraph(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None) -
     row marked directed gives one arc, source to target.
     """
     day = as_date(as_of)
-    from netmap.columns import tables_of
-
     if tables_of(G) is not None:
         # From the arc arrays of the rows: the same nodes in the same order and the same arcs,
         # added in (source, target) order rather than the order the graph lists them in.
@@ -152,3 +149,104 @@ def partner_digraph(G: nx.MultiDiGraph, *, as_of: dt.date | str | None = None) -
         D.add_node(pid, category=cat)
     D.add_edges_from(arcs)
     return D
+
+
+# -- the same arrays from the validated rows (the columnar path) -------------------------------
+
+
+def rows_partner_index(tables: Any) -> tuple[dict[str, int], list[str], list[Any]]:
+    """Active partner id -> position, the ids, and their categories, in workbook order.
+
+    The first row of an id makes the partner (a repeated id is a validation error; the graph
+    keeps the first all the same).
+
+    >>> import netmap
+    >>> index, ids, categories = rows_partner_index(netmap.read_workbook("examples/tucson-behavioral-health"))
+    >>> index[ids[0]], len(ids) == len(categories)
+    (0, True)
+    """
+    types = tables.roster.agency_types
+    seen: set[str] = set()
+    index: dict[str, int] = {}
+    ids: list[str] = []
+    categories: list[Any] = []
+    for p in tables["partners"]:
+        pid = p["id"]
+        if pid in seen:
+            continue
+        seen.add(pid)
+        if p["status"] in ACTIVE:
+            index[pid] = len(ids)
+            ids.append(pid)
+            categories.append(types[p["agency_type_id"]].category)
+    return index, ids, categories
+
+
+def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[list[str], list[Any], Any, Any]:
+    """Active partner ids, their categories, and the arcs (``src[i] -> dst[i]``, indexes into
+    the ids) between them on ``as_of`` (default today): each arc once, sorted by
+    ``(src, dst)``, exactly as :func:`netmap.analysis.arcs.arc_arrays` finds them in the graph
+    built from ``tables``.
+
+    Parameters
+    ----------
+    tables : Tables
+        Validated tables without errors (:func:`netmap.read_workbook`).
+    as_of : date or ISO str, optional
+        The day whose current ties, agreements and awards make the arcs.
+
+    Examples
+    --------
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> ids, _, src, dst = rows_arc_arrays(tables, "2026-11-24")
+    >>> ids2, _, src2, dst2 = arc_arrays(netmap.build_graph(tables), "2026-11-24")
+    >>> ids == ids2, src.tolist() == src2.tolist(), dst.tolist() == dst2.tolist()
+    (True, True, True)
+    """
+    import numpy as np
+
+    from netmap.analysis import _igraph
+
+    day = as_date(as_of)
+    index, ids, categories = rows_partner_index(tables)
+    get = index.get
+    one_u: list[int] = []  # directed ties: one arc
+    one_v: list[int] = []
+    both_u: list[int] = []  # every other reason: arcs both ways
+    both_v: list[int] = []
+    for t in tables["ties"]:
+        if (t["start"] is not None or t["end"] is not None) and tie_state(t, day) != CURRENT:
+            continue
+        if t["directed"]:
+            one_u.append(get(t["source_id"], -1))
+            one_v.append(get(t["target_id"], -1))
+        else:
+            both_u.append(get(t["source_id"], -1))
+            both_v.append(get(t["target_id"], -1))
+    # Parties of one agreement id: the graph has one node per id (the first row's dates and
+    # status), which every row naming that id adds its parties to.
+    state: dict[str, str] = {}
+    parties: dict[str, dict[str, None]] = {}
+    for a in tables["agreements"]:
+        if a["id"] not in state:
+            state[a["id"]] = agreement_state(a, day)
+        parties.setdefault(a["id"], {}).update(dict.fromkeys(a["parties"]))
+    for aid, members in parties.items():
+        if state[aid] != CURRENT:
+            continue
+        for a, b in combinations(members, 2):
+            both_u.append(get(a, -1))
+            both_v.append(get(b, -1))
+    for f in tables["funding"]:
+        if f["funder_id"] and award_state(f, day) == CURRENT:
+            both_u.append(get(f["funder_id"], -1))
+            both_v.append(get(f["recipient_id"], -1))
+    bu = np.asarray(both_u, dtype=np.int64)
+    bv = np.asarray(both_v, dtype=np.int64)
+    src = np.concatenate([np.asarray(one_u, dtype=np.int64), bu, bv])
+    dst = np.concatenate([np.asarray(one_v, dtype=np.int64), bv, bu])
+    keep = (src >= 0) & (dst >= 0) & (src != dst)  # both ends active partners, no loops
+    n = len(ids)
+    codes = _igraph.distinct(src[keep] * n + dst[keep])
+    return ids, categories, codes // max(n, 1), codes % max(n, 1)

@@ -28,7 +28,7 @@ import networkx as nx
 
 from netmap.analysis._common import as_date, nodes_of, partner_graph, partners, recorded_roles, shares_cache
 from netmap.build import agreement_nodes
-from netmap.columns import tables_of
+from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state
 

@@ -29,7 +29,7 @@ import networkx as nx
 
 from netmap.analysis._common import as_date, edges_of, partners, resolve_roster, shares_cache
 from netmap.build import funding_stream_names, slug
-from netmap.columns import tables_of
+from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, LAPSED, PLANNED
 from netmap.roster import Roster

@@ -47,7 +47,7 @@ from netmap.analysis._common import (
     side,
 )
 from netmap.build import slug
-from netmap.columns import tables_of
+from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
 from netmap.roster import Roster
 

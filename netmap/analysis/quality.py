@@ -43,9 +43,8 @@ import networkx as nx
 
 from netmap.analysis._common import as_date, current_edges, partner_graph, partners, resolve_roster
 from netmap.build import slug
-from netmap.columns import tables_of
 from netmap.errors import UsageError
-from netmap.graphcache import ordered_subgraph
+from netmap.graphcache import ordered_subgraph, tables_of
 from netmap.model import FREQUENCIES, SCORE_MAX, SCORES, TRUST_SCORES, VALUE_SCORES, header_key
 from netmap.roster import Roster
 

@@ -41,7 +41,7 @@ from netmap.analysis._common import (
 )
 from netmap.analysis.health import cross_counts, cross_ties
 from netmap.build import contact_nodes
-from netmap.columns import tables_of
+from netmap.graphcache import tables_of
 from netmap.roster import Roster
 
 # Partners above which "auto" computes resilience from the block-cut tree (see resilience()).
@@ -93,7 +93,7 @@ def _impact(P: nx.Graph, after: nx.Graph, core: set[str], gone: str | None) -> d
 def _people(G: nx.MultiDiGraph) -> list[tuple[str, dict[str, Any]]]:
     """``(partner id, Person node attributes)`` of each ``WORKS_AT`` edge, in ``G.edges`` order.
 
-    From the rows when ``G`` carries them (:func:`netmap.columns.tables_of`): each person has
+    From the rows when ``G`` carries them (:func:`netmap.graphcache.tables_of`): each person has
     one such edge, from its node, and people come in the graph's node order.
     """
     tables = tables_of(G)

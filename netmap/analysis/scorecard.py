@@ -79,7 +79,7 @@ from netmap.analysis.funding import Funding, funding
 from netmap.analysis.gaps import RosterGaps, roster_gaps
 from netmap.analysis.health import Health, health
 from netmap.analysis.roles import ENGAGED_KINDS, RoleGaps, role_gaps
-from netmap.columns import tables_of
+from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, tie_state
 from netmap.roster import Roster

@@ -70,8 +70,8 @@ import networkx as nx
 
 from netmap.analysis._common import as_date, current_edges, edges_of, is_active, nodes_of, partners
 from netmap.build import funding_stream_names, provides_edges
-from netmap.columns import tables_of
 from netmap.errors import UsageError
+from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, award_state, tie_state
 from netmap.roster import slug

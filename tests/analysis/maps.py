@@ -2,7 +2,7 @@
 
 ``workbooks()`` names the four examples and two generated 2,000-partner maps (one of each
 benchmark shape, made once per test session); ``both_paths`` runs an analysis on the graph
-that carries its tables (:func:`netmap.columns.attach_tables`, as ``pipeline.run_tables``
+that carries its tables (:func:`netmap.graphcache.attach_tables`, as ``pipeline.run_tables``
 does) and on one that does not, for the tests to compare.
 """
 
@@ -82,6 +82,24 @@ def _both_paths(tables: Any, analysis: Callable[..., Any], **options: Any) -> tu
 
 
 EXAMPLE_NAMES = EXAMPLES
+
+
+def unbuilt(tables: Any, analysis: Callable[..., Any], **options: Any) -> tuple[Any, bool]:
+    """``analysis`` of a deferred graph of ``tables`` carrying them (as ``pipeline.run_tables``
+    analyses), and whether the graph was still unbuilt afterwards (it should be: the analysis
+    read the rows, not the graph)."""
+    from netmap.build import deferred_graph, is_deferred
+
+    saved = os.environ.pop(GRAPH_PATH, None)  # a run of the suite on the graph path
+    try:
+        G = deferred_graph(tables)
+        with shared_cache():
+            attach_tables(G, tables)
+            result = analysis(G, **options)
+            return result, is_deferred(G)
+    finally:
+        if saved is not None:
+            os.environ[GRAPH_PATH] = saved
 
 
 @pytest.fixture(scope="session")

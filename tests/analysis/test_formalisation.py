@@ -9,7 +9,7 @@ import pytest
 import netmap
 from netmap.analysis.formalisation import formalisation, is_current
 from tests.analysis.conftest import AS_OF
-from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, unbuilt, workbook
 
 
 def test_leadership_ties_backed(two):
@@ -189,14 +189,7 @@ def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_fact
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory):
     # Issue 24: inside run_tables the graph is built only when something reads it.
-    from netmap.build import deferred_graph, is_deferred
-    from netmap.columns import attach_tables
-    from netmap.graphcache import shared_cache
-
     tables = workbook(name, tmp_path_factory)
-    G = deferred_graph(tables)
-    with shared_cache():
-        attach_tables(G, tables)
-        result = formalisation(G, as_of="2026-11-24")
-    assert is_deferred(G)
+    result, still_unbuilt = unbuilt(tables, formalisation, as_of="2026-11-24")
+    assert still_unbuilt
     assert result.to_dict() == formalisation(netmap.build_graph(tables), as_of="2026-11-24").to_dict()

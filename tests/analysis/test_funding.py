@@ -9,7 +9,7 @@ import pytest
 import netmap
 from netmap.analysis.funding import add_months, funding, hhi
 from tests.analysis.conftest import AS_OF
-from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, unbuilt, workbook
 
 
 def test_partners_hhi_by_hand(two):
@@ -169,16 +169,9 @@ def test_both_paths_agree_on_the_examples_and_generated_maps(name, tmp_path_fact
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory):
     # Issue 24: inside run_tables the graph is built only when something reads it.
-    from netmap.build import deferred_graph, is_deferred
-    from netmap.columns import attach_tables
-    from netmap.graphcache import shared_cache
-
     tables = workbook(name, tmp_path_factory)
-    G = deferred_graph(tables)
-    with shared_cache():
-        attach_tables(G, tables)
-        result = funding(G, as_of="2026-11-24")
-    assert is_deferred(G)
+    result, still_unbuilt = unbuilt(tables, funding, as_of="2026-11-24")
+    assert still_unbuilt
     assert result.to_dict() == funding(netmap.build_graph(tables), as_of="2026-11-24").to_dict()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from netmap.analysis.resilience import resilience
 from tests.analysis.conftest import SIX
-from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, unbuilt, workbook
 
 
 def test_partner_departures_by_hand(six):
@@ -160,20 +160,13 @@ def test_both_paths_agree_on_a_hand_made_map(hand_made, include_contacts):
 
 
 @pytest.mark.parametrize("name", [*WORKBOOKS, "hand-made"])
-def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory, hand_made, monkeypatch):
+def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory, hand_made):
     # Issue 24: inside run_tables the graph is built only when something reads it.
     import netmap
-    from netmap.build import deferred_graph, is_deferred
-    from netmap.columns import GRAPH_PATH, attach_tables
-    from netmap.graphcache import shared_cache
 
-    monkeypatch.delenv(GRAPH_PATH, raising=False)  # a run of the suite on the graph path
     tables = hand_made if name == "hand-made" else workbook(name, tmp_path_factory)
-    G = deferred_graph(tables)
-    with shared_cache():
-        attach_tables(G, tables)
-        result = resilience(G, as_of="2026-11-24", include_contacts=True)
-        assert is_deferred(G)
+    result, still_unbuilt = unbuilt(tables, resilience, as_of="2026-11-24", include_contacts=True)
+    assert still_unbuilt
     assert result.partners
     graph = resilience(netmap.build_graph(tables), as_of="2026-11-24", include_contacts=True)
     assert result.to_dict() == graph.to_dict()

@@ -11,7 +11,7 @@ import pytest
 import netmap
 from netmap.analysis.services import has_services, service_inventory
 from netmap.errors import UsageError
-from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, workbook
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, unbuilt, workbook
 
 DAY = "2026-12-07"
 
@@ -379,19 +379,10 @@ def test_both_paths_agree_on_a_hand_made_map(hand_made, region):
 
 
 @pytest.mark.parametrize("name", [*WORKBOOKS, "hand-made"])
-def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory, hand_made, monkeypatch):
+def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory, hand_made):
     # Issue 24: inside run_tables the graph is built only when something reads it.
-    from netmap.build import deferred_graph, is_deferred
-    from netmap.columns import GRAPH_PATH, attach_tables
-    from netmap.graphcache import shared_cache
-
-    monkeypatch.delenv(GRAPH_PATH, raising=False)  # a run of the suite on the graph path
     tables = hand_made if name == "hand-made" else workbook(name, tmp_path_factory)
-    G = deferred_graph(tables)
-    with shared_cache():
-        attach_tables(G, tables)
-        assert has_services(G)
-        inv = service_inventory(G, as_of="2026-11-24")
-        assert is_deferred(G)
+    (found, inv), still_unbuilt = unbuilt(tables, lambda G: (has_services(G), service_inventory(G, as_of="2026-11-24")))
+    assert found and still_unbuilt
     assert inv.cells
     assert inv.to_dict() == service_inventory(netmap.build_graph(tables), as_of="2026-11-24").to_dict()
