@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import importlib
@@ -45,7 +46,7 @@ from typing import Any, BinaryIO
 
 from netmap._background import ENV, second_core
 
-__all__ = ["ENV", "Worker", "WorkerError", "echo", "enabled", "job_function"]
+__all__ = ["ENV", "Worker", "WorkerError", "echo", "enabled", "job_function", "prestart"]
 
 
 class WorkerError(RuntimeError):
@@ -103,7 +104,16 @@ class Worker:
 
     @classmethod
     def start(cls) -> Worker:
-        """Start a worker process (it imports numpy and igraph while the caller goes on)."""
+        """Start a worker process (it imports numpy and igraph while the caller goes on), or
+        hand over the one :func:`prestart` started."""
+        global _PRESTARTED
+        ready, _PRESTARTED = _PRESTARTED, None
+        if ready is not None and ready._proc.poll() is None:
+            return ready
+        return cls._spawn()
+
+    @classmethod
+    def _spawn(cls) -> Worker:
         env = dict(os.environ)
         # The child must import this same netmap, installed or not.
         root = str(Path(__file__).resolve().parent.parent)
@@ -198,6 +208,40 @@ class Worker:
             if proc.stdout is not None:
                 proc.stdout.close()
         self._fail_all("the worker was closed")
+
+
+_PRESTARTED: Worker | None = None
+
+
+def prestart() -> bool:
+    """Start a worker now, for the next :meth:`Worker.start` to take; whether one was started.
+
+    A worker takes a few tenths of a second to start (a new interpreter importing numpy and
+    igraph): a command that knows early it will want one (a large workbook, before it is
+    read) starts it then, so it is ready when the analysis sends its first job. Nothing is
+    started where :func:`enabled` is false; a worker nobody takes is stopped at exit (or sees
+    its pipe close when the process ends).
+
+    >>> if prestart():
+    ...     worker = Worker.start()  # the one already running
+    ...     worker.close()
+    """
+    global _PRESTARTED
+    if _PRESTARTED is not None or not enabled():
+        return False
+    try:
+        _PRESTARTED = Worker._spawn()
+    except OSError:
+        return False
+    atexit.register(_close_prestarted)
+    return True
+
+
+def _close_prestarted() -> None:
+    global _PRESTARTED
+    ready, _PRESTARTED = _PRESTARTED, None
+    if ready is not None:
+        ready.close()
 
 
 def _receive(stream: BinaryIO) -> Any:

@@ -659,10 +659,11 @@ def _clean_tables(source: str, roster: str | None, encoding: str | None, store: 
 def _analysis(
     source, roster, encoding, region, as_of, seed, top=None, store=(None, "neo4j", None), scope="auto", weight="none"
 ):
-    from netmap.pipeline import run_tables
+    from netmap.pipeline import run_tables, start_worker_for
 
     chosen = _weight(weight)
     with _Steps(2) as step:
+        start_worker_for(source)  # ready for a large map's analysis: started while it is read
         step("reading the workbook")
         tables, loaded = _clean_tables(source, roster, encoding, store)
         step("analysing (betweenness, brokerage, resilience)")

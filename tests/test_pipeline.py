@@ -167,3 +167,20 @@ def test_run_tables_analyses_the_rows_without_building_the_graph(name, generated
 
 def full_nodes(tables):
     return netmap.build_graph(tables).number_of_nodes()
+
+
+def test_a_large_workbook_starts_the_worker_before_it_is_read(generated_hubs, monkeypatch, tmp_path):
+    from netmap import _worker
+
+    started = []
+    monkeypatch.setattr(_worker, "prestart", lambda: started.append(True) or True)
+    assert pipeline.start_worker_for(generated_hubs)  # 2,000 partners: about 900 KB of CSV
+    assert not pipeline.start_worker_for(EXAMPLES / "four-state-coalitions")
+    assert not pipeline.start_worker_for("neo4j://localhost:7687")
+    assert not pipeline.start_worker_for(tmp_path / "missing")
+    small = tmp_path / "small.xlsx"
+    small.write_bytes(b"x" * 100_000)
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"x" * 200_000)  # a spreadsheet holds a partner's rows in fewer bytes
+    assert not pipeline.start_worker_for(small) and pipeline.start_worker_for(big)
+    assert len(started) == 2

@@ -92,3 +92,42 @@ def test_ctrl_c_is_the_commands_to_handle(worker):
     assert worker.submit("netmap._worker:echo", {"a": 1}, keys=["a"])["a"].result(timeout=60) == 1
     os.kill(worker.pid, signal.SIGINT)
     assert worker.submit("netmap._worker:echo", {"b": 2}, keys=["b"])["b"].result(timeout=60) == 2
+
+
+def test_a_prestarted_worker_is_the_one_the_next_start_takes():
+    from netmap import _worker
+
+    if not _worker.enabled():
+        pytest.skip("no second CPU here: no worker is started at all")
+    assert _worker.prestart()
+    assert not _worker.prestart()  # one at a time
+    ready = _worker._PRESTARTED
+    worker = _worker.Worker.start()
+    try:
+        assert worker is ready and _worker._PRESTARTED is None
+        assert worker.submit("netmap._worker:echo", {"a": 3}, keys=["a"])["a"].result(timeout=60) == 3
+    finally:
+        worker.close()
+    other = _worker.Worker.start()  # none waiting: a new one
+    try:
+        assert other is not ready and other.pid != ready.pid
+    finally:
+        other.close()
+
+
+def test_a_prestarted_worker_nobody_takes_is_stopped_at_exit():
+    from netmap import _worker
+
+    if not _worker.enabled():
+        pytest.skip("no second CPU here: no worker is started at all")
+    assert _worker.prestart()
+    proc = _worker._PRESTARTED._proc
+    _worker._close_prestarted()  # what atexit runs
+    assert proc.poll() is not None and _worker._PRESTARTED is None
+
+
+def test_no_worker_is_prestarted_where_workers_are_off(monkeypatch):
+    from netmap import _worker
+
+    monkeypatch.setenv(_worker.ENV, "0")
+    assert not _worker.prestart() and _worker._PRESTARTED is None

@@ -297,6 +297,12 @@ def analyze(
         roles = role_gaps(view, roster=roster)
         formal = formalisation(view, as_of=day)
         money = funding(view, as_of=day, roster=roster)
+        # Before the analyses that wait for the worker's parts (health, resilience, brokers):
+        # these need none, so on a large map the worker gets their time to finish its own.
+        inventory = (
+            service_inventory(view, as_of=day, region=region) if has_services(view) and not scored_only else None
+        )
+        quality = None if scored_only else tie_quality(view, as_of=day, roster=roster)
         network = health(view, seed=seed, backend=backend, as_of=day)
         resil = resilience(view, as_of=day, include_contacts=include_contacts, backend=backend, roster=roster)
         links = brokers(view, top=top, seed=seed, backend=backend, as_of=day, roster=roster, weight=weight)
@@ -346,10 +352,8 @@ def analyze(
             expected_regions=tuple(expected_regions),
             partners_active=n,
             regions=side_by_side,
-            services=(
-                service_inventory(view, as_of=day, region=region) if has_services(view) and not scored_only else None
-            ),
-            quality=None if scored_only else tie_quality(view, as_of=day, roster=roster),
+            services=inventory,
+            quality=quality,
             weight=weight,
         )
         # The findings read no scorecard; the scorecard's ratings then agree with them.
