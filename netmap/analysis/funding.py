@@ -31,7 +31,7 @@ from netmap.analysis._common import as_date, edges_of, partners, resolve_roster,
 from netmap.build import funding_stream_names, slug
 from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
-from netmap.project import CURRENT, LAPSED, PLANNED
+from netmap.project import CURRENT, LAPSED, PLANNED, award_state
 from netmap.roster import Roster
 
 __all__ = ["LAPSED_WITHIN_MONTHS", "Funding", "add_months", "funding", "hhi"]
@@ -199,13 +199,7 @@ def funding(
         funds = _funds_of_graph(G)
     for award_id, stream_id, stream_name, recipient, d in funds:
         start, end = d.get("start"), d.get("end")
-        # award_state written out (a call per award is most of this loop on a large map).
-        if start is not None and start > day:
-            state = PLANNED
-        elif end is not None and end < day:
-            state = LAPSED
-        else:
-            state = CURRENT
+        state = award_state(d, day)  # the one rule of an award's dates (netmap.project)
         awards.append(
             {
                 "award_id": award_id,

@@ -179,16 +179,7 @@ def resilience(
         row = {"id": pid, "name": d.get("name"), "degree": len(nbrs) + (pid in nbrs), **impact}
         row["types_lost"] = [d.get("agency_type_name")] if alone else []
         rows.append(row)
-    # _rank's key written out (every row has its types_lost): one tuple per row, no calls.
-    rows.sort(
-        key=lambda r: (
-            -r["largest_component_loss"],
-            -len(r["types_lost"]),
-            -r["cross_category_ties_lost"],
-            -r["degree"],
-            str(r["name"]),
-        )
-    )
+    rows.sort(key=lambda r: (*_rank(r), -r["degree"], str(r["name"])))
 
     champions: dict[str, list[dict[str, Any]]] = {}
     for pid, person in _people(G):
