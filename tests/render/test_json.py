@@ -142,3 +142,17 @@ def test_unsafe_characters_are_escaped_wherever_they_are(char, prefix):
 def test_a_document_without_unsafe_characters_is_left_as_written():
     value = {"name": "caf\u00e9 \u2019 \u2013 \u00fc" * 100}
     assert dump_bytes(value, indent=None) == orjson.dumps(value)
+
+
+def test_write_json_ends_with_one_newline_on_every_kind_of_stream():
+    value = {"a": [1, 2], "b": "caf\u00e9"}
+    expected = dump_bytes(value) + b"\n"
+    raw = io.BytesIO()
+    write_json(value, raw)
+    text = io.StringIO()
+    write_json(value, text)
+    wrapped = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    write_json(value, wrapped)
+    assert raw.getvalue() == expected
+    assert text.getvalue() == expected.decode("utf-8")
+    assert wrapped.buffer.getvalue() == expected
