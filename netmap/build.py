@@ -379,6 +379,28 @@ def agreement_nodes(tables: Tables, *, map_id: str | None = None) -> dict[str, d
     return out
 
 
+def agreement_parties(tables: Tables) -> dict[str, list[str]]:
+    """Agreement id -> its parties as :func:`build_graph` of ``tables`` ties them to its node:
+    every row with that id adds its parties, each party once, in the order first named.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = build_graph(tables)
+    >>> parties = agreement_parties(tables)
+    >>> all(parties[d["id"]] == [G.nodes[u]["id"] for u in G.predecessors(n)]
+    ...     for n, d in G.nodes(data=True) if d.get("label") == "Agreement")
+    True
+    """
+    out: dict[str, dict[str, None]] = {}
+    for a in tables["agreements"]:
+        found = out.get(a["id"])
+        if found is None:
+            out[a["id"]] = dict.fromkeys(a["parties"])
+        else:
+            found.update(dict.fromkeys(a["parties"]))
+    return {aid: list(members) for aid, members in out.items()}
+
+
 def funding_stream_names(tables: Tables) -> dict[str, str]:
     """Funding stream node id (the slug of its name) -> its ``name`` in :func:`build_graph` of
     ``tables``, in workbook order: the stream as its first ``funding`` row writes it.

@@ -46,7 +46,7 @@ from typing import Any
 import networkx as nx
 
 from netmap._gc import gc_paused
-from netmap.build import node_key, slug
+from netmap.build import node_key, partner_nodes, slug
 from netmap.graphcache import cached, edges_of, nodes_of, shared_cache
 from netmap.ingest.validate import Tables
 
@@ -345,28 +345,14 @@ def _project_rows(
         return None
     P = nx.Graph(map_id=G.graph.get("map_id"), roster=G.graph.get("roster"), as_of=day)
     node, adj = P._node, P._adj
-    types = tables.roster.agency_types
     position: dict[str, int] = {}  # every partner id -> its place among the graph's partners
-    for p in tables["partners"]:
-        pid = p["id"]
-        if pid in position:
-            continue  # the graph keeps a repeated id's first row
+    # The partners' node dicts as netmap.build makes them (a repeated id's first row), read as
+    # _project reads the graph's.
+    for pid, d in partner_nodes(tables, map_id=G.graph.get("map_id")).items():
         position[pid] = len(position)
-        if statuses is not None and p["status"] not in statuses:
+        if statuses is not None and d.get("status") not in statuses:
             continue
-        atype = types[p["agency_type_id"]]
-        # PARTNER_ATTRS, in its order, as netmap.build puts them on the partner's node.
-        node[pid] = {
-            "name": p["name"],
-            "agency_type": atype.id,
-            "agency_type_name": atype.name,
-            "category": atype.category,
-            "level": p["level"],
-            "region": p["region"],
-            "team": p["team"],
-            "status": p["status"],
-            "industry": p["industry"],
-        }
+        node[pid] = {a: d.get(a) for a in PARTNER_ATTRS}
         adj[pid] = {}
 
     # Ties grouped as the multigraph holds them: source (workbook order) -> target (first row

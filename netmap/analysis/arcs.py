@@ -27,6 +27,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import ACTIVE, as_date, cached, current_edges, nodes_of
+from netmap.build import agreement_nodes, agreement_parties
 from netmap.graphcache import tables_of
 from netmap.project import CURRENT, agreement_state, award_state, tie_state
 
@@ -226,14 +227,9 @@ def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[li
             both_v.append(get(t["target_id"], -1))
     # Parties of one agreement id: the graph has one node per id (the first row's dates and
     # status), which every row naming that id adds its parties to.
-    state: dict[str, str] = {}
-    parties: dict[str, dict[str, None]] = {}
-    for a in tables["agreements"]:
-        if a["id"] not in state:
-            state[a["id"]] = agreement_state(a, day)
-        parties.setdefault(a["id"], {}).update(dict.fromkeys(a["parties"]))
-    for aid, members in parties.items():
-        if state[aid] != CURRENT:
+    nodes = agreement_nodes(tables)
+    for aid, members in agreement_parties(tables).items():
+        if agreement_state(nodes[aid], day) != CURRENT:
             continue
         for a, b in combinations(members, 2):
             both_u.append(get(a, -1))

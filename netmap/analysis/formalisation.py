@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis._common import as_date, nodes_of, partner_graph, partners, recorded_roles, shares_cache
-from netmap.build import agreement_nodes
+from netmap.build import agreement_nodes, agreement_parties
 from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state
@@ -215,15 +215,7 @@ def _agreements_of_rows(G: nx.MultiDiGraph, tables: Tables) -> list[tuple[dict[s
     if not nodes:
         return []
     known = partners(G, active_only=False)
-    parties: dict[str, dict[str, None]] = {}
-    for a in tables["agreements"]:
-        named = a["parties"]
-        for pid in named:
-            if pid not in known:
-                return None
-        found = parties.get(a["id"])
-        if found is None:
-            parties[a["id"]] = dict.fromkeys(named)
-        else:
-            found.update(dict.fromkeys(named))
-    return [(d, list(parties[aid])) for aid, d in nodes.items()]
+    parties = agreement_parties(tables)
+    if any(pid not in known for members in parties.values() for pid in members):
+        return None
+    return [(d, parties[aid]) for aid, d in nodes.items()]

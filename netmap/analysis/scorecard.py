@@ -79,6 +79,7 @@ from netmap.analysis.funding import Funding, funding
 from netmap.analysis.gaps import RosterGaps, roster_gaps
 from netmap.analysis.health import Health, health
 from netmap.analysis.roles import ENGAGED_KINDS, RoleGaps, role_gaps
+from netmap.build import agreement_nodes
 from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
 from netmap.project import CURRENT, tie_state
@@ -522,11 +523,9 @@ def _performance(
     day = formal.as_of
     tables = tables_of(G)
     if tables is not None:
-        # From the rows: an agreement is its id's first row, as its node is (netmap.build).
-        first: dict[str, dict[str, Any]] = {}
-        for a in tables["agreements"]:
-            first.setdefault(a["id"], a)
-        sharing = [k for k, a in first.items() if a["type"] == "data-sharing" and is_current(a, day)]
+        # From the rows: the agreements' node dicts as netmap.build makes them.
+        nodes = agreement_nodes(tables, map_id=G.graph.get("map_id"))
+        sharing = [k for k, d in nodes.items() if d.get("type") == "data-sharing" and is_current(d, day)]
         sharing_ties = _sharing_ties_of(tables, info, P.graph["as_of"])
     else:
         sharing = [
