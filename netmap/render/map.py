@@ -158,18 +158,13 @@ MIN_LABEL_PX, ALL_LABELS_UPTO, VIEW = 14.0, 80, (1560.0, 900.0)
 # Room, in label heights, between two partners' boxes, and between clusters; a ghost's dashed
 # square is GHOST_SIZE canvas pixels across.
 PAD, CLUSTER_GAP, GHOST_SIZE = 0.3, 1.2, 10.0
-# In regions up to this many partners no two partners' boxes (shape and label) overlap
-# (:func:`_spread`, quadratic in the members); up to SHELF_UPTO they stand in rows, as
-# tight as their labels allow (:func:`_shelves`).
-EVEN_LAYOUT_UPTO, SHELF_UPTO = 300, 40
-# From this many points :func:`_spread` looks for overlapping pairs through a grid; below it
-# through an all-pairs matrix of the pairs near enough to meet (:func:`_spread_pairs`).
-SPREAD_GRID_FROM = 150
 
 
 def _shelves(pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]]) -> dict[str, tuple[float, float]]:
     """``pos`` as rows of boxes, side by side: the top row holds the highest points of ``pos``,
-    each row in the order of ``pos``'s x; about 3:2 overall. ``boxes`` as for :func:`_spread`.
+    each row in the order of ``pos``'s x; about 3:2 overall. ``boxes`` gives each point's box:
+    half width, half height and how far below the point its centre is (the label hangs below
+    the shape). No two boxes overlap, whatever ``pos`` is.
 
     >>> _shelves({"a": (0, 0), "b": (5, 1), "c": (0, 9)}, {n: (10, 5, 0) for n in "abc"})
     {'a': (-10.0, -5.0), 'b': (10.0, -5.0), 'c': (0.0, 5.0)}
@@ -236,8 +231,9 @@ def _region_layout(
     """A layout in vis-network's pixel space with each region a cluster of its own.
 
     Each region is laid out on its own (NetworkX's spring layout, or python-igraph's
-    above ``FAST_LAYOUT_ABOVE`` partners, :func:`_fast_layouts`), then its partners are
-    pushed apart until no two boxes (shape and label below it) overlap. Its ghosts
+    above ``FAST_LAYOUT_ABOVE`` partners, :func:`_fast_layouts`), then its partners stand
+    in rows in that layout's order, so that no two boxes (shape and label below it)
+    overlap (:func:`_shelves`). Its ghosts
     (``ghosts`` gives how many each cluster has, ``wide`` the most characters on a line
     of their labels and the most lines) stand in a grid below its partners, and its caption above them. The
     clusters start on a circle in the order of the ties between them (a region beside the
@@ -304,7 +300,6 @@ def _region_layout(
 
 def _place(P, groups, shapes, ghosts, wide, font: float) -> dict[str, Any]:
     """:func:`_region_layout` for one label font: the clusters' contents, then the clusters."""
-    even = P.number_of_nodes() <= EVEN_LAYOUT_UPTO or all(len(m) <= EVEN_LAYOUT_UPTO for m in groups.values())
     nodes = P.nodes
     ghost_font = GHOST_SHARE * font
     local: dict[str | None, dict[str, tuple[float, float]]] = {}
@@ -319,16 +314,15 @@ def _place(P, groups, shapes, ghosts, wide, font: float) -> dict[str, Any]:
             boxes[n] = _label_box([lines[0] + "  ", *lines[1:]], font, 23.0)
         here = shapes[g]
         if len(members) > 1:
-            # Start as tight as the boxes allow, then push apart.
+            # The partners stand in rows, in the order of the spring layout: no two boxes
+            # overlap, at any size. (Pushing overlapping boxes apart, as netmap did above 40
+            # partners, jammed on crowded clusters of wide labels: after 200 rounds 60-80% of
+            # the boxes of a 120-300 partner cluster still overlapped, and a 10,000-partner
+            # report spent 38 of its 46 s there.) Scaled as before, which keeps the order.
             area = sum(4 * w * h for w, h, _ in boxes.values())
             reach = max(max(abs(x), abs(y)) for x, y in here.values()) or 1.0
             k = math.sqrt(area) / 2 / reach
-            here = {n: (x * k, y * k) for n, (x, y) in here.items()}
-            if len(members) <= SHELF_UPTO:
-                here = _shelves(here, boxes)
-            elif even or len(members) <= EVEN_LAYOUT_UPTO:
-                # A region is spread until no box overlaps another.
-                here = _spread_once(here, boxes)
+            here = _shelves({n: (x * k, y * k) for n, (x, y) in here.items()}, boxes)
         if members:
             left = min(x - boxes[n][0] for n, (x, _) in here.items())
             right = max(x + boxes[n][0] for n, (x, _) in here.items())
@@ -469,6 +463,10 @@ def _arrange(
     return at
 
 
+# The last few spring layouts, by their exact input: every region's report draws the same
+# state-level cluster (the partners listed without a region join each region's map), laid out
+# once; and a map's own regions laid out ahead (LayoutAhead), so room for some thirty regions.
+_LAYOUTS_KEPT = 32
 _layout_memo: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
@@ -484,49 +482,24 @@ def _spring_once(sub: nx.Graph, seed: int | None, scale: float) -> dict[str, Any
     found = _layout_memo.get(key)
     if found is None:
         found = nx.spring_layout(sub, seed=seed, iterations=60, scale=scale)
-        while len(_layout_memo) >= _SPREAD_KEPT:
+        while len(_layout_memo) >= _LAYOUTS_KEPT:
             del _layout_memo[next(iter(_layout_memo))]
         _layout_memo[key] = found
     return dict(found)
 
 
-# The last few spreads, by their exact input: every region's report draws the same state-level
-# cluster (the partners listed without a region join each region's map), spread once; and a
-# map's own regions laid out ahead (LayoutAhead), so room for a map of some thirty regions.
-_SPREAD_KEPT = 32
-_spread_memo: dict[tuple[Any, ...], dict[str, tuple[float, float]]] = {}
-
-
-def _spread_once(pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]]) -> dict[str, tuple[float, float]]:
-    """:func:`_spread` of ``pos`` and ``boxes``, remembered: the same input gives the same answer.
-
-    >>> _spread_once({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": (50, 10, 0), "b": (50, 10, 0)})
-    {'a': (0.0, -10.5), 'b': (10.0, 10.5)}
-    """
-    # Exact floats (hex tells -0.0 from 0.0, which round to different text).
-    key = tuple((n, *(float(v).hex() for v in (*p, *boxes[n]))) for n, p in pos.items())
-    found = _spread_memo.get(key)
-    if found is None:
-        found = _spread(pos, boxes)
-        while len(_spread_memo) >= _SPREAD_KEPT:
-            del _spread_memo[next(iter(_spread_memo))]
-        _spread_memo[key] = found
-    return dict(found)
-
-
 def _warm_layout(G: nx.MultiDiGraph, region: str | None, as_of: Any, seed: int | None) -> dict[str, Any] | None:
-    """In a forked child (:class:`LayoutAhead`): :func:`_region_layout`'s spring layouts and
-    spreads of the map of ``region`` on ``as_of``, as the entries of their memos; None when
-    the map is not one to lay out ahead (or anything fails: the caller then computes them)."""
+    """In a forked child (:class:`LayoutAhead`): :func:`_region_layout`'s spring layouts of
+    the map of ``region`` on ``as_of``, as the entries of their memo; None when the map is
+    not one to lay out ahead (or anything fails: the caller then computes them)."""
     try:
         P = partner_graph(select_region(G, region), as_of)
         if not ALL_LABELS_UPTO < P.number_of_nodes() <= FAST_LAYOUT_ABOVE:
             return None
         # This child's own copies: only what this layout computes travels back.
         _layout_memo.clear()
-        _spread_memo.clear()
         _region_layout(P, seed)
-        return {"spring": dict(_layout_memo), "spread": dict(_spread_memo)}
+        return {"spring": dict(_layout_memo)}
     except Exception:  # noqa: BLE001 - a layout ahead is only a head start
         return None
 
@@ -534,12 +507,11 @@ def _warm_layout(G: nx.MultiDiGraph, region: str | None, as_of: Any, seed: int |
 class LayoutAhead:
     """The map's layout started on the second core while the command analyses.
 
-    The slow parts of a small map's layout (a few hundred partners: NetworkX's spring
-    layout and :func:`_spread` of each region) need only the map, the region, the day and
-    the seed, not the analysis. A forked child (:mod:`netmap._background`) computes them
-    while the analysis runs; :meth:`adopt` puts its answers into the memos of
-    :func:`_spring_once` and :func:`_spread_once`, keyed by their exact input, so the page
-    computes the same positions and finds them there. Nothing is started without a second
+    The slow part of a small map's layout (a few hundred partners: NetworkX's spring
+    layout of each region) needs only the map, the region, the day and the seed, not the
+    analysis. A forked child (:mod:`netmap._background`) computes it while the analysis
+    runs; :meth:`adopt` puts its answers into the memo of :func:`_spring_once`, keyed by
+    their exact input, so the page computes the same positions and finds them there. Nothing is started without a second
     core, or for a map above ``FAST_LAYOUT_ABOVE`` partners (its layout already has a
     process of its own, and the analysis's worker the second core), and an answer that does
     not fit (another region, day or seed) is simply not looked up: the output never depends
@@ -575,202 +547,16 @@ class LayoutAhead:
             found = job.result()
         except Exception:  # noqa: BLE001 - the page computes it instead
             found = None
-        for memo, key in ((_layout_memo, "spring"), (_spread_memo, "spread")):
-            for entry, value in (found or {}).get(key, {}).items():
-                while len(memo) >= _SPREAD_KEPT:
-                    del memo[next(iter(memo))]
-                memo[entry] = value
+        for entry, value in (found or {}).get("spring", {}).items():
+            while len(_layout_memo) >= _LAYOUTS_KEPT:
+                del _layout_memo[next(iter(_layout_memo))]
+            _layout_memo[entry] = value
 
     def cancel(self) -> None:
         """Stop the child, if any (when the command fails before drawing the map)."""
         job, self._job = self._job, None
         if job is not None:
             job.cancel()
-
-
-def _spread(
-    pos: dict[str, Any], boxes: dict[str, tuple[float, float, float]], rounds: int = 200
-) -> dict[str, tuple[float, float]]:
-    """``pos`` with every two boxes pushed apart until none overlap, each pair in turn.
-
-    ``boxes`` gives each point's box: half width, half height and how far below the point
-    its centre is (the label hangs below the shape). Deterministic (pairs in the order of
-    ``pos``); boxes on one spot are split along a fixed direction. Meant for a region's few
-    hundred partners at most.
-
-    Each round visits the pairs ``(i, j)``, ``i < j``, in order and pushes an overlapping
-    pair apart at once, as a plain double loop over all pairs would. Only the pairs that can
-    overlap are looked at: the points sit in a grid of cells as big as the biggest box, so
-    a box meets only the boxes of the cells around it. While ``i``'s pairs are visited only
-    ``i`` and the partner of the pair being pushed move, so after each push ``i``'s
-    neighbours are looked up again from its new place; the pushes, and so the result, are
-    exactly those of the double loop, at a cost near linear in the points.
-
-    >>> _spread({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": (50, 10, 0), "b": (50, 10, 0)})
-    {'a': (0.0, -10.5), 'b': (10.0, 10.5)}
-    """
-    names = list(pos)
-    xy = [[float(pos[n][0]), float(pos[n][1]) + boxes[n][2]] for n in names]
-    half = [boxes[n][:2] for n in names]
-    if len(names) < SPREAD_GRID_FROM:
-        _spread_pairs(xy, half, rounds)
-        return {n: (round(x, 3), round(y - boxes[n][2], 3)) for n, (x, y) in zip(names, xy, strict=True)}
-    # Two boxes overlap only if their centres are less than the sum of their half sizes
-    # apart: never more than half a cell (the biggest half size) plus ``i``'s half size.
-    cell_w = 2 * max(max(w for w, _ in half), 1e-6)
-    cell_h = 2 * max(max(h for _, h in half), 1e-6)
-    # ``i``'s neighbours are looked up this much further out, so they hold while ``i``
-    # drifts less than that from where they were looked up.
-    slack_w, slack_h = cell_w / 4, cell_h / 4
-    grid: dict[tuple[int, int], set[int]] = defaultdict(set)
-    where: list[tuple[int, int]] = []
-    for k, (x, y) in enumerate(xy):
-        key = (math.floor(x / cell_w), math.floor(y / cell_h))
-        where.append(key)
-        grid[key].add(k)
-
-    def move(k: int) -> None:
-        key = (math.floor(xy[k][0] / cell_w), math.floor(xy[k][1] / cell_h))
-        if key != where[k]:
-            grid[where[k]].discard(k)
-            grid[key].add(k)
-            where[k] = key
-
-    def after(i: int, last: int, x: float, y: float) -> list[int]:
-        """The points after ``last`` that may overlap ``i`` while it is within the slack of (x, y), in order."""
-        reach_x = half[i][0] + cell_w / 2 + slack_w
-        reach_y = half[i][1] + cell_h / 2 + slack_h
-        found = []
-        rows = range(math.floor((y - reach_y) / cell_h), math.floor((y + reach_y) / cell_h) + 1)
-        for cx in range(math.floor((x - reach_x) / cell_w), math.floor((x + reach_x) / cell_w) + 1):
-            for cy in rows:
-                here = grid.get((cx, cy))
-                if here:
-                    found.extend(j for j in here if j > last)
-        found.sort()
-        return found
-
-    for _ in range(rounds):
-        moved = False
-        for i in range(len(xy)):
-            at = xy[i]
-            qx, qy = at
-            todo = after(i, i, qx, qy)
-            k = 0
-            while k < len(todo):
-                j = todo[k]
-                k += 1
-                other = xy[j]
-                dx, dy = other[0] - at[0], other[1] - at[1]
-                ox = half[i][0] + half[j][0] - abs(dx)
-                oy = half[i][1] + half[j][1] - abs(dy)
-                if ox <= 1e-9 or oy <= 1e-9:
-                    continue
-                moved = True
-                _push(at, other, i + j, dx, dy, ox, oy)
-                move(j)
-                if abs(at[0] - qx) > slack_w or abs(at[1] - qy) > slack_h:
-                    # ``i`` left the ground its neighbours were looked up for: look again.
-                    qx, qy = at
-                    todo, k = after(i, j, qx, qy), 0
-            move(i)
-        if not moved:
-            break
-    return {n: (round(x, 3), round(y - boxes[n][2], 3)) for n, (x, y) in zip(names, xy, strict=True)}
-
-
-def _push(at: list[float], other: list[float], salt: int, dx: float, dy: float, ox: float, oy: float) -> None:
-    """Push two overlapping boxes apart along the axis they overlap least on, half each.
-
-    ``dx, dy`` is ``other - at``; ``ox, oy`` the overlap on each axis. Two boxes on one
-    spot go apart in a direction fixed by ``salt`` (the pair's indexes), not at random.
-    """
-    if abs(dx) < 1e-9 and abs(dy) < 1e-9:
-        dx, dy = math.cos(salt), math.sin(salt)
-    # A pixel more than the overlap: pairs settle in fewer rounds.
-    ox, oy = ox + 1.0, oy + 1.0
-    if ox <= oy:
-        step = ox / 2 * (1 if dx >= 0 else -1)
-        at[0] -= step
-        other[0] += step
-    else:
-        step = oy / 2 * (1 if dy >= 0 else -1)
-        at[1] -= step
-        other[1] += step
-
-
-def _spread_pairs(xy: list[list[float]], half: list[tuple[float, float]], rounds: int) -> None:
-    """:func:`_spread`'s rounds, in place, for up to a few hundred points.
-
-    Every pair is visited in order, as a double loop over all pairs would, but a pair far
-    apart is known to pass without a test: at the start of each round NumPy marks the pairs
-    whose boxes are within ``margin`` of touching, and a pair not marked cannot overlap
-    while neither point has moved more than ``margin / 2`` since. A point pushed further
-    than that is tested against every later point for the rest of the round. The pushes,
-    and so the result, are exactly those of the double loop.
-    """
-    import numpy as np
-
-    n = len(xy)
-    if n < 2:
-        return
-    w = np.array([h[0] for h in half])
-    h = np.array([h[1] for h in half])
-    margin = 2 * float(max(h.max(), 1.0))
-    limit = margin / 2
-    reach_w = w[:, None] + w[None, :] + margin
-    reach_h = h[:, None] + h[None, :] + margin
-    upper = np.triu(np.ones((n, n), dtype=bool), 1)
-    everyone = list(range(n))
-    for _ in range(rounds):
-        moved = False
-        at_start = np.array(xy)
-        near = (np.abs(at_start[:, 0][None, :] - at_start[:, 0][:, None]) < reach_w) & (
-            np.abs(at_start[:, 1][None, :] - at_start[:, 1][:, None]) < reach_h
-        )
-        near &= upper
-        rows, cols = np.nonzero(near)  # row by row, each row's columns in order
-        ends = np.searchsorted(rows, np.arange(n + 1)).tolist()
-        flat = cols.tolist()
-        marked = [flat[ends[r] : ends[r + 1]] for r in range(n)]
-        base = at_start.tolist()
-        wild: set[int] = set()  # pushed further than ``limit`` this round: tested with everyone
-
-        for i in range(n):
-            at, (wi, hi) = xy[i], half[i]
-            todo: list[int] | None = _todo(i, i, marked, wild, everyone)
-            while todo:
-                again = None
-                for j in todo:
-                    other = xy[j]
-                    dx, dy = other[0] - at[0], other[1] - at[1]
-                    ox = wi + half[j][0] - abs(dx)
-                    oy = hi + half[j][1] - abs(dy)
-                    if ox <= 1e-9 or oy <= 1e-9:
-                        continue
-                    moved = True
-                    _push(at, other, i + j, dx, dy, ox, oy)
-                    grew = False
-                    for m, p in ((i, at), (j, other)):
-                        if m not in wild and (abs(p[0] - base[m][0]) > limit or abs(p[1] - base[m][1]) > limit):
-                            wild.add(m)
-                            grew = True
-                    if grew:
-                        # Who may meet ``i`` now: its marks and every wild point, after ``j``.
-                        again = _todo(i, j, marked, wild, everyone)
-                        break
-                todo = again
-        if not moved:
-            break
-
-
-def _todo(i: int, after: int, marked: list[list[int]], wild: set[int], everyone: list[int]) -> list[int]:
-    """The points after ``after`` that :func:`_spread_pairs` tests with ``i``, in order."""
-    if i in wild:
-        return everyone[after + 1 :]
-    if not wild:
-        return [m for m in marked[i] if m > after]
-    return sorted({m for m in marked[i] if m > after} | {m for m in wild if m > after})
 
 
 def _ring_order(P: nx.Graph, regions: list[str]) -> list[str]:

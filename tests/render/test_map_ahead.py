@@ -1,7 +1,7 @@
 """The map's layout started ahead (netmap.render.map.LayoutAhead): a head start, never a change.
 
-A forked child lays out a small map while the analysis runs; its spring layouts and spreads
-go into the memos the page looks them up in. The page must come out exactly as when it lays
+A forked child lays out a small map while the analysis runs; its spring layouts go into the
+memo the page looks them up in. The page must come out exactly as when it lays
 itself out, whatever the child did.
 """
 
@@ -42,14 +42,13 @@ def graphs(tmp_path_factory):
 @pytest.fixture
 def empty_memos(monkeypatch):
     monkeypatch.setattr(drawing, "_layout_memo", {})
-    monkeypatch.setattr(drawing, "_spread_memo", {})
 
 
-def _spreads_here(monkeypatch) -> list[int]:
-    """Count the spreads this process computes (not the child's)."""
+def _springs_here(monkeypatch) -> list[int]:
+    """Count the spring layouts this process computes (not the child's)."""
     calls: list[int] = []
-    real = drawing._spread
-    monkeypatch.setattr(drawing, "_spread", lambda p, b, *r: calls.append(len(p)) or real(p, b, *r))
+    real = drawing.nx.spring_layout
+    monkeypatch.setattr(drawing.nx, "spring_layout", lambda g, **k: calls.append(len(g)) or real(g, **k))
     return calls
 
 
@@ -59,12 +58,11 @@ def test_a_map_laid_out_ahead_is_the_map_laid_out_here(graphs, shape, empty_memo
     G = graphs[shape]
     here = drawing.map_data(G, run(G, as_of=DAY, seed=3))
     monkeypatch.setattr(drawing, "_layout_memo", {})
-    monkeypatch.setattr(drawing, "_spread_memo", {})
-    calls = _spreads_here(monkeypatch)
+    calls = _springs_here(monkeypatch)
     with drawing.LayoutAhead(G, region=None, as_of=DAY, seed=3) as ahead:
         a = run(G, as_of=DAY, seed=3)
         ahead.adopt()
-    assert len(drawing._spread_memo) >= 2  # each region's spread came from the child
+    assert len(drawing._layout_memo) >= 2  # each region's spring layout came from the child
     ahead_data = drawing.map_data(G, a)
     assert calls == []  # ... and none was computed again here
     assert ahead_data == here
@@ -84,7 +82,6 @@ def test_a_layout_ahead_that_does_not_fit_changes_nothing(graphs, ahead_of, why,
     G = graphs["hubs"]
     here = drawing.map_data(G, run(G, as_of=DAY, seed=3))
     monkeypatch.setattr(drawing, "_layout_memo", {})
-    monkeypatch.setattr(drawing, "_spread_memo", {})
     with drawing.LayoutAhead(G, **ahead_of) as ahead:
         a = run(G, as_of=DAY, seed=3)
         ahead.adopt()
@@ -110,7 +107,7 @@ def test_a_small_map_is_left_to_the_page(empty_memos):
     with drawing.LayoutAhead(G, region=None, as_of=DAY, seed=0) as ahead:
         assert ahead._job is not None
         ahead.adopt()
-    assert drawing._spread_memo == {} and drawing._layout_memo == {}
+    assert drawing._layout_memo == {}
 
 
 @forks
