@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -176,25 +177,43 @@ _COMPILED: dict[bool, Any] = {}
 
 
 def _compiled(*, markdown: bool) -> Any:
-    """The templates compiled so far in this process, one store per kind of environment.
+    """The templates compiled so far in this process, one store per kind of environment, and
+    by earlier commands (Jinja's own cache in the user's private folder of the system's
+    temporary folder).
 
     Each :func:`environment` is new (a caller may add filters to its own), but compiling a
     template is most of the time a small page takes: a report per region of a hundred
-    regions compiled the same templates a hundred times. Jinja checks each template's
-    source against what was compiled, so an edited template is compiled again.
+    regions compiled the same templates a hundred times, and every ``netmap report`` spent
+    about 0.1 s compiling the report's templates. Jinja checks each template's source (and
+    the Python version) against what was compiled, so an edited template is compiled again.
+    Where that folder cannot be used (not private, read-only), nothing is kept there.
     """
-    from jinja2 import BytecodeCache
+    from jinja2 import BytecodeCache, FileSystemBytecodeCache
+
+    try:
+        disk: BytecodeCache | None = FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no private temporary folder: this process only
+        disk = None
 
     class _InMemory(BytecodeCache):
         def __init__(self) -> None:
             self.code: dict[str, bytes] = {}
 
         def load_bytecode(self, bucket: Any) -> None:
+            if bucket.key not in self.code and disk is not None:
+                with contextlib.suppress(Exception):  # an unreadable entry is compiled again
+                    disk.load_bytecode(bucket)
+                    if bucket.code is not None:
+                        self.code[bucket.key] = bucket.bytecode_to_string()
+                    return
             if bucket.key in self.code:
                 bucket.bytecode_from_string(self.code[bucket.key])
 
         def dump_bytecode(self, bucket: Any) -> None:
             self.code[bucket.key] = bucket.bytecode_to_string()
+            if disk is not None:
+                with contextlib.suppress(OSError):
+                    disk.dump_bytecode(bucket)
 
     if markdown not in _COMPILED:
         _COMPILED[markdown] = _InMemory()
