@@ -35,7 +35,7 @@ import orjson
 
 from netmap.errors import escape_json_text
 
-__all__ = ["dump_bytes", "dumps", "html_dumps", "to_jsonable", "write_json"]
+__all__ = ["dump_bytes", "dumps", "html_dumps", "plain", "to_jsonable", "write_json"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -53,6 +53,24 @@ def to_jsonable(value: Any) -> Any:
     if hasattr(value, "to_dict"):
         return to_jsonable(value.to_dict())
     return value
+
+
+def plain(value: Any) -> Any:
+    """:func:`to_jsonable` at C speed: ``value`` written by orjson and read back.
+
+    The same plain structure (dicts with text keys, lists, text, numbers, None), as orjson
+    writes what to_jsonable would write and reads back the very floats it wrote. What orjson
+    does not take (keys that are not text, subclasses of text such as ``Markup``, integers
+    beyond 64 bits) goes through :func:`to_jsonable` itself.
+
+    >>> import datetime
+    >>> plain({"d": datetime.date(2024, 3, 4), "n": float("nan"), "t": (1, {3, 2})})
+    {'d': '2024-03-04', 'n': None, 't': [1, [2, 3]]}
+    """
+    try:
+        return orjson.loads(orjson.dumps(value, default=_default, option=_OPTIONS))
+    except (orjson.JSONEncodeError, TypeError):
+        return to_jsonable(value)
 
 
 def _default(value: Any) -> Any:

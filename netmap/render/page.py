@@ -251,7 +251,19 @@ def environment(*, markdown: bool = False) -> Any:
         undefined=StrictUndefined,
     )
     env.policies["json.dumps_function"] = html_dumps  # the embedded data at C speed
+    env.filters["column_classes"] = column_classes
+    env.globals["zip"] = zip
     return env
+
+
+def column_classes(columns: Sequence[dict[str, Any]]) -> list[str]:
+    """The ``class`` of each column's cells in a table of :func:`table`: ``num`` (numeric),
+    ``nowrap`` (short), both or none (blank), named once per table rather than per cell.
+
+    >>> column_classes([{"numeric": True, "nowrap": True}, {"numeric": False, "nowrap": False}])
+    ['num nowrap', '']
+    """
+    return [" ".join(name for name, on in (("num", c["numeric"]), ("nowrap", c["nowrap"])) if on) for c in columns]
 
 
 def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> str:

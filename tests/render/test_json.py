@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from netmap.errors import escape_json_text
-from netmap.render.json import dump_bytes, dumps, html_dumps, to_jsonable, write_json
+from netmap.render.json import dump_bytes, dumps, html_dumps, plain, to_jsonable, write_json
 
 
 @dataclass
@@ -50,6 +50,32 @@ VALUES = [
 @pytest.mark.parametrize("indent", [2, None])
 def test_same_meaning_as_the_standard_library(value, indent):
     assert json.loads(dumps(value, indent=indent)) == json.loads(_before(value, indent))
+
+
+def _shape(value):
+    """``value`` with the type of every part: plain() must make the very same objects."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return (type(value).__name__, value if not isinstance(value, float) or not math.isnan(value) else "nan")
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_plain_is_to_jsonable(value):
+    expected = to_jsonable(value)
+    assert plain(value) == expected
+    if not any(isinstance(v, np.floating) for v in (value.values() if isinstance(value, dict) else ())):
+        assert _shape(plain(value)) == _shape(expected)
+
+
+def test_plain_keeps_markup_and_exact_floats():
+    from markupsafe import Markup
+
+    value = {"m": Markup("<b>x</b>"), "f": [0.1 + 0.2, 1 / 3, 2.5e-308, 1.7976931348623157e308]}
+    out = plain(value)
+    assert type(out["m"]) is Markup  # text the page has escaped already stays so
+    assert out["f"] == value["f"] and all(type(f) is float for f in out["f"])
 
 
 def test_indented_text_is_byte_identical_without_exotic_floats():
