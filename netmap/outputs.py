@@ -388,7 +388,7 @@ def make_folder(folder: str | Path) -> Path:
     return folder
 
 
-def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -> Path:
+def atomic_write(path: str | Path, data: bytes | str | Iterable[bytes | str], *, replace: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder; return ``path``.
 
     The temporary file is flushed to disk (``fsync``) and renamed over ``path``, so ``path``
@@ -399,8 +399,9 @@ def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -
     ----------
     path : str or Path
         The file to write; its folder is made if missing (:func:`make_folder`).
-    data : bytes or str
-        The whole content.
+    data : bytes, str, or an iterable of them
+        The whole content, or its parts in order (a page written as it is made, never held
+        whole; if making a part fails, nothing is written).
     replace : bool
         Replace an existing file. Without it, a file that appeared at ``path`` since it was
         checked is refused, not overwritten.
@@ -419,16 +420,17 @@ def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -
     'hello'
     """
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    parts = (data,) if isinstance(data, (bytes, str)) else data
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     make_folder(path.parent)
     try:
         # 0o666 before the umask, as open() would create it (tempfile's files are 0o600).
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+            for part in parts:
+                view = memoryview(part.encode("utf-8") if isinstance(part, str) else part)
+                while view:
+                    view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -475,7 +477,12 @@ def _sync_folder(folder: Path) -> None:
 
 
 def write_file(
-    path: str | Path, data: bytes | str, *, inputs: Inputs = (), force: bool = False, make_folder: bool = False
+    path: str | Path,
+    data: bytes | str | Iterable[bytes | str],
+    *,
+    inputs: Inputs = (),
+    force: bool = False,
+    make_folder: bool = False,
 ) -> Path:
     """Check ``path`` (:func:`check_file_target`) and write ``data`` to it atomically; return it.
 

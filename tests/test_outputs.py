@@ -391,6 +391,26 @@ def test_atomic_write_without_replace_refuses_a_file_that_appeared(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
+def test_atomic_write_of_parts_writes_them_in_order(tmp_path):
+    target = tmp_path / "page.html"
+    atomic_write(target, (p for p in ["<p>caf", "\u00e9</p>", b"\n", ""]))
+    assert target.read_bytes() == "<p>caf\u00e9</p>\n".encode()
+
+
+def test_parts_that_fail_part_way_leave_the_old_file(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("old page", encoding="utf-8")
+
+    def parts():
+        yield "<p>new"
+        raise ValueError("the template failed")
+
+    with pytest.raises(ValueError, match="the template failed"):
+        atomic_write(target, parts())
+    assert target.read_text(encoding="utf-8") == "old page"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary file left
+
+
 def test_a_symlink_target_is_replaced_not_followed(tmp_path):
     elsewhere = tmp_path / "elsewhere.txt"
     elsewhere.write_text("untouched", encoding="utf-8")

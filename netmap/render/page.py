@@ -22,7 +22,7 @@ import contextlib
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +290,7 @@ def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> st
     )
 
 
-def write_text(path: str | Path, text: str, *, overwrite: bool = True, inputs: Inputs = ()) -> Path:
+def write_text(path: str | Path, text: str | Iterable[str], *, overwrite: bool = True, inputs: Inputs = ()) -> Path:
     """Write one page (UTF-8, ``\\n`` line ends) to ``path`` and nothing else; return the path.
 
     The page is written atomically (:func:`netmap.outputs.write_file`): a write that stops
@@ -300,8 +300,8 @@ def write_text(path: str | Path, text: str, *, overwrite: bool = True, inputs: I
     ----------
     path : str or Path
         The file to write.
-    text : str
-        The page.
+    text : str or iterable of str
+        The page, or its parts in order (written as they are made).
     overwrite : bool
         Replace an existing file (the commands pass ``--force``).
     inputs : sequence of (label, path)

@@ -210,6 +210,18 @@ def examples(tmp_path_factory):
     return out
 
 
+@pytest.mark.parametrize("part", [50, 1 << 20])
+def test_the_written_report_is_the_rendered_page(examples, tmp_path, monkeypatch, part):
+    """write_report writes the page as it is made, in parts (small ones here): the same bytes."""
+    from netmap.render import report as page
+
+    monkeypatch.setattr(page, "WRITE_PARTS_OF", part)
+    G = examples["oregon-pathways-alliance"]["G"]
+    a = analyze(G, as_of=AS_OF)
+    written = page.write_report(G, a, tmp_path / "r.html", generated=GENERATED, version="1")
+    assert written.read_bytes() == page.render_report_html(G, a, generated=GENERATED, version="1").encode()
+
+
 def _names(G) -> dict[str, str]:
     return {d["id"]: d["name"] for _, d in G.nodes(data=True) if d.get("label") == "Partner"}
 

@@ -50,6 +50,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +258,27 @@ def render_report_html(
     >>> 'http-equiv="Content-Security-Policy"' in page, 'id="roster-gaps"' in page
     (True, True)
     """
+    return "".join(
+        _report_html_parts(G, a, title=title, generated=generated, version=version, map=map, positions=positions)
+    )
+
+
+# Parts of a page written to its file at a time: Jinja yields a part per piece of template
+# text, and a write per part would be millions of writes.
+WRITE_PARTS_OF = 1 << 20
+
+
+def _report_html_parts(
+    G: nx.MultiDiGraph,
+    a: Analysis,
+    *,
+    title: str | None = None,
+    generated: dt.datetime | str | None = None,
+    version: str | None = None,
+    map: bool = True,
+    positions: Any = None,
+) -> Iterator[str]:
+    """:func:`render_report_html` as it is made, in parts of about ``WRITE_PARTS_OF`` characters."""
     data = report_data(G, a, title=title, generated=generated, version=version)
     own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
     scripts, styles = [own_js], [own_css]
@@ -266,10 +289,10 @@ def render_report_html(
         map_js = map_script()
         scripts += [vis_js, map_js]
         styles.append(vis_css)
-    return (
+    pieces = (
         environment()
         .get_template("report.html.j2")
-        .render(
+        .generate(
             data=data,
             net=net,
             net_page=page_data(net) if net else None,
@@ -282,6 +305,15 @@ def render_report_html(
             map_js=map_js,
         )
     )
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= WRITE_PARTS_OF:
+            yield "".join(batch)
+            batch, size = [], 0
+    yield "".join(batch)
 
 
 def render_report_markdown(
@@ -348,8 +380,12 @@ def write_report(
     # need not walk them (about a second of a 10,000-partner report).
     with gc_frozen():
         if format == "html":
-            text = render_report_html(G, a, **options)
-        else:
-            options.pop("map", None)  # Markdown has no map to leave out
-            text = render_report_markdown(G, a, **options)
+            # Written as it is made: a state map's page (hundreds of MB) is never held whole,
+            # nor again as the bytes written. The first part is made first, so what fails in
+            # gathering the report's data fails as itself, not as a failed write.
+            parts = _report_html_parts(G, a, **options)
+            first = next(parts)
+            return write_text(path, chain([first], parts), overwrite=overwrite, inputs=inputs)
+        options.pop("map", None)  # Markdown has no map to leave out
+        text = render_report_markdown(G, a, **options)
     return write_text(path, text, overwrite=overwrite, inputs=inputs)
