@@ -529,6 +529,10 @@ class LayoutAhead:
     ) -> None:
         self._job: _background.Pending | None = None
         if enabled and _background.parallel_enabled() and 0 < G.number_of_nodes() <= self.NODES_UPTO:
+            # The spring layouts need numpy, which the analysis imports too: imported once
+            # here, not again in the child while the layout waits (a tenth of a second).
+            import numpy  # noqa: F401
+
             job = _background.start(_warm_layout, G, region, as_of, seed)
             self._job = job if job.forked else None
 
