@@ -135,3 +135,37 @@ def test_two_thousand_partners_in_twelve_regions_read_as_twelve_captioned_cluste
     assert _overlaps(drawn) == []
     # The partners that matter come first: every drawn partner label is at least 14 px.
     assert all(b["h"] >= 14 for b in drawn if b["group"] == "partner")
+
+
+VIEW = "(() => { const n = window.netmap.network, t = n.body.view.translation; return [n.getScale(), t.x, t.y]; })()"
+
+
+def _resize(page, width, height):
+    page.page.set_viewport_size({"width": width, "height": height})
+    page.page.wait_for_function(f"window.netmap.network.canvas.frame.canvas.clientHeight > {height - 200}")
+    page.page.wait_for_timeout(100)
+
+
+@pytest.mark.parametrize("name", ["oregon-pathways-alliance", "four-state-coalitions"])
+def test_the_first_view_follows_the_window_until_someone_moves_it(tmp_path, open_page, name):
+    """Opened in a short window, then made taller (a projector's full screen, --png's picture):
+    the map is fitted again, as if opened there, not cut off at the sides."""
+    path = _write(tmp_path, name)
+    tall = open_page(path, viewport=(1600, 1000)).js(VIEW)
+    page = open_page(path, viewport=(1600, 600))
+    _resize(page, 1600, 1000)
+    assert page.js(VIEW) == pytest.approx(tall, rel=1e-6, abs=1e-6)
+    width, height = page.js(CANVAS)
+    assert all(
+        -1 <= left and right <= width + 1 and -1 <= top and bottom <= height + 1
+        for _, left, top, right, bottom in page.js(SHAPES)
+    )
+    # Zoomed by hand: the next resize does not fit the map again (vis-network only rescales
+    # the person's view by the change of the canvas's height).
+    page.js("window.netmap.network.moveTo({scale: window.netmap.network.getScale() * 2})")
+    zoomed, before = page.js(VIEW)[0], page.js(CANVAS)[1]
+    _resize(page, 1600, 700)
+    short = open_page(path, viewport=(1600, 700)).js(VIEW)
+    after = page.js(CANVAS)[1]
+    assert page.js(VIEW)[0] == pytest.approx(zoomed * after / before, rel=1e-3)
+    assert page.js(VIEW)[0] != pytest.approx(short[0], rel=1e-2)

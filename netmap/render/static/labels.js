@@ -147,7 +147,31 @@
     }
     network.moveTo({ position: bounds, scale: s, animation: false });
   }
-  if (data.layout !== "physics") { fit(); }
+  // The first view follows the canvas until someone moves it: a map opened in a small window
+  // and then put full screen on the projector fills the screen again, as does the picture
+  // of --png (headless Chromium lays the page out shorter than the picture it then takes).
+  // vis-network reports a resize before it rescales the old view by the change of size
+  // (which would cut a wide map off at the sides): the fit is made then and the rescaling
+  // called off. Any change of the view (a zoom, a pan, a story step) ends this.
+  var first = null;
+  function remember() {
+    var t = network.body.view.translation;
+    first = { s: network.getScale(), x: t.x, y: t.y };
+  }
+  function untouched() {
+    var t = network.body.view.translation;
+    return first !== null && network.getScale() === first.s && t.x === first.x && t.y === first.y;
+  }
+  network.on("resize", function () {
+    if (!untouched()) { return; }
+    fit();
+    remember();
+    network.canvas.cameraState = {};  // vis-network's own rescaling of the old view: not wanted
+  });
+  if (data.layout !== "physics") {
+    fit();
+    remember();
+  }
 
   var select = document.getElementById("labels");
   if (select) {
@@ -156,7 +180,10 @@
   var showAll = document.getElementById("reset");
   if (showAll && data.layout !== "physics") {
     // After "Show all" fits the view (map.js), fit it again with the labels in.
-    showAll.addEventListener("click", function () { fit(); });
+    showAll.addEventListener("click", function () {
+      fit();
+      remember();
+    });
   }
 
   nm.labels = {
