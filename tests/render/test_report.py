@@ -442,7 +442,7 @@ def test_one_strict_csp_covers_every_inline_script_and_style(examples, name):
 
 # -- the printed map ------------------------------------------------------------------------------
 
-PRINTED_TAGS = {"svg", "g", "path", "circle", "rect", "polygon", "text"}
+PRINTED_TAGS = {"svg", "g", "path", "circle", "rect", "polygon", "text", "tspan"}
 
 
 def _printed(html: str) -> Node:
@@ -465,7 +465,16 @@ def test_the_printed_map_draws_each_partner_where_the_map_places_it(examples, na
     # One label each: partners, ghosts and the regions' captions.
     assert len(svg.all("text")) == len(texts) == len(partners) + len(ghosts) + len(captions)
     labelled = {**partners, **ghosts, **captions}
-    assert {k: t.text() for k, t in texts.items()} == {k: n["label"] for k, n in labelled.items()}
+    # Each label in the lines the live map wraps it into (a caption on one), a line below the last.
+    lines = {k: [line.text() for line in t.all("tspan")] for k, t in texts.items()}
+    assert lines == {k: n["lines"] if k not in captions else [n["label"]] for k, n in labelled.items()}
+    for t in texts.values():
+        ys = [float(line.attrs["y"]) for line in t.all("tspan")]
+        assert ys[0] == pytest.approx(float(t.attrs["y"]), abs=0.06)
+        assert all(
+            b - a == pytest.approx(1.2 * float(t.attrs["font-size"]), abs=0.11) for a, b in itertools.pairwise(ys)
+        )
+    assert any(len(v) > 1 for v in lines.values())  # some names are long enough to wrap
     # The positions are the live map's: the region layout computed in Python.
     pos = {n["partner"]: (n["x"], n["y"]) for n in partners.values()}
     assert len(pos) == len(partners) and a.as_of.isoformat() == AS_OF
@@ -500,8 +509,9 @@ def test_the_printed_map_writes_hostile_names_as_text(hostile):
         ("P3", _p("svg", "Employer")),
     ]:
         label = labels[f"p:{pid}"]
-        assert label.text().removeprefix("★ ") == name
-        assert all(isinstance(c, str) for c in label.children)  # text, never markup
+        assert " ".join(line.text() for line in label.all("tspan")).removeprefix("★ ") == name
+        assert all(c.tag == "tspan" for c in label.children if not isinstance(c, str))
+        assert all(isinstance(c, str) for line in label.all("tspan") for c in line.children)  # text, never markup
     assert_strict_csp(html, scripts=3)
 
 
@@ -1074,7 +1084,13 @@ def test_the_map_prints_as_a_labelled_drawing_on_one_page(examples, open_page, t
             pytest.fail("pdftotext (poppler-utils) is not installed: scripts/test.sh installs it")
         pytest.skip("pdftotext (poppler-utils) is not installed")
     G = examples[name]["G"]
-    drawn = [n["name"] for n in map_data(G, as_of=AS_OF)["nodes"] if n["group"] == "partner"]
+    # Each partner's name in the lines the map wraps it into (neighbours' lines share a baseline).
+    drawn = [
+        " ".join(line.split())
+        for n in map_data(G, as_of=AS_OF)["nodes"]
+        if n["group"] == "partner"
+        for line in n["lines"]
+    ]
     page = open_page(examples[name]["html_path"])
     shown = "getComputedStyle(document.querySelector('%s')).display"
     assert (page.js(shown % ".map-frame"), page.js(shown % "figure.printed-map")) == ("flex", "none")
@@ -1085,7 +1101,8 @@ def test_the_map_prints_as_a_labelled_drawing_on_one_page(examples, open_page, t
     assert page.messages == []
     # The map section is one page, heading and drawing together, with every partner's name on it.
     (at,) = [i for i, t in enumerate(texts) if "Interactive map Every active partner" in t]
-    assert all(name in texts[at] for name in drawn), [n for n in drawn if n not in texts[at]]
+    flat = " ".join(texts[at].split())
+    assert all(line in flat for line in drawn), [line for line in drawn if line not in flat]
     assert "Appendix: what this report was built from" in texts[at + 1][:60]  # the next section's page
     # ... and no more pages than the report without the map: no blank or near-blank page.
     bare = open_page(write_report(G, tmp_path / f"{name}-no-map.html", as_of=AS_OF, generated=GENERATED, map=False))

@@ -38,6 +38,7 @@ __all__ = ["printed_map"]
 PARTNER_FONT = 26  # the label font of a map data without ``label_font`` (netmap.render.map.LABEL_FONT)
 GHOST_SHARE = 0.7  # a ghost's label font, as a share of the partners' (netmap.render.map.GHOST_SHARE)
 CHAR = 0.56  # rough width of a system-ui character, in font sizes: SVG text cannot be measured here
+LINE = 1.2  # a label's line height, in font sizes, as the live map wraps it (netmap.render.map.LINE)
 MARGIN = 30
 
 
@@ -78,7 +79,8 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
         ``view_box`` (``"x,y,width,height"``), ``paths`` (one per edge style: ``d``, ``stroke``,
         ``width``, ``dash``), ``nodes`` (``shape``: the element and its attributes, ``fill``,
         ``stroke``, ``stroke_width``, ``dash``, ``ghost``; ``label``, ``label_x``, ``label_y``,
-        ``font``; and ``x``, ``y``), and ``partners``, the count of partners drawn.
+        ``lines`` (each line of the label as the live map wraps it: ``y``, ``text``), ``font``;
+        and ``x``, ``y``), and ``partners``, the count of partners drawn.
 
     Examples
     --------
@@ -100,12 +102,16 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
             continue  # a node without a place (none today) is left out rather than piled at 0, 0
         x, y = at[n["id"]]
         label = str(n["label"])
+        # In the lines the live map wraps it into (and the layout made room for): on one line
+        # a long name ran into its neighbours' on paper.
+        lines = [str(line) for line in n.get("lines") or [label]]
         if n["group"] == "caption":
             # A region's name, as text only (an empty shape keeps the template's one element a node).
             font = float(n["size"])
             shape = {"tag": "rect", "x": _num(x), "y": _num(y), "width": "0", "height": "0"}
             item = {"fill": "none", "stroke": "none", "stroke_width": 0, "dash": "", "ghost": False}
             label_y = y + font * 0.35
+            lines = [label]
             reach_w, reach_h = len(label) * CHAR * font / 2, font
         elif n["group"] == "ghost":
             # A small dashed square with its label below, as the live map draws it.
@@ -113,7 +119,8 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
             shape = {"tag": "rect", "x": _num(x - r), "y": _num(y - r), "width": _num(2 * r), "height": _num(2 * r)}
             item = {"fill": "#f4f4f4", "stroke": "#888888", "stroke_width": 1, "dash": "3 2", "ghost": True}
             label_y = y + r + font
-            reach_w, reach_h = max(r, len(label) * CHAR * font / 2), r + font * 1.3
+            reach_w = max(r, max(map(len, lines)) * CHAR * font / 2)
+            reach_h = r + font * (1.3 + LINE * (len(lines) - 1))
         else:
             font, r = partner_font, float(n["size"])
             shape = _shape(n, x, y, r)
@@ -121,7 +128,8 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
             stroke = "#000000" if n.get("cut_point") else "#444444"
             item = {"fill": n["color"], "stroke": stroke, "stroke_width": width, "dash": "", "ghost": False}
             label_y = y + r + font  # below the shape, as on the live map
-            reach_w, reach_h = max(r, len(label) * CHAR * font / 2), r + font * 1.3
+            reach_w = max(r, max(map(len, lines)) * CHAR * font / 2)
+            reach_h = r + font * (1.3 + LINE * (len(lines) - 1))
         drawn.append(
             {
                 **item,
@@ -130,6 +138,7 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
                 "label": label,
                 "label_x": _num(x),
                 "label_y": _num(label_y),
+                "lines": [{"y": _num(label_y + k * LINE * font), "text": line} for k, line in enumerate(lines)],
                 "font": font,
                 "x": x,
                 "y": y,

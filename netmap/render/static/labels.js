@@ -163,7 +163,9 @@
     return first !== null && network.getScale() === first.s && t.x === first.x && t.y === first.y;
   }
   network.on("resize", function () {
-    if (!untouched()) { return; }
+    var canvas = network.canvas.frame.canvas;
+    // Hidden (the page printed, the map replaced by its drawing): nothing to fit until shown.
+    if (!canvas.clientWidth || !canvas.clientHeight || !untouched()) { return; }
     fit();
     remember();
     network.canvas.cameraState = {};  // vis-network's own rescaling of the old view: not wanted
