@@ -188,6 +188,8 @@ def _compiled(*, markdown: bool) -> Any:
     the Python version) against what was compiled, so an edited template is compiled again.
     Where that folder cannot be used (not private, read-only), nothing is kept there.
     """
+    if markdown in _COMPILED:
+        return _COMPILED[markdown]
     from jinja2 import BytecodeCache, FileSystemBytecodeCache
 
     try:
@@ -215,8 +217,7 @@ def _compiled(*, markdown: bool) -> Any:
                 with contextlib.suppress(OSError):
                     disk.dump_bytecode(bucket)
 
-    if markdown not in _COMPILED:
-        _COMPILED[markdown] = _InMemory()
+    _COMPILED[markdown] = _InMemory()
     return _COMPILED[markdown]
 
 

@@ -50,3 +50,40 @@ def test_a_table_of_every_kind_of_cell():
 def test_an_empty_table_says_so():
     body = _render(table("t-2", "Nothing", [("Name", False), ("Score", True)], [], empty="No <rows>."))
     assert '<tr class="empty"><td colspan="2">No &lt;rows&gt;.</td></tr>' in body
+
+
+def test_compiled_templates_are_kept_for_the_next_command(tmp_path, monkeypatch):
+    import tempfile
+
+    import jinja2
+
+    from netmap.render import page
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # Jinja's private folder goes here
+    monkeypatch.setattr(page, "_COMPILED", {})
+    first = _render(table("t", "C", [("Name", False)], [[cell("x")]]))
+    assert list(tmp_path.glob("_jinja2-cache-*/*.cache"))  # written for the next command
+    # The next command (a new store in this process): the template files are read, not
+    # compiled (the page's own string is, as always).
+    monkeypatch.setattr(page, "_COMPILED", {})
+    compile_ = jinja2.Environment._compile
+
+    def refuse(self, source, filename):
+        assert not filename.endswith(".j2"), f"{filename} compiled again"
+        return compile_(self, source, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_compile", refuse)
+    assert _render(table("t", "C", [("Name", False)], [[cell("x")]])) == first
+
+
+def test_without_a_private_temporary_folder_templates_still_render(tmp_path, monkeypatch):
+    import jinja2
+
+    from netmap.render import page
+
+    def unsafe(self, *args, **kwargs):
+        raise RuntimeError("Cannot determine safe temp directory.")
+
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "__init__", unsafe)
+    monkeypatch.setattr(page, "_COMPILED", {})
+    assert '<td class="nowrap">x</td>' in _render(table("t", "C", [("Name", False)], [[cell("x")]]))
