@@ -11,6 +11,9 @@ import netmap
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# The bundled example workbooks: every folder of examples/ but Python's own (__pycache__, made
+# there whenever bytecode is written) and hidden ones.
+EXAMPLE_DIRS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 # The local agency types the Tucson example lacks (its README says so; several tests check it).
 TUCSON_MISSING_LOCAL = (

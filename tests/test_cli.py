@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import netmap
 from netmap.cli import app
-from tests.conftest import EXAMPLES, write_csv_workbook
+from tests.conftest import EXAMPLE_DIRS, EXAMPLES, write_csv_workbook
 
 runner = CliRunner()
 
@@ -53,7 +53,7 @@ def test_init_twice_is_a_usage_error(tmp_path):
     assert "--force" in result.stderr
 
 
-@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()))
+@pytest.mark.parametrize("example", [p.name for p in EXAMPLE_DIRS])
 def test_examples_validate_cleanly(example):
     result = run("validate", "--strict", "--json", EXAMPLES / example)
     issues = json.loads(result.stdout)["issues"]

@@ -28,6 +28,7 @@ import pytest
 
 import netmap
 from netmap.model import NODE_LABELS, REL_ENDPOINTS, REL_TYPES
+from tests.conftest import EXAMPLE_DIRS
 
 ROOT = Path(__file__).resolve().parent.parent
 CYPHER = ROOT / "cypher"
@@ -36,8 +37,6 @@ QUERIES = CYPHER / "queries"
 LINT_DIR = Path(__file__).resolve().parent / "cypher"
 LINT_SCRIPT = LINT_DIR / "lint.cjs"
 LINT_PACKAGE = LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support"
-EXAMPLES = ROOT / "examples"
-
 FILES = sorted(CYPHER.rglob("*.cypher"))
 QUERY_FILES = sorted(QUERIES.glob("*.cypher"))
 
@@ -188,7 +187,7 @@ def rel(path: Path) -> str:
 def property_keys() -> list[str]:
     """Every property netmap stores: the examples' node and edge attributes, and the store's."""
     keys = set(STORE_PROPERTIES)
-    for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
+    for folder in EXAMPLE_DIRS:
         G = netmap.read_graph(folder)
         for _, data in G.nodes(data=True):
             keys.update(data)

@@ -10,7 +10,7 @@ import netmap
 from netmap.analysis import analyze
 from netmap.analysis.suggest import suggest
 from netmap.errors import WARNING
-from tests.conftest import EXAMPLES, TUCSON_MISSING_LOCAL
+from tests.conftest import EXAMPLE_DIRS, EXAMPLES, TUCSON_MISSING_LOCAL
 
 AS_OF = "2026-11-24"  # the day the example READMEs were written against
 
@@ -18,7 +18,7 @@ AS_OF = "2026-11-24"  # the day the example READMEs were written against
 @pytest.fixture(scope="module")
 def results():
     out = {}
-    for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
+    for folder in EXAMPLE_DIRS:
         G = netmap.read_graph(folder)
         out[folder.name] = analyze(G, as_of=AS_OF).to_dict()
     return out
@@ -37,7 +37,7 @@ def _ids(rows, key="id"):
 
 
 def test_every_example_has_a_readme_that_says_what_is_real():
-    for folder in (p for p in EXAMPLES.iterdir() if p.is_dir()):
+    for folder in EXAMPLE_DIRS:
         text = (folder / "README.md").read_text(encoding="utf-8")
         for heading in ("What is real", "What is illustrative", "What netmap should find"):
             assert heading in text, (folder.name, heading)

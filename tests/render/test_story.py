@@ -14,7 +14,7 @@ import netmap
 from netmap.cli import app
 from netmap.pipeline import map_data, run, write_map
 from netmap.render.story import MAX_FINDINGS, story
-from tests.conftest import EXAMPLES, write_csv_workbook
+from tests.conftest import EXAMPLE_DIRS, EXAMPLES, write_csv_workbook
 
 AS_OF = "2026-11-24"
 DIM = "#eeeeee"
@@ -92,9 +92,7 @@ def test_steps_off_the_page_fall_back_to_the_whole_map(hub_workbook):
     assert steps[2]["focus"] == ["p:HUB", "p:B", "p:E"]
 
 
-@pytest.mark.parametrize(
-    "name", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith("_"))
-)
+@pytest.mark.parametrize("name", [p.name for p in EXAMPLE_DIRS])
 @pytest.mark.parametrize("region", [None, "first"])
 def test_every_focus_is_on_the_page(name, region):
     G = netmap.read_graph(EXAMPLES / name)

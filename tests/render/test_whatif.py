@@ -21,10 +21,10 @@ from netmap.analysis._common import partner_graph, partners
 from netmap.pipeline import map_data, run, write_map
 from netmap.render import whatif
 from netmap.render.whatif import whatif_data
-from tests.conftest import EXAMPLES, write_csv_workbook
+from tests.conftest import EXAMPLE_DIRS, EXAMPLES, write_csv_workbook
 
 AS_OF = "2026-11-24"
-MAPPED = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
+MAPPED = [p.name for p in EXAMPLE_DIRS]
 
 # A path Alpha - Bravo - Charlie - Delta - Echo, all local in one region; Charlie and
 # Delta share an agency type, the others are each the only one of theirs.
