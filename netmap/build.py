@@ -575,20 +575,21 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
     # build; tests check the result equals a graph built through them.
     nodes, succ, pred = G._node, G._succ, G._pred
 
+    def new_node(key: str, data: dict[str, Any]) -> None:
+        nodes[key] = data
+        succ[key] = {}
+        pred[key] = {}
+
     def add_node(label: str, ident: str, **attrs: Any) -> str:
         key = f"{label}:{ident}"
         if key not in nodes:
-            nodes[key] = {"label": label, "id": ident, "map_id": map_id, **attrs}
-            succ[key] = {}
-            pred[key] = {}
+            new_node(key, {"label": label, "id": ident, "map_id": map_id, **attrs})
         return key
 
     def put(u: str, v: str, key: str, data: dict[str, Any]) -> None:
         for n in (u, v):
             if n not in nodes:  # as add_edge does for an end it has not seen
-                nodes[n] = {}
-                succ[n] = {}
-                pred[n] = {}
+                new_node(n, {})
         keyed = succ[u].get(v)
         if keyed is None:
             succ[u][v] = pred[v][u] = {key: data}
@@ -615,9 +616,7 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
         atype = roster.agency_types[p["agency_type_id"]]
         pk = f"Partner:{p['id']}"
         if pk not in nodes:
-            nodes[pk] = _partner_node(p, roster, map_id)
-            succ[pk] = {}
-            pred[pk] = {}
+            new_node(pk, _partner_node(p, roster, map_id))
         add_edge(pk, node_key("AgencyType", atype.id), "IS_A")
         if p["region"]:
             rk = add_node("Region", slug(p["region"]), name=p["region"])
@@ -639,9 +638,7 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
     for a in tables["agreements"]:
         ak = f"Agreement:{a['id']}"
         if ak not in nodes:
-            nodes[ak] = _agreement_node(a, map_id)
-            succ[ak] = {}
-            pred[ak] = {}
+            new_node(ak, _agreement_node(a, map_id))
         for party in a["parties"]:
             add_edge(node_key("Partner", party), ak, "PARTY_TO", **_row_attrs("agreements", a))
 
@@ -677,9 +674,7 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
         sid, service = _service_node(s, map_id)
         sk = f"Service:{sid}"
         if sk not in nodes:
-            nodes[sk] = service
-            succ[sk] = {}
-            pred[sk] = {}
+            new_node(sk, service)
         pk = node_key("Partner", s["partner_id"])
         for pop_id, custom, data in _provides_edges(s, map_id):
             if custom is not None:
@@ -743,8 +738,6 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
         person_id, person = _person_node(c, map_id)
         ck = f"Person:{person_id}"
         if ck not in nodes:
-            nodes[ck] = person
-            succ[ck] = {}
-            pred[ck] = {}
+            new_node(ck, person)
         add_edge(ck, node_key("Partner", c["partner_id"]), "WORKS_AT", **_row_attrs("contacts", c))
     return G

@@ -417,20 +417,21 @@ def _referrals(
             found.add(b)
 
     providers = {r["partner"] for r in rows}
+    pairs: Iterable[tuple[Any, Any]]
     if tables is not None:
         # A tie's end that no partner of the map has is no provider: providers are partners.
-        for a, b in _referral_rows(tables["ties"], day):
-            if a and b and a != b and a in providers and b in providers:
-                link(a, b)
-                link(b, a)
+        pairs = _referral_rows(tables["ties"], day)
     else:
         nodes = G._node
-        for u, v, _ in _referral_ties(current_edges(G, "TIED_TO", day)):
-            if u != v:
-                a, b = (nodes.get(u) or {}).get("id"), (nodes.get(v) or {}).get("id")
-                if a and b and a != b and a in providers and b in providers:
-                    link(a, b)
-                    link(b, a)
+        pairs = (
+            ((nodes.get(u) or {}).get("id"), (nodes.get(v) or {}).get("id"))
+            for u, v, _ in _referral_ties(current_edges(G, "TIED_TO", day))
+            if u != v
+        )
+    for a, b in pairs:
+        if a and b and a != b and a in providers and b in providers:
+            link(a, b)
+            link(b, a)
     for r in rows:
         for other in [*(r["data"].get("refers_to") or ()), *(r["data"].get("accepts_referrals_from") or ())]:
             if other and other != r["partner"] and str(other) != r["partner"]:

@@ -58,6 +58,16 @@ def workbook(name: str, factory: pytest.TempPathFactory) -> Any:
 WORKBOOKS = (*EXAMPLES, *(f"generated-{s}" for s in SHAPES))
 
 
+def hand_made_tables(folder: Path, sheets: dict[str, str]) -> Any:
+    """The validated tables of a workbook written by hand: ``{sheet: CSV text}``, one file each
+    in ``folder``; the workbook must be clean (what the test is about is elsewhere)."""
+    for sheet, text in sheets.items():
+        (folder / f"{sheet}.csv").write_text(text, encoding="utf-8")
+    tables = netmap.read_workbook(folder)
+    assert tables.ok, [i.message for i in tables.issues]
+    return tables
+
+
 def both_paths(tables: Any, analysis: Callable[..., Any], **options: Any) -> tuple[Any, Any]:
     """``analysis`` of the graph of ``tables`` from the rows, then from the graph alone."""
     saved = os.environ.pop(GRAPH_PATH, None)  # a run of the suite on the graph path

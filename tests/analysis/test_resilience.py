@@ -6,7 +6,7 @@ import pytest
 
 from netmap.analysis.resilience import resilience
 from tests.analysis.conftest import SIX
-from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, unbuilt, workbook
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, hand_made_tables, unbuilt, workbook
 
 
 def test_partner_departures_by_hand(six):
@@ -141,14 +141,7 @@ F1,WIOA Youth,B,A,100,2024-01-01,2027-01-01
 
 @pytest.fixture(scope="module")
 def hand_made(tmp_path_factory):
-    import netmap
-
-    folder = tmp_path_factory.mktemp("resilience-hand-made")
-    for sheet, text in HAND_MADE.items():
-        (folder / f"{sheet}.csv").write_text(text, encoding="utf-8")
-    tables = netmap.read_workbook(folder)
-    assert tables.ok
-    return tables
+    return hand_made_tables(tmp_path_factory.mktemp("resilience-hand-made"), HAND_MADE)
 
 
 @pytest.mark.parametrize("include_contacts", [False, True])

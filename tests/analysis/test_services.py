@@ -11,7 +11,7 @@ import pytest
 import netmap
 from netmap.analysis.services import has_services, service_inventory
 from netmap.errors import UsageError
-from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, unbuilt, workbook
+from tests.analysis.maps import DAYS, WORKBOOKS, both_paths, hand_made_tables, unbuilt, workbook
 
 DAY = "2026-12-07"
 
@@ -351,12 +351,7 @@ F3,State grant,E,,10,2028-01-01,
 
 @pytest.fixture(scope="module")
 def hand_made(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("services-hand-made")
-    for sheet, text in HAND_MADE.items():
-        (folder / f"{sheet}.csv").write_text(text, encoding="utf-8")
-    tables = netmap.read_workbook(folder)
-    assert tables.ok
-    return tables
+    return hand_made_tables(tmp_path_factory.mktemp("services-hand-made"), HAND_MADE)
 
 
 @pytest.mark.parametrize("region", [None, "North", "south"])
