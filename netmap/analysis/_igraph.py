@@ -462,13 +462,18 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int, *, under: EdgeSet |
     liaison = in_deg * out_deg - coordinator - itinerant - representative - gatekeeper
     counts = np.stack([coordinator, itinerant, gatekeeper, representative, liaison], axis=1)
 
-    # Less the two-paths a -> b -> c that are not brokerage: returns (a = c) and closed ones.
-    brokers, firsts, lasts = [], [], []
-
+    # Less the two-paths a -> b -> c that are not brokerage: returns (a = c) and closed ones,
+    # taken off batch by batch: gathered first, a 100,000-partner map's few million of them
+    # and their groups held a quarter of a gigabyte at once.
     def drop(a: Any, b: Any, c: Any) -> None:
-        brokers.append(b)
-        firsts.append(a)
-        lasts.append(c)
+        ga, gb, gc = group[a], group[b], group[c]
+        # The same role rules as the totals above, two-path by two-path (column order of counts).
+        role = np.select(
+            [(ga == gc) & (ga == gb), ga == gc, gc == gb, ga == gb],
+            [0, 1, 2, 3],
+            default=4,
+        )
+        counts[...] -= np.bincount(b * 5 + role, minlength=n * 5).reshape(n, 5)
 
     # Returns a -> b -> a: each arc whose reverse is an arc too.
     codes = np.sort(src * n + dst)
@@ -493,16 +498,6 @@ def brokerage_arrays(src: Any, dst: Any, group: Any, n: int, *, under: EdgeSet |
     for a, b, c in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
         closed = arcs[a, b] & arcs[b, c] & arcs[a, c]
         drop(corners[a][closed], corners[b][closed], corners[c][closed])
-
-    b = np.concatenate(brokers)
-    ga, gb, gc = group[np.concatenate(firsts)], group[b], group[np.concatenate(lasts)]
-    # The same role rules as the totals above, two-path by two-path (column order of counts).
-    role = np.select(
-        [(ga == gc) & (ga == gb), ga == gc, gc == gb, ga == gb],
-        [0, 1, 2, 3],
-        default=4,
-    )
-    counts -= np.bincount(b * 5 + role, minlength=n * 5).reshape(n, 5)
     return counts.astype(np.int64)
 
 
