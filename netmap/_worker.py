@@ -39,14 +39,14 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from netmap._background import ENV, second_core
 
-__all__ = ["ENV", "Worker", "WorkerError", "echo", "enabled", "job_function", "prestart"]
+__all__ = ["ENV", "Worker", "WorkerError", "echo", "enabled", "imported", "job_function", "prestart"]
 
 
 class WorkerError(RuntimeError):
@@ -64,7 +64,19 @@ def echo(**values: Any) -> Iterator[tuple[str, Any]]:
     yield from values.items()
 
 
+def imported(*, modules: list[str]) -> Iterator[tuple[str, bool]]:
+    """A job for tests: whether each of ``modules`` is imported in the worker."""
+    for name in modules:
+        yield name, name in sys.modules
+
+
 _JOB_NAME = re.compile(r"netmap(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
+
+
+def _check_names(names: Sequence[str]) -> None:
+    for name in names:
+        if not isinstance(name, str) or not _JOB_NAME.fullmatch(name):
+            raise ValueError(f"unknown worker job {name!r}")
 
 
 def job_function(name: str) -> Callable[..., Iterator[tuple[Any, Any]]]:
@@ -78,8 +90,7 @@ def job_function(name: str) -> Callable[..., Iterator[tuple[Any, Any]]]:
     >>> job_function("netmap._worker:echo") is echo
     True
     """
-    if not isinstance(name, str) or not _JOB_NAME.fullmatch(name):
-        raise ValueError(f"unknown worker job {name!r}")
+    _check_names([name])
     module, _, function = name.partition(":")
     try:
         found = getattr(importlib.import_module(module), function)
@@ -103,24 +114,28 @@ class Worker:
         self._reader.start()
 
     @classmethod
-    def start(cls) -> Worker:
-        """Start a worker process (it imports numpy and igraph while the caller goes on), or
-        hand over the one :func:`prestart` started."""
+    def start(cls, *, warm: Sequence[str] = ()) -> Worker:
+        """Start a worker process (it imports numpy and igraph, and the modules of the jobs
+        named in ``warm``, while the caller goes on), or hand over the one :func:`prestart`
+        started."""
         global _PRESTARTED
+        _check_names(warm)
         ready, _PRESTARTED = _PRESTARTED, None
         if ready is not None and ready._proc.poll() is None:
             return ready
-        return cls._spawn()
+        return cls._spawn(warm)
 
     @classmethod
-    def _spawn(cls) -> Worker:
+    def _spawn(cls, warm: Sequence[str] = ()) -> Worker:
+        _check_names(warm)
         env = dict(os.environ)
         # The child must import this same netmap, installed or not.
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        # This interpreter and a fixed module: nothing from the data reaches the command line.
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "netmap._worker"],
+        # This interpreter, a fixed module and job names of the netmap package (checked
+        # above): nothing from the data reaches the command line.
+        proc = subprocess.Popen(  # noqa: S603 - the names are checked against _JOB_NAME
+            [sys.executable, "-m", "netmap._worker", *warm],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -213,12 +228,13 @@ class Worker:
 _PRESTARTED: Worker | None = None
 
 
-def prestart() -> bool:
+def prestart(*, warm: Sequence[str] = ()) -> bool:
     """Start a worker now, for the next :meth:`Worker.start` to take; whether one was started.
 
     A worker takes a few tenths of a second to start (a new interpreter importing numpy and
-    igraph): a command that knows early it will want one (a large workbook, before it is
-    read) starts it then, so it is ready when the analysis sends its first job. Nothing is
+    igraph, and the modules of the jobs named in ``warm``): a command that knows early it
+    will want one (a large workbook, before it is read) starts it then, so it is ready, its
+    job's imports done, when the analysis sends its first job. Nothing is
     started where :func:`enabled` is false; a worker nobody takes is stopped at exit (or sees
     its pipe close when the process ends).
 
@@ -230,7 +246,7 @@ def prestart() -> bool:
     if _PRESTARTED is not None or not enabled():
         return False
     try:
-        _PRESTARTED = Worker._spawn()
+        _PRESTARTED = Worker._spawn(warm)
     except OSError:
         return False
     atexit.register(_close_prestarted)
@@ -273,10 +289,16 @@ def main() -> None:  # pragma: no cover - runs in the worker process
     # The jobs make big lists of small objects and no cycles: the cyclic collector would
     # walk them over and over (building an igraph graph of 500,000 edges: 3 s instead of 0.2 s).
     gc.disable()
-    # Warm the imports the analysis jobs need while the parent is still projecting.
+    # Warm the imports the analysis jobs need while the parent is still reading: the arrays'
+    # libraries, and the modules of the jobs the parent said it will send (their imports,
+    # networkx and the analyses, took a quarter of a second of a 10,000-partner analysis
+    # when they waited for the first job).
     with contextlib.suppress(ImportError):
         import igraph  # noqa: F401
         import numpy  # noqa: F401
+    for name in sys.argv[1:]:
+        with contextlib.suppress(ValueError):
+            job_function(name)
     while True:
         message = _receive(stdin)
         if message is None:

@@ -115,7 +115,9 @@ def start_worker_for(source: str | Path) -> bool:
             return False
     except OSError:
         return False
-    return size > limit and _worker.prestart()
+    # The analyses' job (netmap.analysis._offload.JOB), named here so that the worker
+    # imports it while the workbook is read; importing _offload would import it here too.
+    return size > limit and _worker.prestart(warm=("netmap.analysis._offload:run_job",))
 
 
 def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysis]:

@@ -131,3 +131,48 @@ def test_no_worker_is_prestarted_where_workers_are_off(monkeypatch):
 
     monkeypatch.setenv(_worker.ENV, "0")
     assert not _worker.prestart() and _worker._PRESTARTED is None
+
+
+def _imported(worker, modules):
+    parts = worker.submit("netmap._worker:imported", {"modules": modules}, keys=modules)
+    return {name: future.result(timeout=60) for name, future in parts.items()}
+
+
+def test_a_worker_imports_the_jobs_it_is_told_to_expect_before_any_comes():
+    # The analysis job's module (and networkx under it) is imported while the command reads
+    # the workbook, not when the first job arrives.
+    job = "netmap.analysis._offload"
+    plain = Worker.start()
+    try:
+        assert _imported(plain, [job, "networkx"]) == {job: False, "networkx": False}
+    finally:
+        plain.close()
+    warm = Worker.start(warm=[f"{job}:run_job"])
+    try:
+        assert _imported(warm, [job, "networkx"]) == {job: True, "networkx": True}
+    finally:
+        warm.close()
+
+
+@pytest.mark.parametrize("name", ["os:system", "netmap.analysis._offload", "netmap:x; rm -rf", 7])
+def test_only_netmap_job_names_reach_the_workers_command_line(name):
+    with pytest.raises(ValueError, match="unknown worker job"):
+        Worker.start(warm=[name])
+
+
+def test_a_large_workbook_prestarts_a_worker_warmed_for_the_analysis_job(tmp_path, monkeypatch):
+    from netmap import _worker, pipeline
+    from netmap.analysis._offload import JOB
+
+    if not _worker.enabled():
+        pytest.skip("no second CPU here: no worker is started at all")
+    monkeypatch.setattr(_worker, "_PRESTARTED", None)
+    big = tmp_path / "partners.csv"
+    big.write_bytes(b"id,name\n" + b"x" * pipeline.WORKER_EARLY_BYTES)
+    assert pipeline.start_worker_for(tmp_path)
+    worker = _worker.Worker.start()
+    try:
+        module = JOB.partition(":")[0]
+        assert _imported(worker, [module]) == {module: True}
+    finally:
+        worker.close()

@@ -101,6 +101,7 @@ _UNSAFE_UTF8 = re.compile(
 # The bytes each of those sequences starts with: bytes.find looks for them at memchr speed,
 # while the regular expression scans a 20 MB document (10,000 partners) in a fifth of a second.
 _UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xe2\x80", b"\xe2\x81", b"\xd8\x9c")
+_UNSAFE_FIRST_BYTES = tuple(sorted({lead[:1] for lead in _UNSAFE_LEADS}))
 
 
 def _escape_utf8(match: re.Match[bytes]) -> bytes:
@@ -116,6 +117,10 @@ def _escape_unsafe(data: bytes) -> bytes:
     >>> _escape_unsafe("a\u2019b\u202ec".encode()) == "a\u2019b\\u202ec".encode()
     True
     """
+    # Most documents hold none of the lead bytes at all: four single-byte searches (memchr)
+    # say so in a few milliseconds, where the multi-byte ones take 20 ms each on 20 MB.
+    if not any(byte in data for byte in _UNSAFE_FIRST_BYTES):
+        return data
     found = [i for i in (data.find(lead) for lead in _UNSAFE_LEADS) if i >= 0]
     if not found:
         return data
