@@ -67,15 +67,19 @@ def services_data(a: Any, nodes: Sequence[dict[str, Any]]) -> dict[str, Any] | N
     services: dict[str, tuple[bool, str]] = {}
     populations: dict[str | None, str] = {}
     offers: dict[str, list[list[str | None]]] = {}
+    # Each node's pairs once, in the order first met; looked up in a set, not in the list
+    # (a state agency offers hundreds of pairs, met once per region and provider).
+    offered: set[tuple[str, str, str | None]] = set()
     for region in inv.regions:
         for cell in region["cells"]:
             services.setdefault(cell["service"], (not cell.get("known", True), str(cell["service_name"])))
             populations.setdefault(cell["population"], cell["population_name"] or ANY_POPULATION)
+            service, population = cell["service"], cell["population"]
             for p in cell["providers"]:
                 node = drawn.get(p["id"])
-                pair = [cell["service"], cell["population"]]
-                if node is not None and pair not in offers.setdefault(node, []):
-                    offers[node].append(pair)
+                if node is not None and (node, service, population) not in offered:
+                    offered.add((node, service, population))
+                    offers.setdefault(node, []).append([service, population])
     # Options by name: the taxonomy's services, then those it does not know (kept as
     # written); the populations, the row-less "(any population)" last as the inventory has it.
     order = sorted(services.items(), key=lambda kv: (kv[1][0], kv[1][1].lower()))
