@@ -1269,6 +1269,7 @@ def map_command(
     force: ForceOpt = False,
 ) -> None:
     """Draw the partnership as one self-contained, offline HTML map."""
+    from netmap.graphcache import shared_cache
     from netmap.pipeline import run_drawn
     from netmap.render.map import write_map
 
@@ -1277,7 +1278,7 @@ def map_command(
     if png is not None:
         check_file_target(png, inputs=[*inputs, ("-o", str(output))], force=force)
     saved = _read_positions(positions)
-    with _Steps(3) as step:
+    with _Steps(3) as step, shared_cache():  # one projection for the analysis and the drawing
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         step("analysing (gaps, brokers)")
@@ -1569,6 +1570,7 @@ def report(
     ] = False,
 ) -> None:
     """Write the report a program officer reads: findings, scorecard, gaps, ..., the map, the data used."""
+    from netmap.graphcache import shared_cache
     from netmap.pipeline import run_drawn
     from netmap.render.report import write_report
 
@@ -1617,7 +1619,9 @@ def report(
         plan = plan_snapshots(
             since, since_map or [], every=False, option="--since-map", user=user, password=_password, database=database
         )
-    with _Steps(2 + len(plan) + bool(directory)) as step:
+    # One cache of derived graphs for the command: the analysis's projection and edge index
+    # are the drawing's too, not built again for it (seconds and gigabytes on a state map).
+    with _Steps(2 + len(plan) + bool(directory)) as step, shared_cache():
         step("reading the workbook")
         G, loaded = _graph(source, roster, encoding, (map_name, user, database))
         G_since = found = None

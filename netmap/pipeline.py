@@ -33,7 +33,7 @@ from netmap import _background
 from netmap._gc import gc_frozen
 from netmap._version import __version__
 from netmap.analysis import Analysis, analyze
-from netmap.graphcache import shared_cache
+from netmap.graphcache import shared_cache, shares_cache
 from netmap.roster import Roster
 
 if TYPE_CHECKING:
@@ -331,6 +331,7 @@ def _analysis(G: nx.MultiDiGraph, options: dict[str, Any]) -> tuple[Analysis, di
 # -- the report ---------------------------------------------------------------------------------
 
 
+@shares_cache  # the analysis's projection and edge index are the drawing's too
 def report_data(G: nx.MultiDiGraph, **options: Any) -> dict[str, Any]:
     """:func:`netmap.render.report.report_data` of :func:`run` (options of both)."""
     from netmap.render import report
@@ -339,6 +340,7 @@ def report_data(G: nx.MultiDiGraph, **options: Any) -> dict[str, Any]:
     return report.report_data(G, a, version=view.pop("version", __version__), **view)
 
 
+@shares_cache  # the analysis's projection and edge index are the drawing's too
 def render_report_html(G: nx.MultiDiGraph, **options: Any) -> str:
     """:func:`netmap.render.report.render_report_html` of :func:`run` (options of both)."""
     from netmap.render import report
@@ -347,6 +349,7 @@ def render_report_html(G: nx.MultiDiGraph, **options: Any) -> str:
     return report.render_report_html(G, a, version=view.pop("version", __version__), **view)
 
 
+@shares_cache  # the analysis's projection and edge index are the drawing's too
 def render_report_markdown(G: nx.MultiDiGraph, **options: Any) -> str:
     """:func:`netmap.render.report.render_report_markdown` of :func:`run` (options of both)."""
     from netmap.render import report
@@ -355,6 +358,7 @@ def render_report_markdown(G: nx.MultiDiGraph, **options: Any) -> str:
     return report.render_report_markdown(G, a, version=view.pop("version", __version__), **view)
 
 
+@shares_cache  # the analysis's projection and edge index are the drawing's too
 def write_report(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
     """:func:`netmap.render.report.write_report` of :func:`run` (options of both)."""
     from netmap.render import report
@@ -523,6 +527,7 @@ def _owned_reports(folder: Path) -> list[str]:
 # -- the map -------------------------------------------------------------------------------------
 
 
+@shares_cache  # the analysis's projection and edge index are the drawing's too
 def map_data(G: nx.MultiDiGraph, **options: Any) -> dict[str, Any]:
     """:func:`netmap.render.map.map_data` of :func:`run` (options of both)."""
     from netmap.render import map as drawing
@@ -531,6 +536,7 @@ def map_data(G: nx.MultiDiGraph, **options: Any) -> dict[str, Any]:
     return drawing.map_data(G, a, **view)
 
 
+@shares_cache  # the analysis's projection and edge index are the drawing's too
 def write_map(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
     """:func:`netmap.render.map.write_map` of :func:`run` (options of both)."""
     from netmap.render import map as drawing

@@ -79,6 +79,42 @@ def test_each_view_command_analyses_once(counted, tmp_path, command):
     assert counted == {"command": 1, "earlier snapshot": 0}
 
 
+@pytest.fixture
+def projections(monkeypatch):
+    """The days the partner graph of the map was projected for, one entry per build."""
+    from netmap.analysis import _common
+
+    built = []
+    real = _common.project
+
+    def counting(G, **kwargs):
+        built.append(kwargs.get("as_of"))
+        return real(G, **kwargs)
+
+    monkeypatch.setattr(_common, "project", counting)
+    return built
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["map", "-o", "{out}/m.html"], ["report", "-o", "{out}/r.html"]],
+    ids=["map", "report"],
+)
+def test_the_drawing_reuses_the_analysiss_projection(projections, tmp_path, command):
+    # Each built it again for the drawing: seconds and a gigabyte more on a state map.
+    args = [a.format(out=tmp_path) for a in command]
+    result = runner.invoke(app, [args[0], str(EXAMPLES / "oregon-pathways-alliance"), *args[1:], "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert [str(day) for day in projections] == [AS_OF]
+
+
+@pytest.mark.parametrize("function", ["write_report", "write_map"])
+def test_the_one_call_writers_project_once(projections, tmp_path, function):
+    G = netmap.read_graph(EXAMPLES / "oregon-pathways-alliance")
+    getattr(pipeline, function)(G, tmp_path / "out.html", as_of=AS_OF)
+    assert [str(day) for day in projections] == [AS_OF]
+
+
 def test_the_demo_analyses_once(counted, tmp_path):
     from netmap.demo import run_demo
 
@@ -171,9 +207,10 @@ def full_nodes(tables):
 
 def test_a_large_workbook_starts_the_worker_before_it_is_read(generated_hubs, monkeypatch, tmp_path):
     from netmap import _worker
+    from netmap.analysis._offload import JOB
 
     started = []
-    monkeypatch.setattr(_worker, "prestart", lambda: started.append(True) or True)
+    monkeypatch.setattr(_worker, "prestart", lambda *, warm: started.append(tuple(warm)) or True)
     assert pipeline.start_worker_for(generated_hubs)  # 2,000 partners: about 900 KB of CSV
     assert not pipeline.start_worker_for(EXAMPLES / "four-state-coalitions")
     assert not pipeline.start_worker_for("neo4j://localhost:7687")
@@ -183,4 +220,4 @@ def test_a_large_workbook_starts_the_worker_before_it_is_read(generated_hubs, mo
     big = tmp_path / "big.xlsx"
     big.write_bytes(b"x" * 200_000)  # a spreadsheet holds a partner's rows in fewer bytes
     assert not pipeline.start_worker_for(small) and pipeline.start_worker_for(big)
-    assert len(started) == 2
+    assert started == [(JOB,), (JOB,)]  # warmed for the analysis's job
