@@ -35,12 +35,14 @@ Examples
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import math
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
@@ -53,6 +55,7 @@ from netmap._gc import gc_paused
 from netmap.analysis import Analysis, select_region
 from netmap.analysis._common import edges_of, partner_graph, partners, shared_cache
 from netmap.errors import UsageError
+from netmap.graphcache import cache_worker, cached, prefetched, put_prefetched
 from netmap.outputs import Inputs, write_file
 from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
 from netmap.render.map_quality import quality_data
@@ -261,9 +264,7 @@ def _region_layout(
     """
     ghosts = ghosts or {}
     wide = wide or {}
-    groups: dict[str | None, list[str]] = defaultdict(list)
-    for n, d in P.nodes(data=True):
-        groups[_group_of(d.get("level"), d.get("region"))].append(n)
+    groups = _member_groups(P)
     for g, count in ghosts.items():
         if count:
             groups.setdefault(g, [])
@@ -528,6 +529,8 @@ class LayoutAhead:
         self, G: nx.MultiDiGraph, *, region: str | None, as_of: Any, seed: int | None, enabled: bool = True
     ) -> None:
         self._job: _background.Pending | None = None
+        # A large map's layouts are asked of the analysis's worker once the analysis is done.
+        self._large = (G, region, as_of, seed) if enabled and G.number_of_nodes() > FAST_LAYOUT_ABOVE else None
         if enabled and _background.parallel_enabled() and 0 < G.number_of_nodes() <= self.NODES_UPTO:
             # The spring layouts need numpy, which the analysis imports too: imported once
             # here, not again in the child while the layout waits (a tenth of a second).
@@ -543,7 +546,14 @@ class LayoutAhead:
         self.cancel()
 
     def adopt(self) -> None:
-        """Wait for the child and keep what it laid out (nothing if it failed)."""
+        """Wait for the child and keep what it laid out (nothing if it failed); on a large
+        map, ask the worker for its layouts (:func:`lay_out_ahead`)."""
+        large, self._large = self._large, None
+        if large is not None:
+            G, region, as_of, seed = large
+            # A head start only: if asking fails, the page lays the map out itself.
+            with contextlib.suppress(Exception):
+                lay_out_ahead(partner_graph(select_region(G, region), as_of), seed)
         job, self._job = self._job, None
         if job is None:
             return
@@ -558,6 +568,7 @@ class LayoutAhead:
 
     def cancel(self) -> None:
         """Stop the child, if any (when the command fails before drawing the map)."""
+        self._large = None
         job, self._job = self._job, None
         if job is not None:
             job.cancel()
@@ -629,34 +640,107 @@ def _fast_layouts(
     installed (the caller falls back to NetworkX).
     """
     try:
-        import igraph
+        import igraph  # noqa: F401
     except ImportError:
         return None
-    where: dict[str, tuple[str | None, int]] = {}
-    for region, members in groups.items():
+    # The members' groups come first and in the same order whatever the ghosts add (empty
+    # groups, laid out by no one), so the layouts are those of the map alone: the ones
+    # lay_out_ahead asked the worker for, under the same key.
+    # The groups of two or more partners: those of the map alone (the ghosts only add empty
+    # ones), so the layouts are the ones lay_out_ahead may have asked the worker for.
+    laid = {g: members for g, members in groups.items() if len(members) > 1}
+    coords = cached(P, ("fast-layouts", seed), lambda: fr_layouts(*_fr_input(P, laid), seed))
+    return dict(zip(laid, coords, strict=True))
+
+
+def _member_groups(P: nx.Graph) -> dict[str | None, list[str]]:
+    """The partners of each cluster (a region, or the centre), in the order of ``P``."""
+    groups: dict[str | None, list[str]] = defaultdict(list)
+    for n, d in P.nodes(data=True):
+        groups[_group_of(d.get("level"), d.get("region"))].append(n)
+    return groups
+
+
+# The edges inside each group of a layout, as pairs of member indexes.
+GroupEdges = list[list[tuple[int, int]]]
+
+
+def _fr_input(P: nx.Graph, laid: dict[str | None, list[str]]) -> tuple[list[int], GroupEdges]:
+    """Each group's size and the edges inside it (member indexes, in the order of ``P``'s
+    edges), as :func:`fr_layouts` takes them."""
+    where: dict[str, tuple[int, int]] = {}
+    for k, members in enumerate(laid.values()):
         for i, n in enumerate(members):
-            where[n] = (region, i)
-    edges: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+            where[n] = (k, i)
+    edges: GroupEdges = [[] for _ in laid]
     for a, b in P.edges():
-        (ra, ia), (rb, ib) = where[a], where[b]
-        if ra == rb:
-            edges[ra].append((ia, ib))
+        ka, ia = where.get(a, (-1, 0))
+        kb, ib = where.get(b, (-2, 0))
+        if ka == kb:
+            edges[ka].append((ia, ib))
+    return [len(members) for members in laid.values()], edges
+
+
+def fr_layouts(sizes: list[int], edges: GroupEdges, seed: int | None) -> list[list[tuple[float, float]]]:
+    """Fruchterman-Reingold positions of each group of ``sizes[k]`` nodes and ``edges[k]``.
+
+    From seeded random starting positions, with igraph's random numbers drawn from a seeded
+    generator too: the same input and seed give the same positions, in this process or in
+    the worker (:func:`fr_layouts_job`).
+
+    >>> [len(c) for c in fr_layouts([2, 3], [[(0, 1)], [(0, 1), (1, 2)]], 0)]
+    [2, 3]
+    """
+    import igraph
+
     rng = random.Random(seed)  # noqa: S311 - a layout, not a secret
-    out: dict[str | None, list[tuple[float, float]]] = {}
+    out: list[list[tuple[float, float]]] = []
     igraph.set_random_number_generator(random.Random(seed))  # noqa: S311
     try:
-        for region, members in groups.items():
-            n = len(members)
-            if n < 2:
-                continue
+        for n, pairs in zip(sizes, edges, strict=True):
             side = math.sqrt(n)
             start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in range(n)]
-            graph = igraph.Graph(n=n, edges=edges.get(region, []))
+            graph = igraph.Graph(n=n, edges=pairs)
             layout = graph.layout_fruchterman_reingold(seed=start, niter=200, grid="auto")
-            out[region] = [(float(x), float(y)) for x, y in layout.coords]
+            out.append([(float(x), float(y)) for x, y in layout.coords])
     finally:
         igraph.set_random_number_generator(random)  # igraph's default: the random module
     return out
+
+
+def fr_layouts_job(*, sizes: list[int], edges: GroupEdges, seed: int | None) -> Iterator[tuple[str, Any]]:
+    """:func:`fr_layouts` as a worker job (:mod:`netmap._worker`): one part, ``"layouts"``."""
+    yield "layouts", fr_layouts(sizes, edges, seed)
+
+
+FR_JOB = "netmap.render.map:fr_layouts_job"
+
+
+def lay_out_ahead(P: nx.Graph, seed: int | None) -> bool:
+    """Ask the worker of the open shared cache for the Fruchterman-Reingold layouts of a large
+    partner graph ``P``; whether it was asked.
+
+    The slow part of a large map's layout (12 s at 100,000 partners) needs only ``P`` and
+    the seed. Asked after the analysis (whose jobs the worker runs first), the worker lays
+    it out while this process makes the report's sections and the map's tooltips, and
+    :func:`_region_layout` finds it in the cache (:func:`netmap.graphcache.cached`; computed
+    here if the worker fails). Nothing for a map of ``FAST_LAYOUT_ABOVE`` partners or fewer,
+    without igraph, or without a worker.
+    """
+    key = ("fast-layouts", seed)
+    if P.number_of_nodes() <= FAST_LAYOUT_ABOVE or prefetched(P, key):
+        return False
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return False
+    worker = cache_worker()
+    if worker is None:
+        return False
+    sizes, edges = _fr_input(P, {g: m for g, m in _member_groups(P).items() if len(m) > 1})
+    futures = worker.submit(FR_JOB, {"sizes": sizes, "edges": edges, "seed": seed}, keys=["layouts"])
+    put_prefetched(P, key, futures["layouts"])
+    return True
 
 
 def _rescale(members: list[str], coords: list[tuple[float, float]], scale: float) -> dict[str, tuple[float, float]]:
@@ -754,7 +838,10 @@ def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout, pos
         lines = label_lines(_ghost_label(t))
         chars, tall = ghost_wide[group]
         ghost_wide[group] = (max(chars, *map(len, lines)), max(tall, len(lines)))
-    layout_job = (_background.start if big else _background.later)(
+    # Its slow part may be in the worker's hands already (lay_out_ahead): then the rest is
+    # made here, not in a process forked from this one's gigabytes.
+    forked = big and not prefetched(P, ("fast-layouts", a.seed))
+    layout_job = (_background.start if forked else _background.later)(
         _region_layout, P, a.seed, dict(ghost_counts), dict(ghost_wide)
     )
     try:

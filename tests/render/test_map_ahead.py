@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import netmap
-from netmap import _background
+from netmap import _background, _worker
+from netmap.graphcache import cache_worker, prefetched, shared_cache
 from netmap.pipeline import run
 from netmap.render import map as drawing
 
@@ -118,3 +119,66 @@ def test_cancel_stops_the_child(graphs):
     ahead.cancel()
     assert not job.forked and ahead._job is None
     ahead.adopt()  # nothing left to wait for
+
+
+# -- a large map: its Fruchterman-Reingold layouts asked of the analysis's worker ----------------
+
+workers = pytest.mark.skipif(not _worker.enabled(), reason="needs a second CPU for the worker")
+
+
+def _large_map_ahead(G, seed, monkeypatch, *, kill_worker=False):
+    """map_data of ``G`` as `netmap report` draws it: one shared cache, the layouts asked of the
+    worker after the analysis; and the functions forked from this process meanwhile."""
+    forked: list[str] = []
+    real = _background.start
+    monkeypatch.setattr(_background, "start", lambda fn, *a, **k: forked.append(fn.__name__) or real(fn, *a, **k))
+    with shared_cache():
+        with drawing.LayoutAhead(G, region=None, as_of=DAY, seed=seed) as ahead:
+            a = run(G, as_of=DAY, seed=seed)
+            ahead.adopt()
+        P = drawing.partner_graph(G, a.as_of)
+        asked = prefetched(P, ("fast-layouts", seed))
+        if kill_worker:
+            cache_worker()._proc.kill()
+        data = drawing.map_data(G, a)
+    return data, asked, forked
+
+
+@workers
+@pytest.mark.parametrize("shape", ["spread", "hubs"])
+def test_a_large_maps_layouts_from_the_worker_are_the_ones_laid_out_here(graphs, shape, monkeypatch):
+    G = graphs[shape]
+    monkeypatch.setattr(drawing, "FAST_LAYOUT_ABOVE", 100)  # these 300 partners are a large map
+    here = drawing.map_data(G, run(G, as_of=DAY, seed=3))  # no worker asked: forked or inline
+    data, asked, forked = _large_map_ahead(G, 3, monkeypatch)
+    assert asked
+    assert "_region_layout" not in forked  # the rest of the layout is made here, nothing forked
+    assert data == here
+
+
+@workers
+def test_a_worker_that_dies_leaves_the_layout_to_this_process(graphs, monkeypatch):
+    G = graphs["hubs"]
+    monkeypatch.setattr(drawing, "FAST_LAYOUT_ABOVE", 100)
+    here = drawing.map_data(G, run(G, as_of=DAY, seed=5))
+    data, asked, _ = _large_map_ahead(G, 5, monkeypatch, kill_worker=True)
+    assert asked and data == here
+
+
+def test_a_map_of_up_to_fast_layout_above_partners_asks_the_worker_nothing(graphs):
+    G = graphs["spread"]
+    with shared_cache():
+        P = drawing.partner_graph(G, run(G, as_of=DAY).as_of)
+        assert P.number_of_nodes() <= drawing.FAST_LAYOUT_ABOVE
+        assert not drawing.lay_out_ahead(P, 0)
+        assert not prefetched(P, ("fast-layouts", 0))
+
+
+def test_fr_layouts_in_the_worker_equal_those_made_here():
+    sizes, edges = [3, 4], [[(0, 1), (1, 2)], [(0, 1), (1, 2), (2, 3), (3, 0)]]
+    worker = _worker.Worker.start()
+    try:
+        parts = worker.submit(drawing.FR_JOB, {"sizes": sizes, "edges": edges, "seed": 7}, keys=["layouts"])
+        assert parts["layouts"].result(timeout=60) == drawing.fr_layouts(sizes, edges, 7)
+    finally:
+        worker.close()
