@@ -182,3 +182,24 @@ def test_write_json_ends_with_one_newline_on_every_kind_of_stream():
     assert raw.getvalue() == expected
     assert text.getvalue() == expected.decode("utf-8")
     assert wrapped.buffer.getvalue() == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"b": "</script><script>alert(1)</script>", "a": "Tom's & Co <b>"},
+        {"name": "Café \u2028 \u202e\u0085 \U0001f600", "n": [1.5, float("nan"), None, True]},
+        [{"z": {"y": "'&'"}, "x": "\x7f"}],
+        "plain",
+    ],
+    ids=["markup", "unicode", "nested", "text"],
+)
+def test_the_reports_map_data_bytes_are_what_tojson_writes(value):
+    # The report splices its map's data in as bytes; they must be the bytes the template's
+    # tojson wrote, key order, escapes and all.
+    from jinja2.utils import htmlsafe_json_dumps
+
+    from netmap.render.json import html_dumps, script_json_bytes
+
+    expected = str(htmlsafe_json_dumps(value, dumps=html_dumps, sort_keys=True)).encode("utf-8")
+    assert script_json_bytes(value) == expected

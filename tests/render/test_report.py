@@ -222,6 +222,26 @@ def test_the_written_report_is_the_rendered_page(examples, tmp_path, monkeypatch
     assert written.read_bytes() == page.render_report_html(G, a, generated=GENERATED, version="1").encode()
 
 
+def test_the_maps_data_is_spliced_in_whole_and_nothing_of_the_marker_stays(examples, tmp_path):
+    """The map's data goes to the file as bytes where the template marks it: it reads back as
+    the page's data, and the mark itself is nowhere in the page."""
+    import json
+    import re
+
+    from netmap.render import report as page
+    from netmap.render.map import map_data, page_data
+
+    G = examples["oregon-pathways-alliance"]["G"]
+    a = analyze(G, as_of=AS_OF)
+    text = page.write_report(G, a, tmp_path / "r.html", generated=GENERATED, version="1").read_text("utf-8")
+    found = re.findall(r'<script id="netmap-data" type="application/json">(.*?)</script>', text, re.S)
+    assert len(found) == 1
+    title = page.report_data(G, a, generated=GENERATED, version="1")["title"]
+    expected = json.loads(json.dumps(page_data(map_data(G, a, title=title)), allow_nan=False, default=str))
+    assert json.loads(found[0]) == expected
+    assert "netmap-data-" not in text
+
+
 def _names(G) -> dict[str, str]:
     return {d["id"]: d["name"] for _, d in G.nodes(data=True) if d.get("label") == "Partner"}
 

@@ -50,6 +50,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
@@ -62,7 +63,7 @@ from netmap.analysis import Analysis
 from netmap.errors import UsageError
 from netmap.outputs import Inputs
 from netmap.render.diff_report import change_section
-from netmap.render.json import plain
+from netmap.render.json import plain, script_json_bytes
 from netmap.render.map import _own_asset, _vis_assets, map_data, map_script, page_data
 from netmap.render.page import content_security_policy, environment, md_escape, timestamp, write_text
 from netmap.render.report._charts import category_colours
@@ -259,7 +260,10 @@ def render_report_html(
     (True, True)
     """
     return "".join(
-        _report_html_parts(G, a, title=title, generated=generated, version=version, map=map, positions=positions)
+        part.decode("utf-8", "surrogatepass") if isinstance(part, bytes) else part
+        for part in _report_html_parts(
+            G, a, title=title, generated=generated, version=version, map=map, positions=positions
+        )
     )
 
 
@@ -277,8 +281,14 @@ def _report_html_parts(
     version: str | None = None,
     map: bool = True,
     positions: Any = None,
-) -> Iterator[str]:
-    """:func:`render_report_html` as it is made, in parts of about ``WRITE_PARTS_OF`` characters."""
+) -> Iterator[str | bytes]:
+    """:func:`render_report_html` as it is made, in parts of about ``WRITE_PARTS_OF`` characters.
+
+    The map's data goes in as one part of bytes (:func:`netmap.render.json.script_json_bytes`)
+    where the template leaves its marker: made as text by ``tojson``, a state map's data was
+    held three and four times over (the JSON, its escaped copies, the part joined around it,
+    its bytes for the file), the command's peak of memory.
+    """
     data = report_data(G, a, title=title, generated=generated, version=version)
     own_js, own_css = _own_asset("report.js"), _own_asset("report.css")
     scripts, styles = [own_js], [own_css]
@@ -289,13 +299,15 @@ def _report_html_parts(
         map_js = map_script()
         scripts += [vis_js, map_js]
         styles.append(vis_css)
+    # Where the map's data goes: a mark no page can hold otherwise (random, per page).
+    marker = f"netmap-data-{secrets.token_hex(16)}"
     pieces = (
         environment()
         .get_template("report.html.j2")
         .generate(
             data=data,
             net=net,
-            net_page=page_data(net) if net else None,
+            net_data=marker,
             printed=printed_map(net) if net else None,
             csp=content_security_policy(scripts, styles),
             own_js=own_js,
@@ -308,6 +320,12 @@ def _report_html_parts(
     batch: list[str] = []
     size = 0
     for piece in pieces:
+        if net is not None and marker in piece:
+            before, _, after = piece.partition(marker)
+            yield "".join([*batch, before])
+            yield script_json_bytes(page_data(net))
+            batch, size = [after], len(after)
+            continue
         batch.append(piece)
         size += len(piece)
         if size >= WRITE_PARTS_OF:
