@@ -203,3 +203,26 @@ def test_the_reports_map_data_bytes_are_what_tojson_writes(value):
 
     expected = str(htmlsafe_json_dumps(value, dumps=html_dumps, sort_keys=True)).encode("utf-8")
     assert script_json_bytes(value) == expected
+
+
+# Plain text, harmless characters sharing a first byte with an unsafe one, then unsafe ones.
+_PIECES = ["a", "\u2192", "\u2014", "\u00b7", "\u00e9", "\u0610"]
+_PIECES += ["\u2028", "\u202e", "\u200f", "\u2069", "\x85", "\x7f", "\u061c"]
+
+
+@pytest.mark.parametrize("looks", [0, 1, 3, 250_000])
+@pytest.mark.parametrize("seed", range(40))
+def test_unsafe_characters_are_found_among_many_harmless_leads(seed, looks, monkeypatch):
+    # Harmless characters that start with the same bytes as the unsafe ones ("\u2192" and
+    # "\u202e" both start with \xe2) are looked at one by one, up to a number, then the
+    # expression scans: the result is the expression's over the whole document either way.
+    import random
+
+    from netmap.render import json as js
+
+    monkeypatch.setattr(js, "_LOOKS", looks)
+    rng = random.Random(seed)
+    weights = [40, 20, 10, 5, 5, 5, *([1] * (len(_PIECES) - 6))]
+    text = "".join(rng.choices(_PIECES, weights=weights, k=rng.randrange(0, 300)))
+    data = text.encode("utf-8")
+    assert js._escape_unsafe(data) == js._UNSAFE_UTF8.sub(js._escape_utf8, data)
