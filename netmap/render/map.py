@@ -827,8 +827,8 @@ def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout, pos
     # Positions come from Python at every size unless physics is asked for: a map on the
     # wall must not drift while people look at it.
     use_fixed = layout != "physics"
-    # The fixed layout, or the start physics refines. On a large map it is computed by a
-    # forked process while the tooltips and edges are made here.
+    # The fixed layout, or the start physics refines. On a large map its slow part is the
+    # worker's (lay_out_ahead) or a forked process's, while the tooltips and edges are made here.
     big = P.number_of_nodes() > FAST_LAYOUT_ABOVE
     ghost_counts: dict[str | None, int] = defaultdict(int)
     ghost_wide: dict[str | None, tuple[int, int]] = defaultdict(lambda: (0, 0))
