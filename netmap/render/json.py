@@ -129,7 +129,7 @@ def _first_unsafe(data: bytes) -> int:
     r"""Where the first character of :data:`_UNSAFE_UTF8` in ``data`` starts (-1: none), or
     an earlier offset from which only the expression can tell (too many harmless leads).
 
-    >>> _first_unsafe("a → b".encode()), _first_unsafe("a → ‮".encode())
+    >>> _first_unsafe("a \u2192 b".encode()), _first_unsafe("a \u2192 \u202e".encode())
     (-1, 6)
     """
     best = -1

@@ -513,10 +513,10 @@ class LayoutAhead:
     analysis. A forked child (:mod:`netmap._background`) computes it while the analysis
     runs; :meth:`adopt` puts its answers into the memo of :func:`_spring_once`, keyed by
     their exact input, so the page computes the same positions and finds them there. Nothing is started without a second
-    core, or for a map above ``FAST_LAYOUT_ABOVE`` partners (its layout already has a
-    process of its own, and the analysis's worker the second core), and an answer that does
-    not fit (another region, day or seed) is simply not looked up: the output never depends
-    on it.
+    core, and an answer that does not fit (another region, day or seed) is simply not looked
+    up: the output never depends on it. A map above ``FAST_LAYOUT_ABOVE`` partners forks no
+    child (the analysis's worker has the second core): :meth:`adopt` asks that worker for its
+    layouts instead (:func:`lay_out_ahead`), once the analysis is done.
 
     >>> with LayoutAhead(nx.MultiDiGraph(), region=None, as_of="2026-07-01", seed=0) as ahead:
     ...     ahead.adopt()  # after the analysis, before the page
@@ -643,14 +643,16 @@ def _fast_layouts(
         import igraph  # noqa: F401
     except ImportError:
         return None
-    # The members' groups come first and in the same order whatever the ghosts add (empty
-    # groups, laid out by no one), so the layouts are those of the map alone: the ones
-    # lay_out_ahead asked the worker for, under the same key.
-    # The groups of two or more partners: those of the map alone (the ghosts only add empty
-    # ones), so the layouts are the ones lay_out_ahead may have asked the worker for.
-    laid = {g: members for g, members in groups.items() if len(members) > 1}
+    laid = _laid(groups)
     coords = cached(P, ("fast-layouts", seed), lambda: fr_layouts(*_fr_input(P, laid), seed))
     return dict(zip(laid, coords, strict=True))
+
+
+def _laid(groups: dict[str | None, list[str]]) -> dict[str | None, list[str]]:
+    """The groups of two or more partners, the ones laid out: those of the map alone (the
+    ghosts only add empty groups), so the layouts are the ones lay_out_ahead may have asked
+    the worker for, under the same key."""
+    return {g: members for g, members in groups.items() if len(members) > 1}
 
 
 def _member_groups(P: nx.Graph) -> dict[str | None, list[str]]:
@@ -737,7 +739,7 @@ def lay_out_ahead(P: nx.Graph, seed: int | None) -> bool:
     worker = cache_worker()
     if worker is None:
         return False
-    sizes, edges = _fr_input(P, {g: m for g, m in _member_groups(P).items() if len(m) > 1})
+    sizes, edges = _fr_input(P, _laid(_member_groups(P)))
     futures = worker.submit(FR_JOB, {"sizes": sizes, "edges": edges, "seed": seed}, keys=["layouts"])
     put_prefetched(P, key, futures["layouts"])
     return True
