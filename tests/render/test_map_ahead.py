@@ -126,17 +126,17 @@ def test_cancel_stops_the_child(graphs):
 workers = pytest.mark.skipif(not _worker.enabled(), reason="needs a second CPU for the worker")
 
 
-def _large_map_ahead(G, seed, monkeypatch, *, kill_worker=False):
+def _large_map_ahead(G, seed, monkeypatch, *, kill_worker=False, region=None):
     """map_data of ``G`` as `netmap report` draws it: one shared cache, the layouts asked of the
     worker after the analysis; and the functions forked from this process meanwhile."""
     forked: list[str] = []
     real = _background.start
     monkeypatch.setattr(_background, "start", lambda fn, *a, **k: forked.append(fn.__name__) or real(fn, *a, **k))
     with shared_cache():
-        with drawing.LayoutAhead(G, region=None, as_of=DAY, seed=seed) as ahead:
-            a = run(G, as_of=DAY, seed=seed)
+        with drawing.LayoutAhead(G, region=region, as_of=DAY, seed=seed) as ahead:
+            a = run(G, as_of=DAY, seed=seed, region=region)
             ahead.adopt()
-        P = drawing.partner_graph(G, a.as_of)
+        P = drawing.partner_graph(drawing.select_region(G, region), a.as_of)
         asked = prefetched(P, ("fast-layouts", seed))
         if kill_worker:
             cache_worker()._proc.kill()
@@ -153,6 +153,17 @@ def test_a_large_maps_layouts_from_the_worker_are_the_ones_laid_out_here(graphs,
     data, asked, forked = _large_map_ahead(G, 3, monkeypatch)
     assert asked
     assert "_region_layout" not in forked  # the rest of the layout is made here, nothing forked
+    assert data == here
+
+
+@workers
+def test_one_regions_large_map_is_laid_out_by_the_worker_too(graphs, monkeypatch):
+    G = graphs["spread"]
+    region = sorted({d["region"] for _, d in G.nodes(data=True) if d.get("label") == "Partner" and d.get("region")})[0]
+    monkeypatch.setattr(drawing, "FAST_LAYOUT_ABOVE", 50)
+    here = drawing.map_data(G, run(G, as_of=DAY, seed=2, region=region))
+    data, asked, forked = _large_map_ahead(G, 2, monkeypatch, region=region)
+    assert asked and "_region_layout" not in forked
     assert data == here
 
 
