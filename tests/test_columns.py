@@ -215,6 +215,13 @@ def test_run_tables_lets_the_analyses_find_the_tables(monkeypatch):
     assert seen == [tables]
 
 
+@pytest.fixture
+def rows_path(monkeypatch):
+    """The rows path on, whatever the environment says: these tests are of that path (under
+    ``NETMAP_GRAPH_PATH=1`` every analysis reads the graph, so the graph is built)."""
+    monkeypatch.delenv(columns.GRAPH_PATH, raising=False)
+
+
 def _both_paths(tables, day, read):
     """``read(G, day)`` of a graph with its tables attached and of one without."""
     from netmap.graphcache import shared_cache
@@ -236,6 +243,7 @@ def _digraph(G, day):
 
 @pytest.mark.parametrize("example", EXAMPLES)
 @pytest.mark.parametrize("day", DAYS)
+@pytest.mark.usefixtures("rows_path")
 def test_partner_digraph_and_arc_arrays_from_the_rows_equal_the_graphs(example, day):
     tables = netmap.read_workbook(_ROOT / "examples" / example)
     rows, graph, unbuilt = _both_paths(tables, day, _digraph)
@@ -246,6 +254,7 @@ def test_partner_digraph_and_arc_arrays_from_the_rows_equal_the_graphs(example, 
 
 
 @pytest.mark.parametrize("shape", ["hubs", "spread"])
+@pytest.mark.usefixtures("rows_path")
 def test_partner_digraph_from_the_rows_equals_the_graphs_on_generated_maps(generated, shape):
     rows, graph, unbuilt = _both_paths(netmap.read_workbook(generated[shape]), "2026-11-24", _digraph)
     assert rows == graph and unbuilt and rows[2] > 10_000
