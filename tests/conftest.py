@@ -268,3 +268,12 @@ def make_graph(tmp_path):
         return netmap.read_graph(write_csv_workbook(tmp_path / f"map{next(counter)}", sheets), **options)
 
     return make
+
+
+@pytest.fixture
+def rows_path(monkeypatch):
+    """The rows path on, whatever the environment says, for tests of that path (under
+    ``NETMAP_GRAPH_PATH=1`` every analysis reads the graph, so the graph is built)."""
+    from netmap.graphcache import GRAPH_PATH
+
+    monkeypatch.delenv(GRAPH_PATH, raising=False)

@@ -215,13 +215,6 @@ def test_run_tables_lets_the_analyses_find_the_tables(monkeypatch):
     assert seen == [tables]
 
 
-@pytest.fixture
-def rows_path(monkeypatch):
-    """The rows path on, whatever the environment says: these tests are of that path (under
-    ``NETMAP_GRAPH_PATH=1`` every analysis reads the graph, so the graph is built)."""
-    monkeypatch.delenv(columns.GRAPH_PATH, raising=False)
-
-
 def _both_paths(tables, day, read):
     """``read(G, day)`` of a graph with its tables attached and of one without."""
     from netmap.graphcache import shared_cache

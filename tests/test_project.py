@@ -235,6 +235,7 @@ def test_rows_path_is_the_graph_path_on_generated_maps(generated_maps, shape, da
     assert fast == slow
 
 
+@pytest.mark.usefixtures("rows_path")
 def test_rows_path_reads_no_edge_index(small_workbook):
     from netmap.columns import attach_tables
     from netmap.graphcache import prefetched, shared_cache
