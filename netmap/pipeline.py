@@ -115,9 +115,12 @@ def start_worker_for(source: str | Path) -> bool:
             return False
     except OSError:
         return False
-    # The analyses' job (netmap.analysis._offload.JOB), named here so that the worker
-    # imports it while the workbook is read; importing _offload would import it here too.
-    return size > limit and _worker.prestart(warm=("netmap.analysis._offload:run_job",))
+    if size <= limit:
+        return False
+    from netmap.analysis._offload import JOB  # what the analysis will send: imported there anyway
+
+    # The worker imports the analyses' job while the workbook is read.
+    return _worker.prestart(warm=(JOB,))
 
 
 def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysis]:

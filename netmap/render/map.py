@@ -644,8 +644,13 @@ def _fast_layouts(
     except ImportError:
         return None
     laid = _laid(groups)
-    coords = cached(P, ("fast-layouts", seed), lambda: fr_layouts(*_fr_input(P, laid), seed))
+    coords = cached(P, _fast_key(seed), lambda: fr_layouts(*_fr_input(P, laid), seed))
     return dict(zip(laid, coords, strict=True))
+
+
+def _fast_key(seed: int | None) -> tuple[str, int | None]:
+    """The cache key of a partner graph's Fruchterman-Reingold layouts (see :func:`lay_out_ahead`)."""
+    return ("fast-layouts", seed)
 
 
 def _laid(groups: dict[str | None, list[str]]) -> dict[str | None, list[str]]:
@@ -729,7 +734,7 @@ def lay_out_ahead(P: nx.Graph, seed: int | None) -> bool:
     here if the worker fails). Nothing for a map of ``FAST_LAYOUT_ABOVE`` partners or fewer,
     without igraph, or without a worker.
     """
-    key = ("fast-layouts", seed)
+    key = _fast_key(seed)
     if P.number_of_nodes() <= FAST_LAYOUT_ABOVE or prefetched(P, key):
         return False
     try:
@@ -842,7 +847,7 @@ def _map_data(G: nx.MultiDiGraph, a: Analysis, title, size_by, gaps, layout, pos
         ghost_wide[group] = (max(chars, *map(len, lines)), max(tall, len(lines)))
     # Its slow part may be in the worker's hands already (lay_out_ahead): then the rest is
     # made here, not in a process forked from this one's gigabytes.
-    forked = big and not prefetched(P, ("fast-layouts", a.seed))
+    forked = big and not prefetched(P, _fast_key(a.seed))
     layout_job = (_background.start if forked else _background.later)(
         _region_layout, P, a.seed, dict(ghost_counts), dict(ghost_wide)
     )

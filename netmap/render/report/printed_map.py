@@ -58,6 +58,12 @@ def _num(value: float) -> str:
     return text
 
 
+def _reach(r: float, lines: list[str], font: float) -> tuple[float, float]:
+    """How far a shape of radius ``r`` with its label of ``lines`` below reaches from its
+    centre: sideways (the wider of the two) and downwards."""
+    return max(r, max(map(len, lines)) * CHAR * font / 2), r + font * (1.3 + LINE * (len(lines) - 1))
+
+
 def _shape(node: dict[str, Any], x: float, y: float, r: float) -> dict[str, Any]:
     """The SVG element that draws ``node``: ``circle``, ``rect`` or ``polygon`` and its attributes."""
     shape = node["shape"]
@@ -129,8 +135,7 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
             shape = {"tag": "rect", "x": _num(x - r), "y": _num(y - r), "width": _num(2 * r), "height": _num(2 * r)}
             item = {"fill": "#f4f4f4", "stroke": "#888888", "stroke_width": 1, "dash": "3 2", "ghost": True}
             label_y = y + r + font
-            reach_w = max(r, max(map(len, lines)) * CHAR * font / 2)
-            reach_h = r + font * (1.3 + LINE * (len(lines) - 1))
+            reach_w, reach_h = _reach(r, lines, font)
         else:
             font, r = partner_font, float(n["size"])
             shape = _shape(n, x, y, r)
@@ -138,8 +143,7 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
             stroke = "#000000" if n.get("cut_point") else "#444444"
             item = {"fill": n["color"], "stroke": stroke, "stroke_width": width, "dash": "", "ghost": False}
             label_y = y + r + font  # below the shape, as on the live map
-            reach_w = max(r, max(map(len, lines)) * CHAR * font / 2)
-            reach_h = r + font * (1.3 + LINE * (len(lines) - 1))
+            reach_w, reach_h = _reach(r, lines, font)
         drawn.append(
             {
                 **item,
