@@ -76,8 +76,8 @@ def plain(value: Any) -> Any:
 def _default(value: Any) -> Any:
     """What orjson hands back: the types :func:`to_jsonable` turns into JSON ones."""
     if isinstance(value, (dt.date, set, frozenset)):
-        # As to_jsonable writes them: a datetime keeps its exact text (not orjson's own
-        # form), a set is sorted by its members' text.
+        # As to_jsonable writes them: a set sorted by its members' text; a date or datetime
+        # of a subclass (pandas' Timestamp) as its isoformat().
         return to_jsonable(value)
     if hasattr(value, "to_dict"):
         return value.to_dict()
@@ -88,8 +88,12 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-# Dates and dataclasses go through _default so they read as to_jsonable writes them.
-_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+# Dataclasses and subclasses go through _default so they read as to_jsonable writes them.
+# Dates and datetimes orjson writes itself, as isoformat() does (tests/render/test_json.py):
+# a state map's analysis holds about 220,000 dates, and a call back into Python for each
+# took a quarter of a second. (A UTC offset with seconds, as in pre-1900 local mean time,
+# orjson writes to the minute, as RFC 3339 has it; netmap's datetimes are UTC.)
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 # The characters escape_json_text writes as \uXXXX (DEL, C1 controls, line and paragraph
 # separators, bidirectional controls), matched in UTF-8 so the bytes need no decoding.

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netmap.errors import escape_json_text
 from netmap.render.json import dump_bytes, dumps, html_dumps, plain, to_jsonable, write_json
@@ -226,3 +228,30 @@ def test_unsafe_characters_are_found_among_many_harmless_leads(seed, looks, monk
     text = "".join(rng.choices(_PIECES, weights=weights, k=rng.randrange(0, 300)))
     data = text.encode("utf-8")
     assert js._escape_unsafe(data) == js._UNSAFE_UTF8.sub(js._escape_utf8, data)
+
+
+# Whole-minute UTC offsets, as every real zone has had since 1972 (the store writes UTC).
+_MINUTE_OFFSETS = st.builds(lambda m: dt.timezone(dt.timedelta(minutes=m)), st.integers(-23 * 60 - 59, 23 * 60 + 59))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.dates(),
+        st.datetimes(),
+        st.datetimes(timezones=_MINUTE_OFFSETS),
+        st.datetimes(timezones=st.just(dt.timezone.utc)),
+    )
+)
+def test_dates_and_datetimes_read_as_their_isoformat(when):
+    """orjson writes them itself now (no call back per date): the text of isoformat()."""
+    want = json.dumps({"when": when.isoformat()})
+    assert json.loads(dump_bytes({"when": when}, indent=None)) == json.loads(want)
+    assert dump_bytes([when], indent=None) == f'["{when.isoformat()}"]'.encode()
+
+
+def test_a_date_subclass_reads_as_its_isoformat():
+    import pandas as pd
+
+    stamp = pd.Timestamp("2024-03-04 05:06:07.000008")
+    assert dump_bytes({"t": stamp}, indent=None) == b'{"t":"2024-03-04T05:06:07.000008"}'
