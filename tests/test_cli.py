@@ -475,3 +475,31 @@ def test_what_a_command_read_is_kept_only_when_the_process_ends_with_it(monkeypa
     alive = [ref() is not None for ref in made]  # while the kept list (if any) is still there
     monkeypatch.undo()
     assert all(alive) if keeping else not any(alive)
+
+
+def test_a_report_lets_its_rows_go_once_the_graph_is_built(monkeypatch, tmp_path):
+    """Under run() the report's graph is kept to the end of the process, its rows are not:
+    nothing reads them after the build, and what the report makes next reuses their memory
+    (at 100,000 partners about 470 MB off its peak)."""
+    import weakref
+
+    from netmap import _gc
+    from netmap.ingest.validate import Tables
+
+    kept: list = []
+    monkeypatch.setattr(_gc, "_kept", kept)
+    read: list[weakref.ref] = []
+    real = netmap.read_workbook
+
+    def watched(*args, **kwargs):
+        tables = real(*args, **kwargs)
+        read.append(weakref.ref(tables))
+        return tables
+
+    monkeypatch.setattr(netmap, "read_workbook", watched)
+    out = tmp_path / "report.html"
+    result = run("report", EXAMPLES / "tucson-behavioral-health", "--as-of", "2026-11-24", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert any(type(k).__name__ == "MultiDiGraph" for k in kept)  # the graph is kept
+    assert not any(isinstance(k, Tables) for k in kept)
+    assert len(read) == 1 and read[0]() is None  # and the rows are gone
