@@ -33,6 +33,7 @@ from typing import IO, Any
 
 import orjson
 
+from netmap._gc import gc_paused
 from netmap.errors import escape_json_text
 
 __all__ = ["dump_bytes", "dumps", "html_dumps", "plain", "to_jsonable", "write_json"]
@@ -68,7 +69,10 @@ def plain(value: Any) -> Any:
     {'d': '2024-03-04', 'n': None, 't': [1, [2, 3]]}
     """
     try:
-        return orjson.loads(orjson.dumps(value, default=_default, option=_OPTIONS))
+        # Paused: reading back makes millions of dicts and lists on a state map, none in a
+        # cycle, and the collector's passes over them took longer than making them.
+        with gc_paused():
+            return orjson.loads(orjson.dumps(value, default=_default, option=_OPTIONS))
     except (orjson.JSONEncodeError, TypeError):
         return to_jsonable(value)
 
@@ -158,7 +162,8 @@ def dump_bytes(value: Any, *, indent: int | None = 2, sort_keys: bool = False) -
     """
     option = _OPTIONS | (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
     try:
-        data = orjson.dumps(value, default=_default, option=option)
+        with gc_paused():  # the results' to_dict() copies: many new objects, no cycles
+            data = orjson.dumps(value, default=_default, option=option)
     except (orjson.JSONEncodeError, TypeError):
         # Keys that are not strings, integers beyond 64 bits, text that is not valid
         # Unicode: the standard library writes them as netmap always has.
