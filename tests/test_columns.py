@@ -251,3 +251,34 @@ def test_partner_digraph_and_arc_arrays_from_the_rows_equal_the_graphs(example, 
 def test_partner_digraph_from_the_rows_equals_the_graphs_on_generated_maps(generated, shape):
     rows, graph, unbuilt = _both_paths(netmap.read_workbook(generated[shape]), "2026-11-24", _digraph)
     assert rows == graph and unbuilt and rows[2] > 10_000
+
+
+@pytest.mark.parametrize("command", ["report", "map"])
+def test_report_and_map_send_the_jobs_from_the_rows(generated, monkeypatch, tmp_path, command):
+    """``netmap report`` and ``netmap map``: a large map's worker jobs go from the rows before
+    the graph is built, its arcs are never read off the graph, and the page is the one
+    drawn with no worker at all (NETMAP_PARALLEL=0)."""
+    from typer.testing import CliRunner
+
+    from netmap._worker import enabled
+    from netmap.analysis import _offload
+    from netmap.cli import app
+
+    if not enabled():
+        pytest.skip("no worker on a single CPU or with NETMAP_PARALLEL=0")
+    off_the_graph, sent = [], []
+    read_arcs, send_arrays = arcs._arc_arrays, _offload.send_arrays
+    monkeypatch.setattr(arcs, "_arc_arrays", lambda *a, **k: off_the_graph.append(1) or read_arcs(*a, **k))
+    monkeypatch.setattr(_offload, "send_arrays", lambda *a, **k: sent.append(1) or send_arrays(*a, **k))
+    args = [command, str(generated["hubs"]), "--as-of", "2026-11-24"]
+    pages = []
+    for parallel in ("1", "0"):
+        out = tmp_path / f"{command}-{parallel}.html"
+        result = CliRunner().invoke(app, [*args, "-o", str(out)], env={"NETMAP_PARALLEL": parallel})
+        assert result.exit_code == 0, result.output
+        # The report's appendix says when it was made; the rest is the same to the byte.
+        pages.append(re.sub(r"<dt>Generated</dt><dd>[^<]*</dd>", "", out.read_text(encoding="utf-8")))
+        if parallel == "1":
+            assert (len(sent), len(off_the_graph)) == (1, 0)
+    assert pages[0] == pages[1]
+    assert len(off_the_graph) == 1  # without a worker the analysis reads them off the graph
