@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from netmap.render.page import cell, column_classes, environment, number, table
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netmap.render.page import cell, column_classes, environment, number, table, table_body
 
 
 def _render(t):
@@ -87,3 +90,59 @@ def test_without_a_private_temporary_folder_templates_still_render(tmp_path, mon
     monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "__init__", unsafe)
     monkeypatch.setattr(page, "_COMPILED", {})
     assert '<td class="nowrap">x</td>' in _render(table("t", "C", [("Name", False)], [[cell("x")]]))
+
+
+# The loop report.html.j2's table macro wrote its rows with until table_body took it over:
+# the filter must write the very same bytes.
+_LOOP = "\n".join(
+    [
+        "",
+        "{%- set classes = t.columns|column_classes %}",
+        "{%- for row in t.rows %}",
+        "<tr>",
+        "{%- for cell, cls in zip(row, classes) %}",
+        '<td{% if cell["value"] is not none %} data-value="{{ cell["value"] }}"{% endif %}'
+        '{% if cls %} class="{{ cls }}"{% endif %}>',
+        '{%- if cell["list"] and cell["parts"] %}<ul class="cell-list">'
+        '{% for item in cell["parts"] %}<li>{{ item }}</li>{% endfor %}</ul>',
+        '{%- else %}{{ cell["text"] }}{% endif -%}',
+        "</td>",
+        "{%- endfor %}",
+        "</tr>",
+        "{%- else %}",
+        '<tr class="empty"><td colspan="{{ t.columns|length }}">{{ t.empty }}</td></tr>',
+        "{%- endfor %}",
+    ]
+)
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab <>&\"'\u00e9\u202e;\n")), max_size=8)
+_CELLS = st.one_of(
+    st.builds(cell, _TEXT, st.one_of(st.none(), st.integers(-5, 5), st.floats(allow_nan=False), _TEXT)),
+    st.builds(lambda items, as_list: cell(items=items, as_list=as_list), st.lists(_TEXT, max_size=3), st.booleans()),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    columns=st.lists(st.tuples(_TEXT, st.booleans()), min_size=1, max_size=4),
+    rows=st.lists(st.lists(_CELLS, min_size=0, max_size=5), max_size=4),
+    empty=_TEXT,
+)
+def test_table_body_writes_what_the_template_loop_wrote(columns, rows, empty):
+    """Rows shorter or longer than the columns too (zip stops at the shorter, as before)."""
+    t = table("t", "caption", columns, [(r + [cell("x")] * len(columns))[: len(columns)] for r in rows], empty=empty)
+    t["rows"] = rows  # the lengths as drawn, after table() has read the columns' widths
+    want = environment().from_string(_LOOP).render(t=t)
+    assert str(table_body(t)) == want
+
+
+def test_table_body_escapes_every_value():
+    t = table(
+        "t",
+        "c",
+        [("a", True), ("b", False)],
+        [[cell("<b>", value='1"><x>'), cell(items=["<i>", "&"], as_list=True)]],
+    )
+    body = str(table_body(t))
+    assert "<b>" not in body and "<i>" not in body and "<x>" not in body
+    assert "&lt;b&gt;" in body and "&#34;&gt;&lt;x&gt;" in body and "<li>&amp;</li>" in body
