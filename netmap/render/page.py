@@ -256,6 +256,9 @@ def environment(*, markdown: bool = False) -> Any:
     env.policies["json.dumps_function"] = html_dumps  # the embedded data at C speed
     env.filters["column_classes"] = column_classes
     env.filters["table_body"] = table_body
+    from netmap.render.report.printed_map import svg_labels, svg_paths, svg_shapes
+
+    env.filters.update(svg_paths=svg_paths, svg_shapes=svg_shapes, svg_labels=svg_labels)
     env.globals["zip"] = zip
     return env
 

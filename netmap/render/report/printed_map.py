@@ -33,7 +33,9 @@ import math
 from collections import defaultdict
 from typing import Any
 
-__all__ = ["printed_map"]
+from markupsafe import Markup, escape
+
+__all__ = ["printed_map", "svg_labels", "svg_paths", "svg_shapes"]
 
 PARTNER_FONT = 26  # the label font of a map data without ``label_font`` (netmap.render.map.LABEL_FONT)
 GHOST_SHARE = 0.7  # a ghost's label font, as a share of the partners' (netmap.render.map.GHOST_SHARE)
@@ -186,3 +188,74 @@ def printed_map(net: dict[str, Any]) -> dict[str, Any]:
         "nodes": drawn,
         "partners": sum(1 for n in drawn if n["id"].startswith("p:")),
     }
+
+
+# -- the drawing as SVG elements ----------------------------------------------------------------
+# Written here, not in report.html.j2: a state map's drawing has a shape and a label per
+# partner and a path per edge style, millions of attributes that the template's loops looked
+# up, tested and escaped one by one (seconds of a 100,000-partner report). The bytes are
+# those the loops wrote (tests/render/test_printed_map.py holds them and compares).
+
+
+def svg_paths(paths: list[dict[str, Any]]) -> Markup:
+    """The ``<path>`` elements of :func:`printed_map`'s ``paths``, escaped.
+
+    >>> str(svg_paths([{"d": "M0 0L1 1", "stroke": "#000", "width": 1, "dash": "2 6"}]))
+    '\\n<path d="M0 0L1 1" stroke="#000" stroke-width="1" stroke-dasharray="2 6"/>'
+    """
+    out = []
+    for p in paths:
+        dash = f' stroke-dasharray="{escape(p["dash"])}"' if p["dash"] else ""
+        out.append(
+            f'\n<path d="{escape(p["d"])}" stroke="{escape(p["stroke"])}" stroke-width="{escape(p["width"])}"{dash}/>'
+        )
+    return Markup("".join(out))  # noqa: S704 - every value went through escape()
+
+
+def svg_shapes(nodes: list[dict[str, Any]]) -> Markup:
+    """The shapes of :func:`printed_map`'s ``nodes`` (circle, rect or polygon), escaped.
+
+    >>> str(svg_shapes([{"shape": {"tag": "circle", "cx": 1, "cy": 2, "r": 3}, "id": "p:A",
+    ...     "fill": "#fff", "stroke": "#000", "stroke_width": 1, "dash": None}]))
+    '<circle cx="1" cy="2" r="3" data-node="p:A" fill="#fff" stroke="#000" stroke-width="1"/>'
+    """
+    out = []
+    for n in nodes:
+        s = n["shape"]
+        tag = s["tag"]
+        if tag == "circle":
+            head = f'<circle cx="{escape(s["cx"])}" cy="{escape(s["cy"])}" r="{escape(s["r"])}"'
+        elif tag == "rect":
+            head = (
+                f'<rect x="{escape(s["x"])}" y="{escape(s["y"])}" width="{escape(s["width"])}"'
+                f' height="{escape(s["height"])}"'
+            )
+        else:
+            head = f'<polygon points="{escape(s["points"])}"'
+        dash = f' stroke-dasharray="{escape(n["dash"])}"' if n["dash"] else ""
+        out.append(
+            f'{head} data-node="{escape(n["id"])}" fill="{escape(n["fill"])}" stroke="{escape(n["stroke"])}"'
+            f' stroke-width="{escape(n["stroke_width"])}"{dash}/>'
+        )
+    return Markup("".join(out))  # noqa: S704 - every value went through escape()
+
+
+def svg_labels(nodes: list[dict[str, Any]]) -> Markup:
+    """The ``<text>`` label of each of :func:`printed_map`'s ``nodes``, a ``<tspan>`` per line, escaped.
+
+    >>> str(svg_labels([{"label_x": 1, "label_y": 2, "font": 9, "id": "p:A", "ghost": False,
+    ...     "lines": [{"y": 2, "text": "A & B"}]}]))
+    '\\n<text x="1" y="2" font-size="9" data-node="p:A"><tspan x="1" y="2">A &amp; B</tspan></text>'
+    """
+    out = []
+    for n in nodes:
+        x = escape(n["label_x"])
+        ghost = ' class="ghost-label"' if n["ghost"] else ""
+        spans = "".join(
+            [f'<tspan x="{x}" y="{escape(line["y"])}">{escape(line["text"])}</tspan>' for line in n["lines"]]
+        )
+        out.append(
+            f'\n<text x="{x}" y="{escape(n["label_y"])}" font-size="{escape(n["font"])}"'
+            f' data-node="{escape(n["id"])}"{ghost}>{spans}</text>'
+        )
+    return Markup("".join(out))  # noqa: S704 - every value went through escape()
