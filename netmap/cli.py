@@ -667,6 +667,14 @@ def _graph(
     return G, loaded
 
 
+def _analysed_graph(source: str, roster, encoding, store: tuple, as_of, seed: int, region: str | None):
+    """:func:`_graph` for a command that analyses the map next (report, map), and the day
+    of that analysis: the worker's jobs go from the rows before the graph is built."""
+    day = _as_of(as_of)
+    G, loaded = _graph(source, roster, encoding, store, analysis={"as_of": day, "seed": seed, "region": region})
+    return G, loaded, day
+
+
 def _clean_tables(source: str, roster: str | None, encoding: str | None, store: tuple = (None, "neo4j", None)):
     """Read and validate; on data errors print them (stderr) and exit 1."""
     from netmap.render.terminal import render_issues
@@ -1307,14 +1315,7 @@ def map_command(
     saved = _read_positions(positions)
     with _Steps(3) as step, shared_cache():  # one projection for the analysis and the drawing
         step("reading the workbook")
-        day = _as_of(as_of)
-        G, loaded = _graph(
-            source,
-            roster,
-            encoding,
-            (map_name, user, database),
-            analysis={"as_of": day, "seed": seed, "region": region},
-        )
+        G, loaded, day = _analysed_graph(source, roster, encoding, (map_name, user, database), as_of, seed, region)
         step("analysing (gaps, brokers)")
         a = run_drawn(
             G,
@@ -1657,14 +1658,7 @@ def report(
     # are the drawing's too, not built again for it (seconds and gigabytes on a state map).
     with _Steps(2 + len(plan) + bool(directory)) as step, shared_cache():
         step("reading the workbook")
-        day = _as_of(as_of)
-        G, loaded = _graph(
-            source,
-            roster,
-            encoding,
-            (map_name, user, database),
-            analysis={"as_of": day, "seed": seed, "region": region},
-        )
+        G, loaded, day = _analysed_graph(source, roster, encoding, (map_name, user, database), as_of, seed, region)
         G_since = found = None
         earlier = []
         for one in plan:
