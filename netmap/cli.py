@@ -6,7 +6,6 @@ shown unless ``--debug`` is given.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import logging
@@ -656,10 +655,8 @@ def _graph(
     if analysis is not None:
         start_worker_for(source)
     tables, loaded = _clean_tables(source, roster, encoding, store)
-    early = None
-    if analysis is not None:
-        with contextlib.suppress(UsageError, ValueError, TypeError):  # the analysis says what is wrong
-            early = columns.send_early(tables, **analysis)
+    # The day is a date or None (today) here, parsed by _analysed_graph: nothing to refuse.
+    early = columns.send_early(tables, **analysis) if analysis is not None else None
     G = netmap.build_graph(tables)
     if early is not None:
         early.adopt(G)

@@ -254,12 +254,10 @@ def environment(*, markdown: bool = False) -> Any:
         undefined=StrictUndefined,
     )
     env.policies["json.dumps_function"] = html_dumps  # the embedded data at C speed
-    env.filters["column_classes"] = column_classes
-    env.filters["table_body"] = table_body
+    # The rows of tables and the printed map's elements: written in Python, too many for loops.
     from netmap.render.report.printed_map import svg_labels, svg_paths, svg_shapes
 
-    env.filters.update(svg_paths=svg_paths, svg_shapes=svg_shapes, svg_labels=svg_labels)
-    env.globals["zip"] = zip
+    env.filters.update(table_body=table_body, svg_paths=svg_paths, svg_shapes=svg_shapes, svg_labels=svg_labels)
     return env
 
 
