@@ -137,7 +137,7 @@ def _large_map_ahead(G, seed, monkeypatch, *, kill_worker=False, region=None):
             a = run(G, as_of=DAY, seed=seed, region=region)
             ahead.adopt()
         P = drawing.partner_graph(drawing.select_region(G, region), a.as_of)
-        asked = prefetched(P, ("fast-layouts", seed))
+        asked = prefetched(P, drawing._fast_key(seed))
         if kill_worker:
             cache_worker()._proc.kill()
         data = drawing.map_data(G, a)
@@ -182,7 +182,7 @@ def test_a_map_of_up_to_fast_layout_above_partners_asks_the_worker_nothing(graph
         P = drawing.partner_graph(G, run(G, as_of=DAY).as_of)
         assert P.number_of_nodes() <= drawing.FAST_LAYOUT_ABOVE
         assert not drawing.lay_out_ahead(P, 0)
-        assert not prefetched(P, ("fast-layouts", 0))
+        assert not prefetched(P, drawing._fast_key(0))
 
 
 def test_fr_layouts_in_the_worker_equal_those_made_here():
