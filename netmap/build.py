@@ -698,32 +698,34 @@ def _build(tables: Tables, map_id: str | None, *, graph: dict[str, Any] | None =
     # when the sheet has those columns, so a map of a million plain ties stays as lean.
     written = {header_key(h) for h in tables.columns.get("ties", ())}
     surveyed = [name for name in TIE_SURVEY_COLUMNS if name in written]
-    for t in tables["ties"]:
-        kind = t["kind"]
-        row = t["_row"]
+    # Read off the sheet's columns (netmap.ingest.held): the rows are not made into dicts.
+    columns = ("source_id", "target_id", "kind", "_row", "strength", "directed", "notes", "start", "end", "extra")
+    for source, target, kind, row, strength, directed, notes, start, end, extra, *answers in tables.tuples(
+        "ties", *columns, *surveyed
+    ):
         data = {
             "type": "TIED_TO",
             "map_id": map_id,
             "kind": kind or "collaboration",
             "kind_as_written": kind,
-            "strength": t["strength"],
+            "strength": strength,
             # None (blank cell) is kept apart from "no" so the workbook can be written back as it was.
-            "directed": t["directed"],
-            "notes": t["notes"],
-            "start": t["start"],
-            "end": t["end"],
+            "directed": directed,
+            "notes": notes,
+            "start": start,
+            "end": end,
             "_sheet": "ties",
             "_row": row,
         }
         if surveyed:
-            data.update({name: t[name] for name in surveyed})
-        if t["extra"]:
-            data.update(_extras("ties", t))
-        u = partner_key.get(t["source_id"])
-        v = partner_key.get(t["target_id"])
+            data.update(zip(surveyed, answers, strict=True))
+        if extra:
+            data.update(_extras("ties", {"extra": extra}))
+        u = partner_key.get(source)
+        v = partner_key.get(target)
         key = f"TIED_TO:{row}"
         if u is None or v is None:
-            put(f"Partner:{t['source_id']}", f"Partner:{t['target_id']}", key, data)
+            put(f"Partner:{source}", f"Partner:{target}", key, data)
             continue
         out = succ[u]
         keyed = out.get(v)

@@ -61,6 +61,7 @@ __all__ = [
     "current_edges",
     "edge_state",
     "project",
+    "span_state",
     "tie_state",
 ]
 
@@ -97,7 +98,13 @@ def as_date(value: dt.date | str | None) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def _span_state(start: dt.date | None, end: dt.date | None, day: dt.date) -> str:
+def span_state(start: dt.date | None, end: dt.date | None, day: dt.date) -> str:
+    """State on ``day`` of what runs from ``start`` to ``end`` (either None: open): a tie
+    row's or an award's, read from its two dates (:func:`tie_state`, :func:`award_state`).
+
+    >>> span_state(None, dt.date(2024, 12, 31), dt.date(2025, 1, 1)), span_state(None, None, dt.date(2025, 1, 1))
+    ('lapsed', 'current')
+    """
     if start is not None and start > day:
         return PLANNED
     if end is not None and end < day:
@@ -111,7 +118,7 @@ def tie_state(data: dict[str, Any], day: dt.date) -> str:
     >>> tie_state({"end": dt.date(2024, 12, 31)}, dt.date(2025, 1, 1)), tie_state({}, dt.date(2025, 1, 1))
     ('lapsed', 'current')
     """
-    return _span_state(data.get("start"), data.get("end"), day)
+    return span_state(data.get("start"), data.get("end"), day)
 
 
 def award_state(data: dict[str, Any], day: dt.date) -> str:
@@ -120,7 +127,7 @@ def award_state(data: dict[str, Any], day: dt.date) -> str:
     >>> award_state({"start": dt.date(2027, 7, 1)}, dt.date(2026, 12, 7))
     'planned'
     """
-    return _span_state(data.get("start"), data.get("end"), day)
+    return span_state(data.get("start"), data.get("end"), day)
 
 
 def agreement_state(data: dict[str, Any], day: dt.date) -> str:
@@ -360,13 +367,14 @@ def _project_rows(
     # have one row). A target's place is set by its first row, current or not, as the
     # graph's is; a source or target off the projection is dropped with all its rows, which
     # leaves the order of the others as it was.
+    # Each row as (source, target, start, end, kind, strength, row), read off the columns.
     by_source: dict[str, dict[str, Any]] = {a: {} for a in node}
     get_targets = by_source.get
-    for t in tables["ties"]:
-        targets = get_targets(t["source_id"])
+    for t in tables.tuples("ties", "source_id", "target_id", "start", "end", "kind", "strength", "_row"):
+        targets = get_targets(t[0])
         if targets is None:
             continue
-        target = t["target_id"]
+        target = t[1]
         found = targets.get(target)
         if found is None:
             targets[target] = t
@@ -379,18 +387,17 @@ def _project_rows(
         for b, rows in targets.items():
             if b == a or b not in node:
                 continue
-            for t in (rows,) if type(rows) is dict else rows:
-                if (t["start"] is not None or t["end"] is not None) and tie_state(t, day) != CURRENT:
+            for _, _, start, end, kind, strength, row in (rows,) if type(rows) is tuple else rows:
+                if (start is not None or end is not None) and span_state(start, end, day) != CURRENT:
                     continue
                 data = nbrs.get(b)
-                kind = t["kind"] or "collaboration"
-                strength = t["strength"]
+                kind = kind or "collaboration"
                 if data is None:
                     nbrs[b] = adj[b][a] = {
                         "kinds": {kind: 1},
                         "weight": 1,
                         "agreements": [],
-                        "ties": [t["_row"]],
+                        "ties": [row],
                         "awards": [],
                         "strength": strength,
                     }
@@ -398,7 +405,7 @@ def _project_rows(
                 kinds = data["kinds"]
                 kinds[kind] = kinds.get(kind, 0) + 1
                 data["weight"] += 1
-                data["ties"].append(t["_row"])
+                data["ties"].append(row)
                 if strength is not None and (data["strength"] is None or strength > data["strength"]):
                     data["strength"] = strength
 

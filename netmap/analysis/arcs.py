@@ -29,7 +29,7 @@ import networkx as nx
 from netmap.analysis._common import ACTIVE, as_date, cached, current_edges, nodes_of
 from netmap.build import agreement_nodes, agreement_parties
 from netmap.graphcache import tables_of
-from netmap.project import CURRENT, agreement_state, award_state, tie_state
+from netmap.project import CURRENT, agreement_state, award_state, span_state
 
 __all__ = ["arc_arrays", "partner_digraph", "rows_arc_arrays", "rows_partner_index"]
 
@@ -216,15 +216,17 @@ def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[li
     one_v: list[int] = []
     both_u: list[int] = []  # every other reason: arcs both ways
     both_v: list[int] = []
-    for t in tables["ties"]:
-        if (t["start"] is not None or t["end"] is not None) and tie_state(t, day) != CURRENT:
+    for source, target, directed, start, end in tables.tuples(
+        "ties", "source_id", "target_id", "directed", "start", "end"
+    ):
+        if (start is not None or end is not None) and span_state(start, end, day) != CURRENT:
             continue
-        if t["directed"]:
-            one_u.append(get(t["source_id"], -1))
-            one_v.append(get(t["target_id"], -1))
+        if directed:
+            one_u.append(get(source, -1))
+            one_v.append(get(target, -1))
         else:
-            both_u.append(get(t["source_id"], -1))
-            both_v.append(get(t["target_id"], -1))
+            both_u.append(get(source, -1))
+            both_v.append(get(target, -1))
     # Parties of one agreement id: the graph has one node per id (the first row's dates and
     # status), which every row naming that id adds its parties to.
     nodes = agreement_nodes(tables)

@@ -82,7 +82,7 @@ from netmap.analysis.roles import ENGAGED_KINDS, RoleGaps, role_gaps
 from netmap.build import agreement_nodes
 from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
-from netmap.project import CURRENT, tie_state
+from netmap.project import CURRENT, span_state
 from netmap.roster import Roster
 
 if TYPE_CHECKING:
@@ -560,12 +560,11 @@ def _sharing_ties_of(tables: Tables, info: dict[str, dict[str, Any]], day: dt.da
     (:func:`netmap.project.current_edges`) between two different partners at the table.
     """
     pairs: set[tuple[str, str]] = set()
-    for t in tables["ties"]:
-        if t["kind"] != "data-sharing":
+    for kind, start, end, a, b in tables.tuples("ties", "kind", "start", "end", "source_id", "target_id"):
+        if kind != "data-sharing":
             continue
-        if (t["start"] is not None or t["end"] is not None) and tie_state(t, day) != CURRENT:
+        if (start is not None or end is not None) and span_state(start, end, day) != CURRENT:
             continue
-        a, b = t["source_id"], t["target_id"]
         if a != b and a in info and b in info:
             pairs.add((a, b) if a < b else (b, a))
     return len(pairs)

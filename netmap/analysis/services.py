@@ -73,7 +73,7 @@ from netmap.build import funding_stream_names, provides_edges
 from netmap.errors import UsageError
 from netmap.graphcache import tables_of
 from netmap.ingest.validate import Tables
-from netmap.project import CURRENT, award_state, tie_state
+from netmap.project import CURRENT, award_state, span_state
 from netmap.roster import slug
 from netmap.services import ServiceTaxonomy, load_taxonomy
 
@@ -420,7 +420,7 @@ def _referrals(
     pairs: Iterable[tuple[Any, Any]]
     if tables is not None:
         # A tie's end that no partner of the map has is no provider: providers are partners.
-        pairs = _referral_rows(tables["ties"], day)
+        pairs = _referral_rows(tables, day)
     else:
         nodes = G._node
         pairs = (
@@ -456,19 +456,20 @@ def _referral_ties(ties: list[tuple[str, str, dict[str, Any]]]) -> Iterable[tupl
     return compress(ties, map(wanted.__contains__, kinds))
 
 
-def _referral_rows(ties: list[dict[str, Any]], day: dt.date) -> list[tuple[str, str]]:
+def _referral_rows(tables: Tables, day: dt.date) -> list[tuple[str, str]]:
     """(source, target) of the ``ties`` rows current on ``day`` whose kind (``collaboration``
     when blank, as the graph has it) is ``referral`` by its slug: the rows of
     :func:`_referral_ties` of the graph's current ties."""
     # A handful of kinds, most ties no referral: each kind judged once, the ties picked at C speed.
-    kinds = list(map(_KIND, ties))
+    kinds = tables.column("ties", "kind")
     wanted = {k for k in set(kinds) if slug(str(k or "collaboration")) == "referral"}
     if not wanted:
         return []
+    rows = tables.tuples("ties", "source_id", "target_id", "start", "end")
     return [
-        (t["source_id"], t["target_id"])
-        for t in compress(ties, map(wanted.__contains__, kinds))
-        if (t["start"] is None and t["end"] is None) or tie_state(t, day) == CURRENT
+        (source, target)
+        for source, target, start, end in compress(rows, map(wanted.__contains__, kinds))
+        if (start is None and end is None) or span_state(start, end, day) == CURRENT
     ]
 
 

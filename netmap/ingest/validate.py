@@ -25,7 +25,7 @@ import functools
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from typing import Any
@@ -42,6 +42,7 @@ from netmap.ingest.cells import (
     parse_strength,
 )
 from netmap.ingest.form import fold_form, locate_form_issues
+from netmap.ingest.held import HeldSheet
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
 from netmap.ingest.worksheet import fold_worksheets, locate_issues
 from netmap.model import SHEETS, Column, Sheet, header_key
@@ -105,11 +106,16 @@ class Tables:
     ids, None for one the roster does not know), ``population_id`` (the one id when the
     row names one population), ``languages``, ``refers_to`` and ``accepts_referrals_from``
     as tuples; needs rows ``population_id``.
+
+    The ties sheet, most of a state map's rows, is kept as columns
+    (:class:`netmap.ingest.held.HeldSheet`): its dicts are made when ``tables["ties"]`` or
+    ``records`` is first read, and :meth:`column` and :meth:`tuples` read it without them.
     """
 
     source: str
     roster: Roster
-    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Sheet -> its rows as dicts, or held as columns until asked for (see records).
+    _records: dict[str, list[dict[str, Any]] | HeldSheet] = field(default_factory=dict, repr=False)
     files: dict[str, str] = field(default_factory=dict)
     extra_sheets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
@@ -122,8 +128,51 @@ class Tables:
     # The service taxonomy the services sheet was matched against.
     taxonomy: ServiceTaxonomy | None = None
 
+    @property
+    def records(self) -> dict[str, list[dict[str, Any]]]:
+        """Sheet -> its clean rows, one dict each (a sheet held as columns is made into dicts now)."""
+        store = self._records
+        for sheet, rows in store.items():
+            if type(rows) is HeldSheet:
+                store[sheet] = rows.records()  # in its place: the sheets keep their order
+        return store  # type: ignore[return-value]
+
     def __getitem__(self, sheet: str) -> list[dict[str, Any]]:
-        return self.records.get(sheet, [])
+        rows = self._records.get(sheet)
+        if rows is None:
+            return []
+        if type(rows) is HeldSheet:
+            rows = self._records[sheet] = rows.records()
+        return rows  # type: ignore[return-value]
+
+    def column(self, sheet: str, name: str) -> list[Any]:
+        """The values of column ``name`` of ``sheet``'s clean rows, in order (None where a
+        row has no such key), without making a held sheet's dicts. Treat as read-only.
+
+        >>> import netmap
+        >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+        >>> tables.column("ties", "source_id") == [t["source_id"] for t in tables["ties"]]
+        True
+        """
+        rows = self._records.get(sheet)
+        if rows is None:
+            return []
+        if type(rows) is HeldSheet:
+            return rows.column(name)
+        return [r.get(name) for r in rows]  # type: ignore[union-attr]
+
+    def tuples(self, sheet: str, *names: str) -> Iterator[tuple[Any, ...]]:
+        """``sheet``'s clean rows as tuples of the values of ``names`` (see :meth:`column`).
+
+        >>> import netmap
+        >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+        >>> next(tables.tuples("partners", "_row", "id"))
+        (2, 'TIC')
+        """
+        rows = self._records.get(sheet)
+        if type(rows) is HeldSheet:
+            return rows.tuples(*names)
+        return zip(*(self.column(sheet, name) for name in names), strict=True)
 
     @property
     def errors(self) -> list[Issue]:
@@ -139,7 +188,7 @@ class Tables:
 
     def counts(self) -> dict[str, int]:
         """Rows kept per sheet, in sheet order (sheets not given are 0)."""
-        return {name: len(self.records.get(name, [])) for name in SHEETS}
+        return {name: len(self._records.get(name, [])) for name in SHEETS}
 
     def row_counts(self) -> dict[str, dict[str, int]]:
         """Rows read, used and left out, per sheet read, in sheet order.
@@ -159,7 +208,7 @@ class Tables:
         counts = {}
         for sheet in order:
             read = self.rows_read[sheet]
-            used = len(self.records.get(sheet, [])) if sheet in SHEETS else len(self.extra_sheets.get(sheet, []))
+            used = len(self._records.get(sheet, [])) if sheet in SHEETS else len(self.extra_sheets.get(sheet, []))
             counts[sheet] = {"read": read, "used": used, "left_out": read - used}
         return counts
 
@@ -238,7 +287,7 @@ def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: Servic
         tables.rows_read[name] = len(sheet.rows)
         tables.columns[name] = [h for h in sheet.header if h]
         if name in SHEETS:
-            tables.records[name] = _check_sheet(tables, sheet, SHEETS[name], rejected.setdefault(name, []))
+            tables._records[name] = _check_sheet(tables, sheet, SHEETS[name], rejected.setdefault(name, []))
         else:
             tables.extra_sheets[name] = [
                 {
@@ -294,8 +343,11 @@ def _issue_order(issue: Issue) -> tuple[int, int, int]:
 # -- one sheet --------------------------------------------------------------------------
 
 
-def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Clean records of one sheet; rows with errors go to ``rejected`` (still checked for references)."""
+def _check_sheet(
+    tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict[str, Any]]
+) -> list[dict[str, Any]] | HeldSheet:
+    """Clean records of one sheet (a sheet of :data:`_HELD` with every row kept: held as
+    columns); rows with errors go to ``rejected`` (still checked for references)."""
     check = _SheetCheck(tables, raw)
     if not raw.header:
         return []  # an empty sheet: reported as empty-sheet by the reader
@@ -374,11 +426,13 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
             if not ok:
                 bad[i] = 1
                 failed.setdefault(column.name, set()).add(i)
-    extras: list[dict[str, Any]] = [{} for _ in range(n)]
+    # Each row's unknown columns; None while the sheet has none (a held sheet's rows then
+    # get their empty dicts only if made into dicts).
+    extras: list[dict[str, Any]] | None = [{} for _ in range(n)] if extra else None
     for index, title in extra.items():
         for i, value in enumerate(by_column[index]):
             if not is_blank(value):
-                extras[i][title] = cell_text(value)
+                extras[i][title] = cell_text(value)  # type: ignore[index]
     for index, title in enumerate(raw.header):
         if title:
             continue
@@ -452,8 +506,16 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
     order = [c.name for c in known.values()]
     order += [c.name for c in spec.columns if c.name not in order]
     keys = ("_row", "extra", *order)
+    if spec.name in _HELD and not derived and not any(bad):
+        row_keys = _row_keys(spec.name, [], values, bad)
+        if len(set(row_keys)) == n:
+            # Every row kept as it is: held as columns, made into dicts only if asked for.
+            columns = {"_row": row_numbers, **{name: values[name] for name in order}}
+            return HeldSheet(keys, columns, extras)
     # A record's keys and cells go together without ``zip(strict=True)``, which would check
     # a length (the same for every row) at a third of the cost of making the records.
+    if extras is None:
+        extras = [{} for _ in range(n)]
     rows = zip(row_numbers, extras, *(values[name] for name in order), strict=True)
     records = list(map(dict, map(zip, repeat(keys), rows)))
     for i, fields in derived.items():
@@ -467,6 +529,9 @@ def _check_sheet(tables: Tables, raw: RawSheet, spec: Sheet, rejected: list[dict
         return records  # no row repeats another (checked at C speed): all are kept
     return _drop_repeats(check, spec, records, row_keys, bad)
 
+
+# Sheets held as columns when every row is kept (netmap.ingest.held): the biggest by far.
+_HELD = {"ties"}
 
 # Sheets whose repeated keys the graph can hold twice: a tie is an edge of its own per row.
 _KEEPS_BOTH = {"ties"}
@@ -1043,23 +1108,23 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
         return ids
 
     for sheet, columns in _REFERENCES.items():
-        if sheet not in tables.records:
+        if sheet not in tables._records:
             continue
         check = _SheetCheck(tables, raw.sheets[sheet])
-        records = tables.records[sheet]
         if not rejected.get(sheet) and sheet != "agreements":
             # The common case, checked at C speed: every reference of every clean row is
             # to a valid partner, so every row is kept as it is.
             referenced: set[Any] = set()
             for column in columns:
                 if column in _MULTI:
-                    for ids in map(operator.itemgetter(column), records):
+                    for ids in tables.column(sheet, column):
                         referenced.update(ids or ())
                 else:
-                    referenced.update(map(operator.itemgetter(column), records))
+                    referenced.update(tables.column(sheet, column))
             referenced.discard(None)
             if referenced <= valid:
                 continue
+        records = tables[sheet]
         kept = []
         clean = {id(r) for r in records}
         for record in sorted([*records, *rejected.get(sheet, [])], key=lambda r: r["_row"]):
@@ -1108,14 +1173,14 @@ def _check_references(tables: Tables, raw: RawWorkbook, rejected: dict[str, list
                 )
             if ok:
                 kept.append(record)
-        tables.records[sheet] = kept
+        tables._records[sheet] = kept
 
 
 def _check_awards(tables: Tables, raw: RawWorkbook, rejected: dict[str, list[dict[str, Any]]]) -> None:
     """A service's ``funding_id`` must be the id of an award in the funding sheet."""
     if "services" not in raw.sheets:
         return
-    records = tables.records.get("services", [])
+    records = tables._records.get("services", [])
     if not any(r.get("funding_id") for r in [*records, *rejected.get("services", [])]):
         return
     funding = raw.sheets.get("funding")
@@ -1142,7 +1207,7 @@ def _check_awards(tables: Tables, raw: RawWorkbook, rejected: dict[str, list[dic
         )
         bad.add(id(record))
     if bad:
-        tables.records["services"] = [r for r in records if id(r) not in bad]
+        tables._records["services"] = [r for r in records if id(r) not in bad]
 
 
 def _align_regions(tables: Tables, raw: RawWorkbook) -> None:
@@ -1164,7 +1229,7 @@ def _align_regions(tables: Tables, raw: RawWorkbook) -> None:
             continue
         check = _SheetCheck(tables, raw.sheets[sheet])
         reported: set[str] = set()
-        for record in tables.records.get(sheet, []):
+        for record in tables._records.get(sheet, []):
             text = record.get("region")
             kept = spelling.get(region_key(text)) if text else None
             if kept is None or kept == text:
@@ -1187,7 +1252,7 @@ def _align_regions(tables: Tables, raw: RawWorkbook) -> None:
 
 def _check_need_regions(tables: Tables, raw: RawWorkbook) -> None:
     """A needs row for a region no partner (and no service) is in: kept, with a warning."""
-    needs = tables.records.get("needs")
+    needs = tables._records.get("needs")
     if not needs:
         return
     known = {region_key(p["region"]) for p in tables["partners"] if p.get("region")}
