@@ -178,7 +178,8 @@ def build_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph
 def deferred_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGraph:
     """:func:`build_graph` of ``tables``, its nodes and edges made when first asked for.
 
-    ``G.graph`` is there at once; the first look at a node or an edge (``len(G)``,
+    ``G.graph`` is there at once (and ``G.number_of_nodes()``, counted off the rows); the
+    first look at a node or an edge (``len(G)``,
     ``G.nodes``, ``G.edges``, ``G.adj``, iteration, ``in``) builds them, exactly as
     :func:`build_graph` does, and from then on ``G`` is a plain ``networkx.MultiDiGraph``.
     An analysis that reads the validated rows instead (:func:`netmap.graphcache.tables_of`)
@@ -189,7 +190,7 @@ def deferred_graph(tables: Tables, *, map_id: str | None = None) -> nx.MultiDiGr
     >>> G = deferred_graph(tables)
     >>> is_deferred(G), G.graph["map_id"]
     (True, 'tucson-behavioral-health')
-    >>> n = G.number_of_nodes()  # built now
+    >>> n = len(G)  # built now
     >>> is_deferred(G), type(G) is nx.MultiDiGraph, nx.utils.graphs_equal(G, build_graph(tables))
     (False, True, True)
     """
@@ -250,6 +251,13 @@ class _Deferred(nx.MultiDiGraph):
     def __reduce_ex__(self, protocol: Any) -> Any:
         self._make()  # pickled and copied as the plain graph it then is
         return self.__reduce_ex__(protocol)
+
+    def number_of_nodes(self) -> int:
+        """The number of nodes, counted off the rows while they are not built (:func:`node_count`)."""
+        tables = self.__dict__.get("_deferred_tables")
+        if tables is None:
+            return nx.MultiDiGraph.number_of_nodes(self)
+        return node_count(tables)
 
     def _make(self) -> None:
         tables = self.__dict__.pop("_deferred_tables")
@@ -458,6 +466,94 @@ def contact_nodes(tables: Tables, *, map_id: str | None = None) -> list[tuple[st
         if person_id not in out:
             out[person_id] = (c["partner_id"], attrs)
     return list(out.values())
+
+
+def node_count(tables: Tables) -> int:
+    """``build_graph(tables).number_of_nodes()`` for validated ``tables``, without building it.
+
+    The roster's categories, agency types, roles and populations, then one node per partner,
+    region, agreement, funding stream, service, population the roster lacks, and contact.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/four-state-coalitions")
+    >>> node_count(tables) == build_graph(tables).number_of_nodes()
+    True
+    """
+    roster = tables.roster
+    # Node keys by label (keys of two labels never meet): an agency type's category that the
+    # roster does not list is a node all the same (its IN_CATEGORY edge makes it).
+    categories = set(roster.categories) | {atype.category for atype in roster.agency_types.values()}
+    populations = set(roster.populations)
+    for s in tables["services"]:
+        populations.update(pop_id for pop_id, _, _ in _provides_edges(s, "") if pop_id)
+    counts = [
+        len(categories),
+        len(roster.agency_types),
+        len(roster.roles),
+        len(populations),
+        len(set(tables.column("partners", "id"))),
+        len({slug(region) for region in tables.column("partners", "region") if region}),
+        len(set(tables.column("agreements", "id"))),
+        len({slug(stream) for stream in tables.column("funding", "stream")}),
+        len({slug(service) for service in tables.column("services", "service")}),
+        len({_person_node(c, "")[0] for c in tables["contacts"]}),
+    ]
+    return sum(counts)
+
+
+def sheet_rows(tables: Tables) -> dict[str, set[Any]]:
+    """Sheet -> the rows (``_row``) that the nodes and edges of :func:`build_graph` of
+    ``tables`` carry, without building the graph.
+
+    A node is made by the first row of its id; an edge by its row, and a later row with the
+    same edge (one partner's role named twice, a contact repeated) puts its own row on it.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/four-state-coalitions")
+    >>> G = build_graph(tables)
+    >>> from_graph = {}
+    >>> for d in [d for _, d in G.nodes(data=True)] + [d for _, _, d in G.edges(data=True)]:
+    ...     if d.get("_sheet"):
+    ...         from_graph.setdefault(d["_sheet"], set()).add(d["_row"])
+    >>> sheet_rows(tables) == from_graph
+    True
+    """
+    rows: dict[str, set[Any]] = {}
+
+    def edges(sheet: str, last: dict[Any, Any]) -> None:
+        if last:
+            rows.setdefault(sheet, set()).update(last.values())
+
+    partners: dict[str, Any] = {}
+    for pid, row in tables.tuples("partners", "id", "_row"):
+        partners.setdefault(pid, row)
+    edges("partners", partners)
+    edges("roles", {(r["partner_id"], r["role_id"]): r["_row"] for r in tables["roles"]})
+    made: dict[str, Any] = {}  # agreement id -> its node's row
+    signed: dict[tuple[str, str], Any] = {}  # (party, agreement id) -> the PARTY_TO edge's row
+    for a in tables["agreements"]:
+        made.setdefault(a["id"], a["_row"])
+        signed.update(((party, a["id"]), a["_row"]) for party in a["parties"])
+    edges("agreements", made)
+    edges("agreements", signed)
+    funds = {(slug(f["stream"]), f["recipient_id"], f["id"]): f["_row"] for f in tables["funding"]}
+    edges("funding", funds)
+    edges(
+        "funding",
+        {(f["funder_id"], slug(f["stream"]), f["id"]): f["_row"] for f in tables["funding"] if f["funder_id"]},
+    )
+    # Each services row has an edge of its own (a repeated service and population: another key).
+    edges("services", dict(enumerate(tables.column("services", "_row"))))
+    edges("ties", dict(enumerate(tables.column("ties", "_row"))))
+    people: dict[str, Any] = {}
+    works: dict[str, Any] = {}
+    for c in tables["contacts"]:
+        person_id, _ = _person_node(c, "")
+        people.setdefault(person_id, c["_row"])
+        works[person_id] = c["_row"]
+    edges("contacts", people)
+    edges("contacts", works)
+    return rows
 
 
 def _service_node(s: dict[str, Any], map_id: str) -> tuple[str, dict[str, Any]]:

@@ -643,23 +643,33 @@ def _graph(
     """Read and build; on data errors print them (stderr) and exit 1.
 
     The rows are let go once the graph is made: nothing reads them after, and what the
-    command makes next (a report's sections, its map) reuses their memory (a state map's
-    report peaked 470 MB lower, of 3.5 GB). With ``analysis`` (``as_of``, ``seed`` and
-    ``region`` of the analysis to come, inside the command's shared cache) a large map's
-    worker starts while the workbook is read and gets its jobs from the rows before the
-    graph is built (:func:`netmap.columns.send_early`); the analysis finds them sent.
+    command makes next reuses their memory. With ``analysis`` (``as_of``, ``seed`` and
+    ``region`` of the analysis to come, inside the command's shared cache: a report or a
+    map) a large map's worker starts while the workbook is read and gets its jobs from the
+    rows (:func:`netmap.columns.send_early`); the analysis finds them sent. For the whole
+    map, the graph is then a :func:`netmap.build.deferred_graph` with the rows attached,
+    which the analysis and the page read instead: a state map's report never builds its
+    multigraph (3 s and 0.8 GB at 100,000 partners). A region's view reads the graph.
     """
     from netmap import columns
+    from netmap.build import deferred_graph
     from netmap.pipeline import start_worker_for
 
     if analysis is not None:
         start_worker_for(source)
     tables, loaded = _clean_tables(source, roster, encoding, store)
-    # The day is a date or None (today) here, parsed by _analysed_graph: nothing to refuse.
-    early = columns.send_early(tables, **analysis) if analysis is not None else None
-    G = netmap.build_graph(tables)
-    if early is not None:
-        early.adopt(G)
+    if analysis is None:
+        G = netmap.build_graph(tables)
+    else:
+        # The day is a date or None (today) here, parsed by _analysed_graph: nothing to refuse.
+        early = columns.send_early(tables, **analysis)
+        if analysis["region"] is None:
+            G = deferred_graph(tables)
+            columns.attach_tables(G, tables)
+        else:
+            G = netmap.build_graph(tables)
+        if early is not None:
+            early.adopt(G)
     keep_to_exit(G)
     return G, loaded
 

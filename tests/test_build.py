@@ -421,3 +421,69 @@ def test_a_deferred_graph_of_tables_with_errors_is_refused_at_once(tmp_path):
     assert tables.errors
     with pytest.raises(InputError):
         deferred_graph(tables)
+
+
+def _rows_on(G: nx.MultiDiGraph) -> dict[str, set]:
+    """The rows the graph's nodes and edges carry, by sheet (what the report's appendix counts)."""
+    found: dict[str, set] = {}
+    for d in [d for _, d in G.nodes(data=True)] + [d for _, _, d in G.edges(data=True)]:
+        if d.get("_sheet"):
+            found.setdefault(d["_sheet"], set()).add(d["_row"])
+    return found
+
+
+def _repeats(tmp_path) -> Path:
+    """Rows that land on shared nodes: a region, a stream and a service spelt two ways,
+    populations the roster lacks (one spelt two ways), an agreement with one party."""
+    from tests.conftest import write_csv_workbook
+
+    return write_csv_workbook(
+        tmp_path / "repeats",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "region"],
+                ["A", "Alpha", "AJC", "North"],
+                ["B", "Beta", "CC", "north"],
+                ["C", "Gamma", "AJC", ""],
+            ],
+            "roles": [["partner_id", "role"], ["A", "Engage employers"], ["B", "engage employers"]],
+            "contacts": [["partner_id", "name", "title"], ["A", "Ana Ruiz", "Director"], ["B", "Ana Ruiz", "Chair"]],
+            "services": [
+                ["partner_id", "service", "population"],
+                ["A", "Career navigation", "Youth; Night-shift parents"],
+                ["B", "career navigation", "Night shift parents"],
+                ["B", "Tutoring", ""],
+            ],
+            "funding": [
+                ["id", "stream", "recipient_id", "funder_id"],
+                ["F1", "WIOA Adult", "B", "A"],
+                ["F2", "wioa adult", "C", ""],
+            ],
+            "agreements": [["id", "parties", "title"], ["M1", "A;B", "MOU"], ["M2", "C", "Letter"]],
+        },
+    )
+
+
+@pytest.mark.parametrize("source", ["four-state-coalitions", "oregon-pathways-alliance", "pima-county-211", "repeats"])
+def test_node_count_and_sheet_rows_read_off_the_rows_equal_the_built_graphs(source, tmp_path):
+    from netmap.build import deferred_graph, is_deferred, node_count, sheet_rows
+
+    path = _repeats(tmp_path) if source == "repeats" else Path("examples") / source
+    tables = netmap.read_workbook(path)
+    assert tables.ok, tables.errors
+    G = build_graph(tables)
+    assert node_count(tables) == G.number_of_nodes()
+    assert sheet_rows(tables) == _rows_on(G)
+    D = deferred_graph(tables)
+    assert D.number_of_nodes() == G.number_of_nodes() and is_deferred(D)
+    if source == "repeats":
+        # Written out: one node per region, stream and service whatever the spelling, one per
+        # population the roster lacks ("Night-shift" and "Night shift" are one), one per contact.
+        assert sheet_rows(tables)["contacts"] == {2, 3} and sheet_rows(tables)["services"] == {2, 3, 4}
+        labels = [d.get("label") for _, d in G.nodes(data=True)]
+        counts = [labels.count(k) for k in ("Region", "FundingStream", "Service", "Person")]
+        assert counts == [1, 1, 2, 2]
+        custom = [
+            n for n, d in G.nodes(data=True) if d.get("label") == "Population" and n.startswith("Population:custom-")
+        ]
+        assert custom == ["Population:custom-night-shift-parent"]

@@ -255,9 +255,9 @@ def test_partner_digraph_from_the_rows_equals_the_graphs_on_generated_maps(gener
 
 @pytest.mark.parametrize("command", ["report", "map"])
 def test_report_and_map_send_the_jobs_from_the_rows(generated, monkeypatch, tmp_path, command):
-    """``netmap report`` and ``netmap map``: a large map's worker jobs go from the rows before
-    the graph is built, its arcs are never read off the graph, and the page is the one
-    drawn with no worker at all (NETMAP_PARALLEL=0)."""
+    """``netmap report`` and ``netmap map``: a large map's worker jobs go from the rows (the
+    graph is never built, see below), its arcs are never read off the graph, and the page is
+    the one drawn with no worker at all (NETMAP_PARALLEL=0)."""
     from typer.testing import CliRunner
 
     from netmap._worker import enabled
@@ -281,4 +281,34 @@ def test_report_and_map_send_the_jobs_from_the_rows(generated, monkeypatch, tmp_
         if parallel == "1":
             assert (len(sent), len(off_the_graph)) == (1, 0)
     assert pages[0] == pages[1]
-    assert len(off_the_graph) == 1  # without a worker the analysis reads them off the graph
+    assert len(off_the_graph) == 0  # without a worker the analysis reads them off the rows too
+
+
+@pytest.mark.parametrize("command", ["report", "map"])
+@pytest.mark.parametrize("region", [None, "Willow"])
+def test_report_and_map_of_a_whole_workbook_never_build_its_graph(generated, monkeypatch, tmp_path, command, region):
+    """The page of a whole workbook is drawn from its rows (the graph is a deferred one that
+    nothing builds); a region's page reads the built graph. Either way it is the page that
+    the graph path (NETMAP_GRAPH_PATH=1, every analysis and the page reading the graph) draws."""
+    from typer.testing import CliRunner
+
+    from netmap import build
+    from netmap.cli import app
+
+    built = []
+    make = build._Deferred._make
+    monkeypatch.setattr(build._Deferred, "_make", lambda self: built.append(1) or make(self))
+    args = [command, str(generated["spread"]), "--as-of", "2026-11-24", "--include-contacts"]
+    if region is not None:
+        args += ["--region", region]
+    pages = []
+    for graph_path in ("0", "1"):
+        out = tmp_path / f"{command}-{graph_path}.html"
+        result = CliRunner().invoke(app, [*args, "-o", str(out)], env={columns.GRAPH_PATH: graph_path})
+        assert result.exit_code == 0, result.output
+        pages.append(re.sub(r"<dt>Generated</dt><dd>[^<]*</dd>", "", out.read_text(encoding="utf-8")))
+        if graph_path == "0":
+            assert built == [], "the rows path built the graph"
+    # The graph path builds the deferred graph on its first look (a region's view reads a built one).
+    assert built == ([1] if region is None else [])
+    assert pages[0] == pages[1]

@@ -198,7 +198,8 @@ def test_run_tables_analyses_the_rows_without_building_the_graph(name, generated
     full = pipeline.run(netmap.build_graph(tables), as_of="2026-07-01", top=10)
     assert a.to_dict() == full.to_dict()
     assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in full.findings]
-    assert G.number_of_nodes() == full_nodes(tables) and not is_deferred(G)  # built when asked
+    assert G.number_of_nodes() == full_nodes(tables) and is_deferred(G)  # counted off the rows
+    assert len(G) == full_nodes(tables) and not is_deferred(G)  # built when asked
 
 
 def full_nodes(tables):

@@ -53,12 +53,13 @@ import networkx as nx
 from netmap import _background
 from netmap._gc import gc_paused
 from netmap.analysis import Analysis, select_region
-from netmap.analysis._common import edges_of, partner_graph, partners, shared_cache
+from netmap.analysis._common import partner_graph, partners, shared_cache
 from netmap.errors import UsageError
 from netmap.graphcache import cache_worker, cached, prefetched, put_prefetched
 from netmap.outputs import Inputs, write_file
-from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, current_edges, tie_state
+from netmap.project import CURRENT, LAPSED, PLANNED, agreement_state, award_state, tie_state
 from netmap.render.map_quality import quality_data
+from netmap.render.map_relations import Relations, relations
 from netmap.render.map_services import services_data
 from netmap.render.story import story
 from netmap.render.whatif import whatif_data
@@ -876,20 +877,19 @@ def _page(G, view, roster, result, links_job, layout_job, use_fixed, title, size
     agreements: dict[str, list[str]] = defaultdict(list)
     funding: dict[str, list[str]] = defaultdict(list)
     contacts: dict[str, list[str]] = defaultdict(list)
-    nodes_of_view = view.nodes
-    for u, v, _ in edges_of(view, "PERFORMS"):
-        roles[nodes_of_view[u]["id"]].append(nodes_of_view[v]["name"])
-    for u, v, _ in edges_of(view, "PARTY_TO"):
-        a = nodes_of_view[v]
-        agreements[nodes_of_view[u]["id"]].append(f"{a.get('title') or a['id']} ({a.get('type') or 'agreement'})")
-    for u, v, _ in edges_of(view, "FUNDS"):
-        funding[nodes_of_view[v]["id"]].append(nodes_of_view[u]["name"])
-    for u, v, _ in edges_of(view, "WORKS_AT") if include_contacts else ():
-        p = nodes_of_view[u]
+    # Read off the rows when the graph has them (a whole workbook's map): not built for the page.
+    rel = relations(view, info, day, contacts=include_contacts)
+    for pid, name in rel.roles:
+        roles[pid].append(name)
+    for pid, a in rel.parties:
+        agreements[pid].append(f"{a.get('title') or a['id']} ({a.get('type') or 'agreement'})")
+    for name, recipient, _ in rel.funds:
+        funding[recipient].append(name)
+    for p, pid in rel.contacts:
         parts = [p.get("name"), p.get("title"), p.get("email"), p.get("phone")]
-        contacts[nodes_of_view[v]["id"]].append(", ".join(x for x in parts if x))
+        contacts[pid].append(", ".join(x for x in parts if x))
 
-    edges = _edges(view, P, info, day)
+    edges = _edges(rel, P, info, day)
     placed = layout_job.result()
     pos = placed["partners"]
     if getattr(result, "positions", None):
@@ -1034,7 +1034,7 @@ def _save_key(G: nx.MultiDiGraph, region: str | None, info: dict[str, Any]) -> d
     return {"map": map_id, "region": region, "key": digest[:20]}
 
 
-def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
+def _edges(rel: Relations, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
     """The drawn edges: one per tied partner pair (styled by its main kind), one per current
     award, and one faint dashed edge per pair tied only by lapsed or planned rows."""
     edges: list[dict[str, Any]] = []
@@ -1065,10 +1065,9 @@ def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], 
                 "arrows": "",
             }
         )
-    nodes = view.nodes
-    for u, v, e in current_edges(view, "FUNDS", day):
-        if e.get("funder_id") in info and nodes[v]["id"] in info:
-            src, dst = e["funder_id"], nodes[v]["id"]
+    for stream, recipient, e in rel.funds_now:
+        if e.get("funder_id") in info and recipient in info:
+            src, dst = e["funder_id"], recipient
             if src == dst:
                 continue
             amount = e.get("amount")
@@ -1080,8 +1079,7 @@ def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], 
                     "to": f"p:{dst}",
                     "kind": "funding",
                     "kinds": ["funding"],
-                    "tooltip": [["Funding", nodes[u]["name"]]]
-                    + ([["Amount", f"${amount:,.0f}"]] if amount is not None else []),
+                    "tooltip": [["Funding", stream]] + ([["Amount", f"${amount:,.0f}"]] if amount is not None else []),
                     "color": colour_,
                     "dashes": dashes,
                     "width": width,
@@ -1090,13 +1088,12 @@ def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], 
             )
     # Ids of the tie edges are unique (one per partner pair): look them up, not scan for them.
     by_id = {edge["id"]: edge for edge in edges if edge["id"].startswith("t:")}
-    for u, v, e in edges_of(view, "TIED_TO"):
+    for a, b, e in rel.ties:
         if e.get("directed"):
-            a, b = nodes[u]["id"], nodes[v]["id"]
             for edge in (by_id.get(f"t:{a}|{b}"), by_id.get(f"t:{b}|{a}")):
                 if edge is not None and edge["kinds"] == [e.get("kind") or "collaboration"]:
                     edge["arrows"] = "to" if edge["from"] == f"p:{a}" else "from"
-    extra, also = _not_current(view, P, info, day)
+    extra, also = _not_current(rel, P, info, day)
     # A pair tied now that also has a lapsed or planned row says so in its tooltip.
     for (a, b), why in also.items():
         edge = by_id.get(f"t:{a}|{b}") or by_id.get(f"t:{b}|{a}")
@@ -1107,27 +1104,25 @@ def _edges(view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], 
 
 
 def _not_current(
-    view: nx.MultiDiGraph, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date
+    rel: Relations, P: nx.Graph, info: dict[str, dict[str, Any]], day: dt.date
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, str], list[list[str]]]]:
     """Rows that are lapsed or planned on ``day``: one faint edge per pair tied by nothing
     else, and for a pair tied now, the tooltip lines to add to its edge."""
-    nodes = view.nodes
     found: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def note(a: str, b: str, state: str, what: str) -> None:
         if a != b and a in info and b in info:
             found.setdefault((min(a, b), max(a, b)), []).append((state, what))
 
-    for u, v, e in edges_of(view, "TIED_TO"):
+    for u, v, e in rel.ties:
         state = tie_state(e, day)
         if state != CURRENT:
             end = e.get("end") if state == LAPSED else e.get("start")
-            note(nodes[u]["id"], nodes[v]["id"], state, f"{e.get('kind') or 'collaboration'} tie" + _when(state, end))
-    members: dict[str, list[str]] = {}
-    for u, v, _ in edges_of(view, "PARTY_TO"):
-        members.setdefault(v, []).append(nodes[u]["id"])
-    for agreement, ids in members.items():
-        a = nodes[agreement]
+            note(u, v, state, f"{e.get('kind') or 'collaboration'} tie" + _when(state, end))
+    members: dict[str, tuple[dict[str, Any], list[str]]] = {}  # agreement id -> (its node, parties)
+    for pid, a in rel.parties:
+        members.setdefault(a["id"], (a, []))[1].append(pid)
+    for a, ids in members.values():
         state = agreement_state(a, day)
         if state != CURRENT:
             when = _when(state, a.get("expires") if state == LAPSED else a.get("signed"))
@@ -1135,11 +1130,11 @@ def _not_current(
             for i, first in enumerate(ids):
                 for second in ids[i + 1 :]:
                     note(first, second, state, what)
-    for u, v, e in edges_of(view, "FUNDS"):
+    for stream, recipient, e in rel.funds:
         state = award_state(e, day)
         if state != CURRENT and e.get("funder_id"):
             when = _when(state, e.get("end") if state == LAPSED else e.get("start"))
-            note(e["funder_id"], nodes[v]["id"], state, f"{nodes[u]['name']} award{when}")
+            note(e["funder_id"], recipient, state, f"{stream} award{when}")
     edges = []
     also: dict[tuple[str, str], list[list[str]]] = {}
     for (a, b), why in found.items():

@@ -9,7 +9,8 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis import Analysis
-from netmap.graphcache import cached
+from netmap.build import sheet_rows
+from netmap.graphcache import cached, tables_of
 from netmap.render.page import cell as _cell
 from netmap.render.page import number as _n
 from netmap.render.page import table as _table
@@ -55,7 +56,15 @@ def appendix_section(G: nx.MultiDiGraph, a: Analysis, *, generated: str, version
 
 
 def _sheet_rows(G: nx.MultiDiGraph) -> dict[str, set[Any]]:
-    """The rows of each sheet that ``G``'s nodes and edges came from."""
+    """The rows of each sheet that ``G``'s nodes and edges came from (read off the rows
+    when ``G`` has them attached: a state map's graph is not built for the count)."""
+    tables = tables_of(G)
+    if tables is not None:
+        # Every sheet with rows was read from a file, so the appendix lists the sheets in
+        # the files' order whatever the order of this dict.
+        found = sheet_rows(tables)
+        if all(sheet in tables.files for sheet in found):
+            return found
     rows: dict[str, set[Any]] = defaultdict(set)
     for _, d in G.nodes(data=True):
         if d.get("_sheet"):
