@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from itertools import combinations, repeat
+from itertools import combinations, compress, repeat
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -212,21 +212,23 @@ def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[li
     day = as_date(as_of)
     index, ids, categories = rows_partner_index(tables)
     get = index.get
-    one_u: list[int] = []  # directed ties: one arc
-    one_v: list[int] = []
-    both_u: list[int] = []  # every other reason: arcs both ways
-    both_v: list[int] = []
-    for source, target, directed, start, end in tables.tuples(
-        "ties", "source_id", "target_id", "directed", "start", "end"
-    ):
-        if (start is not None or end is not None) and span_state(start, end, day) != CURRENT:
-            continue
-        if directed:
-            one_u.append(get(source, -1))
-            one_v.append(get(target, -1))
-        else:
-            both_u.append(get(source, -1))
-            both_v.append(get(target, -1))
+    # The ties, half a million on a state map, as arrays: each end's place (-1: not at the
+    # table) looked up at C speed, then the rows not current on the day (only a dated row
+    # can be one, judged one by one) left out, and the directed ones apart (one arc).
+    sources, targets = tables.column("ties", "source_id"), tables.column("ties", "target_id")
+    n_ties = len(sources)
+    tie_u = np.fromiter(map(get, sources, repeat(-1)), dtype=np.int64, count=n_ties)
+    tie_v = np.fromiter(map(get, targets, repeat(-1)), dtype=np.int64, count=n_ties)
+    starts, ends = tables.column("ties", "start"), tables.column("ties", "end")
+    kept = np.ones(n_ties, dtype=bool)
+    for i in compress(range(n_ties), map(any, zip(starts, ends, strict=True))):  # a date is never false
+        kept[i] = span_state(starts[i], ends[i], day) == CURRENT
+    directed = np.fromiter(map(bool, tables.column("ties", "directed")), dtype=bool, count=n_ties)
+    one = kept & directed
+    both = kept & ~directed
+    one_u, one_v = tie_u[one], tie_v[one]
+    both_u: list[int] = tie_u[both].tolist()  # with the agreements' and awards' below: both ways
+    both_v: list[int] = tie_v[both].tolist()
     # Parties of one agreement id: the graph has one node per id (the first row's dates and
     # status), which every row naming that id adds its parties to.
     nodes = agreement_nodes(tables)
@@ -242,8 +244,8 @@ def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[li
             both_v.append(get(f["recipient_id"], -1))
     bu = np.asarray(both_u, dtype=np.int64)
     bv = np.asarray(both_v, dtype=np.int64)
-    src = np.concatenate([np.asarray(one_u, dtype=np.int64), bu, bv])
-    dst = np.concatenate([np.asarray(one_v, dtype=np.int64), bv, bu])
+    src = np.concatenate([one_u, bu, bv])
+    dst = np.concatenate([one_v, bv, bu])
     keep = (src >= 0) & (dst >= 0) & (src != dst)  # both ends active partners, no loops
     n = len(ids)
     codes = _igraph.distinct(src[keep] * n + dst[keep])
