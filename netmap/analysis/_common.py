@@ -174,6 +174,12 @@ def partner_graph(G: nx.MultiDiGraph, as_of: dt.date | str | None = None) -> nx.
     return cached(G, ("partner_graph", day), lambda: project(G, as_of=day, statuses=ACTIVE))
 
 
+def edge_count(P: nx.Graph) -> int:
+    """``P.number_of_edges()``, counted once per shared cache: networkx sums every node's
+    degree for it (86,000 partners: 0.07 s each time an analysis asks)."""
+    return cached(P, "edge-count", P.number_of_edges)
+
+
 def side(data: dict[str, Any], type_level: str | None = None) -> str | None:
     """Which side of the roster a partner sits on: ``"state"``, ``"local"`` or None.
 

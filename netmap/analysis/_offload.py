@@ -32,7 +32,15 @@ from typing import Any
 import networkx as nx
 
 from netmap.analysis import _igraph
-from netmap.analysis._common import as_date, cache_worker, cached, partner_graph, prefetched, put_prefetched
+from netmap.analysis._common import (
+    as_date,
+    cache_worker,
+    cached,
+    edge_count,
+    partner_graph,
+    prefetched,
+    put_prefetched,
+)
 from netmap.graphcache import forget
 
 __all__ = ["JOB", "Sent", "adopt", "attach", "early_key", "prefetch", "run_job", "send", "send_arrays"]
@@ -212,7 +220,7 @@ def attach(P: nx.Graph, sent: Sent | None) -> bool:
     A partner graph of another size (which :func:`send`'s derivation rules out, checked
     all the same) gets none: its analyses compute everything here.
     """
-    if sent is None or P.number_of_nodes() != sent.n or P.number_of_edges() != sent.m:
+    if sent is None or P.number_of_nodes() != sent.n or edge_count(P) != sent.m:
         return False
     for key, future in sent.futures.items():
         put_prefetched(P, ("raw", *key), future)

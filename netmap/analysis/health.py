@@ -31,7 +31,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import partner_graph, shares_cache, use_igraph
+from netmap.analysis._common import edge_count, partner_graph, shares_cache, use_igraph
 
 __all__ = ["Health", "cross_counts", "cross_ties", "ei_index", "health", "normalized_mutual_information"]
 
@@ -197,7 +197,7 @@ def health(
     Health
     """
     P = partner_graph(G, as_of)
-    n, m = P.number_of_nodes(), P.number_of_edges()
+    n, m = P.number_of_nodes(), edge_count(P)
     fast = use_igraph(backend, n)
     if fast:
         from netmap.analysis import _igraph
@@ -232,9 +232,10 @@ def health(
     result = Health(
         partners=n,
         ties=m,
-        density=round(nx.density(P), 6) if n > 1 else None,
+        # nx.density(P) and nx.isolates(P), from the counts at hand (each a pass over P).
+        density=(round(m / (n * (n - 1)) * 2, 6) if m else 0) if n > 1 else None,
         components=components,
-        isolates=sorted(nx.isolates(P)),
+        isolates=sorted(v for v, d in degrees.items() if d == 0),
         degree_centralization=central,
         ei_index=round((2 * external - m) / m, 6) if m else None,
         category_ei=category_ei,
