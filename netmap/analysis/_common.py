@@ -208,6 +208,29 @@ def is_state_level(data: dict[str, Any], roster: Roster) -> bool:
     return side(data, t.level if t else None) == "state"
 
 
+def state_level_ids(info: dict[str, dict[str, Any]], roster: Roster) -> list[str]:
+    """The ids of the state-level partners among ``info`` (id -> attributes), in its order.
+
+    :func:`is_state_level` reads only a partner's level and agency type: judged once per
+    pair of them, not once per partner (a state map has 100,000 partners and a few dozen pairs).
+
+    >>> from netmap.roster import load_roster
+    >>> info = {"a": {"level": "state"}, "b": {"level": "local"}, "c": {"level": "state"}}
+    >>> state_level_ids(info, load_roster())
+    ['a', 'c']
+    """
+    judged: dict[tuple[Any, Any], bool] = {}
+    out = []
+    for pid, d in info.items():
+        key = (d.get("level"), d.get("agency_type"))
+        state = judged.get(key)
+        if state is None:
+            state = judged[key] = is_state_level(d, roster)
+        if state:
+            out.append(pid)
+    return out
+
+
 def region_names(G: nx.MultiDiGraph) -> dict[str | None, str]:
     """Region key (as written on partners) -> display name, in workbook order."""
     names: dict[str | None, str] = {}

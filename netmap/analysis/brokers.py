@@ -43,12 +43,12 @@ from netmap.analysis._common import (
     IGRAPH_THRESHOLD,
     as_date,
     cached,
-    is_state_level,
     partner_graph,
     partners,
     prefetched,
     resolve_roster,
     shares_cache,
+    state_level_ids,
     use_igraph,
 )
 from netmap.analysis.arcs import arc_arrays, partner_digraph
@@ -458,7 +458,7 @@ def _state_links(G: nx.MultiDiGraph, P: nx.Graph, roster: Roster) -> list[dict[s
     """For every region: its partners tied to state-level partners, and to whom."""
     info = partners(G)
 
-    state = {pid for pid, d in info.items() if is_state_level(d, roster)}
+    state = set(state_level_ids(info, roster))
 
     regions: dict[str, dict[str, Any]] = {}
     adj = P._adj  # the neighbour dicts themselves, not a view per partner
@@ -470,7 +470,10 @@ def _state_links(G: nx.MultiDiGraph, P: nx.Graph, roster: Roster) -> list[dict[s
         entry = regions.get(region)
         if entry is None:
             entry = regions[region] = {"region": region, "connectors": [], "links": []}
-        found = [other for other in adj.get(pid, none) if other in state]
+        nbrs = adj.get(pid, none)
+        if state.isdisjoint(nbrs):  # most partners: told at C speed
+            continue
+        found = [other for other in nbrs if other in state]
         if found:
             entry["links"].extend({"partner": pid, "state_partner": other} for other in found)
             entry["connectors"].append(pid)

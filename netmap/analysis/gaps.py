@@ -45,6 +45,7 @@ from netmap.analysis._common import (
     resolve_roster,
     shares_cache,
     side,
+    state_level_ids,
 )
 from netmap.build import slug
 from netmap.graphcache import tables_of
@@ -288,7 +289,7 @@ def _assessed(scope: str, listed: set[str]) -> tuple[list[str], list[NotAssessed
 
 def _state_tied(active: dict[str, dict[str, Any]], roster: Roster, P: nx.Graph, region: str | None) -> bool | None:
     """Whether an active local partner (of ``region`` if given) is tied to a state-level one."""
-    state = {k for k, d in active.items() if is_state_level(d, roster)}
+    state = set(state_level_ids(active, roster))
     adj = P._adj  # the neighbour dicts themselves, not a view per partner
     empty: dict[str, Any] = {}
     any_local = False

@@ -65,13 +65,13 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from netmap.analysis._common import (
-    is_state_level,
     nodes_of,
     partner_graph,
     partners,
     recorded_roles,
     resolve_roster,
     shares_cache,
+    state_level_ids,
 )
 from netmap.analysis.brokers import Brokers, brokers
 from netmap.analysis.formalisation import Formalisation, formalisation, is_current
@@ -486,7 +486,7 @@ def _policy(
     info: dict[str, dict[str, Any]],
     recorded: dict[str, set[str]],
 ) -> Condition:
-    state_partners = [k for k, d in info.items() if is_state_level(d, roster)]
+    state_partners = state_level_ids(info, roster)
     policy_role = [k for k, r in recorded.items() if POLICY_ROLE in r and k in info]
     if not state_partners and not policy_role:
         return Condition(
