@@ -33,6 +33,7 @@ import datetime as dt
 from typing import Any
 
 from netmap.analysis.arcs import rows_arc_arrays as arc_arrays
+from netmap.analysis.arcs import rows_arcs_weighted
 from netmap.analysis.arcs import rows_partner_index as partner_index
 from netmap.graphcache import GRAPH_PATH, attach_tables, tables_of
 from netmap.ingest.validate import Tables
@@ -82,12 +83,16 @@ def send_early(
     if region is not None or not tables.ok:
         return None
     day = as_date(as_of)
-    arrays = arc_arrays(tables, day)
-    n = len(arrays[0])
+    ids, categories, src, dst, lo, hi, weight = rows_arcs_weighted(tables, day)
+    arrays = (ids, categories, src, dst)
+    n = len(ids)
     if not (n > IGRAPH_THRESHOLD and use_igraph(backend, n)):
         return None
     brokers = (pivots(n), seed)
     sent = _offload.send_arrays(*arrays, health_seed=seed, brokers=brokers)
     if sent is None:
         return None
+    # The partner graph's edges and weights, known from the rows: the analyses need not read
+    # them off the projection (netmap.analysis._offload.attach).
+    sent.pairs = (lo, hi, weight)
     return Early(_offload.early_key(day, seed, brokers), arrays, sent)

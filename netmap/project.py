@@ -363,7 +363,7 @@ def _project_rows(
         position[pid] = len(position)
         if statuses is not None and d.get("status") not in statuses:
             continue
-        node[pid] = {a: d.get(a) for a in PARTNER_ATTRS}
+        node[pid] = dict(zip(PARTNER_ATTRS, map(d.get, PARTNER_ATTRS), strict=True))  # {a: d.get(a) ...}, in C
         adj[pid] = {}
 
     # Ties grouped as the multigraph holds them: source (workbook order) -> target (first row

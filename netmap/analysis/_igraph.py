@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from netmap.analysis._common import cached
+from netmap.analysis._common import cached, prefetched
 
 __all__ = [
     "EdgeSet",
@@ -136,6 +136,10 @@ def tie_counts(P: nx.Graph, group: list[Any]) -> tuple[Counter[Any], Counter[Any
     """
     import numpy as np
 
+    if prefetched(P, PAIR_WEIGHTS):  # edges and weights known from the rows (_offload.attach)
+        es = edge_set(P)
+        u, v, weight = es.lo, es.hi, cached(P, PAIR_WEIGHTS, lambda: None)
+        return _tie_counts_of(u, v, weight, group)
     u, v, first = edge_arrays(P)
     data = chain.from_iterable(map(dict.values, P._adj.values()))
     try:  # a projection's edges all carry a weight: read at C speed
@@ -143,6 +147,19 @@ def tie_counts(P: nx.Graph, group: list[Any]) -> tuple[Counter[Any], Counter[Any
     except KeyError:  # a graph put together otherwise: 1 where it has none
         entries = (d.get("weight", 1) for nbrs in P._adj.values() for d in nbrs.values())
         weight = np.fromiter(entries, dtype=np.int64, count=len(first))[first]
+    return _tie_counts_of(u, v, weight, group)
+
+
+# Cache key of the partner graph's edge weights, in the order of its edge_set (see tie_counts).
+PAIR_WEIGHTS = "pair-weights"
+
+
+def _tie_counts_of(
+    u: Any, v: Any, weight: Any, group: list[Any]
+) -> tuple[Counter[Any], Counter[Any], Counter[Any], Counter[Any], int]:
+    """:func:`tie_counts` of the edges ``u[i] - v[i]`` weighing ``weight[i]`` (any order)."""
+    import numpy as np
+
     codes: dict[Any, int] = {}
     code = np.array([codes.setdefault(g, len(codes)) for g in group], dtype=np.int64)
     K = len(codes)

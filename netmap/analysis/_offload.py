@@ -97,6 +97,9 @@ class Sent:
     m: int  # the partner graph's edges
     futures: dict[tuple[Any, ...], Any]
     census: Any = None  # the census part's future, for the cache of the graph of the arcs
+    # The partner graph's edges (lo, hi: _igraph.pairs_of's order) and their weights, when
+    # they were read off the rows (netmap.columns.send_early).
+    pairs: tuple[Any, Any, Any] | None = None
 
 
 def send(
@@ -224,6 +227,12 @@ def attach(P: nx.Graph, sent: Sent | None) -> bool:
         return False
     for key, future in sent.futures.items():
         put_prefetched(P, ("raw", *key), future)
+    if sent.pairs is not None and len(sent.pairs[0]) == sent.m:
+        # P's edge set and weights, as _igraph.edge_set and tie_counts would read them off P
+        # (a pass over its million adjacency entries each).
+        lo, hi, weight = sent.pairs
+        cached(P, "edge-set", lambda: _igraph.EdgeSet(sent.n, lo, hi))
+        cached(P, _igraph.PAIR_WEIGHTS, lambda: weight)
     return True
 
 

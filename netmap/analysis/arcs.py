@@ -31,7 +31,7 @@ from netmap.build import agreement_nodes, agreement_parties
 from netmap.graphcache import tables_of
 from netmap.project import CURRENT, agreement_state, award_state, span_state
 
-__all__ = ["arc_arrays", "partner_digraph", "rows_arc_arrays", "rows_partner_index"]
+__all__ = ["arc_arrays", "partner_digraph", "rows_arc_arrays", "rows_arcs_weighted", "rows_partner_index"]
 
 
 def _arcs(G: nx.MultiDiGraph, day: dt.date) -> tuple[dict[str, str], dict[str, Any], dict[tuple[str, str], None]]:
@@ -184,10 +184,18 @@ def rows_partner_index(tables: Any) -> tuple[dict[str, int], list[str], list[Any
 
 
 def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[list[str], list[Any], Any, Any]:
+    """Active partner ids, their categories, and the arcs between them on ``as_of``: the first
+    four of :func:`rows_arcs_weighted` (see there)."""
+    return rows_arcs_weighted(tables, as_of)[:4]  # type: ignore[return-value]
+
+
+def rows_arcs_weighted(tables: Any, as_of: dt.date | str | None = None) -> tuple[Any, ...]:
     """Active partner ids, their categories, and the arcs (``src[i] -> dst[i]``, indexes into
     the ids) between them on ``as_of`` (default today): each arc once, sorted by
     ``(src, dst)``, exactly as :func:`netmap.analysis.arcs.arc_arrays` finds them in the graph
-    built from ``tables``.
+    built from ``tables``; then the partner graph's edges ``lo[i] - hi[i]`` (``lo < hi``, in
+    the order of :func:`netmap.analysis._igraph.pairs_of`) and their weights (the rows on
+    each pair, as :func:`netmap.project.project` counts them).
 
     Parameters
     ----------
@@ -204,6 +212,11 @@ def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[li
     >>> ids2, _, src2, dst2 = arc_arrays(netmap.build_graph(tables), "2026-11-24")
     >>> ids == ids2, src.tolist() == src2.tolist(), dst.tolist() == dst2.tolist()
     (True, True, True)
+    >>> from netmap.project import project
+    >>> *_, lo, hi, weight = rows_arcs_weighted(tables, "2026-11-24")
+    >>> P = project(netmap.build_graph(tables), as_of="2026-11-24", statuses=ACTIVE)
+    >>> weight.tolist() == [P.edges[ids[a], ids[b]]["weight"] for a, b in zip(lo.tolist(), hi.tolist())]
+    True
     """
     import numpy as np
 
@@ -249,4 +262,13 @@ def rows_arc_arrays(tables: Any, as_of: dt.date | str | None = None) -> tuple[li
     keep = (src >= 0) & (dst >= 0) & (src != dst)  # both ends active partners, no loops
     n = len(ids)
     codes = _igraph.distinct(src[keep] * n + dst[keep])
-    return ids, categories, codes // max(n, 1), codes % max(n, 1)
+    # Each row once (a directed tie, an undirected one, an agreement's pair, an award), by
+    # its pair of partners: the pairs are the partner graph's edges, in the order of
+    # _igraph.pairs_of, and their rows its edges' weights.
+    u, v = np.concatenate([one_u, bu]), np.concatenate([one_v, bv])
+    keep = (u >= 0) & (v >= 0) & (u != v)
+    pairs = np.sort(np.minimum(u, v)[keep] * n + np.maximum(u, v)[keep])
+    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else np.zeros(0, dtype=np.int64)
+    weight = np.diff(np.r_[starts, len(pairs)])
+    pairs = pairs[starts]
+    return ids, categories, codes // max(n, 1), codes % max(n, 1), pairs // max(n, 1), pairs % max(n, 1), weight
