@@ -46,7 +46,7 @@ from typing import Any
 import networkx as nx
 
 from netmap._gc import gc_paused
-from netmap.build import node_key, slug
+from netmap.build import node_key, partner_nodes, slug
 from netmap.graphcache import cached, edges_of, nodes_of, shared_cache
 from netmap.ingest.validate import Tables
 
@@ -355,11 +355,10 @@ def _project_rows(
     position: dict[str, int] = {}  # every partner id -> its place among the graph's partners
     # The partners' node dicts as netmap.build makes them (a repeated id's first row), read as
     # _project reads the graph's.
-    # The partners' dicts the analyses share (netmap.analysis._common.partners: the same
-    # partner_nodes of these tables), made once per shared cache rather than again here.
-    from netmap.analysis._common import partners
-
-    for pid, d in partners(G, active_only=False).items():
+    # The partners' dicts the analyses share (netmap.analysis._common.partners caches these
+    # same partner_nodes under this key), made once per shared cache rather than again here.
+    everyone = cached(G, "partners", lambda: partner_nodes(tables, map_id=G.graph["map_id"]))
+    for pid, d in everyone.items():
         position[pid] = len(position)
         if statuses is not None and d.get("status") not in statuses:
             continue

@@ -312,3 +312,84 @@ def test_report_and_map_of_a_whole_workbook_never_build_its_graph(generated, mon
     # The graph path builds the deferred graph on its first look (a region's view reads a built one).
     assert built == ([1] if region is None else [])
     assert pages[0] == pages[1]
+
+
+def _weights_from_graph(tables, day):
+    from netmap.analysis._common import ACTIVE
+    from netmap.project import project
+
+    ids = arcs.rows_partner_index(tables)[1]
+    P = project(netmap.build_graph(tables), as_of=day, statuses=ACTIVE)
+    place = {pid: i for i, pid in enumerate(ids)}
+    pairs = sorted((min(place[a], place[b]), max(place[a], place[b]), d["weight"]) for a, b, d in P.edges(data=True))
+    return pairs
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_rows_weights_are_the_projections_on_the_examples(example):
+    tables = netmap.read_workbook(_ROOT / "examples" / example)
+    for day in DAYS:
+        *_, lo, hi, weight = arcs.rows_arcs_weighted(tables, day)
+        assert list(zip(lo.tolist(), hi.tolist(), weight.tolist(), strict=True)) == _weights_from_graph(tables, day)
+
+
+@pytest.mark.parametrize("shape", ["hubs", "spread"])
+def test_the_rows_weights_are_the_projections_on_generated_maps(generated, shape):
+    tables = netmap.read_workbook(generated[shape])
+    *_, lo, hi, weight = arcs.rows_arcs_weighted(tables, "2026-11-24")
+    expected = _weights_from_graph(tables, "2026-11-24")
+    assert list(zip(lo.tolist(), hi.tolist(), weight.tolist(), strict=True)) == expected
+    assert max(weight.tolist()) > 1  # pairs tied by more than one row are counted as such
+
+
+def test_the_rows_weights_by_hand(tmp_path):
+    """A pair tied by two rows, an agreement and an award (weight 4); a directed tie; a tie
+    to a former partner (no pair); a lapsed tie (no weight)."""
+    folder = write_csv_workbook(
+        tmp_path / "weights",
+        {
+            "partners": [
+                ["id", "name", "agency_type", "status"],
+                ["A", "Alpha", "AJC", ""],
+                ["B", "Beta", "CC", ""],
+                ["C", "Gamma", "AJC", ""],
+                ["D", "Delta", "CC", "former"],
+            ],
+            "ties": [
+                ["source_id", "target_id", "directed", "end"],
+                ["A", "B", "", ""],
+                ["B", "A", "yes", ""],
+                ["B", "C", "yes", ""],
+                ["C", "D", "", ""],
+                ["A", "C", "", "2020-01-01"],
+            ],
+            "agreements": [["id", "parties"], ["M1", "A;B"]],
+            "funding": [["id", "stream", "recipient_id", "funder_id"], ["F1", "WIOA", "B", "A"]],
+        },
+    )
+    *_, lo, hi, weight = arcs.rows_arcs_weighted(netmap.read_workbook(folder), "2026-11-24")
+    assert list(zip(lo.tolist(), hi.tolist(), weight.tolist(), strict=True)) == [(0, 1, 4), (1, 2, 1)]
+
+
+@pytest.mark.parametrize("shape", ["hubs", "spread"])
+def test_health_counts_from_the_rows_weights_equal_those_read_off_the_projection(generated, shape):
+    """_offload.attach puts the rows' edges and weights on the projection (no worker needed
+    here): the igraph edge set and health's tie counts read from them equal those read off P."""
+    from netmap.analysis import _igraph, _offload
+    from netmap.analysis._common import ACTIVE
+    from netmap.graphcache import prefetched, shared_cache
+    from netmap.project import project
+
+    tables = netmap.read_workbook(generated[shape])
+    ids, categories, _, _, lo, hi, weight = arcs.rows_arcs_weighted(tables, "2026-11-24")
+    P = project(netmap.build_graph(tables), as_of="2026-11-24", statuses=ACTIVE)
+    with shared_cache():
+        plain_es = _igraph.edge_set(P)
+        plain = _igraph.tie_counts(P, categories)
+    with shared_cache():
+        sent = _offload.Sent(len(ids), len(lo), {}, pairs=(lo, hi, weight))
+        assert _offload.attach(P, sent)
+        assert prefetched(P, _igraph.PAIR_WEIGHTS)
+        es = _igraph.edge_set(P)
+        assert np.array_equal(es.lo, plain_es.lo) and np.array_equal(es.hi, plain_es.hi)
+        assert _igraph.tie_counts(P, categories) == plain

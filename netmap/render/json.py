@@ -29,6 +29,7 @@ import json
 import math
 import numbers
 import re
+from collections.abc import Iterator
 from typing import IO, Any
 
 import orjson
@@ -217,11 +218,24 @@ def script_json_bytes(value: Any) -> bytes:
     >>> script_json_bytes({"b": "</script>", "a": "Tom's & Co"})
     b'{"a":"Tom\\u0027s \\u0026 Co","b":"\\u003c/script\\u003e"}'
     """
+    return b"".join(script_json_parts(value))
+
+
+def script_json_parts(value: Any, *, size: int = 1 << 23) -> Iterator[bytes]:
+    r""":func:`script_json_bytes` of ``value`` in parts of about ``size`` bytes, escaped part
+    by part: a state map's data (a hundred MB and more) is not held twice while escaped.
+
+    >>> list(script_json_parts({"a": "<b>"}, size=4))
+    [b'{"a"', b':"\\u003cb', b'\\u003e"}']
+    """
     data = dump_bytes(value, indent=None, sort_keys=True)
-    # These four bytes never stand inside the UTF-8 sequence of another character.
-    for char, escape in _SCRIPT_ESCAPES:
-        data = data.replace(char, escape)
-    return data
+    for start in range(0, len(data), size):
+        part = data[start : start + size]
+        # These four bytes never stand inside the UTF-8 sequence of another character, so
+        # a part may end anywhere.
+        for char, escape in _SCRIPT_ESCAPES:
+            part = part.replace(char, escape)
+        yield part
 
 
 _SCRIPT_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"), (b"'", b"\\u0027"))

@@ -255,3 +255,21 @@ def test_a_date_subclass_reads_as_its_isoformat():
 
     stamp = pd.Timestamp("2024-03-04 05:06:07.000008")
     assert dump_bytes({"t": stamp}, indent=None) == b'{"t":"2024-03-04T05:06:07.000008"}'
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 1 << 23])
+def test_script_json_parts_escape_each_part_as_the_whole_would_be(size):
+    """Parts may end anywhere, inside a multi-byte character too: the four escaped bytes are
+    ASCII, so each part escaped on its own joins into the whole document escaped at once."""
+    import orjson
+
+    from netmap.render.json import script_json_parts
+
+    value = {"b": "</script> & 'x' <é→€ \U0001f600>", "a": [1, "Tom's & Co", {"<": ">"}]}
+    whole = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    for char, escape in ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"), (b"'", b"\\u0027")):
+        whole = whole.replace(char, escape)
+    parts = list(script_json_parts(value, size=size))
+    assert b"".join(parts) == whole
+    assert all(len(p) <= size * 6 for p in parts)  # each part at most its size, escaped
+    assert len(parts) == -(-len(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)) // size)

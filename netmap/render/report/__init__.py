@@ -63,7 +63,7 @@ from netmap.analysis import Analysis
 from netmap.errors import UsageError
 from netmap.outputs import Inputs
 from netmap.render.diff_report import change_section
-from netmap.render.json import plain, script_json_bytes
+from netmap.render.json import plain, script_json_parts
 from netmap.render.map import _own_asset, _vis_assets, map_data, map_script, page_data
 from netmap.render.page import content_security_policy, environment, md_escape, timestamp, write_text
 from netmap.render.report._charts import category_colours
@@ -284,7 +284,7 @@ def _report_html_parts(
 ) -> Iterator[str | bytes]:
     """:func:`render_report_html` as it is made, in parts of about ``WRITE_PARTS_OF`` characters.
 
-    The map's data goes in as one part of bytes (:func:`netmap.render.json.script_json_bytes`)
+    The map's data goes in as parts of bytes (:func:`netmap.render.json.script_json_parts`)
     where the template leaves its marker: made as text by ``tojson``, a state map's data was
     held three and four times over (the JSON, its escaped copies, the part joined around it,
     its bytes for the file), the command's peak of memory.
@@ -323,7 +323,7 @@ def _report_html_parts(
         if net is not None and marker in piece:
             before, _, after = piece.partition(marker)
             yield "".join([*batch, before])
-            yield script_json_bytes(page_data(net))
+            yield from script_json_parts(page_data(net))
             batch, size = [after], len(after)
             continue
         batch.append(piece)
