@@ -389,6 +389,18 @@ def _project_rows(
     order = usable[np.lexsort((usable, first, src[usable]))]
     starts, ends = tables.column("ties", "start"), tables.column("ties", "end")
     kinds_of, strengths, row_numbers = (tables.column("ties", k) for k in ("kind", "strength", "_row"))
+    # Most pairs have one row: their kinds and their empty lists of agreements and awards are
+    # shared among them (the analyses only read this graph; a state map has 480,000 pairs),
+    # and replaced by their own when a second row changes them (see own_kinds, tie below).
+    one_kind: dict[str, dict[str, int]] = {}
+    none: list[Any] = []
+
+    def own_kinds(data: dict[str, Any]) -> dict[str, int]:
+        kinds = data["kinds"]
+        if len(kinds) == 1 and kinds is one_kind.get(next(iter(kinds))):
+            kinds = data["kinds"] = dict(kinds)
+        return kinds
+
     for i in order.tolist():
         start, end = starts[i], ends[i]
         if (start is not None or end is not None) and span_state(start, end, day) != CURRENT:
@@ -399,16 +411,19 @@ def _project_rows(
         kind = kinds_of[i] or "collaboration"
         strength = strengths[i]
         if data is None:
+            kinds = one_kind.get(kind)
+            if kinds is None:
+                kinds = one_kind[kind] = {kind: 1}
             nbrs[b] = adj[b][a] = {
-                "kinds": {kind: 1},
+                "kinds": kinds,
                 "weight": 1,
-                "agreements": [],
+                "agreements": none,
                 "ties": [row_numbers[i]],
-                "awards": [],
+                "awards": none,
                 "strength": strength,
             }
             continue
-        kinds = data["kinds"]
+        kinds = own_kinds(data)
         kinds[kind] = kinds.get(kind, 0) + 1
         data["weight"] += 1
         data["ties"].append(row_numbers[i])
@@ -423,15 +438,19 @@ def _project_rows(
             data = adj[a][b] = adj[b][a] = {
                 "kinds": {},
                 "weight": 0,
-                "agreements": [],
-                "ties": [],
-                "awards": [],
+                "agreements": none,
+                "ties": none,
+                "awards": none,
                 "strength": None,
             }
-        kinds = data["kinds"]
+        kinds = own_kinds(data)
         kinds[kind] = kinds.get(kind, 0) + 1
         data["weight"] += 1
-        data[field].append(ref)
+        refs = data[field]
+        if refs is none:
+            data[field] = [ref]
+        else:
+            refs.append(ref)
 
     signed: list[tuple[int, int, dict[str, Any]]] = []  # (first party's place, row, agreement)
     for i, a in enumerate(agreements):
