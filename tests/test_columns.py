@@ -60,19 +60,23 @@ def test_arc_arrays_equal_the_graphs_on_generated_maps(generated, shape, day):
     assert _assert_same(netmap.read_workbook(generated[shape]), day) > 10_000
 
 
+# Four partners for the hand-made workbooks: two categories, one former partner (not at the table).
+FOUR_PARTNERS = [
+    ["id", "name", "agency_type", "status"],
+    ["A", "Alpha", "AJC", ""],
+    ["B", "Beta", "CC", "active"],
+    ["C", "Gamma", "AJC", ""],
+    ["D", "Delta", "CC", "former"],
+]
+
+
 def test_arc_arrays_by_hand(tmp_path):
     """Directed and dated ties, an agreement that lapses, a funder, a former partner, a
     repeated party."""
     folder = write_csv_workbook(
         tmp_path / "hand",
         {
-            "partners": [
-                ["id", "name", "agency_type", "status"],
-                ["A", "Alpha", "AJC", ""],
-                ["B", "Beta", "CC", "active"],
-                ["C", "Gamma", "AJC", ""],
-                ["D", "Delta", "CC", "former"],
-            ],
+            "partners": FOUR_PARTNERS,
             "ties": [
                 ["source_id", "target_id", "directed", "end"],
                 ["A", "B", "yes", ""],
@@ -348,13 +352,7 @@ def test_the_rows_weights_by_hand(tmp_path):
     folder = write_csv_workbook(
         tmp_path / "weights",
         {
-            "partners": [
-                ["id", "name", "agency_type", "status"],
-                ["A", "Alpha", "AJC", ""],
-                ["B", "Beta", "CC", ""],
-                ["C", "Gamma", "AJC", ""],
-                ["D", "Delta", "CC", "former"],
-            ],
+            "partners": FOUR_PARTNERS,
             "ties": [
                 ["source_id", "target_id", "directed", "end"],
                 ["A", "B", "", ""],

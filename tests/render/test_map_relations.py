@@ -13,7 +13,7 @@ from netmap.build import deferred_graph, is_deferred
 from netmap.graphcache import attach_tables, shared_cache
 from netmap.render.map_relations import relations
 from tests.conftest import write_csv_workbook
-from tests.test_columns import DAYS, EXAMPLES, generate
+from tests.test_columns import DAYS, EXAMPLES, FOUR_PARTNERS, generate
 
 _ROOT = Path(__file__).parents[2]
 
@@ -78,13 +78,7 @@ def _hand(tmp_path):
     return write_csv_workbook(
         tmp_path / "hand",
         {
-            "partners": [
-                ["id", "name", "agency_type", "status"],
-                ["A", "Alpha", "AJC", ""],
-                ["B", "Beta", "CC", "active"],
-                ["C", "Gamma", "AJC", ""],
-                ["D", "Delta", "CC", "former"],
-            ],
+            "partners": FOUR_PARTNERS,
             "ties": [
                 ["source_id", "target_id", "kind", "directed", "start", "end"],
                 ["C", "A", "referral", "yes", "", ""],
