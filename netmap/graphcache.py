@@ -225,14 +225,19 @@ def attach_tables(G: Any, tables: Any) -> None:
     >>> G = netmap.build_graph(tables)
     >>> with shared_cache():
     ...     attach_tables(G, tables)
-    ...     tables_of(G) is tables
+    ...     tables_of(G) is (None if graph_path() else tables)  # NETMAP_GRAPH_PATH=1: not attached
     True
     >>> tables_of(G) is None  # outside that cache: analyses read G
     True
     """
-    if os.environ.get(GRAPH_PATH, "").strip().lower() in ("1", "true", "yes", "on"):
+    if graph_path():
         return  # every analysis reads the graph: the path the tests compare this one with
     cached(G, _TABLES, lambda: tables)
+
+
+def graph_path() -> bool:
+    """Whether ``NETMAP_GRAPH_PATH`` keeps every analysis on the graph (1, true, yes or on)."""
+    return os.environ.get(GRAPH_PATH, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def tables_of(G: Any) -> Any:

@@ -478,6 +478,7 @@ def test_what_a_command_read_is_kept_only_when_the_process_ends_with_it(monkeypa
     assert all(alive) if keeping else not any(alive)
 
 
+@pytest.mark.usefixtures("rows_path")
 @pytest.mark.parametrize("region", [["--region", "Pima County"], []], ids=["region", "whole"])
 def test_a_report_lets_its_rows_go_once_the_graph_is_built(monkeypatch, tmp_path, region):
     """Under run() the report's graph is kept to the end of the process. A region's report

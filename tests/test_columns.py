@@ -257,6 +257,7 @@ def test_partner_digraph_from_the_rows_equals_the_graphs_on_generated_maps(gener
     assert rows == graph and unbuilt and rows[2] > 10_000
 
 
+@pytest.mark.usefixtures("rows_path")
 @pytest.mark.parametrize("command", ["report", "map"])
 def test_report_and_map_send_the_jobs_from_the_rows(generated, monkeypatch, tmp_path, command):
     """``netmap report`` and ``netmap map``: a large map's worker jobs go from the rows (the

@@ -16,6 +16,8 @@ from tests.conftest import write_csv_workbook
 from tests.test_columns import DAYS, EXAMPLES, FOUR_PARTNERS, generate
 
 _ROOT = Path(__file__).parents[2]
+# These tests read the rows path itself, whatever NETMAP_GRAPH_PATH says.
+pytestmark = pytest.mark.usefixtures("rows_path")
 
 
 def _plain(r) -> dict:
