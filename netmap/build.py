@@ -428,6 +428,24 @@ def funding_stream_names(tables: Tables) -> dict[str, str]:
     return out
 
 
+def funding_in_edge_order(tables: Tables) -> list[dict[str, Any]]:
+    """The ``funding`` rows in the order of the ``FUNDS`` edges of :func:`build_graph` of
+    ``tables``: by funding stream (as first named), then recipient (first award first), then
+    row by row, without building the graph.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> G = build_graph(tables)
+    >>> [f["id"] for f in funding_in_edge_order(tables)] == [
+    ...     d["award_id"] for _, _, d in G.edges(data=True) if d["type"] == "FUNDS"]
+    True
+    """
+    streams: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for f in tables["funding"]:
+        streams.setdefault(slug(f["stream"]), {}).setdefault(f["recipient_id"], []).append(f)
+    return [f for recipients in streams.values() for rows in recipients.values() for f in rows]
+
+
 def _person_node(c: dict[str, Any], map_id: str) -> tuple[str, dict[str, Any]]:
     """The id and node attributes of the ``Person`` a ``contacts`` row names (the first row
     of its id makes the node)."""
@@ -485,7 +503,7 @@ def node_count(tables: Tables) -> int:
     categories = set(roster.categories) | {atype.category for atype in roster.agency_types.values()}
     populations = set(roster.populations)
     for s in tables["services"]:
-        populations.update(pop_id for pop_id, _, _ in _provides_edges(s, "") if pop_id)
+        populations.update(pop_id for pop_id, _ in _populations_of(s) if pop_id)
     counts = [
         len(categories),
         len(roster.agency_types),
@@ -520,39 +538,40 @@ def sheet_rows(tables: Tables) -> dict[str, set[Any]]:
     """
     rows: dict[str, set[Any]] = {}
 
-    def edges(sheet: str, last: dict[Any, Any]) -> None:
-        if last:
-            rows.setdefault(sheet, set()).update(last.values())
+    def add(sheet: str, made_by: dict[Any, Any]) -> None:
+        """The rows of ``made_by`` (a node's or an edge's key -> the row it carries)."""
+        if made_by:
+            rows.setdefault(sheet, set()).update(made_by.values())
 
     partners: dict[str, Any] = {}
     for pid, row in tables.tuples("partners", "id", "_row"):
         partners.setdefault(pid, row)
-    edges("partners", partners)
-    edges("roles", {(r["partner_id"], r["role_id"]): r["_row"] for r in tables["roles"]})
+    add("partners", partners)
+    add("roles", {(r["partner_id"], r["role_id"]): r["_row"] for r in tables["roles"]})
     made: dict[str, Any] = {}  # agreement id -> its node's row
     signed: dict[tuple[str, str], Any] = {}  # (party, agreement id) -> the PARTY_TO edge's row
     for a in tables["agreements"]:
         made.setdefault(a["id"], a["_row"])
         signed.update(((party, a["id"]), a["_row"]) for party in a["parties"])
-    edges("agreements", made)
-    edges("agreements", signed)
+    add("agreements", made)
+    add("agreements", signed)
     funds = {(slug(f["stream"]), f["recipient_id"], f["id"]): f["_row"] for f in tables["funding"]}
-    edges("funding", funds)
-    edges(
+    add("funding", funds)
+    add(
         "funding",
         {(f["funder_id"], slug(f["stream"]), f["id"]): f["_row"] for f in tables["funding"] if f["funder_id"]},
     )
     # Each services row has an edge of its own (a repeated service and population: another key).
-    edges("services", dict(enumerate(tables.column("services", "_row"))))
-    edges("ties", dict(enumerate(tables.column("ties", "_row"))))
+    add("services", dict(enumerate(tables.column("services", "_row"))))
+    add("ties", dict(enumerate(tables.column("ties", "_row"))))
     people: dict[str, Any] = {}
     works: dict[str, Any] = {}
     for c in tables["contacts"]:
         person_id, _ = _person_node(c, "")
         people.setdefault(person_id, c["_row"])
         works[person_id] = c["_row"]
-    edges("contacts", people)
-    edges("contacts", works)
+    add("contacts", people)
+    add("contacts", works)
     return rows
 
 
@@ -564,6 +583,21 @@ def _service_node(s: dict[str, Any], map_id: str) -> tuple[str, dict[str, Any]]:
     return ident, attrs
 
 
+def _populations_of(s: dict[str, Any]) -> list[tuple[str | None, str | None]]:
+    """``(population id, its text when no roster population has it)`` of each population a
+    ``services`` row names (none: one with id None); one that the roster lacks takes the
+    id ``custom-`` and the slug of its text."""
+    written = s.get("populations") or ((s["population"],) if s.get("population") else (None,))
+    ids = s.get("population_ids") or (s.get("population_id"),) * len(written)
+    out: list[tuple[str | None, str | None]] = []
+    for text, pop_id in zip(written, ids, strict=True):
+        if text and not pop_id:
+            out.append(("custom-" + slug(text), text))
+        else:
+            out.append((pop_id, None))
+    return out
+
+
 def _provides_edges(s: dict[str, Any], map_id: str) -> list[tuple[str | None, str | None, dict[str, Any]]]:
     """``(population id, its text when no roster population has it, edge data)`` of each
     ``PROVIDES`` edge of a ``services`` row.
@@ -572,8 +606,6 @@ def _provides_edges(s: dict[str, Any], map_id: str) -> list[tuple[str | None, st
     carries the whole row, and ``_sheet``/``_row`` tell the edges of one row apart, so the
     row's capacity is counted once.
     """
-    written = s.get("populations") or ((s["population"],) if s.get("population") else (None,))
-    ids = s.get("population_ids") or (s.get("population_id"),) * len(written)
     row = {
         "service_id": s.get("service_id"),
         "region": s.get("region"),
@@ -588,11 +620,7 @@ def _provides_edges(s: dict[str, Any], map_id: str) -> list[tuple[str | None, st
         "accepts_referrals_from": list(s.get("accepts_referrals_from") or ()),
     }
     out: list[tuple[str | None, str | None, dict[str, Any]]] = []
-    for text, pop_id in zip(written, ids, strict=True):
-        custom = None
-        if text and not pop_id:
-            pop_id = "custom-" + slug(text)
-            custom = text
+    for pop_id, custom in _populations_of(s):
         data = {
             "type": "PROVIDES",
             "map_id": map_id,

@@ -46,7 +46,7 @@ from typing import Any
 import networkx as nx
 
 from netmap._gc import gc_paused
-from netmap.build import node_key, partner_nodes, slug
+from netmap.build import funding_in_edge_order, node_key, partner_nodes
 from netmap.graphcache import cached, edges_of, nodes_of, shared_cache
 from netmap.ingest.validate import Tables
 
@@ -354,9 +354,8 @@ def _project_rows(
     node, adj = P._node, P._adj
     position: dict[str, int] = {}  # every partner id -> its place among the graph's partners
     # The partners' node dicts as netmap.build makes them (a repeated id's first row), read as
-    # _project reads the graph's.
-    # The partners' dicts the analyses share (netmap.analysis._common.partners caches these
-    # same partner_nodes under this key), made once per shared cache rather than again here.
+    # _project reads the graph's: the ones the analyses share (netmap.analysis._common.partners
+    # caches these same partner_nodes under this key), made once per shared cache.
     everyone = cached(G, "partners", lambda: partner_nodes(tables, map_id=G.graph["map_id"]))
     for pid, d in everyone.items():
         position[pid] = len(position)
@@ -365,16 +364,12 @@ def _project_rows(
         node[pid] = dict(zip(PARTNER_ATTRS, map(d.get, PARTNER_ATTRS), strict=True))  # {a: d.get(a) ...}, in C
         adj[pid] = {}
 
-    # Ties grouped as the multigraph holds them: source (workbook order) -> target (first row
-    # first) -> its row, or its rows when there are several (a list only then: most pairs
-    # have one row). A target's place is set by its first row, current or not, as the
-    # graph's is; a source or target off the projection is dropped with all its rows, which
-    # leaves the order of the others as it was.
-    # The ties in that order, found with numpy rather than by grouping half a million rows in
-    # dicts: each row's source and target as their places among the projection's partners,
-    # each pair's first row (current or not: it sets the target's place), then the rows
-    # sorted by source place, pair's first row, row. Rows with an end off the projection, or
-    # both ends one partner, are left out; so are rows not current on the day, once sorted.
+    # The ties in the multigraph's order: by source partner (workbook order), then target (the
+    # order of the source's first row to it, current or not), then row by row. Found with
+    # numpy rather than by grouping half a million rows in dicts: each row's ends as their
+    # places among the projection's partners, each pair's first row, one sort. Rows with an
+    # end off the projection, or both ends one partner, are left out; so are rows not current
+    # on the day, once sorted.
     import numpy as np
 
     place = {pid: i for i, pid in enumerate(node)}
@@ -465,13 +460,8 @@ def _project_rows(
         for u, v in combinations(sorted(set(a["parties"])), 2):
             tie(u, v, "agreement", "agreements", a["id"])
 
-    # Awards as the graph's FUNDS edges run: by stream node, then recipient, then row.
-    streams: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for f in funding:
-        streams.setdefault(slug(f["stream"]), {}).setdefault(f["recipient_id"], []).append(f)
-    for recipients in streams.values():
-        for recipient, rows in recipients.items():
-            for f in rows:
-                if f["funder_id"] and award_state(f, day) == CURRENT:
-                    tie(f["funder_id"], recipient, "funding", "awards", f["id"])
+    # Awards as the graph's FUNDS edges run.
+    for f in funding_in_edge_order(tables):
+        if f["funder_id"] and award_state(f, day) == CURRENT:
+            tie(f["funder_id"], f["recipient_id"], "funding", "awards", f["id"])
     return P

@@ -230,7 +230,11 @@ class EdgeSet:
 def edge_set(P: nx.Graph) -> EdgeSet:
     """``P`` as an :class:`EdgeSet` (its igraph copy and triangles made once per cache)."""
 
-    return cached(P, "edge-set", lambda: EdgeSet(len(P), *_simple_edges(P)))
+    return cached(P, EDGE_SET, lambda: EdgeSet(len(P), *_simple_edges(P)))
+
+
+# Cache key of a partner graph's edge set (edge_set), which _offload.attach may put there first.
+EDGE_SET = "edge-set"
 
 
 def node_list(P: nx.Graph) -> list[Any]:
@@ -535,6 +539,23 @@ def distinct(codes: Any) -> Any:
 
     codes = np.sort(codes)
     return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+
+
+def distinct_counts(codes: Any) -> tuple[Any, Any]:
+    """:func:`distinct` of ``codes``, and how many times each value stands in them.
+
+    >>> import numpy as np
+    >>> values, counts = distinct_counts(np.array([3, 1, 3, 2]))
+    >>> values.tolist(), counts.tolist()
+    ([1, 2, 3], [1, 1, 2])
+    """
+    import numpy as np
+
+    codes = np.sort(codes)
+    if not len(codes):
+        return codes, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return codes[starts], np.diff(np.r_[starts, len(codes)])
 
 
 def _member(sorted_codes: Any, codes: Any) -> Any:

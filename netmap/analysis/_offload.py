@@ -231,7 +231,7 @@ def attach(P: nx.Graph, sent: Sent | None) -> bool:
         # P's edge set and weights, as _igraph.edge_set and tie_counts would read them off P
         # (a pass over its million adjacency entries each).
         lo, hi, weight = sent.pairs
-        cached(P, "edge-set", lambda: _igraph.EdgeSet(sent.n, lo, hi))
+        cached(P, _igraph.EDGE_SET, lambda: _igraph.EdgeSet(sent.n, lo, hi))
         cached(P, _igraph.PAIR_WEIGHTS, lambda: weight)
     return True
 

@@ -267,8 +267,5 @@ def rows_arcs_weighted(tables: Any, as_of: dt.date | str | None = None) -> tuple
     # _igraph.pairs_of, and their rows its edges' weights.
     u, v = np.concatenate([one_u, bu]), np.concatenate([one_v, bv])
     keep = (u >= 0) & (v >= 0) & (u != v)
-    pairs = np.sort(np.minimum(u, v)[keep] * n + np.maximum(u, v)[keep])
-    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else np.zeros(0, dtype=np.int64)
-    weight = np.diff(np.r_[starts, len(pairs)])
-    pairs = pairs[starts]
+    pairs, weight = _igraph.distinct_counts(np.minimum(u, v)[keep] * n + np.maximum(u, v)[keep])
     return ids, categories, codes // max(n, 1), codes % max(n, 1), pairs // max(n, 1), pairs % max(n, 1), weight

@@ -531,8 +531,9 @@ class LayoutAhead:
     ) -> None:
         self._job: _background.Pending | None = None
         # A large map's layouts are asked of the analysis's worker once the analysis is done.
-        self._large = (G, region, as_of, seed) if enabled and G.number_of_nodes() > FAST_LAYOUT_ABOVE else None
-        if enabled and _background.parallel_enabled() and 0 < G.number_of_nodes() <= self.NODES_UPTO:
+        nodes = G.number_of_nodes()  # counted off the rows of a graph not built yet
+        self._large = (G, region, as_of, seed) if enabled and nodes > FAST_LAYOUT_ABOVE else None
+        if enabled and _background.parallel_enabled() and 0 < nodes <= self.NODES_UPTO:
             # The spring layouts need numpy, which the analysis imports too: imported once
             # here, not again in the child while the layout waits (a tenth of a second).
             import numpy  # noqa: F401

@@ -100,12 +100,13 @@ def _from_rows(tables: Any, map_id: str | None, info: dict[str, Any], day: dt.da
     named), then by their second end in the order of its first edge from the first, then row
     by row. A repeated edge key (one role of a partner named twice) is one edge.
     """
-    from netmap.build import agreement_nodes, contact_nodes, funding_stream_names, partner_nodes
+    from netmap.build import agreement_nodes, contact_nodes, funding_in_edge_order, funding_stream_names
 
     agreements, funding = tables["agreements"], tables["funding"]
     if len({a["id"] for a in agreements}) != len(agreements) or len({f["id"] for f in funding}) != len(funding):
         return None
-    position = {pid: i for i, pid in enumerate(partner_nodes(tables, map_id=map_id))}
+    # The partners' node order: the first row of each id (netmap.build.partner_nodes' order).
+    position = {pid: i for i, pid in enumerate(dict.fromkeys(tables.column("partners", "id")))}
 
     # PERFORMS: one edge per partner and role (its key), partners in node order.
     names = {role.id: role.name for role in tables.roster.roles.values()}
@@ -124,23 +125,21 @@ def _from_rows(tables: Any, map_id: str | None, info: dict[str, Any], day: dt.da
         return None
     parties = [(pid, nodes[aid]) for pid, aid in sorted(signed, key=lambda k: (position[k[0]], signed[k]))]
 
-    # FUNDS: by stream (as first named), then recipient (first award first), then row.
+    # FUNDS: the awards as the graph's edges run, each under its stream's name (its first row's).
     streams = funding_stream_names(tables)
-    by_stream: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for f in funding:
-        award = {
-            "award_id": f["id"],
-            "amount": f["amount"],
-            "start": f["start"],
-            "end": f["end"],
-            "funder_id": f["funder_id"],
-        }
-        by_stream.setdefault(slug(f["stream"]), {}).setdefault(f["recipient_id"], []).append(award)
     funds = [
-        (streams[sid], recipient, award)
-        for sid, recipients in by_stream.items()
-        for recipient, awards in recipients.items()
-        for award in awards
+        (
+            streams[slug(f["stream"])],
+            f["recipient_id"],
+            {
+                "award_id": f["id"],
+                "amount": f["amount"],
+                "start": f["start"],
+                "end": f["end"],
+                "funder_id": f["funder_id"],
+            },
+        )
+        for f in funding_in_edge_order(tables)
     ]
     funds_now = [f for f in funds if award_state(f[2], day) == CURRENT]
 
