@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import combinations, repeat
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -332,6 +333,32 @@ def _project(G: nx.MultiDiGraph, day: dt.date, statuses: tuple[str | None, ...] 
     return P
 
 
+def tie_places(tables: Tables, place: dict[str, int], statuses: tuple[str | None, ...] | None) -> tuple[Any, Any]:
+    """Each ``ties`` row's source and target as their places in ``place`` (-1: not in it),
+    as two int64 arrays.
+
+    ``place`` numbers the partners whose status is in ``statuses`` (all, for None) from 0,
+    in workbook order, as the projection and the rows' arcs both do; so inside a
+    :func:`netmap.graphcache.shared_cache` the arrays are looked up once per tables and
+    statuses (half a million rows, twice, on a state map) and shared.
+
+    >>> import netmap
+    >>> tables = netmap.read_workbook("examples/tucson-behavioral-health")
+    >>> place = {p["id"]: i for i, p in enumerate(tables["partners"])}
+    >>> src, dst = tie_places(tables, place, None)
+    >>> [tables["partners"][i]["id"] for i in src[:1]] == [tables["ties"][0]["source_id"]]
+    True
+    """
+
+    def make() -> tuple[Any, Any]:
+        import numpy as np
+
+        ends = (tables.column("ties", "source_id"), tables.column("ties", "target_id"))
+        return tuple(np.fromiter(map(place.get, end, repeat(-1)), dtype=np.int64, count=len(end)) for end in ends)
+
+    return cached(tables, ("tie-places", statuses), make)  # type: ignore[no-any-return]
+
+
 def _project_rows(
     G: nx.MultiDiGraph, tables: Tables, day: dt.date, statuses: tuple[str | None, ...] | None
 ) -> nx.Graph | None:
@@ -375,19 +402,28 @@ def _project_rows(
     place = {pid: i for i, pid in enumerate(node)}
     sources, targets = tables.column("ties", "source_id"), tables.column("ties", "target_id")
     n_ties = len(sources)
-    src = np.fromiter(map(place.get, sources, repeat(-1)), dtype=np.int64, count=n_ties)
-    dst = np.fromiter(map(place.get, targets, repeat(-1)), dtype=np.int64, count=n_ties)
+    src, dst = tie_places(tables, place, statuses)
     usable = np.flatnonzero((src >= 0) & (dst >= 0) & (src != dst))
     pair = src[usable] * len(place) + dst[usable]
     _, first_of, which = np.unique(pair, return_index=True, return_inverse=True)
     first = usable[first_of][which]  # each usable row's pair's first row
     order = usable[np.lexsort((usable, first, src[usable]))]
     starts, ends = tables.column("ties", "start"), tables.column("ties", "end")
-    kinds_of, strengths, row_numbers = (tables.column("ties", k) for k in ("kind", "strength", "_row"))
+    if starts.count(None) != n_ties or ends.count(None) != n_ties:
+        # Rows not current on the day are left out (most workbooks date none of their ties).
+        order = order[[span_state(starts[i], ends[i], day) == CURRENT for i in order.tolist()]]
+    # Each kept row's place in a new edge of this graph: the first of its two partners' rows,
+    # whichever way round (a row from b to a adds to the edge a row from a to b made).
+    lo, hi = np.minimum(src[order], dst[order]), np.maximum(src[order], dst[order])
+    fresh = np.zeros(len(order), dtype=bool)
+    fresh[np.unique(lo * len(place) + hi, return_index=True)[1]] = True
     # Most pairs have one row: their kinds and their empty lists of agreements and awards are
     # shared among them (the analyses only read this graph; a state map has 480,000 pairs),
     # and replaced by their own when a second row changes them (see own_kinds, tie below).
+    kinds_of = tables.column("ties", "kind")
     one_kind: dict[str, dict[str, int]] = {}
+    kind_of = {k: k or "collaboration" for k in set(kinds_of)}
+    shared_kinds = {k: one_kind.setdefault(kind, {kind: 1}) for k, kind in kind_of.items()}
     none: list[Any] = []
 
     def own_kinds(data: dict[str, Any]) -> dict[str, int]:
@@ -396,32 +432,30 @@ def _project_rows(
             kinds = data["kinds"] = dict(kinds)
         return kinds
 
-    for i in order.tolist():
-        start, end = starts[i], ends[i]
-        if (start is not None or end is not None) and span_state(start, end, day) != CURRENT:
-            continue
-        a, b = sources[i], targets[i]
-        nbrs = adj[a]
-        data = nbrs.get(b)
-        kind = kinds_of[i] or "collaboration"
-        strength = strengths[i]
-        if data is None:
-            kinds = one_kind.get(kind)
-            if kinds is None:
-                kinds = one_kind[kind] = {kind: 1}
-            nbrs[b] = adj[b][a] = {
-                "kinds": kinds,
+    # The rows' cells in that order, gathered at C speed, then one pass making the edges.
+    rows = order.tolist()
+    columns = (sources, targets, kinds_of, tables.column("ties", "strength"), tables.column("ties", "_row"))
+    if len(rows) == 1:
+        cells: list[Any] = [[column[rows[0]]] for column in columns]
+    else:
+        cells = [itemgetter(*rows)(column) if rows else () for column in columns]
+    for a, b, kind, strength, row, new in zip(*cells, fresh.tolist(), strict=True):
+        if new:
+            adj[a][b] = adj[b][a] = {
+                "kinds": shared_kinds[kind],
                 "weight": 1,
                 "agreements": none,
-                "ties": [row_numbers[i]],
+                "ties": [row],
                 "awards": none,
                 "strength": strength,
             }
             continue
+        data = adj[a][b]
         kinds = own_kinds(data)
+        kind = kind_of[kind]
         kinds[kind] = kinds.get(kind, 0) + 1
         data["weight"] += 1
-        data["ties"].append(row_numbers[i])
+        data["ties"].append(row)
         if strength is not None and (data["strength"] is None or strength > data["strength"]):
             data["strength"] = strength
 

@@ -105,6 +105,36 @@ def test_arc_arrays_by_hand(tmp_path):
         _assert_same(tables, day)
 
 
+def test_tie_places_by_hand_and_shared_within_a_cache(tmp_path):
+    """Each tie's ends as places among the partners of some statuses (-1 off them), made
+    once per tables and statuses in a shared cache: the rows' arcs and the projection
+    both read them."""
+    from netmap.analysis._common import ACTIVE
+    from netmap.graphcache import shared_cache
+    from netmap.project import tie_places
+
+    folder = write_csv_workbook(
+        tmp_path / "places",
+        {
+            "partners": FOUR_PARTNERS,
+            "ties": [["source_id", "target_id"], ["A", "B"], ["C", "D"], ["D", "A"], ["C", "B"]],
+        },
+    )
+    tables = netmap.read_workbook(folder)
+    active = {"A": 0, "B": 1, "C": 2}  # D is a former partner
+    everyone = {"A": 0, "B": 1, "C": 2, "D": 3}
+    with shared_cache():
+        src, dst = tie_places(tables, active, ACTIVE)
+        assert (src.tolist(), dst.tolist()) == ([0, 2, -1, 2], [1, -1, 0, 1])
+        assert arcs.rows_partner_index(tables)[0] == active
+        arcs.rows_arcs_weighted(tables, "2026-01-01")
+        assert tie_places(tables, active, ACTIVE)[0] is src  # the arcs took the same arrays
+        src_all, dst_all = tie_places(tables, everyone, None)
+        assert (src_all.tolist(), dst_all.tolist()) == ([0, 2, 3, 2], [1, 3, 0, 1])
+    # Outside a cache each call looks the ends up again.
+    assert tie_places(tables, active, ACTIVE)[0] is not src
+
+
 def test_analysis_with_the_jobs_sent_from_the_tables_is_the_same(generated, monkeypatch):
     """send_early + adopt: analyze() takes the jobs sent before the graph was built (and the
     arc arrays read off the tables), and its result is that of the graph path."""

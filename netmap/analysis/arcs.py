@@ -29,7 +29,7 @@ import networkx as nx
 from netmap.analysis._common import ACTIVE, as_date, cached, current_edges, nodes_of
 from netmap.build import agreement_nodes, agreement_parties
 from netmap.graphcache import tables_of
-from netmap.project import CURRENT, agreement_state, award_state, span_state
+from netmap.project import CURRENT, agreement_state, award_state, span_state, tie_places
 
 __all__ = ["arc_arrays", "partner_digraph", "rows_arc_arrays", "rows_arcs_weighted", "rows_partner_index"]
 
@@ -228,10 +228,8 @@ def rows_arcs_weighted(tables: Any, as_of: dt.date | str | None = None) -> tuple
     # The ties, half a million on a state map, as arrays: each end's place (-1: not at the
     # table) looked up at C speed, then the rows not current on the day (only a dated row
     # can be one, judged one by one) left out, and the directed ones apart (one arc).
-    sources, targets = tables.column("ties", "source_id"), tables.column("ties", "target_id")
-    n_ties = len(sources)
-    tie_u = np.fromiter(map(get, sources, repeat(-1)), dtype=np.int64, count=n_ties)
-    tie_v = np.fromiter(map(get, targets, repeat(-1)), dtype=np.int64, count=n_ties)
+    tie_u, tie_v = tie_places(tables, index, ACTIVE)
+    n_ties = len(tie_u)
     starts, ends = tables.column("ties", "start"), tables.column("ties", "end")
     kept = np.ones(n_ties, dtype=bool)
     for i in compress(range(n_ties), map(any, zip(starts, ends, strict=True))):  # a date is never false
