@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import re
-from operator import methodcaller
 
 __all__ = ["FAST_CSV_BYTES", "FAST_WORKBOOK_SCALE", "plain_columns", "worth_pandas"]
 
@@ -90,30 +89,28 @@ def plain_columns(text: str, *, max_rows: int, max_cell_chars: int, delimiter: s
         body = body.replace("\r\n", "\n")
         if "\r" in body:
             return None  # old Mac line ends: rare enough to leave to the careful reader
-    lines = body.split("\n")
-    records = len(lines)
+    records = body.count("\n") + 1
     if records > max_rows:
         return None
-    # A line of nothing but whitespace and commas is a blank record, which the careful
-    # reader skips (and counts, so the rows after it keep their numbers).
-    if "" in map(str.strip, map(methodcaller("replace", delimiter, ""), lines)):
-        return None
-    width = lines[0].count(delimiter) + 1
+    newline = body.find("\n")
+    width = (body[:newline] if newline >= 0 else body).count(delimiter) + 1  # the header's
     # pandas refuses a record wider than the first one, and fills a narrower one with
     # empty cells, which the careful reader reports: so every record must have exactly
     # the header's number of delimiters.
     if body.count(delimiter) != (width - 1) * records:
         return None
-    # No line longer than a cell may be means no cell is (quoted cells were taken out of the
-    # lines, so they are measured); only otherwise are cells measured one by one.
-    long_lines = quoted or max(map(len, lines)) > max_cell_chars
-    del lines
+    try:
+        # pandas' parser reads bytes; given text, it would encode it piece by piece.
+        data = text.rstrip("\r\n").encode("utf-8")  # blank lines at the very end are no rows
+    except UnicodeEncodeError:
+        return None
 
+    import numpy as np
     import pandas as pd
 
     try:
         frame = pd.read_csv(
-            io.StringIO(text.rstrip("\r\n")),  # pandas would read blank lines at the end as rows
+            io.BytesIO(data),
             header=None,
             sep=delimiter,
             dtype=str,
@@ -121,6 +118,7 @@ def plain_columns(text: str, *, max_rows: int, max_cell_chars: int, delimiter: s
             keep_default_na=False,
             skip_blank_lines=False,
             engine="c",
+            encoding="utf-8",
         )
     except (ValueError, pd.errors.ParserError):
         return None
@@ -130,6 +128,18 @@ def plain_columns(text: str, *, max_rows: int, max_cell_chars: int, delimiter: s
         return None
     if not columns[-1][0].strip():
         return None  # a blank header cell at the end: the careful reader trims and reports it
-    if long_lines and any(max(map(len, column)) > max_cell_chars for column in columns):
+    # A record of nothing but whitespace (quoted or not) and delimiters is a blank record,
+    # which the careful reader skips (and counts, so the rows after it keep their numbers).
+    # Its first cell is blank: only the rows whose first cell is are looked at across.
+    first = columns[0]
+    if "" in map(str.strip, first):
+        for i in [i for i, cell in enumerate(first) if not cell.strip()]:
+            if not any(column[i].strip() for column in columns):
+                return None
+    # No line longer (in bytes) than a cell may be (in characters) means no cell is; a quoted
+    # cell may span lines, so those files, and files with a long line, are measured cell by cell.
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    longest = int(np.diff(ends, prepend=-1, append=len(data)).max()) - 1
+    if (quoted or longest > max_cell_chars) and any(max(map(len, column)) > max_cell_chars for column in columns):
         return None
     return columns

@@ -40,6 +40,8 @@ PLAIN = [
     ("one column", "id\n1\n2\n", [["id", "1", "2"]]),
     ("header only", "id,name\n", [["id"], ["name"]]),
     ("blank header cell inside", "id,,name\n1,,a\n", [["id", "1"], ["", ""], ["name", "a"]]),
+    ("blank first cell, not a blank row", HEADER + " ,a,\n", [["id", " "], ["name", "a"], ["agency_type", ""]]),
+    ("non-ascii text", "id,name\n1,Niño\u2019s\n", [["id", "1"], ["name", "Niño\u2019s"]]),
 ]  # fmt: skip
 
 NOT_PLAIN = [
@@ -50,6 +52,8 @@ NOT_PLAIN = [
     ("whitespace line", HEADER + "1,a,CC\n   \n"),
     ("no-break-space line", HEADER + "1,a,CC\n\xa0,\xa0,\n"),
     ("quoted blank line", HEADER + '1,a,CC\n"",,""\n'),
+    ("quoted blank line, one column", 'id\n1\n" "\n2\n'),
+    ("blank line, one column", "id\n1\n\n2\n"),
     ("short row", HEADER + "1,a\n"),
     ("wide row", HEADER + "1,a,CC,extra\n"),
     ("stray quote", HEADER + '1,Pima "CC",CC\n'),
@@ -123,6 +127,18 @@ def test_oversized_cell_is_left_to_the_careful_reader(limit, plain):
     # The quoted cell is 6 characters long, every line without it 3 or fewer.
     text = 'i,n\n1,"ab,def"\n2,b\n'
     assert (plain_columns(text, max_rows=100, max_cell_chars=limit) is not None) is plain
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        pytest.param("i,n\n1,abcde\n22,b\n", True, id="a line past the limit, its cells within"),
+        pytest.param("i,n\n1,abcdef\n2,b\n", False, id="an unquoted cell past the limit"),
+        pytest.param("i,n\r\n1,abcde\r\n", True, id="crlf lines, cells within"),
+    ],
+)
+def test_oversized_unquoted_cell_is_left_to_the_careful_reader(text, plain):
+    assert (plain_columns(text, max_rows=100, max_cell_chars=5) is not None) is plain
 
 
 @pytest.mark.parametrize(("max_rows", "plain"), [(3, True), (2, False)])
