@@ -163,3 +163,30 @@ def test_the_rows_path_leaves_the_deferred_graph_unbuilt(name, tmp_path_factory,
     assert result.partners
     graph = resilience(netmap.build_graph(tables), as_of="2026-11-24", include_contacts=True)
     assert result.to_dict() == graph.to_dict()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_partner_rows_sort_as_by_the_tuple_of_their_counts(seed):
+    """The two-pass sort equals one sort by (loss, types, crossing, degree: worst first; name),
+    with ties in every count, a degree past any small base, and names that are not text."""
+    import random
+
+    from netmap.analysis.resilience import _rank, _sort_partners
+
+    rng = random.Random(seed)
+    rows = [
+        {
+            "largest_component_loss": rng.choice([0, 0, 0, 1, 7]),
+            "types_lost": rng.choice([[], [], ["AJC"]]),
+            "cross_category_ties_lost": rng.randint(0, 3),
+            "degree": rng.choice([1, 2, 3, 70_000]),
+            "name": rng.choice(["a", "b", "B", "é", None, 7]),
+        }
+        for _ in range(400)
+    ]
+    expected = sorted(rows, key=lambda r: (*_rank(r), -r["degree"], str(r["name"])))
+    _sort_partners(rows)
+    assert rows == expected
+    empty: list[dict] = []
+    _sort_partners(empty)
+    assert empty == []
