@@ -733,13 +733,14 @@ def _parse_column(roster: Roster, column: Column, cells: Sequence[Any]) -> tuple
     if column.kind in _TEXT_KINDS:
         # Text is the cell as a person sees it; blank is None.
         if set(map(type, cells)) == {str}:  # CSV cells: stripped at C speed
-            return [v or None for v in map(str.strip, cells)], []
+            values = list(map(str.strip, cells))
+            return ([v or None for v in values] if "" in values else values), []
         return [(v.strip() or None) if v.__class__ is str else (None if v is None else cell_text(v)) for v in cells], []
     if set(map(type, cells)) <= _TEXT_OR_NONE:
         # CSV cells (and text-only Excel columns): parse each distinct value once, then
         # look the rest up at C speed.
         results = {value: _parse_value(roster, column, value) for value in dict.fromkeys(cells)}
-        parsed = [results[value][0] for value in cells]
+        parsed = list(map({value: r[0] for value, r in results.items()}.__getitem__, cells))
         noted = {value for value, r in results.items() if not r[1] or r[2] or r[3]}
         return parsed, [(i, results[value]) for i, value in enumerate(cells) if value in noted] if noted else []
     memo: dict[Any, _Parsed] = {}
