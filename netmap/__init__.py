@@ -179,9 +179,20 @@ def read_workbook(
         raise UsageError(f"{source} is not a directory (HSDS or Ohana); --regions applies to directories only")
     if mapping is not None:
         raise UsageError(f"{source} is not an HSDS package; --mapping applies to HSDS packages only")
+    from netmap import _worker
     from netmap._gc import gc_paused
+    from netmap.ingest import ahead
 
     with gc_paused():
+        # A command that started a worker for a large workbook lets it read the ties file
+        # meanwhile (netmap.ingest.ahead): the same tables, sooner.
+        worker = _worker.prestarted()
+        if worker is not None and Path(source).is_dir():
+            try:
+                sender = ahead.sender(worker, roster)
+                return validate(read_workbook_raw(source, encoding=encoding, limits=limits, ahead=sender), roster)
+            except ahead.Redo:
+                pass
         return validate(read_workbook_raw(source, encoding=encoding, limits=limits), roster)
 
 

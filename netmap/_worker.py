@@ -46,7 +46,11 @@ from typing import Any, BinaryIO
 
 from netmap._background import ENV, second_core
 
-__all__ = ["ENV", "Worker", "WorkerError", "echo", "enabled", "imported", "job_function", "prestart"]
+__all__ = ["ENV", "Worker", "WorkerError", "echo", "enabled", "imported", "job_function", "prestart", "prestarted"]
+
+
+# The worker's first argument when it is to run its first job before warming its imports.
+AFTER_FIRST = "--after-first"
 
 
 class WorkerError(RuntimeError):
@@ -126,7 +130,7 @@ class Worker:
         return cls._spawn(warm)
 
     @classmethod
-    def _spawn(cls, warm: Sequence[str] = ()) -> Worker:
+    def _spawn(cls, warm: Sequence[str] = (), *, after_first: bool = False) -> Worker:
         _check_names(warm)
         env = dict(os.environ)
         # The child must import this same netmap, installed or not.
@@ -135,7 +139,7 @@ class Worker:
         # This interpreter, a fixed module and job names of the netmap package (checked
         # above): nothing from the data reaches the command line.
         proc = subprocess.Popen(  # noqa: S603 - the names are checked against _JOB_NAME
-            [sys.executable, "-m", "netmap._worker", *warm],
+            [sys.executable, "-m", "netmap._worker", *([AFTER_FIRST] if after_first else []), *warm],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -228,13 +232,15 @@ class Worker:
 _PRESTARTED: Worker | None = None
 
 
-def prestart(*, warm: Sequence[str] = ()) -> bool:
+def prestart(*, warm: Sequence[str] = (), after_first: bool = False) -> bool:
     """Start a worker now, for the next :meth:`Worker.start` to take; whether one was started.
 
     A worker takes a few tenths of a second to start (a new interpreter importing numpy and
     igraph, and the modules of the jobs named in ``warm``): a command that knows early it
     will want one (a large workbook, before it is read) starts it then, so it is ready, its
-    job's imports done, when the analysis sends its first job. Nothing is
+    job's imports done, when the analysis sends its first job. ``after_first``: the caller
+    sends a job at once (:func:`prestarted`), which the worker runs before those imports
+    (until the first job comes, it imports nothing). Nothing is
     started where :func:`enabled` is false; a worker nobody takes is stopped at exit (or sees
     its pipe close when the process ends).
 
@@ -246,11 +252,23 @@ def prestart(*, warm: Sequence[str] = ()) -> bool:
     if _PRESTARTED is not None or not enabled():
         return False
     try:
-        _PRESTARTED = Worker._spawn(warm)
+        _PRESTARTED = Worker._spawn(warm, after_first=after_first)
     except OSError:
         return False
     atexit.register(_close_prestarted)
     return True
+
+
+def prestarted() -> Worker | None:
+    """The worker :func:`prestart` started, still waiting for :meth:`Worker.start` to take it
+    (None if there is none, or it has stopped). Jobs may be sent to it meanwhile: they run
+    before those of whoever takes it.
+
+    >>> prestarted() is None or prestarted().pid > 0
+    True
+    """
+    ready = _PRESTARTED
+    return ready if ready is not None and ready._proc.poll() is None else None
 
 
 def _close_prestarted() -> None:
@@ -293,12 +311,21 @@ def main() -> None:  # pragma: no cover - runs in the worker process
     # libraries, and the modules of the jobs the parent said it will send (their imports,
     # networkx and the analyses, took a quarter of a second of a 10,000-partner analysis
     # when they waited for the first job).
-    with contextlib.suppress(ImportError):
-        import igraph  # noqa: F401
-        import numpy  # noqa: F401
-    for name in sys.argv[1:]:
-        with contextlib.suppress(ValueError):
-            job_function(name)
+    # A parent that sends a job at once (netmap.ingest.ahead: a file to read while it reads
+    # the others) asks for that job to come first, the warming after it.
+    after_first = sys.argv[1:2] == [AFTER_FIRST]
+    names = sys.argv[2:] if after_first else sys.argv[1:]
+
+    def warm() -> None:
+        with contextlib.suppress(ImportError):
+            import igraph  # noqa: F401
+            import numpy  # noqa: F401
+        for name in names:
+            with contextlib.suppress(ValueError):
+                job_function(name)
+
+    if not after_first:
+        warm()
     while True:
         message = _receive(stdin)
         if message is None:
@@ -311,6 +338,10 @@ def main() -> None:  # pragma: no cover - runs in the worker process
             return
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which computes it
             _send(stdout, (number, None, False, f"{type(exc).__name__}: {exc}"))
+        if after_first:
+            after_first = False
+            gc.collect()  # what reading a file left in cycles (pandas' frames), before the arrays come
+            warm()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -118,9 +118,11 @@ def start_worker_for(source: str | Path) -> bool:
     if size <= limit:
         return False
     from netmap.analysis._offload import JOB  # what the analysis will send: imported there anyway
+    from netmap.ingest.ahead import will_send
 
-    # The worker imports the analyses' job while the workbook is read.
-    return _worker.prestart(warm=(JOB,))
+    # The worker imports the analyses' job while the workbook is read; first, if the folder
+    # has a large ties file, it reads that file (netmap.ingest.ahead).
+    return _worker.prestart(warm=(JOB,), after_first=path.is_dir() and will_send(path))
 
 
 def run_tables(tables: Tables, **options: Any) -> tuple[nx.MultiDiGraph, Analysis]:

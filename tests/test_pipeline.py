@@ -210,8 +210,15 @@ def test_a_large_workbook_starts_the_worker_before_it_is_read(generated_hubs, mo
     from netmap import _worker
     from netmap.analysis._offload import JOB
 
+    from netmap.ingest import ahead
+
     started = []
-    monkeypatch.setattr(_worker, "prestart", lambda *, warm: started.append(tuple(warm)) or True)
+
+    def prestart(*, warm, after_first=False):
+        started.append((tuple(warm), after_first))
+        return True
+
+    monkeypatch.setattr(_worker, "prestart", prestart)
     assert pipeline.start_worker_for(generated_hubs)  # 2,000 partners: about 900 KB of CSV
     assert not pipeline.start_worker_for(EXAMPLES / "four-state-coalitions")
     assert not pipeline.start_worker_for("neo4j://localhost:7687")
@@ -221,4 +228,8 @@ def test_a_large_workbook_starts_the_worker_before_it_is_read(generated_hubs, mo
     big = tmp_path / "big.xlsx"
     big.write_bytes(b"x" * 200_000)  # a spreadsheet holds a partner's rows in fewer bytes
     assert not pipeline.start_worker_for(small) and pipeline.start_worker_for(big)
-    assert started == [(JOB,), (JOB,)]  # warmed for the analysis's job
+    # Warmed for the analysis's job; a folder with a large ties file has the worker read it
+    # first (netmap.ingest.ahead), here with the threshold lowered to 100 KB.
+    monkeypatch.setattr(ahead, "AHEAD_BYTES", 100_000)
+    assert pipeline.start_worker_for(generated_hubs)
+    assert started == [((JOB,), False), ((JOB,), False), ((JOB,), True)]

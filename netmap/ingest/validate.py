@@ -31,6 +31,7 @@ from itertools import compress, repeat
 from typing import Any
 
 from netmap.errors import ERROR, WARNING, Issue
+from netmap.ingest.ahead import PendingSheet, Redo, take
 from netmap.ingest.cells import (
     cell_text,
     is_blank,
@@ -41,10 +42,10 @@ from netmap.ingest.cells import (
     parse_score,
     parse_strength,
 )
-from netmap.ingest.form import fold_form, locate_form_issues
+from netmap.ingest.form import fold_form, is_form_sheet, locate_form_issues
 from netmap.ingest.held import HeldSheet
 from netmap.ingest.workbook import RawSheet, RawWorkbook, column_letter, snippet
-from netmap.ingest.worksheet import fold_worksheets, locate_issues
+from netmap.ingest.worksheet import fold_worksheets, is_worksheet_sheet, locate_issues
 from netmap.model import SHEETS, Column, Sheet, header_key
 from netmap.roster import Roster, load_roster, slug
 from netmap.roster import normalize as _normalize
@@ -275,18 +276,37 @@ def validate(raw: RawWorkbook, roster: Roster | None = None, *, taxonomy: Servic
         ``tables.ok`` is True when no issue is an error.
     """
     roster = roster or load_roster()
+    read = raw
     raw = fold_form(raw)  # a returned intake form's answers become netmap's sheets
     raw = fold_worksheets(raw)  # a session worksheet's region sheets become services rows
     tables = Tables(raw.source, roster, issues=list(raw.issues), taxonomy=taxonomy or _default_taxonomy())
     if any(i.is_error and i.row is None and i.sheet is None for i in raw.issues):
+        if any(isinstance(s, PendingSheet) for s in raw.sheets.values()):
+            raise Redo  # the issues would not be all there
         return tables  # the file itself could not be read
 
     rejected: dict[str, list[dict[str, Any]]] = {}
-    for name, sheet in raw.sheets.items():
+    for name, sheet in list(raw.sheets.items()):
+        held = None
+        if isinstance(sheet, PendingSheet):
+            # A file read and checked by the worker meanwhile (netmap.ingest.ahead).
+            read_issues, got, held, check_issues = take(sheet, roster)
+            if raw is not read or (got is not None and (is_form_sheet(got) or is_worksheet_sheet(got))):
+                raise Redo  # folded as it was not: read the workbook again, the usual way
+            raw.issues[sheet.issue_index : sheet.issue_index] = read_issues
+            tables.issues[sheet.issue_index : sheet.issue_index] = read_issues
+            if got is None:
+                del raw.sheets[name]  # the reader could not make a sheet of the file
+                continue
+            raw.sheets[name] = sheet = got
         tables.files[name] = sheet.file
         tables.rows_read[name] = len(sheet.rows)
         tables.columns[name] = [h for h in sheet.header if h]
-        if name in SHEETS:
+        if held is not None:
+            tables._records[name] = held
+            rejected[name] = []
+            tables.issues.extend(check_issues)
+        elif name in SHEETS:
             tables._records[name] = _check_sheet(tables, sheet, SHEETS[name], rejected.setdefault(name, []))
         else:
             tables.extra_sheets[name] = [

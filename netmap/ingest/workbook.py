@@ -23,7 +23,8 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -194,7 +195,13 @@ def check_encoding(encoding: str | None) -> None:
         raise UsageError(f"{encoding!r} is not a text encoding (try utf-8, cp1252 or latin-1)")
 
 
-def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits: Limits | None = None) -> RawWorkbook:
+def read_workbook_raw(
+    source: str | Path,
+    *,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    ahead: Callable[..., Any] | None = None,
+) -> RawWorkbook:
     """Read the sheets of a workbook without interpreting them.
 
     Parameters
@@ -210,6 +217,10 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
         encoding named is an ``encoding-error``.
     limits : Limits, optional
         Size bounds; see :class:`Limits`.
+    ahead : callable, optional
+        For a large folder: ``ahead(path, name, title, display, encoding, limits)`` may
+        take a file to be read elsewhere meanwhile and return the placeholder of its sheet
+        (:func:`netmap.ingest.ahead.sender`), which validation takes up; None reads it here.
 
     Raises
     ------
@@ -222,7 +233,7 @@ def read_workbook_raw(source: str | Path, *, encoding: str | None = None, limits
     if not path.exists():
         raise UsageError(f"{source}: no such file or folder")
     if path.is_dir():
-        return _read_csv_folder(path, str(source), encoding, limits)
+        return _read_csv_folder(path, str(source), encoding, limits, ahead)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, str(source), limits)
@@ -332,7 +343,9 @@ def _explain_single_file(book: RawWorkbook, path: Path, label: str) -> None:
         )
 
 
-def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Limits) -> RawWorkbook:
+def _read_csv_folder(
+    folder: Path, label: str, encoding: str | None, limits: Limits, ahead: Callable[..., Any] | None = None
+) -> RawWorkbook:
     book = RawWorkbook(label, "csv")
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     if not files:
@@ -354,6 +367,7 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
     written = read_manifest(folder) or {}
     # pandas' parser only for a large workbook (its import costs more than it saves on a small one).
     fast = csvfast.worth_pandas(sum(p.stat().st_size for p in files))
+    named = []
     for path in files:
         display = str(Path(label) / path.name)
         name = path.stem.strip().lower()
@@ -362,6 +376,19 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
         if own and written[path.name].strip():
             title = written[path.name].strip()
             name = title.lower()
+        named.append((path, display, name, own, title))
+    # A file another process reads meanwhile (netmap.ingest.ahead): sent before the others
+    # are read here; its sheet takes its place below. Only the one file of a sheet's name
+    # (of two, which one stands depends on reading the first), and not a file netmap wrote
+    # (its cells are restored as read).
+    pending: dict[Path, RawSheet] = {}
+    if ahead is not None and fast:
+        files_of = Counter(name for _, _, name, _, _ in named)
+        for path, display, name, own, title in named:
+            sheet = None if own or files_of[name] > 1 else ahead(path, name, title, display, encoding, limits)
+            if sheet is not None:
+                pending[path] = sheet
+    for path, display, name, own, title in named:
         if name in book.sheets:
             book.issues.append(
                 Issue(
@@ -371,6 +398,11 @@ def _read_csv_folder(folder: Path, label: str, encoding: str | None, limits: Lim
                     sheet=name,
                 )
             )
+            continue
+        if path in pending:
+            sheet = pending[path]
+            sheet.issue_index = len(book.issues)  # type: ignore[attr-defined]  # the reader's issues go here
+            book.sheets[name] = sheet
             continue
         _read_csv_file(book, path, name, encoding, limits, display, restoring=own, title=title, fast=fast)
     return book
