@@ -20,21 +20,16 @@ whose first cell would make it part of a form or a worksheet (read before the ti
 cannot be taken up this way: :class:`Redo` then asks for the workbook to be read again
 the usual way.
 
+The worker's side is :mod:`netmap.ingest.ahead_job`.
+
 Examples
 --------
->>> from pathlib import Path
->>> import netmap
->>> folder = Path("examples/tucson-behavioral-health")
->>> parts = dict(read_sheet(path=str(folder / "ties.csv"), name="ties", title="ties",
-...     display="ties.csv", encoding=None, limits=netmap.Limits(), roster=netmap.load_roster()))
->>> read_issues, sheet, held, check_issues = parts["sheet"]
->>> len(sheet.rows) == len(netmap.read_workbook(folder)["ties"]), read_issues
-(True, [])
+>>> will_send(Path("examples/four-state-coalitions"))  # its ties file is a few KB
+False
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,13 +37,13 @@ from typing import Any
 
 from netmap.errors import Issue
 from netmap.ingest.held import HeldSheet
-from netmap.ingest.workbook import Limits, RawRow, RawSheet, RawWorkbook, _read_csv_file
+from netmap.ingest.workbook import Limits, RawSheet, RawWorkbook, _read_csv_file
 from netmap.roster import Roster
 
-__all__ = ["AHEAD_BYTES", "JOB", "SHEET", "PendingSheet", "Redo", "read_sheet", "sender", "take", "will_send"]
+__all__ = ["AHEAD_BYTES", "JOB", "SHEET", "PendingSheet", "Redo", "Taken", "sender", "take", "will_send"]
 
-# The worker runs a job by its function's name.
-JOB = "netmap.ingest.ahead:read_sheet"
+# The worker runs a job by its function's name: netmap.ingest.ahead_job.read_sheet.
+JOB = "netmap.ingest.ahead_job:read_sheet"
 # The sheet handed over, and the smallest file worth it. Measured on generated maps (analyze
 # --json): a 5 MB ties file (30,000 partners) gained nothing, the worker's own import of
 # pandas and the pickles costing what it saves; 10 MB (60,000) about 0.2 s; 16.5 MB
@@ -63,61 +58,6 @@ Taken = tuple[list[Issue], RawSheet | None, HeldSheet | None, list[Issue]]
 
 class Redo(Exception):
     """The workbook must be read again without handing a file over (see the module docstring)."""
-
-
-def read_sheet(
-    *,
-    path: str,
-    name: str,
-    title: str,
-    display: str,
-    encoding: str | None,
-    limits: Limits,
-    roster: Roster,
-) -> Iterator[tuple[str, Taken]]:
-    """The worker's job: read one CSV file as the workbook reader does and check its sheet as
-    the validator does; yields ``("sheet", Taken)``."""
-    from netmap.ingest.validate import SHEETS, Tables, _check_sheet, _default_taxonomy
-
-    book = RawWorkbook(display, "csv")
-    _read_csv_file(book, Path(path), name, encoding, limits, display, title=title, fast=True)
-    sheet = book.sheets.get(name)
-    if sheet is None or name not in SHEETS:
-        yield "sheet", (book.issues, sheet, None, [])
-        return
-    scratch = Tables(display, roster, taxonomy=_default_taxonomy())
-    rejected: list[dict[str, Any]] = []
-    checked = _check_sheet(scratch, sheet, SHEETS[name], rejected)
-    if isinstance(checked, HeldSheet) and not rejected:
-        # Every row kept as it is: the rows need not cross the pipe, only their count.
-        light = RawSheet(sheet.name, sheet.title, sheet.file, sheet.header, header_row=sheet.header_row)
-        light.rows = _RowsElsewhere(path, name, title, display, encoding, limits, len(sheet.rows))
-        yield "sheet", (book.issues, light, checked, scratch.issues)
-        return
-    yield "sheet", (book.issues, sheet, None, [])
-
-
-class _RowsElsewhere(Sequence[RawRow]):
-    """The rows of a sheet the worker read and checked: their count, and the rows themselves
-    read from the file again should anything ask (nothing in netmap does once checked)."""
-
-    def __init__(
-        self, path: str, name: str, title: str, display: str, encoding: str | None, limits: Limits, count: int
-    ) -> None:
-        self._args = (path, name, title, display, encoding, limits)
-        self._count = count
-        self._rows: Sequence[RawRow] | None = None
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index: Any) -> Any:
-        if self._rows is None:
-            path, name, title, display, encoding, limits = self._args
-            book = RawWorkbook(display, "csv")
-            _read_csv_file(book, Path(path), name, encoding, limits, display, title=title, fast=True)
-            self._rows = book.sheets[name].rows
-        return self._rows[index]
 
 
 @dataclass(eq=False)
