@@ -40,7 +40,7 @@ from netmap.ingest.held import HeldSheet
 from netmap.ingest.workbook import Limits, RawSheet, RawWorkbook, _read_csv_file
 from netmap.roster import Roster
 
-__all__ = ["AHEAD_BYTES", "JOB", "SHEET", "PendingSheet", "Redo", "Taken", "sender", "take", "will_send"]
+__all__ = ["AHEAD_BYTES", "JOB", "SHEET", "PendingSheet", "Redo", "Taken", "read_file", "sender", "take", "will_send"]
 
 # The worker runs a job by its function's name: netmap.ingest.ahead_job.read_sheet.
 JOB = "netmap.ingest.ahead_job:read_sheet"
@@ -126,8 +126,12 @@ def take(sheet: PendingSheet, roster: Roster) -> Taken:
             raise RuntimeError("nothing was sent")
         return sheet.future.result()  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - whatever went wrong there, the file is read here
-        book = RawWorkbook(sheet.file, "csv")
-        limits = sheet.limits or Limits()
-        path = Path(sheet.path)
-        _read_csv_file(book, path, sheet.name, sheet.encoding, limits, sheet.file, title=sheet.title, fast=True)
+        book = read_file(sheet.path, sheet.name, sheet.title, sheet.file, sheet.encoding, sheet.limits or Limits())
         return book.issues, book.sheets.get(sheet.name), None, []
+
+
+def read_file(path: str, name: str, title: str, display: str, encoding: str | None, limits: Limits) -> RawWorkbook:
+    """One CSV file of a folder read as the folder's reader reads it, into a workbook of its own."""
+    book = RawWorkbook(display, "csv")
+    _read_csv_file(book, Path(path), name, encoding, limits, display, title=title, fast=True)
+    return book

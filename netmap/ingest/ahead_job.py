@@ -5,8 +5,7 @@ with the very functions the reading process would use.
 
 Examples
 --------
->>> from pathlib import Path
->>> import netmap
+>>> >>> import netmap
 >>> folder = Path("examples/tucson-behavioral-health")
 >>> parts = dict(read_sheet(path=str(folder / "ties.csv"), name="ties", title="ties",
 ...     display="ties.csv", encoding=None, limits=netmap.Limits(), roster=netmap.load_roster()))
@@ -18,13 +17,12 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
-from netmap.ingest.ahead import Taken
+from netmap.ingest.ahead import Taken, read_file
 from netmap.ingest.held import HeldSheet
 from netmap.ingest.validate import SHEETS, Tables, _check_sheet, _default_taxonomy
-from netmap.ingest.workbook import Limits, RawRow, RawSheet, RawWorkbook, _read_csv_file
+from netmap.ingest.workbook import Limits, RawRow, RawSheet
 from netmap.roster import Roster
 
 __all__ = ["read_sheet"]
@@ -42,8 +40,7 @@ def read_sheet(
 ) -> Iterator[tuple[str, Taken]]:
     """The worker's job: read one CSV file as the workbook reader does and check its sheet as
     the validator does; yields ``("sheet", Taken)``."""
-    book = RawWorkbook(display, "csv")
-    _read_csv_file(book, Path(path), name, encoding, limits, display, title=title, fast=True)
+    book = read_file(path, name, title, display, encoding, limits)
     sheet = book.sheets.get(name)
     if sheet is None or name not in SHEETS:
         yield "sheet", (book.issues, sheet, None, [])
@@ -78,8 +75,5 @@ class _RowsElsewhere(Sequence[RawRow]):
 
     def __getitem__(self, index: Any) -> Any:
         if self._rows is None:
-            path, name, title, display, encoding, limits = self._args
-            book = RawWorkbook(display, "csv")
-            _read_csv_file(book, Path(path), name, encoding, limits, display, title=title, fast=True)
-            self._rows = book.sheets[name].rows
+            self._rows = read_file(*self._args).sheets[self._args[1]].rows
         return self._rows[index]
