@@ -5,7 +5,8 @@ with the very functions the reading process would use.
 
 Examples
 --------
->>> >>> import netmap
+>>> from pathlib import Path
+>>> import netmap
 >>> folder = Path("examples/tucson-behavioral-health")
 >>> parts = dict(read_sheet(path=str(folder / "ties.csv"), name="ties", title="ties",
 ...     display="ties.csv", encoding=None, limits=netmap.Limits(), roster=netmap.load_roster()))
