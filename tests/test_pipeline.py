@@ -209,7 +209,6 @@ def full_nodes(tables):
 def test_a_large_workbook_starts_the_worker_before_it_is_read(generated_hubs, monkeypatch, tmp_path):
     from netmap import _worker
     from netmap.analysis._offload import JOB
-
     from netmap.ingest import ahead
 
     started = []
